@@ -1,0 +1,98 @@
+//! emv-tlv: walking a 200-byte DE 55 against a plain byte loop over it (DESIGN.md: within 2×).
+#![allow(
+    missing_docs,
+    reason = "criterion's macros generate undocumented items"
+)]
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use criterion::{Criterion, Throughput, criterion_group};
+use emv_tlv::{Encode, Tag, Tlvs};
+use paywire_benches::de55;
+
+/// The baseline: one pass that reads every byte once. `black_box` on each byte keeps the
+/// compiler from vectorising it away, as a parser cannot be.
+fn byte_loop(data: &[u8]) -> u64 {
+    let mut acc = 0u64;
+    for &b in data {
+        acc = acc.wrapping_add(u64::from(black_box(b)));
+    }
+    acc
+}
+
+/// Validate the whole list, then visit every object (descending into templates) and read its
+/// tag and value.
+fn walk(data: &[u8]) -> u64 {
+    let Ok(list) = Tlvs::parse(data) else {
+        return 0;
+    };
+    fn visit(list: &Tlvs<'_>, acc: &mut u64) {
+        for tlv in list {
+            *acc = acc
+                .wrapping_add(u64::from(tlv.tag().number()))
+                .wrapping_add(tlv.value_len() as u64);
+            if let Some(children) = tlv.children() {
+                visit(&children, acc);
+            }
+        }
+    }
+    let mut acc = 0;
+    visit(&list, &mut acc);
+    acc
+}
+
+fn bench(c: &mut Criterion) {
+    let data = de55();
+    let mut group = c.benchmark_group("emv_tlv/de55");
+    group.throughput(Throughput::Bytes(data.len() as u64));
+    group.bench_function("byte_loop", |b| b.iter(|| byte_loop(black_box(&data))));
+    group.bench_function("walk", |b| b.iter(|| walk(black_box(&data))));
+    group.bench_function("parse_find_9F26", |b| {
+        b.iter(|| {
+            Tlvs::parse(black_box(&data))
+                .ok()
+                .and_then(|l| l.find(Tag::APPLICATION_CRYPTOGRAM))
+                .map(|t| t.value().len())
+        })
+    });
+    let owned = emv_tlv::parse_owned(&data).unwrap_or_default();
+    let mut buf = vec![0u8; data.len()];
+    group.bench_function("encode_owned", |b| {
+        b.iter(|| black_box(&owned).encode_to_slice(&mut buf).map(|o| o.len()))
+    });
+    group.finish();
+}
+
+/// Times `f` over enough rounds to be stable and returns nanoseconds per call (the best of 5).
+fn per_call(data: &[u8], f: fn(&[u8]) -> u64) -> f64 {
+    const ROUNDS: u32 = 200_000;
+    (0..5)
+        .map(|_| {
+            let start = Instant::now();
+            for _ in 0..ROUNDS {
+                black_box(f(black_box(data)));
+            }
+            start.elapsed().as_secs_f64() * 1e9 / f64::from(ROUNDS)
+        })
+        .fold(f64::INFINITY, f64::min)
+}
+
+/// Prints the ratio DESIGN.md sets a limit on, measured in this run.
+fn ratio_report() {
+    let data = de55();
+    let base = per_call(&data, byte_loop);
+    let walked = per_call(&data, walk);
+    println!(
+        "emv_tlv ratio: walk {walked:.1} ns / byte loop {base:.1} ns = {:.2} (limit 2.00)",
+        walked / base
+    );
+}
+
+criterion_group!(benches, bench);
+
+fn main() {
+    benches();
+    ratio_report();
+    Criterion::default().configure_from_args().final_summary();
+}

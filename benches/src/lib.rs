@@ -1,0 +1,42 @@
+//! Shared inputs for the paywire benchmarks (the benches themselves live in `benches/`).
+
+/// A 200-byte ISO 8583 field 55 as a terminal sends it with an ARQC: the EMV Book 3 / Book 4
+/// tags a POS puts in DE 55 (cryptogram, CID, IAD, UN, ATC, TVR, date, type, amounts, currency,
+/// country, AIP, capabilities, CVM results, terminal type, IFD serial, sequence counter, AID, PAN
+/// sequence number, CUP card product information, VLP support indicator) with representative values.
+pub const DE55_HEX: &str = concat!(
+    "9F2608C2C12B098F3DA6E3",
+    "9F270180",
+    "9F101307010103A0A802010A0100000000001A6B9C7D",
+    "9F3704A1B2C3D4",
+    "9F360200A5",
+    "950500000480 00",
+    "9A03251124",
+    "9C0100",
+    "9F02060000000010 00",
+    "9F0306000000000000",
+    "5F2A020156",
+    "9F1A020156",
+    "820259 00",
+    "9F3303E0F1C8",
+    "9F34034203 00",
+    "9F350122",
+    "9F1E083132333435363738",
+    "9F4104000000 12",
+    "84 08A000000333010101",
+    "5F340101",
+    "9F0902008C",
+    "9F6310 30313032303030300000000000000000",
+    "9F6E0420700000",
+    "9F0702FF00",
+    "DF3105 0000000000",
+    "9F530152",
+    "9F390105",
+    "9F7A0100",
+);
+
+/// The field 55 bytes of [`DE55_HEX`].
+pub fn de55() -> Vec<u8> {
+    let text: String = DE55_HEX.chars().filter(|c| !c.is_whitespace()).collect();
+    hex::decode(text).unwrap_or_default()
+}

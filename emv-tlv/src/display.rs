@@ -1,0 +1,194 @@
+//! A human tree of a TLV list with tag names, PAN and track data masked.
+
+use core::fmt::{self, Write as _};
+
+use crate::dictionary::{self, Format, Sensitivity};
+use crate::reader::{TlvRef, Tlvs};
+
+/// Prints a TLV list as an indented tree, one object per line:
+///
+/// ```text
+/// 61 Application Template [26]
+///   4F Application Identifier (ADF Name) [7] A0000000555555
+///   57 Track 2 Equivalent Data [15] 123456******3458D**************
+/// ```
+///
+/// Text formats (`a`, `an`, `ans`) print in quotes when printable, everything else as uppercase
+/// hex. PANs show the first 6 and last 4 digits, track 2 hides everything after the separator, and
+/// secret tags (track 1, PIN data) print as `<masked>`, unless [`Pretty::unmasked`] is used.
+#[derive(Clone, Copy, Debug)]
+pub struct Pretty<'a> {
+    list: Tlvs<'a>,
+    mask: bool,
+}
+
+impl<'a> Pretty<'a> {
+    /// A masked tree of `list`.
+    pub const fn new(list: Tlvs<'a>) -> Self {
+        Self { list, mask: true }
+    }
+
+    /// The same tree with every value in clear (for test benches and secure consoles only).
+    #[must_use]
+    pub const fn unmasked(self) -> Self {
+        Self {
+            mask: false,
+            ..self
+        }
+    }
+
+    fn level(&self, f: &mut fmt::Formatter<'_>, list: &Tlvs<'_>, indent: usize) -> fmt::Result {
+        for tlv in list {
+            write!(f, "{:indent$}{}", "", tlv.tag())?;
+            let info = dictionary::lookup(tlv.tag());
+            if let Some(info) = info {
+                write!(f, " {}", info.name)?;
+            }
+            write!(f, " [{}]", tlv.value_len())?;
+            match tlv.children() {
+                Some(children) => {
+                    f.write_char('\n')?;
+                    // Bounded: the list was validated to at most MAX_DEPTH_LIMIT levels.
+                    self.level(f, &children, indent.saturating_add(2))?;
+                }
+                None => {
+                    if tlv.value_len() != 0 {
+                        f.write_char(' ')?;
+                        let sensitivity = match self.mask {
+                            true => dictionary::sensitivity(tlv.tag()),
+                            false => Sensitivity::Public,
+                        };
+                        let format = info.map(|i| i.format);
+                        write_value(f, &tlv, format, sensitivity)?;
+                    }
+                    f.write_char('\n')?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Pretty<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.level(f, &self.list, 0)
+    }
+}
+
+impl<'a> Tlvs<'a> {
+    /// The masked human tree of this list (see [`Pretty`]).
+    pub const fn pretty(&self) -> Pretty<'a> {
+        Pretty::new(*self)
+    }
+}
+
+fn write_value(
+    f: &mut fmt::Formatter<'_>,
+    tlv: &TlvRef<'_>,
+    format: Option<Format>,
+    sensitivity: Sensitivity,
+) -> fmt::Result {
+    let value = tlv.value();
+    match sensitivity {
+        Sensitivity::Pan => write_masked_digits(f, value),
+        Sensitivity::Track2 => write_masked_track2(f, value),
+        Sensitivity::Public
+            if format.is_some_and(Format::is_text)
+                && value.iter().all(|b| (0x20..0x7F).contains(b)) =>
+        {
+            f.write_char('"')?;
+            value
+                .iter()
+                .try_for_each(|&b| f.write_char(char::from(b)))?;
+            f.write_char('"')
+        }
+        Sensitivity::Public => value.iter().try_for_each(|b| write!(f, "{b:02X}")),
+        _ => f.write_str("<masked>"),
+    }
+}
+
+fn nibbles(value: &[u8]) -> impl Iterator<Item = u8> + Clone + '_ {
+    value.iter().flat_map(|&b| [b >> 4, b & 0x0F])
+}
+
+fn hex_digit(n: u8) -> char {
+    char::from_digit(u32::from(n), 16).map_or('?', |c| c.to_ascii_uppercase())
+}
+
+/// A PAN as `cn` digits: first 6 and last 4 shown, the rest (and any pad) as `*`; PANs of 10
+/// digits or fewer are hidden entirely.
+fn write_masked_digits(f: &mut fmt::Formatter<'_>, value: &[u8]) -> fmt::Result {
+    let digits = nibbles(value).take_while(|&n| n <= 9);
+    write_masked_pan(f, digits)
+}
+
+fn write_masked_pan(
+    f: &mut fmt::Formatter<'_>,
+    digits: impl Iterator<Item = u8> + Clone,
+) -> fmt::Result {
+    let count = digits.clone().count();
+    let show = count > 10;
+    for (i, d) in digits.enumerate() {
+        let visible = show && (i < 6 || i >= count.saturating_sub(4));
+        f.write_char(if visible { hex_digit(d) } else { '*' })?;
+    }
+    Ok(())
+}
+
+/// Track 2 equivalent data: masked PAN, the `D` separator, then every other nibble as `*`.
+fn write_masked_track2(f: &mut fmt::Formatter<'_>, value: &[u8]) -> fmt::Result {
+    let all = nibbles(value);
+    let pan = all.clone().take_while(|&n| n <= 9);
+    let pan_len = pan.clone().count();
+    write_masked_pan(f, pan)?;
+    for n in all.skip(pan_len) {
+        f.write_char(if n == 0x0D { 'D' } else { '*' })?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use std::string::ToString;
+
+    use super::*;
+
+    #[test]
+    fn masks_pan_and_track2() {
+        // 5A 08 1234567890123458, 57 0F 1234567890123458D191220112345F
+        let bytes = hex::decode("5A081234567890123458570F1234567890123458D191220112345F").unwrap();
+        let list = Tlvs::parse(&bytes).unwrap();
+        assert_eq!(
+            list.pretty().to_string(),
+            "5A Application Primary Account Number (PAN) [8] 123456******3458\n\
+             57 Track 2 Equivalent Data [15] 123456******3458D*************\n"
+        );
+        assert_eq!(
+            list.pretty().unmasked().to_string(),
+            "5A Application Primary Account Number (PAN) [8] 1234567890123458\n\
+             57 Track 2 Equivalent Data [15] 1234567890123458D191220112345F\n"
+        );
+    }
+
+    #[test]
+    fn short_pans_and_secrets_are_hidden() {
+        let bytes = hex::decode("5A051234567890990401020304").unwrap();
+        let text = Tlvs::parse(&bytes).unwrap().pretty().to_string();
+        assert_eq!(
+            text,
+            "5A Application Primary Account Number (PAN) [5] **********\n\
+             99 Transaction Personal Identification Number (PIN) Data [4] <masked>\n"
+        );
+    }
+
+    #[test]
+    fn text_hex_nesting_and_unknown_tags() {
+        let bytes = hex::decode("6109500350524F9F7F0101").unwrap();
+        let text = Tlvs::parse(&bytes).unwrap().pretty().to_string();
+        assert_eq!(
+            text,
+            "61 Application Template [9]\n  50 Application Label [3] \"PRO\"\n  9F7F [1] 01\n"
+        );
+    }
+}

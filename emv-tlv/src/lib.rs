@@ -1,0 +1,28 @@
+#![doc = include_str!("../README.md")]
+#![no_std]
+#![forbid(unsafe_code)]
+
+#[cfg(feature = "alloc")]
+extern crate alloc;
+
+pub mod dictionary;
+mod display;
+mod error;
+mod header;
+#[cfg(feature = "alloc")]
+mod owned;
+mod reader;
+mod tag;
+mod writer;
+
+pub use display::Pretty;
+pub use error::{Error, ErrorKind, Result};
+#[cfg(feature = "alloc")]
+pub use owned::{Tlv, Value, parse_owned, to_owned_list};
+pub use reader::{DEFAULT_MAX_DEPTH, DecodeOptions, Iter, MAX_DEPTH_LIMIT, TlvRef, Tlvs};
+pub use tag::{Class, MAX_TAG_LEN, Tag, TagBytes};
+#[cfg(feature = "alloc")]
+pub use writer::build_to_vec;
+pub use writer::{
+    Counter, Encode, Primitive, SliceWriter, TlvBuilder, Writer, build_len, build_to_slice,
+};
