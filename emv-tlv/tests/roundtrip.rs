@@ -1,0 +1,87 @@
+//! Round trips: build → parse → same tree; parse → build → same bytes; arbitrary bytes never panic.
+#![allow(clippy::unwrap_used, clippy::arithmetic_side_effects, reason = "tests")]
+
+use emv_tlv::{
+    DecodeOptions, Encode, Tag, Tlv, TlvBuilder, Tlvs, Value, build_to_vec, to_owned_list,
+};
+use proptest::prelude::*;
+
+/// Well-formed 1–3 byte tags of every class, primitive or constructed.
+fn tag(constructed: bool) -> impl Strategy<Value = Tag> {
+    let first = (0u32..4).prop_map(move |class| (class << 6) | (u32::from(constructed) << 5));
+    prop_oneof![
+        (first.clone(), 0u32..0x1F)
+            .prop_filter("00 is filler", |(f, low)| f | low != 0)
+            .prop_map(|(f, low)| f | low),
+        (first.clone(), 0u32..0x80).prop_map(|(f, b2)| ((f | 0x1F) << 8) | b2),
+        (first, 0x80u32..0x100, 0u32..0x80)
+            .prop_map(|(f, b2, b3)| ((f | 0x1F) << 16) | (b2 << 8) | b3),
+    ]
+    .prop_map(|n| Tag::new(n).unwrap())
+}
+
+fn tree() -> impl Strategy<Value = Tlv> {
+    let leaf = (tag(false), prop::collection::vec(any::<u8>(), 0..300))
+        .prop_map(|(t, v)| Tlv::primitive(t, v));
+    leaf.prop_recursive(5, 64, 6, |inner| {
+        (tag(true), prop::collection::vec(inner, 0..6)).prop_map(|(t, c)| Tlv::constructed(t, c))
+    })
+}
+
+fn build_with_builder(list: &[Tlv]) -> Vec<u8> {
+    fn add(b: &mut TlvBuilder<'_>, tlv: &Tlv) -> emv_tlv::Result<()> {
+        match &tlv.value {
+            Value::Primitive(bytes) => b.primitive(tlv.tag, bytes).map(|_| ()),
+            Value::Constructed(children) => b
+                .constructed(tlv.tag, |b| children.iter().try_for_each(|c| add(b, c)))
+                .map(|_| ()),
+        }
+    }
+    build_to_vec(|b| list.iter().try_for_each(|t| add(b, t))).unwrap()
+}
+
+proptest! {
+    #[test]
+    fn build_parse_same_tree(list in prop::collection::vec(tree(), 0..5)) {
+        let bytes = list.to_vec().unwrap();
+        prop_assert_eq!(bytes.len(), list.encoded_len().unwrap());
+        prop_assert_eq!(&bytes, &build_with_builder(&list));
+        let parsed = Tlvs::parse_with(&bytes, DecodeOptions::STRICT).unwrap();
+        prop_assert_eq!(to_owned_list(&parsed), list);
+        // Parsed views re-encode byte for byte.
+        prop_assert_eq!(parsed.to_vec().unwrap(), bytes.clone());
+        let mut again = Vec::new();
+        for tlv in &parsed {
+            again.extend(tlv.to_vec().unwrap());
+        }
+        prop_assert_eq!(again, bytes);
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..256)) {
+        if let Ok(list) = Tlvs::parse(&bytes) {
+            // Accepted under EMV rules: the canonical re-encoding is strict and means the same.
+            let owned = to_owned_list(&list);
+            let canonical = owned.to_vec().unwrap();
+            let reparsed = Tlvs::parse_with(&canonical, DecodeOptions::STRICT).unwrap();
+            prop_assert_eq!(to_owned_list(&reparsed), owned);
+            let _ = list.pretty().to_string();
+        }
+        if let Ok(list) = Tlvs::parse_with(&bytes, DecodeOptions::STRICT) {
+            prop_assert_eq!(to_owned_list(&list).to_vec().unwrap(), bytes);
+        }
+    }
+
+    #[test]
+    fn mutated_encodings_never_panic(list in prop::collection::vec(tree(), 1..4), at in any::<prop::sample::Index>(), byte in any::<u8>()) {
+        let mut bytes = list.to_vec().unwrap();
+        let i = at.index(bytes.len());
+        bytes[i] = byte;
+        if let Ok(parsed) = Tlvs::parse(&bytes) {
+            let owned = to_owned_list(&parsed);
+            let canonical = owned.to_vec().unwrap();
+            prop_assert!(Tlvs::parse_with(&canonical, DecodeOptions::STRICT).is_ok());
+        }
+        let _ = Tlvs::parse(&bytes[..i]);
+    }
+}
