@@ -1,5 +1,5 @@
 //! Parsing, walking, searching and printing allocate nothing (DESIGN.md: the core needs no heap).
-#![allow(clippy::unwrap_used, reason = "tests")]
+#![allow(clippy::unwrap_used, clippy::arithmetic_side_effects, reason = "tests")]
 
 use std::alloc::System;
 use std::fmt::Write as _;
