@@ -1,5 +1,10 @@
 //! Published vectors and every malformed-length edge case.
-#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::arithmetic_side_effects, reason = "tests")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    reason = "tests"
+)]
 
 use emv_tlv::{DecodeOptions, ErrorKind, Tag, TlvRef, Tlvs};
 
