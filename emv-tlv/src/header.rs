@@ -21,8 +21,33 @@ pub(crate) struct Header {
 
 impl Header {
     /// Reads a tag and a length from the start of `input`. Does not check that the value fits.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn read(input: &[u8]) -> Result<Self> {
+        // Fast path for the common shapes (1- or 2-byte tag, short length): what DE 55 is made of.
+        match *input {
+            [t, l, ..] if t & 0x1F != 0x1F && l < 0x80 => {
+                return Ok(Self {
+                    tag: Tag::known(u32::from(t)),
+                    len: 2,
+                    value_len: usize::from(l),
+                    non_minimal: false,
+                });
+            }
+            [t0, t1, l, ..] if t0 & 0x1F == 0x1F && t1 < 0x80 && l < 0x80 => {
+                return Ok(Self {
+                    tag: Tag::known(u32::from(t0) << 8 | u32::from(t1)),
+                    len: 3,
+                    value_len: usize::from(l),
+                    non_minimal: false,
+                });
+            }
+            _ => {}
+        }
+        Self::read_general(input)
+    }
+
+    #[cold]
+    fn read_general(input: &[u8]) -> Result<Self> {
         let (tag, tag_len) = Tag::parse(input)?;
         let rest = input.get(tag_len..).unwrap_or_default();
         let Some(&first) = rest.first() else {

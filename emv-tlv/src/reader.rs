@@ -298,9 +298,12 @@ impl<'a> Iterator for Iter<'a> {
 
     #[inline]
     fn next(&mut self) -> Option<TlvRef<'a>> {
-        let skip = self.rest.iter().take_while(|&&b| b == 0).count();
-        let rest = self.rest.get(skip..)?;
-        self.offset = self.offset.saturating_add(skip);
+        let mut rest = self.rest;
+        if rest.first() == Some(&0) {
+            let skip = rest.iter().take_while(|&&b| b == 0).count();
+            rest = rest.get(skip..)?;
+            self.offset = self.offset.saturating_add(skip);
+        }
         if rest.is_empty() {
             self.rest = rest;
             return None;
@@ -322,13 +325,16 @@ impl<'a> Iterator for Iter<'a> {
 
 impl FusedIterator for Iter<'_> {}
 
-/// Checks one object at the start of `input`; returns its total length.
-fn validate_object(input: &[u8], base: usize, options: &DecodeOptions, depth: u8) -> Result<usize> {
-    let header = Header::read(input).map_err(|e| e.with_base(base))?;
-    let tag = Some(header.tag);
+/// Reads and checks the header at the start of `input` (which sits at `base`): length form
+/// allowed, value inside `input`.
+#[inline(always)]
+fn checked_header(input: &[u8], base: usize, options: &DecodeOptions) -> Result<Header> {
+    let header = match Header::read(input) {
+        Ok(header) => header,
+        Err(e) => return Err(e.with_base(base)),
+    };
     if header.non_minimal && !options.allow_non_minimal_length {
-        let offset = base.saturating_add(header.tag.len());
-        return Err(Error::new(ErrorKind::NonMinimalLength, tag, offset));
+        return Err(header_error(ErrorKind::NonMinimalLength, &header, base));
     }
     let available = input.len().saturating_sub(header.len);
     if header.value_len > available {
@@ -336,17 +342,40 @@ fn validate_object(input: &[u8], base: usize, options: &DecodeOptions, depth: u8
             length: header.value_len,
             available,
         };
-        return Err(Error::new(kind, tag, base.saturating_add(header.tag.len())));
+        return Err(header_error(kind, &header, base));
     }
+    Ok(header)
+}
+
+/// An error about a header's length field.
+#[cold]
+fn header_error(kind: ErrorKind, header: &Header, base: usize) -> Error {
+    Error::new(
+        kind,
+        Some(header.tag),
+        base.saturating_add(header.tag.len()),
+    )
+}
+
+/// Checks one object at the start of `input`; returns its total length.
+fn validate_object(input: &[u8], base: usize, options: &DecodeOptions, depth: u8) -> Result<usize> {
+    let header = checked_header(input, base, options)?;
     let end = header.len.saturating_add(header.value_len);
     if header.tag.is_constructed() {
         let value = input.get(header.len..end).unwrap_or_default();
-        validate_list(value, base.saturating_add(header.len), options, depth, tag)?;
+        validate_list(
+            value,
+            base.saturating_add(header.len),
+            options,
+            depth,
+            Some(header.tag),
+        )?;
     }
     Ok(end)
 }
 
-/// Checks every object of a list whose enclosing object (if any) sits at `depth`.
+/// Checks every object of a list whose enclosing object (if any) sits at `depth`. Recurses only
+/// into constructed objects, at most `max_depth` levels.
 fn validate_list(
     input: &[u8],
     base: usize,
@@ -354,29 +383,37 @@ fn validate_list(
     depth: u8,
     parent: Option<Tag>,
 ) -> Result<()> {
-    if parent.is_some() && depth >= options.max_depth {
-        let kind = ErrorKind::NestingTooDeep {
-            limit: options.max_depth,
-        };
-        return Err(Error::new(kind, parent, base));
-    }
-    let depth = if parent.is_some() {
-        depth.saturating_add(1)
-    } else {
-        depth
+    let depth = match parent {
+        Some(_) if depth >= options.max_depth => {
+            let kind = ErrorKind::NestingTooDeep {
+                limit: options.max_depth,
+            };
+            return Err(Error::new(kind, parent, base));
+        }
+        Some(_) => depth.saturating_add(1),
+        None => depth,
     };
-    let mut pos = 0usize;
-    while let Some(rest) = input.get(pos..).filter(|rest| !rest.is_empty()) {
-        let here = base.saturating_add(pos);
-        if rest.first() == Some(&0) {
+    let mut rest = input;
+    let mut here = base;
+    while let Some(&first) = rest.first() {
+        if first == 0 {
             if !options.allow_filler {
                 return Err(Error::new(ErrorKind::Filler, parent, here));
             }
-            pos = pos.saturating_add(1);
+            rest = rest.get(1..).unwrap_or_default();
+            here = here.saturating_add(1);
             continue;
         }
-        let len = validate_object(rest, here, options, depth)?;
-        pos = pos.saturating_add(len);
+        let header = checked_header(rest, here, options)?;
+        let end = header.len.saturating_add(header.value_len);
+        let (object, after) = rest.split_at_checked(end).unwrap_or((rest, &[]));
+        if header.tag.is_constructed() {
+            let value = object.get(header.len..).unwrap_or_default();
+            let value_base = here.saturating_add(header.len);
+            validate_list(value, value_base, options, depth, Some(header.tag))?;
+        }
+        rest = after;
+        here = here.saturating_add(end);
     }
     Ok(())
 }
