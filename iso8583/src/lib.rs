@@ -1,6 +1,31 @@
-//! ISO 8583 messages from declarative specs: MTI, bitmaps, fields, subfields, framing and describe, zero-copy and without heap.
-//!
-//! Not built yet: this crate is an empty placeholder so the workspace layout is visible. Its work is
-//! tracked by issue #3; until then it exports nothing.
+#![doc = include_str!("../README.md")]
 #![no_std]
 #![forbid(unsafe_code)]
+
+#[cfg(feature = "alloc")]
+extern crate alloc;
+
+mod bitmap;
+mod builder;
+pub mod builtin;
+mod codec;
+mod describe;
+mod ebcdic;
+mod error;
+pub mod framing;
+mod message;
+mod mti;
+#[cfg(feature = "alloc")]
+mod owned;
+pub mod spec;
+
+pub use bitmap::Bitmap;
+pub use builder::MessageBuilder;
+pub use codec::{Counter, Iter, SliceWriter, Value, Writer};
+pub use describe::Describe;
+pub use error::{Error, ErrorKind, Result};
+pub use message::{FieldRef, MAX_MESSAGE_LEN, MessageRef, Pan, Track2};
+pub use mti::Mti;
+#[cfg(feature = "alloc")]
+pub use owned::Message;
+pub use spec::{FieldSpec, Spec};

@@ -1,0 +1,228 @@
+//! Bitmaps: primary (fields 1–64), secondary (65–128), tertiary (129–192).
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::spec::{BitmapEncoding, MAX_FIELD};
+
+/// Which fields are present. Bit 1 announces the secondary bitmap and bit 65 the tertiary one;
+/// both are derived from the data fields when encoding, never set by hand.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Bitmap {
+    words: [u64; 3],
+}
+
+impl Bitmap {
+    /// An empty bitmap.
+    pub const fn new() -> Self {
+        Self { words: [0; 3] }
+    }
+
+    fn locate(field: u8) -> Option<(usize, u64)> {
+        let index = usize::from(field.checked_sub(1)?);
+        let word = index / 64;
+        (word < 3).then(|| (word, (1u64 << 63) >> (index % 64)))
+    }
+
+    /// True when bit `field` (1–192) is set.
+    pub fn is_set(&self, field: u8) -> bool {
+        Self::locate(field).is_some_and(|(w, bit)| self.words.get(w).is_some_and(|x| x & bit != 0))
+    }
+
+    /// Sets bit `field` (1–192); other numbers are ignored.
+    pub fn set(&mut self, field: u8) {
+        if let Some((w, bit)) = Self::locate(field)
+            && let Some(x) = self.words.get_mut(w)
+        {
+            *x |= bit;
+        }
+    }
+
+    /// Clears bit `field`.
+    pub fn clear(&mut self, field: u8) {
+        if let Some((w, bit)) = Self::locate(field)
+            && let Some(x) = self.words.get_mut(w)
+        {
+            *x &= !bit;
+        }
+    }
+
+    /// The data fields present, ascending (bitmap bits 1 and 65 excluded).
+    pub fn fields(&self) -> impl Iterator<Item = u8> + '_ {
+        (2..=MAX_FIELD).filter(move |&n| n != 65 && self.is_set(n))
+    }
+
+    /// The same bitmap with bits 1 and 65 set exactly when a later bitmap has data fields.
+    pub fn with_extension_bits(mut self) -> Self {
+        let [p, s, t] = self.words;
+        let has_tertiary = t != 0;
+        let has_secondary = (s & !(1u64 << 63)) != 0 || has_tertiary;
+        self.words = [
+            if has_secondary {
+                p | 1 << 63
+            } else {
+                p & !(1 << 63)
+            },
+            if has_tertiary {
+                s | 1 << 63
+            } else {
+                s & !(1 << 63)
+            },
+            t,
+        ];
+        self
+    }
+
+    /// Number of 64-bit bitmaps on the wire (1–3), from bits 1 and 65.
+    pub fn count(&self) -> usize {
+        match (self.is_set(1), self.is_set(65)) {
+            (false, _) => 1,
+            (true, false) => 2,
+            (true, true) => 3,
+        }
+    }
+
+    /// Bytes the bitmaps take on the wire.
+    pub fn wire_len(&self, encoding: BitmapEncoding) -> usize {
+        self.count().saturating_mul(match encoding {
+            BitmapEncoding::Binary => 8,
+            BitmapEncoding::HexText => 16,
+        })
+    }
+
+    /// Reads one 64-bit bitmap from the start of `input`; returns it and the bytes it took.
+    pub(crate) fn read_word(
+        input: &[u8],
+        encoding: BitmapEncoding,
+        offset: usize,
+    ) -> Result<(u64, usize)> {
+        let len = match encoding {
+            BitmapEncoding::Binary => 8,
+            BitmapEncoding::HexText => 16,
+        };
+        let Some(bytes) = input.get(..len) else {
+            let needed = len.saturating_sub(input.len());
+            return Err(Error::new(ErrorKind::Truncated { needed }, Some(1), offset));
+        };
+        let mut word = 0u64;
+        for &b in bytes {
+            word = match encoding {
+                BitmapEncoding::Binary => (word << 8) | u64::from(b),
+                BitmapEncoding::HexText => {
+                    let digit = char::from(b).to_digit(16).ok_or(Error::new(
+                        ErrorKind::BadBitmap,
+                        Some(1),
+                        offset,
+                    ))?;
+                    (word << 4) | u64::from(digit)
+                }
+            };
+        }
+        Ok((word, len))
+    }
+
+    /// Reads all bitmaps at the start of `input`.
+    pub(crate) fn read(
+        input: &[u8],
+        encoding: BitmapEncoding,
+        offset: usize,
+    ) -> Result<(Self, usize)> {
+        let mut bitmap = Self::new();
+        let mut used = 0usize;
+        for w in 0..3 {
+            let rest = input.get(used..).unwrap_or_default();
+            let (word, len) = Self::read_word(rest, encoding, offset.saturating_add(used))?;
+            if let Some(slot) = bitmap.words.get_mut(w) {
+                *slot = word;
+            }
+            used = used.saturating_add(len);
+            // Bit 1 of this word announces the next bitmap.
+            if word & (1 << 63) == 0 {
+                break;
+            }
+            if w == 2 {
+                return Err(Error::new(ErrorKind::NoFourthBitmap, Some(1), offset));
+            }
+        }
+        Ok((bitmap, used))
+    }
+
+    /// Writes the bitmaps (bits 1 and 65 must already be consistent).
+    pub(crate) fn write<W: crate::codec::Writer + ?Sized>(
+        &self,
+        encoding: BitmapEncoding,
+        w: &mut W,
+    ) -> Result<()> {
+        for word in self.words.iter().take(self.count()) {
+            match encoding {
+                BitmapEncoding::Binary => w.write(&word.to_be_bytes())?,
+                BitmapEncoding::HexText => {
+                    let mut text = [0u8; 16];
+                    let mut rest = *word;
+                    for slot in &mut text {
+                        let nib = rest >> 60;
+                        rest <<= 4;
+                        *slot = b"0123456789ABCDEF"
+                            .get(nib as usize)
+                            .copied()
+                            .unwrap_or(b'0');
+                    }
+                    w.write(&text)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl core::fmt::Debug for Bitmap {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_list().entries(self.fields()).finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use std::vec::Vec;
+
+    use super::*;
+
+    #[test]
+    fn extension_bits_follow_the_fields() {
+        let mut b = Bitmap::new();
+        b.set(3);
+        b.set(70);
+        let b = b.with_extension_bits();
+        assert!(b.is_set(1) && !b.is_set(65) && b.count() == 2);
+        let mut out = Vec::new();
+        b.write(BitmapEncoding::HexText, &mut out).unwrap();
+        assert_eq!(out, b"A0000000000000000400000000000000");
+        let (back, used) = Bitmap::read(&out, BitmapEncoding::HexText, 0).unwrap();
+        assert_eq!((back, used), (b, 32));
+        assert_eq!(back.fields().collect::<Vec<_>>(), [3, 70]);
+        let mut t = Bitmap::new();
+        t.set(130);
+        assert_eq!(t.with_extension_bits().count(), 3);
+    }
+
+    #[test]
+    fn bad_bitmaps() {
+        assert_eq!(
+            Bitmap::read(b"72340", BitmapEncoding::HexText, 4)
+                .unwrap_err()
+                .kind(),
+            ErrorKind::Truncated { needed: 11 }
+        );
+        assert_eq!(
+            Bitmap::read(b"7234G00000000000", BitmapEncoding::HexText, 0)
+                .unwrap_err()
+                .kind(),
+            ErrorKind::BadBitmap
+        );
+        assert_eq!(
+            Bitmap::read(&[0xFF; 24], BitmapEncoding::Binary, 0)
+                .unwrap_err()
+                .kind(),
+            ErrorKind::NoFourthBitmap
+        );
+    }
+}

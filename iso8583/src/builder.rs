@@ -1,0 +1,270 @@
+//! `MessageBuilder`: set fields (checked when set), then encode with derived bitmaps, prefixes
+//! and, optionally, a MAC — without an allocator.
+
+use crate::bitmap::Bitmap;
+use crate::codec::{self, Padded, SliceWriter, Writer};
+use crate::error::{Error, ErrorKind, Result};
+use crate::message::{mti_len, write_mti};
+use crate::mti::Mti;
+use crate::spec::{Length, MAX_FIELD, Pad, Spec};
+
+const SLOTS: usize = MAX_FIELD as usize + 1;
+
+/// Builds a message from borrowed values. Values are logical: text as characters (digits for
+/// numeric fields, whatever the wire encoding), binary fields as bytes.
+///
+/// ```
+/// use iso8583::{MessageBuilder, MessageRef, Mti, builtin::ISO87ASCII};
+/// let mut b = MessageBuilder::new(&ISO87ASCII, Mti::FINANCIAL_REQUEST);
+/// b.set(2, b"4761739001010010")?.set(3, b"000000")?.set(4, b"000000001000")?;
+/// let mut buf = [0u8; 128];
+/// let bytes = b.encode_to_slice(&mut buf)?;
+/// assert_eq!(bytes, b"02007000000000000000164761739001010010000000000000001000");
+/// let m = MessageRef::parse(&ISO87ASCII, bytes)?;
+/// assert_eq!(m.amount(), Some(1000));
+/// # Ok::<(), iso8583::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct MessageBuilder<'s, 'v> {
+    spec: &'s Spec<'s>,
+    mti: Mti,
+    values: [Option<Padded<'v>>; SLOTS],
+}
+
+fn reserved(number: u8) -> bool {
+    number < 2 || number == 65 || number == 129 || number > MAX_FIELD
+}
+
+impl<'s, 'v> MessageBuilder<'s, 'v> {
+    /// An empty message of type `mti`.
+    pub fn new(spec: &'s Spec<'s>, mti: Mti) -> Self {
+        Self {
+            spec,
+            mti,
+            values: [None; SLOTS],
+        }
+    }
+
+    /// The spec.
+    pub const fn spec(&self) -> &'s Spec<'s> {
+        self.spec
+    }
+
+    /// The message type.
+    pub const fn mti(&self) -> Mti {
+        self.mti
+    }
+
+    /// Changes the message type.
+    pub fn set_mti(&mut self, mti: Mti) -> &mut Self {
+        self.mti = mti;
+        self
+    }
+
+    fn field_spec(&self, number: u8) -> Result<&'s crate::spec::FieldSpec<'s>> {
+        if reserved(number) {
+            return Err(Error::new(ErrorKind::ReservedField, Some(number), 0));
+        }
+        self.spec
+            .field(number)
+            .ok_or(Error::new(ErrorKind::UnknownField, Some(number), 0))
+    }
+
+    /// Sets field `number` to `value`, checking length and characters against the spec.
+    pub fn set(&mut self, number: u8, value: &'v [u8]) -> Result<&mut Self> {
+        let spec = self.field_spec(number)?;
+        codec::check_logical(spec, value)?;
+        if let Some(slot) = self.values.get_mut(usize::from(number)) {
+            *slot = Some(Padded::plain(value));
+        }
+        Ok(self)
+    }
+
+    /// Sets field `number` to text.
+    pub fn set_str(&mut self, number: u8, value: &'v str) -> Result<&mut Self> {
+        self.set(number, value.as_bytes())
+    }
+
+    /// Sets a fixed-length field to a shorter value, padded as the spec says (numeric fields
+    /// with leading zeros, text with trailing spaces). The parsed message then holds the padded
+    /// value.
+    pub fn set_padded(&mut self, number: u8, value: &'v [u8]) -> Result<&mut Self> {
+        let spec = self.field_spec(number)?;
+        let (Length::Fixed(n), Pad::Left(c) | Pad::Right(c)) = (spec.length, spec.pad) else {
+            return self.set(number, value);
+        };
+        let n = usize::from(n);
+        if value.len() > n {
+            let kind = ErrorKind::TooLong {
+                length: value.len(),
+                max: n,
+            };
+            return Err(Error::new(kind, Some(number), 0));
+        }
+        let padded = Padded {
+            value,
+            pad: c,
+            count: n.saturating_sub(value.len()),
+            left: matches!(spec.pad, Pad::Left(_)),
+        };
+        spec.content
+            .check(core::iter::repeat_n(c, 1).chain(value.iter().copied()))
+            .map_err(|i| {
+                Error::new(
+                    ErrorKind::BadCharacter {
+                        index: i.saturating_sub(1),
+                    },
+                    Some(number),
+                    0,
+                )
+            })?;
+        if let Some(slot) = self.values.get_mut(usize::from(number)) {
+            *slot = Some(padded);
+        }
+        Ok(self)
+    }
+
+    /// Removes field `number`.
+    pub fn remove(&mut self, number: u8) -> &mut Self {
+        if let Some(slot) = self.values.get_mut(usize::from(number)) {
+            *slot = None;
+        }
+        self
+    }
+
+    /// The value set for field `number` (unpadded).
+    pub fn get(&self, number: u8) -> Option<&'v [u8]> {
+        self.values
+            .get(usize::from(number))
+            .copied()
+            .flatten()
+            .map(|p| p.value)
+    }
+
+    /// The bitmap the message will carry (bits 1 and 65 derived).
+    pub fn bitmap(&self) -> Bitmap {
+        let mut bitmap = Bitmap::new();
+        for (n, v) in self.values.iter().enumerate() {
+            if let (Some(_), Ok(n)) = (v, u8::try_from(n)) {
+                bitmap.set(n);
+            }
+        }
+        bitmap.with_extension_bits()
+    }
+
+    fn write_fields<W: Writer + ?Sized>(&self, w: &mut W, skip: Option<u8>) -> Result<()> {
+        let bitmap = self.bitmap();
+        write_mti(self.spec.mti, self.mti, w)?;
+        bitmap.write(self.spec.bitmap, w)?;
+        for (n, v) in self.values.iter().enumerate() {
+            let (Some(value), Ok(n)) = (v, u8::try_from(n)) else {
+                continue;
+            };
+            if Some(n) == skip {
+                continue;
+            }
+            let spec = self.field_spec(n)?;
+            codec::write_field(spec, *value, w)?;
+        }
+        Ok(())
+    }
+
+    /// Exact number of bytes [`MessageBuilder::encode`] writes.
+    pub fn encoded_len(&self) -> usize {
+        let bitmap = self.bitmap();
+        let mut len = mti_len(self.spec.mti).saturating_add(bitmap.wire_len(self.spec.bitmap));
+        for (n, v) in self.values.iter().enumerate() {
+            let (Some(value), Ok(n)) = (v, u8::try_from(n)) else {
+                continue;
+            };
+            if let Some(spec) = self.spec.field(n) {
+                len = len.saturating_add(codec::field_len(spec, value.len()));
+            }
+        }
+        len
+    }
+
+    /// Writes the message.
+    pub fn encode<W: Writer + ?Sized>(&self, w: &mut W) -> Result<()> {
+        self.write_fields(w, None)
+    }
+
+    /// Writes the message at the start of `buf` and returns the written part. Checks the size
+    /// first: nothing is written when `buf` is too small.
+    pub fn encode_to_slice<'b>(&self, buf: &'b mut [u8]) -> Result<&'b [u8]> {
+        let needed = self.encoded_len();
+        if needed > buf.len() {
+            let kind = ErrorKind::BufferTooSmall {
+                needed,
+                capacity: buf.len(),
+            };
+            return Err(Error::new(kind, None, 0));
+        }
+        let mut w = SliceWriter::new(buf);
+        self.encode(&mut w)?;
+        Ok(w.finish())
+    }
+
+    /// The message in a new `Vec`, allocated once at the exact size.
+    #[cfg(feature = "alloc")]
+    pub fn to_vec(&self) -> Result<alloc::vec::Vec<u8>> {
+        let mut out = alloc::vec::Vec::with_capacity(self.encoded_len());
+        self.encode(&mut out)?;
+        Ok(out)
+    }
+
+    /// Encodes with a MAC: field 128 when any field above 64 is present, else field 64. The MAC
+    /// field's bit is set, every other field written, then `mac` is called with exactly those
+    /// bytes (MTI to the last field before the MAC — what [`crate::MessageRef::mac_input`]
+    /// returns) and an output slice of the MAC field's length, and the MAC field is written.
+    pub fn encode_with_mac<'b, F>(&mut self, buf: &'b mut [u8], mac: F) -> Result<&'b [u8]>
+    where
+        F: FnOnce(&[u8], &mut [u8]) -> Result<()>,
+    {
+        self.remove(64).remove(128);
+        let above_64 = self.values.iter().skip(66).any(Option::is_some);
+        let number = if above_64 { 128 } else { 64 };
+        let spec = self.field_spec(number)?;
+        let Length::Fixed(n) = spec.length else {
+            return Err(Error::new(ErrorKind::BadSpec, Some(number), 0));
+        };
+        let mut mac_value = [0u8; 32];
+        let mac_value = mac_value.get_mut(..usize::from(n)).ok_or(Error::new(
+            ErrorKind::BadSpec,
+            Some(number),
+            0,
+        ))?;
+        // Reserve the MAC's bit (and its bytes) with a placeholder of the right length.
+        const ZEROS: [u8; 32] = [0; 32];
+        let placeholder = ZEROS.get(..usize::from(n)).unwrap_or_default();
+        if let Some(slot) = self.values.get_mut(usize::from(number)) {
+            *slot = Some(Padded::plain(placeholder));
+        }
+        let needed = self.encoded_len();
+        if needed > buf.len() {
+            let kind = ErrorKind::BufferTooSmall {
+                needed,
+                capacity: buf.len(),
+            };
+            self.remove(number);
+            return Err(Error::new(kind, None, 0));
+        }
+        let mut w = SliceWriter::new(buf);
+        let written = self.write_fields(&mut w, Some(number));
+        self.remove(number);
+        written?;
+        mac(w.written(), mac_value)?;
+        codec::write_field(spec, Padded::plain(mac_value), &mut w)?;
+        Ok(w.finish())
+    }
+}
+
+impl core::fmt::Debug for MessageBuilder<'_, '_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("MessageBuilder")
+            .field("spec", &self.spec.name)
+            .field("mti", &self.mti)
+            .field("fields", &self.bitmap())
+            .finish()
+    }
+}

@@ -1,0 +1,791 @@
+//! Reading and writing one field: length prefix, value encoding, content check.
+
+use crate::ebcdic;
+use crate::error::{Error, ErrorKind, Result};
+use crate::spec::{Align, Counts, Encoding, FieldSpec, Length, Prefix, PrefixEncoding};
+
+/// A sink for encoded bytes.
+pub trait Writer {
+    /// Appends `bytes`, or fails without writing if they do not fit.
+    fn write(&mut self, bytes: &[u8]) -> Result<()>;
+}
+
+/// Writes into a caller-provided slice.
+#[derive(Debug)]
+pub struct SliceWriter<'b> {
+    buf: &'b mut [u8],
+    pos: usize,
+}
+
+impl<'b> SliceWriter<'b> {
+    /// A writer at the start of `buf`.
+    pub fn new(buf: &'b mut [u8]) -> Self {
+        Self { buf, pos: 0 }
+    }
+
+    /// Bytes written so far.
+    pub const fn position(&self) -> usize {
+        self.pos
+    }
+
+    /// The bytes written so far.
+    pub fn written(&self) -> &[u8] {
+        self.buf.get(..self.pos).unwrap_or_default()
+    }
+
+    /// The written part of the buffer.
+    pub fn finish(self) -> &'b [u8] {
+        let Self { buf, pos } = self;
+        buf.get(..pos).unwrap_or_default()
+    }
+}
+
+impl Writer for SliceWriter<'_> {
+    fn write(&mut self, bytes: &[u8]) -> Result<()> {
+        let end = self.pos.saturating_add(bytes.len());
+        let capacity = self.buf.len();
+        let kind = ErrorKind::BufferTooSmall {
+            needed: end,
+            capacity,
+        };
+        let dest = self
+            .buf
+            .get_mut(self.pos..end)
+            .ok_or(Error::new(kind, None, self.pos))?;
+        dest.copy_from_slice(bytes);
+        self.pos = end;
+        Ok(())
+    }
+}
+
+/// Counts bytes instead of writing them.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Counter {
+    /// Bytes counted.
+    pub len: usize,
+}
+
+impl Writer for Counter {
+    fn write(&mut self, bytes: &[u8]) -> Result<()> {
+        self.len = self.len.saturating_add(bytes.len());
+        Ok(())
+    }
+}
+
+#[cfg(feature = "alloc")]
+impl Writer for alloc::vec::Vec<u8> {
+    fn write(&mut self, bytes: &[u8]) -> Result<()> {
+        self.extend_from_slice(bytes);
+        Ok(())
+    }
+}
+
+impl<W: Writer + ?Sized> Writer for &mut W {
+    fn write(&mut self, bytes: &[u8]) -> Result<()> {
+        (**self).write(bytes)
+    }
+}
+
+/// Where a field's value sits inside the bytes it was read from, and its length in units.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Located {
+    pub(crate) value_start: usize,
+    pub(crate) end: usize,
+    pub(crate) units: usize,
+}
+
+/// The value of a decimal digit character (callers check `is_ascii_digit` first).
+pub(crate) const fn digit_value(c: u8) -> u8 {
+    c.wrapping_sub(b'0')
+}
+
+/// The character of a decimal digit 0–9.
+pub(crate) const fn digit_char(d: u8) -> u8 {
+    b'0'.wrapping_add(d % 10)
+}
+
+const fn hex_value(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(digit_value(c)),
+        b'A'..=b'F' => Some(c.wrapping_sub(b'A' - 10)),
+        b'a'..=b'f' => Some(c.wrapping_sub(b'a' - 10)),
+        _ => None,
+    }
+}
+
+const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
+
+fn nibble_char(n: u8) -> u8 {
+    HEX_UPPER
+        .get(usize::from(n & 0x0F))
+        .copied()
+        .unwrap_or(b'?')
+}
+
+/// The nibble a logical BCD character stands for (`D` and `=` are the track separator).
+fn char_nibble(c: u8) -> u8 {
+    match c {
+        b'0'..=b'9' => digit_value(c),
+        b'=' => 0xD,
+        _ => hex_value(c).unwrap_or(0xF),
+    }
+}
+
+/// Reads the length prefix at the start of `input`: the number it holds.
+fn read_prefix(prefix: Prefix, input: &[u8], field: u8, offset: usize) -> Result<usize> {
+    let len = prefix.wire_len();
+    let Some(bytes) = input.get(..len) else {
+        let needed = len.saturating_sub(input.len());
+        return Err(Error::new(
+            ErrorKind::Truncated { needed },
+            Some(field),
+            offset,
+        ));
+    };
+    let bad = Error::new(ErrorKind::BadLengthPrefix, Some(field), offset);
+    let mut n = 0usize;
+    match prefix.encoding {
+        PrefixEncoding::Binary => {
+            for &b in bytes {
+                n = (n << 8) | usize::from(b);
+            }
+        }
+        PrefixEncoding::Ascii | PrefixEncoding::Ebcdic => {
+            for &b in bytes {
+                let c = match prefix.encoding {
+                    PrefixEncoding::Ebcdic => ebcdic::decode(crate::spec::CodePage::Cp037, b),
+                    _ => b,
+                };
+                if !c.is_ascii_digit() {
+                    return Err(bad);
+                }
+                n = n
+                    .saturating_mul(10)
+                    .saturating_add(usize::from(digit_value(c)));
+            }
+        }
+        PrefixEncoding::Bcd => {
+            // An odd digit count leaves a leading 0 nibble.
+            let skip = usize::from(prefix.digits % 2 == 1);
+            for nib in bytes.iter().flat_map(|&b| [b >> 4, b & 0x0F]).skip(skip) {
+                if nib > 9 {
+                    return Err(bad);
+                }
+                n = n.saturating_mul(10).saturating_add(usize::from(nib));
+            }
+            if skip == 1 && bytes.first().is_some_and(|b| b >> 4 != 0) {
+                return Err(bad);
+            }
+        }
+    }
+    Ok(n)
+}
+
+/// Writes `n` as a length prefix.
+fn write_prefix<W: Writer + ?Sized>(prefix: Prefix, n: usize, w: &mut W) -> Result<()> {
+    let mut out = [0u8; 4];
+    let len = prefix.wire_len();
+    let digits = usize::from(prefix.digits);
+    match prefix.encoding {
+        PrefixEncoding::Binary => {
+            let be = (n as u32).to_be_bytes();
+            let start = be.len().saturating_sub(len);
+            return w.write(be.get(start..).unwrap_or_default());
+        }
+        PrefixEncoding::Ascii | PrefixEncoding::Ebcdic => {
+            let mut rest = n;
+            for slot in out.iter_mut().take(digits).rev() {
+                let c = digit_char((rest % 10) as u8);
+                rest /= 10;
+                *slot = match prefix.encoding {
+                    PrefixEncoding::Ebcdic => ebcdic::encode(crate::spec::CodePage::Cp037, c),
+                    _ => c,
+                };
+            }
+        }
+        PrefixEncoding::Bcd => {
+            let mut rest = n;
+            for slot in out.iter_mut().take(len).rev() {
+                let lo = (rest % 10) as u8;
+                rest /= 10;
+                let hi = (rest % 10) as u8;
+                rest /= 10;
+                *slot = (hi << 4) | lo;
+            }
+        }
+    }
+    w.write(out.get(..len).unwrap_or_default())
+}
+
+/// Locates the field described by `spec` at the start of `input` (which sits at `offset` in the
+/// message) and checks its value.
+pub(crate) fn read_field(spec: &FieldSpec<'_>, input: &[u8], offset: usize) -> Result<Located> {
+    let field = Some(spec.number);
+    let (value_start, units, wire) = match spec.length {
+        Length::Fixed(n) => {
+            let units = usize::from(n);
+            (0, units, spec.encoding.wire_len(units))
+        }
+        Length::Var { prefix, min, max } => {
+            let n = read_prefix(prefix, input, spec.number, offset)?;
+            let (units, wire) = match prefix.counts {
+                Counts::Units => (n, spec.encoding.wire_len(n)),
+                Counts::Bytes => match spec.encoding {
+                    Encoding::HexText if n % 2 == 1 => {
+                        return Err(Error::new(ErrorKind::BadLengthPrefix, field, offset));
+                    }
+                    Encoding::HexText => (n / 2, n),
+                    _ => (n, n),
+                },
+            };
+            let prefix_len = prefix.wire_len();
+            let at = offset.saturating_add(prefix_len);
+            if units > usize::from(max) {
+                let kind = ErrorKind::TooLong {
+                    length: units,
+                    max: usize::from(max),
+                };
+                return Err(Error::new(kind, field, offset));
+            }
+            if units < usize::from(min) {
+                let kind = ErrorKind::TooShort {
+                    length: units,
+                    min: usize::from(min),
+                };
+                return Err(Error::new(kind, field, at));
+            }
+            (prefix_len, units, wire)
+        }
+    };
+    let end = value_start.saturating_add(wire);
+    let Some(value) = input.get(value_start..end) else {
+        let needed = end.saturating_sub(input.len());
+        return Err(Error::new(ErrorKind::Truncated { needed }, field, offset));
+    };
+    check_wire(spec, value, units, offset.saturating_add(value_start))?;
+    Ok(Located {
+        value_start,
+        end,
+        units,
+    })
+}
+
+/// Checks a value as it appears on the wire: pad nibbles, hex digits, content class.
+fn check_wire(spec: &FieldSpec<'_>, wire: &[u8], units: usize, offset: usize) -> Result<()> {
+    let field = Some(spec.number);
+    match spec.encoding {
+        Encoding::HexText => {
+            if let Some(i) = wire.iter().position(|&c| hex_value(c).is_none()) {
+                let kind = ErrorKind::BadCharacter { index: i / 2 };
+                return Err(Error::new(kind, field, offset.saturating_add(i)));
+            }
+            return Ok(());
+        }
+        Encoding::Bcd { align, pad } if units % 2 == 1 => {
+            let pad_nibble = match align {
+                Align::Right => wire.first().map(|b| b >> 4),
+                Align::Left => wire.last().map(|b| b & 0x0F),
+            };
+            if pad_nibble != Some(pad) {
+                return Err(Error::new(ErrorKind::BadPad, field, offset));
+            }
+        }
+        _ => {}
+    }
+    let value = Value {
+        encoding: spec.encoding,
+        wire,
+        units,
+    };
+    spec.content.check(value.iter()).map_err(|i| {
+        let at = offset.saturating_add(
+            spec.encoding
+                .wire_len(i.saturating_add(1))
+                .saturating_sub(1),
+        );
+        Error::new(ErrorKind::BadCharacter { index: i }, field, at)
+    })
+}
+
+/// A field value as it sits on the wire, readable as its logical characters or bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Value<'a> {
+    pub(crate) encoding: Encoding,
+    pub(crate) wire: &'a [u8],
+    pub(crate) units: usize,
+}
+
+impl<'a> Value<'a> {
+    /// The bytes on the wire (length prefix excluded).
+    pub const fn wire(&self) -> &'a [u8] {
+        self.wire
+    }
+
+    /// Length in units: characters, digits, or bytes of binary content.
+    pub const fn len(&self) -> usize {
+        self.units
+    }
+
+    /// True for a zero-length value.
+    pub const fn is_empty(&self) -> bool {
+        self.units == 0
+    }
+
+    /// The logical value borrowed without conversion, when the wire holds it as is (ASCII text,
+    /// binary content).
+    pub fn as_bytes(&self) -> Option<&'a [u8]> {
+        matches!(self.encoding, Encoding::Ascii | Encoding::Binary).then_some(self.wire)
+    }
+
+    /// The logical value as text borrowed without conversion (ASCII encoding, valid UTF-8).
+    pub fn as_str(&self) -> Option<&'a str> {
+        match self.encoding {
+            Encoding::Ascii => core::str::from_utf8(self.wire).ok(),
+            _ => None,
+        }
+    }
+
+    /// The logical bytes: characters (EBCDIC as ISO-8859-1, BCD digits as `0`–`9`, track
+    /// separator `D`) or binary bytes (hex text decoded).
+    pub fn iter(&self) -> Iter<'a> {
+        let skip = match self.encoding {
+            Encoding::Bcd {
+                align: Align::Right,
+                ..
+            } => self.units % 2,
+            _ => 0,
+        };
+        Iter {
+            value: *self,
+            index: 0,
+            skip,
+        }
+    }
+
+    /// Copies the logical bytes into `out`, returning the written part.
+    pub fn copy_to<'b>(&self, out: &'b mut [u8]) -> Result<&'b [u8]> {
+        let capacity = out.len();
+        let dest = out.get_mut(..self.units).ok_or(Error::new(
+            ErrorKind::BufferTooSmall {
+                needed: self.units,
+                capacity,
+            },
+            None,
+            0,
+        ))?;
+        for (slot, b) in dest.iter_mut().zip(self.iter()) {
+            *slot = b;
+        }
+        Ok(dest)
+    }
+
+    /// The value as a number, for digit-only values of up to 19 digits.
+    pub fn to_u64(&self) -> Option<u64> {
+        if self.units == 0 || self.units > 19 {
+            return None;
+        }
+        self.iter().try_fold(0u64, |acc, c| {
+            c.is_ascii_digit().then(|| {
+                acc.saturating_mul(10)
+                    .saturating_add(u64::from(digit_value(c)))
+            })
+        })
+    }
+
+    /// The logical bytes in a new `Vec`.
+    #[cfg(feature = "alloc")]
+    pub fn to_vec(&self) -> alloc::vec::Vec<u8> {
+        self.iter().collect()
+    }
+}
+
+/// Iterator over a value's logical bytes.
+#[derive(Clone, Debug)]
+pub struct Iter<'a> {
+    value: Value<'a>,
+    index: usize,
+    /// Leading pad nibbles to skip (right-aligned odd BCD).
+    skip: usize,
+}
+
+impl Iterator for Iter<'_> {
+    type Item = u8;
+
+    #[inline]
+    fn next(&mut self) -> Option<u8> {
+        if self.index >= self.value.units {
+            return None;
+        }
+        let i = self.index;
+        self.index = i.saturating_add(1);
+        let wire = self.value.wire;
+        match self.value.encoding {
+            Encoding::Ascii | Encoding::Binary => wire.get(i).copied(),
+            Encoding::Ebcdic(page) => wire.get(i).map(|&b| ebcdic::decode(page, b)),
+            Encoding::HexText => {
+                let at = i.saturating_mul(2);
+                let hi = hex_value(*wire.get(at)?)?;
+                let lo = hex_value(*wire.get(at.saturating_add(1))?)?;
+                Some((hi << 4) | lo)
+            }
+            Encoding::Bcd { .. } => {
+                let n = i.saturating_add(self.skip);
+                let byte = *wire.get(n / 2)?;
+                let nib = if n.is_multiple_of(2) {
+                    byte >> 4
+                } else {
+                    byte & 0x0F
+                };
+                Some(nibble_char(nib))
+            }
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = self.value.units.saturating_sub(self.index);
+        (left, Some(left))
+    }
+}
+
+impl ExactSizeIterator for Iter<'_> {}
+
+/// Checks a logical value (as a builder receives it) against the field's length and content.
+pub(crate) fn check_logical(spec: &FieldSpec<'_>, value: &[u8]) -> Result<()> {
+    let field = Some(spec.number);
+    let units = value.len();
+    match spec.length {
+        Length::Fixed(n) => {
+            let n = usize::from(n);
+            if units > n {
+                return Err(Error::new(
+                    ErrorKind::TooLong {
+                        length: units,
+                        max: n,
+                    },
+                    field,
+                    0,
+                ));
+            }
+            if units < n {
+                return Err(Error::new(
+                    ErrorKind::TooShort {
+                        length: units,
+                        min: n,
+                    },
+                    field,
+                    0,
+                ));
+            }
+        }
+        Length::Var { min, max, .. } => {
+            let (min, max) = (usize::from(min), usize::from(max));
+            if units > max {
+                return Err(Error::new(
+                    ErrorKind::TooLong { length: units, max },
+                    field,
+                    0,
+                ));
+            }
+            if units < min {
+                return Err(Error::new(
+                    ErrorKind::TooShort { length: units, min },
+                    field,
+                    0,
+                ));
+            }
+        }
+    }
+    spec.content
+        .check(value.iter().copied())
+        .map_err(|index| Error::new(ErrorKind::BadCharacter { index }, field, 0))
+}
+
+/// Bytes a field with a logical value of `units` units takes on the wire, prefix included.
+pub(crate) fn field_len(spec: &FieldSpec<'_>, units: usize) -> usize {
+    let wire = spec.encoding.wire_len(units);
+    match spec.length {
+        Length::Fixed(_) => wire,
+        Length::Var { prefix, .. } => wire.saturating_add(prefix.wire_len()),
+    }
+}
+
+/// A logical value to write: `value` with `count` copies of `pad` before or after it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Padded<'v> {
+    pub(crate) value: &'v [u8],
+    pub(crate) pad: u8,
+    pub(crate) count: usize,
+    pub(crate) left: bool,
+}
+
+impl<'v> Padded<'v> {
+    pub(crate) const fn plain(value: &'v [u8]) -> Self {
+        Self {
+            value,
+            pad: 0,
+            count: 0,
+            left: false,
+        }
+    }
+
+    pub(crate) const fn len(&self) -> usize {
+        self.value.len().saturating_add(self.count)
+    }
+
+    fn iter(&self) -> impl Iterator<Item = u8> + Clone + 'v {
+        let (lead, trail) = if self.left {
+            (self.count, 0)
+        } else {
+            (0, self.count)
+        };
+        core::iter::repeat_n(self.pad, lead)
+            .chain(self.value.iter().copied())
+            .chain(core::iter::repeat_n(self.pad, trail))
+    }
+}
+
+/// Writes a field: prefix, then the logical value (already checked) encoded.
+pub(crate) fn write_field<W: Writer + ?Sized>(
+    spec: &FieldSpec<'_>,
+    value: Padded<'_>,
+    w: &mut W,
+) -> Result<()> {
+    if let Length::Var { prefix, .. } = spec.length {
+        let n = match prefix.counts {
+            Counts::Units => value.len(),
+            Counts::Bytes => spec.encoding.wire_len(value.len()),
+        };
+        write_prefix(prefix, n, w)?;
+    }
+    write_value(spec.encoding, value, w)
+}
+
+/// Writes a logical value in `encoding`, converting through a small stack buffer.
+fn write_value<W: Writer + ?Sized>(encoding: Encoding, value: Padded<'_>, w: &mut W) -> Result<()> {
+    if value.count == 0 && matches!(encoding, Encoding::Ascii | Encoding::Binary) {
+        return w.write(value.value);
+    }
+    let mut buf = [0u8; 64];
+    let mut filled = 0usize;
+    let mut push = |b: u8, w: &mut W| -> Result<()> {
+        if let Some(slot) = buf.get_mut(filled) {
+            *slot = b;
+        }
+        filled = filled.saturating_add(1);
+        if filled == buf.len() {
+            w.write(&buf)?;
+            filled = 0;
+        }
+        Ok(())
+    };
+    match encoding {
+        Encoding::Ascii | Encoding::Binary => value.iter().try_for_each(|c| push(c, w))?,
+        Encoding::Ebcdic(page) => value
+            .iter()
+            .try_for_each(|c| push(ebcdic::encode(page, c), w))?,
+        Encoding::HexText => value.iter().try_for_each(|b| {
+            push(nibble_char(b >> 4), w)?;
+            push(nibble_char(b), w)
+        })?,
+        Encoding::Bcd { align, pad } => {
+            let odd = value.len() % 2 == 1;
+            let lead = usize::from(odd && align == Align::Right);
+            let trail = usize::from(odd && align == Align::Left);
+            let mut nibbles = core::iter::repeat_n(pad, lead)
+                .chain(value.iter().map(char_nibble))
+                .chain(core::iter::repeat_n(pad, trail));
+            while let Some(hi) = nibbles.next() {
+                let lo = nibbles.next().unwrap_or(pad);
+                push((hi << 4) | (lo & 0x0F), w)?;
+            }
+        }
+    }
+    w.write(buf.get(..filled).unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use std::vec::Vec;
+
+    use super::*;
+    use crate::spec::{CodePage, Content, Prefix};
+
+    fn encode(spec: &FieldSpec<'_>, value: &[u8]) -> Vec<u8> {
+        check_logical(spec, value).unwrap();
+        let mut out = Vec::new();
+        write_field(spec, Padded::plain(value), &mut out).unwrap();
+        assert_eq!(out.len(), field_len(spec, value.len()));
+        let located = read_field(spec, &out, 0).unwrap();
+        assert_eq!(located.end, out.len());
+        let v = Value {
+            encoding: spec.encoding,
+            wire: &out[located.value_start..],
+            units: located.units,
+        };
+        assert_eq!(v.iter().collect::<Vec<_>>(), value);
+        out
+    }
+
+    fn var(prefix: Prefix, max: u16) -> Length {
+        Length::Var {
+            prefix,
+            min: 0,
+            max,
+        }
+    }
+
+    #[test]
+    fn bcd_pan_with_digit_counting_prefix() {
+        // A 19-digit PAN: BCD LL prefix 19, ten bytes left-aligned with an F pad.
+        let spec = FieldSpec::new(
+            2,
+            "PAN",
+            Content::N,
+            Encoding::BCD_LEFT_F,
+            var(Prefix::bcd(2), 19),
+        );
+        let out = encode(&spec, b"6212345678901234567");
+        assert_eq!(out, hex::decode("196212345678901234567F").unwrap());
+        let spec = FieldSpec::new(3, "n", Content::N, Encoding::BCD, Length::Fixed(3));
+        assert_eq!(encode(&spec, b"123"), [0x01, 0x23]);
+    }
+
+    #[test]
+    fn ascii_ebcdic_binary_prefixes() {
+        let ll = FieldSpec::new(
+            44,
+            "x",
+            Content::Ans,
+            Encoding::Ascii,
+            var(Prefix::ascii(2), 25),
+        );
+        assert_eq!(encode(&ll, b"AB"), b"02AB");
+        let e = FieldSpec::new(
+            44,
+            "x",
+            Content::Ans,
+            Encoding::Ebcdic(CodePage::Cp037),
+            var(Prefix::ebcdic(3), 999),
+        );
+        assert_eq!(encode(&e, b"A1"), [0xF0, 0xF0, 0xF2, 0xC1, 0xF1]);
+        let b = FieldSpec::new(
+            55,
+            "icc",
+            Content::B,
+            Encoding::Binary,
+            var(Prefix::binary(2), 999),
+        );
+        assert_eq!(encode(&b, &[0x9F, 0x26]), [0x00, 0x02, 0x9F, 0x26]);
+        let h = FieldSpec::new(
+            55,
+            "icc",
+            Content::B,
+            Encoding::HexText,
+            var(Prefix::ascii(3).counting_bytes(), 499),
+        );
+        assert_eq!(encode(&h, &[0x9F, 0x26]), b"0049F26");
+        let l = FieldSpec::new(
+            60,
+            "x",
+            Content::N,
+            Encoding::BCD_LEFT_0,
+            var(Prefix::bcd(3), 999),
+        );
+        assert_eq!(
+            encode(&l, b"22000001003"),
+            hex::decode("0011220000010030").unwrap()
+        );
+        let t = FieldSpec::new(
+            35,
+            "t2",
+            Content::Z,
+            Encoding::BCD_LEFT_F,
+            var(Prefix::bcd(2), 37),
+        );
+        assert_eq!(
+            encode(&t, b"4761739001010010D22"),
+            hex::decode("194761739001010010D22F").unwrap()
+        );
+    }
+
+    #[test]
+    fn rejections_name_field_and_offset() {
+        let spec = FieldSpec::new(
+            2,
+            "PAN",
+            Content::N,
+            Encoding::Ascii,
+            var(Prefix::ascii(2), 19),
+        );
+        let err = |input: &[u8]| read_field(&spec, input, 10).unwrap_err();
+        assert_eq!(err(b"2").kind(), ErrorKind::Truncated { needed: 1 });
+        assert_eq!(err(b"1A").kind(), ErrorKind::BadLengthPrefix);
+        assert_eq!(
+            err(b"20").kind(),
+            ErrorKind::TooLong {
+                length: 20,
+                max: 19
+            }
+        );
+        assert_eq!(err(b"0412").kind(), ErrorKind::Truncated { needed: 2 });
+        let e = err(b"04120X");
+        assert_eq!(
+            (e.kind(), e.field(), e.offset()),
+            (ErrorKind::BadCharacter { index: 3 }, Some(2), 15)
+        );
+        let bcd = FieldSpec::new(3, "n", Content::N, Encoding::BCD, Length::Fixed(3));
+        assert_eq!(
+            read_field(&bcd, &[0x11, 0x23], 0).unwrap_err().kind(),
+            ErrorKind::BadPad
+        );
+        assert_eq!(
+            read_field(&bcd, &[0x01, 0x2A], 0).unwrap_err().kind(),
+            ErrorKind::BadCharacter { index: 2 }
+        );
+        let odd = FieldSpec::new(
+            55,
+            "icc",
+            Content::B,
+            Encoding::HexText,
+            var(Prefix::ascii(3).counting_bytes(), 499),
+        );
+        assert_eq!(
+            read_field(&odd, b"0039F2", 0).unwrap_err().kind(),
+            ErrorKind::BadLengthPrefix
+        );
+        let bcd_prefix = FieldSpec::new(
+            2,
+            "PAN",
+            Content::N,
+            Encoding::BCD_LEFT_F,
+            var(Prefix::bcd(3), 19),
+        );
+        assert_eq!(
+            read_field(&bcd_prefix, &[0x10, 0x01], 0)
+                .unwrap_err()
+                .kind(),
+            ErrorKind::BadLengthPrefix
+        );
+    }
+
+    #[test]
+    fn builder_side_checks() {
+        let spec = FieldSpec::new(3, "n", Content::N, Encoding::Ascii, Length::Fixed(6));
+        assert_eq!(
+            check_logical(&spec, b"12345").unwrap_err().kind(),
+            ErrorKind::TooShort { length: 5, min: 6 }
+        );
+        assert_eq!(
+            check_logical(&spec, b"1234567").unwrap_err().kind(),
+            ErrorKind::TooLong { length: 7, max: 6 }
+        );
+        assert_eq!(
+            check_logical(&spec, b"12345X").unwrap_err().kind(),
+            ErrorKind::BadCharacter { index: 5 }
+        );
+        let amount = FieldSpec::new(28, "fee", Content::XN, Encoding::Ascii, Length::Fixed(3));
+        assert!(check_logical(&amount, b"C12").is_ok());
+        assert!(check_logical(&amount, b"1C2").is_err());
+    }
+}

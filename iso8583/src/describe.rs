@@ -1,0 +1,102 @@
+//! A human field table of a message, masked by each field's sensitivity.
+
+use core::fmt::{self, Write as _};
+
+use crate::message::{MessageRef, write_masked_pan, write_masked_track};
+use crate::spec::{Content, Sensitivity};
+
+/// Prints a message as a table: field number, name, length and value.
+///
+/// ```text
+///   0  Message type indicator                              0200
+///   2  Primary account number (PAN)                   16   476173******0010
+///   4  Amount, transaction                            12   000000001000
+/// ```
+///
+/// Text prints as characters (non-printable bytes as `\xNN`), binary fields as uppercase hex.
+/// PAN fields show the first 6 and last 4 digits, track data the masked PAN and nothing after
+/// the separator, PIN blocks, keys and CVV-bearing fields (ICC data) print as `<masked>` —
+/// unless [`Describe::unmasked`] is used.
+#[derive(Clone, Copy, Debug)]
+pub struct Describe<'m, 'a, 's> {
+    message: &'m MessageRef<'a, 's>,
+    mask: bool,
+}
+
+impl<'m, 'a, 's> Describe<'m, 'a, 's> {
+    /// A masked table of `message`.
+    pub const fn new(message: &'m MessageRef<'a, 's>) -> Self {
+        Self {
+            message,
+            mask: true,
+        }
+    }
+
+    /// The same table with every value in clear.
+    #[must_use]
+    pub const fn unmasked(self) -> Self {
+        Self {
+            mask: false,
+            ..self
+        }
+    }
+}
+
+impl<'a, 's> MessageRef<'a, 's> {
+    /// The masked field table of this message (see [`Describe`]).
+    pub const fn describe(&self) -> Describe<'_, 'a, 's> {
+        Describe::new(self)
+    }
+}
+
+impl fmt::Display for Describe<'_, '_, '_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let m = self.message;
+        writeln!(
+            f,
+            "{:>3}  {:<48} {:>4}   {}",
+            0,
+            "Message type indicator",
+            "",
+            m.mti()
+        )?;
+        write!(f, "{:>3}  {:<48} {:>4}   ", 1, "Bitmap", "")?;
+        for (i, n) in m.bitmap().fields().enumerate() {
+            if i > 0 {
+                f.write_char(' ')?;
+            }
+            write!(f, "{n}")?;
+        }
+        f.write_char('\n')?;
+        for field in m.fields() {
+            let spec = field.spec();
+            let value = field.value();
+            write!(
+                f,
+                "{:>3}  {:<48} {:>4}   ",
+                spec.number,
+                spec.name,
+                value.len()
+            )?;
+            let sensitivity = if self.mask {
+                spec.sensitivity
+            } else {
+                Sensitivity::Public
+            };
+            match sensitivity {
+                Sensitivity::Pan => write_masked_pan(f, value.iter())?,
+                Sensitivity::Track => write_masked_track(f, value.iter())?,
+                Sensitivity::Public if spec.content == Content::B => {
+                    value.iter().try_for_each(|b| write!(f, "{b:02X}"))?;
+                }
+                Sensitivity::Public => value.iter().try_for_each(|c| match c {
+                    0x20..=0x7E => f.write_char(char::from(c)),
+                    _ => write!(f, "\\x{c:02X}"),
+                })?,
+                _ => f.write_str("<masked>")?,
+            }
+            f.write_char('\n')?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,253 @@
+//! Framing, sans-IO: length headers and the fixed header (TPDU, dialect header) in front of a
+//! message. Running out of input is [`Status::Partial`], not an error.
+
+use crate::codec::Writer;
+use crate::error::{Error, ErrorKind, Result};
+
+/// The length header in front of every frame. It counts the bytes after itself (header and
+/// message).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LengthHeader {
+    /// Two bytes, big-endian binary (the most common).
+    Binary2,
+    /// Four ASCII digits.
+    Ascii4,
+    /// Two bytes of BCD (up to 9999).
+    Bcd2,
+}
+
+impl LengthHeader {
+    /// Bytes the header takes.
+    pub const fn len(self) -> usize {
+        match self {
+            Self::Binary2 | Self::Bcd2 => 2,
+            Self::Ascii4 => 4,
+        }
+    }
+
+    /// Always false (present for symmetry with `len`).
+    pub const fn is_empty(self) -> bool {
+        false
+    }
+
+    /// The largest length the header can carry.
+    pub const fn max(self) -> usize {
+        match self {
+            Self::Binary2 => 0xFFFF,
+            Self::Ascii4 | Self::Bcd2 => 9999,
+        }
+    }
+
+    fn read(self, bytes: &[u8]) -> Result<usize> {
+        let bad = Error::new(ErrorKind::BadFrameLength, None, 0);
+        match self {
+            Self::Binary2 => Ok(bytes.iter().fold(0usize, |n, &b| (n << 8) | usize::from(b))),
+            Self::Ascii4 => bytes.iter().try_fold(0usize, |n, &b| {
+                b.is_ascii_digit()
+                    .then(|| {
+                        n.saturating_mul(10)
+                            .saturating_add(usize::from(crate::codec::digit_value(b)))
+                    })
+                    .ok_or(bad)
+            }),
+            Self::Bcd2 => bytes
+                .iter()
+                .flat_map(|&b| [b >> 4, b & 0xF])
+                .try_fold(0usize, |n, d| {
+                    (d <= 9)
+                        .then(|| n.saturating_mul(10).saturating_add(usize::from(d)))
+                        .ok_or(bad)
+                }),
+        }
+    }
+
+    fn write<W: Writer + ?Sized>(self, n: usize, w: &mut W) -> Result<()> {
+        if n > self.max() {
+            return Err(Error::new(ErrorKind::MessageTooLong, None, 0));
+        }
+        match self {
+            Self::Binary2 => w.write(&(n as u16).to_be_bytes()),
+            Self::Ascii4 => {
+                let d =
+                    |k: usize| crate::codec::digit_char((n.checked_div(k).unwrap_or(0) % 10) as u8);
+                w.write(&[d(1000), d(100), d(10), d(1)])
+            }
+            Self::Bcd2 => {
+                let d = |k: usize| (n.checked_div(k).unwrap_or(0) % 10) as u8;
+                w.write(&[(d(1000) << 4) | d(100), (d(10) << 4) | d(1)])
+            }
+        }
+    }
+}
+
+/// A framing: an optional length header, then `header_len` bytes of header (TPDU and the like)
+/// before the MTI.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Framing {
+    /// The length header, if any.
+    pub length: Option<LengthHeader>,
+    /// Fixed header bytes between the length header and the MTI.
+    pub header_len: usize,
+}
+
+impl Framing {
+    /// 2-byte binary length, no header.
+    pub const LEN2: Self = Self {
+        length: Some(LengthHeader::Binary2),
+        header_len: 0,
+    };
+    /// 4 ASCII digits of length, no header.
+    pub const LEN4_ASCII: Self = Self {
+        length: Some(LengthHeader::Ascii4),
+        header_len: 0,
+    };
+    /// 2-byte BCD length, no header.
+    pub const LEN2_BCD: Self = Self {
+        length: Some(LengthHeader::Bcd2),
+        header_len: 0,
+    };
+    /// China UnionPay POS: 2-byte binary length, 5-byte TPDU, 6-byte header.
+    pub const CUPS: Self = Self {
+        length: Some(LengthHeader::Binary2),
+        header_len: 11,
+    };
+
+    /// Reads one frame from the start of `input`.
+    pub fn decode<'a>(&self, input: &'a [u8]) -> Result<Status<Frame<'a>>> {
+        let (body_start, body_len) = match self.length {
+            Some(header) => {
+                let Some(bytes) = input.get(..header.len()) else {
+                    return Ok(Status::Partial {
+                        needed: header.len().saturating_sub(input.len()),
+                    });
+                };
+                (header.len(), header.read(bytes)?)
+            }
+            None => (0, input.len()),
+        };
+        if body_len < self.header_len {
+            return Err(Error::new(ErrorKind::BadFrameLength, None, 0));
+        }
+        let end = body_start.saturating_add(body_len);
+        let Some(body) = input.get(body_start..end) else {
+            return Ok(Status::Partial {
+                needed: end.saturating_sub(input.len()),
+            });
+        };
+        let (header, message) = body
+            .split_at_checked(self.header_len)
+            .unwrap_or((body, &[]));
+        Ok(Status::Complete(Frame {
+            header,
+            message,
+            consumed: end,
+            message_offset: body_start.saturating_add(self.header_len),
+        }))
+    }
+
+    /// Bytes a frame around a `message_len`-byte message takes.
+    pub const fn frame_len(&self, message_len: usize) -> usize {
+        let length = match self.length {
+            Some(h) => h.len(),
+            None => 0,
+        };
+        length
+            .saturating_add(self.header_len)
+            .saturating_add(message_len)
+    }
+
+    /// Writes the length header and `header` (which must be `header_len` bytes), then `message`.
+    pub fn encode<W: Writer + ?Sized>(
+        &self,
+        header: &[u8],
+        message: &[u8],
+        w: &mut W,
+    ) -> Result<()> {
+        if header.len() != self.header_len {
+            return Err(Error::new(ErrorKind::BadFrameLength, None, 0));
+        }
+        if let Some(length) = self.length {
+            length.write(header.len().saturating_add(message.len()), w)?;
+        }
+        w.write(header)?;
+        w.write(message)
+    }
+}
+
+/// The outcome of reading from a buffer that may not hold a whole frame yet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status<T> {
+    /// A whole frame.
+    Complete(T),
+    /// At least `needed` more bytes are required.
+    Partial {
+        /// Bytes missing.
+        needed: usize,
+    },
+}
+
+/// One frame read from a buffer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Frame<'a> {
+    /// The header bytes between the length and the MTI (TPDU etc.).
+    pub header: &'a [u8],
+    /// The message, MTI first.
+    pub message: &'a [u8],
+    /// Bytes of input the frame took (length header included).
+    pub consumed: usize,
+    /// Offset of the message in the input (to move message errors with `Error::with_base`).
+    pub message_offset: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use std::vec::Vec;
+
+    use super::*;
+
+    #[test]
+    fn partial_then_complete() {
+        let f = Framing::LEN2;
+        assert_eq!(f.decode(&[0x00]).unwrap(), Status::Partial { needed: 1 });
+        assert_eq!(
+            f.decode(&[0x00, 0x04, b'0', b'8']).unwrap(),
+            Status::Partial { needed: 2 }
+        );
+        let Status::Complete(frame) = f.decode(b"\x00\x0408001").unwrap() else {
+            panic!()
+        };
+        assert_eq!((frame.message, frame.consumed), (&b"0800"[..], 6));
+    }
+
+    #[test]
+    fn headers_round_trip() {
+        for f in [
+            Framing::LEN2,
+            Framing::LEN4_ASCII,
+            Framing::LEN2_BCD,
+            Framing::CUPS,
+        ] {
+            let header = &[0x60, 0, 0, 0, 0, 0x60, 0x31, 0, 0x31, 0, 0][..f.header_len];
+            let mut out = Vec::new();
+            f.encode(header, b"0800", &mut out).unwrap();
+            assert_eq!(out.len(), f.frame_len(4));
+            let Status::Complete(frame) = f.decode(&out).unwrap() else {
+                panic!()
+            };
+            assert_eq!((frame.header, frame.message), (header, &b"0800"[..]));
+        }
+        let mut out = Vec::new();
+        Framing::LEN4_ASCII.encode(&[], b"0800", &mut out).unwrap();
+        assert_eq!(out, b"00040800");
+        assert_eq!(
+            Framing::LEN4_ASCII.decode(b"00a40800").unwrap_err().kind(),
+            ErrorKind::BadFrameLength
+        );
+        assert_eq!(
+            Framing::CUPS.decode(b"\x00\x03abc").unwrap_err().kind(),
+            ErrorKind::BadFrameLength
+        );
+    }
+}

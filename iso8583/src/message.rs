@@ -1,0 +1,462 @@
+//! `MessageRef`: a message validated once, then read field by field without errors or copies.
+//!
+//! [`MessageRef::parse`] reads the MTI and bitmaps, then every present field as its spec says,
+//! checking prefixes, lengths, pad nibbles and characters, and records where each value sits in
+//! a fixed index. After that every accessor is O(1), cannot fail and borrows the input.
+
+use core::fmt;
+
+use crate::bitmap::Bitmap;
+use crate::codec::{self, Value};
+use crate::ebcdic;
+use crate::error::{Error, ErrorKind, Result};
+use crate::mti::Mti;
+use crate::spec::{CodePage, Encoding, FieldSpec, MAX_FIELD, MtiEncoding, Spec};
+
+/// Messages are framed by at most 2-byte length headers: offsets fit in 16 bits.
+pub const MAX_MESSAGE_LEN: usize = u16::MAX as usize;
+
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+struct Span {
+    start: u16,
+    end: u16,
+    units: u16,
+}
+
+const SLOTS: usize = MAX_FIELD as usize + 1;
+
+/// A validated ISO 8583 message borrowed from its bytes.
+#[derive(Clone, PartialEq, Eq)]
+pub struct MessageRef<'a, 's> {
+    spec: &'s Spec<'s>,
+    bytes: &'a [u8],
+    mti: Mti,
+    bitmap: Bitmap,
+    spans: [Span; SLOTS],
+}
+
+/// One present field: its definition and value.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct FieldRef<'a, 's> {
+    spec: &'s FieldSpec<'s>,
+    value: Value<'a>,
+    offset: usize,
+}
+
+impl<'a, 's> FieldRef<'a, 's> {
+    /// The field number.
+    pub const fn number(&self) -> u8 {
+        self.spec.number
+    }
+
+    /// The field's definition.
+    pub const fn spec(&self) -> &'s FieldSpec<'s> {
+        self.spec
+    }
+
+    /// The value.
+    pub const fn value(&self) -> Value<'a> {
+        self.value
+    }
+
+    /// Offset of the value (after any length prefix) from the start of the message.
+    pub const fn offset(&self) -> usize {
+        self.offset
+    }
+}
+
+impl fmt::Debug for FieldRef<'_, '_> {
+    /// Number and length only: values may be a PAN or a PIN block. Use `describe` for a masked
+    /// view.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Field({} len {})", self.spec.number, self.value.len())
+    }
+}
+
+fn read_mti(encoding: MtiEncoding, input: &[u8]) -> Result<(Mti, usize)> {
+    let len = match encoding {
+        MtiEncoding::Bcd => 2,
+        MtiEncoding::Ascii | MtiEncoding::Ebcdic => 4,
+    };
+    let Some(bytes) = input.get(..len) else {
+        let needed = len.saturating_sub(input.len());
+        return Err(Error::new(ErrorKind::Truncated { needed }, Some(0), 0));
+    };
+    let mut digits = [0u8; 4];
+    match encoding {
+        MtiEncoding::Ascii => digits.copy_from_slice(bytes),
+        MtiEncoding::Ebcdic => {
+            for (d, &b) in digits.iter_mut().zip(bytes) {
+                *d = ebcdic::decode(CodePage::Cp037, b);
+            }
+        }
+        MtiEncoding::Bcd => {
+            for (d, nib) in digits
+                .iter_mut()
+                .zip(bytes.iter().flat_map(|&b| [b >> 4, b & 0xF]))
+            {
+                *d = if nib <= 9 {
+                    codec::digit_char(nib)
+                } else {
+                    b'?'
+                };
+            }
+        }
+    }
+    Ok((Mti::from_ascii(&digits)?, len))
+}
+
+/// Writes the MTI in the spec's encoding.
+pub(crate) fn write_mti<W: codec::Writer + ?Sized>(
+    encoding: MtiEncoding,
+    mti: Mti,
+    w: &mut W,
+) -> Result<()> {
+    let digits = mti.to_ascii();
+    match encoding {
+        MtiEncoding::Ascii => w.write(&digits),
+        MtiEncoding::Ebcdic => w.write(&digits.map(|d| ebcdic::encode(CodePage::Cp037, d))),
+        MtiEncoding::Bcd => {
+            let [a, b, c, d] = digits.map(|x| x.wrapping_sub(b'0'));
+            w.write(&[(a << 4) | b, (c << 4) | d])
+        }
+    }
+}
+
+/// Bytes the MTI takes in `encoding`.
+pub(crate) const fn mti_len(encoding: MtiEncoding) -> usize {
+    match encoding {
+        MtiEncoding::Bcd => 2,
+        MtiEncoding::Ascii | MtiEncoding::Ebcdic => 4,
+    }
+}
+
+fn to_u16(n: usize) -> Result<u16> {
+    u16::try_from(n).map_err(|_| Error::new(ErrorKind::MessageTooLong, None, MAX_MESSAGE_LEN))
+}
+
+impl<'a, 's> MessageRef<'a, 's> {
+    /// Validates `bytes` as exactly one message under `spec`.
+    pub fn parse(spec: &'s Spec<'s>, bytes: &'a [u8]) -> Result<Self> {
+        let (message, rest) = Self::parse_prefix(spec, bytes)?;
+        if rest.is_empty() {
+            Ok(message)
+        } else {
+            let kind = ErrorKind::TrailingData {
+                remaining: rest.len(),
+            };
+            Err(Error::new(kind, None, message.bytes.len()))
+        }
+    }
+
+    /// Validates one message at the start of `bytes`; returns it and the bytes after it.
+    pub fn parse_prefix(spec: &'s Spec<'s>, bytes: &'a [u8]) -> Result<(Self, &'a [u8])> {
+        let (mti, mut pos) = read_mti(spec.mti, bytes)?;
+        let (bitmap, used) = Bitmap::read(bytes.get(pos..).unwrap_or_default(), spec.bitmap, pos)?;
+        pos = pos.saturating_add(used);
+        let mut spans = [Span::default(); SLOTS];
+        for number in bitmap.fields() {
+            if number == 129 {
+                return Err(Error::new(ErrorKind::NoFourthBitmap, Some(1), pos));
+            }
+            let field =
+                spec.field(number)
+                    .ok_or(Error::new(ErrorKind::UnknownField, Some(number), pos))?;
+            let rest = bytes.get(pos..).unwrap_or_default();
+            let located = codec::read_field(field, rest, pos)?;
+            let span = Span {
+                start: to_u16(pos.saturating_add(located.value_start))?,
+                end: to_u16(pos.saturating_add(located.end))?,
+                units: to_u16(located.units)?,
+            };
+            if let Some(slot) = spans.get_mut(usize::from(number)) {
+                *slot = span;
+            }
+            pos = pos.saturating_add(located.end);
+        }
+        to_u16(pos)?;
+        let (message, rest) = bytes.split_at_checked(pos).unwrap_or((bytes, &[]));
+        Ok((
+            Self {
+                spec,
+                bytes: message,
+                mti,
+                bitmap,
+                spans,
+            },
+            rest,
+        ))
+    }
+
+    /// The spec the message was read with.
+    pub const fn spec(&self) -> &'s Spec<'s> {
+        self.spec
+    }
+
+    /// The exact bytes of the message (MTI to last field).
+    pub const fn as_bytes(&self) -> &'a [u8] {
+        self.bytes
+    }
+
+    /// The message type indicator.
+    pub const fn mti(&self) -> Mti {
+        self.mti
+    }
+
+    /// The bitmap as read.
+    pub const fn bitmap(&self) -> &Bitmap {
+        &self.bitmap
+    }
+
+    /// True when field `number` is present.
+    pub fn has(&self, number: u8) -> bool {
+        number != 1 && number != 65 && self.bitmap.is_set(number)
+    }
+
+    /// Field `number`, if present.
+    pub fn field(&self, number: u8) -> Option<FieldRef<'a, 's>> {
+        if !self.has(number) {
+            return None;
+        }
+        let spec = self.spec.field(number)?;
+        let span = self.spans.get(usize::from(number))?;
+        let wire = self
+            .bytes
+            .get(usize::from(span.start)..usize::from(span.end))?;
+        Some(FieldRef {
+            spec,
+            value: Value {
+                encoding: spec.encoding,
+                wire,
+                units: usize::from(span.units),
+            },
+            offset: usize::from(span.start),
+        })
+    }
+
+    /// The value of field `number`, if present.
+    pub fn value(&self, number: u8) -> Option<Value<'a>> {
+        self.field(number).map(|f| f.value())
+    }
+
+    /// Every present field, ascending.
+    pub fn fields(&self) -> impl Iterator<Item = FieldRef<'a, 's>> + '_ {
+        self.bitmap.fields().filter_map(|n| self.field(n))
+    }
+
+    /// Field 2, the primary account number (masked when printed).
+    pub fn pan(&self) -> Option<Pan<'a>> {
+        self.value(2).map(Pan)
+    }
+
+    /// Field 3, the processing code.
+    pub fn processing_code(&self) -> Option<Value<'a>> {
+        self.value(3)
+    }
+
+    /// Field 4, the transaction amount in minor units.
+    pub fn amount(&self) -> Option<u64> {
+        self.value(4).and_then(|v| v.to_u64())
+    }
+
+    /// Field 11, the system trace audit number.
+    pub fn stan(&self) -> Option<u32> {
+        self.value(11)
+            .and_then(|v| v.to_u64())
+            .and_then(|n| u32::try_from(n).ok())
+    }
+
+    /// Field 35, track 2 data (masked when printed).
+    pub fn track2(&self) -> Option<Track2<'a>> {
+        self.value(35).map(Track2)
+    }
+
+    /// Field 37, the retrieval reference number.
+    pub fn rrn(&self) -> Option<Value<'a>> {
+        self.value(37)
+    }
+
+    /// Field 38, the authorization identification response (approval code).
+    pub fn auth_code(&self) -> Option<Value<'a>> {
+        self.value(38)
+    }
+
+    /// Field 39, the response code (action code in 1993 specs).
+    pub fn response_code(&self) -> Option<Value<'a>> {
+        self.value(39)
+    }
+
+    /// Field 41, the card acceptor terminal identification.
+    pub fn terminal_id(&self) -> Option<Value<'a>> {
+        self.value(41)
+    }
+
+    /// Field 42, the card acceptor identification code (merchant ID).
+    pub fn merchant_id(&self) -> Option<Value<'a>> {
+        self.value(42)
+    }
+
+    /// Field 49, the transaction currency code.
+    pub fn currency(&self) -> Option<Value<'a>> {
+        self.value(49)
+    }
+
+    /// Field 55, ICC data, as a BER-TLV view (zero-copy). `None` when absent or when the spec
+    /// writes field 55 as hex text (use [`MessageRef::icc_data_into`]).
+    pub fn icc_data(&self) -> Option<Result<emv_tlv::Tlvs<'a>>> {
+        let field = self.field(55)?;
+        let bytes = match field.spec.encoding {
+            Encoding::Binary => field.value.wire(),
+            _ => return None,
+        };
+        Some(emv_tlv::Tlvs::parse(bytes).map_err(|e| tlv_error(e, field.offset)))
+    }
+
+    /// Field 55 decoded into `buf` (for any encoding), as a BER-TLV view.
+    pub fn icc_data_into<'b>(&self, buf: &'b mut [u8]) -> Option<Result<emv_tlv::Tlvs<'b>>> {
+        let field = self.field(55)?;
+        Some(
+            field
+                .value
+                .copy_to(buf)
+                .map_err(|e| Error::new(e.kind(), Some(55), field.offset))
+                .and_then(|bytes| {
+                    emv_tlv::Tlvs::parse(bytes).map_err(|e| tlv_error(e, field.offset))
+                }),
+        )
+    }
+
+    /// The bytes a MAC in field 64 or 128 covers: from the MTI to the end of the field before the
+    /// MAC, without any length header or TPDU. `None` when the last present field is neither 64
+    /// nor 128.
+    pub fn mac_input(&self) -> Option<&'a [u8]> {
+        let last = self.bitmap.fields().last()?;
+        if last != 64 && last != 128 {
+            return None;
+        }
+        let span = self.spans.get(usize::from(last))?;
+        let field = self.spec.field(last)?;
+        let prefix = codec::field_len(field, 0);
+        self.bytes
+            .get(..usize::from(span.start).saturating_sub(prefix))
+    }
+
+    /// The number of the MAC field (64 or 128) when the message ends with one.
+    pub fn mac_field(&self) -> Option<u8> {
+        self.bitmap.fields().last().filter(|&n| n == 64 || n == 128)
+    }
+}
+
+fn tlv_error(e: emv_tlv::Error, base: usize) -> Error {
+    Error::new(
+        ErrorKind::Tlv(e.kind()),
+        Some(55),
+        base.saturating_add(e.offset()),
+    )
+}
+
+impl fmt::Debug for MessageRef<'_, '_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MessageRef")
+            .field("spec", &self.spec.name)
+            .field("mti", &self.mti)
+            .field("fields", &self.bitmap)
+            .finish()
+    }
+}
+
+/// Writes digits with all but the first 6 and last 4 replaced by `*` (all of them when there are
+/// 10 or fewer).
+pub(crate) fn write_masked_pan(
+    f: &mut impl fmt::Write,
+    digits: impl Iterator<Item = u8> + Clone,
+) -> fmt::Result {
+    let count = digits.clone().count();
+    let show = count > 10;
+    for (i, d) in digits.enumerate() {
+        let visible = show && (i < 6 || i >= count.saturating_sub(4));
+        f.write_char(if visible { char::from(d) } else { '*' })?;
+    }
+    Ok(())
+}
+
+/// A primary account number; `Display` and `Debug` show only the first 6 and last 4 digits.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Pan<'a>(Value<'a>);
+
+impl<'a> Pan<'a> {
+    /// The digits, in clear.
+    pub fn digits(&self) -> codec::Iter<'a> {
+        self.0.iter()
+    }
+
+    /// The value as on the wire.
+    pub const fn value(&self) -> Value<'a> {
+        self.0
+    }
+}
+
+impl fmt::Display for Pan<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_masked_pan(f, self.0.iter())
+    }
+}
+
+impl fmt::Debug for Pan<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Pan({self})")
+    }
+}
+
+/// Track 2 data; `Display` shows the masked PAN and hides everything after the separator.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Track2<'a>(Value<'a>);
+
+impl<'a> Track2<'a> {
+    /// The characters, in clear.
+    pub fn chars(&self) -> codec::Iter<'a> {
+        self.0.iter()
+    }
+
+    /// The PAN: the characters before the separator (`=` or `D`).
+    pub fn pan_digits(&self) -> impl Iterator<Item = u8> + Clone + 'a {
+        self.0.iter().take_while(|c| c.is_ascii_digit())
+    }
+
+    /// The 4-digit expiry date (YYMM) after the separator, if present.
+    pub fn expiry(&self) -> Option<[u8; 4]> {
+        let mut after = self.0.iter().skip_while(|c| c.is_ascii_digit()).skip(1);
+        let mut out = [0u8; 4];
+        for slot in &mut out {
+            *slot = after.next().filter(u8::is_ascii_digit)?;
+        }
+        Some(out)
+    }
+}
+
+impl fmt::Display for Track2<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_masked_track(f, self.0.iter())
+    }
+}
+
+impl fmt::Debug for Track2<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Track2({self})")
+    }
+}
+
+/// Track data: masked PAN, the separator, then `*` for every other character.
+pub(crate) fn write_masked_track(
+    f: &mut impl fmt::Write,
+    chars: impl Iterator<Item = u8> + Clone,
+) -> fmt::Result {
+    let pan = chars.clone().take_while(u8::is_ascii_digit);
+    let pan_len = pan.clone().count();
+    write_masked_pan(f, pan)?;
+    for (i, c) in chars.skip(pan_len).enumerate() {
+        let separator = i == 0 && (c == b'=' || c == b'D' || c == b'^');
+        f.write_char(if separator { char::from(c) } else { '*' })?;
+    }
+    Ok(())
+}

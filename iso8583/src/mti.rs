@@ -1,0 +1,157 @@
+//! The message type indicator: version, class, function, origin.
+
+use core::fmt;
+
+use crate::error::{Error, ErrorKind, Result};
+
+/// A message type indicator such as `0200`: four decimal digits, an open set.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Mti(u16);
+
+impl Mti {
+    /// `0100` authorization request.
+    pub const AUTHORIZATION_REQUEST: Mti = Mti(100);
+    /// `0110` authorization response.
+    pub const AUTHORIZATION_RESPONSE: Mti = Mti(110);
+    /// `0200` financial request.
+    pub const FINANCIAL_REQUEST: Mti = Mti(200);
+    /// `0210` financial response.
+    pub const FINANCIAL_RESPONSE: Mti = Mti(210);
+    /// `0220` financial advice.
+    pub const FINANCIAL_ADVICE: Mti = Mti(220);
+    /// `0320` batch upload / file action advice.
+    pub const FILE_ACTION_ADVICE: Mti = Mti(320);
+    /// `0400` reversal request.
+    pub const REVERSAL_REQUEST: Mti = Mti(400);
+    /// `0410` reversal response.
+    pub const REVERSAL_RESPONSE: Mti = Mti(410);
+    /// `0420` reversal advice.
+    pub const REVERSAL_ADVICE: Mti = Mti(420);
+    /// `0500` reconciliation (settlement) request.
+    pub const RECONCILIATION_REQUEST: Mti = Mti(500);
+    /// `0800` network management request (sign-in, echo, key exchange).
+    pub const NETWORK_MANAGEMENT_REQUEST: Mti = Mti(800);
+    /// `0810` network management response.
+    pub const NETWORK_MANAGEMENT_RESPONSE: Mti = Mti(810);
+
+    /// An MTI from its number (0–9999).
+    pub const fn new(number: u16) -> Result<Self> {
+        if number <= 9999 {
+            Ok(Self(number))
+        } else {
+            Err(Error::new(ErrorKind::BadMti, Some(0), 0))
+        }
+    }
+
+    /// Parses four ASCII digits.
+    pub fn from_ascii(digits: &[u8]) -> Result<Self> {
+        let bad = Error::new(ErrorKind::BadMti, Some(0), 0);
+        let [a, b, c, d] = *digits else {
+            return Err(bad);
+        };
+        let mut n = 0u16;
+        for x in [a, b, c, d] {
+            if !x.is_ascii_digit() {
+                return Err(bad);
+            }
+            n = n
+                .saturating_mul(10)
+                .saturating_add(u16::from(crate::codec::digit_value(x)));
+        }
+        Ok(Self(n))
+    }
+
+    /// The number, e.g. `200` for `0200`.
+    pub const fn number(self) -> u16 {
+        self.0
+    }
+
+    /// The four digits as ASCII.
+    pub const fn to_ascii(self) -> [u8; 4] {
+        let n = self.0;
+        use crate::codec::digit_char;
+        [
+            digit_char((n / 1000 % 10) as u8),
+            digit_char((n / 100 % 10) as u8),
+            digit_char((n / 10 % 10) as u8),
+            digit_char((n % 10) as u8),
+        ]
+    }
+
+    /// Digit 1: the version (0 = 1987, 1 = 1993, 2 = 2003).
+    pub const fn version(self) -> u8 {
+        (self.0 / 1000 % 10) as u8
+    }
+
+    /// Digit 2: the class (1 authorization, 2 financial, 3 file action, 4 reversal,
+    /// 5 reconciliation, 6 administrative, 7 fee collection, 8 network management).
+    pub const fn class(self) -> u8 {
+        (self.0 / 100 % 10) as u8
+    }
+
+    /// Digit 3: the function (0 request, 1 response, 2 advice, 3 advice response,
+    /// 4 notification, ...).
+    pub const fn function(self) -> u8 {
+        (self.0 / 10 % 10) as u8
+    }
+
+    /// Digit 4: the origin (0 acquirer, 1 acquirer repeat, 2 issuer, 3 issuer repeat, ...).
+    pub const fn origin(self) -> u8 {
+        (self.0 % 10) as u8
+    }
+
+    /// True for requests and advices (even function digit), false for responses.
+    pub const fn is_request(self) -> bool {
+        self.function().is_multiple_of(2)
+    }
+
+    /// The response to this message (`0200` → `0210`, `0420` → `0430`); a response's MTI is
+    /// returned unchanged. The origin digit is kept.
+    pub const fn response(self) -> Mti {
+        if self.is_request() {
+            Mti(self.0.saturating_add(10))
+        } else {
+            self
+        }
+    }
+}
+
+impl fmt::Display for Mti {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}", self.0)
+    }
+}
+
+impl fmt::Debug for Mti {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Mti({:04})", self.0)
+    }
+}
+
+impl core::str::FromStr for Mti {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        Self::from_ascii(s.as_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digits_and_response() {
+        let mti: Mti = "0420".parse().unwrap();
+        assert_eq!(
+            (mti.version(), mti.class(), mti.function(), mti.origin()),
+            (0, 4, 2, 0)
+        );
+        assert_eq!(mti.response().to_ascii(), *b"0430");
+        assert_eq!(Mti::FINANCIAL_REQUEST.response(), Mti::FINANCIAL_RESPONSE);
+        assert_eq!(Mti::FINANCIAL_RESPONSE.response(), Mti::FINANCIAL_RESPONSE);
+        assert_eq!(Mti::new(1804).unwrap().version(), 1);
+        assert!(Mti::new(10000).is_err());
+        assert!("02A0".parse::<Mti>().is_err());
+        assert!("020".parse::<Mti>().is_err());
+    }
+}

@@ -1,0 +1,462 @@
+//! Specs as data: how each field is written on the wire.
+//!
+//! A field definition is content class × value encoding × length rule × padding × sensitivity.
+//! Every type here is `const`-constructible, so a firmware's spec lives in flash; the same types
+//! describe specs built at run time.
+
+use crate::error::{Error, ErrorKind, Result};
+
+/// The highest field number (three bitmaps).
+pub const MAX_FIELD: u8 = 192;
+
+/// What characters a field may hold (ISO 8583 content classes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Content {
+    /// `n`: digits.
+    N,
+    /// `a`: letters and space.
+    A,
+    /// `an`: letters, digits and space.
+    An,
+    /// `ans`: any printable character. Bytes 0x80–0xFF are accepted too, because networks carry
+    /// national text (GBK, Latin-1) in `ans` fields; only control characters are refused.
+    Ans,
+    /// `z`: track 2/3 code set — digits and the separator (`=` or `D`).
+    Z,
+    /// `x+n`: `C` (credit) or `D` (debit) followed by digits.
+    XN,
+    /// `b`: binary data.
+    B,
+}
+
+impl Content {
+    /// Whether byte `c` may appear in this content class (as a decoded character).
+    pub const fn allows(self, c: u8) -> bool {
+        match self {
+            Self::N => c.is_ascii_digit(),
+            Self::A => c.is_ascii_alphabetic() || c == b' ',
+            Self::An => c.is_ascii_alphanumeric() || c == b' ',
+            Self::Ans => c >= 0x20 && c != 0x7F,
+            Self::Z => c.is_ascii_digit() || c == b'=' || c == b'D',
+            Self::XN => c.is_ascii_digit() || c == b'C' || c == b'D',
+            Self::B => true,
+        }
+    }
+
+    /// Checks a whole decoded value; `C`/`D` only in the first place for `x+n`.
+    pub(crate) fn check(self, value: impl Iterator<Item = u8>) -> core::result::Result<(), usize> {
+        for (i, c) in value.enumerate() {
+            let ok = match self {
+                Self::XN if i == 0 => c == b'C' || c == b'D',
+                Self::XN => c.is_ascii_digit(),
+                other => other.allows(c),
+            };
+            if !ok {
+                return Err(i);
+            }
+        }
+        Ok(())
+    }
+
+    /// True for `b`.
+    pub const fn is_binary(self) -> bool {
+        matches!(self, Self::B)
+    }
+}
+
+/// EBCDIC code pages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CodePage {
+    /// IBM 037 (US/Canada).
+    Cp037,
+    /// IBM 500 (International).
+    Cp500,
+    /// IBM 1047 (Latin-1 open systems).
+    Cp1047,
+}
+
+/// Where the digits of an odd-length BCD value sit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Align {
+    /// Right-aligned: the pad nibble comes first (`123` = `01 23`).
+    Right,
+    /// Left-aligned: the pad nibble comes last (`123` = `12 3F`).
+    Left,
+}
+
+/// How a field's value is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Encoding {
+    /// One ASCII byte per character.
+    Ascii,
+    /// One EBCDIC byte per character.
+    Ebcdic(CodePage),
+    /// Packed BCD, two digits a byte; `pad` is the nibble (0x0 or 0xF) that fills odd lengths.
+    /// Track 2's separator is the nibble `D`.
+    Bcd {
+        /// Where odd-length digits sit.
+        align: Align,
+        /// The pad nibble.
+        pad: u8,
+    },
+    /// Raw bytes (binary content).
+    Binary,
+    /// Binary content written as uppercase hexadecimal text, two characters a byte (either case
+    /// is read).
+    HexText,
+}
+
+impl Encoding {
+    /// Right-aligned BCD padded with 0 (numeric amounts, codes).
+    pub const BCD: Self = Self::Bcd {
+        align: Align::Right,
+        pad: 0,
+    };
+    /// Left-aligned BCD padded with F (PAN, track 2 in many dialects).
+    pub const BCD_LEFT_F: Self = Self::Bcd {
+        align: Align::Left,
+        pad: 0xF,
+    };
+    /// Left-aligned BCD padded with 0.
+    pub const BCD_LEFT_0: Self = Self::Bcd {
+        align: Align::Left,
+        pad: 0,
+    };
+
+    /// Wire bytes for `units` characters, digits or binary bytes.
+    pub const fn wire_len(self, units: usize) -> usize {
+        match self {
+            Self::Bcd { .. } => units.div_ceil(2),
+            Self::HexText => units.saturating_mul(2),
+            _ => units,
+        }
+    }
+}
+
+/// How a length prefix is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PrefixEncoding {
+    /// Decimal digits in ASCII (`LL` = 2 characters).
+    Ascii,
+    /// Decimal digits in EBCDIC.
+    Ebcdic,
+    /// Packed BCD (`LL` = 1 byte, `LLL` = 2 bytes).
+    Bcd,
+    /// Big-endian binary (`L` = 1 byte, `LL` = 2 bytes, ...).
+    Binary,
+}
+
+/// What a length prefix counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Counts {
+    /// Units of the value: characters, digits (for BCD) or bytes of binary content (for hex
+    /// text). This is what most specs mean.
+    Units,
+    /// Bytes on the wire (some dialects count BCD fields in bytes; not allowed with BCD values,
+    /// whose digit count would be ambiguous).
+    Bytes,
+}
+
+/// A variable-length prefix: `digits` is the L count (1–4: L, LL, LLL, LLLL).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Prefix {
+    /// How the number is written.
+    pub encoding: PrefixEncoding,
+    /// The L count: decimal digits for ASCII/EBCDIC/BCD, bytes for binary.
+    pub digits: u8,
+    /// What the number counts.
+    pub counts: Counts,
+}
+
+impl Prefix {
+    /// An ASCII prefix of `digits` characters counting units.
+    pub const fn ascii(digits: u8) -> Self {
+        Self {
+            encoding: PrefixEncoding::Ascii,
+            digits,
+            counts: Counts::Units,
+        }
+    }
+
+    /// A BCD prefix of `digits` digits counting units.
+    pub const fn bcd(digits: u8) -> Self {
+        Self {
+            encoding: PrefixEncoding::Bcd,
+            digits,
+            counts: Counts::Units,
+        }
+    }
+
+    /// An EBCDIC prefix of `digits` characters counting units.
+    pub const fn ebcdic(digits: u8) -> Self {
+        Self {
+            encoding: PrefixEncoding::Ebcdic,
+            digits,
+            counts: Counts::Units,
+        }
+    }
+
+    /// A binary prefix of `bytes` bytes counting units.
+    pub const fn binary(bytes: u8) -> Self {
+        Self {
+            encoding: PrefixEncoding::Binary,
+            digits: bytes,
+            counts: Counts::Units,
+        }
+    }
+
+    /// The same prefix counting wire bytes.
+    pub const fn counting_bytes(self) -> Self {
+        Self {
+            counts: Counts::Bytes,
+            ..self
+        }
+    }
+
+    /// Bytes the prefix takes on the wire.
+    pub const fn wire_len(self) -> usize {
+        match self.encoding {
+            PrefixEncoding::Bcd => (self.digits as usize).div_ceil(2),
+            _ => self.digits as usize,
+        }
+    }
+
+    /// The largest number the prefix can hold.
+    pub const fn capacity(self) -> usize {
+        match self.encoding {
+            PrefixEncoding::Binary => match self.digits {
+                1 => 0xFF,
+                2 => 0xFFFF,
+                3 => 0xFF_FFFF,
+                _ => u32::MAX as usize,
+            },
+            _ => match self.digits {
+                1 => 9,
+                2 => 99,
+                3 => 999,
+                _ => 9999,
+            },
+        }
+    }
+}
+
+/// Fixed or variable length, in the field's units.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Length {
+    /// Always exactly this many units.
+    Fixed(u16),
+    /// A prefix, then `min..=max` units.
+    Var {
+        /// The length prefix.
+        prefix: Prefix,
+        /// Fewest units.
+        min: u16,
+        /// Most units.
+        max: u16,
+    },
+}
+
+/// What the builder does with a value shorter than a fixed length.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Pad {
+    /// Nothing: the value must have the exact length.
+    None,
+    /// Fill on the left with this character (numeric fields: `0`).
+    Left(u8),
+    /// Fill on the right with this character (text fields: space).
+    Right(u8),
+}
+
+/// How much of a field may be shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Sensitivity {
+    /// Safe to print.
+    Public,
+    /// A primary account number: first 6 and last 4 digits shown.
+    Pan,
+    /// Track data: hidden except the PAN, masked as above.
+    Track,
+    /// A PIN block: hidden.
+    PinBlock,
+    /// Key material: hidden.
+    Key,
+    /// Data that may carry a CVV/CVC (track-equivalent, ICC data): hidden.
+    Cvv,
+}
+
+impl Sensitivity {
+    /// True when the value is hidden entirely.
+    pub const fn is_secret(self) -> bool {
+        matches!(self, Self::PinBlock | Self::Key | Self::Cvv)
+    }
+}
+
+/// One field of a spec.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct FieldSpec<'s> {
+    /// Field number, 2–192 (not 65 or 129, which are bitmap bits).
+    pub number: u8,
+    /// Name, as the standard or the dialect's document gives it.
+    pub name: &'s str,
+    /// Content class.
+    pub content: Content,
+    /// Value encoding.
+    pub encoding: Encoding,
+    /// Length rule.
+    pub length: Length,
+    /// Builder padding for short fixed-length values.
+    pub pad: Pad,
+    /// Masking rule.
+    pub sensitivity: Sensitivity,
+}
+
+impl<'s> FieldSpec<'s> {
+    /// A field with the usual padding for its class (`n`: left `0`; text: right space; binary:
+    /// none) and public sensitivity.
+    pub const fn new(
+        number: u8,
+        name: &'s str,
+        content: Content,
+        encoding: Encoding,
+        length: Length,
+    ) -> Self {
+        let pad = match content {
+            Content::N => Pad::Left(b'0'),
+            Content::B | Content::Z | Content::XN => Pad::None,
+            _ => Pad::Right(b' '),
+        };
+        Self {
+            number,
+            name,
+            content,
+            encoding,
+            length,
+            pad,
+            sensitivity: Sensitivity::Public,
+        }
+    }
+
+    /// The same field with another masking rule.
+    pub const fn sensitive(self, sensitivity: Sensitivity) -> Self {
+        Self {
+            sensitivity,
+            ..self
+        }
+    }
+
+    /// The same field with another padding rule.
+    pub const fn padded(self, pad: Pad) -> Self {
+        Self { pad, ..self }
+    }
+
+    /// Most units the field may hold.
+    pub const fn max_units(&self) -> usize {
+        match self.length {
+            Length::Fixed(n) => n as usize,
+            Length::Var { max, .. } => max as usize,
+        }
+    }
+
+    /// Checks the definition is usable.
+    pub fn validate(&self) -> Result<()> {
+        let bad = Err(Error::new(ErrorKind::BadSpec, Some(self.number), 0));
+        if self.number < 2 || self.number > MAX_FIELD || self.number == 65 || self.number == 129 {
+            return bad;
+        }
+        let encoding_ok = match self.encoding {
+            Encoding::Bcd { pad, .. } => {
+                matches!(self.content, Content::N | Content::Z) && (pad == 0 || pad == 0xF)
+            }
+            Encoding::Binary | Encoding::HexText => self.content.is_binary(),
+            Encoding::Ascii | Encoding::Ebcdic(_) => !self.content.is_binary(),
+        };
+        if !encoding_ok {
+            return bad;
+        }
+        match self.length {
+            Length::Fixed(0) => bad,
+            Length::Fixed(_) => Ok(()),
+            Length::Var { prefix, min, max } => {
+                let bcd_bytes =
+                    matches!(self.encoding, Encoding::Bcd { .. }) && prefix.counts == Counts::Bytes;
+                let digits_ok = (1..=4).contains(&prefix.digits);
+                let max_wire = match prefix.counts {
+                    Counts::Units => usize::from(max),
+                    Counts::Bytes => self.encoding.wire_len(usize::from(max)),
+                };
+                if min > max || max == 0 || bcd_bytes || !digits_ok || max_wire > prefix.capacity()
+                {
+                    bad
+                } else {
+                    Ok(())
+                }
+            }
+        }
+    }
+}
+
+/// How the MTI is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MtiEncoding {
+    /// Four ASCII digits.
+    Ascii,
+    /// Two bytes of BCD.
+    Bcd,
+    /// Four EBCDIC digits.
+    Ebcdic,
+}
+
+/// How bitmaps are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BitmapEncoding {
+    /// Eight bytes per bitmap.
+    Binary,
+    /// Sixteen hexadecimal ASCII characters per bitmap (either case read, uppercase written).
+    HexText,
+}
+
+/// A message spec: MTI and bitmap encodings and the field table, sorted by number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Spec<'s> {
+    /// Short name (`iso87ascii`).
+    pub name: &'s str,
+    /// One-line description.
+    pub description: &'s str,
+    /// MTI encoding.
+    pub mti: MtiEncoding,
+    /// Bitmap encoding.
+    pub bitmap: BitmapEncoding,
+    /// Field definitions, sorted by number, at most one per number.
+    pub fields: &'s [FieldSpec<'s>],
+}
+
+impl<'s> Spec<'s> {
+    /// The definition of field `number`.
+    pub fn field(&self, number: u8) -> Option<&FieldSpec<'s>> {
+        self.fields
+            .binary_search_by_key(&number, |f| f.number)
+            .ok()
+            .and_then(|i| self.fields.get(i))
+    }
+
+    /// Checks every field and that the table is sorted without duplicates. Built-in specs are
+    /// checked by the test suite; run-time specs should be checked when loaded.
+    pub fn validate(&self) -> Result<()> {
+        let mut previous = 0u8;
+        for field in self.fields {
+            field.validate()?;
+            if field.number <= previous {
+                return Err(Error::new(ErrorKind::BadSpec, Some(field.number), 0));
+            }
+            previous = field.number;
+        }
+        Ok(())
+    }
+}
