@@ -40,3 +40,44 @@ pub fn de55() -> Vec<u8> {
     let text: String = DE55_HEX.chars().filter(|c| !c.is_whitespace()).collect();
     hex::decode(text).unwrap_or_default()
 }
+
+/// The 20 fields of a card-present purchase (0200) as a POS sends it: number and logical value.
+pub const PURCHASE_0200: [(u8, &[u8]); 20] = [
+    (2, b"6212345678901234567"),
+    (3, b"000000"),
+    (4, b"000000012345"),
+    (7, b"1124063705"),
+    (11, b"000172"),
+    (12, b"143705"),
+    (13, b"1124"),
+    (14, b"2812"),
+    (18, b"5411"),
+    (22, b"051"),
+    (23, b"001"),
+    (25, b"00"),
+    (32, b"48615840"),
+    (35, b"6212345678901234567D28121011234567"),
+    (37, b"112406370501"),
+    (41, b"50080001"),
+    (42, b"309310083985008"),
+    (49, b"156"),
+    (52, &[0x06, 0x12, 0x45, 0x75, 0xBE, 0xDC, 0xBE, 0xDC]),
+    (
+        55,
+        &[
+            0x9F, 0x26, 0x08, 0xC2, 0xC1, 0x2B, 0x09, 0x8F, 0x3D, 0xA6, 0xE3, 0x9F, 0x27, 0x01,
+            0x80,
+        ],
+    ),
+];
+
+/// [`PURCHASE_0200`] encoded with `spec`.
+pub fn purchase_0200(spec: &'static iso8583::Spec<'static>) -> Vec<u8> {
+    let mut b = iso8583::MessageBuilder::new(spec, iso8583::Mti::FINANCIAL_REQUEST);
+    for (n, v) in PURCHASE_0200 {
+        if b.set(n, v).is_err() {
+            return Vec::new();
+        }
+    }
+    b.to_vec().unwrap_or_default()
+}

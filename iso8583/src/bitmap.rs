@@ -46,8 +46,13 @@ impl Bitmap {
     }
 
     /// The data fields present, ascending (bitmap bits 1 and 65 excluded).
-    pub fn fields(&self) -> impl Iterator<Item = u8> + '_ {
-        (2..=MAX_FIELD).filter(move |&n| n != 65 && self.is_set(n))
+    pub fn fields(&self) -> Fields {
+        // Bits 1 and 65 announce bitmaps; they are not data fields.
+        let [p, s, t] = self.words;
+        Fields {
+            words: [p & !(1 << 63), s & !(1 << 63), t],
+            word: 0,
+        }
     }
 
     /// The same bitmap with bits 1 and 65 set exactly when a later bitmap has data fields.
@@ -170,6 +175,37 @@ impl Bitmap {
             }
         }
         Ok(())
+    }
+}
+
+/// Iterator over the data fields of a [`Bitmap`], ascending.
+#[derive(Clone, Debug)]
+pub struct Fields {
+    words: [u64; 3],
+    word: usize,
+}
+
+impl Iterator for Fields {
+    type Item = u8;
+
+    #[inline]
+    fn next(&mut self) -> Option<u8> {
+        loop {
+            let w = self.words.get_mut(self.word)?;
+            if *w == 0 {
+                self.word = self.word.saturating_add(1);
+                continue;
+            }
+            let lz = w.leading_zeros();
+            *w &= !((1u64 << 63) >> lz);
+            // word * 64 + lz + 1 is at most 192.
+            let n = self
+                .word
+                .saturating_mul(64)
+                .saturating_add(lz as usize)
+                .saturating_add(1);
+            return u8::try_from(n).ok().filter(|&n| n <= MAX_FIELD);
+        }
     }
 }
 

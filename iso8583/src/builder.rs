@@ -6,7 +6,7 @@ use crate::codec::{self, Padded, SliceWriter, Writer};
 use crate::error::{Error, ErrorKind, Result};
 use crate::message::{mti_len, write_mti};
 use crate::mti::Mti;
-use crate::spec::{Length, MAX_FIELD, Pad, Spec};
+use crate::spec::{FieldSpec, Length, MAX_FIELD, Pad, Spec};
 
 const SLOTS: usize = MAX_FIELD as usize + 1;
 
@@ -28,7 +28,12 @@ const SLOTS: usize = MAX_FIELD as usize + 1;
 pub struct MessageBuilder<'s, 'v> {
     spec: &'s Spec<'s>,
     mti: Mti,
-    values: [Option<Padded<'v>>; SLOTS],
+    /// Data fields set (bits 1 and 65 derived when encoding).
+    present: Bitmap,
+    /// Values by field number; a value shorter than its fixed length is padded when written.
+    values: [&'v [u8]; SLOTS],
+    /// Position of each set field's definition in `spec.fields`.
+    spec_index: [u8; SLOTS],
 }
 
 fn reserved(number: u8) -> bool {
@@ -41,7 +46,9 @@ impl<'s, 'v> MessageBuilder<'s, 'v> {
         Self {
             spec,
             mti,
-            values: [None; SLOTS],
+            present: Bitmap::new(),
+            values: [&[]; SLOTS],
+            spec_index: [0; SLOTS],
         }
     }
 
@@ -61,7 +68,7 @@ impl<'s, 'v> MessageBuilder<'s, 'v> {
         self
     }
 
-    fn field_spec(&self, number: u8) -> Result<&'s crate::spec::FieldSpec<'s>> {
+    fn field_spec(&self, number: u8) -> Result<&'s FieldSpec<'s>> {
         if reserved(number) {
             return Err(Error::new(ErrorKind::ReservedField, Some(number), 0));
         }
@@ -74,10 +81,24 @@ impl<'s, 'v> MessageBuilder<'s, 'v> {
     pub fn set(&mut self, number: u8, value: &'v [u8]) -> Result<&mut Self> {
         let spec = self.field_spec(number)?;
         codec::check_logical(spec, value)?;
-        if let Some(slot) = self.values.get_mut(usize::from(number)) {
-            *slot = Some(Padded::plain(value));
-        }
+        self.store(number, value);
         Ok(self)
+    }
+
+    fn store(&mut self, number: u8, value: &'v [u8]) {
+        let index = self
+            .spec
+            .field_index(number)
+            .and_then(|i| u8::try_from(i).ok());
+        if let (Some(slot), Some(index_slot), Some(index)) = (
+            self.values.get_mut(usize::from(number)),
+            self.spec_index.get_mut(usize::from(number)),
+            index,
+        ) {
+            *slot = value;
+            *index_slot = index;
+            self.present.set(number);
+        }
     }
 
     /// Sets field `number` to text.
@@ -101,12 +122,6 @@ impl<'s, 'v> MessageBuilder<'s, 'v> {
             };
             return Err(Error::new(kind, Some(number), 0));
         }
-        let padded = Padded {
-            value,
-            pad: c,
-            count: n.saturating_sub(value.len()),
-            left: matches!(spec.pad, Pad::Left(_)),
-        };
         spec.content
             .check(core::iter::repeat_n(c, 1).chain(value.iter().copied()))
             .map_err(|i| {
@@ -118,70 +133,75 @@ impl<'s, 'v> MessageBuilder<'s, 'v> {
                     0,
                 )
             })?;
-        if let Some(slot) = self.values.get_mut(usize::from(number)) {
-            *slot = Some(padded);
-        }
+        self.store(number, value);
         Ok(self)
     }
 
     /// Removes field `number`.
     pub fn remove(&mut self, number: u8) -> &mut Self {
         if let Some(slot) = self.values.get_mut(usize::from(number)) {
-            *slot = None;
+            *slot = &[];
+            self.present.clear(number);
         }
         self
     }
 
     /// The value set for field `number` (unpadded).
     pub fn get(&self, number: u8) -> Option<&'v [u8]> {
-        self.values
-            .get(usize::from(number))
-            .copied()
-            .flatten()
-            .map(|p| p.value)
+        if self.present.is_set(number) {
+            self.values.get(usize::from(number)).copied()
+        } else {
+            None
+        }
     }
 
     /// The bitmap the message will carry (bits 1 and 65 derived).
     pub fn bitmap(&self) -> Bitmap {
-        let mut bitmap = Bitmap::new();
-        for (n, v) in self.values.iter().enumerate() {
-            if let (Some(_), Ok(n)) = (v, u8::try_from(n)) {
-                bitmap.set(n);
-            }
-        }
-        bitmap.with_extension_bits()
+        self.present.with_extension_bits()
+    }
+
+    /// The present fields with their definitions and values (padding made explicit).
+    fn entries(&self) -> impl Iterator<Item = (u8, &'s FieldSpec<'s>, Padded<'v>)> + '_ {
+        self.present.fields().filter_map(|n| {
+            let spec = self
+                .spec
+                .fields
+                .get(usize::from(*self.spec_index.get(usize::from(n))?))?;
+            let value = *self.values.get(usize::from(n))?;
+            let padded = match (spec.length, spec.pad) {
+                (Length::Fixed(len), Pad::Left(c) | Pad::Right(c))
+                    if value.len() < usize::from(len) =>
+                {
+                    Padded {
+                        value,
+                        pad: c,
+                        count: usize::from(len).saturating_sub(value.len()),
+                        left: matches!(spec.pad, Pad::Left(_)),
+                    }
+                }
+                _ => Padded::plain(value),
+            };
+            Some((n, spec, padded))
+        })
     }
 
     fn write_fields<W: Writer + ?Sized>(&self, w: &mut W, skip: Option<u8>) -> Result<()> {
-        let bitmap = self.bitmap();
         write_mti(self.spec.mti, self.mti, w)?;
-        bitmap.write(self.spec.bitmap, w)?;
-        for (n, v) in self.values.iter().enumerate() {
-            let (Some(value), Ok(n)) = (v, u8::try_from(n)) else {
-                continue;
-            };
-            if Some(n) == skip {
-                continue;
+        self.bitmap().write(self.spec.bitmap, w)?;
+        for (n, spec, value) in self.entries() {
+            if Some(n) != skip {
+                codec::write_field(spec, value, w)?;
             }
-            let spec = self.field_spec(n)?;
-            codec::write_field(spec, *value, w)?;
         }
         Ok(())
     }
 
     /// Exact number of bytes [`MessageBuilder::encode`] writes.
     pub fn encoded_len(&self) -> usize {
-        let bitmap = self.bitmap();
-        let mut len = mti_len(self.spec.mti).saturating_add(bitmap.wire_len(self.spec.bitmap));
-        for (n, v) in self.values.iter().enumerate() {
-            let (Some(value), Ok(n)) = (v, u8::try_from(n)) else {
-                continue;
-            };
-            if let Some(spec) = self.spec.field(n) {
-                len = len.saturating_add(codec::field_len(spec, value.len()));
-            }
-        }
-        len
+        let fixed = mti_len(self.spec.mti).saturating_add(self.bitmap().wire_len(self.spec.bitmap));
+        self.entries().fold(fixed, |len, (_, spec, value)| {
+            len.saturating_add(codec::field_len(spec, value.len()))
+        })
     }
 
     /// Writes the message.
@@ -222,7 +242,7 @@ impl<'s, 'v> MessageBuilder<'s, 'v> {
         F: FnOnce(&[u8], &mut [u8]) -> Result<()>,
     {
         self.remove(64).remove(128);
-        let above_64 = self.values.iter().skip(66).any(Option::is_some);
+        let above_64 = self.present.fields().any(|n| n > 64);
         let number = if above_64 { 128 } else { 64 };
         let spec = self.field_spec(number)?;
         let Length::Fixed(n) = spec.length else {
@@ -237,9 +257,7 @@ impl<'s, 'v> MessageBuilder<'s, 'v> {
         // Reserve the MAC's bit (and its bytes) with a placeholder of the right length.
         const ZEROS: [u8; 32] = [0; 32];
         let placeholder = ZEROS.get(..usize::from(n)).unwrap_or_default();
-        if let Some(slot) = self.values.get_mut(usize::from(number)) {
-            *slot = Some(Padded::plain(placeholder));
-        }
+        self.store(number, placeholder);
         let needed = self.encoded_len();
         if needed > buf.len() {
             let kind = ErrorKind::BufferTooSmall {

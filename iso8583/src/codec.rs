@@ -292,12 +292,27 @@ fn check_wire(spec: &FieldSpec<'_>, wire: &[u8], units: usize, offset: usize) ->
         }
         _ => {}
     }
-    let value = Value {
-        encoding: spec.encoding,
-        wire,
-        units,
+    let checked = match spec.encoding {
+        Encoding::Ascii | Encoding::Binary => spec.content.check(wire.iter().copied()),
+        Encoding::Bcd { align, .. } => {
+            let skip = usize::from(align == Align::Right && units % 2 == 1);
+            let nibbles = wire
+                .iter()
+                .flat_map(|&b| [b >> 4, b & 0x0F])
+                .skip(skip)
+                .take(units);
+            spec.content.check(nibbles.map(nibble_char))
+        }
+        _ => {
+            let value = Value {
+                encoding: spec.encoding,
+                wire,
+                units,
+            };
+            spec.content.check(value.iter())
+        }
     };
-    spec.content.check(value.iter()).map_err(|i| {
+    checked.map_err(|i| {
         let at = offset.saturating_add(
             spec.encoding
                 .wire_len(i.saturating_add(1))
@@ -445,6 +460,46 @@ impl Iterator for Iter<'_> {
         let left = self.value.units.saturating_sub(self.index);
         (left, Some(left))
     }
+
+    /// Internal iteration with one tight loop per encoding (what `sum`, `for_each`, `collect`
+    /// and `fold` use).
+    fn fold<B, F: FnMut(B, u8) -> B>(self, init: B, mut f: F) -> B {
+        let Self { value, index, skip } = self;
+        let rest = value.units.saturating_sub(index);
+        match value.encoding {
+            Encoding::Ascii | Encoding::Binary => value
+                .wire
+                .iter()
+                .skip(index)
+                .take(rest)
+                .fold(init, |acc, &b| f(acc, b)),
+            Encoding::Ebcdic(page) => value
+                .wire
+                .iter()
+                .skip(index)
+                .take(rest)
+                .fold(init, |acc, &b| f(acc, ebcdic::decode(page, b))),
+            Encoding::Bcd { .. } => value
+                .wire
+                .iter()
+                .flat_map(|&b| [b >> 4, b & 0x0F])
+                .skip(skip.saturating_add(index))
+                .take(rest)
+                .fold(init, |acc, n| f(acc, nibble_char(n))),
+            Encoding::HexText => Self { value, index, skip }.by_ref_fold(init, f),
+        }
+    }
+}
+
+impl Iter<'_> {
+    /// Element-by-element fold (`for` uses `next`, not `fold`).
+    fn by_ref_fold<B, F: FnMut(B, u8) -> B>(self, init: B, mut f: F) -> B {
+        let mut acc = init;
+        for b in self {
+            acc = f(acc, b);
+        }
+        acc
+    }
 }
 
 impl ExactSizeIterator for Iter<'_> {}
@@ -532,6 +587,16 @@ impl<'v> Padded<'v> {
         self.value.len().saturating_add(self.count)
     }
 
+    /// Character `i` of the padded value.
+    #[inline]
+    fn get(&self, i: usize) -> u8 {
+        let (lead, len) = (if self.left { self.count } else { 0 }, self.value.len());
+        match i.checked_sub(lead) {
+            Some(k) if k < len => self.value.get(k).copied().unwrap_or(self.pad),
+            _ => self.pad,
+        }
+    }
+
     fn iter(&self) -> impl Iterator<Item = u8> + Clone + 'v {
         let (lead, trail) = if self.left {
             (self.count, 0)
@@ -588,15 +653,20 @@ fn write_value<W: Writer + ?Sized>(encoding: Encoding, value: Padded<'_>, w: &mu
             push(nibble_char(b), w)
         })?,
         Encoding::Bcd { align, pad } => {
-            let odd = value.len() % 2 == 1;
-            let lead = usize::from(odd && align == Align::Right);
-            let trail = usize::from(odd && align == Align::Left);
-            let mut nibbles = core::iter::repeat_n(pad, lead)
-                .chain(value.iter().map(char_nibble))
-                .chain(core::iter::repeat_n(pad, trail));
-            while let Some(hi) = nibbles.next() {
-                let lo = nibbles.next().unwrap_or(pad);
-                push((hi << 4) | (lo & 0x0F), w)?;
+            let total = value.len();
+            let odd = total % 2 == 1;
+            let lead = odd && align == Align::Right;
+            // Nibble j of the packed value: an optional leading pad, the characters, an
+            // optional trailing pad.
+            let nibble = |j: usize| -> u8 {
+                let i = if lead { j.checked_sub(1) } else { Some(j) };
+                i.filter(|&i| i < total)
+                    .map_or(pad, |i| char_nibble(value.get(i)))
+            };
+            let bytes = total.div_ceil(2);
+            for k in 0..bytes {
+                let j = k.saturating_mul(2);
+                push((nibble(j) << 4) | (nibble(j.saturating_add(1)) & 0x0F), w)?;
             }
         }
     }

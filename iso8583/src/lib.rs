@@ -19,7 +19,7 @@ mod mti;
 mod owned;
 pub mod spec;
 
-pub use bitmap::Bitmap;
+pub use bitmap::{Bitmap, Fields};
 pub use builder::MessageBuilder;
 pub use codec::{Counter, Iter, SliceWriter, Value, Writer};
 pub use describe::Describe;

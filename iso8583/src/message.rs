@@ -21,6 +21,8 @@ struct Span {
     start: u16,
     end: u16,
     units: u16,
+    /// Index of the field's definition in `spec.fields`.
+    spec_index: u8,
 }
 
 const SLOTS: usize = MAX_FIELD as usize + 1;
@@ -150,6 +152,7 @@ impl<'a, 's> MessageRef<'a, 's> {
     }
 
     /// Validates one message at the start of `bytes`; returns it and the bytes after it.
+    #[inline]
     pub fn parse_prefix(spec: &'s Spec<'s>, bytes: &'a [u8]) -> Result<(Self, &'a [u8])> {
         let (mti, mut pos) = read_mti(spec.mti, bytes)?;
         let (bitmap, used) = Bitmap::read(bytes.get(pos..).unwrap_or_default(), spec.bitmap, pos)?;
@@ -159,15 +162,16 @@ impl<'a, 's> MessageRef<'a, 's> {
             if number == 129 {
                 return Err(Error::new(ErrorKind::NoFourthBitmap, Some(1), pos));
             }
-            let field =
-                spec.field(number)
-                    .ok_or(Error::new(ErrorKind::UnknownField, Some(number), pos))?;
+            let unknown = Error::new(ErrorKind::UnknownField, Some(number), pos);
+            let spec_index = spec.field_index(number).ok_or(unknown)?;
+            let field = spec.fields.get(spec_index).ok_or(unknown)?;
             let rest = bytes.get(pos..).unwrap_or_default();
             let located = codec::read_field(field, rest, pos)?;
             let span = Span {
                 start: to_u16(pos.saturating_add(located.value_start))?,
                 end: to_u16(pos.saturating_add(located.end))?,
                 units: to_u16(located.units)?,
+                spec_index: u8::try_from(spec_index).map_err(|_| unknown)?,
             };
             if let Some(slot) = spans.get_mut(usize::from(number)) {
                 *slot = span;
@@ -218,8 +222,8 @@ impl<'a, 's> MessageRef<'a, 's> {
         if !self.has(number) {
             return None;
         }
-        let spec = self.spec.field(number)?;
         let span = self.spans.get(usize::from(number))?;
+        let spec = self.spec.fields.get(usize::from(span.spec_index))?;
         let wire = self
             .bytes
             .get(usize::from(span.start)..usize::from(span.end))?;
@@ -335,7 +339,7 @@ impl<'a, 's> MessageRef<'a, 's> {
             return None;
         }
         let span = self.spans.get(usize::from(last))?;
-        let field = self.spec.field(last)?;
+        let field = self.spec.fields.get(usize::from(span.spec_index))?;
         let prefix = codec::field_len(field, 0);
         self.bytes
             .get(..usize::from(span.start).saturating_sub(prefix))

@@ -45,18 +45,29 @@ impl Content {
     }
 
     /// Checks a whole decoded value; `C`/`D` only in the first place for `x+n`.
-    pub(crate) fn check(self, value: impl Iterator<Item = u8>) -> core::result::Result<(), usize> {
-        for (i, c) in value.enumerate() {
-            let ok = match self {
-                Self::XN if i == 0 => c == b'C' || c == b'D',
-                Self::XN => c.is_ascii_digit(),
-                other => other.allows(c),
-            };
-            if !ok {
-                return Err(i);
-            }
-        }
-        Ok(())
+    /// Returns the index of the first character not allowed. One loop per class, so the class
+    /// test is not repeated for every character.
+    #[inline]
+    pub(crate) fn check(
+        self,
+        mut value: impl Iterator<Item = u8>,
+    ) -> core::result::Result<(), usize> {
+        let bad = match self {
+            Self::B => None,
+            Self::N => value.position(|c| !c.is_ascii_digit()),
+            Self::A => value.position(|c| !(c.is_ascii_alphabetic() || c == b' ')),
+            Self::An => value.position(|c| !(c.is_ascii_alphanumeric() || c == b' ')),
+            Self::Ans => value.position(|c| c < 0x20 || c == 0x7F),
+            Self::Z => value.position(|c| !(c.is_ascii_digit() || c == b'=' || c == b'D')),
+            Self::XN => match value.next() {
+                None => None,
+                Some(b'C' | b'D') => value
+                    .position(|c| !c.is_ascii_digit())
+                    .map(|i| i.saturating_add(1)),
+                Some(_) => Some(0),
+            },
+        };
+        bad.map_or(Ok(()), Err)
     }
 
     /// True for `b`.
@@ -439,11 +450,22 @@ pub struct Spec<'s> {
 
 impl<'s> Spec<'s> {
     /// The definition of field `number`.
+    #[inline]
     pub fn field(&self, number: u8) -> Option<&FieldSpec<'s>> {
-        self.fields
-            .binary_search_by_key(&number, |f| f.number)
-            .ok()
-            .and_then(|i| self.fields.get(i))
+        self.field_index(number).and_then(|i| self.fields.get(i))
+    }
+
+    /// Position of field `number` in [`Spec::fields`]. O(1) for dense tables (every field from
+    /// 2, with or without 65), a binary search otherwise.
+    #[inline]
+    pub fn field_index(&self, number: u8) -> Option<usize> {
+        let dense = usize::from(number).checked_sub(2)?;
+        for guess in [dense, dense.saturating_sub(1)] {
+            if self.fields.get(guess).is_some_and(|f| f.number == number) {
+                return Some(guess);
+            }
+        }
+        self.fields.binary_search_by_key(&number, |f| f.number).ok()
     }
 
     /// Checks every field and that the table is sorted without duplicates. Built-in specs are

@@ -1,0 +1,129 @@
+//! iso8583: parse + read every field of a 20-field 0200 vs one read of every byte (DESIGN.md:
+//! within 3×); encode vs copying the same field bytes into a buffer (within 3×).
+#![allow(
+    missing_docs,
+    reason = "criterion's macros generate undocumented items"
+)]
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use criterion::{Criterion, Throughput, criterion_group};
+use iso8583::builtin::{ISO87ASCII, ISO87BINARY};
+use iso8583::{MessageBuilder, MessageRef, Mti, Spec};
+use paywire_benches::{PURCHASE_0200, purchase_0200};
+
+/// One read of every byte, not vectorised (see benches/emv_tlv.rs).
+fn byte_loop(data: &[u8]) -> u64 {
+    let mut acc = 0u64;
+    for &b in data {
+        acc = acc.wrapping_add(u64::from(black_box(b)));
+    }
+    acc
+}
+
+/// Parse, then read every field's logical value.
+fn parse_and_read(spec: &'static Spec<'static>, data: &[u8]) -> u64 {
+    let Ok(m) = MessageRef::parse(spec, data) else {
+        return 0;
+    };
+    let mut acc = u64::from(m.mti().number());
+    for field in m.fields() {
+        acc = field
+            .value()
+            .iter()
+            .fold(acc, |a, b| a.wrapping_add(u64::from(b)));
+    }
+    acc
+}
+
+/// A builder holding the 0200's values (checked when set).
+fn builder(spec: &'static Spec<'static>) -> MessageBuilder<'static, 'static> {
+    let mut b = MessageBuilder::new(spec, Mti::FINANCIAL_REQUEST);
+    for (n, v) in PURCHASE_0200 {
+        let _ = b.set(n, v);
+    }
+    b
+}
+
+/// Encoding: bitmap, prefixes and value conversion into the caller's buffer.
+fn encode(b: &MessageBuilder<'_, '_>, buf: &mut [u8]) -> usize {
+    b.encode_to_slice(buf).map_or(0, <[u8]>::len)
+}
+
+/// The baseline for encoding: copy the same field values into a buffer.
+fn copy_fields(buf: &mut [u8]) -> usize {
+    let mut pos = 0;
+    for (_, v) in PURCHASE_0200 {
+        if let Some(dest) = buf.get_mut(pos..pos + v.len()) {
+            dest.copy_from_slice(black_box(v));
+        }
+        pos += v.len();
+    }
+    pos
+}
+
+fn bench(c: &mut Criterion) {
+    for spec in [&ISO87BINARY, &ISO87ASCII] {
+        let data = purchase_0200(spec);
+        let mut group = c.benchmark_group(format!("iso8583/{}/0200", spec.name));
+        group.throughput(Throughput::Bytes(data.len() as u64));
+        group.bench_function("byte_loop", |b| b.iter(|| byte_loop(black_box(&data))));
+        group.bench_function("parse_read_all", |b| {
+            b.iter(|| parse_and_read(spec, black_box(&data)))
+        });
+        let mut buf = [0u8; 512];
+        group.bench_function("copy_fields", |b| {
+            b.iter(|| copy_fields(black_box(&mut buf)))
+        });
+        let prepared = builder(spec);
+        group.bench_function("encode", |b| {
+            b.iter(|| encode(black_box(&prepared), black_box(&mut buf)))
+        });
+        group.bench_function("set_20_and_encode", |b| {
+            b.iter(|| encode(&builder(black_box(spec)), black_box(&mut buf)))
+        });
+        group.finish();
+    }
+}
+
+fn best_of(f: &mut dyn FnMut() -> u64) -> f64 {
+    const ROUNDS: u32 = 100_000;
+    (0..5)
+        .map(|_| {
+            let start = Instant::now();
+            for _ in 0..ROUNDS {
+                black_box(f());
+            }
+            start.elapsed().as_secs_f64() * 1e9 / f64::from(ROUNDS)
+        })
+        .fold(f64::INFINITY, f64::min)
+}
+
+/// Prints the ratios DESIGN.md sets limits on, measured in this run.
+fn ratio_report() {
+    for spec in [&ISO87BINARY, &ISO87ASCII] {
+        let data = purchase_0200(spec);
+        let mut buf = [0u8; 512];
+        let base = best_of(&mut || byte_loop(&data));
+        let parsed = best_of(&mut || parse_and_read(spec, &data));
+        let copied = best_of(&mut || copy_fields(&mut buf) as u64);
+        let prepared = builder(spec);
+        let encoded = best_of(&mut || encode(&prepared, &mut buf) as u64);
+        println!(
+            "iso8583 {} ratio: parse+read {parsed:.0} ns / byte loop {base:.0} ns = {:.2} (limit 3.00); \
+             encode {encoded:.0} ns / copy {copied:.0} ns = {:.2} (limit 3.00)",
+            spec.name,
+            parsed / base,
+            encoded / copied
+        );
+    }
+}
+
+criterion_group!(benches, bench);
+
+fn main() {
+    benches();
+    ratio_report();
+    Criterion::default().configure_from_args().final_summary();
+}

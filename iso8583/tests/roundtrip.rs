@@ -1,0 +1,142 @@
+//! Round trips for every built-in spec: random messages → encode → parse → same values, and
+//! parse → encode → identical bytes; arbitrary bytes never panic.
+#![allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    reason = "tests"
+)]
+
+use iso8583::spec::{Content, Encoding, FieldSpec, Length, Spec};
+use iso8583::{Message, MessageBuilder, MessageRef, Mti, builtin};
+use proptest::prelude::*;
+
+/// Characters valid for `content` under `encoding` (BCD track data uses `D` as separator).
+fn alphabet(content: Content, encoding: Encoding) -> Vec<u8> {
+    let range = |a: u8, b: u8| (a..=b).collect::<Vec<u8>>();
+    match content {
+        Content::N => range(b'0', b'9'),
+        Content::A => [range(b'A', b'Z'), range(b'a', b'z'), vec![b' ']].concat(),
+        Content::An => [
+            range(b'0', b'9'),
+            range(b'A', b'Z'),
+            range(b'a', b'z'),
+            vec![b' '],
+        ]
+        .concat(),
+        Content::Ans => [range(0x20, 0x7E), range(0x80, 0xFF)].concat(),
+        Content::Z if matches!(encoding, Encoding::Bcd { .. }) => {
+            [range(b'0', b'9'), vec![b'D']].concat()
+        }
+        Content::Z => [range(b'0', b'9'), vec![b'=', b'D']].concat(),
+        _ => range(0, 0xFF),
+    }
+}
+
+fn value(spec: FieldSpec<'static>) -> BoxedStrategy<Vec<u8>> {
+    let (min, max) = match spec.length {
+        Length::Fixed(n) => (usize::from(n), usize::from(n)),
+        Length::Var { min, max, .. } => (usize::from(min), usize::from(max).min(64)),
+    };
+    if spec.content == Content::XN {
+        return (
+            prop::sample::select(vec![b'C', b'D']),
+            prop::collection::vec(
+                prop::sample::select(alphabet(Content::N, spec.encoding)),
+                max - 1,
+            ),
+        )
+            .prop_map(|(sign, mut digits)| {
+                digits.insert(0, sign);
+                digits
+            })
+            .boxed();
+    }
+    prop::collection::vec(
+        prop::sample::select(alphabet(spec.content, spec.encoding)),
+        min..=max,
+    )
+    .boxed()
+}
+
+fn message(spec: &'static Spec<'static>) -> impl Strategy<Value = (Mti, Vec<(u8, Vec<u8>)>)> {
+    let fields: Vec<BoxedStrategy<(u8, Vec<u8>)>> = spec
+        .fields
+        .iter()
+        .map(|f| {
+            let number = f.number;
+            value(*f).prop_map(move |v| (number, v)).boxed()
+        })
+        .collect();
+    (0u16..10000, prop::sample::subsequence(fields, 0..=12))
+        .prop_flat_map(|(mti, chosen)| (Just(Mti::new(mti).unwrap()), chosen))
+}
+
+fn check(
+    spec: &'static Spec<'static>,
+    mti: Mti,
+    fields: &[(u8, Vec<u8>)],
+) -> Result<(), TestCaseError> {
+    let mut b = MessageBuilder::new(spec, mti);
+    for (n, v) in fields {
+        b.set(*n, v).unwrap();
+    }
+    let bytes = b.to_vec().unwrap();
+    prop_assert_eq!(bytes.len(), b.encoded_len());
+    let m = MessageRef::parse(spec, &bytes).unwrap();
+    prop_assert_eq!(m.mti(), mti);
+    let parsed: Vec<(u8, Vec<u8>)> = m
+        .fields()
+        .map(|f| (f.number(), f.value().to_vec()))
+        .collect();
+    let mut expected = fields.to_vec();
+    expected.sort();
+    prop_assert_eq!(&parsed, &expected);
+    // Owned round trip: parse → Message → bytes.
+    prop_assert_eq!(Message::from_ref(&m).to_vec().unwrap(), bytes);
+    Ok(())
+}
+
+proptest! {
+    #[test]
+    fn iso87ascii_round_trip((mti, fields) in message(&builtin::ISO87ASCII)) {
+        check(&builtin::ISO87ASCII, mti, &fields)?;
+    }
+
+    #[test]
+    fn iso87binary_round_trip((mti, fields) in message(&builtin::ISO87BINARY)) {
+        check(&builtin::ISO87BINARY, mti, &fields)?;
+    }
+
+    #[test]
+    fn iso93ascii_round_trip((mti, fields) in message(&builtin::ISO93ASCII)) {
+        check(&builtin::ISO93ASCII, mti, &fields)?;
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+        for spec in builtin::BUILTIN {
+            if let Ok(m) = MessageRef::parse(spec, &bytes) {
+                // Accepted input re-encodes to the same bytes (up to hex-text case).
+                let again = Message::from_ref(&m).to_vec().unwrap();
+                prop_assert_eq!(again.to_ascii_uppercase(), bytes.to_ascii_uppercase());
+                let _ = m.describe().to_string();
+            }
+        }
+    }
+
+    #[test]
+    fn mutated_messages_never_panic((mti, fields) in message(&builtin::ISO87BINARY), at in any::<prop::sample::Index>(), byte in any::<u8>()) {
+        let mut b = MessageBuilder::new(&builtin::ISO87BINARY, mti);
+        for (n, v) in &fields {
+            b.set(*n, v).unwrap();
+        }
+        let mut bytes = b.to_vec().unwrap();
+        let i = at.index(bytes.len());
+        bytes[i] = byte;
+        if let Ok(m) = MessageRef::parse(&builtin::ISO87BINARY, &bytes) {
+            prop_assert_eq!(Message::from_ref(&m).to_vec().unwrap(), bytes.clone());
+        }
+        let _ = MessageRef::parse_prefix(&builtin::ISO87BINARY, &bytes[..i]);
+    }
+}
