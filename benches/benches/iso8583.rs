@@ -4,6 +4,10 @@
     missing_docs,
     reason = "criterion's macros generate undocumented items"
 )]
+#![allow(
+    clippy::arithmetic_side_effects,
+    reason = "benchmark baselines over fixed inputs"
+)]
 
 use std::hint::black_box;
 use std::time::Instant;
