@@ -1,6 +1,7 @@
 //! `paywire`: the command-line face of the paywire crates (contract: shared CLI.md).
 
 mod input;
+mod iso8583;
 mod tlv;
 
 use std::io::Write as _;
@@ -42,6 +43,9 @@ enum Group {
     /// BER-TLV as EMV uses it (ISO 8583 DE 55, EMVCo CPM payloads).
     #[command(subcommand)]
     Tlv(tlv::Command),
+    /// ISO 8583 messages: decode, encode, describe against a spec.
+    #[command(subcommand)]
+    Iso8583(iso8583::Command),
 }
 
 fn main() -> ExitCode {
@@ -55,6 +59,7 @@ fn main() -> ExitCode {
     };
     let outcome = match cli.group {
         Group::Tlv(command) => tlv::run(command),
+        Group::Iso8583(command) => iso8583::run(command),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,140 @@
+//! `paywire iso8583 ...` against the CLI contract (shared CLI.md).
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
+
+use std::io::Write as _;
+use std::process::{Command, Stdio};
+
+fn paywire(args: &[&str], stdin: &[u8]) -> (i32, Vec<u8>, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_paywire"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().expect("exited"),
+        out.stdout,
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+// The example of shared/CLI.md.
+const JSON: &str =
+    r#"{"mti":"0200","fields":{"2":"4761739001010010","3":"000000","4":"000000001000"}}"#;
+const WIRE: &[u8] = b"02007000000000000000164761739001010010000000000000001000";
+
+#[test]
+fn specs_lists_the_builtins() {
+    let (code, out, _) = paywire(&["iso8583", "specs"], b"");
+    let out = String::from_utf8(out).unwrap();
+    assert_eq!(code, 0);
+    for name in ["iso87ascii\t", "iso87binary\t", "iso93ascii\t"] {
+        assert!(out.lines().any(|l| l.starts_with(name)), "{out}");
+    }
+}
+
+#[test]
+fn decode_and_encode_are_inverse() {
+    let (code, out, err) = paywire(&["iso8583", "decode", "--spec", "iso87ascii"], WIRE);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, format!("{JSON}\n").as_bytes());
+    let (code, bytes, _) = paywire(
+        &["iso8583", "encode", "--spec", "iso87ascii"],
+        JSON.as_bytes(),
+    );
+    assert_eq!((code, bytes.as_slice()), (0, WIRE));
+    let (_, hex_line, _) = paywire(
+        &["iso8583", "encode", "--spec", "iso87ascii", "--hex-out"],
+        JSON.as_bytes(),
+    );
+    assert_eq!(
+        hex_line,
+        format!("{}\n", hex::encode_upper(WIRE)).as_bytes()
+    );
+}
+
+#[test]
+fn framing_adds_a_header_key() {
+    let framed = [&[0x00, WIRE.len() as u8][..], WIRE].concat();
+    let (code, out, err) = paywire(
+        &[
+            "iso8583",
+            "decode",
+            "--spec",
+            "iso87ascii",
+            "--framing",
+            "len2",
+        ],
+        &framed,
+    );
+    assert_eq!(code, 0, "{err}");
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.starts_with(r#"{"header":"","mti":"0200","#), "{text}");
+    let (code, again, _) = paywire(
+        &[
+            "iso8583",
+            "encode",
+            "--spec",
+            "iso87ascii",
+            "--framing",
+            "len2",
+        ],
+        text.as_bytes(),
+    );
+    assert_eq!((code, again), (0, framed));
+}
+
+#[test]
+fn binary_fields_are_hex_and_bcd_is_text() {
+    let json = r#"{"mti":"0200","fields":{"2":"6212345678901234567","4":"000000012345","52":"06124575BEDCBEDC"}}"#;
+    let (code, bytes, err) = paywire(
+        &["iso8583", "encode", "--spec", "iso87binary"],
+        json.as_bytes(),
+    );
+    assert_eq!(code, 0, "{err}");
+    let (_, out, _) = paywire(&["iso8583", "decode", "--spec", "iso87binary"], &bytes);
+    assert_eq!(String::from_utf8(out).unwrap(), format!("{json}\n"));
+}
+
+#[test]
+fn describe_masks_unless_asked() {
+    let (code, out, _) = paywire(&["iso8583", "describe", "--spec", "iso87ascii"], WIRE);
+    let text = String::from_utf8(out).unwrap();
+    assert_eq!(code, 0);
+    assert!(
+        text.contains("476173******0010") && !text.contains("4761739001010010"),
+        "{text}"
+    );
+    let (_, out, _) = paywire(
+        &["iso8583", "describe", "--spec", "iso87ascii", "--unmask"],
+        WIRE,
+    );
+    assert!(String::from_utf8(out).unwrap().contains("4761739001010010"));
+}
+
+#[test]
+fn errors_and_exit_codes() {
+    // Field 4 announced but missing: exit 1, field and offset named, no PAN in the message.
+    let (code, out, err) = paywire(&["iso8583", "decode", "--spec", "iso87ascii"], &WIRE[..44]);
+    assert_eq!(code, 1);
+    assert!(out.is_empty());
+    assert!(
+        err.contains("field 4") && err.contains("at byte 44") && !err.contains("47617390"),
+        "{err}"
+    );
+    assert_eq!(paywire(&["iso8583", "decode", "--spec", "nope"], WIRE).0, 2);
+    assert_eq!(paywire(&["iso8583", "decode"], WIRE).0, 2);
+    let (code, _, err) = paywire(
+        &["iso8583", "encode", "--spec", "iso87ascii"],
+        br#"{"mti":"0200","fields":{"4":"12"}}"#,
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("field 4"), "{err}");
+    assert_eq!(
+        paywire(&["iso8583", "encode", "--spec", "iso87ascii"], b"not json").0,
+        1
+    );
+}
