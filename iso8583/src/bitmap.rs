@@ -138,6 +138,14 @@ impl Bitmap {
             if let Some(slot) = bitmap.words.get_mut(w) {
                 *slot = word;
             }
+            // A later bitmap must hold at least one bit (a field or the next bitmap's bit).
+            if w > 0 && word == 0 {
+                return Err(Error::new(
+                    ErrorKind::EmptyBitmap,
+                    Some(1),
+                    offset.saturating_add(used),
+                ));
+            }
             used = used.saturating_add(len);
             // Bit 1 of this word announces the next bitmap.
             if word & (1 << 63) == 0 {
@@ -260,5 +268,23 @@ mod tests {
                 .kind(),
             ErrorKind::NoFourthBitmap
         );
+    }
+
+    #[test]
+    fn empty_later_bitmaps_are_rejected() {
+        // Found by the iso8583_parse fuzz target: bit 1 set, secondary bitmap all zero, which
+        // the builder would drop on re-encoding.
+        let e = Bitmap::read(
+            b"80202000000000000000000000000000",
+            BitmapEncoding::HexText,
+            4,
+        )
+        .unwrap_err();
+        assert_eq!((e.kind(), e.offset()), (ErrorKind::EmptyBitmap, 20));
+        let mut only_tertiary_bit = [0u8; 24];
+        only_tertiary_bit[0] = 0x80;
+        only_tertiary_bit[8] = 0x80;
+        let e = Bitmap::read(&only_tertiary_bit, BitmapEncoding::Binary, 0).unwrap_err();
+        assert_eq!((e.kind(), e.offset()), (ErrorKind::EmptyBitmap, 16));
     }
 }

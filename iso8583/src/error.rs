@@ -20,6 +20,9 @@ pub enum ErrorKind {
     BadBitmap,
     /// Bit 129 (a fourth bitmap) is set; ISO 8583 has at most three.
     NoFourthBitmap,
+    /// A secondary or tertiary bitmap without any field: the builder would never write it, so
+    /// accepting it would break the byte-for-byte round trip.
+    EmptyBitmap,
     /// The bitmap announces a field the spec does not define.
     UnknownField,
     /// A length prefix holds something other than digits, or a BCD nibble above 9.
@@ -120,6 +123,7 @@ impl fmt::Display for ErrorKind {
             Self::BadMti => f.write_str("message type indicator is not 4 digits"),
             Self::BadBitmap => f.write_str("bitmap is not hexadecimal"),
             Self::NoFourthBitmap => f.write_str("bit 129 set: there is no fourth bitmap"),
+            Self::EmptyBitmap => f.write_str("secondary or tertiary bitmap announced but empty"),
             Self::UnknownField => f.write_str("field present but not defined by the spec"),
             Self::BadLengthPrefix => f.write_str("length prefix is not a number"),
             Self::TooLong { length, max } => write!(f, "length {length} exceeds maximum {max}"),
