@@ -13,7 +13,7 @@ use crate::{Failure, Outcome, input, print};
 
 #[derive(Subcommand, Debug)]
 pub(crate) enum Command {
-    /// List the built-in specs: NAME<TAB>description.
+    /// List the built-in specs, one per line: name, a tab, description.
     Specs,
     /// Decode a message to JSON: {"mti":"0200","fields":{"2":"...",...}}.
     Decode {
