@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueEnum};
 use iso8583::framing::{Framing, Status};
+use iso8583::json::SpecDoc;
 use iso8583::spec::{Content, Encoding, Spec};
 use iso8583::{Message, MessageRef, Mti, builtin};
 use serde_json::Value as Json;
@@ -25,9 +26,8 @@ pub(crate) enum Command {
     },
     /// Encode the JSON that `decode` prints back into a message.
     Encode {
-        /// Built-in spec name (see `paywire iso8583 specs`).
-        #[arg(long)]
-        spec: String,
+        #[command(flatten)]
+        spec: SpecArg,
         /// Framing to add; the JSON's "header" (hex) supplies the header bytes.
         #[arg(long, value_enum)]
         framing: Option<FramingArg>,
@@ -51,10 +51,20 @@ pub(crate) enum Command {
 }
 
 #[derive(Args, Debug)]
-pub(crate) struct Common {
+#[group(required = true, multiple = false)]
+pub(crate) struct SpecArg {
     /// Built-in spec name (see `paywire iso8583 specs`).
     #[arg(long)]
-    spec: String,
+    spec: Option<String>,
+    /// A JSON spec: paywire's format or moov-io/iso8583's (see the iso8583 crate docs).
+    #[arg(long)]
+    spec_file: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct Common {
+    #[command(flatten)]
+    spec: SpecArg,
     /// The input is hexadecimal text (whitespace ignored, either case).
     #[arg(long)]
     hex: bool,
@@ -82,7 +92,19 @@ impl FramingArg {
     }
 }
 
-fn spec(name: &str) -> Result<&'static Spec<'static>, Failure> {
+fn spec(arg: &SpecArg) -> Result<&'static Spec<'static>, Failure> {
+    if let Some(path) = &arg.spec_file {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", path.display())))?;
+        let doc = SpecDoc::from_json(&text)
+            .map_err(|e| Failure::Usage(format!("bad spec file {}: {e}", path.display())))?;
+        // The process lives as long as the spec: leaking gives the 'static borrow the
+        // commands share with the built-in specs.
+        let doc: &'static SpecDoc = Box::leak(Box::new(doc));
+        let fields: &'static [iso8583::FieldSpec<'static>] = doc.field_specs().leak();
+        return Ok(Box::leak(Box::new(doc.spec(fields))));
+    }
+    let name = arg.spec.as_deref().unwrap_or_default();
     builtin::builtin(name).ok_or_else(|| {
         let known: Vec<&str> = builtin::BUILTIN.iter().map(|s| s.name).collect();
         Failure::Usage(format!(
@@ -187,12 +209,12 @@ fn decode(common: Common, framing: Option<FramingArg>) -> Outcome {
 }
 
 fn encode(
-    spec_name: &str,
+    spec_arg: &SpecArg,
     framing: Option<FramingArg>,
     hex_out: bool,
     input: Option<PathBuf>,
 ) -> Outcome {
-    let spec = spec(spec_name)?;
+    let spec = spec(spec_arg)?;
     let raw = input::read(input.as_deref())?;
     let doc: Json = serde_json::from_slice(&raw)
         .map_err(|e| Failure::Rejected(format!("input is not JSON: {e}")))?;

@@ -138,3 +138,62 @@ fn errors_and_exit_codes() {
         1
     );
 }
+
+#[test]
+fn spec_file_and_cups_framing_round_trip() {
+    let dir = env!("CARGO_MANIFEST_DIR");
+    let spec = format!("{dir}/../iso8583/tests/specs/cups-test.json");
+    // rufus123456/Java8583Sample IsoTest.java: the 0810 sign-in response.
+    let vector = format!("{dir}/../iso8583/tests/vectors/cups-0810-signin.hex");
+    let (code, json, err) = paywire(
+        &[
+            "iso8583",
+            "decode",
+            "--spec-file",
+            &spec,
+            "--hex",
+            "--framing",
+            "cups",
+            &vector,
+        ],
+        b"",
+    );
+    assert_eq!(code, 0, "{err}");
+    let json = String::from_utf8(json).unwrap();
+    assert!(json.starts_with(r#"{"header":"6000000004603100310000","mti":"0810","fields":{"11":"013487","12":"091834""#), "{json}");
+    let (code, bytes, err) = paywire(
+        &[
+            "iso8583",
+            "encode",
+            "--spec-file",
+            &spec,
+            "--framing",
+            "cups",
+            "--hex-out",
+        ],
+        json.as_bytes(),
+    );
+    assert_eq!(code, 0, "{err}");
+    let original = std::fs::read_to_string(&vector).unwrap();
+    assert_eq!(String::from_utf8(bytes).unwrap().trim(), original.trim());
+    // A broken spec file is a usage error.
+    assert_eq!(
+        paywire(&["iso8583", "decode", "--spec-file", "/no/such.json"], b"").0,
+        2
+    );
+    assert_eq!(
+        paywire(
+            &[
+                "iso8583",
+                "decode",
+                "--spec",
+                "iso87ascii",
+                "--spec-file",
+                &spec
+            ],
+            b""
+        )
+        .0,
+        2
+    );
+}

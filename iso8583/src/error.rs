@@ -71,6 +71,18 @@ pub enum ErrorKind {
     BadSpec,
     /// A frame's length header is not a valid length.
     BadFrameLength,
+    /// A JSON spec is not valid JSON (line and column of the problem).
+    Json {
+        /// Line, from 1.
+        line: usize,
+        /// Column, from 1.
+        column: usize,
+    },
+    /// A JSON spec names an encoding, prefix, content class or other keyword this crate does
+    /// not know, or leaves out a required key.
+    BadSpecKey,
+    /// A JSON spec uses a feature not supported yet (subfields, BER-TLV prefixes).
+    Unsupported,
 }
 
 /// An ISO 8583 error: its kind, the field it concerns (when known) and the byte offset from the
@@ -141,6 +153,13 @@ impl fmt::Display for ErrorKind {
             Self::Tlv(kind) => write!(f, "ICC data: {kind}"),
             Self::BadSpec => f.write_str("invalid spec"),
             Self::BadFrameLength => f.write_str("frame length header is not a valid length"),
+            Self::Json { line, column } => {
+                write!(f, "invalid JSON at line {line}, column {column}")
+            }
+            Self::BadSpecKey => f.write_str("unknown or missing key or keyword in spec"),
+            Self::Unsupported => {
+                f.write_str("spec feature not supported yet (subfields, BER-TLV prefix)")
+            }
         }
     }
 }

@@ -13,6 +13,8 @@ mod describe;
 mod ebcdic;
 mod error;
 pub mod framing;
+#[cfg(feature = "serde")]
+pub mod json;
 mod message;
 mod mti;
 #[cfg(feature = "alloc")]
