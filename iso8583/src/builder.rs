@@ -32,8 +32,6 @@ pub struct MessageBuilder<'s, 'v> {
     present: Bitmap,
     /// Values by field number; a value shorter than its fixed length is padded when written.
     values: [&'v [u8]; SLOTS],
-    /// Position of each set field's definition in `spec.fields`.
-    spec_index: [u8; SLOTS],
 }
 
 fn reserved(number: u8) -> bool {
@@ -48,7 +46,6 @@ impl<'s, 'v> MessageBuilder<'s, 'v> {
             mti,
             present: Bitmap::new(),
             values: [&[]; SLOTS],
-            spec_index: [0; SLOTS],
         }
     }
 
@@ -62,7 +59,8 @@ impl<'s, 'v> MessageBuilder<'s, 'v> {
         self.mti
     }
 
-    /// Changes the message type.
+    /// Changes the message type. Set it before the fields when the spec has per-MTI
+    /// overrides: values are checked against the definitions of the MTI current when set.
     pub fn set_mti(&mut self, mti: Mti) -> &mut Self {
         self.mti = mti;
         self
@@ -72,9 +70,11 @@ impl<'s, 'v> MessageBuilder<'s, 'v> {
         if reserved(number) {
             return Err(Error::new(ErrorKind::ReservedField, Some(number), 0));
         }
-        self.spec
-            .field(number)
-            .ok_or(Error::new(ErrorKind::UnknownField, Some(number), 0))
+        self.spec.field_for(self.mti, number).ok_or(Error::new(
+            ErrorKind::UnknownField,
+            Some(number),
+            0,
+        ))
     }
 
     /// Sets field `number` to `value`, checking length and characters against the spec.
@@ -86,17 +86,8 @@ impl<'s, 'v> MessageBuilder<'s, 'v> {
     }
 
     fn store(&mut self, number: u8, value: &'v [u8]) {
-        let index = self
-            .spec
-            .field_index(number)
-            .and_then(|i| u8::try_from(i).ok());
-        if let (Some(slot), Some(index_slot), Some(index)) = (
-            self.values.get_mut(usize::from(number)),
-            self.spec_index.get_mut(usize::from(number)),
-            index,
-        ) {
+        if let Some(slot) = self.values.get_mut(usize::from(number)) {
             *slot = value;
-            *index_slot = index;
             self.present.set(number);
         }
     }
@@ -163,10 +154,7 @@ impl<'s, 'v> MessageBuilder<'s, 'v> {
     /// The present fields with their definitions and values (padding made explicit).
     fn entries(&self) -> impl Iterator<Item = (u8, &'s FieldSpec<'s>, Padded<'v>)> + '_ {
         self.present.fields().filter_map(|n| {
-            let spec = self
-                .spec
-                .fields
-                .get(usize::from(*self.spec_index.get(usize::from(n))?))?;
+            let spec = self.spec.field_for(self.mti, n)?;
             let value = *self.values.get(usize::from(n))?;
             let padded = match (spec.length, spec.pad) {
                 (Length::Fixed(len), Pad::Left(c) | Pad::Right(c))

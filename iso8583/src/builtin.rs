@@ -505,6 +505,7 @@ pub static ISO87ASCII: Spec<'static> = Spec {
     mti: MtiEncoding::Ascii,
     bitmap: BitmapEncoding::HexText,
     fields: &ISO87ASCII_FIELDS,
+    overrides: &[],
 };
 
 /// ISO 8583:1987 with a binary bitmap, BCD MTI, numerics and length prefixes (jPOS
@@ -515,6 +516,7 @@ pub static ISO87BINARY: Spec<'static> = Spec {
     mti: MtiEncoding::Bcd,
     bitmap: BitmapEncoding::Binary,
     fields: &ISO87BINARY_FIELDS,
+    overrides: &[],
 };
 
 /// ISO 8583:1993, every field ASCII, bitmap as 16 hex characters (jPOS `ISO93APackager`).
@@ -524,6 +526,7 @@ pub static ISO93ASCII: Spec<'static> = Spec {
     mti: MtiEncoding::Ascii,
     bitmap: BitmapEncoding::HexText,
     fields: &ISO93ASCII_FIELDS,
+    overrides: &[],
 };
 
 /// Every built-in spec.

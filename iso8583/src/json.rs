@@ -27,6 +27,7 @@
 //!   `ll`, `lll` or `llll`; `"counts": "bytes"` makes it count wire bytes instead of units.
 //! - optional: `"pad"` (`none`, `left:C`, `right:C`), `"sensitivity"` (`public`, `pan`, `track`,
 //!   `pin-block`, `key`, `cvv`).
+//! - per-MTI overrides: `"overrides": [{"mti": "0810", "field": "62", ...same keys...}]`.
 //!
 //! # moov-io/iso8583's format
 //!
@@ -42,10 +43,11 @@ use alloc::vec::Vec;
 
 use serde_json::{Map, Value as Json};
 
+use crate::Mti;
 use crate::error::{Error, ErrorKind, Result};
 use crate::spec::{
     Align, BitmapEncoding, CodePage, Content, Counts, Encoding, FieldSpec, Length, MtiEncoding,
-    Pad, Prefix, PrefixEncoding, Sensitivity, Spec,
+    Override, Pad, Prefix, PrefixEncoding, Sensitivity, Spec,
 };
 
 /// One field of a loaded spec, owning its name.
@@ -56,14 +58,14 @@ struct FieldDoc {
 }
 
 /// A spec loaded from JSON, owning its strings. Borrow it as a [`Spec`] with
-/// [`SpecDoc::field_specs`] and [`SpecDoc::spec`]:
+/// [`SpecDoc::parts`] and [`SpecDoc::spec`]:
 ///
 /// ```
 /// # use iso8583::json::SpecDoc;
 /// let doc = SpecDoc::from_json(r#"{"name": "tiny", "mti": "ascii", "bitmap": "hex",
 ///     "fields": {"11": {"name": "STAN", "content": "n", "encoding": "ascii", "length": 6}}}"#)?;
-/// let fields = doc.field_specs();
-/// let spec = doc.spec(&fields);
+/// let parts = doc.parts();
+/// let spec = doc.spec(&parts);
 /// assert_eq!(spec.field(11).map(|f| f.name), Some("STAN"));
 /// # Ok::<(), iso8583::Error>(())
 /// ```
@@ -74,6 +76,14 @@ pub struct SpecDoc {
     mti: MtiEncoding,
     bitmap: BitmapEncoding,
     fields: Vec<FieldDoc>,
+    overrides: Vec<(Mti, FieldDoc)>,
+}
+
+/// The borrowed tables of a [`SpecDoc`], from [`SpecDoc::parts`].
+#[derive(Clone, Debug)]
+pub struct SpecParts<'a> {
+    fields: Vec<FieldSpec<'a>>,
+    overrides: Vec<Override<'a>>,
 }
 
 fn key_error(field: Option<u8>) -> Error {
@@ -129,8 +139,8 @@ impl SpecDoc {
         } else {
             Self::from_paywire(object, fields)?
         };
-        let specs = doc.field_specs();
-        doc.spec(&specs).validate()?;
+        let parts = doc.parts();
+        doc.spec(&parts).validate()?;
         Ok(doc)
     }
 
@@ -152,17 +162,29 @@ impl SpecDoc {
             let f = value.as_object().ok_or(key_error(Some(number)))?;
             out.push(paywire_field(number, f)?);
         }
-        Ok(Self::sorted(
-            str_key(object, "name", None)?.to_string(),
-            object
-                .get("description")
-                .and_then(Json::as_str)
-                .unwrap_or_default()
-                .to_string(),
+        let description = object.get("description").and_then(Json::as_str);
+        let name = str_key(object, "name", None)?.to_string();
+        let mut doc = Self::sorted(
+            name,
+            description.unwrap_or_default().to_string(),
             mti,
             bitmap,
             out,
-        ))
+        );
+        for o in object
+            .get("overrides")
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let o = o.as_object().ok_or(key_error(None))?;
+            let number = field_number(str_key(o, "field", None)?)?;
+            let mti: Mti = str_key(o, "mti", Some(number))?
+                .parse()
+                .map_err(|_| key_error(Some(number)))?;
+            doc.overrides.push((mti, paywire_field(number, o)?));
+        }
+        Ok(doc)
     }
 
     fn from_moov(object: &Map<String, Json>, fields: &Map<String, Json>) -> Result<Self> {
@@ -216,28 +238,40 @@ impl SpecDoc {
             mti,
             bitmap,
             fields,
+            overrides: Vec::new(),
         }
     }
 
-    /// The field definitions, borrowing their names from this document.
-    pub fn field_specs(&self) -> Vec<FieldSpec<'_>> {
-        self.fields
-            .iter()
-            .map(|f| FieldSpec {
+    /// The field and override tables, borrowing their names from this document.
+    pub fn parts(&self) -> SpecParts<'_> {
+        fn borrow(f: &FieldDoc) -> FieldSpec<'_> {
+            FieldSpec {
                 name: f.name.as_str(),
                 ..f.spec
-            })
-            .collect()
+            }
+        }
+        SpecParts {
+            fields: self.fields.iter().map(borrow).collect(),
+            overrides: self
+                .overrides
+                .iter()
+                .map(|(mti, f)| Override {
+                    mti: *mti,
+                    field: borrow(f),
+                })
+                .collect(),
+        }
     }
 
-    /// The spec, over `fields` from [`SpecDoc::field_specs`].
-    pub fn spec<'a>(&'a self, fields: &'a [FieldSpec<'a>]) -> Spec<'a> {
+    /// The spec, over `parts` from [`SpecDoc::parts`].
+    pub fn spec<'a>(&'a self, parts: &'a SpecParts<'a>) -> Spec<'a> {
         Spec {
             name: &self.name,
             description: &self.description,
             mti: self.mti,
             bitmap: self.bitmap,
-            fields,
+            fields: &parts.fields,
+            overrides: &parts.overrides,
         }
     }
 }

@@ -21,8 +21,9 @@ struct Span {
     start: u16,
     end: u16,
     units: u16,
-    /// Index of the field's definition in `spec.fields`.
+    /// Index of the field's definition in `spec.fields`, or in `spec.overrides`.
     spec_index: u8,
+    overridden: bool,
 }
 
 const SLOTS: usize = MAX_FIELD as usize + 1;
@@ -163,8 +164,18 @@ impl<'a, 's> MessageRef<'a, 's> {
                 return Err(Error::new(ErrorKind::NoFourthBitmap, Some(1), pos));
             }
             let unknown = Error::new(ErrorKind::UnknownField, Some(number), pos);
-            let spec_index = spec.field_index(number).ok_or(unknown)?;
-            let field = spec.fields.get(spec_index).ok_or(unknown)?;
+            let overridden = spec
+                .overrides
+                .iter()
+                .position(|o| o.mti == mti && o.field.number == number);
+            let (spec_index, field) = match overridden {
+                Some(i) => (i, spec.overrides.get(i).map(|o| &o.field)),
+                None => {
+                    let i = spec.field_index(number).ok_or(unknown)?;
+                    (i, spec.fields.get(i))
+                }
+            };
+            let field = field.ok_or(unknown)?;
             let rest = bytes.get(pos..).unwrap_or_default();
             let located = codec::read_field(field, rest, pos)?;
             let span = Span {
@@ -172,6 +183,7 @@ impl<'a, 's> MessageRef<'a, 's> {
                 end: to_u16(pos.saturating_add(located.end))?,
                 units: to_u16(located.units)?,
                 spec_index: u8::try_from(spec_index).map_err(|_| unknown)?,
+                overridden: overridden.is_some(),
             };
             if let Some(slot) = spans.get_mut(usize::from(number)) {
                 *slot = span;
@@ -190,6 +202,16 @@ impl<'a, 's> MessageRef<'a, 's> {
             },
             rest,
         ))
+    }
+
+    fn definition(&self, span: &Span) -> Option<&'s FieldSpec<'s>> {
+        let spec: &'s Spec<'s> = self.spec;
+        let i = usize::from(span.spec_index);
+        if span.overridden {
+            spec.overrides.get(i).map(|o| &o.field)
+        } else {
+            spec.fields.get(i)
+        }
     }
 
     /// The spec the message was read with.
@@ -223,7 +245,7 @@ impl<'a, 's> MessageRef<'a, 's> {
             return None;
         }
         let span = self.spans.get(usize::from(number))?;
-        let spec = self.spec.fields.get(usize::from(span.spec_index))?;
+        let spec = self.definition(span)?;
         let wire = self
             .bytes
             .get(usize::from(span.start)..usize::from(span.end))?;
@@ -339,7 +361,7 @@ impl<'a, 's> MessageRef<'a, 's> {
             return None;
         }
         let span = self.spans.get(usize::from(last))?;
-        let field = self.spec.fields.get(usize::from(span.spec_index))?;
+        let field = self.definition(span)?;
         let prefix = codec::field_len(field, 0);
         self.bytes
             .get(..usize::from(span.start).saturating_sub(prefix))

@@ -433,6 +433,16 @@ pub enum BitmapEncoding {
     HexText,
 }
 
+/// A field definition that applies only to one message type (UnionPay's field 62 is binary key
+/// material in the 0810 sign-in response and text elsewhere).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Override<'s> {
+    /// The message type it applies to.
+    pub mti: crate::Mti,
+    /// The definition used instead of the spec's own for `field.number`.
+    pub field: FieldSpec<'s>,
+}
+
 /// A message spec: MTI and bitmap encodings and the field table, sorted by number.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Spec<'s> {
@@ -446,6 +456,8 @@ pub struct Spec<'s> {
     pub bitmap: BitmapEncoding,
     /// Field definitions, sorted by number, at most one per number.
     pub fields: &'s [FieldSpec<'s>],
+    /// Per-MTI replacements for some fields (usually empty).
+    pub overrides: &'s [Override<'s>],
 }
 
 impl<'s> Spec<'s> {
@@ -453,6 +465,17 @@ impl<'s> Spec<'s> {
     #[inline]
     pub fn field(&self, number: u8) -> Option<&FieldSpec<'s>> {
         self.field_index(number).and_then(|i| self.fields.get(i))
+    }
+
+    /// The definition of field `number` in a message of type `mti`: an [`Override`] for that MTI
+    /// if there is one, else the spec's own.
+    #[inline]
+    pub fn field_for(&self, mti: crate::Mti, number: u8) -> Option<&FieldSpec<'s>> {
+        self.overrides
+            .iter()
+            .find(|o| o.mti == mti && o.field.number == number)
+            .map(|o| &o.field)
+            .or_else(|| self.field(number))
     }
 
     /// Position of field `number` in [`Spec::fields`]. O(1) for dense tables (every field from
@@ -478,6 +501,18 @@ impl<'s> Spec<'s> {
                 return Err(Error::new(ErrorKind::BadSpec, Some(field.number), 0));
             }
             previous = field.number;
+        }
+        for o in self.overrides {
+            o.field.validate()?;
+            let duplicate = self
+                .overrides
+                .iter()
+                .filter(|p| p.mti == o.mti && p.field.number == o.field.number)
+                .count()
+                > 1;
+            if duplicate {
+                return Err(Error::new(ErrorKind::BadSpec, Some(o.field.number), 0));
+            }
         }
         Ok(())
     }

@@ -14,8 +14,8 @@ fn load(path: &str) -> String {
 #[test]
 fn paywire_format_decodes_the_cups_sign_in() {
     let doc = SpecDoc::from_json(&load("specs/cups-test.json")).unwrap();
-    let fields = doc.field_specs();
-    let spec = doc.spec(&fields);
+    let parts = doc.parts();
+    let spec = doc.spec(&parts);
     let pan = spec.field(2).unwrap();
     assert_eq!(
         (pan.name, pan.encoding, pan.sensitivity),
@@ -55,8 +55,8 @@ const MOOV: &str = r#"{
 #[test]
 fn moov_format_reads_like_iso87ascii() {
     let doc = SpecDoc::from_json(MOOV).unwrap();
-    let fields = doc.field_specs();
-    let spec = doc.spec(&fields);
+    let parts = doc.parts();
+    let spec = doc.spec(&parts);
     assert_eq!(spec.field(52).unwrap().content, Content::B);
     assert_eq!(spec.field(52).unwrap().sensitivity, Sensitivity::PinBlock);
     let bytes = b"02007000000000000000164761739001010010000000000000001000";
@@ -119,4 +119,44 @@ fn bad_specs_are_rejected_at_load_time() {
     let composite =
         r#"{"fields":{"3":{"type":"Composite","length":6,"prefix":"ASCII.Fixed","subfields":{}}}}"#;
     assert_eq!(load_err(composite), (ErrorKind::Unsupported, Some(3)));
+}
+
+#[test]
+fn per_mti_override_changes_field_62() {
+    let doc = SpecDoc::from_json(&load("specs/cups-test-override.json")).unwrap();
+    let parts = doc.parts();
+    let spec = doc.spec(&parts);
+    let sign_in = iso8583::Mti::NETWORK_MANAGEMENT_RESPONSE;
+    assert_eq!(spec.field_for(sign_in, 62).unwrap().content, Content::B);
+    assert_eq!(
+        spec.field_for(iso8583::Mti::FINANCIAL_REQUEST, 62)
+            .unwrap()
+            .content,
+        Content::Ans
+    );
+    // The published 0810 carries binary keys in F62: readable only through the override.
+    let bytes = hex::decode(load("vectors/cups-0810-signin.hex").trim()).unwrap();
+    let Status::Complete(frame) = Framing::CUPS.decode(&bytes).unwrap() else {
+        panic!()
+    };
+    let m = MessageRef::parse(&spec, frame.message).unwrap();
+    assert_eq!(m.field(62).unwrap().spec().name, "Work keys");
+    assert!(m.describe().to_string().contains("Work keys"));
+    // The same bytes announced as an 0800 fail on F62's characters: `ans` takes bytes from 0x20
+    // up (national text), so the first refused is byte 11, 0x04.
+    let mut as_0800 = frame.message.to_vec();
+    as_0800[1] = 0x00;
+    let e = MessageRef::parse(&spec, &as_0800).unwrap_err();
+    assert_eq!(
+        (e.kind(), e.field()),
+        (ErrorKind::BadCharacter { index: 11 }, Some(62))
+    );
+    // Builders check against the definition of their MTI.
+    let mut b = iso8583::MessageBuilder::new(&spec, sign_in);
+    assert!(b.set(62, &[0x00, 0xFF]).is_ok());
+    let mut b = iso8583::MessageBuilder::new(&spec, iso8583::Mti::NETWORK_MANAGEMENT_REQUEST);
+    assert_eq!(
+        b.set(62, &[0x00, 0xFF]).unwrap_err().kind(),
+        ErrorKind::BadCharacter { index: 0 }
+    );
 }

@@ -101,6 +101,7 @@ fn spec(fields: &'static [FieldSpec<'static>]) -> &'static Spec<'static> {
         mti: MtiEncoding::Bcd,
         bitmap: BitmapEncoding::Binary,
         fields,
+        overrides: &[],
     }));
     spec.validate().unwrap();
     spec
