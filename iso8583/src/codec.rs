@@ -262,7 +262,14 @@ pub(crate) fn read_field(spec: &FieldSpec<'_>, input: &[u8], offset: usize) -> R
         let needed = end.saturating_sub(input.len());
         return Err(Error::new(ErrorKind::Truncated { needed }, field, offset));
     };
-    check_wire(spec, value, units, offset.saturating_add(value_start))?;
+    let value_offset = offset.saturating_add(value_start);
+    check_wire(spec, value, units, value_offset)?;
+    let value = Value {
+        encoding: spec.encoding,
+        wire: value,
+        units,
+    };
+    crate::subfield::check(spec, value, value_offset)?;
     Ok(Located {
         value_start,
         end,
@@ -552,7 +559,17 @@ pub(crate) fn check_logical(spec: &FieldSpec<'_>, value: &[u8]) -> Result<()> {
     }
     spec.content
         .check(value.iter().copied())
-        .map_err(|index| Error::new(ErrorKind::BadCharacter { index }, field, 0))
+        .map_err(|index| Error::new(ErrorKind::BadCharacter { index }, field, 0))?;
+    let logical = Value {
+        encoding: if spec.content.is_binary() {
+            Encoding::Binary
+        } else {
+            Encoding::Ascii
+        },
+        wire: value,
+        units,
+    };
+    crate::subfield::check(spec, logical, 0)
 }
 
 /// Bytes a field with a logical value of `units` units takes on the wire, prefix included.

@@ -96,6 +96,29 @@ impl fmt::Display for Describe<'_, '_, '_> {
                 _ => f.write_str("<masked>")?,
             }
             f.write_char('\n')?;
+            if sensitivity == Sensitivity::Public {
+                for sub in field.subfields() {
+                    match sub.id {
+                        crate::SubfieldId::Position(i) => write!(f, "{:>5}.{i:<2} ", "")?,
+                        crate::SubfieldId::Tag(tag) => {
+                            f.write_str("     ")?;
+                            tag.iter().try_for_each(|&c| f.write_char(char::from(c)))?;
+                            f.write_str("  ")?;
+                        }
+                    }
+                    write!(
+                        f,
+                        "{:<44} {:>4}   ",
+                        sub.name.unwrap_or(""),
+                        sub.value.len()
+                    )?;
+                    sub.value.iter().try_for_each(|c| match c {
+                        0x20..=0x7E => f.write_char(char::from(c)),
+                        _ => write!(f, "\\x{c:02X}"),
+                    })?;
+                    f.write_char('\n')?;
+                }
+            }
         }
         Ok(())
     }

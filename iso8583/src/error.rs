@@ -71,6 +71,11 @@ pub enum ErrorKind {
     BadSpec,
     /// A frame's length header is not a valid length.
     BadFrameLength,
+    /// A subfield is cut short or malformed; `index` is its position (0-based) in the field.
+    BadSubfield {
+        /// Position of the subfield.
+        index: usize,
+    },
     /// A JSON spec is not valid JSON (line and column of the problem).
     Json {
         /// Line, from 1.
@@ -153,6 +158,11 @@ impl fmt::Display for ErrorKind {
             Self::Tlv(kind) => write!(f, "ICC data: {kind}"),
             Self::BadSpec => f.write_str("invalid spec"),
             Self::BadFrameLength => f.write_str("frame length header is not a valid length"),
+            Self::BadSubfield { index } => write!(
+                f,
+                "subfield {} is cut short or malformed",
+                index.saturating_add(1)
+            ),
             Self::Json { line, column } => {
                 write!(f, "invalid JSON at line {line}, column {column}")
             }

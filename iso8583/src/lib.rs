@@ -20,6 +20,7 @@ mod mti;
 #[cfg(feature = "alloc")]
 mod owned;
 pub mod spec;
+mod subfield;
 
 pub use bitmap::{Bitmap, Fields};
 pub use builder::MessageBuilder;
@@ -31,3 +32,4 @@ pub use mti::Mti;
 #[cfg(feature = "alloc")]
 pub use owned::Message;
 pub use spec::{FieldSpec, Spec};
+pub use subfield::{SubValue, Subfield, SubfieldId, SubfieldIter};

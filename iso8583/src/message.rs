@@ -66,6 +66,18 @@ impl<'a, 's> FieldRef<'a, 's> {
     pub const fn offset(&self) -> usize {
         self.offset
     }
+
+    /// The subfields, for fields the spec divides positionally or with ASCII tags (checked when
+    /// the message was parsed).
+    pub fn subfields(&self) -> crate::subfield::SubfieldIter<'a, 's> {
+        crate::subfield::SubfieldIter::new(self.spec, self.value)
+    }
+
+    /// The value as BER-TLV (field 55 and other binary fields), zero-copy. `None` when the wire
+    /// does not hold the bytes as they are (hex text) or they are not valid BER-TLV.
+    pub fn tlv(&self) -> Option<emv_tlv::Tlvs<'a>> {
+        emv_tlv::Tlvs::parse(self.value.as_bytes()?).ok()
+    }
 }
 
 impl fmt::Debug for FieldRef<'_, '_> {

@@ -324,6 +324,40 @@ pub struct FieldSpec<'s> {
     pub pad: Pad,
     /// Masking rule.
     pub sensitivity: Sensitivity,
+    /// How the value divides into subfields, if it does.
+    pub subfields: Subfields<'s>,
+}
+
+/// One fixed-width part of a positional field (CUPS field 60: 60.1 is 2 digits, 60.2 is 6, ...).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Part<'s> {
+    /// Name of the part.
+    pub name: &'s str,
+    /// Width in the field's units.
+    pub width: u16,
+}
+
+/// How a field's value divides into subfields. Subfields are read from the field's logical value;
+/// the field itself is stored and re-emitted as a whole, so unknown tags survive unchanged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Subfields<'s> {
+    /// No subfields.
+    None,
+    /// Fixed-width parts end to end. A variable-length field may stop after any whole part
+    /// (later parts absent); it may not stop inside one.
+    Positional(&'s [Part<'s>]),
+    /// Tag-length-value with an ASCII tag of `tag_len` characters and a decimal ASCII length of
+    /// `len_digits` characters (UnionPay field 59: `A2` + `018` + value). Needs ASCII or binary
+    /// encoding.
+    TaggedAscii {
+        /// Characters in a tag.
+        tag_len: u8,
+        /// Digits in a length.
+        len_digits: u8,
+    },
+    /// BER-TLV (field 55), read with `emv-tlv`. Needs binary content.
+    BerTlv,
 }
 
 impl<'s> FieldSpec<'s> {
@@ -349,7 +383,13 @@ impl<'s> FieldSpec<'s> {
             length,
             pad,
             sensitivity: Sensitivity::Public,
+            subfields: Subfields::None,
         }
+    }
+
+    /// The same field divided into `subfields`.
+    pub const fn with_subfields(self, subfields: Subfields<'s>) -> Self {
+        Self { subfields, ..self }
     }
 
     /// The same field with another masking rule.
@@ -387,6 +427,33 @@ impl<'s> FieldSpec<'s> {
             Encoding::Ascii | Encoding::Ebcdic(_) => !self.content.is_binary(),
         };
         if !encoding_ok {
+            return bad;
+        }
+        let subfields_ok = match self.subfields {
+            Subfields::None => true,
+            Subfields::Positional(parts) => {
+                let total = parts
+                    .iter()
+                    .map(|p| usize::from(p.width))
+                    .fold(0usize, usize::saturating_add);
+                let widths_ok = parts.iter().all(|p| p.width > 0);
+                widths_ok
+                    && match self.length {
+                        Length::Fixed(n) => total == usize::from(n),
+                        Length::Var { max, .. } => total <= usize::from(max),
+                    }
+            }
+            Subfields::TaggedAscii {
+                tag_len,
+                len_digits,
+            } => {
+                matches!(self.encoding, Encoding::Ascii | Encoding::Binary)
+                    && (1..=4).contains(&tag_len)
+                    && (1..=4).contains(&len_digits)
+            }
+            Subfields::BerTlv => self.content.is_binary(),
+        };
+        if !subfields_ok {
             return bad;
         }
         match self.length {

@@ -1,0 +1,228 @@
+//! Subfields: reading a field's value as positional parts, ASCII-tagged TLV or BER-TLV.
+//!
+//! The checks run once when the message is parsed (or the value set); afterwards
+//! [`crate::FieldRef::subfields`] cannot fail.
+
+use crate::codec::Value;
+use crate::error::{Error, ErrorKind, Result};
+use crate::spec::{FieldSpec, Subfields};
+
+/// Identifies a subfield.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SubfieldId<'a> {
+    /// Position (1-based, as specs number them: 60.1, 60.2, ...).
+    Position(u8),
+    /// An ASCII tag (`A2`).
+    Tag(&'a [u8]),
+}
+
+/// A subfield's value: a range of the field's logical value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SubValue<'a> {
+    value: Value<'a>,
+    start: usize,
+    len: usize,
+}
+
+impl<'a> SubValue<'a> {
+    /// Length in the field's units.
+    pub const fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True when empty.
+    pub const fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The logical bytes.
+    pub fn iter(&self) -> impl Iterator<Item = u8> + Clone + 'a {
+        self.value.iter().skip(self.start).take(self.len)
+    }
+
+    /// Borrowed without conversion when the field's encoding allows (ASCII, binary).
+    pub fn as_bytes(&self) -> Option<&'a [u8]> {
+        self.value
+            .as_bytes()
+            .and_then(|b| b.get(self.start..self.start.saturating_add(self.len)))
+    }
+
+    /// As a number, for digits only (up to 19).
+    pub fn to_u64(&self) -> Option<u64> {
+        if self.len == 0 || self.len > 19 {
+            return None;
+        }
+        self.iter().try_fold(0u64, |acc, c| {
+            c.is_ascii_digit().then(|| {
+                acc.saturating_mul(10)
+                    .saturating_add(u64::from(crate::codec::digit_value(c)))
+            })
+        })
+    }
+
+    /// The logical bytes in a new `Vec`.
+    #[cfg(feature = "alloc")]
+    pub fn to_vec(&self) -> alloc::vec::Vec<u8> {
+        self.iter().collect()
+    }
+}
+
+/// One subfield.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Subfield<'a, 's> {
+    /// Which one.
+    pub id: SubfieldId<'a>,
+    /// Its name, when the spec gives one (positional parts).
+    pub name: Option<&'s str>,
+    /// Its value.
+    pub value: SubValue<'a>,
+}
+
+/// Iterator over the subfields of one field (positional or ASCII-tagged; BER-TLV fields are read
+/// with [`crate::FieldRef::tlv`]).
+#[derive(Clone, Debug)]
+pub struct SubfieldIter<'a, 's> {
+    spec: &'s FieldSpec<'s>,
+    value: Value<'a>,
+    pos: usize,
+    index: usize,
+}
+
+impl<'a, 's> SubfieldIter<'a, 's> {
+    pub(crate) fn new(spec: &'s FieldSpec<'s>, value: Value<'a>) -> Self {
+        Self {
+            spec,
+            value,
+            pos: 0,
+            index: 0,
+        }
+    }
+}
+
+impl<'a, 's> Iterator for SubfieldIter<'a, 's> {
+    type Item = Subfield<'a, 's>;
+
+    fn next(&mut self) -> Option<Subfield<'a, 's>> {
+        let (item, used) = match self.spec.subfields {
+            Subfields::Positional(parts) => {
+                let part = parts.get(self.index)?;
+                let width = usize::from(part.width);
+                if self.pos.saturating_add(width) > self.value.len() {
+                    return None;
+                }
+                let id = SubfieldId::Position(u8::try_from(self.index.saturating_add(1)).ok()?);
+                let value = SubValue {
+                    value: self.value,
+                    start: self.pos,
+                    len: width,
+                };
+                (
+                    Subfield {
+                        id,
+                        name: Some(part.name),
+                        value,
+                    },
+                    width,
+                )
+            }
+            Subfields::TaggedAscii {
+                tag_len,
+                len_digits,
+            } => {
+                let bytes = self.value.as_bytes()?.get(self.pos..)?;
+                let (tag, len, header) = tagged_header(bytes, tag_len, len_digits)?;
+                let value = SubValue {
+                    value: self.value,
+                    start: self.pos.saturating_add(header),
+                    len,
+                };
+                (
+                    Subfield {
+                        id: SubfieldId::Tag(tag),
+                        name: None,
+                        value,
+                    },
+                    header.saturating_add(len),
+                )
+            }
+            _ => return None,
+        };
+        self.pos = self.pos.saturating_add(used);
+        self.index = self.index.saturating_add(1);
+        Some(item)
+    }
+}
+
+/// Reads `tag(tag_len) + decimal length(len_digits)` at the start of `bytes`: the tag, the value
+/// length and the header length, if the whole element fits.
+fn tagged_header(bytes: &[u8], tag_len: u8, len_digits: u8) -> Option<(&[u8], usize, usize)> {
+    let (tag_len, len_digits) = (usize::from(tag_len), usize::from(len_digits));
+    let tag = bytes.get(..tag_len)?;
+    let header = tag_len.saturating_add(len_digits);
+    let digits = bytes.get(tag_len..header)?;
+    let len = digits.iter().try_fold(0usize, |n, &c| {
+        c.is_ascii_digit().then(|| {
+            n.saturating_mul(10)
+                .saturating_add(usize::from(crate::codec::digit_value(c)))
+        })
+    })?;
+    (bytes.len() >= header.saturating_add(len)).then_some((tag, len, header))
+}
+
+/// Checks a field's logical value against its subfield layout. `offset` is where the value
+/// starts in the message, for errors.
+pub(crate) fn check(spec: &FieldSpec<'_>, value: Value<'_>, offset: usize) -> Result<()> {
+    let field = Some(spec.number);
+    match spec.subfields {
+        Subfields::None => Ok(()),
+        Subfields::Positional(parts) => {
+            let mut pos = 0usize;
+            for (index, part) in parts.iter().enumerate() {
+                if pos == value.len() {
+                    break;
+                }
+                pos = pos.saturating_add(usize::from(part.width));
+                if pos > value.len() {
+                    return Err(Error::new(ErrorKind::BadSubfield { index }, field, offset));
+                }
+            }
+            if pos < value.len() {
+                let index = parts.len();
+                return Err(Error::new(ErrorKind::BadSubfield { index }, field, offset));
+            }
+            Ok(())
+        }
+        Subfields::TaggedAscii {
+            tag_len,
+            len_digits,
+        } => {
+            let bytes = value.as_bytes().unwrap_or_default();
+            let mut pos = 0usize;
+            let mut index = 0usize;
+            while let Some(rest) = bytes.get(pos..).filter(|r| !r.is_empty()) {
+                let Some((_, len, header)) = tagged_header(rest, tag_len, len_digits) else {
+                    let at = offset.saturating_add(spec.encoding.wire_len(pos));
+                    return Err(Error::new(ErrorKind::BadSubfield { index }, field, at));
+                };
+                pos = pos.saturating_add(header).saturating_add(len);
+                index = index.saturating_add(1);
+            }
+            Ok(())
+        }
+        Subfields::BerTlv => {
+            let bytes = value.as_bytes();
+            match bytes {
+                Some(bytes) => emv_tlv::Tlvs::parse(bytes).map(|_| ()).map_err(|e| {
+                    Error::new(
+                        ErrorKind::Tlv(e.kind()),
+                        field,
+                        offset.saturating_add(e.offset()),
+                    )
+                }),
+                // Hex-text ICC data is checked when decoded (`icc_data_into`).
+                None => Ok(()),
+            }
+        }
+    }
+}
