@@ -71,6 +71,9 @@ pub enum ErrorKind {
     BadSpec,
     /// A frame's length header is not a valid length.
     BadFrameLength,
+    /// An I/O error from the transport under a codec (feature `tokio-util`).
+    #[cfg(feature = "std")]
+    Io(std::io::ErrorKind),
     /// A subfield is cut short or malformed; `index` is its position (0-based) in the field.
     BadSubfield {
         /// Position of the subfield.
@@ -158,6 +161,8 @@ impl fmt::Display for ErrorKind {
             Self::Tlv(kind) => write!(f, "ICC data: {kind}"),
             Self::BadSpec => f.write_str("invalid spec"),
             Self::BadFrameLength => f.write_str("frame length header is not a valid length"),
+            #[cfg(feature = "std")]
+            Self::Io(kind) => write!(f, "I/O error: {kind}"),
             Self::BadSubfield { index } => write!(
                 f,
                 "subfield {} is cut short or malformed",
@@ -187,3 +192,10 @@ impl fmt::Display for Error {
 }
 
 impl core::error::Error for Error {}
+
+#[cfg(feature = "std")]
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        Self::new(ErrorKind::Io(e.kind()), None, 0)
+    }
+}

@@ -4,11 +4,15 @@
 
 #[cfg(feature = "alloc")]
 extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
 
 mod bitmap;
 mod builder;
 pub mod builtin;
 mod codec;
+#[cfg(feature = "tokio-util")]
+pub mod codec_tokio;
 mod describe;
 mod ebcdic;
 mod error;

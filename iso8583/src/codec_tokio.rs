@@ -1,0 +1,128 @@
+//! A `tokio-util` codec for framed ISO 8583 (feature `tokio-util`), for acquirer hosts.
+//!
+//! [`FrameCodec`] splits frames off the read buffer without copying (`BytesMut::split_to` then
+//! `freeze`), and writes the length header and header in front of a message. Parse the message
+//! with [`crate::MessageRef::parse`] on [`OwnedFrame::message`].
+
+use bytes::{BufMut, Bytes, BytesMut};
+use tokio_util::codec::{Decoder, Encoder};
+
+use crate::codec::Writer;
+use crate::error::{Error, ErrorKind, Result};
+use crate::framing::{Framing, Status};
+
+/// A frame owned by the codec's buffers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OwnedFrame {
+    /// The header between the length and the MTI (TPDU etc.).
+    pub header: Bytes,
+    /// The message, MTI first.
+    pub message: Bytes,
+}
+
+/// Decodes and encodes frames of one [`Framing`], refusing frames over `max_frame` bytes before
+/// buffering them.
+#[derive(Clone, Copy, Debug)]
+pub struct FrameCodec {
+    framing: Framing,
+    max_frame: usize,
+}
+
+impl FrameCodec {
+    /// A codec for `framing` with the largest frame the length header allows.
+    pub const fn new(framing: Framing) -> Self {
+        let max_frame = match framing.length {
+            Some(h) => h.max(),
+            None => crate::MAX_MESSAGE_LEN,
+        };
+        Self { framing, max_frame }
+    }
+
+    /// The same codec refusing frames longer than `max_frame` bytes (after the length header).
+    #[must_use]
+    pub const fn with_max_frame(self, max_frame: usize) -> Self {
+        Self { max_frame, ..self }
+    }
+}
+
+impl Decoder for FrameCodec {
+    type Item = OwnedFrame;
+    type Error = Error;
+
+    fn decode(&mut self, src: &mut BytesMut) -> Result<Option<OwnedFrame>> {
+        let (consumed, header_range, message_range) = match self.framing.decode(src)? {
+            Status::Partial { needed } => {
+                let wanted = src.len().saturating_add(needed);
+                if wanted > self.max_frame.saturating_add(4) {
+                    return Err(Error::new(ErrorKind::MessageTooLong, None, 0));
+                }
+                src.reserve(needed);
+                return Ok(None);
+            }
+            Status::Complete(frame) => {
+                let start = frame.message_offset.saturating_sub(frame.header.len());
+                (
+                    frame.consumed,
+                    start..frame.message_offset,
+                    frame.message_offset..frame.consumed,
+                )
+            }
+        };
+        if message_range.end.saturating_sub(header_range.start) > self.max_frame {
+            return Err(Error::new(ErrorKind::MessageTooLong, None, 0));
+        }
+        let frame = src.split_to(consumed).freeze();
+        Ok(Some(OwnedFrame {
+            header: frame.slice(header_range),
+            message: frame.slice(message_range),
+        }))
+    }
+}
+
+struct BufWriter<'b>(&'b mut BytesMut);
+
+impl Writer for BufWriter<'_> {
+    fn write(&mut self, bytes: &[u8]) -> Result<()> {
+        self.0.put_slice(bytes);
+        Ok(())
+    }
+}
+
+impl Encoder<OwnedFrame> for FrameCodec {
+    type Error = Error;
+
+    fn encode(&mut self, item: OwnedFrame, dst: &mut BytesMut) -> Result<()> {
+        let len = item.header.len().saturating_add(item.message.len());
+        if len > self.max_frame {
+            return Err(Error::new(ErrorKind::MessageTooLong, None, 0));
+        }
+        dst.reserve(self.framing.frame_len(item.message.len()));
+        self.framing
+            .encode(&item.header, &item.message, &mut BufWriter(dst))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_partial_and_oversized() {
+        let mut codec = FrameCodec::new(Framing::LEN2);
+        let mut buf = BytesMut::from(&b"\x00\x0408"[..]);
+        assert_eq!(codec.decode(&mut buf).unwrap(), None);
+        buf.extend_from_slice(b"00\x00\x01");
+        let frame = codec.decode(&mut buf).unwrap().unwrap();
+        assert_eq!(&frame.message[..], b"0800");
+        assert_eq!(&buf[..], b"\x00\x01");
+        let mut out = BytesMut::new();
+        codec.encode(frame, &mut out).unwrap();
+        assert_eq!(&out[..], b"\x00\x040800");
+        let mut small = FrameCodec::new(Framing::LEN2).with_max_frame(3);
+        let mut buf = BytesMut::from(&b"\x00\x040800"[..]);
+        assert_eq!(
+            small.decode(&mut buf).unwrap_err().kind(),
+            ErrorKind::MessageTooLong
+        );
+    }
+}
