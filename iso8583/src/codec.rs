@@ -86,6 +86,38 @@ impl<W: Writer + ?Sized> Writer for &mut W {
     }
 }
 
+/// Folds `count` nibbles of `wire` starting at nibble `skip`: a byte at a time, with no
+/// per-nibble iterator machinery.
+#[inline]
+fn bcd_fold<B>(
+    wire: &[u8],
+    skip: usize,
+    count: usize,
+    init: B,
+    mut f: impl FnMut(B, u8) -> B,
+) -> B {
+    let mut acc = init;
+    let mut bytes = wire.get(skip / 2..).unwrap_or_default().iter();
+    let mut i = 0usize;
+    if skip % 2 == 1 && count > 0 {
+        let Some(&b) = bytes.next() else { return acc };
+        acc = f(acc, b & 0x0F);
+        i = 1;
+    }
+    while count.saturating_sub(i) >= 2 {
+        let Some(&b) = bytes.next() else { return acc };
+        acc = f(acc, b >> 4);
+        acc = f(acc, b & 0x0F);
+        i = i.saturating_add(2);
+    }
+    if i < count
+        && let Some(&b) = bytes.next()
+    {
+        acc = f(acc, b >> 4);
+    }
+    acc
+}
+
 /// Where a field's value sits inside the bytes it was read from, and its length in units.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Located {
@@ -303,12 +335,13 @@ fn check_wire(spec: &FieldSpec<'_>, wire: &[u8], units: usize, offset: usize) ->
         Encoding::Ascii | Encoding::Binary => spec.content.check(wire.iter().copied()),
         Encoding::Bcd { align, .. } => {
             let skip = usize::from(align == Align::Right && units % 2 == 1);
-            let nibbles = wire
-                .iter()
-                .flat_map(|&b| [b >> 4, b & 0x0F])
-                .skip(skip)
-                .take(units);
-            spec.content.check(nibbles.map(nibble_char))
+            // BCD carries only `n` and `z`: digits, and `D` as the track separator.
+            let separator_ok = spec.content == crate::spec::Content::Z;
+            let (_, bad) = bcd_fold(wire, skip, units, (0usize, None), |(i, bad), n| {
+                let ok = n <= 9 || (separator_ok && n == 0xD);
+                (i.saturating_add(1), bad.or((!ok).then_some(i)))
+            });
+            bad.map_or(Ok(()), Err)
         }
         _ => {
             let value = Value {
@@ -486,13 +519,13 @@ impl Iterator for Iter<'_> {
                 .skip(index)
                 .take(rest)
                 .fold(init, |acc, &b| f(acc, ebcdic::decode(page, b))),
-            Encoding::Bcd { .. } => value
-                .wire
-                .iter()
-                .flat_map(|&b| [b >> 4, b & 0x0F])
-                .skip(skip.saturating_add(index))
-                .take(rest)
-                .fold(init, |acc, n| f(acc, nibble_char(n))),
+            Encoding::Bcd { .. } => bcd_fold(
+                value.wire,
+                skip.saturating_add(index),
+                rest,
+                init,
+                |acc, n| f(acc, nibble_char(n)),
+            ),
             Encoding::HexText => Self { value, index, skip }.by_ref_fold(init, f),
         }
     }
