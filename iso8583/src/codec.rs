@@ -593,6 +593,13 @@ pub(crate) fn check_logical(spec: &FieldSpec<'_>, value: &[u8]) -> Result<()> {
     spec.content
         .check(value.iter().copied())
         .map_err(|index| Error::new(ErrorKind::BadCharacter { index }, field, 0))?;
+    // BCD writes the track separator as the nibble D, which reads back as `D`: refuse `=` rather
+    // than change the value silently.
+    if let (Encoding::Bcd { .. }, Some(index)) =
+        (spec.encoding, value.iter().position(|&c| c == b'='))
+    {
+        return Err(Error::new(ErrorKind::BadCharacter { index }, field, 0));
+    }
     let logical = Value {
         encoding: if spec.content.is_binary() {
             Encoding::Binary

@@ -152,3 +152,16 @@ fn secondary_bitmap_is_derived() {
     assert_eq!(m.value(70).unwrap().as_str(), Some("001"));
     assert!(m.mac_input().is_none());
 }
+
+#[test]
+fn bcd_track_separator_must_be_d() {
+    // Found by the iso8583_roundtrip fuzz target: "0=" in a BCD track 2 read back as "0D".
+    let mut b = MessageBuilder::new(&ISO87BINARY, Mti::FINANCIAL_REQUEST);
+    assert_eq!(
+        b.set(35, b"0=").unwrap_err().kind(),
+        ErrorKind::BadCharacter { index: 1 }
+    );
+    assert!(b.set(35, b"0D").is_ok());
+    let mut a = MessageBuilder::new(&ISO87ASCII, Mti::FINANCIAL_REQUEST);
+    assert!(a.set(35, b"0=").is_ok());
+}
