@@ -112,11 +112,9 @@ impl Bitmap {
             word = match encoding {
                 BitmapEncoding::Binary => (word << 8) | u64::from(b),
                 BitmapEncoding::HexText => {
-                    let digit = char::from(b).to_digit(16).ok_or(Error::new(
-                        ErrorKind::BadBitmap,
-                        Some(1),
-                        offset,
-                    ))?;
+                    let digit = char::from(b)
+                        .to_digit(16)
+                        .ok_or_else(|| Error::new(ErrorKind::BadBitmap, Some(1), offset))?;
                     (word << 4) | u64::from(digit)
                 }
             };

@@ -30,8 +30,9 @@ pub struct MessageBuilder<'s, 'v> {
     mti: Mti,
     /// Data fields set (bits 1 and 65 derived when encoding).
     present: Bitmap,
-    /// Values by field number; a value shorter than its fixed length is padded when written.
-    values: [&'v [u8]; SLOTS],
+    /// Values by field number with the definition they were checked against; a value shorter
+    /// than its fixed length is padded when written.
+    values: [Option<(&'s FieldSpec<'s>, &'v [u8])>; SLOTS],
 }
 
 fn reserved(number: u8) -> bool {
@@ -45,7 +46,7 @@ impl<'s, 'v> MessageBuilder<'s, 'v> {
             spec,
             mti,
             present: Bitmap::new(),
-            values: [&[]; SLOTS],
+            values: [None; SLOTS],
         }
     }
 
@@ -63,6 +64,22 @@ impl<'s, 'v> MessageBuilder<'s, 'v> {
     /// overrides: values are checked against the definitions of the MTI current when set.
     pub fn set_mti(&mut self, mti: Mti) -> &mut Self {
         self.mti = mti;
+        // Per-MTI overrides may change which definition applies: re-resolve, and drop values
+        // the new definition does not accept.
+        for n in self.present.fields() {
+            let keep = self.spec.field_for(mti, n).and_then(|spec| {
+                let (_, value) = self.values.get(usize::from(n)).copied().flatten()?;
+                codec::check_logical(spec, value)
+                    .ok()
+                    .map(|()| (spec, value))
+            });
+            if let Some(slot) = self.values.get_mut(usize::from(n)) {
+                *slot = keep;
+            }
+            if keep.is_none() {
+                self.present.clear(n);
+            }
+        }
         self
     }
 
@@ -70,24 +87,22 @@ impl<'s, 'v> MessageBuilder<'s, 'v> {
         if reserved(number) {
             return Err(Error::new(ErrorKind::ReservedField, Some(number), 0));
         }
-        self.spec.field_for(self.mti, number).ok_or(Error::new(
-            ErrorKind::UnknownField,
-            Some(number),
-            0,
-        ))
+        self.spec
+            .field_for(self.mti, number)
+            .ok_or_else(|| Error::new(ErrorKind::UnknownField, Some(number), 0))
     }
 
     /// Sets field `number` to `value`, checking length and characters against the spec.
     pub fn set(&mut self, number: u8, value: &'v [u8]) -> Result<&mut Self> {
         let spec = self.field_spec(number)?;
         codec::check_logical(spec, value)?;
-        self.store(number, value);
+        self.store(number, spec, value);
         Ok(self)
     }
 
-    fn store(&mut self, number: u8, value: &'v [u8]) {
+    fn store(&mut self, number: u8, spec: &'s FieldSpec<'s>, value: &'v [u8]) {
         if let Some(slot) = self.values.get_mut(usize::from(number)) {
-            *slot = value;
+            *slot = Some((spec, value));
             self.present.set(number);
         }
     }
@@ -124,14 +139,14 @@ impl<'s, 'v> MessageBuilder<'s, 'v> {
                     0,
                 )
             })?;
-        self.store(number, value);
+        self.store(number, spec, value);
         Ok(self)
     }
 
     /// Removes field `number`.
     pub fn remove(&mut self, number: u8) -> &mut Self {
         if let Some(slot) = self.values.get_mut(usize::from(number)) {
-            *slot = &[];
+            *slot = None;
             self.present.clear(number);
         }
         self
@@ -139,11 +154,11 @@ impl<'s, 'v> MessageBuilder<'s, 'v> {
 
     /// The value set for field `number` (unpadded).
     pub fn get(&self, number: u8) -> Option<&'v [u8]> {
-        if self.present.is_set(number) {
-            self.values.get(usize::from(number)).copied()
-        } else {
-            None
-        }
+        self.values
+            .get(usize::from(number))
+            .copied()
+            .flatten()
+            .map(|(_, value)| value)
     }
 
     /// The bitmap the message will carry (bits 1 and 65 derived).
@@ -154,8 +169,7 @@ impl<'s, 'v> MessageBuilder<'s, 'v> {
     /// The present fields with their definitions and values (padding made explicit).
     fn entries(&self) -> impl Iterator<Item = (u8, &'s FieldSpec<'s>, Padded<'v>)> + '_ {
         self.present.fields().filter_map(|n| {
-            let spec = self.spec.field_for(self.mti, n)?;
-            let value = *self.values.get(usize::from(n))?;
+            let (spec, value) = self.values.get(usize::from(n)).copied().flatten()?;
             let padded = match (spec.length, spec.pad) {
                 (Length::Fixed(len), Pad::Left(c) | Pad::Right(c))
                     if value.len() < usize::from(len) =>
@@ -197,20 +211,23 @@ impl<'s, 'v> MessageBuilder<'s, 'v> {
         self.write_fields(w, None)
     }
 
-    /// Writes the message at the start of `buf` and returns the written part. Checks the size
-    /// first: nothing is written when `buf` is too small.
+    /// Writes the message at the start of `buf` and returns the written part. When `buf` is too
+    /// small the error gives the size needed, and the buffer's contents are unspecified.
     pub fn encode_to_slice<'b>(&self, buf: &'b mut [u8]) -> Result<&'b [u8]> {
-        let needed = self.encoded_len();
-        if needed > buf.len() {
-            let kind = ErrorKind::BufferTooSmall {
-                needed,
-                capacity: buf.len(),
-            };
-            return Err(Error::new(kind, None, 0));
-        }
+        let capacity = buf.len();
         let mut w = SliceWriter::new(buf);
-        self.encode(&mut w)?;
-        Ok(w.finish())
+        match self.encode(&mut w) {
+            Ok(()) => Ok(w.finish()),
+            // One pass when the buffer is big enough; the exact size only for the error.
+            Err(e) if matches!(e.kind(), ErrorKind::BufferTooSmall { .. }) => {
+                let kind = ErrorKind::BufferTooSmall {
+                    needed: self.encoded_len(),
+                    capacity,
+                };
+                Err(Error::new(kind, None, 0))
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// The message in a new `Vec`, allocated once at the exact size.
@@ -237,15 +254,13 @@ impl<'s, 'v> MessageBuilder<'s, 'v> {
             return Err(Error::new(ErrorKind::BadSpec, Some(number), 0));
         };
         let mut mac_value = [0u8; 32];
-        let mac_value = mac_value.get_mut(..usize::from(n)).ok_or(Error::new(
-            ErrorKind::BadSpec,
-            Some(number),
-            0,
-        ))?;
+        let mac_value = mac_value
+            .get_mut(..usize::from(n))
+            .ok_or_else(|| Error::new(ErrorKind::BadSpec, Some(number), 0))?;
         // Reserve the MAC's bit (and its bytes) with a placeholder of the right length.
         const ZEROS: [u8; 32] = [0; 32];
         let placeholder = ZEROS.get(..usize::from(n)).unwrap_or_default();
-        self.store(number, placeholder);
+        self.store(number, spec, placeholder);
         let needed = self.encoded_len();
         if needed > buf.len() {
             let kind = ErrorKind::BufferTooSmall {

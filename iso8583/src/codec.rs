@@ -44,14 +44,14 @@ impl Writer for SliceWriter<'_> {
     fn write(&mut self, bytes: &[u8]) -> Result<()> {
         let end = self.pos.saturating_add(bytes.len());
         let capacity = self.buf.len();
-        let kind = ErrorKind::BufferTooSmall {
-            needed: end,
-            capacity,
-        };
-        let dest = self
-            .buf
-            .get_mut(self.pos..end)
-            .ok_or(Error::new(kind, None, self.pos))?;
+        let pos = self.pos;
+        let dest = self.buf.get_mut(pos..end).ok_or_else(|| {
+            let kind = ErrorKind::BufferTooSmall {
+                needed: end,
+                capacity,
+            };
+            Error::new(kind, None, pos)
+        })?;
         dest.copy_from_slice(bytes);
         self.pos = end;
         Ok(())
@@ -155,6 +155,7 @@ fn nibble_char(n: u8) -> u8 {
 }
 
 /// The nibble a logical BCD character stands for (`D` and `=` are the track separator).
+#[inline]
 fn char_nibble(c: u8) -> u8 {
     match c {
         b'0'..=b'9' => digit_value(c),
@@ -251,7 +252,29 @@ fn write_prefix<W: Writer + ?Sized>(prefix: Prefix, n: usize, w: &mut W) -> Resu
 
 /// Locates the field described by `spec` at the start of `input` (which sits at `offset` in the
 /// message) and checks its value.
+#[inline]
 pub(crate) fn read_field(spec: &FieldSpec<'_>, input: &[u8], offset: usize) -> Result<Located> {
+    // Fast path for the most common shape: a fixed-length ASCII or binary field without
+    // subfields, whose checks reduce to one pass over the bytes.
+    if let (Length::Fixed(n), Encoding::Ascii | Encoding::Binary, crate::spec::Subfields::None) =
+        (spec.length, spec.encoding, spec.subfields)
+    {
+        let n = usize::from(n);
+        if let Some(value) = input.get(..n)
+            && spec.content.check(value.iter().copied()).is_ok()
+        {
+            return Ok(Located {
+                value_start: 0,
+                end: n,
+                units: n,
+            });
+        }
+    }
+    read_field_general(spec, input, offset)
+}
+
+/// Every other shape, and the error paths of the fast one.
+fn read_field_general(spec: &FieldSpec<'_>, input: &[u8], offset: usize) -> Result<Located> {
     let field = Some(spec.number);
     let (value_start, units, wire) = match spec.length {
         Length::Fixed(n) => {
@@ -420,14 +443,16 @@ impl<'a> Value<'a> {
     /// Copies the logical bytes into `out`, returning the written part.
     pub fn copy_to<'b>(&self, out: &'b mut [u8]) -> Result<&'b [u8]> {
         let capacity = out.len();
-        let dest = out.get_mut(..self.units).ok_or(Error::new(
-            ErrorKind::BufferTooSmall {
-                needed: self.units,
-                capacity,
-            },
-            None,
-            0,
-        ))?;
+        let dest = out.get_mut(..self.units).ok_or_else(|| {
+            Error::new(
+                ErrorKind::BufferTooSmall {
+                    needed: self.units,
+                    capacity,
+                },
+                None,
+                0,
+            )
+        })?;
         for (slot, b) in dest.iter_mut().zip(self.iter()) {
             *slot = b;
         }
@@ -666,6 +691,32 @@ impl<'v> Padded<'v> {
     }
 }
 
+/// Packs `value` (digits and `D`) as BCD, two characters a byte, in 32-byte chunks.
+fn write_bcd<W: Writer + ?Sized>(value: &[u8], align: Align, pad: u8, w: &mut W) -> Result<()> {
+    let odd = value.len() % 2 == 1;
+    let (head, body) = match (odd, align) {
+        (true, Align::Right) => value.split_at_checked(1).unwrap_or((&[], value)),
+        _ => (&[][..], value),
+    };
+    if let Some(&c) = head.first() {
+        w.write(&[(pad << 4) | char_nibble(c)])?;
+    }
+    let mut buf = [0u8; 32];
+    for chunk in body.chunks(buf.len().saturating_mul(2)) {
+        let mut n = 0usize;
+        for (slot, pair) in buf.iter_mut().zip(chunk.chunks(2)) {
+            *slot = match *pair {
+                [hi, lo] => (char_nibble(hi) << 4) | char_nibble(lo),
+                [hi] => (char_nibble(hi) << 4) | (pad & 0x0F),
+                _ => 0,
+            };
+            n = n.saturating_add(1);
+        }
+        w.write(buf.get(..n).unwrap_or_default())?;
+    }
+    Ok(())
+}
+
 /// Writes a field: prefix, then the logical value (already checked) encoded.
 pub(crate) fn write_field<W: Writer + ?Sized>(
     spec: &FieldSpec<'_>,
@@ -684,8 +735,12 @@ pub(crate) fn write_field<W: Writer + ?Sized>(
 
 /// Writes a logical value in `encoding`, converting through a small stack buffer.
 fn write_value<W: Writer + ?Sized>(encoding: Encoding, value: Padded<'_>, w: &mut W) -> Result<()> {
-    if value.count == 0 && matches!(encoding, Encoding::Ascii | Encoding::Binary) {
-        return w.write(value.value);
+    if value.count == 0 {
+        match encoding {
+            Encoding::Ascii | Encoding::Binary => return w.write(value.value),
+            Encoding::Bcd { align, pad } => return write_bcd(value.value, align, pad, w),
+            _ => {}
+        }
     }
     let mut buf = [0u8; 64];
     let mut filled = 0usize;

@@ -175,7 +175,7 @@ impl<'a, 's> MessageRef<'a, 's> {
             if number == 129 {
                 return Err(Error::new(ErrorKind::NoFourthBitmap, Some(1), pos));
             }
-            let unknown = Error::new(ErrorKind::UnknownField, Some(number), pos);
+            let unknown = || Error::new(ErrorKind::UnknownField, Some(number), pos);
             let overridden = spec
                 .overrides
                 .iter()
@@ -183,18 +183,18 @@ impl<'a, 's> MessageRef<'a, 's> {
             let (spec_index, field) = match overridden {
                 Some(i) => (i, spec.overrides.get(i).map(|o| &o.field)),
                 None => {
-                    let i = spec.field_index(number).ok_or(unknown)?;
+                    let i = spec.field_index(number).ok_or_else(unknown)?;
                     (i, spec.fields.get(i))
                 }
             };
-            let field = field.ok_or(unknown)?;
+            let field = field.ok_or_else(unknown)?;
             let rest = bytes.get(pos..).unwrap_or_default();
             let located = codec::read_field(field, rest, pos)?;
             let span = Span {
                 start: to_u16(pos.saturating_add(located.value_start))?,
                 end: to_u16(pos.saturating_add(located.end))?,
                 units: to_u16(located.units)?,
-                spec_index: u8::try_from(spec_index).map_err(|_| unknown)?,
+                spec_index: u8::try_from(spec_index).map_err(|_| unknown())?,
                 overridden: overridden.is_some(),
             };
             if let Some(slot) = spans.get_mut(usize::from(number)) {

@@ -67,11 +67,10 @@ impl<'s> Message<'s> {
         if number < 2 || number == 65 || number == 129 || number > MAX_FIELD {
             return Err(Error::new(ErrorKind::ReservedField, Some(number), 0));
         }
-        let spec = self.spec.field_for(self.mti, number).ok_or(Error::new(
-            ErrorKind::UnknownField,
-            Some(number),
-            0,
-        ))?;
+        let spec = self
+            .spec
+            .field_for(self.mti, number)
+            .ok_or_else(|| Error::new(ErrorKind::UnknownField, Some(number), 0))?;
         codec::check_logical(spec, &value)?;
         self.fields.insert(number, value);
         Ok(self)
@@ -80,11 +79,10 @@ impl<'s> Message<'s> {
     /// Sets a fixed-length field to a shorter value padded as the spec says (`42` for a 6-digit
     /// field becomes `000042`).
     pub fn set_padded(&mut self, number: u8, value: &[u8]) -> Result<&mut Self> {
-        let spec = self.spec.field_for(self.mti, number).ok_or(Error::new(
-            ErrorKind::UnknownField,
-            Some(number),
-            0,
-        ))?;
+        let spec = self
+            .spec
+            .field_for(self.mti, number)
+            .ok_or_else(|| Error::new(ErrorKind::UnknownField, Some(number), 0))?;
         let mut padded = Vec::from(value);
         if let (Length::Fixed(n), Pad::Left(c) | Pad::Right(c)) = (spec.length, spec.pad) {
             let missing = usize::from(n).saturating_sub(value.len());
