@@ -111,10 +111,6 @@ fn nibbles(value: &[u8]) -> impl Iterator<Item = u8> + Clone + '_ {
     value.iter().flat_map(|&b| [b >> 4, b & 0x0F])
 }
 
-fn hex_digit(n: u8) -> char {
-    char::from_digit(u32::from(n), 16).map_or('?', |c| c.to_ascii_uppercase())
-}
-
 /// A PAN as `cn` digits: first 6 and last 4 shown, the rest (and any pad) as `*`; PANs of 10
 /// digits or fewer are hidden entirely.
 fn write_masked_digits(f: &mut fmt::Formatter<'_>, value: &[u8]) -> fmt::Result {
@@ -126,13 +122,7 @@ fn write_masked_pan(
     f: &mut fmt::Formatter<'_>,
     digits: impl Iterator<Item = u8> + Clone,
 ) -> fmt::Result {
-    let count = digits.clone().count();
-    let show = count > 10;
-    for (i, d) in digits.enumerate() {
-        let visible = show && (i < 6 || i >= count.saturating_sub(4));
-        f.write_char(if visible { hex_digit(d) } else { '*' })?;
-    }
-    Ok(())
+    crate::mask::write_masked_pan(f, digits.map(|d| b'0'.wrapping_add(d)))
 }
 
 /// Track 2 equivalent data: masked PAN, the `D` separator, then every other nibble as `*`.

@@ -9,6 +9,7 @@ pub mod dictionary;
 mod display;
 mod error;
 mod header;
+pub mod mask;
 #[cfg(feature = "alloc")]
 mod owned;
 mod reader;

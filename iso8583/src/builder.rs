@@ -35,10 +35,6 @@ pub struct MessageBuilder<'s, 'v> {
     values: [Option<(&'s FieldSpec<'s>, &'v [u8])>; SLOTS],
 }
 
-fn reserved(number: u8) -> bool {
-    number < 2 || number == 65 || number == 129 || number > MAX_FIELD
-}
-
 impl<'s, 'v> MessageBuilder<'s, 'v> {
     /// An empty message of type `mti`.
     pub fn new(spec: &'s Spec<'s>, mti: Mti) -> Self {
@@ -84,12 +80,7 @@ impl<'s, 'v> MessageBuilder<'s, 'v> {
     }
 
     fn field_spec(&self, number: u8) -> Result<&'s FieldSpec<'s>> {
-        if reserved(number) {
-            return Err(Error::new(ErrorKind::ReservedField, Some(number), 0));
-        }
-        self.spec
-            .field_for(self.mti, number)
-            .ok_or_else(|| Error::new(ErrorKind::UnknownField, Some(number), 0))
+        self.spec.definition(self.mti, number)
     }
 
     /// Sets field `number` to `value`, checking length and characters against the spec.

@@ -126,6 +126,20 @@ pub(crate) struct Located {
     pub(crate) units: usize,
 }
 
+/// `len` ASCII digits as a number: `None` for no digits, more than 19, or a non-digit.
+pub(crate) fn digits_to_u64(len: usize, digits: impl Iterator<Item = u8>) -> Option<u64> {
+    if len == 0 || len > 19 {
+        return None;
+    }
+    digits.fold(Some(0u64), |acc, c| {
+        let acc = acc?;
+        c.is_ascii_digit().then(|| {
+            acc.saturating_mul(10)
+                .saturating_add(u64::from(digit_value(c)))
+        })
+    })
+}
+
 /// The value of a decimal digit character (callers check `is_ascii_digit` first).
 pub(crate) const fn digit_value(c: u8) -> u8 {
     c.wrapping_sub(b'0')
@@ -461,15 +475,7 @@ impl<'a> Value<'a> {
 
     /// The value as a number, for digit-only values of up to 19 digits.
     pub fn to_u64(&self) -> Option<u64> {
-        if self.units == 0 || self.units > 19 {
-            return None;
-        }
-        self.iter().try_fold(0u64, |acc, c| {
-            c.is_ascii_digit().then(|| {
-                acc.saturating_mul(10)
-                    .saturating_add(u64::from(digit_value(c)))
-            })
-        })
+        digits_to_u64(self.units, self.iter())
     }
 
     /// The logical bytes in a new `Vec`.

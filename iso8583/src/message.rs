@@ -403,20 +403,7 @@ impl fmt::Debug for MessageRef<'_, '_> {
     }
 }
 
-/// Writes digits with all but the first 6 and last 4 replaced by `*` (all of them when there are
-/// 10 or fewer).
-pub(crate) fn write_masked_pan(
-    f: &mut impl fmt::Write,
-    digits: impl Iterator<Item = u8> + Clone,
-) -> fmt::Result {
-    let count = digits.clone().count();
-    let show = count > 10;
-    for (i, d) in digits.enumerate() {
-        let visible = show && (i < 6 || i >= count.saturating_sub(4));
-        f.write_char(if visible { char::from(d) } else { '*' })?;
-    }
-    Ok(())
-}
+pub(crate) use emv_tlv::mask::write_masked_pan;
 
 /// A primary account number; `Display` and `Debug` show only the first 6 and last 4 digits.
 #[derive(Clone, Copy, PartialEq, Eq)]

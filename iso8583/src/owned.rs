@@ -5,10 +5,10 @@ use alloc::vec::Vec;
 
 use crate::builder::MessageBuilder;
 use crate::codec::{self, Writer};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::Result;
 use crate::message::MessageRef;
 use crate::mti::Mti;
-use crate::spec::{Length, MAX_FIELD, Pad, Spec};
+use crate::spec::{Length, Pad, Spec};
 
 /// An owned message: MTI and logical field values, checked against the spec when set.
 #[derive(Clone, PartialEq, Eq)]
@@ -64,13 +64,7 @@ impl<'s> Message<'s> {
     /// Sets field `number` to `value` (logical), checked against the spec.
     pub fn set(&mut self, number: u8, value: impl Into<Vec<u8>>) -> Result<&mut Self> {
         let value = value.into();
-        if number < 2 || number == 65 || number == 129 || number > MAX_FIELD {
-            return Err(Error::new(ErrorKind::ReservedField, Some(number), 0));
-        }
-        let spec = self
-            .spec
-            .field_for(self.mti, number)
-            .ok_or_else(|| Error::new(ErrorKind::UnknownField, Some(number), 0))?;
+        let spec = self.spec.definition(self.mti, number)?;
         codec::check_logical(spec, &value)?;
         self.fields.insert(number, value);
         Ok(self)
@@ -79,10 +73,7 @@ impl<'s> Message<'s> {
     /// Sets a fixed-length field to a shorter value padded as the spec says (`42` for a 6-digit
     /// field becomes `000042`).
     pub fn set_padded(&mut self, number: u8, value: &[u8]) -> Result<&mut Self> {
-        let spec = self
-            .spec
-            .field_for(self.mti, number)
-            .ok_or_else(|| Error::new(ErrorKind::UnknownField, Some(number), 0))?;
+        let spec = self.spec.definition(self.mti, number)?;
         let mut padded = Vec::from(value);
         if let (Length::Fixed(n), Pad::Left(c) | Pad::Right(c)) = (spec.length, spec.pad) {
             let missing = usize::from(n).saturating_sub(value.len());

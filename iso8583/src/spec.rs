@@ -545,6 +545,17 @@ impl<'s> Spec<'s> {
             .or_else(|| self.field(number))
     }
 
+    /// The definition a builder checks a value for field `number` against: `ReservedField` for
+    /// the MTI and bitmap positions (0, 1, 65, 129) and numbers above 192, `UnknownField` when the
+    /// spec has none.
+    pub fn definition(&self, mti: crate::Mti, number: u8) -> Result<&FieldSpec<'s>> {
+        if number < 2 || number == 65 || number == 129 || number > MAX_FIELD {
+            return Err(Error::new(ErrorKind::ReservedField, Some(number), 0));
+        }
+        self.field_for(mti, number)
+            .ok_or_else(|| Error::new(ErrorKind::UnknownField, Some(number), 0))
+    }
+
     /// Position of field `number` in [`Spec::fields`]. O(1) for dense tables (every field from
     /// 2, with or without 65), a binary search otherwise.
     #[inline]

@@ -50,15 +50,7 @@ impl<'a> SubValue<'a> {
 
     /// As a number, for digits only (up to 19).
     pub fn to_u64(&self) -> Option<u64> {
-        if self.len == 0 || self.len > 19 {
-            return None;
-        }
-        self.iter().try_fold(0u64, |acc, c| {
-            c.is_ascii_digit().then(|| {
-                acc.saturating_mul(10)
-                    .saturating_add(u64::from(crate::codec::digit_value(c)))
-            })
-        })
+        crate::codec::digits_to_u64(self.len, self.iter())
     }
 
     /// The logical bytes in a new `Vec`.
