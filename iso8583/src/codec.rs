@@ -131,8 +131,8 @@ pub(crate) fn digits_to_u64(len: usize, digits: impl Iterator<Item = u8>) -> Opt
     if len == 0 || len > 19 {
         return None;
     }
-    digits.fold(Some(0u64), |acc, c| {
-        let acc = acc?;
+    let mut digits = digits;
+    digits.try_fold(0u64, |acc, c| {
         c.is_ascii_digit().then(|| {
             acc.saturating_mul(10)
                 .saturating_add(u64::from(digit_value(c)))
