@@ -101,7 +101,8 @@ fn spec(arg: &SpecArg) -> Result<&'static Spec<'static>, Failure> {
         // The process lives as long as the spec: leaking gives the 'static borrow the
         // commands share with the built-in specs.
         let doc: &'static SpecDoc = Box::leak(Box::new(doc));
-        let parts: &'static _ = Box::leak(Box::new(doc.parts()));
+        let tables: &'static _ = Box::leak(Box::new(doc.tables()));
+        let parts: &'static _ = Box::leak(Box::new(doc.parts(tables)));
         return Ok(Box::leak(Box::new(doc.spec(parts))));
     }
     let name = arg.spec.as_deref().unwrap_or_default();

@@ -28,6 +28,8 @@
 //! - optional: `"pad"` (`none`, `left:C`, `right:C`), `"sensitivity"` (`public`, `pan`, `track`,
 //!   `pin-block`, `key`, `cvv`).
 //! - per-MTI overrides: `"overrides": [{"mti": "0810", "field": "62", ...same keys...}]`.
+//! - subfields: `"subfields": {"positional": [{"name": "Transaction type", "width": 2}, ...]}`,
+//!   `{"tagged": {"tag": 2, "length": 3}}` (ASCII tag and decimal length), or `"ber-tlv"`.
 //!
 //! # moov-io/iso8583's format
 //!
@@ -47,7 +49,7 @@ use crate::Mti;
 use crate::error::{Error, ErrorKind, Result};
 use crate::spec::{
     Align, BitmapEncoding, CodePage, Content, Counts, Encoding, FieldSpec, Length, MtiEncoding,
-    Override, Pad, Prefix, PrefixEncoding, Sensitivity, Spec,
+    Override, Pad, Part, Prefix, PrefixEncoding, Sensitivity, Spec, Subfields,
 };
 
 /// One field of a loaded spec, owning its name.
@@ -55,16 +57,27 @@ use crate::spec::{
 struct FieldDoc {
     name: String,
     spec: FieldSpec<'static>,
+    /// Positional subfields (name, width); the other kinds are in `spec.subfields`.
+    positional: Vec<(String, u16)>,
 }
 
-/// A spec loaded from JSON, owning its strings. Borrow it as a [`Spec`] with
-/// [`SpecDoc::parts`] and [`SpecDoc::spec`]:
+/// The positional subfield tables of a [`SpecDoc`], from [`SpecDoc::tables`].
+#[derive(Clone, Debug)]
+pub struct Tables<'a> {
+    fields: Vec<Vec<Part<'a>>>,
+    overrides: Vec<Vec<Part<'a>>>,
+}
+
+/// A spec loaded from JSON, owning its strings. Borrow it as a [`Spec`] in three steps —
+/// [`SpecDoc::tables`] (subfield layouts), [`SpecDoc::parts`] (field definitions), then
+/// [`SpecDoc::spec`]:
 ///
 /// ```
 /// # use iso8583::json::SpecDoc;
 /// let doc = SpecDoc::from_json(r#"{"name": "tiny", "mti": "ascii", "bitmap": "hex",
 ///     "fields": {"11": {"name": "STAN", "content": "n", "encoding": "ascii", "length": 6}}}"#)?;
-/// let parts = doc.parts();
+/// let tables = doc.tables();
+/// let parts = doc.parts(&tables);
 /// let spec = doc.spec(&parts);
 /// assert_eq!(spec.field(11).map(|f| f.name), Some("STAN"));
 /// # Ok::<(), iso8583::Error>(())
@@ -139,7 +152,8 @@ impl SpecDoc {
         } else {
             Self::from_paywire(object, fields)?
         };
-        let parts = doc.parts();
+        let tables = doc.tables();
+        let parts = doc.parts(&tables);
         doc.spec(&parts).validate()?;
         Ok(doc)
     }
@@ -242,22 +256,62 @@ impl SpecDoc {
         }
     }
 
-    /// The field and override tables, borrowing their names from this document.
-    pub fn parts(&self) -> SpecParts<'_> {
-        fn borrow(f: &FieldDoc) -> FieldSpec<'_> {
+    /// The positional subfield tables, borrowing their names from this document.
+    pub fn tables(&self) -> Tables<'_> {
+        fn table(f: &FieldDoc) -> Vec<Part<'_>> {
+            f.positional
+                .iter()
+                .map(|(name, width)| Part {
+                    name: name.as_str(),
+                    width: *width,
+                })
+                .collect()
+        }
+        Tables {
+            fields: self.fields.iter().map(table).collect(),
+            overrides: self.overrides.iter().map(|(_, f)| table(f)).collect(),
+        }
+    }
+
+    /// The field and override tables over `tables` from [`SpecDoc::tables`].
+    pub fn parts<'a>(&'a self, tables: &'a Tables<'a>) -> SpecParts<'a> {
+        fn borrow<'a>(f: &'a FieldDoc, table: Option<&'a Vec<Part<'a>>>) -> FieldSpec<'a> {
+            let subfields = match table {
+                Some(parts) if !parts.is_empty() => Subfields::Positional(parts),
+                _ => f.spec.subfields,
+            };
             FieldSpec {
                 name: f.name.as_str(),
+                subfields,
                 ..f.spec
             }
         }
         SpecParts {
-            fields: self.fields.iter().map(borrow).collect(),
+            fields: self
+                .fields
+                .iter()
+                .zip(
+                    tables
+                        .fields
+                        .iter()
+                        .map(Some)
+                        .chain(core::iter::repeat(None)),
+                )
+                .map(|(f, t)| borrow(f, t))
+                .collect(),
             overrides: self
                 .overrides
                 .iter()
-                .map(|(mti, f)| Override {
+                .zip(
+                    tables
+                        .overrides
+                        .iter()
+                        .map(Some)
+                        .chain(core::iter::repeat(None)),
+                )
+                .map(|((mti, f), t)| Override {
                     mti: *mti,
-                    field: borrow(f),
+                    field: borrow(f, t),
                 })
                 .collect(),
         }
@@ -354,7 +408,39 @@ fn paywire_field(number: u8, f: &Map<String, Json>) -> Result<FieldDoc> {
             _ => return Err(key_error(field)),
         };
     }
-    Ok(FieldDoc { name, spec })
+    let mut positional = Vec::new();
+    match f.get("subfields") {
+        None => {}
+        Some(Json::String(kind)) if kind == "ber-tlv" => spec.subfields = Subfields::BerTlv,
+        Some(Json::Object(sub)) => {
+            if let Some(parts) = sub.get("positional").and_then(Json::as_array) {
+                for part in parts {
+                    let part = part.as_object().ok_or(key_error(field))?;
+                    let name = part.get("name").and_then(Json::as_str).unwrap_or_default();
+                    let width = u16_key(part, "width", field)?.ok_or(key_error(field))?;
+                    positional.push((name.to_string(), width));
+                }
+            } else if let Some(tagged) = sub.get("tagged").and_then(Json::as_object) {
+                let small = |key| {
+                    u16_key(tagged, key, field)?
+                        .and_then(|n| u8::try_from(n).ok())
+                        .ok_or(key_error(field))
+                };
+                spec.subfields = Subfields::TaggedAscii {
+                    tag_len: small("tag")?,
+                    len_digits: small("length")?,
+                };
+            } else {
+                return Err(key_error(field));
+            }
+        }
+        Some(_) => return Err(key_error(field)),
+    }
+    Ok(FieldDoc {
+        name,
+        spec,
+        positional,
+    })
 }
 
 /// `l`, `ll`, `lll`, `llll` (in `letter`'s case) → 1–4.
@@ -447,5 +533,9 @@ fn moov_field(number: u8, f: &Map<String, Json>) -> Result<FieldDoc> {
         .and_then(Json::as_str)
         .unwrap_or_default()
         .to_string();
-    Ok(FieldDoc { name, spec })
+    Ok(FieldDoc {
+        name,
+        spec,
+        positional: Vec::new(),
+    })
 }

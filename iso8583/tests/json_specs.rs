@@ -14,7 +14,8 @@ fn load(path: &str) -> String {
 #[test]
 fn paywire_format_decodes_the_cups_sign_in() {
     let doc = SpecDoc::from_json(&load("specs/cups-test.json")).unwrap();
-    let parts = doc.parts();
+    let tables = doc.tables();
+    let parts = doc.parts(&tables);
     let spec = doc.spec(&parts);
     let pan = spec.field(2).unwrap();
     assert_eq!(
@@ -37,6 +38,14 @@ fn paywire_format_decodes_the_cups_sign_in() {
     let m = MessageRef::parse(&spec, frame.message).unwrap();
     assert_eq!(m.value(60).unwrap().to_vec(), b"00000001003");
     assert_eq!(m.value(62).unwrap().len(), 40);
+    // F60's positional subfields from the JSON: 60.3 is the network management code 003
+    // (double-length keys).
+    let f60 = m.field(60).unwrap();
+    let network = f60.subfields().nth(2).unwrap();
+    assert_eq!(
+        (network.name, network.value.to_u64()),
+        (Some("Network management code"), Some(3))
+    );
 }
 
 // A spec in moov-io/iso8583's JSON format (keys as in moov's specs/builder.go).
@@ -55,7 +64,8 @@ const MOOV: &str = r#"{
 #[test]
 fn moov_format_reads_like_iso87ascii() {
     let doc = SpecDoc::from_json(MOOV).unwrap();
-    let parts = doc.parts();
+    let tables = doc.tables();
+    let parts = doc.parts(&tables);
     let spec = doc.spec(&parts);
     assert_eq!(spec.field(52).unwrap().content, Content::B);
     assert_eq!(spec.field(52).unwrap().sensitivity, Sensitivity::PinBlock);
@@ -124,7 +134,8 @@ fn bad_specs_are_rejected_at_load_time() {
 #[test]
 fn per_mti_override_changes_field_62() {
     let doc = SpecDoc::from_json(&load("specs/cups-test-override.json")).unwrap();
-    let parts = doc.parts();
+    let tables = doc.tables();
+    let parts = doc.parts(&tables);
     let spec = doc.spec(&parts);
     let sign_in = iso8583::Mti::NETWORK_MANAGEMENT_RESPONSE;
     assert_eq!(spec.field_for(sign_in, 62).unwrap().content, Content::B);
@@ -158,5 +169,35 @@ fn per_mti_override_changes_field_62() {
     assert_eq!(
         b.set(62, &[0x00, 0xFF]).unwrap_err().kind(),
         ErrorKind::BadCharacter { index: 0 }
+    );
+}
+
+#[test]
+fn subfield_kinds_in_json() {
+    let field = |sub: &str| {
+        format!(
+            r#"{{"name":"x","mti":"ascii","bitmap":"hex","fields":{{"48":{{"content":"ans","encoding":"ascii","prefix":"ascii-lll","max":999,"subfields":{sub}}}}}}}"#
+        )
+    };
+    let doc = SpecDoc::from_json(&field(r#"{"tagged":{"tag":2,"length":3}}"#)).unwrap();
+    let tables = doc.tables();
+    let parts = doc.parts(&tables);
+    let spec = doc.spec(&parts);
+    let m = MessageRef::parse(&spec, b"08000000000000010000007A2002OK").unwrap();
+    let first = m.field(48).unwrap().subfields().next().unwrap();
+    assert_eq!(
+        (first.id, first.value.as_bytes()),
+        (iso8583::SubfieldId::Tag(b"A2"), Some(&b"OK"[..]))
+    );
+    // Widths that exceed the field, unknown kinds: refused at load time.
+    let too_wide = field(r#"{"positional":[{"name":"a","width":1000}]}"#);
+    assert_eq!(load_err(&too_wide), (ErrorKind::BadSpec, Some(48)));
+    assert_eq!(
+        load_err(&field(r#"{"bitmap":{}}"#)),
+        (ErrorKind::BadSpecKey, Some(48))
+    );
+    assert_eq!(
+        load_err(&field(r#""ber-tlv""#)),
+        (ErrorKind::BadSpec, Some(48))
     );
 }
