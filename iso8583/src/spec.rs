@@ -358,6 +358,16 @@ pub enum Subfields<'s> {
     },
     /// BER-TLV (field 55), read with `emv-tlv`. Needs binary content.
     BerTlv,
+    /// A 64-bit bitmap (binary or 16 hex characters) at the start of the value, then the
+    /// subfields it announces, each read as its definition in `fields` says (sorted by number,
+    /// 1–64). The field must be ASCII or binary, so its wire bytes are its value; subfields of a
+    /// bitmap field cannot have subfields of their own.
+    Bitmap {
+        /// How the subfield bitmap is written.
+        encoding: BitmapEncoding,
+        /// The subfield definitions.
+        fields: &'s [FieldSpec<'s>],
+    },
 }
 
 impl<'s> FieldSpec<'s> {
@@ -419,6 +429,13 @@ impl<'s> FieldSpec<'s> {
         if self.number < 2 || self.number > MAX_FIELD || self.number == 65 || self.number == 129 {
             return bad;
         }
+        if self.validate_shape() { Ok(()) } else { bad }
+    }
+
+    /// Encoding, length and subfield rules, whatever the number (subfields of a bitmap field
+    /// number from 1).
+    fn validate_shape(&self) -> bool {
+        let bad = false;
         let encoding_ok = match self.encoding {
             Encoding::Bcd { pad, .. } => {
                 matches!(self.content, Content::N | Content::Z) && (pad == 0 || pad == 0xF)
@@ -452,13 +469,24 @@ impl<'s> FieldSpec<'s> {
                     && (1..=4).contains(&len_digits)
             }
             Subfields::BerTlv => self.content.is_binary(),
+            Subfields::Bitmap { fields, .. } => {
+                let mut previous = 0u8;
+                matches!(self.encoding, Encoding::Ascii | Encoding::Binary)
+                    && fields.iter().all(|f| {
+                        let ok = f.number > previous
+                            && f.number <= 64
+                            && matches!(f.subfields, Subfields::None)
+                            && f.validate_shape();
+                        previous = f.number;
+                        ok
+                    })
+            }
         };
         if !subfields_ok {
             return bad;
         }
         match self.length {
-            Length::Fixed(0) => bad,
-            Length::Fixed(_) => Ok(()),
+            Length::Fixed(n) => n > 0,
             Length::Var { prefix, min, max } => {
                 let bcd_bytes =
                     matches!(self.encoding, Encoding::Bcd { .. }) && prefix.counts == Counts::Bytes;
@@ -467,12 +495,7 @@ impl<'s> FieldSpec<'s> {
                     Counts::Units => usize::from(max),
                     Counts::Bytes => self.encoding.wire_len(usize::from(max)),
                 };
-                if min > max || max == 0 || bcd_bytes || !digits_ok || max_wire > prefix.capacity()
-                {
-                    bad
-                } else {
-                    Ok(())
-                }
+                !(min > max || max == 0 || bcd_bytes || !digits_ok || max_wire > prefix.capacity())
             }
         }
     }

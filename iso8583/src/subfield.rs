@@ -79,6 +79,8 @@ pub struct SubfieldIter<'a, 's> {
     value: Value<'a>,
     pos: usize,
     index: usize,
+    /// Bitmap subfields not yet visited (read on the first call).
+    bits: Option<u64>,
 }
 
 impl<'a, 's> SubfieldIter<'a, 's> {
@@ -88,6 +90,7 @@ impl<'a, 's> SubfieldIter<'a, 's> {
             value,
             pos: 0,
             index: 0,
+            bits: None,
         }
     }
 }
@@ -138,12 +141,57 @@ impl<'a, 's> Iterator for SubfieldIter<'a, 's> {
                     header.saturating_add(len),
                 )
             }
+            Subfields::Bitmap { encoding, fields } => {
+                let wire = self.value.as_bytes()?;
+                let bits = match self.bits {
+                    Some(bits) => bits,
+                    None => {
+                        let (word, used) =
+                            crate::bitmap::Bitmap::read_word(wire, encoding, 0).ok()?;
+                        self.pos = used;
+                        word
+                    }
+                };
+                let (n, rest) = next_bit(bits)?;
+                self.bits = Some(rest);
+                let sub = fields.iter().find(|f| f.number == n)?;
+                let located = crate::codec::read_field(sub, wire.get(self.pos..)?, 0).ok()?;
+                let start = self.pos.saturating_add(located.value_start);
+                let value = SubValue {
+                    value: Value {
+                        encoding: sub.encoding,
+                        wire: wire.get(start..self.pos.saturating_add(located.end))?,
+                        units: located.units,
+                    },
+                    start: 0,
+                    len: located.units,
+                };
+                (
+                    Subfield {
+                        id: SubfieldId::Position(n),
+                        name: Some(sub.name),
+                        value,
+                    },
+                    located.end,
+                )
+            }
             _ => return None,
         };
         self.pos = self.pos.saturating_add(used);
         self.index = self.index.saturating_add(1);
         Some(item)
     }
+}
+
+/// The lowest-numbered set bit of a 64-bit subfield bitmap (bit 1 = most significant) and the
+/// bitmap without it.
+fn next_bit(bits: u64) -> Option<(u8, u64)> {
+    if bits == 0 {
+        return None;
+    }
+    let lz = bits.leading_zeros();
+    let n = u8::try_from(lz).ok()?.saturating_add(1);
+    Some((n, bits & !((1u64 << 63) >> lz)))
 }
 
 /// Reads `tag(tag_len) + decimal length(len_digits)` at the start of `bytes`: the tag, the value
@@ -199,6 +247,32 @@ pub(crate) fn check(spec: &FieldSpec<'_>, value: Value<'_>, offset: usize) -> Re
                 };
                 pos = pos.saturating_add(header).saturating_add(len);
                 index = index.saturating_add(1);
+            }
+            Ok(())
+        }
+        Subfields::Bitmap { encoding, fields } => {
+            let wire = value.as_bytes().unwrap_or_default();
+            let (mut bits, mut pos) = crate::bitmap::Bitmap::read_word(wire, encoding, offset)
+                .map_err(|e| Error::new(e.kind(), field, e.offset()))?;
+            while let Some((n, rest)) = next_bit(bits) {
+                bits = rest;
+                let index = usize::from(n).saturating_sub(1);
+                let at = offset.saturating_add(pos);
+                let bad = |at| Error::new(ErrorKind::BadSubfield { index }, field, at);
+                let sub = fields
+                    .iter()
+                    .find(|f| f.number == n)
+                    .ok_or_else(|| bad(at))?;
+                let rest = wire.get(pos..).unwrap_or_default();
+                let located =
+                    crate::codec::read_field(sub, rest, at).map_err(|e| bad(e.offset()))?;
+                pos = pos.saturating_add(located.end);
+            }
+            if pos != wire.len() {
+                let kind = ErrorKind::TrailingData {
+                    remaining: wire.len().saturating_sub(pos),
+                };
+                return Err(Error::new(kind, field, offset.saturating_add(pos)));
             }
             Ok(())
         }

@@ -45,7 +45,33 @@ const F60: &[Part<'static>] = &[
     },
 ];
 
-static FIELDS: [FieldSpec<'static>; 4] = [
+// A bitmap-controlled field in the style of the card networks' private-use fields: an 8-byte
+// bitmap, then the subfields it announces, each in its own format.
+const F62_SUBFIELDS: &[FieldSpec<'static>] = &[
+    FieldSpec::new(
+        1,
+        "Indicator",
+        Content::An,
+        Encoding::Ascii,
+        Length::Fixed(1),
+    ),
+    FieldSpec::new(
+        2,
+        "Transaction identifier",
+        Content::N,
+        Encoding::BCD,
+        Length::Fixed(15),
+    ),
+    FieldSpec::new(
+        3,
+        "Validation code",
+        Content::An,
+        Encoding::Ascii,
+        Length::Fixed(4),
+    ),
+];
+
+static FIELDS: [FieldSpec<'static>; 5] = [
     FieldSpec::new(11, "STAN", Content::N, Encoding::BCD, Length::Fixed(6)),
     FieldSpec::new(
         55,
@@ -74,6 +100,17 @@ static FIELDS: [FieldSpec<'static>; 4] = [
         var(Prefix::bcd(3), 17),
     )
     .with_subfields(Subfields::Positional(F60)),
+    FieldSpec::new(
+        62,
+        "Private use",
+        Content::B,
+        Encoding::Binary,
+        var(Prefix::bcd(3), 255),
+    )
+    .with_subfields(Subfields::Bitmap {
+        encoding: BitmapEncoding::Binary,
+        fields: F62_SUBFIELDS,
+    }),
 ];
 
 static SPEC: Spec<'static> = Spec {
@@ -192,4 +229,56 @@ fn ber_tlv_checked_at_parse() {
     broken[at] = 0x05;
     let e = MessageRef::parse(&SPEC, &broken).unwrap_err();
     assert_eq!((e.field(), e.offset()), (Some(55), at));
+}
+
+#[test]
+fn bitmap_controlled_subfields() {
+    // Bits 1 and 2: "Y" and the 15-digit identifier 012345678901234 as right-aligned BCD.
+    let mut value = vec![0xC0, 0, 0, 0, 0, 0, 0, 0, b'Y'];
+    value.extend(hex::decode("0012345678901234").unwrap());
+    let mut b = MessageBuilder::new(&SPEC, Mti::FINANCIAL_RESPONSE);
+    b.set(62, &value).unwrap();
+    let bytes = b.to_vec().unwrap();
+    let m = MessageRef::parse(&SPEC, &bytes).unwrap();
+    let subs: Vec<(SubfieldId<'_>, Option<&str>, Vec<u8>)> = m
+        .field(62)
+        .unwrap()
+        .subfields()
+        .map(|s| (s.id, s.name, s.value.to_vec()))
+        .collect();
+    assert_eq!(
+        subs,
+        [
+            (SubfieldId::Position(1), Some("Indicator"), b"Y".to_vec()),
+            (
+                SubfieldId::Position(2),
+                Some("Transaction identifier"),
+                b"012345678901234".to_vec()
+            ),
+        ]
+    );
+    assert!(m.describe().to_string().contains("Transaction identifier"));
+    // Bit 3 announced, data missing; bit 4 not defined; bytes left after the last subfield.
+    let mut missing = value.clone();
+    missing[0] = 0xE0;
+    assert_eq!(
+        b.set(62, &missing).unwrap_err().kind(),
+        ErrorKind::BadSubfield { index: 2 }
+    );
+    let mut undefined = value.clone();
+    undefined[0] = 0xD0;
+    assert_eq!(
+        b.set(62, &undefined).unwrap_err().kind(),
+        ErrorKind::BadSubfield { index: 3 }
+    );
+    let mut trailing = value.clone();
+    trailing.push(0);
+    assert_eq!(
+        b.set(62, &trailing).unwrap_err().kind(),
+        ErrorKind::TrailingData { remaining: 1 }
+    );
+    assert_eq!(
+        b.set(62, &[0xC0]).unwrap_err().kind(),
+        ErrorKind::Truncated { needed: 7 }
+    );
 }
