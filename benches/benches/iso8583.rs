@@ -76,6 +76,9 @@ fn bench(c: &mut Criterion) {
         group.bench_function("parse_read_all", |b| {
             b.iter(|| parse_and_read(spec, black_box(&data)))
         });
+        group.bench_function("parse_only", |b| {
+            b.iter(|| MessageRef::parse(spec, black_box(&data)).map(|m| m.mti()))
+        });
         let mut buf = [0u8; 512];
         group.bench_function("copy_fields", |b| {
             b.iter(|| copy_fields(black_box(&mut buf)))

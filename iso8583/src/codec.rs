@@ -270,18 +270,34 @@ fn write_prefix<W: Writer + ?Sized>(prefix: Prefix, n: usize, w: &mut W) -> Resu
 pub(crate) fn read_field(spec: &FieldSpec<'_>, input: &[u8], offset: usize) -> Result<Located> {
     // Fast path for the most common shape: a fixed-length ASCII or binary field without
     // subfields, whose checks reduce to one pass over the bytes.
-    if let (Length::Fixed(n), Encoding::Ascii | Encoding::Binary, crate::spec::Subfields::None) =
-        (spec.length, spec.encoding, spec.subfields)
-    {
+    if let (Length::Fixed(n), crate::spec::Subfields::None) = (spec.length, spec.subfields) {
         let n = usize::from(n);
-        if let Some(value) = input.get(..n)
-            && spec.content.check(value.iter().copied()).is_ok()
-        {
-            return Ok(Located {
-                value_start: 0,
-                end: n,
-                units: n,
-            });
+        match spec.encoding {
+            Encoding::Ascii | Encoding::Binary => {
+                if let Some(value) = input.get(..n)
+                    && spec.content.check(value.iter().copied()).is_ok()
+                {
+                    return Ok(Located {
+                        value_start: 0,
+                        end: n,
+                        units: n,
+                    });
+                }
+            }
+            // Even-length numeric BCD (amounts, codes, dates): every nibble a digit.
+            Encoding::Bcd { .. } if n % 2 == 0 && spec.content == crate::spec::Content::N => {
+                let wire = n / 2;
+                if let Some(value) = input.get(..wire)
+                    && value.iter().all(|&b| b >> 4 <= 9 && b & 0x0F <= 9)
+                {
+                    return Ok(Located {
+                        value_start: 0,
+                        end: wire,
+                        units: n,
+                    });
+                }
+            }
+            _ => {}
         }
     }
     read_field_general(spec, input, offset)
@@ -540,15 +556,15 @@ impl Iterator for Iter<'_> {
         match value.encoding {
             Encoding::Ascii | Encoding::Binary => value
                 .wire
+                .get(index..index.saturating_add(rest))
+                .unwrap_or_default()
                 .iter()
-                .skip(index)
-                .take(rest)
                 .fold(init, |acc, &b| f(acc, b)),
             Encoding::Ebcdic(page) => value
                 .wire
+                .get(index..index.saturating_add(rest))
+                .unwrap_or_default()
                 .iter()
-                .skip(index)
-                .take(rest)
                 .fold(init, |acc, &b| f(acc, ebcdic::decode(page, b))),
             Encoding::Bcd { .. } => bcd_fold(
                 value.wire,
