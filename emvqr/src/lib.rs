@@ -1,6 +1,19 @@
-//! EMVCo QR payloads: merchant-presented (MPM) and consumer-presented (CPM) parsing, validation, building, CRC, national profiles and QR rendering.
-//!
-//! Not built yet: this crate is an empty placeholder so the workspace layout is visible. Its work is
-//! tracked by issue #4; until then it exports nothing.
+#![doc = include_str!("../README.md")]
 #![no_std]
 #![forbid(unsafe_code)]
+
+#[cfg(feature = "alloc")]
+extern crate alloc;
+
+pub mod cpm;
+mod error;
+pub mod mpm;
+mod path;
+pub mod validate;
+
+pub use error::{Error, ErrorKind, Result};
+#[cfg(feature = "alloc")]
+pub use mpm::{Object, encode};
+pub use mpm::{ObjectRef, Objects, ParseOptions, PayloadRef, crc16};
+pub use path::Path;
+pub use validate::{Issue, IssueKind, Severity};
