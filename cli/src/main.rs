@@ -1,5 +1,6 @@
 //! `paywire`: the command-line face of the paywire crates (contract: shared CLI.md).
 
+mod emvqr;
 mod input;
 mod iso8583;
 mod tlv;
@@ -46,6 +47,9 @@ enum Group {
     /// ISO 8583 messages: decode, encode, describe against a spec.
     #[command(subcommand)]
     Iso8583(iso8583::Command),
+    /// EMVCo QR payloads: merchant-presented (MPM) and consumer-presented (CPM).
+    #[command(subcommand)]
+    Emvqr(emvqr::Command),
 }
 
 fn main() -> ExitCode {
@@ -60,6 +64,7 @@ fn main() -> ExitCode {
     let outcome = match cli.group {
         Group::Tlv(command) => tlv::run(command),
         Group::Iso8583(command) => iso8583::run(command),
+        Group::Emvqr(command) => emvqr::run(command),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -28,7 +28,7 @@ pub(crate) enum Command {
 
 /// One object in the JSON shape of the CLI contract.
 #[derive(Serialize)]
-struct Node {
+pub(crate) struct Node {
     tag: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     value: Option<String>,
@@ -41,7 +41,7 @@ struct Document {
     tlv: Vec<Node>,
 }
 
-fn nodes(list: &Tlvs<'_>) -> Vec<Node> {
+pub(crate) fn nodes(list: &Tlvs<'_>) -> Vec<Node> {
     list.iter().map(|tlv| node(&tlv)).collect()
 }
 

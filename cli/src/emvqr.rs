@@ -1,0 +1,206 @@
+//! `paywire emvqr ...`
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+use emvqr::validate::{Issue, Severity};
+use emvqr::{Object, ParseOptions, PayloadRef, cpm};
+use serde::Serialize;
+use serde_json::Value as Json;
+
+use crate::{Failure, Outcome, input, print};
+
+#[derive(Subcommand, Debug)]
+pub(crate) enum Command {
+    /// Decode a scanned EMV QR payload (merchant- or consumer-presented) to JSON; exit 1 when
+    /// it is not valid (the JSON is still printed).
+    Decode {
+        /// Input file; `-` or nothing reads standard input.
+        input: Option<PathBuf>,
+    },
+    /// Encode the JSON that `decode` prints (MPM `objects`) into payload text with its CRC.
+    Encode {
+        /// Input file; `-` or nothing reads standard input.
+        input: Option<PathBuf>,
+    },
+}
+
+#[derive(Serialize)]
+struct IssueJson {
+    severity: &'static str,
+    path: String,
+    message: String,
+}
+
+impl From<&Issue> for IssueJson {
+    fn from(issue: &Issue) -> Self {
+        Self {
+            severity: match issue.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            },
+            path: issue.path.to_string(),
+            message: issue.kind.to_string(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ObjectJson {
+    id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    objects: Option<Vec<ObjectJson>>,
+}
+
+fn object_json(object: &emvqr::ObjectRef<'_>) -> ObjectJson {
+    let id = format!("{:02}", object.id());
+    match object.children() {
+        Some(children) => ObjectJson {
+            id,
+            value: None,
+            objects: Some(children.map(|c| object_json(&c)).collect()),
+        },
+        None => ObjectJson {
+            id,
+            value: Some(object.value().to_owned()),
+            objects: None,
+        },
+    }
+}
+
+#[derive(Serialize)]
+struct MpmJson {
+    mode: &'static str,
+    valid: bool,
+    crc: String,
+    issues: Vec<IssueJson>,
+    objects: Vec<ObjectJson>,
+}
+
+#[derive(Serialize)]
+struct CpmJson {
+    mode: &'static str,
+    valid: bool,
+    issues: Vec<IssueJson>,
+    tlv: Vec<crate::tlv::Node>,
+}
+
+fn emit(json: &impl Serialize, valid: bool) -> Outcome {
+    let text = serde_json::to_string(json)
+        .map_err(|e| Failure::Usage(format!("cannot write JSON: {e}")))?;
+    print(&format!("{text}\n"))?;
+    if valid {
+        Ok(())
+    } else {
+        Err(Failure::Rejected("payload is not valid".into()))
+    }
+}
+
+fn decode_mpm(text: &str) -> Outcome {
+    match PayloadRef::parse_with(text, ParseOptions::default().with_crc_check(false)) {
+        Ok(payload) => {
+            let issues = emvqr::validate::issues(&payload);
+            let valid = !issues.iter().any(|i| i.severity == Severity::Error);
+            let json = MpmJson {
+                mode: "mpm",
+                valid,
+                crc: format!("{:04X}", payload.crc()),
+                issues: issues.iter().map(IssueJson::from).collect(),
+                objects: payload.objects().map(|o| object_json(&o)).collect(),
+            };
+            emit(&json, valid)
+        }
+        Err(e) => {
+            let json = MpmJson {
+                mode: "mpm",
+                valid: false,
+                crc: String::new(),
+                issues: vec![IssueJson {
+                    severity: "error",
+                    path: e.path().to_string(),
+                    message: format!("{} at byte {}", e.kind(), e.offset()),
+                }],
+                objects: Vec::new(),
+            };
+            emit(&json, false)
+        }
+    }
+}
+
+fn decode_cpm(text: &str) -> Outcome {
+    let mut buf = vec![0u8; text.len()];
+    let payload = cpm::CpmRef::parse(text, &mut buf)
+        .map_err(|e| Failure::Rejected(format!("consumer-presented payload: {e}")))?;
+    let mut issues = Vec::new();
+    cpm::validate(&payload, |i| issues.push(i));
+    let valid = issues.is_empty();
+    let json = CpmJson {
+        mode: "cpm",
+        valid,
+        issues: issues.iter().map(IssueJson::from).collect(),
+        tlv: crate::tlv::nodes(&payload.tlvs()),
+    };
+    emit(&json, valid)
+}
+
+fn objects_from_json(value: &Json, depth: u8) -> Result<Vec<Object>, Failure> {
+    let bad = |what: &str| Failure::Rejected(format!("input JSON: {what}"));
+    let list = value
+        .as_array()
+        .ok_or_else(|| bad("\"objects\" is not an array"))?;
+    let mut out = Vec::new();
+    for item in list {
+        let id: u8 = item
+            .get("id")
+            .and_then(Json::as_str)
+            .and_then(|s| s.parse().ok())
+            .filter(|&n: &u8| n <= 99)
+            .ok_or_else(|| bad("object without a two-digit \"id\""))?;
+        match (
+            item.get("value").and_then(Json::as_str),
+            item.get("objects"),
+        ) {
+            (Some(text), None) => out.push(Object::Text(id, text.to_owned())),
+            (None, Some(children)) if depth == 0 => {
+                out.push(Object::Template(id, objects_from_json(children, 1)?))
+            }
+            _ => {
+                return Err(bad(
+                    "each object needs a string \"value\" or (at the top level) \"objects\"",
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+pub(crate) fn run(command: Command) -> Outcome {
+    match command {
+        Command::Decode { input } => {
+            let raw = input::read(input.as_deref())?;
+            let text = String::from_utf8(raw)
+                .map_err(|_| Failure::Rejected("input is not UTF-8 text".into()))?;
+            // A scanner or `echo` adds a line end; it is not part of the payload.
+            let text = text.trim_end_matches(['\r', '\n']);
+            if text.starts_with(cpm::PREFIX) {
+                decode_cpm(text)
+            } else if text.starts_with("0002") {
+                decode_mpm(text)
+            } else {
+                Err(Failure::Rejected(
+                    "not an EMV QR payload (merchant-presented starts 0002, consumer-presented hQVDUFYw)".into(),
+                ))
+            }
+        }
+        Command::Encode { input } => {
+            let raw = input::read(input.as_deref())?;
+            let doc: Json = serde_json::from_slice(&raw)
+                .map_err(|e| Failure::Rejected(format!("input is not JSON: {e}")))?;
+            let objects = objects_from_json(doc.get("objects").unwrap_or(&Json::Null), 0)?;
+            let text = emvqr::encode(&objects).map_err(|e| Failure::Rejected(e.to_string()))?;
+            print(&format!("{text}\n"))
+        }
+    }
+}

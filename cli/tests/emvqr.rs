@@ -1,0 +1,94 @@
+//! `paywire emvqr decode|encode` against the CLI contract (shared CLI.md).
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
+
+use std::io::Write as _;
+use std::process::{Command, Stdio};
+
+fn paywire(args: &[&str], stdin: &[u8]) -> (i32, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_paywire"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A command that fails on its arguments exits without reading: a closed pipe is fine.
+    let _ = child.stdin.take().unwrap().write_all(stdin);
+    let out = child.wait_with_output().unwrap();
+    let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
+    (
+        out.status.code().expect("exited"),
+        text(out.stdout),
+        text(out.stderr),
+    )
+}
+
+// Pix static example of the BCB manual (bacen/pix-api#79).
+const PIX: &str = "00020126580014br.gov.bcb.pix0136123e4567-e12b-12d1-a456-4266554400005204000053039865802BR5913Fulano de Tal6008BRASILIA62070503***63041D3D";
+
+#[test]
+fn mpm_decode_matches_the_contract_shape() {
+    let (code, out, err) = paywire(&["emvqr", "decode"], format!("{PIX}\n").as_bytes());
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with(r#"{"mode":"mpm","valid":true,"crc":"1D3D","issues":[],"objects":[{"id":"00","value":"01"},{"id":"26","objects":[{"id":"00","value":"br.gov.bcb.pix"}"#), "{out}");
+    let (code, again, _) = paywire(&["emvqr", "encode"], out.as_bytes());
+    assert_eq!((code, again), (0, format!("{PIX}\n")));
+}
+
+#[test]
+fn invalid_payloads_exit_1_with_json() {
+    // CRC replaced by 0000: still decoded, with the mismatch as an issue at 63.
+    let zero = format!("{}0000", &PIX[..PIX.len() - 4]);
+    let (code, out, _) = paywire(&["emvqr", "decode"], zero.as_bytes());
+    assert_eq!(code, 1);
+    assert!(
+        out.contains(r#""valid":false"#)
+            && out.contains(r#""path":"63""#)
+            && out.contains("CRC mismatch"),
+        "{out}"
+    );
+    // Broken structure: JSON with the error, no objects.
+    let (code, out, _) = paywire(&["emvqr", "decode"], b"000201260");
+    assert_eq!(code, 1);
+    assert!(out.contains(r#""objects":[]"#), "{out}");
+    // Not an EMV payload at all.
+    let (code, out, err) = paywire(&["emvqr", "decode"], b"wxp://f2f0abc");
+    assert_eq!((code, out.as_str()), (1, ""));
+    assert!(err.contains("not an EMV QR payload"));
+}
+
+#[test]
+fn cpm_decode() {
+    // EMVCo CPM Annex B.1.
+    let (code, out, err) = paywire(
+        &["emvqr", "decode"],
+        b"hQVDUFYwMWEaTwegAAAAVVVVVw8SNFZ4kBI0WNGRIgESNF8=\n",
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        concat!(
+            r#"{"mode":"cpm","valid":true,"issues":[],"tlv":[{"tag":"85","value":"4350563031"},"#,
+            r#"{"tag":"61","tlv":[{"tag":"4F","value":"A0000000555555"},{"tag":"57","value":"1234567890123458D191220112345F"}]}]}"#,
+            "\n"
+        )
+    );
+}
+
+#[test]
+fn encode_rejects_bad_json() {
+    assert_eq!(paywire(&["emvqr", "encode"], b"{}").0, 1);
+    assert_eq!(
+        paywire(
+            &["emvqr", "encode"],
+            br#"{"objects":[{"id":"100","value":"x"}]}"#
+        )
+        .0,
+        1
+    );
+    let (code, out, _) = paywire(
+        &["emvqr", "encode"],
+        br#"{"objects":[{"id":"00","value":"01"}]}"#,
+    );
+    assert_eq!((code, out.len()), (0, "0002016304XXXX\n".len()));
+}
