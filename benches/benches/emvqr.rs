@@ -1,0 +1,87 @@
+//! emvqr: parse + full validation + CRC check of a Pix and a PromptPay payload vs computing the
+//! CRC alone (DESIGN.md: within 1.5×).
+#![allow(
+    missing_docs,
+    reason = "criterion's macros generate undocumented items"
+)]
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use criterion::{Criterion, Throughput, criterion_group};
+use emvqr::{PayloadRef, crc16};
+
+// Pix static example of the BCB manual (bacen/pix-api#79); PromptPay (dtinth/promptpay-qr).
+const PAYLOADS: [(&str, &str); 2] = [
+    (
+        "pix",
+        "00020126580014br.gov.bcb.pix0136123e4567-e12b-12d1-a456-4266554400005204000053039865802BR5913Fulano de Tal6008BRASILIA62070503***63041D3D",
+    ),
+    (
+        "promptpay",
+        "00020101021229370016A000000677010111011300660000000005802TH530376454044.226304E469",
+    ),
+];
+
+fn crc_only(text: &str) -> u16 {
+    crc16(
+        text.as_bytes()
+            .get(..text.len().saturating_sub(4))
+            .unwrap_or_default(),
+    )
+}
+
+fn parse_validate(text: &str) -> usize {
+    let Ok(p) = PayloadRef::parse(text) else {
+        return 0;
+    };
+    let mut n = 0;
+    emvqr::validate::validate(&p, |_| n = n.saturating_add(1));
+    n
+}
+
+fn bench(c: &mut Criterion) {
+    for (name, text) in PAYLOADS {
+        let mut group = c.benchmark_group(format!("emvqr/{name}"));
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_function("crc_only", |b| b.iter(|| crc_only(black_box(text))));
+        group.bench_function("parse_validate_crc", |b| {
+            b.iter(|| parse_validate(black_box(text)))
+        });
+        group.finish();
+    }
+}
+
+fn best_of(f: &mut dyn FnMut() -> usize) -> f64 {
+    const ROUNDS: u32 = 100_000;
+    (0..5)
+        .map(|_| {
+            let start = Instant::now();
+            for _ in 0..ROUNDS {
+                black_box(f());
+            }
+            start.elapsed().as_secs_f64() * 1e9 / f64::from(ROUNDS)
+        })
+        .fold(f64::INFINITY, f64::min)
+}
+
+fn ratio_report() {
+    for (name, text) in PAYLOADS {
+        let crc = best_of(&mut || usize::from(crc_only(black_box(text))));
+        let full = best_of(&mut || parse_validate(black_box(text)));
+        println!(
+            "emvqr {name} ratio: parse+validate+CRC {full:.0} ns / CRC {crc:.0} ns = {:.2} (limit 1.50)",
+            full / crc
+        );
+    }
+}
+
+criterion_group!(benches, bench);
+
+fn main() {
+    benches();
+    if !std::env::args().any(|a| a == "--profile-time") {
+        ratio_report();
+    }
+    Criterion::default().configure_from_args().final_summary();
+}

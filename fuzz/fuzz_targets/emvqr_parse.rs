@@ -1,0 +1,26 @@
+//! emvqr: any text parses or fails cleanly; accepted payloads validate without panicking and
+//! re-encode to the same text (CRC case normalised); CPM decoding never panics.
+#![no_main]
+
+use emvqr::{Object, ParseOptions, PayloadRef, cpm};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let mut buf = [0u8; 1024];
+    if let Ok(payload) = cpm::CpmRef::parse(text, &mut buf) {
+        cpm::validate(&payload, |_| {});
+        let _ = payload.applications().count();
+    }
+    let Ok(payload) = PayloadRef::parse_with(text, ParseOptions::default().with_crc_check(false)) else {
+        return;
+    };
+    let _ = emvqr::validate::issues(&payload);
+    let objects: Vec<Object> = payload.objects().map(|o| Object::from_ref(&o)).collect();
+    let again = emvqr::encode(&objects).expect("a parsed payload re-encodes");
+    if payload.crc_ok() {
+        let (head, crc) = text.split_at(text.len() - 4);
+        assert_eq!(again, format!("{head}{}", crc.to_ascii_uppercase()));
+    }
+    assert!(PayloadRef::parse(&again).is_ok());
+});
