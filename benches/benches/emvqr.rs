@@ -35,7 +35,7 @@ fn parse_validate(text: &str) -> usize {
     let Ok(p) = PayloadRef::parse(text) else {
         return 0;
     };
-    let mut n = 0;
+    let mut n = 0usize;
     emvqr::validate::validate(&p, |_| n = n.saturating_add(1));
     n
 }
