@@ -89,6 +89,10 @@ fn read_object(text: &str, pos: usize, base: usize, parent: Path) -> Result<(u8,
     ))?);
     let start = pos.saturating_add(4);
     let rest = text.get(start..).unwrap_or_default();
+    // Most values are ASCII: then characters are bytes.
+    if rest.as_bytes().get(..length).is_some_and(<[u8]>::is_ascii) {
+        return Ok((id, start, start.saturating_add(length)));
+    }
     // Lengths count characters: find the byte where the `length`-th character ends.
     let mut chars = rest.char_indices();
     let end = match chars.nth(length) {
@@ -105,18 +109,21 @@ fn read_object(text: &str, pos: usize, base: usize, parent: Path) -> Result<(u8,
     Ok((id, start, end))
 }
 
-/// Checks a list of objects (and, at the top level, the templates inside it).
-fn check_list(text: &str, base: usize, parent: Path) -> Result<()> {
+/// Checks a list of objects (and, at the top level, the templates inside it); returns the ID
+/// and offset of the last object.
+fn check_list(text: &str, base: usize, parent: Path) -> Result<Option<(u8, usize)>> {
     let mut pos = 0usize;
+    let mut last = None;
     while pos < text.len() {
         let (id, start, end) = read_object(text, pos, base, parent)?;
         if parent.is_empty() && is_template(id) {
             let value = text.get(start..end).unwrap_or_default();
             check_list(value, base.saturating_add(start), Path::top(id))?;
         }
+        last = Some((id, pos));
         pos = end;
     }
-    Ok(())
+    Ok(last)
 }
 
 impl<'a> PayloadRef<'a> {
@@ -127,7 +134,7 @@ impl<'a> PayloadRef<'a> {
 
     /// Parses `text` under `options`.
     pub fn parse_with(text: &'a str, options: ParseOptions) -> Result<Self> {
-        check_list(text, 0, Path::ROOT)?;
+        let last = check_list(text, 0, Path::ROOT)?;
         // The CRC object closes the payload: "6304" then four hex digits.
         let crc_start = text.len().checked_sub(8);
         let tail = crc_start.and_then(|s| text.get(s..));
@@ -142,8 +149,7 @@ impl<'a> PayloadRef<'a> {
             .ok_or(Error::new(ErrorKind::CrcFormat, Path::top(63), crc_at))?;
         let computed = crc16(text.as_bytes().get(..crc_at).unwrap_or_default());
         // The structural walk must have ended on that very object.
-        let last = Self::objects_of(text).last();
-        if last.is_none_or(|o| o.id != 63 || o.offset != crc_at.saturating_sub(4)) {
+        if last.is_none_or(|(id, offset)| id != 63 || offset != crc_at.saturating_sub(4)) {
             return Err(Error::new(ErrorKind::CrcMissing, Path::top(63), crc_at));
         }
         if options.check_crc && computed != found {

@@ -224,22 +224,43 @@ fn amount_decimals(text: &str) -> Option<usize> {
     .then_some(fraction.len())
 }
 
-fn check_duplicates<'a>(
-    objects: impl Iterator<Item = ObjectRef<'a>> + Clone,
-    emit: &mut impl FnMut(Issue),
-) {
-    let mut seen = [false; 100];
-    for o in objects {
-        if let Some(slot) = seen.get_mut(usize::from(o.id())) {
-            if *slot {
-                emit(error(o.path(), IssueKind::Duplicate));
+/// One level of objects seen in a single pass: the first value of each ID.
+struct Level<'a> {
+    values: [Option<&'a str>; 100],
+}
+
+impl<'a> Level<'a> {
+    /// Walks `objects` once: formats and duplicates are reported on the way, the first value of
+    /// each ID is kept for the rules that need it.
+    fn walk(
+        objects: crate::mpm::Objects<'a>,
+        rule: impl Fn(u8) -> (Format, usize, usize),
+        emit: &mut impl FnMut(Issue),
+        mut each: impl FnMut(&ObjectRef<'a>, &mut dyn FnMut(Issue)),
+    ) -> Self {
+        let mut values = [None; 100];
+        for object in objects {
+            match values.get_mut(usize::from(object.id())) {
+                Some(slot @ None) => *slot = Some(object.value()),
+                _ => emit(error(object.path(), IssueKind::Duplicate)),
             }
-            *slot = true;
+            check_format(&object, rule(object.id()), emit);
+            each(&object, &mut *emit);
         }
+        Self { values }
+    }
+
+    fn get(&self, id: u8) -> Option<&'a str> {
+        self.values.get(usize::from(id)).copied().flatten()
+    }
+
+    fn has(&self, id: u8) -> bool {
+        self.get(id).is_some()
     }
 }
 
-/// Runs every rule, calling `emit` for each finding (no allocation).
+/// Runs every rule, calling `emit` for each finding (no allocation). The payload is walked
+/// once at the top level and once inside each template.
 pub fn validate(payload: &PayloadRef<'_>, mut emit: impl FnMut(Issue)) {
     let emit = &mut emit;
     if !payload.crc_ok() {
@@ -253,82 +274,82 @@ pub fn validate(payload: &PayloadRef<'_>, mut emit: impl FnMut(Issue)) {
     if length > 512 {
         emit(warning(Path::ROOT, IssueKind::TooLong { length }));
     }
-    match payload.objects().next() {
-        Some(first) if first.id() == 0 => {}
-        _ => emit(error(Path::top(0), IssueKind::FormatIndicatorNotFirst)),
+    if !payload.as_str().starts_with("00") {
+        emit(error(Path::top(0), IssueKind::FormatIndicatorNotFirst));
     }
-    if payload.value(&[0]).is_some_and(|v| v != "01") {
+    let root = Level::walk(payload.objects(), root_rule, emit, |object, emit| {
+        if let Some(children) = object.children() {
+            check_template(object, children, emit);
+        }
+    });
+    if root.get(0).is_some_and(|v| v != "01") {
         emit(error(Path::top(0), IssueKind::FormatIndicatorValue));
     }
-    if payload.value(&[1]).is_some_and(|v| v != "11" && v != "12") {
+    if root.get(1).is_some_and(|v| v != "11" && v != "12") {
         emit(error(Path::top(1), IssueKind::Value));
     }
     for id in [0u8, 52, 53, 58, 59, 60] {
-        if payload.get(id).is_none() {
+        if !root.has(id) {
             emit(error(Path::top(id), IssueKind::Missing));
         }
     }
-    if !payload.objects().any(|o| (2..=51).contains(&o.id())) {
+    if !(2..=51).any(|id| root.has(id)) {
         emit(error(Path::ROOT, IssueKind::NoMerchantAccount));
     }
-    check_duplicates(payload.objects(), emit);
-    for object in payload.objects() {
-        check_format(&object, root_rule(object.id()), emit);
-        if let Some(children) = object.children() {
-            check_template(&object, children, emit);
-        }
-    }
-    check_amounts(payload, emit);
+    check_amounts(&root, emit);
 }
 
 fn check_template<'a>(
     template: &ObjectRef<'a>,
     children: crate::mpm::Objects<'a>,
-    emit: &mut impl FnMut(Issue),
+    emit: &mut dyn FnMut(Issue),
 ) {
+    let mut emit = |issue| emit(issue);
     let id = template.id();
     let path = template.path();
-    check_duplicates(children.clone(), emit);
-    let has = |sub: u8| children.clone().any(|o| o.id() == sub);
-    if matches!(id, 26..=51 | 80..=99) && !has(0) {
+    let level = Level::walk(
+        children,
+        |sub| nested_rule(id, sub),
+        &mut emit,
+        |child, emit| {
+            if id == 62 && child.id() == 9 {
+                // Consumer data request: letters A, M, E, each at most once.
+                let v = child.value();
+                let ok = v.chars().all(|c| matches!(c, 'A' | 'M' | 'E'))
+                    && ['A', 'M', 'E'].iter().all(|l| v.matches(*l).count() <= 1);
+                if !ok {
+                    emit(error(child.path(), IssueKind::Value));
+                }
+            }
+            if id == 62 && (50..=99).contains(&child.id()) {
+                let base = child.offset().saturating_add(4);
+                match objects_in(child.value(), base, child.path()) {
+                    Ok(mut nested) => {
+                        if !nested.any(|o| o.id() == 0) {
+                            emit(error(child.path(), IssueKind::MissingGuid));
+                        }
+                    }
+                    Err(_) => emit(error(child.path(), IssueKind::Malformed)),
+                }
+            }
+        },
+    );
+    if matches!(id, 26..=51 | 80..=99) && !level.has(0) {
         emit(error(path, IssueKind::MissingGuid));
     }
     if id == 64 {
         for sub in [0u8, 1] {
-            if !has(sub) {
+            if !level.has(sub) {
                 emit(error(path.child(sub), IssueKind::Missing));
-            }
-        }
-    }
-    for child in children {
-        check_format(&child, nested_rule(id, child.id()), emit);
-        if id == 62 && child.id() == 9 {
-            // Consumer data request: letters A, M, E, each at most once.
-            let v = child.value();
-            let ok = v.chars().all(|c| matches!(c, 'A' | 'M' | 'E'))
-                && ['A', 'M', 'E'].iter().all(|l| v.matches(*l).count() <= 1);
-            if !ok {
-                emit(error(child.path(), IssueKind::Value));
-            }
-        }
-        if id == 62 && (50..=99).contains(&child.id()) {
-            let base = child.offset().saturating_add(4);
-            match objects_in(child.value(), base, child.path()) {
-                Ok(mut nested) => {
-                    if !nested.any(|o| o.id() == 0) {
-                        emit(error(child.path(), IssueKind::MissingGuid));
-                    }
-                }
-                Err(_) => emit(error(child.path(), IssueKind::Malformed)),
             }
         }
     }
 }
 
-fn check_amounts(payload: &PayloadRef<'_>, emit: &mut impl FnMut(Issue)) {
-    let exponent = payload.currency().map_or(2, currency_exponent);
+fn check_amounts(root: &Level<'_>, emit: &mut impl FnMut(Issue)) {
+    let exponent = root.get(53).map_or(2, currency_exponent);
     for id in [54u8, 56] {
-        if let Some(text) = payload.value(&[id]) {
+        if let Some(text) = root.get(id) {
             match amount_decimals(text) {
                 None => emit(error(Path::top(id), IssueKind::Amount)),
                 Some(found) if found > exponent => {
@@ -344,16 +365,15 @@ fn check_amounts(payload: &PayloadRef<'_>, emit: &mut impl FnMut(Issue)) {
             }
         }
     }
-    if let Some(text) = payload.value(&[57]) {
+    if let Some(text) = root.get(57) {
         let ok = amount_decimals(text).is_some_and(|d| d <= 2)
             && text.split_once('.').map_or(text, |(w, _)| w).len() <= 2;
         if !ok {
             emit(error(Path::top(57), IssueKind::Amount));
         }
     }
-    let indicator = payload.value(&[55]);
-    let (has56, has57) = (payload.get(56).is_some(), payload.get(57).is_some());
-    let consistent = match indicator {
+    let (has56, has57) = (root.has(56), root.has(57));
+    let consistent = match root.get(55) {
         None | Some("01") => !has56 && !has57,
         Some("02") => has56 && !has57,
         Some("03") => has57 && !has56,
