@@ -23,6 +23,11 @@ pub(crate) enum Command {
         /// Input file; `-` or nothing reads standard input.
         input: Option<PathBuf>,
     },
+    /// Tell what a scanned code is: {"kind":"emv-mpm"|"emv-cpm"|"wechat-auth-code"|...}.
+    Classify {
+        /// Input file; `-` or nothing reads standard input.
+        input: Option<PathBuf>,
+    },
 }
 
 #[derive(Serialize)]
@@ -193,6 +198,12 @@ pub(crate) fn run(command: Command) -> Outcome {
                     "not an EMV QR payload (merchant-presented starts 0002, consumer-presented hQVDUFYw)".into(),
                 ))
             }
+        }
+        Command::Classify { input } => {
+            let raw = input::read(input.as_deref())?;
+            let text = String::from_utf8_lossy(&raw);
+            let kind = emvqr::classify(&text).as_str();
+            print(&format!("{{\"kind\":\"{kind}\"}}\n"))
         }
         Command::Encode { input } => {
             let raw = input::read(input.as_deref())?;

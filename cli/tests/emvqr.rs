@@ -92,3 +92,21 @@ fn encode_rejects_bad_json() {
     );
     assert_eq!((code, out.len()), (0, "0002016304XXXX\n".len()));
 }
+
+#[test]
+fn classify_prints_the_kind() {
+    for (input, kind) in [
+        (PIX, "emv-mpm"),
+        (
+            "hQVDUFYwMWEaTwegAAAAVVVVVw8SNFZ4kBI0WNGRIgESNF8=",
+            "emv-cpm",
+        ),
+        ("134567890123456789", "wechat-auth-code"),
+        ("284567890123456789", "alipay-auth-code"),
+        ("wxp://f2f0abc", "wechat-url"),
+        ("hello", "unknown"),
+    ] {
+        let (code, out, _) = paywire(&["emvqr", "classify"], format!("{input}\n").as_bytes());
+        assert_eq!((code, out), (0, format!("{{\"kind\":\"{kind}\"}}\n")));
+    }
+}

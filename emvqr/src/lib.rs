@@ -5,12 +5,14 @@
 #[cfg(feature = "alloc")]
 extern crate alloc;
 
+pub mod classify;
 pub mod cpm;
 mod error;
 pub mod mpm;
 mod path;
 pub mod validate;
 
+pub use classify::{Kind, classify};
 pub use error::{Error, ErrorKind, Result};
 #[cfg(feature = "alloc")]
 pub use mpm::{Object, encode};
