@@ -23,11 +23,99 @@ pub(crate) enum Command {
         /// Input file; `-` or nothing reads standard input.
         input: Option<PathBuf>,
     },
+    /// Draw the payload as a QR code (byte mode, ECI 26 for non-ASCII, quiet zone 4).
+    Render {
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: RenderFormat,
+        /// Error correction level.
+        #[arg(long, value_enum, default_value = "M")]
+        ecc: EccArg,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Input file; `-` or nothing reads standard input.
+        input: Option<PathBuf>,
+    },
     /// Tell what a scanned code is: {"kind":"emv-mpm"|"emv-cpm"|"wechat-auth-code"|...}.
     Classify {
         /// Input file; `-` or nothing reads standard input.
         input: Option<PathBuf>,
     },
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub(crate) enum RenderFormat {
+    /// Terminal text.
+    Text,
+    /// SVG.
+    Svg,
+    /// PNG image.
+    Png,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub(crate) enum EccArg {
+    /// Low (7 %).
+    #[value(name = "L")]
+    L,
+    /// Medium (15 %).
+    #[value(name = "M")]
+    M,
+    /// Quartile (25 %).
+    #[value(name = "Q")]
+    Q,
+    /// High (30 %).
+    #[value(name = "H")]
+    H,
+}
+
+fn render(
+    format: RenderFormat,
+    ecc: EccArg,
+    out: Option<PathBuf>,
+    input: Option<PathBuf>,
+) -> Outcome {
+    use emvqr::render::{BUFFER_LEN, Ecc};
+    let raw = input::read(input.as_deref())?;
+    let text =
+        String::from_utf8(raw).map_err(|_| Failure::Rejected("input is not UTF-8 text".into()))?;
+    let text = text.trim_end_matches(['\r', '\n']);
+    let ecc = match ecc {
+        EccArg::L => Ecc::Low,
+        EccArg::M => Ecc::Medium,
+        EccArg::Q => Ecc::Quartile,
+        EccArg::H => Ecc::High,
+    };
+    let mut buf = vec![0u8; 2 * BUFFER_LEN];
+    let (a, b) = buf.split_at_mut(BUFFER_LEN);
+    let (Ok(a), Ok(b)) = (
+        <&mut [u8; BUFFER_LEN]>::try_from(a),
+        <&mut [u8; BUFFER_LEN]>::try_from(b),
+    ) else {
+        return Err(Failure::Usage("internal buffer size".into()));
+    };
+    let matrix =
+        emvqr::render::matrix(text, ecc, a, b).map_err(|e| Failure::Rejected(e.to_string()))?;
+    let bytes = match format {
+        RenderFormat::Text => emvqr::render::text(&matrix).into_bytes(),
+        RenderFormat::Svg => emvqr::render::svg(&matrix).into_bytes(),
+        RenderFormat::Png => {
+            emvqr::render::png(&matrix, 8).map_err(|e| Failure::Rejected(e.to_string()))?
+        }
+    };
+    match out {
+        Some(path) => std::fs::write(&path, bytes)
+            .map_err(|e| Failure::Usage(format!("cannot write {}: {e}", path.display()))),
+        None => {
+            use std::io::Write as _;
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(&bytes)
+                .and_then(|()| stdout.flush())
+                .map_err(|e| Failure::Usage(format!("cannot write output: {e}")))
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -199,6 +287,12 @@ pub(crate) fn run(command: Command) -> Outcome {
                 ))
             }
         }
+        Command::Render {
+            format,
+            ecc,
+            out,
+            input,
+        } => render(format, ecc, out, input),
         Command::Classify { input } => {
             let raw = input::read(input.as_deref())?;
             let text = String::from_utf8_lossy(&raw);

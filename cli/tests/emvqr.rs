@@ -110,3 +110,35 @@ fn classify_prints_the_kind() {
         assert_eq!((code, out), (0, format!("{{\"kind\":\"{kind}\"}}\n")));
     }
 }
+
+#[test]
+fn render_formats() {
+    let (code, svg, err) = paywire(
+        &["emvqr", "render", "--format", "svg", "--ecc", "H"],
+        PIX.as_bytes(),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    let (code, text, _) = paywire(&["emvqr", "render"], PIX.as_bytes());
+    assert_eq!(code, 0);
+    assert!(text.contains("██"));
+    let out = std::env::temp_dir().join(format!("paywire-render-{}.png", std::process::id()));
+    let (code, _, _) = paywire(
+        &[
+            "emvqr",
+            "render",
+            "--format",
+            "png",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        PIX.as_bytes(),
+    );
+    let png = std::fs::read(&out).unwrap();
+    std::fs::remove_file(&out).unwrap();
+    assert_eq!((code, &png[..4]), (0, &b"\x89PNG"[..]));
+    assert_eq!(
+        paywire(&["emvqr", "render", "--ecc", "X"], PIX.as_bytes()).0,
+        2
+    );
+}

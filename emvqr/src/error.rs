@@ -46,6 +46,13 @@ pub enum ErrorKind {
     },
     /// An ID to build is above 99.
     IdRange,
+    /// The payload does not fit in a QR symbol of version 40 at the chosen ECC level.
+    DataTooLong {
+        /// Payload bytes.
+        length: usize,
+    },
+    /// The image encoder failed.
+    Image,
     /// The output buffer is too small.
     BufferTooSmall {
         /// Bytes needed.
@@ -106,6 +113,13 @@ impl fmt::Display for ErrorKind {
             Self::Tlv(kind) => write!(f, "BER-TLV: {kind}"),
             Self::ValueLength { length } => write!(f, "value length {length} outside 1..=99"),
             Self::IdRange => f.write_str("ID above 99"),
+            Self::DataTooLong { length } => {
+                write!(
+                    f,
+                    "{length} bytes do not fit in a QR symbol at this ECC level"
+                )
+            }
+            Self::Image => f.write_str("the image encoder failed"),
             Self::BufferTooSmall { needed, capacity } => {
                 write!(f, "output needs {needed} bytes, buffer holds {capacity}")
             }

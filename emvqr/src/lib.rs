@@ -10,6 +10,8 @@ pub mod cpm;
 mod error;
 pub mod mpm;
 mod path;
+#[cfg(feature = "render")]
+pub mod render;
 pub mod validate;
 
 pub use classify::{Kind, classify};
