@@ -15,6 +15,10 @@ pub(crate) enum Command {
     /// Decode a scanned EMV QR payload (merchant- or consumer-presented) to JSON; exit 1 when
     /// it is not valid (the JSON is still printed).
     Decode {
+        /// Add a national profile's rules (pix, promptpay, sgqr, qris, vietqr, duitnow, bharatqr,
+        /// unionpay); without it the profile is detected from the GUIDs present.
+        #[arg(long)]
+        profile: Option<String>,
         /// Input file; `-` or nothing reads standard input.
         input: Option<PathBuf>,
     },
@@ -191,10 +195,11 @@ fn emit(json: &impl Serialize, valid: bool) -> Outcome {
     }
 }
 
-fn decode_mpm(text: &str) -> Outcome {
+fn decode_mpm(text: &str, profile: Option<emvqr::profile::Profile>) -> Outcome {
     match PayloadRef::parse_with(text, ParseOptions::default().with_crc_check(false)) {
         Ok(payload) => {
-            let issues = emvqr::validate::issues(&payload);
+            let mut issues = Vec::new();
+            emvqr::profile::validate(&payload, profile, |i| issues.push(i));
             let valid = !issues.iter().any(|i| i.severity == Severity::Error);
             let json = MpmJson {
                 mode: "mpm",
@@ -271,7 +276,20 @@ fn objects_from_json(value: &Json, depth: u8) -> Result<Vec<Object>, Failure> {
 
 pub(crate) fn run(command: Command) -> Outcome {
     match command {
-        Command::Decode { input } => {
+        Command::Decode { profile, input } => {
+            let profile = match profile.as_deref() {
+                None => None,
+                Some(name) => Some(emvqr::profile::Profile::from_name(name).ok_or_else(|| {
+                    let known: Vec<&str> = emvqr::profile::Profile::ALL
+                        .iter()
+                        .map(|p| p.name())
+                        .collect();
+                    Failure::Usage(format!(
+                        "unknown profile {name:?}; known: {}",
+                        known.join(", ")
+                    ))
+                })?),
+            };
             let raw = input::read(input.as_deref())?;
             let text = String::from_utf8(raw)
                 .map_err(|_| Failure::Rejected("input is not UTF-8 text".into()))?;
@@ -280,7 +298,7 @@ pub(crate) fn run(command: Command) -> Outcome {
             if text.starts_with(cpm::PREFIX) {
                 decode_cpm(text)
             } else if text.starts_with("0002") {
-                decode_mpm(text)
+                decode_mpm(text, profile)
             } else {
                 Err(Failure::Rejected(
                     "not an EMV QR payload (merchant-presented starts 0002, consumer-presented hQVDUFYw)".into(),

@@ -142,3 +142,28 @@ fn render_formats() {
         2
     );
 }
+
+#[test]
+fn profiles_detected_or_named() {
+    // PromptPay (dtinth/promptpay-qr): valid under its detected profile (52/59/60 are warnings).
+    let promptpay =
+        "00020101021229370016A000000677010111011300660000000005802TH530376454044.226304E469";
+    let (code, out, _) = paywire(&["emvqr", "decode"], promptpay.as_bytes());
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains(r#""severity":"warning","path":"52""#), "{out}");
+    // Naming another profile keeps the EMVCo errors.
+    let (code, out, _) = paywire(
+        &["emvqr", "decode", "--profile", "pix"],
+        promptpay.as_bytes(),
+    );
+    assert_eq!(code, 1);
+    assert!(out.contains(r#""severity":"error","path":"52""#), "{out}");
+    assert_eq!(
+        paywire(
+            &["emvqr", "decode", "--profile", "nope"],
+            promptpay.as_bytes()
+        )
+        .0,
+        2
+    );
+}

@@ -10,6 +10,7 @@ pub mod cpm;
 mod error;
 pub mod mpm;
 mod path;
+pub mod profile;
 #[cfg(feature = "render")]
 pub mod render;
 pub mod validate;

@@ -1,0 +1,291 @@
+//! National profiles: detection from the GUIDs present, the rules each adds or relaxes, typed
+//! access to their sub-fields. Sources per profile in shared/REFERENCE.md §3.5.
+
+use crate::mpm::{ObjectRef, PayloadRef, objects_in};
+use crate::path::Path;
+use crate::validate::{Issue, IssueKind, Severity};
+
+/// A national scheme layered on EMVCo MPM.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Profile {
+    /// Brazil's Pix: 26 with GUID `br.gov.bcb.pix` (any case).
+    Pix,
+    /// Thailand's PromptPay: 29 `A000000677010111`, 30 `A000000677010112`, 31 `A000000677012004`.
+    PromptPay,
+    /// Singapore's SGQR / PayNow: 26 `SG.PAYNOW`, 51 `SG.SGQR`.
+    Sgqr,
+    /// Indonesia's QRIS: 51 `ID.CO.QRIS.WWW`.
+    Qris,
+    /// Vietnam's VietQR (NAPAS): 38 `A000000727`.
+    VietQr,
+    /// Malaysia's DuitNow: 26 `A0000006150001`.
+    DuitNow,
+    /// India's BharatQR with UPI: 26 `A000000524`.
+    BharatQr,
+    /// UnionPay's primitive merchant account 15 or 16.
+    UnionPay,
+}
+
+impl Profile {
+    /// The name used by `--profile`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Pix => "pix",
+            Self::PromptPay => "promptpay",
+            Self::Sgqr => "sgqr",
+            Self::Qris => "qris",
+            Self::VietQr => "vietqr",
+            Self::DuitNow => "duitnow",
+            Self::BharatQr => "bharatqr",
+            Self::UnionPay => "unionpay",
+        }
+    }
+
+    /// Every profile.
+    pub const ALL: [Profile; 8] = [
+        Self::Pix,
+        Self::PromptPay,
+        Self::Sgqr,
+        Self::Qris,
+        Self::VietQr,
+        Self::DuitNow,
+        Self::BharatQr,
+        Self::UnionPay,
+    ];
+
+    /// The profile called `name`.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|p| p.name().eq_ignore_ascii_case(name))
+    }
+}
+
+fn guid<'a>(object: &ObjectRef<'a>) -> Option<&'a str> {
+    object.children()?.find(|c| c.id() == 0).map(|c| c.value())
+}
+
+/// The profile the payload's merchant accounts name, if any (first match in payload order).
+pub fn detect(payload: &PayloadRef<'_>) -> Option<Profile> {
+    payload.objects().find_map(|o| {
+        let g = guid(&o).unwrap_or_default();
+        match o.id() {
+            15 | 16 => Some(Profile::UnionPay),
+            26 if g.eq_ignore_ascii_case("br.gov.bcb.pix") => Some(Profile::Pix),
+            26 if g.eq_ignore_ascii_case("SG.PAYNOW") => Some(Profile::Sgqr),
+            51 if g.eq_ignore_ascii_case("SG.SGQR") => Some(Profile::Sgqr),
+            51 if g.eq_ignore_ascii_case("ID.CO.QRIS.WWW") => Some(Profile::Qris),
+            26 if g == "A0000006150001" => Some(Profile::DuitNow),
+            26 if g == "A000000524" => Some(Profile::BharatQr),
+            29..=31 if g.starts_with("A000000677") => Some(Profile::PromptPay),
+            38 if g == "A000000727" => Some(Profile::VietQr),
+            _ => None,
+        }
+    })
+}
+
+/// Whether `profile` relaxes `issue` to a warning (real codes of that scheme bend the EMVCo rule).
+fn relaxed(profile: Profile, issue: &Issue) -> bool {
+    let id = issue.path.ids();
+    match (profile, issue.kind) {
+        // PromptPay and VietQR codes routinely omit MCC, name and city.
+        (Profile::PromptPay | Profile::VietQr, IssueKind::Missing) => {
+            matches!(id, [52] | [59] | [60])
+        }
+        // DuitNow codes carry payload format indicator "02" (DannielWhatever/emvqr#13).
+        (Profile::DuitNow, IssueKind::FormatIndicatorValue) => true,
+        // The BCB allows accented names and cities (bacen/pix-perguntas-e-respostas#132).
+        (Profile::Pix, IssueKind::Format { .. }) => matches!(id, [59] | [60]),
+        _ => false,
+    }
+}
+
+fn error(path: Path, kind: IssueKind) -> Issue {
+    Issue {
+        severity: Severity::Error,
+        path,
+        kind,
+    }
+}
+
+/// Runs the EMVCo rules and `profile`'s (or the detected profile's when `None`).
+pub fn validate(payload: &PayloadRef<'_>, profile: Option<Profile>, mut emit: impl FnMut(Issue)) {
+    let profile = profile.or_else(|| detect(payload));
+    crate::validate::validate(payload, |mut issue| {
+        if profile.is_some_and(|p| relaxed(p, &issue)) {
+            issue.severity = Severity::Warning;
+        }
+        emit(issue);
+    });
+    match profile {
+        Some(Profile::Pix) => check_pix(payload, &mut emit),
+        Some(Profile::PromptPay) => check_promptpay(payload, &mut emit),
+        Some(Profile::VietQr) => check_vietqr(payload, &mut emit),
+        _ => {}
+    }
+}
+
+fn digits(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn check_pix(payload: &PayloadRef<'_>, emit: &mut impl FnMut(Issue)) {
+    let Some(account) = payload.account("br.gov.bcb.pix") else {
+        return;
+    };
+    let path = account.path();
+    let mut key = None;
+    let mut url = None;
+    for sub in account.children().into_iter().flatten() {
+        match sub.id() {
+            1 => key = Some(sub.value()),
+            25 => url = Some(sub.value()),
+            _ => {}
+        }
+    }
+    // Static codes carry a key (≤77), dynamic ones a URL without scheme.
+    match (key, url) {
+        (Some(k), _) if k.chars().count() > 77 => {
+            emit(error(
+                path.child(1),
+                IssueKind::Length {
+                    length: k.chars().count(),
+                    min: 1,
+                    max: 77,
+                },
+            ));
+        }
+        (None, None) => emit(error(path.child(1), IssueKind::Missing)),
+        (_, Some(u)) if u.contains("://") => emit(error(path.child(25), IssueKind::Value)),
+        _ => {}
+    }
+    if payload.currency().is_some_and(|c| c != "986") {
+        emit(error(Path::top(53), IssueKind::Value));
+    }
+    // txid: up to 25 letters and digits, or "***".
+    if let Some(txid) = payload.reference_label()
+        && txid != "***"
+        && !(txid.len() <= 25 && txid.bytes().all(|b| b.is_ascii_alphanumeric()))
+    {
+        emit(error(Path::nested(62, 5), IssueKind::Value));
+    }
+}
+
+fn check_promptpay(payload: &PayloadRef<'_>, emit: &mut impl FnMut(Issue)) {
+    let Some(account) = payload.objects().find(|o| (29..=31).contains(&o.id())) else {
+        return;
+    };
+    for sub in account.children().into_iter().flatten() {
+        let ok = match (account.id(), sub.id()) {
+            // Mobile number: "0066" and 9 digits; national or tax ID: 13 digits; e-wallet: 15.
+            (29, 1) => {
+                sub.value().len() == 13 && sub.value().starts_with("0066") && digits(sub.value())
+            }
+            (29, 2) => sub.value().len() == 13 && digits(sub.value()),
+            (29, 3) => sub.value().len() == 15 && digits(sub.value()),
+            _ => true,
+        };
+        if !ok {
+            emit(error(sub.path(), IssueKind::Value));
+        }
+    }
+    if payload.currency().is_some_and(|c| c != "764") {
+        emit(error(Path::top(53), IssueKind::Value));
+    }
+}
+
+fn check_vietqr(payload: &PayloadRef<'_>, emit: &mut impl FnMut(Issue)) {
+    let Some(account) = payload.get(38) else {
+        return;
+    };
+    let path = account.path();
+    let mut beneficiary = None;
+    let mut service = None;
+    for sub in account.children().into_iter().flatten() {
+        match sub.id() {
+            1 => beneficiary = Some(sub),
+            2 => service = Some(sub.value()),
+            _ => {}
+        }
+    }
+    // 38/01 is itself a template: 00 acquirer BIN (6 digits), 01 account or card number.
+    match beneficiary {
+        None => emit(error(path.child(1), IssueKind::Missing)),
+        Some(b) => match objects_in(b.value(), b.offset().saturating_add(4), b.path()) {
+            Err(_) => emit(error(b.path(), IssueKind::Malformed)),
+            Ok(mut nested) => {
+                let bin = nested.clone().find(|o| o.id() == 0).map(|o| o.value());
+                if !bin.is_some_and(|v| v.len() == 6 && digits(v)) {
+                    emit(error(b.path(), IssueKind::Value));
+                }
+                if !nested.any(|o| o.id() == 1) {
+                    emit(error(b.path(), IssueKind::Missing));
+                }
+            }
+        },
+    }
+    if !matches!(service, Some("QRIBFTTA" | "QRIBFTTC")) {
+        emit(error(path.child(2), IssueKind::Value));
+    }
+}
+
+/// Pix fields of a payload (26 with GUID `br.gov.bcb.pix`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pix<'a> {
+    /// 26/01: the Pix key (static codes).
+    pub key: Option<&'a str>,
+    /// 26/02: additional information.
+    pub info: Option<&'a str>,
+    /// 26/25: the payload location URL without scheme (dynamic codes).
+    pub url: Option<&'a str>,
+    /// 62/05: the transaction ID (`***` when none).
+    pub txid: Option<&'a str>,
+}
+
+/// The Pix fields, when the payload has a Pix account.
+pub fn pix<'a>(payload: &PayloadRef<'a>) -> Option<Pix<'a>> {
+    let account = payload.account("br.gov.bcb.pix")?;
+    let sub = |id: u8| {
+        account
+            .children()?
+            .find(|c| c.id() == id)
+            .map(|c| c.value())
+    };
+    Some(Pix {
+        key: sub(1),
+        info: sub(2),
+        url: sub(25),
+        txid: payload.reference_label(),
+    })
+}
+
+/// VietQR fields of a payload (38 with GUID `A000000727`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VietQr<'a> {
+    /// 38/01/00: the acquirer's BIN.
+    pub bin: &'a str,
+    /// 38/01/01: the account or card number.
+    pub account: &'a str,
+    /// 38/02: the service code (`QRIBFTTA` to an account, `QRIBFTTC` to a card).
+    pub service: Option<&'a str>,
+}
+
+/// The VietQR fields, when 38 holds a well-formed beneficiary template.
+pub fn vietqr<'a>(payload: &PayloadRef<'a>) -> Option<VietQr<'a>> {
+    let account = payload.get(38)?;
+    let beneficiary = account.children()?.find(|c| c.id() == 1)?;
+    let mut nested = objects_in(
+        beneficiary.value(),
+        beneficiary.offset().saturating_add(4),
+        beneficiary.path(),
+    )
+    .ok()?;
+    let bin = nested.clone().find(|o| o.id() == 0)?.value();
+    let number = nested.find(|o| o.id() == 1)?.value();
+    Some(VietQr {
+        bin,
+        account: number,
+        service: account.children()?.find(|c| c.id() == 2).map(|c| c.value()),
+    })
+}

@@ -1,0 +1,90 @@
+//! National profiles on published payloads (shared/REFERENCE.md §3.5, §3.9).
+#![allow(clippy::unwrap_used, reason = "tests")]
+
+use emvqr::profile::{self, Profile};
+use emvqr::validate::{IssueKind, Severity};
+use emvqr::{Path, PayloadRef};
+
+fn errors(text: &str, profile: Option<Profile>) -> Vec<(String, IssueKind)> {
+    let payload = PayloadRef::parse(text).unwrap();
+    let mut out = Vec::new();
+    profile::validate(&payload, profile, |i| {
+        if i.severity == Severity::Error {
+            out.push((i.path.to_string(), i.kind));
+        }
+    });
+    out
+}
+
+// dtinth/promptpay-qr index.test.js.
+const PROMPTPAY: &str =
+    "00020101021229370016A000000677010111011300660000000005802TH530376454044.226304E469";
+// binhnguyenduc/vietqr-ts tests/compliance/napas-static-account.test.ts (corrected example).
+const NAPAS: &str = "00020101021138570010A00000072701270006970403011300110123456780208QRIBFTTA53037045802VN63049E6F";
+// DannielWhatever/emvqr#13.
+const DUITNOW: &str = "00020201021126580014A000000615000101065887340212MBBQR1666987031000000000005204581253034585802MY5908TAKOYAKI6006PAHANG630400D7";
+// bacen/pix-api#79.
+const PIX: &str = "00020126580014br.gov.bcb.pix0136123e4567-e12b-12d1-a456-4266554400005204000053039865802BR5913Fulano de Tal6008BRASILIA62070503***63041D3D";
+
+#[test]
+fn detection() {
+    let detect = |t| profile::detect(&PayloadRef::parse(t).unwrap());
+    assert_eq!(detect(PROMPTPAY), Some(Profile::PromptPay));
+    assert_eq!(detect(NAPAS), Some(Profile::VietQr));
+    assert_eq!(detect(DUITNOW), Some(Profile::DuitNow));
+    assert_eq!(detect(PIX), Some(Profile::Pix));
+    assert_eq!(Profile::from_name("PIX"), Some(Profile::Pix));
+}
+
+#[test]
+fn profiles_relax_what_their_codes_bend() {
+    // Missing 52/59/60 become warnings for PromptPay and VietQR; PFI "02" for DuitNow.
+    for text in [PROMPTPAY, NAPAS, DUITNOW, PIX] {
+        assert!(errors(text, None).is_empty(), "{text}");
+    }
+    // Forcing another profile keeps the EMVCo errors.
+    assert_eq!(errors(PROMPTPAY, Some(Profile::Pix)).len(), 3);
+}
+
+#[test]
+fn vietqr_checks_the_beneficiary_template() {
+    let v = profile::vietqr(&PayloadRef::parse(NAPAS).unwrap()).unwrap();
+    assert_eq!(
+        (v.bin, v.account, v.service),
+        ("970403", "0011012345678", Some("QRIBFTTA"))
+    );
+    // NAPAS IBFT v1.5.2 example as printed: 38/01/01 says 12 and holds 13.
+    let printed = "00020101021138570010A00000072701270006970403011200110123456780208QRIBFTTA53037045802VN6304F4E5";
+    assert_eq!(
+        errors(printed, None),
+        [("38.01".to_string(), IssueKind::Malformed)]
+    );
+    // 38/01 of length 39 swallows the 02 service code (binhnguyenduc/vietqr-ts tests/fixtures/vietqr-samples.ts).
+    let swallowed = "00020101021238570010A00000072701390006970422011301234567890200208QRIBFTTA53037045405500005802VN62160812Test Payment630495B6";
+    assert_eq!(
+        errors(swallowed, None),
+        [(Path::nested(38, 2).to_string(), IssueKind::Value)]
+    );
+}
+
+#[test]
+fn pix_fields_and_rules() {
+    let p = profile::pix(&PayloadRef::parse(PIX).unwrap()).unwrap();
+    assert_eq!(
+        (p.key, p.txid),
+        (Some("123e4567-e12b-12d1-a456-426655440000"), Some("***"))
+    );
+    // 59 of 28 characters stays an error (alexandresanlim/pix-payload-generator.net#10).
+    let long_name = "00020126630014BR.GOV.BCB.PIX0122vendas@endoplus.odo.br0215PEDIDO-ENDOPLUS520400005303986540574.105802BR5928ENDO PLUS COM E SERV LTDA ME6014RIO DE JANEIRO62130509ENDO3446863043A22";
+    assert_eq!(
+        errors(long_name, None),
+        [(
+            "59".to_string(),
+            IssueKind::Length {
+                length: 28,
+                min: 1,
+                max: 25
+            }
+        )]
+    );
+}
