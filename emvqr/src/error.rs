@@ -46,6 +46,8 @@ pub enum ErrorKind {
     },
     /// An ID to build is above 99.
     IdRange,
+    /// A built payload breaks a rule (the path says which object).
+    Invalid(crate::validate::IssueKind),
     /// The payload does not fit in a QR symbol of version 40 at the chosen ECC level.
     DataTooLong {
         /// Payload bytes.
@@ -113,6 +115,7 @@ impl fmt::Display for ErrorKind {
             Self::Tlv(kind) => write!(f, "BER-TLV: {kind}"),
             Self::ValueLength { length } => write!(f, "value length {length} outside 1..=99"),
             Self::IdRange => f.write_str("ID above 99"),
+            Self::Invalid(kind) => write!(f, "invalid payload: {kind}"),
             Self::DataTooLong { length } => {
                 write!(
                     f,

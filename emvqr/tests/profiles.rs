@@ -88,3 +88,35 @@ fn pix_fields_and_rules() {
         )]
     );
 }
+
+// The typed builders reproduce the published payloads byte for byte.
+#[test]
+fn builders_reproduce_published_payloads() {
+    use emvqr::build::{PromptPayTarget, VietQrService, pix, promptpay, vietqr};
+    assert_eq!(
+        pix(
+            "123e4567-e12b-12d1-a456-426655440000",
+            "Fulano de Tal",
+            "BRASILIA",
+            None,
+            None
+        )
+        .unwrap(),
+        PIX
+    );
+    assert_eq!(
+        promptpay(PromptPayTarget::Mobile("0000000000"), Some("4.22")).unwrap(),
+        PROMPTPAY
+    );
+    assert_eq!(
+        vietqr(
+            "970403",
+            "0011012345678",
+            VietQrService::ToAccount,
+            None,
+            None
+        )
+        .unwrap(),
+        NAPAS
+    );
+}

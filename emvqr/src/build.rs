@@ -1,0 +1,157 @@
+//! Typed builders for Pix, PromptPay and VietQR (feature `alloc`). Each checks its inputs by
+//! validating the finished payload under its profile: a value that is too long or malformed is
+//! an error, never cut or transliterated.
+
+use alloc::string::{String, ToString};
+use alloc::vec;
+use alloc::vec::Vec;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::mpm::{Object, PayloadRef, encode};
+use crate::profile::{self, Profile};
+use crate::validate::Severity;
+
+fn text(id: u8, value: &str) -> Object {
+    Object::Text(id, value.to_string())
+}
+
+/// Encodes `objects` and refuses the result if it breaks an error-level rule of `profile`.
+fn finish(objects: &[Object], profile: Profile) -> Result<String> {
+    let payload = encode(objects)?;
+    let parsed = PayloadRef::parse(&payload)?;
+    let mut first = None;
+    profile::validate(&parsed, Some(profile), |issue| {
+        if issue.severity == Severity::Error && first.is_none() {
+            first = Some(issue);
+        }
+    });
+    match first {
+        None => Ok(payload),
+        Some(issue) => Err(Error::new(ErrorKind::Invalid(issue.kind), issue.path, 0)),
+    }
+}
+
+/// A Pix code (Banco Central do Brasil): `key` (phone, e-mail, CPF/CNPJ or random key), merchant
+/// `name` and `city`, optional `amount` (in reais, `"10.50"`) and `txid` (`***` when `None`).
+pub fn pix(
+    key: &str,
+    name: &str,
+    city: &str,
+    amount: Option<&str>,
+    txid: Option<&str>,
+) -> Result<String> {
+    let mut objects = vec![
+        text(0, "01"),
+        Object::Template(26, vec![text(0, "br.gov.bcb.pix"), text(1, key)]),
+        text(52, "0000"),
+        text(53, "986"),
+    ];
+    if let Some(amount) = amount {
+        objects.push(text(54, amount));
+    }
+    objects.extend([
+        text(58, "BR"),
+        text(59, name),
+        text(60, city),
+        Object::Template(62, vec![text(5, txid.unwrap_or("***"))]),
+    ]);
+    finish(&objects, Profile::Pix)
+}
+
+/// Who a PromptPay code pays.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PromptPayTarget<'a> {
+    /// A Thai mobile number, written as dialled (`0812345678`).
+    Mobile(&'a str),
+    /// A national ID or tax ID (13 digits).
+    NationalId(&'a str),
+    /// An e-wallet ID (15 digits).
+    EWallet(&'a str),
+}
+
+/// A PromptPay code; with an `amount` (baht, `"4.22"`) the code is dynamic (01 = 12), as
+/// dtinth/promptpay-qr writes them.
+pub fn promptpay(target: PromptPayTarget<'_>, amount: Option<&str>) -> Result<String> {
+    let (sub, value) = match target {
+        // The mobile number in international form without "+": "0066" and the number without
+        // its leading 0.
+        PromptPayTarget::Mobile(number) => {
+            let digits: String = number.chars().filter(char::is_ascii_digit).collect();
+            let national = digits.strip_prefix('0').unwrap_or(&digits).to_string();
+            (1, ["0066", &national].concat())
+        }
+        PromptPayTarget::NationalId(id) => (2, id.to_string()),
+        PromptPayTarget::EWallet(id) => (3, id.to_string()),
+    };
+    let mut objects = vec![
+        text(0, "01"),
+        text(1, if amount.is_some() { "12" } else { "11" }),
+        Object::Template(
+            29,
+            vec![text(0, "A000000677010111"), Object::Text(sub, value)],
+        ),
+        text(58, "TH"),
+        text(53, "764"),
+    ];
+    if let Some(amount) = amount {
+        objects.push(text(54, amount));
+    }
+    finish(&objects, Profile::PromptPay)
+}
+
+/// VietQR service codes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VietQrService {
+    /// Transfer to an account (`QRIBFTTA`).
+    ToAccount,
+    /// Transfer to a card (`QRIBFTTC`).
+    ToCard,
+}
+
+/// A VietQR (NAPAS) code: the bank's `bin`, the `account` (or card) number, the service, an
+/// optional `amount` (dong, whole numbers) and `purpose` (62/08).
+pub fn vietqr(
+    bin: &str,
+    account: &str,
+    service: VietQrService,
+    amount: Option<&str>,
+    purpose: Option<&str>,
+) -> Result<String> {
+    let service = match service {
+        VietQrService::ToAccount => "QRIBFTTA",
+        VietQrService::ToCard => "QRIBFTTC",
+    };
+    let beneficiary = Object::Template(1, vec![text(0, bin), text(1, account)]);
+    let mut objects: Vec<Object> = vec![
+        text(0, "01"),
+        text(1, if amount.is_some() { "12" } else { "11" }),
+        Object::Template(
+            38,
+            vec![text(0, "A000000727"), beneficiary, text(2, service)],
+        ),
+        text(53, "704"),
+    ];
+    if let Some(amount) = amount {
+        objects.push(text(54, amount));
+    }
+    objects.push(text(58, "VN"));
+    if let Some(purpose) = purpose {
+        objects.push(Object::Template(62, vec![text(8, purpose)]));
+    }
+    finish(&objects, Profile::VietQr)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::path::Path;
+
+    #[test]
+    fn invalid_inputs_are_errors() {
+        let e = pix("key", "A NAME LONGER THAN TWENTY FIVE", "CITY", None, None).unwrap_err();
+        assert_eq!(e.path(), Path::top(59));
+        assert!(matches!(e.kind(), ErrorKind::Invalid(_)));
+        assert!(promptpay(PromptPayTarget::NationalId("12345"), None).is_err());
+        assert!(vietqr("97040", "1", VietQrService::ToAccount, None, None).is_err());
+    }
+}
