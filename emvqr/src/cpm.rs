@@ -49,8 +49,138 @@ impl<'b> CpmRef<'b> {
     }
 }
 
-/// Checks the CPM rules: `85` first with `CPV01`, at least one application template `61`.
+/// Track 2 equivalent data (tag 57), read from its nibbles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Track2<'b> {
+    raw: &'b [u8],
+}
+
+impl<'b> Track2<'b> {
+    /// Wraps the value of tag 57.
+    pub const fn new(raw: &'b [u8]) -> Self {
+        Self { raw }
+    }
+
+    fn nibbles(&self) -> impl Iterator<Item = u8> + Clone + 'b {
+        self.raw.iter().flat_map(|&b| [b >> 4, b & 0x0F])
+    }
+
+    /// The PAN digits (as ASCII), before the `D` separator.
+    pub fn pan(&self) -> impl Iterator<Item = u8> + Clone + 'b {
+        self.nibbles()
+            .take_while(|&n| n <= 9)
+            .map(|n| b'0'.wrapping_add(n))
+    }
+
+    /// The four digits after the separator: expiry date YYMM.
+    pub fn expiry(&self) -> Option<[u8; 4]> {
+        let mut after = self.nibbles().skip_while(|&n| n <= 9);
+        (after.next() == Some(0xD)).then_some(())?;
+        let mut out = [0u8; 4];
+        for slot in &mut out {
+            *slot = after
+                .next()
+                .filter(|&n| n <= 9)
+                .map(|n| b'0'.wrapping_add(n))?;
+        }
+        Some(out)
+    }
+
+    /// The three-digit service code after the expiry date.
+    pub fn service_code(&self) -> Option<[u8; 3]> {
+        let mut after = self.nibbles().skip_while(|&n| n <= 9).skip(5);
+        let mut out = [0u8; 3];
+        for slot in &mut out {
+            *slot = after
+                .next()
+                .filter(|&n| n <= 9)
+                .map(|n| b'0'.wrapping_add(n))?;
+        }
+        Some(out)
+    }
+}
+
+impl core::fmt::Display for Track2<'_> {
+    /// The masked PAN, the separator, the rest hidden.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        emv_tlv::mask::write_masked_pan(f, self.pan())?;
+        f.write_str("D***")
+    }
+}
+
+impl<'b> CpmRef<'b> {
+    /// The first kept application template whose ADF name (4F) equals `aid` or starts with it
+    /// (the reader's partial selection rule).
+    pub fn application(&self, aid: &[u8]) -> Option<Tlvs<'b>> {
+        self.applications().find(|app| {
+            app.find(Tag::APPLICATION_IDENTIFIER)
+                .is_some_and(|adf| adf.value().starts_with(aid))
+        })
+    }
+
+    /// The application version number (9F08) of `app`, `0010` when absent (the default the
+    /// specification gives).
+    pub fn version(app: &Tlvs<'_>) -> [u8; 2] {
+        app.find(Tag::APPLICATION_VERSION_NUMBER)
+            .and_then(|t| <[u8; 2]>::try_from(t.value()).ok())
+            .unwrap_or([0x00, 0x10])
+    }
+}
+
+/// Primitive tags directly in `list` or inside its transparent template (63 or 64).
+fn primitives<'b>(list: Tlvs<'b>) -> impl Iterator<Item = emv_tlv::TlvRef<'b>> + Clone {
+    list.iter().flat_map(|t| {
+        let inner = match t.tag() {
+            Tag::APPLICATION_SPECIFIC_TRANSPARENT_TEMPLATE
+            | Tag::COMMON_DATA_TRANSPARENT_TEMPLATE => t.children(),
+            _ => None,
+        };
+        let own = (!t.is_constructed()).then_some(t);
+        own.into_iter()
+            .chain(inner.into_iter().flat_map(|c| c.iter()))
+    })
+}
+
+/// Checks the CPM rules: `85` first with `CPV01`, at least one application template `61`, no
+/// primitive twice within a template, none both in an application template and the common data
+/// template.
 pub fn validate(payload: &CpmRef<'_>, mut emit: impl FnMut(Issue)) {
+    let duplicate = |emit: &mut dyn FnMut(Issue)| {
+        emit(Issue {
+            severity: Severity::Error,
+            path: Path::ROOT,
+            kind: IssueKind::Duplicate,
+        });
+    };
+    let common = payload
+        .tlvs
+        .iter()
+        .find(|t| t.tag() == Tag::COMMON_DATA_TEMPLATE)
+        .and_then(|t| t.children());
+    for template in payload
+        .tlvs
+        .iter()
+        .filter(|t| t.tag() == Tag::APPLICATION_TEMPLATE || t.tag() == Tag::COMMON_DATA_TEMPLATE)
+    {
+        let Some(children) = template.children() else {
+            continue;
+        };
+        let tags = primitives(children);
+        for (i, t) in tags.clone().enumerate() {
+            if tags
+                .clone()
+                .skip(i.saturating_add(1))
+                .any(|u| u.tag() == t.tag())
+            {
+                duplicate(&mut emit);
+            }
+            let in_common = template.tag() == Tag::APPLICATION_TEMPLATE
+                && common.is_some_and(|c| primitives(c).any(|u| u.tag() == t.tag()));
+            if in_common {
+                duplicate(&mut emit);
+            }
+        }
+    }
     let mut objects = payload.tlvs.iter();
     let first = objects.next();
     if !first.is_some_and(|t| t.tag() == Tag::PAYLOAD_FORMAT_INDICATOR && t.value() == b"CPV01") {
@@ -70,5 +200,67 @@ pub fn validate(payload: &CpmRef<'_>, mut emit: impl FnMut(Issue)) {
             path: Path::ROOT,
             kind: IssueKind::Missing,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use std::format;
+    use std::vec::Vec;
+
+    use super::*;
+
+    fn b64(bytes: &[u8], out: &mut [u8]) -> usize {
+        STANDARD.encode_slice(bytes, out).unwrap()
+    }
+
+    // [CPM] Annex B.2: two application templates; the second is picked by a partial AID.
+    const B2: &str = "hQVDUFYwMWETTwegAAAAVVVVUAhQcm9kdWN0MWETTwegAAAAZmZmUAhQcm9kdWN0MmJJWggSNFZ4kBI0WF8gDkNBUkRIT0xERVIvRU1WXy0IcnVlc2RlZW5kIZ8QBwYBCgMAAACfJghYT9OF+iNLzJ82AgABnzcEbVjvEw==";
+
+    #[test]
+    fn partial_aid_selection_and_default_version() {
+        let mut buf = [0u8; 256];
+        let p = CpmRef::parse(B2, &mut buf).unwrap();
+        let app = p.application(&[0xA0, 0x00, 0x00, 0x00, 0x66]).unwrap();
+        assert_eq!(
+            app.find(Tag::APPLICATION_LABEL).unwrap().value(),
+            b"Product2"
+        );
+        assert_eq!(CpmRef::version(&app), [0x00, 0x10]);
+        assert!(p.application(&[0xA0, 0x00, 0x00, 0x00, 0x77]).is_none());
+    }
+
+    #[test]
+    fn track2_fields() {
+        // [CPM] Annex B.1: 57 = 1234567890123458 D 1912 201 12345F.
+        let raw = [
+            0x12, 0x34, 0x56, 0x78, 0x90, 0x12, 0x34, 0x58, 0xD1, 0x91, 0x22, 0x01, 0x12, 0x34,
+            0x5F,
+        ];
+        let t = Track2::new(&raw);
+        assert_eq!(t.pan().collect::<Vec<u8>>(), b"1234567890123458");
+        assert_eq!(
+            (t.expiry(), t.service_code()),
+            (Some(*b"1912"), Some(*b"201"))
+        );
+        assert_eq!(format!("{t}"), "123456******3458D***");
+    }
+
+    #[test]
+    fn duplicates_are_errors() {
+        // 85 "CPV01", 61 { 4F A0000000555555, 5A 12, 5A 12 }.
+        let bytes = [
+            0x85, 0x05, b'C', b'P', b'V', b'0', b'1', 0x61, 0x0F, 0x4F, 0x07, 0xA0, 0, 0, 0, 0x55,
+            0x55, 0x55, 0x5A, 0x01, 0x12, 0x5A, 0x01, 0x12,
+        ];
+        let mut text = [0u8; 64];
+        let n = b64(&bytes, &mut text);
+        let text = core::str::from_utf8(&text[..n]).unwrap();
+        let mut buf = [0u8; 64];
+        let p = CpmRef::parse(text, &mut buf).unwrap();
+        let mut found = Vec::new();
+        validate(&p, |i| found.push(i.kind));
+        assert!(found.contains(&IssueKind::Duplicate), "{found:?}");
     }
 }
