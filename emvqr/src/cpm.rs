@@ -203,6 +203,34 @@ pub fn validate(payload: &CpmRef<'_>, mut emit: impl FnMut(Issue)) {
     }
 }
 
+/// Builds a consumer-presented payload: `85 CPV01`, then the objects `contents` adds (application
+/// and common data templates, through `emv-tlv`'s builder), base64-encoded into `out`. `work` holds
+/// the BER-TLV bytes meanwhile.
+pub fn build<'o, F>(work: &mut [u8], out: &'o mut [u8], contents: F) -> Result<&'o str>
+where
+    F: FnOnce(&mut emv_tlv::TlvBuilder<'_>) -> emv_tlv::Result<()>,
+{
+    let tlv_error =
+        |e: emv_tlv::Error| Error::new(ErrorKind::Tlv(e.kind()), Path::ROOT, e.offset());
+    let bytes = emv_tlv::build_to_slice(work, |b| {
+        b.primitive(Tag::PAYLOAD_FORMAT_INDICATOR, b"CPV01")?;
+        contents(b)
+    })
+    .map_err(tlv_error)?;
+    let capacity = out.len();
+    let n = STANDARD.encode_slice(bytes, &mut *out).map_err(|_| {
+        let needed = bytes.len().div_ceil(3).saturating_mul(4);
+        Error::new(
+            ErrorKind::BufferTooSmall { needed, capacity },
+            Path::ROOT,
+            0,
+        )
+    })?;
+    let text = out.get(..n).unwrap_or_default();
+    // base64 output is ASCII.
+    core::str::from_utf8(text).map_err(|_| Error::new(ErrorKind::Base64, Path::ROOT, 0))
+}
+
 #[cfg(test)]
 mod tests {
     extern crate std;
@@ -245,6 +273,37 @@ mod tests {
             (Some(*b"1912"), Some(*b"201"))
         );
         assert_eq!(format!("{t}"), "123456******3458D***");
+    }
+
+    // Rebuilding [CPM] Annex B.1 gives back its base64 text.
+    #[test]
+    fn build_annex_b1() {
+        let mut work = [0u8; 64];
+        let mut out = [0u8; 96];
+        let text = build(&mut work, &mut out, |b| {
+            b.constructed(Tag::APPLICATION_TEMPLATE, |app| {
+                app.primitive(
+                    Tag::APPLICATION_IDENTIFIER,
+                    &[0xA0, 0, 0, 0, 0x55, 0x55, 0x55],
+                )?;
+                app.primitive(
+                    Tag::TRACK2_EQUIVALENT_DATA,
+                    &[
+                        0x12, 0x34, 0x56, 0x78, 0x90, 0x12, 0x34, 0x58, 0xD1, 0x91, 0x22, 0x01,
+                        0x12, 0x34, 0x5F,
+                    ],
+                )?;
+                Ok(())
+            })?;
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(text, "hQVDUFYwMWEaTwegAAAAVVVVVw8SNFZ4kBI0WNGRIgESNF8=");
+        let mut small = [0u8; 8];
+        assert!(matches!(
+            build(&mut work, &mut small, |_| Ok(())).unwrap_err().kind(),
+            ErrorKind::BufferTooSmall { .. }
+        ));
     }
 
     #[test]

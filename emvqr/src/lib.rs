@@ -16,6 +16,7 @@ pub mod profile;
 #[cfg(feature = "render")]
 pub mod render;
 pub mod validate;
+pub mod writer;
 
 pub use classify::{Kind, classify};
 pub use error::{Error, ErrorKind, Result};
