@@ -25,6 +25,9 @@ pub enum Profile {
     BharatQr,
     /// UnionPay's primitive merchant account 15 or 16.
     UnionPay,
+    /// Cambodia's KHQR (Bakong): 29 (individual) or 30 (merchant) whose 00 is a Bakong account
+    /// `name@bank`, country KH.
+    Khqr,
 }
 
 impl Profile {
@@ -39,11 +42,12 @@ impl Profile {
             Self::DuitNow => "duitnow",
             Self::BharatQr => "bharatqr",
             Self::UnionPay => "unionpay",
+            Self::Khqr => "khqr",
         }
     }
 
     /// Every profile.
-    pub const ALL: [Profile; 8] = [
+    pub const ALL: [Profile; 9] = [
         Self::Pix,
         Self::PromptPay,
         Self::Sgqr,
@@ -52,6 +56,7 @@ impl Profile {
         Self::DuitNow,
         Self::BharatQr,
         Self::UnionPay,
+        Self::Khqr,
     ];
 
     /// The profile called `name`.
@@ -80,6 +85,7 @@ pub fn detect(payload: &PayloadRef<'_>) -> Option<Profile> {
             26 if g == "A000000524" => Some(Profile::BharatQr),
             29..=31 if g.starts_with("A000000677") => Some(Profile::PromptPay),
             38 if g == "A000000727" => Some(Profile::VietQr),
+            29 | 30 if g.contains('@') && payload.country() == Some("KH") => Some(Profile::Khqr),
             _ => None,
         }
     })
@@ -122,6 +128,7 @@ pub fn validate(payload: &PayloadRef<'_>, profile: Option<Profile>, mut emit: im
         Some(Profile::Pix) => check_pix(payload, &mut emit),
         Some(Profile::PromptPay) => check_promptpay(payload, &mut emit),
         Some(Profile::VietQr) => check_vietqr(payload, &mut emit),
+        Some(Profile::Khqr) => check_khqr(payload, &mut emit),
         _ => {}
     }
 }
@@ -227,6 +234,21 @@ fn check_vietqr(payload: &PayloadRef<'_>, emit: &mut impl FnMut(Issue)) {
     }
     if !matches!(service, Some("QRIBFTTA" | "QRIBFTTC")) {
         emit(error(path.child(2), IssueKind::Value));
+    }
+}
+
+fn check_khqr(payload: &PayloadRef<'_>, emit: &mut impl FnMut(Issue)) {
+    // Riel (116) or US dollar (840) (bsthen/bakong-khqr).
+    if !matches!(payload.currency(), Some("116" | "840")) {
+        emit(error(Path::top(53), IssueKind::Value));
+    }
+    // 99: 00 creation and 01 expiry timestamps, in milliseconds.
+    if let Some(times) = payload.get(99) {
+        for sub in times.children().into_iter().flatten() {
+            if matches!(sub.id(), 0 | 1) && !(digits(sub.value()) && sub.value().len() == 13) {
+                emit(error(sub.path(), IssueKind::Value));
+            }
+        }
     }
 }
 

@@ -120,3 +120,42 @@ fn builders_reproduce_published_payloads() {
         NAPAS
     );
 }
+
+// A KHQR individual code built from the field layout of bsthen/bakong-khqr (sdk/emv.py): 29/00
+// the Bakong account, riel, 99 with millisecond timestamps.
+#[test]
+fn khqr_detection_and_rules() {
+    let mut buf = [0u8; 256];
+    let text = emvqr::writer::build_to_slice(&mut buf, |b| {
+        b.object(0, "01")?.object(1, "12")?;
+        b.template(29, |t| t.object(0, "jonhsmith@nbcq").map(|_| ()))?;
+        b.object(52, "5999")?
+            .object(58, "KH")?
+            .object(59, "Jonh Smith")?
+            .object(60, "Phnom Penh")?;
+        b.object(54, "100")?.object(53, "116")?;
+        b.template(99, |t| {
+            t.object(0, "1700000000000")?
+                .object(1, "1700000600000")
+                .map(|_| ())
+        })?;
+        Ok(())
+    })
+    .unwrap()
+    .to_string();
+    let payload = PayloadRef::parse(&text).unwrap();
+    assert_eq!(profile::detect(&payload), Some(Profile::Khqr));
+    assert!(errors(&text, None).is_empty());
+    let dollars = text.replace("5303116", "5303978");
+    let payload = PayloadRef::parse_with(
+        &dollars,
+        emvqr::ParseOptions::default().with_crc_check(false),
+    )
+    .unwrap();
+    let mut found = Vec::new();
+    profile::validate(&payload, None, |i| found.push((i.path.to_string(), i.kind)));
+    assert!(
+        found.contains(&("53".to_string(), IssueKind::Value)),
+        "{found:?}"
+    );
+}
