@@ -5,21 +5,10 @@
 )]
 
 use std::hint::black_box;
-use std::time::Instant;
 
 use criterion::{Criterion, Throughput, criterion_group};
 use emv_tlv::{Encode, Tag, Tlvs};
-use paywire_benches::de55;
-
-/// The baseline: one pass that reads every byte once. `black_box` on each byte keeps the
-/// compiler from vectorising it away, as a parser cannot be.
-fn byte_loop(data: &[u8]) -> u64 {
-    let mut acc = 0u64;
-    for &b in data {
-        acc = acc.wrapping_add(u64::from(black_box(b)));
-    }
-    acc
-}
+use paywire_benches::{best_of, byte_loop, de55};
 
 /// Validate the whole list, then visit every object (descending into templates) and read its
 /// tag and value.
@@ -64,25 +53,11 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-/// Times `f` over enough rounds to be stable and returns nanoseconds per call (the best of 5).
-fn per_call(data: &[u8], f: fn(&[u8]) -> u64) -> f64 {
-    const ROUNDS: u32 = 200_000;
-    (0..5)
-        .map(|_| {
-            let start = Instant::now();
-            for _ in 0..ROUNDS {
-                black_box(f(black_box(data)));
-            }
-            start.elapsed().as_secs_f64() * 1e9 / f64::from(ROUNDS)
-        })
-        .fold(f64::INFINITY, f64::min)
-}
-
 /// Prints the ratio DESIGN.md sets a limit on, measured in this run.
 fn ratio_report() {
     let data = de55();
-    let base = per_call(&data, byte_loop);
-    let walked = per_call(&data, walk);
+    let base = best_of(200_000, &mut || byte_loop(black_box(&data)));
+    let walked = best_of(200_000, &mut || walk(black_box(&data)));
     println!(
         "emv_tlv ratio: walk {walked:.1} ns / byte loop {base:.1} ns = {:.2} (limit 2.00)",
         walked / base

@@ -6,10 +6,10 @@
 )]
 
 use std::hint::black_box;
-use std::time::Instant;
 
 use criterion::{Criterion, Throughput, criterion_group};
 use emvqr::{PayloadRef, crc16};
+use paywire_benches::best_of;
 
 // Pix static example of the BCB manual (bacen/pix-api#79); PromptPay (dtinth/promptpay-qr).
 const PAYLOADS: [(&str, &str); 2] = [
@@ -52,23 +52,10 @@ fn bench(c: &mut Criterion) {
     }
 }
 
-fn best_of(f: &mut dyn FnMut() -> usize) -> f64 {
-    const ROUNDS: u32 = 100_000;
-    (0..5)
-        .map(|_| {
-            let start = Instant::now();
-            for _ in 0..ROUNDS {
-                black_box(f());
-            }
-            start.elapsed().as_secs_f64() * 1e9 / f64::from(ROUNDS)
-        })
-        .fold(f64::INFINITY, f64::min)
-}
-
 fn ratio_report() {
     for (name, text) in PAYLOADS {
-        let crc = best_of(&mut || usize::from(crc_only(black_box(text))));
-        let full = best_of(&mut || parse_validate(black_box(text)));
+        let crc = best_of(100_000, &mut || u64::from(crc_only(black_box(text))));
+        let full = best_of(100_000, &mut || parse_validate(black_box(text)) as u64);
         println!(
             "emvqr {name} ratio: parse+validate+CRC {full:.0} ns / CRC {crc:.0} ns = {:.2} (limit 1.50)",
             full / crc

@@ -10,21 +10,11 @@
 )]
 
 use std::hint::black_box;
-use std::time::Instant;
 
 use criterion::{Criterion, Throughput, criterion_group};
 use iso8583::builtin::{ISO87ASCII, ISO87BINARY};
 use iso8583::{MessageBuilder, MessageRef, Mti, Spec};
-use paywire_benches::{PURCHASE_0200, purchase_0200};
-
-/// One read of every byte, not vectorised (see benches/emv_tlv.rs).
-fn byte_loop(data: &[u8]) -> u64 {
-    let mut acc = 0u64;
-    for &b in data {
-        acc = acc.wrapping_add(u64::from(black_box(b)));
-    }
-    acc
-}
+use paywire_benches::{PURCHASE_0200, best_of, byte_loop, purchase_0200};
 
 /// Parse, then read every field's logical value.
 fn parse_and_read(spec: &'static Spec<'static>, data: &[u8]) -> u64 {
@@ -94,29 +84,16 @@ fn bench(c: &mut Criterion) {
     }
 }
 
-fn best_of(f: &mut dyn FnMut() -> u64) -> f64 {
-    const ROUNDS: u32 = 100_000;
-    (0..5)
-        .map(|_| {
-            let start = Instant::now();
-            for _ in 0..ROUNDS {
-                black_box(f());
-            }
-            start.elapsed().as_secs_f64() * 1e9 / f64::from(ROUNDS)
-        })
-        .fold(f64::INFINITY, f64::min)
-}
-
 /// Prints the ratios DESIGN.md sets limits on, measured in this run.
 fn ratio_report() {
     for spec in [&ISO87BINARY, &ISO87ASCII] {
         let data = purchase_0200(spec);
         let mut buf = [0u8; 512];
-        let base = best_of(&mut || byte_loop(&data));
-        let parsed = best_of(&mut || parse_and_read(spec, &data));
-        let copied = best_of(&mut || copy_fields(&mut buf) as u64);
+        let base = best_of(100_000, &mut || byte_loop(&data));
+        let parsed = best_of(100_000, &mut || parse_and_read(spec, &data));
+        let copied = best_of(100_000, &mut || copy_fields(&mut buf) as u64);
         let prepared = builder(spec);
-        let encoded = best_of(&mut || encode(&prepared, &mut buf) as u64);
+        let encoded = best_of(100_000, &mut || encode(&prepared, &mut buf) as u64);
         println!(
             "iso8583 {} ratio: parse+read {parsed:.0} ns / byte loop {base:.0} ns = {:.2} (limit 3.00); \
              encode {encoded:.0} ns / copy {copied:.0} ns = {:.2} (limit 3.00)",

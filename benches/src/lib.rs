@@ -81,3 +81,27 @@ pub fn purchase_0200(spec: &'static iso8583::Spec<'static>) -> Vec<u8> {
     }
     b.to_vec().unwrap_or_default()
 }
+
+/// The byte-loop baseline: one pass that reads every byte once. `black_box` on each byte keeps
+/// the compiler from vectorising it away, as a parser cannot be.
+pub fn byte_loop(data: &[u8]) -> u64 {
+    let mut acc = 0u64;
+    for &b in data {
+        acc = acc.wrapping_add(u64::from(std::hint::black_box(b)));
+    }
+    acc
+}
+
+/// Nanoseconds per call of `f`: the best of 5 rounds of `rounds` calls (for the ratio lines the
+/// benches print next to criterion's figures).
+pub fn best_of(rounds: u32, f: &mut dyn FnMut() -> u64) -> f64 {
+    (0..5)
+        .map(|_| {
+            let start = std::time::Instant::now();
+            for _ in 0..rounds {
+                std::hint::black_box(f());
+            }
+            start.elapsed().as_secs_f64() * 1e9 / f64::from(rounds.max(1))
+        })
+        .fold(f64::INFINITY, f64::min)
+}

@@ -1,26 +1,11 @@
 //! `paywire emvqr decode|encode` against the CLI contract (shared CLI.md).
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
-use std::io::Write as _;
-use std::process::{Command, Stdio};
+mod common;
 
 fn paywire(args: &[&str], stdin: &[u8]) -> (i32, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_paywire"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // A command that fails on its arguments exits without reading: a closed pipe is fine.
-    let _ = child.stdin.take().unwrap().write_all(stdin);
-    let out = child.wait_with_output().unwrap();
-    let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
-    (
-        out.status.code().expect("exited"),
-        text(out.stdout),
-        text(out.stderr),
-    )
+    let run = common::run(args, stdin);
+    (run.code, run.text(), run.stderr)
 }
 
 // Pix static example of the BCB manual (bacen/pix-api#79).

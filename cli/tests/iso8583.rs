@@ -1,25 +1,11 @@
 //! `paywire iso8583 ...` against the CLI contract (shared CLI.md).
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
-use std::io::Write as _;
-use std::process::{Command, Stdio};
+mod common;
 
 fn paywire(args: &[&str], stdin: &[u8]) -> (i32, Vec<u8>, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_paywire"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // A command that fails on its arguments exits without reading: a closed pipe is fine.
-    let _ = child.stdin.take().unwrap().write_all(stdin);
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.code().expect("exited"),
-        out.stdout,
-        String::from_utf8(out.stderr).unwrap(),
-    )
+    let run = common::run(args, stdin);
+    (run.code, run.stdout, run.stderr)
 }
 
 // The example of shared/CLI.md.

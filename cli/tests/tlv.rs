@@ -1,8 +1,7 @@
 //! `paywire tlv decode` against the CLI contract (shared CLI.md).
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
-use std::io::Write as _;
-use std::process::{Command, Stdio};
+mod common;
 
 struct Run {
     code: i32,
@@ -11,20 +10,11 @@ struct Run {
 }
 
 fn paywire(args: &[&str], stdin: &[u8]) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_paywire"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // A command that fails on its arguments exits without reading: a closed pipe is fine.
-    let _ = child.stdin.take().unwrap().write_all(stdin);
-    let out = child.wait_with_output().unwrap();
+    let run = common::run(args, stdin);
     Run {
-        code: out.status.code().expect("exited, not killed"),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
+        code: run.code,
+        stdout: run.text(),
+        stderr: run.stderr,
     }
 }
 
