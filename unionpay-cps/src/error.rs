@@ -1,0 +1,59 @@
+//! The crate's one error type.
+
+use core::fmt;
+
+/// Result alias used throughout the crate.
+pub type Result<T> = core::result::Result<T, Error>;
+
+/// What went wrong. Never carries key, PIN or PAN material.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// A key of a length the algorithm does not take.
+    KeyLength {
+        /// Bytes given.
+        length: usize,
+    },
+    /// A PIN that is not 4–12 digits.
+    BadPin,
+    /// A PAN with fewer than 13 digits, or a non-digit.
+    BadPan,
+    /// A PIN block that does not decode to a format-0 block for this PAN.
+    BadPinBlock,
+    /// A key check value that does not match.
+    CheckValueMismatch,
+    /// A MAC that does not match.
+    MacMismatch,
+}
+
+/// A UnionPay error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Error {
+    kind: ErrorKind,
+}
+
+impl Error {
+    pub(crate) const fn new(kind: ErrorKind) -> Self {
+        Self { kind }
+    }
+
+    /// What went wrong.
+    pub const fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.kind {
+            ErrorKind::KeyLength { length } => write!(f, "key of {length} bytes not usable here"),
+            ErrorKind::BadPin => f.write_str("PIN must be 4 to 12 digits"),
+            ErrorKind::BadPan => f.write_str("PAN must be at least 13 digits"),
+            ErrorKind::BadPinBlock => f.write_str("PIN block does not decode for this PAN"),
+            ErrorKind::CheckValueMismatch => f.write_str("key check value mismatch"),
+            ErrorKind::MacMismatch => f.write_str("MAC mismatch"),
+        }
+    }
+}
+
+impl core::error::Error for Error {}
