@@ -4,6 +4,7 @@ mod emvqr;
 mod input;
 mod iso8583;
 mod tlv;
+mod unionpay;
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -50,6 +51,9 @@ enum Group {
     /// EMVCo QR payloads: merchant-presented (MPM) and consumer-presented (CPM).
     #[command(subcommand)]
     Emvqr(emvqr::Command),
+    /// China UnionPay terminal security: MACs, PIN blocks, key check values.
+    #[command(subcommand)]
+    Unionpay(unionpay::Command),
 }
 
 fn main() -> ExitCode {
@@ -65,6 +69,7 @@ fn main() -> ExitCode {
         Group::Tlv(command) => tlv::run(command),
         Group::Iso8583(command) => iso8583::run(command),
         Group::Emvqr(command) => emvqr::run(command),
+        Group::Unionpay(command) => unionpay::run(command),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,167 @@
+//! `paywire unionpay ...`
+
+use std::path::PathBuf;
+
+use clap::{Subcommand, ValueEnum};
+use unionpay_cps::{Key, key, mac, pin};
+
+use crate::{Failure, Outcome, input, print};
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub(crate) enum MacAlgorithm {
+    /// UnionPay ECB MAC, DES or 3DES by key length.
+    #[value(name = "cups-ecb")]
+    CupsEcb,
+    /// UnionPay ECB MAC with SM4.
+    #[value(name = "cups-ecb-sm4")]
+    CupsEcbSm4,
+    /// ANSI X9.9 CBC-MAC.
+    #[value(name = "x9.9")]
+    X99,
+    /// ANSI X9.19 retail MAC (double-length key).
+    #[value(name = "x9.19")]
+    X919,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub(crate) enum CipherArg {
+    /// Triple DES (DES for an 8-byte key).
+    #[value(name = "3des")]
+    Tdes,
+    /// SM4.
+    #[value(name = "sm4")]
+    Sm4,
+}
+
+#[derive(Subcommand, Debug)]
+pub(crate) enum Command {
+    /// Compute a MAC over the input bytes; prints it as upper-case hex.
+    Mac {
+        /// The MAC algorithm.
+        #[arg(long, value_enum)]
+        algorithm: MacAlgorithm,
+        /// The MAC key as hex.
+        #[arg(long)]
+        key: String,
+        /// The input is hexadecimal text.
+        #[arg(long)]
+        hex: bool,
+        /// Input file; `-` or nothing reads standard input.
+        input: Option<PathBuf>,
+    },
+    /// Build an ISO 9564 format-0 PIN block, encrypted when a key is given.
+    PinBlock {
+        /// The card number.
+        #[arg(long)]
+        pan: String,
+        /// The PIN.
+        #[arg(long)]
+        pin: String,
+        /// The PIN block format (only 0 is built so far).
+        #[arg(long, default_value = "0")]
+        format: u8,
+        /// The PIN key as hex.
+        #[arg(long, requires = "cipher")]
+        key: Option<String>,
+        /// The cipher for the PIN key.
+        #[arg(long, value_enum)]
+        cipher: Option<CipherArg>,
+    },
+    /// Print a key's check value (4 bytes for DES/3DES, 8 for SM4).
+    Kcv {
+        /// The key as hex.
+        #[arg(long)]
+        key: String,
+        /// The cipher.
+        #[arg(long, value_enum, default_value = "3des")]
+        cipher: CipherArg,
+    },
+}
+
+fn key_from(hex_text: &str, cipher: CipherArg) -> Result<Key, Failure> {
+    let mut bytes = hex::decode(hex_text.trim())
+        .map_err(|_| Failure::Usage("--key is not hexadecimal".into()))?;
+    let key = match cipher {
+        CipherArg::Tdes => Key::des_or_tdes(&bytes),
+        CipherArg::Sm4 => Key::sm4(&bytes),
+    };
+    bytes.fill(0);
+    key.map_err(|e| Failure::Usage(format!("--key: {e}")))
+}
+
+pub(crate) fn run(command: Command) -> Outcome {
+    match command {
+        Command::Mac {
+            algorithm,
+            key,
+            hex,
+            input,
+        } => {
+            let data = input::read_binary(input.as_deref(), hex)?;
+            let cipher = match algorithm {
+                MacAlgorithm::CupsEcbSm4 => CipherArg::Sm4,
+                _ => CipherArg::Tdes,
+            };
+            let key = key_from(&key, cipher)?;
+            let out: Vec<u8> = match algorithm {
+                MacAlgorithm::CupsEcb => mac::cups_ecb(&key, &data)
+                    .get(..8)
+                    .unwrap_or_default()
+                    .to_vec(),
+                MacAlgorithm::CupsEcbSm4 => mac::cups_ecb(&key, &data).to_vec(),
+                MacAlgorithm::X99 => mac::x9_9(&key, &data).to_vec(),
+                MacAlgorithm::X919 => mac::x9_19(&key, &data)
+                    .map_err(|e| Failure::Usage(format!("--key: {e}")))?
+                    .to_vec(),
+            };
+            print(&format!("{}\n", hex::encode_upper(out)))
+        }
+        Command::PinBlock {
+            pan,
+            pin,
+            format,
+            key,
+            cipher,
+        } => {
+            if format != 0 {
+                return Err(Failure::Usage(format!(
+                    "PIN block format {format} is not built yet; use 0"
+                )));
+            }
+            let block = match (key, cipher) {
+                (Some(k), Some(c)) => {
+                    pin::encrypt(pin.as_bytes(), pan.as_bytes(), &key_from(&k, c)?)
+                }
+                _ => pin::format0(pin.as_bytes(), pan.as_bytes()),
+            }
+            .map_err(|e| Failure::Usage(e.to_string()))?;
+            print(&format!("{}\n", hex::encode_upper(block.as_bytes())))
+        }
+        Command::Kcv { key, cipher } => {
+            let key = key_from(&key, cipher)?;
+            let cv = key::check_value(&key);
+            let n = key::check_value_len(key.cipher());
+            print(&format!(
+                "{}\n",
+                hex::encode_upper(cv.get(..n).unwrap_or_default())
+            ))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use unionpay_cps::Cipher;
+
+    use super::*;
+
+    #[test]
+    fn sm4_keys_are_sm4() {
+        assert_eq!(
+            key_from("00112233445566778899AABBCCDDEEFF", CipherArg::Sm4)
+                .unwrap()
+                .cipher(),
+            Cipher::Sm4
+        );
+    }
+}
