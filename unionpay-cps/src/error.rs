@@ -24,6 +24,11 @@ pub enum ErrorKind {
     CheckValueMismatch,
     /// A MAC that does not match.
     MacMismatch,
+    /// A TPDU or header of the wrong length.
+    BadFrame,
+    /// A sign-in field 62 of the wrong length for its network management code, or an unknown
+    /// code.
+    BadField62,
 }
 
 /// A UnionPay error.
@@ -52,6 +57,10 @@ impl fmt::Display for Error {
             ErrorKind::BadPinBlock => f.write_str("PIN block does not decode for this PAN"),
             ErrorKind::CheckValueMismatch => f.write_str("key check value mismatch"),
             ErrorKind::MacMismatch => f.write_str("MAC mismatch"),
+            ErrorKind::BadFrame => f.write_str("TPDU must be 5 bytes and header 6"),
+            ErrorKind::BadField62 => {
+                f.write_str("field 62 does not match the network management code")
+            }
         }
     }
 }

@@ -3,9 +3,11 @@
 #![forbid(unsafe_code)]
 
 mod error;
+pub mod frame;
 pub mod key;
 pub mod mac;
 pub mod pin;
+pub mod signin;
 
 pub use error::{Error, ErrorKind, Result};
 pub use key::{Cipher, Key};
