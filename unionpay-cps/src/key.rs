@@ -28,12 +28,22 @@ impl Cipher {
     }
 }
 
+/// The initialised cipher (key schedule computed once; zeroized on drop by the cipher crates).
+#[derive(Clone)]
+enum Engine {
+    Des(des::Des),
+    Tdes2(des::TdesEde2),
+    Tdes3(des::TdesEde3),
+    Sm4(sm4::Sm4),
+}
+
 /// A secret key. `Debug` prints `<redacted>`; the bytes are zeroed when dropped.
 #[derive(Clone)]
 pub struct Key {
     cipher: Cipher,
     bytes: [u8; 24],
     len: u8,
+    engine: Engine,
 }
 
 impl Key {
@@ -63,6 +73,21 @@ impl Key {
                 length: bytes.len(),
             }));
         }
+        let bad = || {
+            Error::new(ErrorKind::KeyLength {
+                length: bytes.len(),
+            })
+        };
+        let engine = match (cipher, bytes.len()) {
+            (Cipher::Des, _) => Engine::Des(des::Des::new_from_slice(bytes).map_err(|_| bad())?),
+            (Cipher::Tdes, 16) => {
+                Engine::Tdes2(des::TdesEde2::new_from_slice(bytes).map_err(|_| bad())?)
+            }
+            (Cipher::Tdes, _) => {
+                Engine::Tdes3(des::TdesEde3::new_from_slice(bytes).map_err(|_| bad())?)
+            }
+            (Cipher::Sm4, _) => Engine::Sm4(sm4::Sm4::new_from_slice(bytes).map_err(|_| bad())?),
+        };
         let mut out = [0u8; 24];
         if let Some(dest) = out.get_mut(..bytes.len()) {
             dest.copy_from_slice(bytes);
@@ -71,6 +96,7 @@ impl Key {
             cipher,
             bytes: out,
             len: bytes.len() as u8,
+            engine,
         })
     }
 
@@ -100,62 +126,25 @@ impl Key {
         self.apply(block, false);
     }
 
+    #[inline]
     fn apply(&self, block: &mut [u8], encrypt: bool) {
-        let key = self.expose();
-        match self.cipher {
-            Cipher::Des => {
-                if let (Ok(c), Ok(b)) = (
-                    des::Des::new_from_slice(key),
-                    <&mut [u8; 8]>::try_from(block),
-                ) {
-                    let mut a = Array::from(*b);
-                    if encrypt {
-                        c.encrypt_block(&mut a)
-                    } else {
-                        c.decrypt_block(&mut a)
-                    }
-                    b.copy_from_slice(&a);
-                    a.zeroize();
-                }
-            }
-            Cipher::Tdes => {
-                let Ok(b) = <&mut [u8; 8]>::try_from(block) else {
-                    return;
-                };
-                let mut a = Array::from(*b);
-                if key.len() == 16 {
-                    if let Ok(c) = des::TdesEde2::new_from_slice(key) {
-                        if encrypt {
-                            c.encrypt_block(&mut a)
-                        } else {
-                            c.decrypt_block(&mut a)
-                        }
-                    }
-                } else if let Ok(c) = des::TdesEde3::new_from_slice(key) {
-                    if encrypt {
-                        c.encrypt_block(&mut a)
-                    } else {
-                        c.decrypt_block(&mut a)
-                    }
-                }
-                b.copy_from_slice(&a);
-                a.zeroize();
-            }
-            Cipher::Sm4 => {
-                if let (Ok(c), Ok(b)) = (
-                    sm4::Sm4::new_from_slice(key),
-                    <&mut [u8; 16]>::try_from(block),
-                ) {
-                    let mut a = Array::from(*b);
-                    if encrypt {
-                        c.encrypt_block(&mut a)
-                    } else {
-                        c.decrypt_block(&mut a)
-                    }
-                    b.copy_from_slice(&a);
-                    a.zeroize();
-                }
-            }
+        match &self.engine {
+            Engine::Des(c) => crypt(c, block, encrypt),
+            Engine::Tdes2(c) => crypt(c, block, encrypt),
+            Engine::Tdes3(c) => crypt(c, block, encrypt),
+            Engine::Sm4(c) => crypt(c, block, encrypt),
+        }
+    }
+}
+
+/// One block through `c`; blocks of another length are left unchanged.
+#[inline]
+fn crypt<C: BlockCipherEncrypt + BlockCipherDecrypt>(c: &C, block: &mut [u8], encrypt: bool) {
+    if let Ok(b) = <&mut Array<u8, C::BlockSize>>::try_from(block) {
+        if encrypt {
+            c.encrypt_block(b);
+        } else {
+            c.decrypt_block(b);
         }
     }
 }
