@@ -5,6 +5,7 @@ mod input;
 mod iso8583;
 mod tlv;
 mod unionpay;
+mod wechat;
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -54,6 +55,9 @@ enum Group {
     /// China UnionPay terminal security: MACs, PIN blocks, key check values.
     #[command(subcommand)]
     Unionpay(unionpay::Command),
+    /// WeChat Pay signatures (API v2 so far).
+    #[command(subcommand)]
+    Wechat(wechat::Command),
 }
 
 fn main() -> ExitCode {
@@ -70,6 +74,7 @@ fn main() -> ExitCode {
         Group::Iso8583(command) => iso8583::run(command),
         Group::Emvqr(command) => emvqr::run(command),
         Group::Unionpay(command) => unionpay::run(command),
+        Group::Wechat(command) => wechat::run(command),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
