@@ -31,6 +31,14 @@ pub(crate) enum Command {
         /// Input file; `-` or nothing reads standard input.
         input: Option<PathBuf>,
     },
+    /// Decrypt an API v3 notification (or its `resource` object); prints the plaintext.
+    V3Decrypt {
+        /// The API v3 key.
+        #[arg(long)]
+        api_v3_key: String,
+        /// Input file; `-` or nothing reads standard input.
+        input: Option<PathBuf>,
+    },
     /// Verify the `sign` of API v2 parameters (a JSON object); exit 0 valid, 1 invalid.
     V2Verify {
         /// The API key.
@@ -86,6 +94,36 @@ pub(crate) fn run(command: Command) -> Outcome {
                 "{}\n",
                 v2::sign(&borrowed, &key, sign_type).as_str()
             ))
+        }
+        Command::V3Decrypt { api_v3_key, input } => {
+            let raw = input::read(input.as_deref())?;
+            let doc: Json = serde_json::from_slice(&raw)
+                .map_err(|e| Failure::Rejected(format!("input is not JSON: {e}")))?;
+            let resource = doc.get("resource").unwrap_or(&doc);
+            let field = |name: &str| -> Result<&str, Failure> {
+                resource
+                    .get(name)
+                    .and_then(Json::as_str)
+                    .ok_or_else(|| Failure::Rejected(format!("resource has no string {name:?}")))
+            };
+            let algorithm = wechat_pay::v3::Algorithm::from_name(field("algorithm")?)
+                .map_err(|e| Failure::Rejected(e.to_string()))?;
+            let ciphertext = field("ciphertext")?;
+            let mut out = vec![0u8; ciphertext.len()];
+            let plain = wechat_pay::v3::decrypt(
+                algorithm,
+                api_v3_key.as_bytes(),
+                field("nonce")?,
+                resource
+                    .get("associated_data")
+                    .and_then(Json::as_str)
+                    .unwrap_or(""),
+                ciphertext,
+                &mut out,
+            )
+            .map_err(|e| Failure::Rejected(e.to_string()))?;
+            let text = String::from_utf8_lossy(plain).into_owned();
+            print(&format!("{text}\n"))
         }
         Command::V2Verify { key, input } => {
             let owned = params(input)?;

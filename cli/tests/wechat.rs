@@ -49,3 +49,37 @@ fn sign_and_verify() {
         2
     );
 }
+
+// wechatpay-apiv3/wechatpay-java AeadAesCipherTest.java and shangmi BaseAeadSM4Test.java.
+#[test]
+fn v3_decrypt() {
+    let key = "a7cde1ZJB1kG2e7VfTs3jQzaWizur8Gb";
+    let aes = r#"{"resource":{"algorithm":"AEAD_AES_256_GCM","ciphertext":"ulwSiIajGClcvcOYvOQ7+l+0PAbzzwI=","associated_data":"associatedData","nonce":"uluk4a9R25RW"}}"#;
+    let run = common::run(
+        &["wechat", "v3-decrypt", "--api-v3-key", key],
+        aes.as_bytes(),
+    );
+    assert_eq!(
+        (run.code, run.text()),
+        (0, "message\n".to_string()),
+        "{}",
+        run.stderr
+    );
+    let sm4 = r#"{"algorithm":"AEAD_SM4_GCM","ciphertext":"+lcLNfkZQQx+iQm20Apa3x9Mb/5L7PgZ7w==","associated_data":"associatedData","nonce":"uluk4a9R25RW"}"#;
+    let run = common::run(
+        &["wechat", "v3-decrypt", "--api-v3-key", key],
+        sm4.as_bytes(),
+    );
+    assert_eq!((run.code, run.text()), (0, "plaintext\n".to_string()));
+    let run = common::run(
+        &[
+            "wechat",
+            "v3-decrypt",
+            "--api-v3-key",
+            "b7cde1ZJB1kG2e7VfTs3jQzaWizur8Gb",
+        ],
+        aes.as_bytes(),
+    );
+    assert_eq!(run.code, 1);
+    assert!(!run.stderr.contains("message"));
+}
