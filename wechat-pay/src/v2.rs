@@ -166,6 +166,47 @@ pub fn verify(params: &[(&str, &str)], key: &str, sign_type: Option<SignType>) -
         && bool::from(expected.as_str().as_bytes().ct_eq(dest))
 }
 
+/// Decrypts the `req_info` of a refund notification: base64 → AES-256-ECB under the 32 ASCII
+/// characters of the lower-case hex MD5 of the API key → PKCS#7. The XML plaintext is written
+/// into `out` and returned.
+pub fn decrypt_req_info<'o>(
+    api_key: &str,
+    req_info: &str,
+    out: &'o mut [u8],
+) -> crate::Result<&'o [u8]> {
+    use base64::Engine as _;
+    use ecb::cipher::block_padding::Pkcs7;
+    use ecb::cipher::{BlockModeDecrypt, KeyInit as _};
+
+    use crate::error::{Error, ErrorKind};
+
+    let digest = Md5::digest(api_key.as_bytes());
+    let mut key = [0u8; 32];
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    for (pair, &b) in key.chunks_exact_mut(2).zip(digest.iter()) {
+        if let [hi, lo] = pair {
+            *hi = HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0');
+            *lo = HEX.get(usize::from(b & 0x0F)).copied().unwrap_or(b'0');
+        }
+    }
+    let needed = req_info.len().div_ceil(4).saturating_mul(3);
+    let n = base64::engine::general_purpose::STANDARD
+        .decode_slice(req_info.trim(), &mut *out)
+        .map_err(|e| match e {
+            base64::DecodeSliceError::OutputSliceTooSmall => {
+                Error::new(ErrorKind::BufferTooSmall { needed })
+            }
+            base64::DecodeSliceError::DecodeError(_) => Error::new(ErrorKind::Ciphertext),
+        })?;
+    let data = out.get_mut(..n).ok_or(Error::new(ErrorKind::Ciphertext))?;
+    let cipher = ecb::Decryptor::<aes::Aes256>::new_from_slice(&key)
+        .map_err(|_| Error::new(ErrorKind::KeyLength { length: 32 }))?;
+    cipher
+        .decrypt_padded::<Pkcs7>(data)
+        .map(|plain| -> &'o [u8] { plain })
+        .map_err(|_| Error::new(ErrorKind::Authentication))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
