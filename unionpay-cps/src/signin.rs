@@ -1,5 +1,5 @@
 //! Working keys from the sign-in response (0810 field 62), decrypted under the terminal master
-//! key and checked against their check values ([AFC] `QPBOC_DataDeal`, shared/REFERENCE.md §4.3).
+//! key and checked against their check values (alon0808/ProjectAfcApp `QPBOC_DataDeal`, shared/REFERENCE.md §4.3).
 //!
 //! Layout by network management code (60.3): `001` — PIK 8 + check 4 + MAK 8 + check 4 (24
 //! bytes); `003` — PIK 16 + check 4 + MAK 16 + check 4 (40 bytes); `004` — as 003 plus TDK 16 +
