@@ -127,7 +127,7 @@ enum Format {
     S,
 }
 
-/// Format and length limits of a top-level ID ([MPM] Table 3.6).
+/// Format and length limits of a top-level ID (EMVCo MPM specification, table 3.6).
 fn root_rule(id: u8) -> (Format, usize, usize) {
     match id {
         0 | 1 => (Format::N, 2, 2),
