@@ -106,13 +106,21 @@ fn spec(arg: &SpecArg) -> Result<&'static Spec<'static>, Failure> {
         return Ok(Box::leak(Box::new(doc.spec(parts))));
     }
     let name = arg.spec.as_deref().unwrap_or_default();
-    builtin::builtin(name).ok_or_else(|| {
-        let known: Vec<&str> = builtin::BUILTIN.iter().map(|s| s.name).collect();
+    all_specs().find(|s| s.name == name).ok_or_else(|| {
+        let known: Vec<&str> = all_specs().map(|s| s.name).collect();
         Failure::Usage(format!(
             "unknown spec {name:?}; built-in specs: {}",
             known.join(", ")
         ))
     })
+}
+
+/// The built-in specs of `iso8583`, then the dialects other crates define.
+fn all_specs() -> impl Iterator<Item = &'static Spec<'static>> {
+    builtin::BUILTIN
+        .iter()
+        .copied()
+        .chain([&unionpay_cps::spec::CUPS_POS])
 }
 
 fn rejected(e: impl std::fmt::Display) -> Failure {
@@ -239,7 +247,7 @@ fn encode(
             let text = value.as_str().ok_or_else(|| {
                 Failure::Rejected(format!("field {number}: value is not a string"))
             })?;
-            let field = spec.field(number).ok_or_else(|| {
+            let field = spec.field_for(mti, number).ok_or_else(|| {
                 Failure::Rejected(format!("field {number}: not defined by spec {}", spec.name))
             })?;
             let bytes = field_bytes(field.content, field.encoding, number, text)?;
@@ -291,7 +299,7 @@ pub(crate) fn run(command: Command) -> Outcome {
     match command {
         Command::Specs => {
             let mut out = String::new();
-            for spec in builtin::BUILTIN {
+            for spec in all_specs() {
                 out.push_str(&format!("{}\t{}\n", spec.name, spec.description));
             }
             print(&out)

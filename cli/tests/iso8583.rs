@@ -184,3 +184,56 @@ fn spec_file_and_cups_framing_round_trip() {
         2
     );
 }
+
+#[test]
+fn cups_pos_is_built_in() {
+    let (code, out, _) = paywire(&["iso8583", "specs"], b"");
+    assert_eq!(code, 0);
+    assert!(
+        String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .any(|l| l.starts_with("cups-pos\t"))
+    );
+    // rufus123456/Java8583Sample IsoTest.java: the 0810 sign-in response.
+    let vector = format!(
+        "{}/../iso8583/tests/vectors/cups-0810-signin.hex",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let (code, json, err) = paywire(
+        &[
+            "iso8583",
+            "decode",
+            "--spec",
+            "cups-pos",
+            "--hex",
+            "--framing",
+            "cups",
+            &vector,
+        ],
+        b"",
+    );
+    assert_eq!(code, 0, "{err}");
+    let json = String::from_utf8(json).unwrap();
+    assert!(
+        json.contains(r#""60":"00000001003","62":"A0F4BAB1"#),
+        "{json}"
+    );
+    let (code, hex_out, _) = paywire(
+        &[
+            "iso8583",
+            "encode",
+            "--spec",
+            "cups-pos",
+            "--framing",
+            "cups",
+            "--hex-out",
+        ],
+        json.as_bytes(),
+    );
+    assert_eq!(code, 0);
+    assert_eq!(
+        String::from_utf8(hex_out).unwrap().trim(),
+        std::fs::read_to_string(&vector).unwrap().trim()
+    );
+}

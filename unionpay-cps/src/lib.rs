@@ -8,6 +8,7 @@ pub mod key;
 pub mod mac;
 pub mod pin;
 pub mod signin;
+pub mod spec;
 
 pub use error::{Error, ErrorKind, Result};
 pub use key::{Cipher, Key};
