@@ -1,0 +1,25 @@
+//! unionpay-cps: a whole CUPS frame — length, TPDU, header, cups-pos message — and the sign-in
+//! keys of its field 62 under a fixed master key. Nothing panics; accepted messages re-encode to
+//! the same bytes.
+#![no_main]
+
+use iso8583::framing::{Framing, Status};
+use iso8583::{Message, MessageRef};
+use libfuzzer_sys::fuzz_target;
+use unionpay_cps::frame::parse_header;
+use unionpay_cps::spec::CUPS_POS;
+use unionpay_cps::{Key, signin};
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(Status::Complete(frame)) = Framing::CUPS.decode(data) else { return };
+    let (tpdu, header) = parse_header(frame.header).expect("the framing gives 11 header bytes");
+    assert_eq!(tpdu.reply().reply(), tpdu);
+    assert_eq!(header.to_bytes().as_slice(), &frame.header[5..]);
+    let Ok(m) = MessageRef::parse(&CUPS_POS, frame.message) else { return };
+    assert_eq!(Message::from_ref(&m).to_vec().expect("re-encodes"), frame.message);
+    let tmk = Key::des_or_tdes(&[0x11; 16]).expect("a 16-byte key");
+    if let (Some(f62), Some(code)) = (m.value(62), m.field(60).and_then(|f| f.subfields().nth(2))) {
+        let code = code.value.to_vec();
+        let _ = signin::work_keys(&tmk, f62.wire(), &code);
+    }
+});
