@@ -378,14 +378,14 @@ impl Object {
 
     fn write(&self, out: &mut alloc::string::String, path: Path) -> Result<()> {
         use core::fmt::Write as _;
-        let (id, value) = match self {
-            Self::Text(id, text) => (*id, text.clone()),
+        let (id, value): (u8, alloc::borrow::Cow<'_, str>) = match self {
+            Self::Text(id, text) => (*id, text.as_str().into()),
             Self::Template(id, children) => {
                 let mut inner = alloc::string::String::new();
                 for child in children {
                     child.write(&mut inner, path.child(*id))?;
                 }
-                (*id, inner)
+                (*id, inner.into())
             }
         };
         if id > 99 {

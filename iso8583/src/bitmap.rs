@@ -171,10 +171,7 @@ impl Bitmap {
                     for slot in &mut text {
                         let nib = rest >> 60;
                         rest <<= 4;
-                        *slot = b"0123456789ABCDEF"
-                            .get(nib as usize)
-                            .copied()
-                            .unwrap_or(b'0');
+                        *slot = crate::codec::nibble_char(nib as u8);
                     }
                     w.write(&text)?;
                 }

@@ -161,7 +161,7 @@ const fn hex_value(c: u8) -> Option<u8> {
 
 const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
 
-fn nibble_char(n: u8) -> u8 {
+pub(crate) fn nibble_char(n: u8) -> u8 {
     HEX_UPPER
         .get(usize::from(n & 0x0F))
         .copied()

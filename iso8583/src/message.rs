@@ -172,9 +172,6 @@ impl<'a, 's> MessageRef<'a, 's> {
         pos = pos.saturating_add(used);
         let mut spans = [Span::default(); SLOTS];
         for number in bitmap.fields() {
-            if number == 129 {
-                return Err(Error::new(ErrorKind::NoFourthBitmap, Some(1), pos));
-            }
             let unknown = || Error::new(ErrorKind::UnknownField, Some(number), pos);
             let overridden = spec
                 .overrides

@@ -69,3 +69,18 @@ impl fmt::Display for Error {
 }
 
 impl core::error::Error for Error {}
+
+/// Decodes base64 `text` into `out`, returning the byte count: `BufferTooSmall` when `out` is
+/// short, `Ciphertext` when the text is not base64.
+pub(crate) fn decode_base64(text: &str, out: &mut [u8]) -> Result<usize> {
+    use base64::Engine as _;
+    let needed = text.len().div_ceil(4).saturating_mul(3);
+    base64::engine::general_purpose::STANDARD
+        .decode_slice(text.trim(), out)
+        .map_err(|e| match e {
+            base64::DecodeSliceError::OutputSliceTooSmall => {
+                Error::new(ErrorKind::BufferTooSmall { needed })
+            }
+            base64::DecodeSliceError::DecodeError(_) => Error::new(ErrorKind::Ciphertext),
+        })
+}

@@ -174,7 +174,6 @@ pub fn decrypt_req_info<'o>(
     req_info: &str,
     out: &'o mut [u8],
 ) -> crate::Result<&'o [u8]> {
-    use base64::Engine as _;
     use ecb::cipher::block_padding::Pkcs7;
     use ecb::cipher::{BlockModeDecrypt, KeyInit as _};
 
@@ -189,15 +188,7 @@ pub fn decrypt_req_info<'o>(
             *lo = HEX.get(usize::from(b & 0x0F)).copied().unwrap_or(b'0');
         }
     }
-    let needed = req_info.len().div_ceil(4).saturating_mul(3);
-    let n = base64::engine::general_purpose::STANDARD
-        .decode_slice(req_info.trim(), &mut *out)
-        .map_err(|e| match e {
-            base64::DecodeSliceError::OutputSliceTooSmall => {
-                Error::new(ErrorKind::BufferTooSmall { needed })
-            }
-            base64::DecodeSliceError::DecodeError(_) => Error::new(ErrorKind::Ciphertext),
-        })?;
+    let n = crate::error::decode_base64(req_info, &mut *out)?;
     let data = out.get_mut(..n).ok_or(Error::new(ErrorKind::Ciphertext))?;
     let cipher = ecb::Decryptor::<aes::Aes256>::new_from_slice(&key)
         .map_err(|_| Error::new(ErrorKind::KeyLength { length: 32 }))?;

@@ -4,8 +4,6 @@
 use aes_gcm::aead::consts::{U12, U16};
 use aes_gcm::aead::{AeadInOut, KeyInit};
 use aes_gcm::{AesGcm, Nonce, Tag};
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
 use sm3::Digest as _;
 
 use crate::error::{Error, ErrorKind, Result};
@@ -74,15 +72,7 @@ pub fn decrypt<'o>(
     ciphertext: &str,
     out: &'o mut [u8],
 ) -> Result<&'o [u8]> {
-    let needed = ciphertext.len().div_ceil(4).saturating_mul(3);
-    let n = STANDARD
-        .decode_slice(ciphertext.trim(), &mut *out)
-        .map_err(|e| match e {
-            base64::DecodeSliceError::OutputSliceTooSmall => {
-                Error::new(ErrorKind::BufferTooSmall { needed })
-            }
-            base64::DecodeSliceError::DecodeError(_) => Error::new(ErrorKind::Ciphertext),
-        })?;
+    let n = crate::error::decode_base64(ciphertext, &mut *out)?;
     let body_len = n.checked_sub(16).ok_or(Error::new(ErrorKind::Ciphertext))?;
     let (data, rest) = out.split_at_mut(body_len);
     let tag = rest.get(..16).ok_or(Error::new(ErrorKind::Ciphertext))?;
