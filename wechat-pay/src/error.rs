@@ -30,6 +30,52 @@ pub enum ErrorKind {
         /// Bytes needed.
         needed: usize,
     },
+    /// A key that is not PEM / DER of an RSA or SM2 key of the expected kind.
+    Key,
+    /// A certificate that is not X.509 PEM / DER with an RSA or SM2 key.
+    Certificate,
+    /// The signer failed.
+    Signing,
+    /// A header the verification needs is missing or empty.
+    MissingHeader {
+        /// The header's name.
+        name: &'static str,
+    },
+    /// A parameter that cannot go into a signed message or header (empty, or holding a quote,
+    /// comma or line break).
+    Parameter {
+        /// The parameter's name.
+        name: &'static str,
+    },
+    /// `Wechatpay-Timestamp` is not a decimal Unix time.
+    Timestamp,
+    /// The timestamp is 5 minutes or more away from `now`.
+    StaleTimestamp {
+        /// Seconds between the timestamp and `now`.
+        skew: u64,
+    },
+    /// No verifier is known for the `Wechatpay-Serial` given.
+    UnknownSerial,
+    /// A `WECHATPAY/SIGNTEST/` probe signature (WeChat Pay checks that merchants verify).
+    SignTestProbe,
+    /// The signature type names another scheme than the key's.
+    SchemeMismatch,
+    /// The signature is not base64, or does not verify.
+    InvalidSignature,
+    /// Encryption failed (plaintext too long for the key, or no randomness).
+    Encryption,
+    /// Decryption of a sensitive field failed.
+    Decryption,
+    /// Malformed XML at this byte offset (or a DTD / entity declaration, which is refused).
+    Xml {
+        /// Byte offset into the document.
+        offset: usize,
+    },
+    /// Malformed JSON at this byte offset, or a member missing.
+    Json {
+        /// Byte offset into the document.
+        offset: usize,
+    },
 }
 
 /// A WeChat Pay error.
@@ -64,6 +110,32 @@ impl fmt::Display for Error {
                 f.write_str("decryption failed: authentication tag mismatch")
             }
             ErrorKind::BufferTooSmall { needed } => write!(f, "output needs {needed} bytes"),
+            ErrorKind::Key => f.write_str("not an RSA or SM2 key in PEM or DER"),
+            ErrorKind::Certificate => {
+                f.write_str("not an X.509 certificate with an RSA or SM2 key")
+            }
+            ErrorKind::Signing => f.write_str("signing failed"),
+            ErrorKind::MissingHeader { name } => write!(f, "header {name} missing or empty"),
+            ErrorKind::Parameter { name } => {
+                write!(
+                    f,
+                    "parameter {name} is empty or holds a quote, comma or line break"
+                )
+            }
+            ErrorKind::Timestamp => f.write_str("timestamp is not a decimal Unix time"),
+            ErrorKind::StaleTimestamp { skew } => {
+                write!(f, "timestamp is {skew} s away from now (limit 300 s)")
+            }
+            ErrorKind::UnknownSerial => f.write_str("no certificate or public key for this serial"),
+            ErrorKind::SignTestProbe => {
+                f.write_str("WECHATPAY/SIGNTEST probe signature: not a valid signature")
+            }
+            ErrorKind::SchemeMismatch => f.write_str("signature type does not match the key"),
+            ErrorKind::InvalidSignature => f.write_str("signature does not verify"),
+            ErrorKind::Encryption => f.write_str("encryption failed"),
+            ErrorKind::Decryption => f.write_str("decryption failed"),
+            ErrorKind::Xml { offset } => write!(f, "malformed or refused XML at byte {offset}"),
+            ErrorKind::Json { offset } => write!(f, "malformed JSON at byte {offset}"),
         }
     }
 }

@@ -2,7 +2,12 @@
 #![no_std]
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "alloc")]
+extern crate alloc;
+
 mod error;
+#[cfg(feature = "alloc")]
+pub mod keys;
 pub mod v2;
 pub mod v3;
 

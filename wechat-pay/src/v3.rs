@@ -1,5 +1,8 @@
-//! API v3 callback decryption: the `resource` of a notification (and of the certificate
-//! download), `AEAD_AES_256_GCM` or `AEAD_SM4_GCM`, into a caller's buffer.
+//! API v3: request signing ([`authorization`]), response and notification verification
+//! ([`Verifiers`], [`verify`]), the front-end pay signatures ([`jsapi_pay_sign`],
+//! [`app_pay_sign`]), sensitive-field encryption ([`encrypt_field`], [`decrypt_field`]) — these
+//! with `alloc` — and callback decryption ([`decrypt`]): the `resource` of a notification (and
+//! of the certificate download), `AEAD_AES_256_GCM` or `AEAD_SM4_GCM`, into a caller's buffer.
 
 use aes_gcm::aead::consts::{U12, U16};
 use aes_gcm::aead::{AeadInOut, KeyInit};
@@ -7,6 +10,24 @@ use aes_gcm::{AesGcm, Nonce, Tag};
 use sm3::Digest as _;
 
 use crate::error::{Error, ErrorKind, Result};
+
+#[cfg(feature = "alloc")]
+mod auth;
+#[cfg(feature = "alloc")]
+mod pay;
+#[cfg(feature = "alloc")]
+mod privacy;
+#[cfg(feature = "alloc")]
+mod verify;
+
+#[cfg(feature = "alloc")]
+pub use auth::{Request, authorization};
+#[cfg(feature = "alloc")]
+pub use pay::{app_pay_message, app_pay_sign, jsapi_pay_message, jsapi_pay_sign};
+#[cfg(feature = "alloc")]
+pub use privacy::{decrypt_field, encrypt_field};
+#[cfg(feature = "alloc")]
+pub use verify::{Headers, MAX_SKEW_SECONDS, Verifiers, check_timestamp, verify};
 
 /// The `algorithm` of a resource.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

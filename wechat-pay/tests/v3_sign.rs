@@ -1,0 +1,505 @@
+//! API v3 signing, verification and field encryption against the official SDKs' published
+//! vectors (sources beside each; keys in tests/keys with their README).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    reason = "tests"
+)]
+
+use base64::Engine as _;
+use wechat_pay::ErrorKind;
+use wechat_pay::keys::{Certificate, PrivateKey, PublicKey, Scheme, Signer, Verifier};
+use wechat_pay::v3::{self, Headers, Request, Verifiers};
+
+const GO_KEY: &str = include_str!("keys/go_signer_key.pem");
+const GO_CERT: &str = include_str!("keys/go_platform_cert.pem");
+const JAVA_KEY: &str = include_str!("keys/java_merchant_private_key.pem");
+const SM2_KEY: &str = include_str!("keys/sm2_merchant_private_key.pem");
+const SM2_CERT: &str = include_str!("keys/sm2_merchant_certificate.pem");
+
+fn b64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// A deterministic random source for the tests (SHA-256 of a counter); never for production.
+struct TestRng(u64);
+
+impl rand_core::TryRng for TestRng {
+    type Error = core::convert::Infallible;
+    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+        let mut b = [0u8; 4];
+        self.try_fill_bytes(&mut b)?;
+        Ok(u32::from_le_bytes(b))
+    }
+    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+        let mut b = [0u8; 8];
+        self.try_fill_bytes(&mut b)?;
+        Ok(u64::from_le_bytes(b))
+    }
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
+        use sha2::Digest as _;
+        for chunk in dst.chunks_mut(32) {
+            self.0 += 1;
+            let block = sha2::Sha256::digest(self.0.to_le_bytes());
+            chunk.copy_from_slice(&block[..chunk.len()]);
+        }
+        Ok(())
+    }
+}
+impl rand_core::TryCryptoRng for TestRng {}
+
+// wechatpay-go core/auth/signers/sha256withrsa_signer_test.go: "source" signed with the test key.
+#[test]
+fn rsa_signature_matches_go_sdk() {
+    let key = PrivateKey::from_pem(GO_KEY).unwrap();
+    assert_eq!(key.scheme(), Scheme::Sha256Rsa2048);
+    let sig = key.sign(&[b"source"]).unwrap();
+    assert_eq!(
+        b64(&sig),
+        "BKyAfU4iMCuvXMXS0Wzam3V/cnxZ+JaqigPM5OhljS2iOT95OO6Fsuml2JkFANJU9K6q9bLlDhPXuoVz+pp4hAm6\
+pHU4ld815U4jsKu1RkyaII+1CYBUYC8TK0XtJ8FwUXXz8vZHh58rrAVN1XwNyvD1vfpxrMT4SL536GLwvpUHlCqIMzoZUguLli/K8V29QiOh\
+uH6IEqLNJn8e9b3nwNcQ7be3CzYGpDAKBfDGPCqCv8Rw5zndhlffk2FEA70G4hvMwe51qMN/RAJbknXG23bSlObuTCN7Ndj1aJGH6/L+hdwf\
+LpUtJm4QYVazzW7DFD27EpSQEqA8bX9+8m1rLg=="
+    );
+    // Split into parts, the signature is the same: parts are hashed in order.
+    assert_eq!(key.sign(&[b"so", b"", b"urce"]).unwrap(), sig);
+    // The bare base64 body (as consoles hand it out) is the same key.
+    let body: String = GO_KEY.lines().filter(|l| !l.starts_with("-----")).collect();
+    assert_eq!(
+        PrivateKey::from_pem(&body)
+            .unwrap()
+            .sign(&[b"source"])
+            .unwrap(),
+        sig
+    );
+}
+
+// wechatpay-go core/notify/notify_test.go: a signed, encrypted notification.
+const NOTIFY_BODY: &str = include_str!("vectors/go_notify_body.json");
+const NOTIFY_SIGNATURE: &str = "tJHIiIS9eB2hAYstmAmbbD3ZE5LiIm/Ug5tuL4fC0YOFRWIHV39UFIZXC0e9Wl6lBu6sKvkqDkzpqzBsVHyXF\
+lbYZTOQrVdG4b6LfTnK4mikv9++ixJMd3vTf2yCqvBkh98zs3Ds5zsYQakzbcwhmw4fMJs4nPLws28H0UW9FjDR//rxELLwXvV1VEA1I\
+BLX70xptjL8hrfUjEE8kkry6yNJTHZRU8CAc7qHli2Ng1V1qb9ARbK8A3ThmFmPQvRGrapI/jS2laKKgYUmfdEdkNO6B2Cke5e8VTxY4\
+06ArAmQ90GAihDwIcb16TQMnzCMBoutnwZKNiKRACrFmtxw2Q==";
+const NOTIFY_TS: i64 = 1_624_523_846;
+
+fn notify_headers() -> Headers<'static> {
+    Headers::from_pairs([
+        ("Content-Type", "application/json"),
+        ("wechatpay-nonce", "EcZ9Cmy4Xyx1i6RlJQzLcCyEqDa26NBz"),
+        ("Wechatpay-Timestamp", "1624523846"),
+        ("Wechatpay-Serial", "D7CE59D1F522D701"),
+        ("Wechatpay-Signature", NOTIFY_SIGNATURE),
+    ])
+}
+
+fn platform() -> Verifiers {
+    let cert = Certificate::from_pem(GO_CERT).unwrap();
+    assert_eq!(cert.serial(), "D7CE59D1F522D701");
+    let mut verifiers = Verifiers::new();
+    verifiers.add_certificate(cert);
+    verifiers
+}
+
+#[test]
+fn notification_verifies_and_decrypts() {
+    let verifiers = platform();
+    verifiers
+        .verify(&notify_headers(), NOTIFY_BODY.as_bytes(), NOTIFY_TS)
+        .unwrap();
+    // The resource, under the 16-byte test key "testMchAPIv3Key0" (so AES-128-GCM).
+    let ct = "YDS3lKPaC4Y52Gf3uhft5qUBlIa8b428AWTtTauHQfQrRw+X1WpiuHIDy0vo1Vd6VEq67aVyqPdDYMkRVSDaZL3iZt\
+tevRMOoPKMifozg6XPWjIZumks/GpT48lI4NizyeaqLBokNebthah3o1H76qSlO9NkDjp9bzmKLEYYH9TEklFUpsvPqOTOcgSLgh21YJXYR\
+7dEBXFgRLiNIKRgO5JdXh1hccRUAlyVWxE54PXpnQ==";
+    let mut out = [0u8; 256];
+    let plain = v3::decrypt(
+        v3::Algorithm::AeadAes256Gcm,
+        b"testMchAPIv3Key0",
+        "Kj7QIyUiYx1q",
+        "payscore",
+        ct,
+        &mut out,
+    )
+    .unwrap();
+    assert_eq!(
+        plain,
+        b"{\"mchid\":\"1234567890\",\"appid\":\"054aa7d7a2a54ab5898df65bd96f001c\",\
+\"create_time\":\"2020-06-30T12:12:00+08:00\",\"out_contract_code\":\"21640bdbd08e473e828f3206a2741c6e\"}"
+    );
+}
+
+#[test]
+fn notification_negatives() {
+    let verifiers = platform();
+    let headers = notify_headers();
+    let body = NOTIFY_BODY.as_bytes();
+    let kind =
+        |h: &Headers<'_>, body: &[u8], now: i64| verifiers.verify(h, body, now).unwrap_err().kind();
+
+    // One byte of the body altered.
+    let mut altered = body.to_vec();
+    altered[10] ^= 1;
+    assert_eq!(
+        kind(&headers, &altered, NOTIFY_TS),
+        ErrorKind::InvalidSignature
+    );
+    // Trailing whitespace added (a re-serialised body).
+    assert_eq!(
+        kind(&headers, format!("{NOTIFY_BODY}\n").as_bytes(), NOTIFY_TS),
+        ErrorKind::InvalidSignature
+    );
+    // Altered headers: nonce, timestamp (still fresh).
+    let h = Headers {
+        nonce: "EcZ9Cmy4Xyx1i6RlJQzLcCyEqDa26NBZ",
+        ..headers
+    };
+    assert_eq!(kind(&h, body, NOTIFY_TS), ErrorKind::InvalidSignature);
+    let h = Headers {
+        timestamp: "1624523847",
+        ..headers
+    };
+    assert_eq!(kind(&h, body, NOTIFY_TS), ErrorKind::InvalidSignature);
+    // Stale: 300 s either way is refused, 299 s is accepted.
+    assert_eq!(
+        kind(&headers, body, NOTIFY_TS + 300),
+        ErrorKind::StaleTimestamp { skew: 300 }
+    );
+    assert_eq!(
+        kind(&headers, body, NOTIFY_TS - 300),
+        ErrorKind::StaleTimestamp { skew: 300 }
+    );
+    verifiers.verify(&headers, body, NOTIFY_TS + 299).unwrap();
+    verifiers.verify(&headers, body, NOTIFY_TS - 299).unwrap();
+    let h = Headers {
+        timestamp: "16245238a6",
+        ..headers
+    };
+    assert_eq!(kind(&h, body, NOTIFY_TS), ErrorKind::Timestamp);
+    // Wrong serial, missing serial.
+    let h = Headers {
+        serial: "D7CE59D1F522D702",
+        ..headers
+    };
+    assert_eq!(kind(&h, body, NOTIFY_TS), ErrorKind::UnknownSerial);
+    let h = Headers {
+        serial: "",
+        ..headers
+    };
+    assert_eq!(
+        kind(&h, body, NOTIFY_TS),
+        ErrorKind::MissingHeader {
+            name: "Wechatpay-Serial"
+        }
+    );
+    // Truncated signature, not base64, probe, scheme mismatch.
+    let h = Headers {
+        signature: &NOTIFY_SIGNATURE[..NOTIFY_SIGNATURE.len() - 4],
+        ..headers
+    };
+    assert_eq!(kind(&h, body, NOTIFY_TS), ErrorKind::InvalidSignature);
+    let h = Headers {
+        signature: "@@@@",
+        ..headers
+    };
+    assert_eq!(kind(&h, body, NOTIFY_TS), ErrorKind::InvalidSignature);
+    let h = Headers {
+        signature: "WECHATPAY/SIGNTEST/tJHIiIS9eB2hAYstmAmbbD3ZE5Li",
+        ..headers
+    };
+    assert_eq!(kind(&h, body, NOTIFY_TS), ErrorKind::SignTestProbe);
+    let h = Headers {
+        signature_type: Some("WECHATPAY2-SM2-WITH-SM3"),
+        ..headers
+    };
+    assert_eq!(kind(&h, body, NOTIFY_TS), ErrorKind::SchemeMismatch);
+    let h = Headers {
+        signature_type: Some("WECHATPAY2-SHA256-RSA2048"),
+        ..headers
+    };
+    verifiers.verify(&h, body, NOTIFY_TS).unwrap();
+    let h = Headers {
+        nonce: "",
+        ..headers
+    };
+    assert_eq!(
+        kind(&h, body, NOTIFY_TS),
+        ErrorKind::MissingHeader {
+            name: "Wechatpay-Nonce"
+        }
+    );
+    // The wrong key under the right serial.
+    let mut wrong = Verifiers::new();
+    wrong.add_public_key(
+        "D7CE59D1F522D701",
+        PrivateKey::from_pem(JAVA_KEY).unwrap().public_key(),
+    );
+    assert_eq!(
+        wrong.verify(&headers, body, NOTIFY_TS).unwrap_err().kind(),
+        ErrorKind::InvalidSignature
+    );
+}
+
+// A platform certificate and a PUB_KEY_ID_ public key side by side (the migration case).
+#[test]
+fn certificate_and_public_key_ids_together() {
+    let mut verifiers = platform();
+    let merchant = PrivateKey::from_pem(JAVA_KEY).unwrap();
+    verifiers.add_public_key(
+        "PUB_KEY_ID_0114232134912410000000000000",
+        merchant.public_key(),
+    );
+    assert_eq!(verifiers.serials().count(), 2);
+    verifiers
+        .verify(&notify_headers(), NOTIFY_BODY.as_bytes(), NOTIFY_TS)
+        .unwrap();
+    let body = br#"{"code_url":"weixin://wxpay/bizpayurl?pr=p4lpSuKzz"}"#;
+    let sig = merchant
+        .sign(&[b"1700000000\n", b"n0nce\n", body, b"\n"])
+        .unwrap();
+    let sig = b64(&sig);
+    let headers = Headers {
+        timestamp: "1700000000",
+        nonce: "n0nce",
+        signature: &sig,
+        serial: "PUB_KEY_ID_0114232134912410000000000000",
+        signature_type: None,
+    };
+    verifiers.verify(&headers, body, 1_700_000_100).unwrap();
+    // The same signature under the certificate's serial fails.
+    let headers = Headers {
+        serial: "D7CE59D1F522D701",
+        ..headers
+    };
+    assert_eq!(
+        verifiers
+            .verify(&headers, body, 1_700_000_100)
+            .unwrap_err()
+            .kind(),
+        ErrorKind::InvalidSignature
+    );
+}
+
+#[test]
+fn authorization_header() {
+    // The request of WeChat Pay's signing guide (shared/REFERENCE.md §5.3), signed with the Go
+    // SDK's test key; the header carries the fields and a signature that verifies.
+    let body = r#"{"appid":"wxd678efh567hg6787","mchid":"1230000109","description":"Image形象店-深圳腾大-QQ公仔","out_trade_no":"1217752501201407033233368018","notify_url":"https://www.weixin.qq.com/wxpay/pay.php","amount":{"total":100,"currency":"CNY"},"payer":{"openid":"oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"}}"#;
+    let request = Request {
+        method: "POST",
+        url: "/v3/pay/transactions/jsapi",
+        timestamp: "1554208460",
+        nonce: "593BEC0C930BF1AFEB40B4A08C8FB242",
+        body: body.as_bytes(),
+    };
+    assert_eq!(
+        request.message(),
+        format!("POST\n/v3/pay/transactions/jsapi\n1554208460\n593BEC0C930BF1AFEB40B4A08C8FB242\n{body}\n").into_bytes()
+    );
+    let key = PrivateKey::from_pem(GO_KEY).unwrap();
+    let header = v3::authorization(&key, "1230000109", "F5765756002FDD77", &request).unwrap();
+    let prefix = "WECHATPAY2-SHA256-RSA2048 mchid=\"1230000109\",nonce_str=\"593BEC0C930BF1AFEB40B4A08C8FB242\",timestamp=\"1554208460\",serial_no=\"F5765756002FDD77\",signature=\"";
+    assert!(header.starts_with(prefix), "{header}");
+    let sig = header[prefix.len()..header.len() - 1].to_string();
+    let sig = base64::engine::general_purpose::STANDARD
+        .decode(sig)
+        .unwrap();
+    let cert = Certificate::from_pem(GO_CERT).unwrap();
+    assert!(cert.verify(&[&request.message()], &sig));
+    // An empty GET body still ends in "\n".
+    let get = Request {
+        method: "GET",
+        url: "/v3/certificates",
+        body: b"",
+        ..request
+    };
+    assert!(
+        get.message()
+            .ends_with(b"593BEC0C930BF1AFEB40B4A08C8FB242\n\n")
+    );
+    // Values that would break the header are refused.
+    let e = v3::authorization(&key, "12\"30", "F5765756002FDD77", &request).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Parameter { name: "mchid" });
+    let bad = Request {
+        timestamp: "15542084x0",
+        ..request
+    };
+    assert_eq!(
+        v3::authorization(&key, "1230000109", "F57657", &bad)
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Parameter { name: "timestamp" }
+    );
+}
+
+#[test]
+fn pay_sign_messages() {
+    assert_eq!(
+        v3::jsapi_pay_message("wx8888888888888888", "1414561699", "5K8264ILTKCH16CQ2502SI8ZNMTM67VS", "wx201410272009395522657a690389285100"),
+        b"wx8888888888888888\n1414561699\n5K8264ILTKCH16CQ2502SI8ZNMTM67VS\nprepay_id=wx201410272009395522657a690389285100\n"
+    );
+    assert_eq!(
+        v3::app_pay_message("wx8888888888888888", "1414561699", "5K8264ILTKCH16CQ2502SI8ZNMTM67VS", "WX1217752501201407033233368018"),
+        b"wx8888888888888888\n1414561699\n5K8264ILTKCH16CQ2502SI8ZNMTM67VS\nWX1217752501201407033233368018\n"
+    );
+    let key = PrivateKey::from_pem(GO_KEY).unwrap();
+    let sign = v3::jsapi_pay_sign(
+        &key,
+        "wx8888888888888888",
+        "1414561699",
+        "5K8264ILTKCH16CQ2502SI8ZNMTM67VS",
+        "wx201410272009395522657a690389285100",
+    )
+    .unwrap();
+    let sig = base64::engine::general_purpose::STANDARD
+        .decode(sign)
+        .unwrap();
+    let message = v3::jsapi_pay_message(
+        "wx8888888888888888",
+        "1414561699",
+        "5K8264ILTKCH16CQ2502SI8ZNMTM67VS",
+        "wx201410272009395522657a690389285100",
+    );
+    assert!(key.public_key().verify(&[&message], &sig));
+    assert!(v3::app_pay_sign(&key, "wx1", "1", "", "x").is_err());
+}
+
+// wechatpay-java core/src/test/.../cipher/RSAPrivacyDecryptorTest.java (OAEP SHA-1).
+#[test]
+fn oaep_field_decrypts_java_vector() {
+    let key = PrivateKey::from_pem(JAVA_KEY).unwrap();
+    let ct = "Qqsluo7R1IZyAqdkm/jBzwXDP5VndCwwFbRA+yILFTYciZzrRChQIQ7SKuI2k3YSR5auB3Zsp\
+djR1WPB3PTCKe6BCFx3NnaPWhSwonYTmW8ZseXjkbcYSbKL5O/6dr6Zftg3t2A2FUd97acjM1fr2EIvIvRieQ3Hl8qVkDBY9520wm1rz\
+vePUnxQWN70RZiBcqr7O7Gb0gU3l7FkvoUFSbY44HgDJetmVow3yGIV3Tcd45o2MNQ+5F1qvjIjb3/6dkGKce4/kNTYraUMO6o6kfFXl\
+fg+bFRIiz8hiUpbToWdu7g0R5Hq0/YIE5vw/5Ms4gbk2HIQIfOLkY8sEPjYHA==";
+    let plain = v3::decrypt_field(&key, &mut TestRng(1), ct).unwrap();
+    assert_eq!(plain.as_slice(), b"plaintext");
+    // Round trip, and a tampered ciphertext fails.
+    let ct2 = v3::encrypt_field(&key.public_key(), &mut TestRng(7), "张三".as_bytes()).unwrap();
+    assert_eq!(
+        v3::decrypt_field(&key, &mut TestRng(2), &ct2)
+            .unwrap()
+            .as_slice(),
+        "张三".as_bytes()
+    );
+    let tampered = ct.replace('Q', "R");
+    assert_eq!(
+        v3::decrypt_field(&key, &mut TestRng(3), &tampered)
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Decryption
+    );
+    // The wrong key.
+    let other = PrivateKey::from_pem(GO_KEY).unwrap();
+    assert!(v3::decrypt_field(&other, &mut TestRng(4), ct).is_err());
+}
+
+// wechatpay-java shangmi-testing .../BaseSM2Test.java: signature, certificate, encryption.
+#[test]
+fn sm2_vectors() {
+    let cert = Certificate::from_pem(SM2_CERT).unwrap();
+    assert_eq!(cert.serial(), "54E7F59ED8DF4570CFB14780EA8152D45A675EE6");
+    assert_eq!(cert.scheme(), Scheme::Sm2WithSm3);
+    let sig = base64::engine::general_purpose::STANDARD
+        .decode("MEYCIQD35Rp3CKt7pLme/a0GaCVmwSeOl7X/12+ppRivcJuf6QIhAO5Vpy4tSk9SJUrgH5I5Qy0aYhFG9lN0aof1f5wJOI05")
+        .unwrap();
+    assert!(cert.verify(&[b"message"], &sig));
+    assert!(!cert.verify(&[b"false-message"], &sig));
+    let key = PrivateKey::from_pem(SM2_KEY).unwrap();
+    assert_eq!(key.scheme(), Scheme::Sm2WithSm3);
+    let mine = key.sign(&[b"mes", b"sage"]).unwrap();
+    assert!(cert.verify(&[b"message"], &mine));
+    let ct = "MHECIAGn23Ew8nF0zRfu3qgdD6VATSmGM5wrVFvNqg1ToXneAiBgfOJLVi1NtpRVH2\
+qanzooL4gOrDKKOloD7gS17g+iCQQgcTtJpGhytHZeV/HeTqYkg3YqOY+Vybx+OQx217Ktn0QECdMjiI7lpId5dg==";
+    assert_eq!(
+        v3::decrypt_field(&key, &mut TestRng(1), ct)
+            .unwrap()
+            .as_slice(),
+        b"plaintext"
+    );
+    assert!(v3::decrypt_field(&key, &mut TestRng(1), &ct.replace('1', "2")).is_err());
+    let ct2 = v3::encrypt_field(cert.public_key(), &mut TestRng(9), b"13800138000").unwrap();
+    assert_eq!(
+        v3::decrypt_field(&key, &mut TestRng(1), &ct2)
+            .unwrap()
+            .as_slice(),
+        b"13800138000"
+    );
+    // SM2 Authorization header and SM2 response verification.
+    let request = Request {
+        method: "GET",
+        url: "/v3/certificates",
+        timestamp: "1",
+        nonce: "n",
+        body: b"",
+    };
+    let header = v3::authorization(&key, "1900000001", cert.serial(), &request).unwrap();
+    assert!(header.starts_with("WECHATPAY2-SM2-WITH-SM3 mchid=\"1900000001\""));
+    let body = b"{}";
+    let sig = b64(&key.sign(&[b"1700000000\nabc\n", body, b"\n"]).unwrap());
+    let mut verifiers = Verifiers::new();
+    verifiers.add_certificate(cert);
+    let headers = Headers {
+        timestamp: "1700000000",
+        nonce: "abc",
+        signature: &sig,
+        serial: "54E7F59ED8DF4570CFB14780EA8152D45A675EE6",
+        signature_type: Some("WECHATPAY2-SM2-WITH-SM3"),
+    };
+    verifiers.verify(&headers, body, 1_700_000_000).unwrap();
+    let rsa_type = Headers {
+        signature_type: None,
+        ..headers
+    };
+    assert_eq!(
+        verifiers
+            .verify(&rsa_type, body, 1_700_000_000)
+            .unwrap_err()
+            .kind(),
+        ErrorKind::SchemeMismatch
+    );
+}
+
+#[test]
+fn bad_keys_and_certificates() {
+    for text in [
+        "",
+        "not a key",
+        "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----",
+        GO_CERT,
+    ] {
+        assert_eq!(
+            PrivateKey::from_pem(text).unwrap_err().kind(),
+            ErrorKind::Key,
+            "{text}"
+        );
+    }
+    assert_eq!(
+        PublicKey::from_pem("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----")
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Key
+    );
+    assert_eq!(
+        Certificate::from_pem(GO_KEY).unwrap_err().kind(),
+        ErrorKind::Certificate
+    );
+    assert_eq!(
+        Certificate::from_pem("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----")
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Certificate
+    );
+    // A certificate PEM gives its public key; Debug never shows key material.
+    let key = PublicKey::from_pem(GO_CERT).unwrap();
+    assert_eq!(format!("{key:?}"), "PublicKey(WECHATPAY2-SHA256-RSA2048)");
+    let private = PrivateKey::from_pem(GO_KEY).unwrap();
+    assert_eq!(
+        format!("{private:?}"),
+        "PrivateKey(WECHATPAY2-SHA256-RSA2048, ..)"
+    );
+    let cert = Certificate::from_pem(GO_CERT).unwrap();
+    // 2021-04-27 08:55:23 UTC .. 2031-04-25 08:55:23 UTC.
+    assert_eq!(cert.validity(), (1_619_513_723, 1_934_873_723));
+    assert!(cert.is_valid_at(NOTIFY_TS as u64));
+}
