@@ -22,7 +22,8 @@ pub(crate) enum SignTypeArg {
 
 #[derive(Subcommand, Debug)]
 pub(crate) enum Command {
-    /// Sign API v2 parameters (a JSON object of string values); prints the upper-case hex.
+    /// Sign API v2 parameters (a JSON object of string values, or a v2 XML document); prints the
+    /// upper-case hex.
     V2Sign {
         /// The API key.
         #[arg(long)]
@@ -93,7 +94,7 @@ pub(crate) enum Command {
         #[arg(long)]
         body: Option<PathBuf>,
     },
-    /// Verify the `sign` of API v2 parameters (a JSON object); exit 0 valid, 1 invalid.
+    /// Verify the `sign` of API v2 parameters (v2 XML or a JSON object); exit 0 valid, 1 invalid.
     V2Verify {
         /// The API key.
         #[arg(long)]
@@ -103,13 +104,17 @@ pub(crate) enum Command {
     },
 }
 
-/// The parameters of a JSON object of strings (XML documents are not read yet).
+/// The parameters of a JSON object of strings, or of a flat v2 XML document.
 fn params(input: Option<PathBuf>) -> Result<Vec<(String, String)>, Failure> {
     let raw = input::read(input.as_deref())?;
     if raw.trim_ascii_start().starts_with(b"<") {
-        return Err(Failure::Rejected(
-            "v2 XML input is not supported yet; give a JSON object".into(),
-        ));
+        let text = std::str::from_utf8(&raw)
+            .map_err(|_| Failure::Rejected("XML input is not UTF-8".into()))?;
+        let doc = v2::xml::Document::parse(text).map_err(|e| Failure::Rejected(e.to_string()))?;
+        return Ok(doc
+            .params()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect());
     }
     let doc: Json = serde_json::from_slice(&raw)
         .map_err(|e| Failure::Rejected(format!("input is not JSON: {e}")))?;

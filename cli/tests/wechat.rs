@@ -243,3 +243,25 @@ fn v3_authorization_header() {
     );
     assert_eq!(run.code, 2);
 }
+
+#[test]
+fn v2_xml_input() {
+    // The documented example as an XML document, its MD5 sign included.
+    let xml = "<xml><appid>wxd930ea5d5a258f4f</appid><mch_id><![CDATA[10000100]]></mch_id>\
+<device_info>1000</device_info><body>test</body><nonce_str>ibuaiVcKdpRxkhJA</nonce_str>\
+<sign>9A0A8659F005D6984697E2CA0A9CF3B7</sign></xml>";
+    let run = common::run(&["wechat", "v2-verify", "--key", KEY], xml.as_bytes());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = common::run(&["wechat", "v2-sign", "--key", KEY], xml.as_bytes());
+    assert_eq!(run.text(), "9A0A8659F005D6984697E2CA0A9CF3B7\n");
+    let tampered = xml.replace("<body>test", "<body>tesT");
+    let run = common::run(&["wechat", "v2-verify", "--key", KEY], tampered.as_bytes());
+    assert_eq!(run.code, 1);
+    // A DTD is refused (exit 1) with the offset.
+    let run = common::run(
+        &["wechat", "v2-verify", "--key", KEY],
+        b"<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><xml><a>&e;</a></xml>",
+    );
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("at byte 0"), "{}", run.stderr);
+}

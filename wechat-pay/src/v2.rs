@@ -1,5 +1,8 @@
 //! API v2 (XML API) signatures.
 
+#[cfg(feature = "std")]
+pub mod xml;
+
 use hmac::{Hmac, KeyInit, Mac};
 use md5::{Digest, Md5};
 use sha2::Sha256;
@@ -196,6 +199,23 @@ pub fn decrypt_req_info<'o>(
         .decrypt_padded::<Pkcs7>(data)
         .map(|plain| -> &'o [u8] { plain })
         .map_err(|_| Error::new(ErrorKind::Authentication))
+}
+
+/// Whether `code` has the form of a WeChat payment code (micropay `auth_code`): 18 digits
+/// whose first two are 10 to 15 (10–14 mainland, 15 Hong Kong wallets). A form check only: the
+/// code lives about a minute and only WeChat Pay knows whether it is real.
+pub fn is_auth_code(code: &str) -> bool {
+    let bytes = code.as_bytes();
+    bytes.len() == 18
+        && bytes.iter().all(u8::is_ascii_digit)
+        && matches!(bytes, [b'1', b'0'..=b'5', ..])
+}
+
+/// Whether `url` is a native-payment `code_url` (`weixin://wxpay/bizpayurl?...`), the text of a
+/// merchant-presented WeChat QR code.
+pub fn is_code_url(url: &str) -> bool {
+    url.strip_prefix("weixin://wxpay/bizpayurl")
+        .is_some_and(|rest| rest.starts_with('?') && rest.len() > 1)
 }
 
 #[cfg(test)]
