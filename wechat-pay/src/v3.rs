@@ -14,6 +14,8 @@ use crate::error::{Error, ErrorKind, Result};
 #[cfg(feature = "alloc")]
 mod auth;
 #[cfg(feature = "alloc")]
+mod notify;
+#[cfg(feature = "alloc")]
 mod pay;
 #[cfg(feature = "alloc")]
 mod privacy;
@@ -22,6 +24,10 @@ mod verify;
 
 #[cfg(feature = "alloc")]
 pub use auth::{Request, authorization};
+#[cfg(feature = "alloc")]
+pub use notify::{
+    MAX_BODY_BYTES, Notification, PlatformCertificate, Resource, platform_certificates,
+};
 #[cfg(feature = "alloc")]
 pub use pay::{app_pay_message, app_pay_sign, jsapi_pay_message, jsapi_pay_sign};
 #[cfg(feature = "alloc")]

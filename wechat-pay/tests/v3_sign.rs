@@ -503,3 +503,65 @@ fn bad_keys_and_certificates() {
     assert_eq!(cert.validity(), (1_619_513_723, 1_934_873_723));
     assert!(cert.is_valid_at(NOTIFY_TS as u64));
 }
+
+#[test]
+fn notification_parse_and_decrypt() {
+    let n = v3::Notification::parse(NOTIFY_BODY.as_bytes()).unwrap();
+    assert_eq!(n.event_type, "PAYSCORE.USER_OPEN_SERVICE");
+    assert_eq!(n.summary, "签约成功");
+    assert_eq!(n.resource.original_type.as_deref(), Some("payscore"));
+    let plain = n.decrypt(b"testMchAPIv3Key0").unwrap();
+    assert!(plain.starts_with(b"{\"mchid\":\"1234567890\""));
+    assert_eq!(
+        n.decrypt(b"testMchAPIv3Key1").unwrap_err().kind(),
+        ErrorKind::Authentication
+    );
+    // Malformed bodies: typed error with the offset.
+    // The offset is the last byte read: the ':' before the end, the '1' that is not a string.
+    assert_eq!(
+        v3::Notification::parse(b"{\"id\":").unwrap_err().kind(),
+        ErrorKind::Json { offset: 5 }
+    );
+    assert_eq!(
+        v3::Notification::parse(b"{\n  \"id\": 1}")
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Json { offset: 10 }
+    );
+    assert!(v3::Notification::parse(b"{}").is_err());
+}
+
+// wechatpay-java core/src/test/.../model/TestConfig.java DOWNLOAD_CERTIFICATE_RESPONSE.
+#[test]
+fn certificate_download() {
+    let body = include_bytes!("vectors/java_certificates_response.json");
+    let certs = v3::platform_certificates(body, b"a7cde1ZJB1kG2e7VfTs3jQzaWizur8Gb").unwrap();
+    assert_eq!(certs.len(), 1);
+    assert_eq!(
+        certs[0].certificate.serial(),
+        "5DEA10EF55877E3CF6C33255C2E7DEFFF7E427EC"
+    );
+    assert_eq!(certs[0].expire_time, "2028-09-17T23:15:58+08:00");
+    let mut verifiers = Verifiers::new();
+    verifiers.add_certificate(certs[0].certificate.clone());
+    assert_eq!(
+        verifiers.serials().collect::<Vec<_>>(),
+        ["5DEA10EF55877E3CF6C33255C2E7DEFFF7E427EC"]
+    );
+    assert_eq!(
+        v3::platform_certificates(body, b"a7cde1ZJB1kG2e7VfTs3jQzaWizur8Gc")
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Authentication
+    );
+    // A serial_no that does not match the certificate inside.
+    let lying = String::from_utf8(body.to_vec())
+        .unwrap()
+        .replace("5DEA10EF", "5DEA10EE");
+    assert_eq!(
+        v3::platform_certificates(lying.as_bytes(), b"a7cde1ZJB1kG2e7VfTs3jQzaWizur8Gb")
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Certificate
+    );
+}
