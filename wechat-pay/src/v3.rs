@@ -13,6 +13,8 @@ use crate::error::{Error, ErrorKind, Result};
 
 #[cfg(feature = "alloc")]
 mod auth;
+#[cfg(feature = "http")]
+pub mod http;
 #[cfg(feature = "alloc")]
 mod notify;
 #[cfg(feature = "alloc")]

@@ -565,3 +565,58 @@ fn certificate_download() {
         ErrorKind::Certificate
     );
 }
+
+#[cfg(feature = "http")]
+#[test]
+fn http_integration() {
+    let key = PrivateKey::from_pem(GO_KEY).unwrap();
+    let mut request =
+        http::Request::post("https://api.mch.weixin.qq.com/v3/pay/transactions/native?x=1")
+            .body(b"{}".to_vec())
+            .unwrap();
+    v3::http::sign_request(
+        &mut request,
+        &key,
+        "1900000001",
+        "F5765756002FDD77",
+        "1700000000",
+        "abc",
+    )
+    .unwrap();
+    let header = request.headers()["authorization"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let message = Request {
+        method: "POST",
+        url: "/v3/pay/transactions/native?x=1",
+        timestamp: "1700000000",
+        nonce: "abc",
+        body: b"{}",
+    };
+    let expected = v3::authorization(&key, "1900000001", "F5765756002FDD77", &message).unwrap();
+    assert_eq!(header, expected);
+
+    let verifiers = platform();
+    let notification = http::Request::post("/notify")
+        .header("Wechatpay-Timestamp", "1624523846")
+        .header("Wechatpay-Nonce", "EcZ9Cmy4Xyx1i6RlJQzLcCyEqDa26NBz")
+        .header("Wechatpay-Serial", "D7CE59D1F522D701")
+        .header("Wechatpay-Signature", NOTIFY_SIGNATURE)
+        .body(NOTIFY_BODY)
+        .unwrap();
+    v3::http::verify_notification(&verifiers, &notification, NOTIFY_TS).unwrap();
+    let response = http::Response::builder()
+        .header("wechatpay-timestamp", "1624523846")
+        .header("wechatpay-nonce", "EcZ9Cmy4Xyx1i6RlJQzLcCyEqDa26NBz")
+        .header("wechatpay-serial", "D7CE59D1F522D701")
+        .header("wechatpay-signature", NOTIFY_SIGNATURE)
+        .body(format!("{NOTIFY_BODY} "))
+        .unwrap();
+    assert_eq!(
+        v3::http::verify_response(&verifiers, &response, NOTIFY_TS)
+            .unwrap_err()
+            .kind(),
+        ErrorKind::InvalidSignature
+    );
+}
