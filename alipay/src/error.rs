@@ -18,6 +18,36 @@ pub enum ErrorKind {
         /// Bytes needed.
         needed: usize,
     },
+    /// A signing key that is not PEM / base64 DER of an RSA or SM2 key of the kind expected.
+    SigningKey,
+    /// A certificate that is not X.509 PEM / DER (or holds no certificate at all).
+    Certificate,
+    /// A `sign_type` other than `RSA2`, `RSA` and `SM2`, or one the key cannot make.
+    SignType,
+    /// The signer failed.
+    Signing,
+    /// The signature is missing, not base64, or does not verify.
+    InvalidSignature,
+    /// A parameter is missing or empty.
+    MissingParameter {
+        /// Its name.
+        name: &'static str,
+    },
+    /// A value that cannot go into a signed header (a quote, comma or line break).
+    Parameter {
+        /// Its name.
+        name: &'static str,
+    },
+    /// A response that is not a JSON object holding the method's node, at this byte offset.
+    Response {
+        /// Byte offset into the response text.
+        offset: usize,
+    },
+    /// A form body that is not `application/x-www-form-urlencoded` UTF-8, at this byte offset.
+    Form {
+        /// Byte offset into the body.
+        offset: usize,
+    },
 }
 
 /// An Alipay error.
@@ -45,6 +75,21 @@ impl fmt::Display for Error {
                 f.write_str("content is not base64 AES-CBC with PKCS#7 padding")
             }
             ErrorKind::BufferTooSmall { needed } => write!(f, "output needs {needed} bytes"),
+            ErrorKind::SigningKey => f.write_str("not an RSA or SM2 key in PEM or base64 DER"),
+            ErrorKind::Certificate => f.write_str("not an X.509 certificate in PEM or DER"),
+            ErrorKind::SignType => {
+                f.write_str("sign_type must be RSA2, RSA or SM2, matching the key")
+            }
+            ErrorKind::Signing => f.write_str("signing failed"),
+            ErrorKind::InvalidSignature => f.write_str("signature does not verify"),
+            ErrorKind::MissingParameter { name } => write!(f, "parameter {name} missing or empty"),
+            ErrorKind::Parameter { name } => {
+                write!(f, "parameter {name} holds a quote, comma or line break")
+            }
+            ErrorKind::Response { offset } => {
+                write!(f, "response node not found or malformed at byte {offset}")
+            }
+            ErrorKind::Form { offset } => write!(f, "malformed form body at byte {offset}"),
         }
     }
 }

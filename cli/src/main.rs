@@ -1,5 +1,6 @@
 //! `paywire`: the command-line face of the paywire crates (contract: shared CLI.md).
 
+mod alipay;
 mod emvqr;
 mod input;
 mod iso8583;
@@ -55,9 +56,12 @@ enum Group {
     /// China UnionPay terminal security: MACs, PIN blocks, key check values.
     #[command(subcommand)]
     Unionpay(unionpay::Command),
-    /// WeChat Pay signatures (API v2 so far).
+    /// WeChat Pay signatures: API v2 and v3, verification, decryption.
     #[command(subcommand)]
     Wechat(wechat::Command),
+    /// Alipay OpenAPI signatures: signing, notification and response verification, cert SNs.
+    #[command(subcommand)]
+    Alipay(alipay::Command),
 }
 
 fn main() -> ExitCode {
@@ -75,6 +79,7 @@ fn main() -> ExitCode {
         Group::Emvqr(command) => emvqr::run(command),
         Group::Unionpay(command) => unionpay::run(command),
         Group::Wechat(command) => wechat::run(command),
+        Group::Alipay(command) => alipay::run(command),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
