@@ -22,6 +22,8 @@ pub enum ErrorKind {
     SigningKey,
     /// A certificate that is not X.509 PEM / DER (or holds no certificate at all).
     Certificate,
+    /// A certificate chain that does not verify to a root of the bundle, or is not valid now.
+    ChainInvalid,
     /// A `sign_type` other than `RSA2`, `RSA` and `SM2`, or one the key cannot make.
     SignType,
     /// The signer failed.
@@ -77,6 +79,9 @@ impl fmt::Display for Error {
             ErrorKind::BufferTooSmall { needed } => write!(f, "output needs {needed} bytes"),
             ErrorKind::SigningKey => f.write_str("not an RSA or SM2 key in PEM or base64 DER"),
             ErrorKind::Certificate => f.write_str("not an X.509 certificate in PEM or DER"),
+            ErrorKind::ChainInvalid => {
+                f.write_str("certificate does not chain to a trusted root, or is not valid now")
+            }
             ErrorKind::SignType => {
                 f.write_str("sign_type must be RSA2, RSA or SM2, matching the key")
             }

@@ -324,10 +324,14 @@ const RSA_SIGNATURE_ARC: &str = "1.2.840.113549.1.1.";
 #[derive(Clone, Debug)]
 pub struct Certificate {
     issuer: String,
+    subject: String,
     serial: String,
     signature_algorithm: String,
     public_key: Option<PublicKey>,
+    not_before: u64,
     not_after: u64,
+    tbs: Vec<u8>,
+    signature: Vec<u8>,
 }
 
 impl Certificate {
@@ -362,10 +366,14 @@ impl Certificate {
         let spki = tbs.subject_public_key_info().to_der().map_err(bad)?;
         Ok(Self {
             issuer: alloc::format!("{}", tbs.issuer()),
+            subject: alloc::format!("{}", tbs.subject()),
             serial: decimal(tbs.serial_number().as_bytes()),
             signature_algorithm: alloc::format!("{}", cert.signature_algorithm().oid),
             public_key: PublicKey::from_spki(&spki),
+            not_before: tbs.validity().not_before.to_unix_duration().as_secs(),
             not_after: tbs.validity().not_after.to_unix_duration().as_secs(),
+            tbs: tbs.to_der().map_err(bad)?,
+            signature: cert.signature().raw_bytes().to_vec(),
         })
     }
 
@@ -389,9 +397,33 @@ impl Certificate {
         self.public_key.clone()
     }
 
-    /// The end of the validity period, Unix seconds.
-    pub fn not_after(&self) -> u64 {
-        self.not_after
+    /// The subject name (RFC 4514 form).
+    pub fn subject(&self) -> &str {
+        &self.subject
+    }
+
+    /// The validity period, Unix seconds (not before, not after).
+    pub fn validity(&self) -> (u64, u64) {
+        (self.not_before, self.not_after)
+    }
+
+    /// Whether `issuer`'s key verifies this certificate's signature (SHA256/SHA1 with RSA, or
+    /// SM3 with SM2).
+    pub fn is_signed_by(&self, issuer: &Certificate) -> bool {
+        let Some(key) = &issuer.public_key else {
+            return false;
+        };
+        let sign_type = match self.signature_algorithm.as_str() {
+            "1.2.840.113549.1.1.11" => SignType::Rsa2,
+            "1.2.840.113549.1.1.5" => SignType::Rsa,
+            "1.2.156.10197.1.501" => SignType::Sm2,
+            _ => return false,
+        };
+        key.verify(sign_type, &[&self.tbs], &self.signature)
+    }
+
+    fn same_as(&self, other: &Certificate) -> bool {
+        self.tbs == other.tbs
     }
 
     /// The certificate SN: lower-case hex MD5 of issuer name ‖ decimal serial.
@@ -406,6 +438,28 @@ impl Certificate {
             s
         })
     }
+}
+
+/// Checks a downloaded Alipay certificate: `chain[0]` must lead, through certificates of
+/// `chain` and `roots` (`alipayRootCert.crt`), to one of `roots`, every signature verifying
+/// under its issuer's key and every certificate valid at `now` (Unix seconds). At most 8 links.
+pub fn verify_chain(chain: &[Certificate], roots: &[Certificate], now: u64) -> Result<()> {
+    let invalid = Error::new(ErrorKind::ChainInvalid);
+    let mut current = chain.first().ok_or(invalid)?;
+    for _ in 0..8 {
+        if !(current.not_before..=current.not_after).contains(&now) {
+            return Err(invalid);
+        }
+        if roots.iter().any(|r| r.same_as(current)) {
+            return Ok(());
+        }
+        current = chain
+            .iter()
+            .chain(roots)
+            .find(|c| !c.same_as(current) && c.subject == current.issuer && current.is_signed_by(c))
+            .ok_or(invalid)?;
+    }
+    Err(invalid)
 }
 
 /// `alipay_root_cert_sn` of a root bundle: the SNs of its RSA-signed certificates, joined by `_`.

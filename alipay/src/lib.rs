@@ -7,6 +7,8 @@ extern crate alloc;
 
 pub mod aes;
 mod error;
+#[cfg(feature = "http")]
+pub mod http;
 #[cfg(feature = "alloc")]
 pub mod keys;
 pub mod response;

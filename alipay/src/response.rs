@@ -189,6 +189,11 @@ pub fn response_node<'a>(text: &'a str, method: &str) -> Result<ResponseNode<'a>
             s.skip_ws();
             let (vs, ve) = s.value()?;
             let value = text.get(vs..ve).ok_or_else(|| s.error())?;
+            let is_node = key == wanted || key == b"error_response";
+            if is_node && !(value.starts_with('{') || value.starts_with('"')) {
+                // A node is an object, or a string when encrypted; nothing else is signed.
+                return Err(Error::new(ErrorKind::Response { offset: vs }));
+            }
             if key == wanted {
                 node = node.or(Some(value));
             } else if key == b"error_response" {
@@ -327,6 +332,14 @@ mod tests {
             ErrorKind::Response { offset: 24 }
         );
         assert!(response_node(r#"{"other":{}}"#, "a.b").is_err());
+        // Found by fuzzing: a node that is neither an object nor a string.
+        assert_eq!(
+            response_node(r#"{"error_response":nt}"#, "a.b")
+                .unwrap_err()
+                .kind(),
+            ErrorKind::Response { offset: 18 }
+        );
+        assert!(response_node(r#"{"a_b_response":9,"sign":"x"}"#, "a.b").is_err());
         assert!(response_node(r#"{"a_b_response":{}} x"#, "a.b").is_err());
         let deep = alloc::format!("{{\"a_b_response\":{}{}}}", "[".repeat(65), "]".repeat(65));
         assert!(response_node(&deep, "a.b").is_err());

@@ -326,6 +326,43 @@ fn certificate_sns() {
 }
 
 #[test]
+fn certificate_chain() {
+    let roots = Certificate::chain_from_pem(include_str!("keys/alipayRootCert.crt")).unwrap();
+    let chain =
+        Certificate::chain_from_pem(include_str!("keys/alipayPublicCert_chain.crt")).unwrap();
+    assert_eq!(chain.len(), 2);
+    assert!(chain[0].is_signed_by(&chain[1]));
+    assert!(!chain[1].is_signed_by(&chain[0]));
+    // 2026-01-01: leaf (2025-03-12..2030-03-11) <- Class 2 R1 <- Ant Financial R1 (root bundle).
+    alipay::keys::verify_chain(&chain, &roots, 1_767_225_600).unwrap();
+    // Before the leaf's validity, after it, without the intermediate, with an empty root set.
+    let kind = |c: &[Certificate], r: &[Certificate], now| {
+        alipay::keys::verify_chain(c, r, now).unwrap_err().kind()
+    };
+    assert_eq!(kind(&chain, &roots, 1_700_000_000), ErrorKind::ChainInvalid);
+    assert_eq!(kind(&chain, &roots, 1_900_000_000), ErrorKind::ChainInvalid);
+    assert_eq!(
+        kind(&chain[..1], &roots, 1_767_225_600),
+        ErrorKind::ChainInvalid
+    );
+    assert_eq!(kind(&chain, &[], 1_767_225_600), ErrorKind::ChainInvalid);
+    // The Node SDK's 2020 Alipay certificate was issued by the same Class 2 R1 CA: it chained
+    // while valid (2020-05-14..2022-05-14) and no longer does.
+    let old = Certificate::from_pem(include_str!("keys/alipayCertPublicKey_RSA2.crt")).unwrap();
+    assert_eq!(old.validity(), (1_589_467_321, 1_652_539_321));
+    alipay::keys::verify_chain(&[old.clone(), chain[1].clone()], &roots, 1_600_000_000).unwrap();
+    assert_eq!(
+        kind(&[old.clone(), chain[1].clone()], &roots, 1_767_225_600),
+        ErrorKind::ChainInvalid
+    );
+    // A leaf is not its own issuer.
+    assert_eq!(
+        kind(&[chain[0].clone(), chain[0].clone()], &roots, 1_767_225_600),
+        ErrorKind::ChainInvalid
+    );
+}
+
+#[test]
 fn request_signing_round_trip() {
     let key = PrivateKey::from_pem(APP_KEY).unwrap();
     let public = PublicKey::from_pem(APP_PUB).unwrap();
@@ -508,4 +545,51 @@ fn auth_codes() {
     assert!(!alipay::is_auth_code("250000000000000"));
     assert!(!alipay::is_auth_code("2500000000000000000000000"));
     assert!(!alipay::is_auth_code("25000000000000x0"));
+}
+
+#[cfg(feature = "http")]
+#[test]
+fn http_integration() {
+    let key = PrivateKey::from_pem(APP_KEY).unwrap();
+    let public = PublicKey::from_pem(APP_PUB).unwrap();
+    let auth = v3::Auth {
+        app_id: "1",
+        app_cert_sn: None,
+        nonce: "n",
+        timestamp_ms: "1700000000000",
+    };
+    let mut req = http::Request::post("https://openapi.alipay.com/v3/alipay/trade/query")
+        .body(b"{}".to_vec())
+        .unwrap();
+    alipay::http::sign_request(&mut req, &key, &auth, Some("tok")).unwrap();
+    let expected = v3::authorization(
+        &key,
+        &auth,
+        "POST",
+        "/v3/alipay/trade/query",
+        b"{}",
+        Some("tok"),
+    )
+    .unwrap();
+    assert_eq!(req.headers()["authorization"], expected.as_str());
+    assert_eq!(req.headers()["alipay-app-auth-token"], "tok");
+    use base64::Engine as _;
+    let sig = base64::engine::general_purpose::STANDARD
+        .encode(key.sign(&[b"1\nn\n{\"a\":1}\n"]).unwrap());
+    let resp = http::Response::builder()
+        .header("alipay-timestamp", "1")
+        .header("alipay-nonce", "n")
+        .header("alipay-signature", sig.as_str())
+        .body(br#"{"a":1}"#.to_vec())
+        .unwrap();
+    alipay::http::verify_response(&public, SignType::Rsa2, &resp).unwrap();
+    let unsigned = http::Response::builder().body(Vec::<u8>::new()).unwrap();
+    assert_eq!(
+        alipay::http::verify_response(&public, SignType::Rsa2, &unsigned)
+            .unwrap_err()
+            .kind(),
+        ErrorKind::MissingParameter {
+            name: "alipay-timestamp"
+        }
+    );
 }
