@@ -154,6 +154,23 @@ impl Request {
             .collect()
     }
 
+    /// Encrypts `biz_content` with the base64 AES key (AES-128-CBC, zero IV, PKCS#7) and sets
+    /// `encrypt_type=AES`. Call before [`Self::sign`]: Alipay signs the encrypted request.
+    pub fn encrypt_biz_content(&mut self, aes_key: &str) -> Result<&mut Self> {
+        let plain = self
+            .get("biz_content")
+            .ok_or(Error::new(ErrorKind::MissingParameter {
+                name: "biz_content",
+            }))?
+            .as_bytes()
+            .to_vec();
+        let padded = (plain.len() / 16).saturating_add(1).saturating_mul(16);
+        let mut work = alloc::vec![0u8; padded];
+        let mut out = alloc::vec![0u8; padded.div_ceil(3).saturating_mul(4)];
+        let text = String::from(crate::aes::encrypt(aes_key, &plain, &mut work, &mut out)?);
+        Ok(self.set("biz_content", &text).set("encrypt_type", "AES"))
+    }
+
     /// Sets `sign_type` from the signer, then `sign` over everything else.
     pub fn sign(&mut self, signer: &impl Signer) -> Result<&mut Self> {
         self.params.retain(|(k, _)| k != "sign");
@@ -195,6 +212,55 @@ pub fn verify_response<'a>(
     let sign = unescape_into(raw_sign, &mut buf).ok_or(Error::new(ErrorKind::InvalidSignature))?;
     check(verifier, sign_type, &[node.signed.as_bytes()], sign)?;
     Ok(node)
+}
+
+/// Decrypts a verified encrypted response node (its value is a base64 AES string) with the
+/// base64 AES key; returns the JSON text.
+pub fn decrypt_response(node: &ResponseNode<'_>, aes_key: &str) -> Result<String> {
+    let raw = node
+        .encrypted_content()
+        .ok_or(Error::new(ErrorKind::Ciphertext))?;
+    let mut unescaped = alloc::vec![0u8; raw.len()];
+    let content = unescape_into(raw, &mut unescaped).ok_or(Error::new(ErrorKind::Ciphertext))?;
+    let mut out = alloc::vec![0u8; content.len()];
+    let plain = crate::aes::decrypt(aes_key, content, &mut out)?;
+    String::from_utf8(plain.to_vec()).map_err(|_| Error::new(ErrorKind::Ciphertext))
+}
+
+/// The `timestamp` parameter for a Unix time: `yyyy-MM-dd HH:mm:ss` in Beijing time (UTC+8).
+#[allow(
+    clippy::arithmetic_side_effects,
+    reason = "calendar arithmetic on days < 2^49: every intermediate stays far below u64::MAX"
+)]
+pub fn timestamp_at(unix_seconds: u64) -> String {
+    let secs = unix_seconds.saturating_add(8 * 3600);
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm, unsigned form).
+    let z = days.saturating_add(719_468);
+    let era = z / 146_097;
+    let doe = z % 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + u64::from(month <= 2);
+    alloc::format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// [`timestamp_at`] for the current time (`std`).
+#[cfg(feature = "std")]
+pub fn timestamp_now() -> String {
+    timestamp_at(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs()),
+    )
 }
 
 /// An asynchronous notification's parameters, decoded once from the form body.

@@ -141,3 +141,34 @@ pub fn verify_response(
         Err(Error::new(ErrorKind::InvalidSignature))
     }
 }
+
+/// A random UUID (version 4) for `nonce` (`std`).
+#[cfg(feature = "std")]
+pub fn nonce() -> Result<String> {
+    let mut b = [0u8; 16];
+    getrandom::fill(&mut b).map_err(|_| Error::new(ErrorKind::Signing))?;
+    if let Some(v) = b.get_mut(6) {
+        *v = (*v & 0x0f) | 0x40;
+    }
+    if let Some(v) = b.get_mut(8) {
+        *v = (*v & 0x3f) | 0x80;
+    }
+    let hex: String = b.iter().map(|x| alloc::format!("{x:02x}")).collect();
+    Ok(alloc::format!(
+        "{}-{}-{}-{}-{}",
+        hex.get(..8).unwrap_or_default(),
+        hex.get(8..12).unwrap_or_default(),
+        hex.get(12..16).unwrap_or_default(),
+        hex.get(16..20).unwrap_or_default(),
+        hex.get(20..).unwrap_or_default()
+    ))
+}
+
+/// The current Unix time in milliseconds, decimal (`std`).
+#[cfg(feature = "std")]
+pub fn timestamp_ms() -> String {
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis());
+    alloc::format!("{ms}")
+}

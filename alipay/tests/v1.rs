@@ -593,3 +593,64 @@ fn http_integration() {
         }
     );
 }
+
+// alipay-sdk-nodejs-all test/alipay.exec.test.ts: the AES key and an encrypted answer.
+#[test]
+fn encrypted_request_and_response() {
+    const AES_KEY: &str = "aYA0GP8JEW+D7/UFaskCWA==";
+    const CONTENT: &str = "4AOYHE0rpPnRnghunsGo+mY02DzANFLwNJJCiHfrNh2oaB2pn33PwOEOvH8mjhkE3Wh/jR+3jHM9nvoFvOsY/SqZbZzamRg9Eh3VkRqOhSM=";
+    let key = PrivateKey::from_pem(APP_KEY).unwrap();
+    let public = PublicKey::from_pem(APP_PUB).unwrap();
+    // The response node is the quoted string; the signature covers the quotes.
+    let quoted = format!("\"{}\"", CONTENT.replace('/', "\\/"));
+    use base64::Engine as _;
+    let sig =
+        base64::engine::general_purpose::STANDARD.encode(key.sign(&[quoted.as_bytes()]).unwrap());
+    let response =
+        format!(r#"{{"alipay_open_auth_app_aes_set_response":{quoted},"sign":"{sig}"}}"#);
+    let node = v1::verify_response(
+        &public,
+        SignType::Rsa2,
+        &response,
+        "alipay.open.auth.app.aes.set",
+    )
+    .unwrap();
+    assert!(node.is_encrypted());
+    assert_eq!(
+        v1::decrypt_response(&node, AES_KEY).unwrap(),
+        r#"{"code":"10000","msg":"Success","aes_key":"cW8mcZgoMGUVp5g7uv7bHw=="}"#
+    );
+    // Encrypt, then sign: the request carries the ciphertext and encrypt_type.
+    let mut req = Request::new("1", "alipay.trade.query", &v1::timestamp_at(1_700_000_000));
+    req.set(
+        "biz_content",
+        r#"{"code":"10000","msg":"Success","aes_key":"cW8mcZgoMGUVp5g7uv7bHw=="}"#,
+    );
+    req.encrypt_biz_content(AES_KEY)
+        .unwrap()
+        .sign(&key)
+        .unwrap();
+    assert_eq!(req.get("biz_content"), Some(CONTENT));
+    assert_eq!(req.get("encrypt_type"), Some("AES"));
+    v1::verify(&public, &req.pairs()).unwrap();
+    assert!(
+        Request::new("1", "m", "t")
+            .encrypt_biz_content(AES_KEY)
+            .is_err()
+    );
+}
+
+#[test]
+fn timestamps() {
+    // Beijing time is UTC+8; 1700000000 is 2023-11-14 22:13:20 UTC.
+    assert_eq!(v1::timestamp_at(0), "1970-01-01 08:00:00");
+    assert_eq!(v1::timestamp_at(1_700_000_000), "2023-11-15 06:13:20");
+    // 2024-02-29 16:00:00 UTC is 2024-03-01 00:00:00 in Beijing (leap day rollover).
+    assert_eq!(v1::timestamp_at(1_709_222_400), "2024-03-01 00:00:00");
+    let now = v1::timestamp_now();
+    assert_eq!(now.len(), 19);
+    let uuid = v3::nonce().unwrap();
+    assert_eq!(uuid.len(), 36);
+    assert_eq!(&uuid[14..15], "4");
+    assert!(v3::timestamp_ms().len() >= 13);
+}

@@ -13,6 +13,8 @@ use crate::error::{Error, ErrorKind, Result};
 
 #[cfg(feature = "alloc")]
 mod auth;
+#[cfg(feature = "std")]
+mod clock;
 #[cfg(feature = "http")]
 pub mod http;
 #[cfg(feature = "alloc")]
@@ -26,6 +28,8 @@ mod verify;
 
 #[cfg(feature = "alloc")]
 pub use auth::{Request, authorization};
+#[cfg(feature = "std")]
+pub use clock::{nonce, os_rng, timestamp};
 #[cfg(feature = "alloc")]
 pub use notify::{
     MAX_BODY_BYTES, Notification, PlatformCertificate, Resource, platform_certificates,

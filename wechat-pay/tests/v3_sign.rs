@@ -620,3 +620,23 @@ fn http_integration() {
         ErrorKind::InvalidSignature
     );
 }
+
+#[test]
+fn std_helpers() {
+    let a = v3::nonce().unwrap();
+    let b = v3::nonce().unwrap();
+    assert_eq!(a.len(), 32);
+    assert!(a.bytes().all(|c| c.is_ascii_hexdigit()));
+    assert_ne!(a, b);
+    let now: i64 = v3::timestamp().parse().unwrap();
+    assert!(now > 1_700_000_000);
+    // The OS random source drives field encryption.
+    let key = PrivateKey::from_pem(JAVA_KEY).unwrap();
+    let ct = v3::encrypt_field(&key.public_key(), &mut v3::os_rng(), b"x").unwrap();
+    assert_eq!(
+        v3::decrypt_field(&key, &mut v3::os_rng(), &ct)
+            .unwrap()
+            .as_slice(),
+        b"x"
+    );
+}
