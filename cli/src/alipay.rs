@@ -68,26 +68,15 @@ pub(crate) enum Command {
     },
 }
 
-/// A key or certificate file (exit 2 when unreadable).
-fn read_text(path: &Path) -> Result<String, Failure> {
-    std::fs::read_to_string(path)
-        .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", path.display())))
-}
-
 fn public_key(path: &Path) -> Result<PublicKey, Failure> {
-    PublicKey::from_pem(&read_text(path)?)
+    PublicKey::from_pem(&input::read_text(path)?)
         .map_err(|e| Failure::Usage(format!("{}: {e}", path.display())))
 }
 
 /// The parameters of a JSON object (strings as they are, other values as their JSON text, the
 /// way `biz_content` objects are sent).
 fn params(input: Option<PathBuf>) -> Result<Vec<(String, String)>, Failure> {
-    let raw = input::read(input.as_deref())?;
-    let doc: Json = serde_json::from_slice(&raw)
-        .map_err(|e| Failure::Rejected(format!("input is not JSON: {e}")))?;
-    let object = doc
-        .as_object()
-        .ok_or_else(|| Failure::Rejected("input is not a JSON object".into()))?;
+    let object = input::json_object(input.as_deref())?;
     Ok(object
         .iter()
         .filter(|(_, v)| !v.is_null())
@@ -110,7 +99,7 @@ pub(crate) fn run(command: Command) -> Outcome {
                 SignTypeArg::Rsa => SignType::Rsa,
                 SignTypeArg::Sm2 => SignType::Sm2,
             };
-            let key = PrivateKey::from_pem(&read_text(&private_key)?)
+            let key = PrivateKey::from_pem(&input::read_text(&private_key)?)
                 .and_then(|k| k.with_sign_type(sign_type))
                 .map_err(|e| Failure::Usage(format!("{}: {e}", private_key.display())))?;
             let owned = params(input)?;
@@ -150,12 +139,12 @@ pub(crate) fn run(command: Command) -> Outcome {
             print("valid\n")
         }
         Command::CertSn { certificate } => {
-            let cert = Certificate::from_pem(&read_text(&certificate)?)
+            let cert = Certificate::from_pem(&input::read_text(&certificate)?)
                 .map_err(|e| Failure::Rejected(format!("{}: {e}", certificate.display())))?;
             print(&format!("{}\n", cert.sn()))
         }
         Command::RootCertSn { certificate } => {
-            let sn = alipay::keys::root_cert_sn(&read_text(&certificate)?)
+            let sn = alipay::keys::root_cert_sn(&input::read_text(&certificate)?)
                 .map_err(|e| Failure::Rejected(format!("{}: {e}", certificate.display())))?;
             print(&format!("{sn}\n"))
         }

@@ -27,6 +27,30 @@ fn read_stdin(bytes: &mut Vec<u8>) -> Result<(), Failure> {
         .map_err(|e| Failure::Usage(format!("cannot read standard input: {e}")))
 }
 
+/// A key, certificate or body file named by an option (exit 2 when unreadable).
+pub(crate) fn read_text(path: &Path) -> Result<String, Failure> {
+    std::fs::read_to_string(path)
+        .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", path.display())))
+}
+
+/// Reads the input as a JSON object (exit 1 when it is not one).
+pub(crate) fn json_object(
+    path: Option<&Path>,
+) -> Result<serde_json::Map<String, serde_json::Value>, Failure> {
+    parse_object(&read(path)?)
+}
+
+/// Parses bytes as a JSON object (exit 1 when they are not one).
+pub(crate) fn parse_object(
+    raw: &[u8],
+) -> Result<serde_json::Map<String, serde_json::Value>, Failure> {
+    match serde_json::from_slice(raw) {
+        Ok(serde_json::Value::Object(object)) => Ok(object),
+        Ok(_) => Err(Failure::Rejected("input is not a JSON object".into())),
+        Err(e) => Err(Failure::Rejected(format!("input is not JSON: {e}"))),
+    }
+}
+
 /// Reads the input as binary, or as hexadecimal text when `hex` is set (whitespace ignored,
 /// either case). Bad hex is a rejected input (exit 1) and the message gives the character offset.
 pub(crate) fn read_binary(path: Option<&Path>, hex: bool) -> Result<Vec<u8>, Failure> {

@@ -224,12 +224,7 @@ fn encode(
     input: Option<PathBuf>,
 ) -> Outcome {
     let spec = spec(spec_arg)?;
-    let raw = input::read(input.as_deref())?;
-    let doc: Json = serde_json::from_slice(&raw)
-        .map_err(|e| Failure::Rejected(format!("input is not JSON: {e}")))?;
-    let object = doc
-        .as_object()
-        .ok_or_else(|| Failure::Rejected("input is not a JSON object".into()))?;
+    let object = input::json_object(input.as_deref())?;
     let mti = object
         .get("mti")
         .and_then(Json::as_str)

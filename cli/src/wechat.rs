@@ -116,12 +116,7 @@ fn params(input: Option<PathBuf>) -> Result<Vec<(String, String)>, Failure> {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect());
     }
-    let doc: Json = serde_json::from_slice(&raw)
-        .map_err(|e| Failure::Rejected(format!("input is not JSON: {e}")))?;
-    let object = doc
-        .as_object()
-        .ok_or_else(|| Failure::Rejected("input is not a JSON object".into()))?;
-    object
+    input::parse_object(&raw)?
         .iter()
         .map(|(k, v)| match v {
             Json::String(s) => Ok((k.clone(), s.clone())),
@@ -131,12 +126,6 @@ fn params(input: Option<PathBuf>) -> Result<Vec<(String, String)>, Failure> {
             ))),
         })
         .collect()
-}
-
-/// A key or certificate file (exit 2 when unreadable).
-fn read_text(path: &std::path::Path) -> Result<String, Failure> {
-    std::fs::read_to_string(path)
-        .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", path.display())))
 }
 
 pub(crate) fn run(command: Command) -> Outcome {
@@ -200,7 +189,7 @@ pub(crate) fn run(command: Command) -> Outcome {
             nonce,
             body,
         } => {
-            let key = PrivateKey::from_pem(&read_text(&private_key)?)
+            let key = PrivateKey::from_pem(&input::read_text(&private_key)?)
                 .map_err(|e| Failure::Usage(format!("{}: {e}", private_key.display())))?;
             let body = match body {
                 Some(path) => input::read(Some(&path))?,
@@ -227,9 +216,9 @@ pub(crate) fn run(command: Command) -> Outcome {
             body,
         } => {
             let key = match (public_key, certificate) {
-                (Some(path), _) => PublicKey::from_pem(&read_text(&path)?)
+                (Some(path), _) => PublicKey::from_pem(&input::read_text(&path)?)
                     .map_err(|e| Failure::Usage(format!("{}: {e}", path.display())))?,
-                (None, Some(path)) => Certificate::from_pem(&read_text(&path)?)
+                (None, Some(path)) => Certificate::from_pem(&input::read_text(&path)?)
                     .map_err(|e| Failure::Usage(format!("{}: {e}", path.display())))?
                     .public_key()
                     .clone(),

@@ -71,42 +71,11 @@ fn cert_sns() {
 #[test]
 fn verify_notify() {
     // test/alipay.test.ts "verify sign should delete sign_type", as the form body Alipay posts.
-    let params: &[(&str, &str)] = &[
-        ("gmt_create", "2019-08-15 15:56:22"),
-        ("charset", "utf-8"),
-        ("seller_email", "z97-yuquerevenue@service.aliyun.com"),
-        ("subject", "语雀空间 500人规模"),
-        (
-            "sign",
-            "QfTb8tqE1BMhS5qAnXtvsF3/jBkEvu9q9en0pdbBUDDjvKycZhQb7h8GDs4FKfi049PynaNuatxSgLb/nLWZpXyyh0LEWdK2S6Ri7nPwrVgOs08zugLO20vOQz44y3ti2Ncm8/wZts1Fr2gZ7pShnVX3d1B50hbsXnObT1r/U8ONNQjWXd0HIul4TG+Q3fm3svmSvFEy0WnzuhcyHPX5Gm4ELNctL6Qd5YniGJFNcc7kopHYtI/XD9YCKCH6Ct02rzUs9i11C9CsadtZn+WhxF26Dqt9sGEFajkJ8cxUTLi8+VCpLHsgPE8P0y095uQcDdK0YjCh4x7wVSov+lrmOQ==",
-        ),
-        ("buyer_id", "2088102534368455"),
-        ("invoice_amount", "0.10"),
-        ("notify_id", "2019081500222155624068450559358070"),
-        (
-            "fund_bill_list",
-            r#"[{"amount":"0.10","fundChannel":"ALIPAYACCOUNT"}]"#,
-        ),
-        ("notify_type", "trade_status_sync"),
-        ("trade_status", "TRADE_SUCCESS"),
-        ("receipt_amount", "0.10"),
-        ("buyer_pay_amount", "0.10"),
-        ("sign_type", "RSA2"),
-        ("app_id", "2019073166072302"),
-        ("seller_id", "2088531891668739"),
-        ("gmt_payment", "2019-08-15 15:56:24"),
-        ("notify_time", "2019-08-15 15:56:25"),
-        ("version", "1.0"),
-        ("out_trade_no", "20190815155618536-564-57"),
-        ("total_amount", "0.10"),
-        ("trade_no", "2019081522001468450512505578"),
-        ("auth_app_id", "2019073166072302"),
-        ("buyer_logon_id", "xud***@126.com"),
-        ("point_amount", "0.00"),
-    ];
-    let body = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(params)
-        .finish();
+    let body = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../alipay/tests/vectors/trade_notify.form"
+    ))
+    .unwrap();
     let run = common::run(
         &[
             "alipay",

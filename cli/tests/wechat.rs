@@ -167,11 +167,9 @@ fn v3_verify_notification() {
     assert_eq!(run.code, 2);
 }
 
-#[test]
-fn v3_authorization_header() {
-    // The Go SDK's test key and the nonce and timestamp of WeChat Pay's signing guide. The
-    // library tests verify the signature itself; here the header's shape and determinism.
-    let run = common::run(
+/// `v3-authorization` for a GET of /v3/certificates with the signing guide's nonce and time.
+fn authorization(private_key: &str) -> common::Run {
+    common::run(
         &[
             "wechat",
             "v3-authorization",
@@ -180,7 +178,7 @@ fn v3_authorization_header() {
             "--serial",
             "F5765756002FDD77",
             "--private-key",
-            GO_KEY,
+            private_key,
             "--method",
             "GET",
             "--url",
@@ -191,57 +189,22 @@ fn v3_authorization_header() {
             "593BEC0C930BF1AFEB40B4A08C8FB242",
         ],
         b"",
-    );
+    )
+}
+
+#[test]
+fn v3_authorization_header() {
+    // The Go SDK's test key and the nonce and timestamp of WeChat Pay's signing guide. The
+    // library tests verify the signature itself; here the header's shape and determinism.
+    let run = authorization(GO_KEY);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let text = run.text();
     assert!(text.starts_with("WECHATPAY2-SHA256-RSA2048 mchid=\"1230000109\",nonce_str=\"593BEC0C930BF1AFEB40B4A08C8FB242\",timestamp=\"1554208460\",serial_no=\"F5765756002FDD77\",signature=\""), "{text}");
     assert!(text.ends_with("\"\n"));
     // PKCS#1 v1.5 is deterministic: the same request gives the same header.
-    let again = common::run(
-        &[
-            "wechat",
-            "v3-authorization",
-            "--mchid",
-            "1230000109",
-            "--serial",
-            "F5765756002FDD77",
-            "--private-key",
-            GO_KEY,
-            "--method",
-            "GET",
-            "--url",
-            "/v3/certificates",
-            "--timestamp",
-            "1554208460",
-            "--nonce",
-            "593BEC0C930BF1AFEB40B4A08C8FB242",
-        ],
-        b"",
-    );
-    assert_eq!(again.text(), text);
+    assert_eq!(authorization(GO_KEY).text(), text);
     // A certificate is not a private key: usage error.
-    let run = common::run(
-        &[
-            "wechat",
-            "v3-authorization",
-            "--mchid",
-            "1",
-            "--serial",
-            "S",
-            "--private-key",
-            GO_CERT,
-            "--method",
-            "GET",
-            "--url",
-            "/",
-            "--timestamp",
-            "1",
-            "--nonce",
-            "n",
-        ],
-        b"",
-    );
-    assert_eq!(run.code, 2);
+    assert_eq!(authorization(GO_CERT).code, 2);
 }
 
 #[test]
