@@ -611,3 +611,30 @@ fn timestamps() {
     assert_eq!(&uuid[14..15], "4");
     assert!(v3::timestamp_ms().len() >= 13);
 }
+
+#[test]
+fn sm2_requests() {
+    // No published Alipay SM2 vector: an SM2 test key signs (SM3withSM2, user ID
+    // 1234567812345678) and its public key verifies; RSA types are refused for it.
+    let key = PrivateKey::from_pem(include_str!("keys/sm2-private-key.pem")).unwrap();
+    assert_eq!(key.sign_type(), SignType::Sm2);
+    let mut req = Request::new(
+        "2021000000000000",
+        "alipay.trade.query",
+        "2024-01-02 03:04:05",
+    );
+    req.set("biz_content", r#"{"out_trade_no":"1"}"#)
+        .sign(&key)
+        .unwrap();
+    assert_eq!(req.get("sign_type"), Some("SM2"));
+    let public = key.public_key();
+    assert_eq!(public.default_sign_type(), SignType::Sm2);
+    v1::verify(&public, &req.pairs()).unwrap();
+    let mut pairs = req.pairs();
+    pairs.retain(|(k, _)| *k != "biz_content");
+    assert!(v1::verify(&public, &pairs).is_err());
+    assert_eq!(
+        key.with_sign_type(SignType::Rsa2).unwrap_err().kind(),
+        ErrorKind::SignType
+    );
+}

@@ -230,6 +230,43 @@ mod tests {
         assert_eq!(plain, b"plaintext");
     }
 
+    #[cfg(feature = "alloc")]
+    #[test]
+    fn truncated_or_flipped_tag() {
+        // The AeadAesCipherTest vector with its tag cut by one byte, and with one tag bit flipped.
+        let full = base64::Engine::decode(
+            &base64::engine::general_purpose::STANDARD,
+            "ulwSiIajGClcvcOYvOQ7+l+0PAbzzwI=",
+        )
+        .unwrap();
+        let mut out = [0u8; 64];
+        let cut = base64::Engine::encode(
+            &base64::engine::general_purpose::STANDARD,
+            &full[..full.len() - 1],
+        );
+        let e = decrypt(
+            Algorithm::AeadAes256Gcm,
+            KEY,
+            "uluk4a9R25RW",
+            "associatedData",
+            &cut,
+            &mut out,
+        );
+        assert_eq!(e.unwrap_err().kind(), ErrorKind::Authentication);
+        let mut flipped = full.clone();
+        *flipped.last_mut().unwrap() ^= 1;
+        let flipped = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &flipped);
+        let e = decrypt(
+            Algorithm::AeadAes256Gcm,
+            KEY,
+            "uluk4a9R25RW",
+            "associatedData",
+            &flipped,
+            &mut out,
+        );
+        assert_eq!(e.unwrap_err().kind(), ErrorKind::Authentication);
+    }
+
     #[test]
     fn bad_inputs() {
         let mut out = [0u8; 64];
