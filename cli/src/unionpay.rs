@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Subcommand, ValueEnum};
-use unionpay_cps::{Key, key, mac, pin};
+use unionpay_cps::{Key, acp, key, mac, pin};
 
 use crate::{Failure, Outcome, input, print};
 
@@ -33,8 +33,35 @@ pub(crate) enum CipherArg {
     Sm4,
 }
 
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub(crate) enum SignMethodArg {
+    /// RSA with the merchant certificate's key (needs --private-key).
+    #[value(name = "01")]
+    Rsa,
+    /// SHA-256 with the secure key.
+    #[value(name = "11")]
+    Sha256,
+    /// SM3 with the secure key.
+    #[value(name = "12")]
+    Sm3,
+}
+
 #[derive(Subcommand, Debug)]
 pub(crate) enum Command {
+    /// Sign ACP gateway parameters (a JSON object); prints the `signature` value.
+    AcpSign {
+        /// The signature method.
+        #[arg(long, value_enum)]
+        sign_method: SignMethodArg,
+        /// The secure key (methods 11 and 12).
+        #[arg(long)]
+        secure_key: Option<String>,
+        /// The merchant signing key, PEM (method 01).
+        #[arg(long)]
+        private_key: Option<PathBuf>,
+        /// Input file; `-` or nothing reads standard input.
+        input: Option<PathBuf>,
+    },
     /// Compute a MAC over the input bytes; prints it as upper-case hex.
     Mac {
         /// The MAC algorithm.
@@ -89,8 +116,60 @@ fn key_from(hex_text: &str, cipher: CipherArg) -> Result<Key, Failure> {
     key.map_err(|e| Failure::Usage(format!("--key: {e}")))
 }
 
+/// `acp-sign`: the parameters as strings (non-string JSON values as their JSON text).
+fn acp_sign(
+    method: SignMethodArg,
+    secure_key: Option<String>,
+    private_key: Option<PathBuf>,
+    input: Option<PathBuf>,
+) -> Outcome {
+    let object = input::json_object(input.as_deref())?;
+    let owned: Vec<(String, String)> = object
+        .iter()
+        .map(|(k, v)| match v {
+            serde_json::Value::String(s) => (k.clone(), s.clone()),
+            other => (k.clone(), other.to_string()),
+        })
+        .collect();
+    let params: Vec<(&str, &str)> = owned
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let signature = match (method, secure_key, private_key) {
+        (SignMethodArg::Rsa, _, Some(path)) => {
+            let key = acp::SigningKey::from_pem(&input::read_text(&path)?)
+                .map_err(|e| Failure::Usage(format!("{}: {e}", path.display())))?;
+            acp::sign_rsa(&params, &key)
+        }
+        (SignMethodArg::Sha256, Some(k), _) => {
+            acp::sign_with_secure_key(&params, acp::SignMethod::Sha256, &k)
+        }
+        (SignMethodArg::Sm3, Some(k), _) => {
+            acp::sign_with_secure_key(&params, acp::SignMethod::Sm3, &k)
+        }
+        (SignMethodArg::Rsa, _, None) => {
+            return Err(Failure::Usage(
+                "--sign-method 01 needs --private-key".into(),
+            ));
+        }
+        (_, None, _) => {
+            return Err(Failure::Usage(
+                "--sign-method 11/12 needs --secure-key".into(),
+            ));
+        }
+    }
+    .map_err(|e| Failure::Rejected(e.to_string()))?;
+    print(&format!("{signature}\n"))
+}
+
 pub(crate) fn run(command: Command) -> Outcome {
     match command {
+        Command::AcpSign {
+            sign_method,
+            secure_key,
+            private_key,
+            input,
+        } => acp_sign(sign_method, secure_key, private_key, input),
         Command::Mac {
             algorithm,
             key,

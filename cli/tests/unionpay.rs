@@ -116,3 +116,98 @@ fn pin_block_and_kcv() {
         2
     );
 }
+
+// shared/REFERENCE.md §4.7 ACP request (the 11 / 12 values recomputed with Python's hashlib,
+// see unionpay-cps/tests/acp.rs).
+const ACP_REQUEST: &str = r#"{"version":"5.1.0","encoding":"UTF-8","certId":"69903319369","signMethod":"01","txnType":"01","txnSubType":"01","bizType":"000201","channelType":"07","accessType":"0","backUrl":"http://example.com/back","currencyCode":"156","merId":"777290058110097","orderId":"20240101000000","txnTime":"20240101000000","txnAmt":"100"}"#;
+
+#[test]
+fn acp_sign() {
+    let run = common::run(
+        &[
+            "unionpay",
+            "acp-sign",
+            "--sign-method",
+            "11",
+            "--secure-key",
+            "88888888",
+        ],
+        ACP_REQUEST.as_bytes(),
+    );
+    assert_eq!(
+        (run.code, run.text()),
+        (
+            0,
+            "ac126baccf2ccfa08c009e67e885ce3db674571a3f0aefead7eb0313a56edcf6\n".into()
+        ),
+        "{}",
+        run.stderr
+    );
+    let run = common::run(
+        &[
+            "unionpay",
+            "acp-sign",
+            "--sign-method",
+            "12",
+            "--secure-key",
+            "88888888",
+        ],
+        ACP_REQUEST.as_bytes(),
+    );
+    assert_eq!(
+        run.text(),
+        "3c7c26eddf89a29f339a6f47b885805e50f9773cfe4d08daf72804c1723b5f12\n"
+    );
+    let key = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../alipay/tests/keys/app-private-key.pem"
+    );
+    let run = common::run(
+        &[
+            "unionpay",
+            "acp-sign",
+            "--sign-method",
+            "01",
+            "--private-key",
+            key,
+        ],
+        ACP_REQUEST.as_bytes(),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.text().trim().len(),
+        344,
+        "base64 of a 2048-bit signature"
+    );
+    assert_eq!(
+        common::run(
+            &["unionpay", "acp-sign", "--sign-method", "01"],
+            ACP_REQUEST.as_bytes()
+        )
+        .code,
+        2
+    );
+    assert_eq!(
+        common::run(
+            &["unionpay", "acp-sign", "--sign-method", "11"],
+            ACP_REQUEST.as_bytes()
+        )
+        .code,
+        2
+    );
+    assert_eq!(
+        common::run(
+            &[
+                "unionpay",
+                "acp-sign",
+                "--sign-method",
+                "11",
+                "--secure-key",
+                "k"
+            ],
+            b"[1]"
+        )
+        .code,
+        1
+    );
+}

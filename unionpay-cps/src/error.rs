@@ -26,6 +26,18 @@ pub enum ErrorKind {
     MacMismatch,
     /// A TPDU or header of the wrong length.
     BadFrame,
+    /// An ACP parameter missing or empty (`signature`, `signMethod`, `signPubKeyCert`, ...).
+    MissingParameter {
+        /// Its name.
+        name: &'static str,
+    },
+    /// A `signMethod` this crate does not take (01, 11, 12 are known), or one the key cannot make.
+    SignMethod,
+    /// A signing key or certificate that is not PEM / DER RSA, or a certificate that is not
+    /// UnionPay's signing certificate (CN) or not valid now.
+    Certificate,
+    /// A signature that is not base64 / hex or does not verify.
+    InvalidSignature,
     /// A sign-in field 62 of the wrong length for its network management code, or an unknown
     /// code.
     BadField62,
@@ -58,6 +70,14 @@ impl fmt::Display for Error {
             ErrorKind::CheckValueMismatch => f.write_str("key check value mismatch"),
             ErrorKind::MacMismatch => f.write_str("MAC mismatch"),
             ErrorKind::BadFrame => f.write_str("TPDU must be 5 bytes and header 6"),
+            ErrorKind::MissingParameter { name } => write!(f, "parameter {name} missing or empty"),
+            ErrorKind::SignMethod => {
+                f.write_str("signMethod must be 01, 11 or 12, matching the key")
+            }
+            ErrorKind::Certificate => {
+                f.write_str("not UnionPay's RSA signing certificate, or not valid now")
+            }
+            ErrorKind::InvalidSignature => f.write_str("signature does not verify"),
             ErrorKind::BadField62 => {
                 f.write_str("field 62 does not match the network management code")
             }

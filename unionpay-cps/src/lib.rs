@@ -2,6 +2,11 @@
 #![no_std]
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "alloc")]
+extern crate alloc;
+
+#[cfg(feature = "alloc")]
+pub mod acp;
 mod error;
 pub mod frame;
 pub mod key;

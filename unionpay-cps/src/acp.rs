@@ -1,0 +1,348 @@
+//! The UnionPay online gateway (ACP 全渠道, version 5.1.0) and the QRA gateway: string to sign,
+//! request signatures and response / notification verification (`alloc`).
+//!
+//! - `stringData`: every non-blank parameter except `signature`, sorted by name, `k=v` joined
+//!   by `&`, raw values.
+//! - `signMethod=01`: `signature` = base64 SHA256withRSA over the ASCII **lower-case hex of
+//!   SHA-256(stringData)** (SHA-256 twice), `certId` the decimal serial of the merchant's
+//!   signing certificate. Responses carry `signPubKeyCert` (PEM, part of the signed string):
+//!   the key that verifies, once the certificate is checked to be UnionPay's (CN) and valid.
+//! - `signMethod=11` / `12`: `signature` = lower-case hex of SHA-256 / SM3 over
+//!   `stringData & lowerhex(SHA-256 / SM3(secureKey))`.
+//! - Responses are `k=v&...` bodies **not** URL-decoded, where a value may hold `{...}` or
+//!   `[...]` with `&` and `=` inside ([`parse_response`]).
+//! - QRA (`qra.95516.com`, XML API): upper-case hex MD5 of the sorted non-empty parameters
+//!   (except `sign`) followed by `&key=SECRET` ([`qra_sign`]).
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt::Write as _;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use rsa::pkcs1::DecodeRsaPrivateKey as _;
+use rsa::pkcs8::{DecodePrivateKey as _, DecodePublicKey as _};
+use sha2::Digest as _;
+use subtle::ConstantTimeEq as _;
+
+use crate::error::{Error, ErrorKind, Result};
+
+/// UnionPay's organisation name, the third `@`-field of its signing certificate's CN.
+pub const UNIONPAY_CN_ORG: &str = "中国银联股份有限公司";
+
+/// The signature method of a request or response.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SignMethod {
+    /// `01`: RSA with the merchant certificate (SHA-256 in 5.1.0).
+    Rsa,
+    /// `11`: SHA-256 with the secure key.
+    Sha256,
+    /// `12`: SM3 with the secure key.
+    Sm3,
+}
+
+impl SignMethod {
+    /// The code on the wire.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::Rsa => "01",
+            Self::Sha256 => "11",
+            Self::Sm3 => "12",
+        }
+    }
+
+    /// The method a `signMethod` value names.
+    pub fn from_code(code: &str) -> Result<Self> {
+        match code {
+            "01" => Ok(Self::Rsa),
+            "11" => Ok(Self::Sha256),
+            "12" => Ok(Self::Sm3),
+            _ => Err(Error::new(ErrorKind::SignMethod)),
+        }
+    }
+}
+
+fn hex_lower(bytes: &[u8]) -> String {
+    bytes.iter().fold(
+        String::with_capacity(bytes.len().saturating_mul(2)),
+        |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        },
+    )
+}
+
+/// The parameters that are signed, sorted: non-blank, not `signature`.
+fn signed<'p>(params: &[(&'p str, &'p str)], skip: &str) -> Vec<(&'p str, &'p str)> {
+    let mut kept: Vec<(&str, &str)> = params
+        .iter()
+        .copied()
+        .filter(|(k, v)| !v.trim().is_empty() && *k != skip)
+        .collect();
+    kept.sort_by(|a, b| a.0.cmp(b.0));
+    kept
+}
+
+fn join(sorted: &[(&str, &str)]) -> String {
+    let mut s = String::new();
+    for (i, (k, v)) in sorted.iter().enumerate() {
+        if i > 0 {
+            s.push('&');
+        }
+        s.push_str(k);
+        s.push('=');
+        s.push_str(v);
+    }
+    s
+}
+
+/// `stringData`: the string an ACP signature covers.
+pub fn string_data(params: &[(&str, &str)]) -> String {
+    join(&signed(params, "signature"))
+}
+
+fn digest_hex<D: sha2::Digest>(parts: &[&[u8]]) -> String {
+    let mut d = D::new();
+    for p in parts {
+        d.update(p);
+    }
+    hex_lower(&d.finalize())
+}
+
+/// The `signature` for `signMethod` 11 (SHA-256) or 12 (SM3) with the secure key.
+pub fn sign_with_secure_key(
+    params: &[(&str, &str)],
+    method: SignMethod,
+    secure_key: &str,
+) -> Result<String> {
+    let data = string_data(params);
+    match method {
+        SignMethod::Sha256 => {
+            let key_hash = digest_hex::<sha2::Sha256>(&[secure_key.as_bytes()]);
+            Ok(digest_hex::<sha2::Sha256>(&[
+                data.as_bytes(),
+                b"&",
+                key_hash.as_bytes(),
+            ]))
+        }
+        SignMethod::Sm3 => {
+            let key_hash = digest_hex::<sm3::Sm3>(&[secure_key.as_bytes()]);
+            Ok(digest_hex::<sm3::Sm3>(&[
+                data.as_bytes(),
+                b"&",
+                key_hash.as_bytes(),
+            ]))
+        }
+        SignMethod::Rsa => Err(Error::new(ErrorKind::SignMethod)),
+    }
+}
+
+/// The merchant's RSA signing key (from PEM: PKCS#8 or PKCS#1; a PFX must be converted first,
+/// e.g. `openssl pkcs12 -nodes`). Its `Debug` shows nothing of the key.
+#[derive(Clone)]
+pub struct SigningKey(rsa::PrivateKey);
+
+impl core::fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("SigningKey(RSA, ..)")
+    }
+}
+
+impl SigningKey {
+    /// The matching public key.
+    pub fn public_key(&self) -> rsa::PublicKey {
+        self.0.to_public_key()
+    }
+
+    /// Reads PEM.
+    pub fn from_pem(text: &str) -> Result<Self> {
+        let bad = |_| Error::new(ErrorKind::Certificate);
+        let (label, der) = der::pem::decode_vec(text.trim().as_bytes()).map_err(bad)?;
+        let der = zeroize::Zeroizing::new(der);
+        let key = match label {
+            "RSA PRIVATE KEY" => rsa::PrivateKey::from_pkcs1_der(&der)
+                .map_err(|_| Error::new(ErrorKind::Certificate))?,
+            _ => rsa::PrivateKey::from_pkcs8_der(&der)
+                .map_err(|_| Error::new(ErrorKind::Certificate))?,
+        };
+        Ok(Self(key))
+    }
+}
+
+/// The `signature` for `signMethod` 01, version 5.1.0: base64 SHA256withRSA over the lower-case
+/// hex of SHA-256(stringData). The parameters must already hold `certId` and `signMethod=01`.
+pub fn sign_rsa(params: &[(&str, &str)], key: &SigningKey) -> Result<String> {
+    let hex = digest_hex::<sha2::Sha256>(&[string_data(params).as_bytes()]);
+    let hashed = sha2::Sha256::digest(hex.as_bytes());
+    let sig = key
+        .0
+        .sign(rsa::Pkcs1v15Sign::new::<sha2::Sha256>(), &hashed)
+        .map_err(|_| Error::new(ErrorKind::SignMethod))?;
+    Ok(STANDARD.encode(sig))
+}
+
+/// Splits a response body `k=v&k=v...` without URL-decoding; a value that starts with `{` or
+/// `[` runs to its matching bracket (so `&` and `=` inside stay in it). Nesting beyond 64
+/// levels, or an unclosed bracket, is taken as plain text up to the next `&`.
+pub fn parse_response(body: &str) -> Vec<(&str, &str)> {
+    let bytes = body.as_bytes();
+    let mut out = Vec::new();
+    let mut pos = 0usize;
+    while pos < bytes.len() {
+        let rest = body.get(pos..).unwrap_or_default();
+        let Some(eq) = rest.find('=') else { break };
+        let key = rest.get(..eq).unwrap_or_default();
+        let value_start = pos.saturating_add(eq).saturating_add(1);
+        let value_rest = bytes.get(value_start..).unwrap_or_default();
+        let mut end = match value_rest.first() {
+            Some(b'{' | b'[') => bracket_end(value_rest),
+            _ => None,
+        }
+        .unwrap_or(0);
+        end = value_rest
+            .get(end..)
+            .unwrap_or_default()
+            .iter()
+            .position(|&b| b == b'&')
+            .map_or(value_rest.len(), |amp| end.saturating_add(amp));
+        let value = body
+            .get(value_start..value_start.saturating_add(end))
+            .unwrap_or_default();
+        out.push((key, value));
+        pos = value_start.saturating_add(end).saturating_add(1);
+    }
+    out
+}
+
+/// The index just past the bracket matching `text[0]`, or `None`.
+fn bracket_end(text: &[u8]) -> Option<usize> {
+    let mut depth = 0u32;
+    for (i, &b) in text.iter().enumerate() {
+        match b {
+            b'{' | b'[' => {
+                depth = depth.checked_add(1).filter(|d| *d <= 64)?;
+            }
+            b'}' | b']' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return i.checked_add(1);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn find<'p>(params: &[(&'p str, &'p str)], name: &'static str) -> Result<&'p str> {
+    params
+        .iter()
+        .find(|(k, v)| *k == name && !v.is_empty())
+        .map(|(_, v)| *v)
+        .ok_or(Error::new(ErrorKind::MissingParameter { name }))
+}
+
+/// Checks `signPubKeyCert` as UnionPay documents it: an X.509 RSA certificate, valid at `now`
+/// (Unix seconds), whose CN's third `@`-separated field is [`UNIONPAY_CN_ORG`]; returns its key.
+/// (The chain to UnionPay's ACP middle and root certificates is not checked here.)
+pub fn check_sign_cert(pem: &str, now: u64) -> Result<rsa::PublicKey> {
+    use der::{Decode as _, Encode as _};
+    let bad = || Error::new(ErrorKind::Certificate);
+    let (label, der) = der::pem::decode_vec(pem.trim().as_bytes()).map_err(|_| bad())?;
+    if label != "CERTIFICATE" {
+        return Err(bad());
+    }
+    let cert = x509_cert::Certificate::from_der(&der).map_err(|_| bad())?;
+    let tbs = cert.tbs_certificate();
+    let validity = tbs.validity();
+    let (from, to) = (
+        validity.not_before.to_unix_duration().as_secs(),
+        validity.not_after.to_unix_duration().as_secs(),
+    );
+    if !(from..=to).contains(&now) {
+        return Err(bad());
+    }
+    let cn = tbs
+        .subject()
+        .common_name()
+        .ok()
+        .flatten()
+        .map(String::from)
+        .ok_or_else(bad)?;
+    if cn.split('@').nth(2) != Some(UNIONPAY_CN_ORG) {
+        return Err(bad());
+    }
+    let spki = tbs.subject_public_key_info().to_der().map_err(|_| bad())?;
+    rsa::PublicKey::from_public_key_der(&spki).map_err(|_| bad())
+}
+
+/// Verifies a `signMethod=01` signature with a known public key (for instance one's own, in
+/// tests, or a key checked by other means).
+pub fn verify_rsa(params: &[(&str, &str)], key: &rsa::PublicKey) -> Result<()> {
+    let invalid = Error::new(ErrorKind::InvalidSignature);
+    let signature = find(params, "signature")?;
+    let hex = digest_hex::<sha2::Sha256>(&[string_data(params).as_bytes()]);
+    let hashed = sha2::Sha256::digest(hex.as_bytes());
+    let raw = STANDARD.decode(signature.trim()).map_err(|_| invalid)?;
+    key.verify(rsa::Pkcs1v15Sign::new::<sha2::Sha256>(), &hashed, &raw)
+        .map_err(|_| invalid)
+}
+
+/// Verifies an ACP response or notification (parameters as received, not URL-decoded twice):
+/// `signMethod` 01 with `signPubKeyCert` checked by [`check_sign_cert`] at `now`; 11 / 12 with
+/// the secure key (constant-time comparison).
+pub fn verify(params: &[(&str, &str)], secure_key: Option<&str>, now: u64) -> Result<()> {
+    let signature = find(params, "signature")?;
+    let method = SignMethod::from_code(find(params, "signMethod")?)?;
+    let invalid = Error::new(ErrorKind::InvalidSignature);
+    match method {
+        SignMethod::Rsa => {
+            let key = check_sign_cert(find(params, "signPubKeyCert")?, now)?;
+            verify_rsa(params, &key)
+        }
+        SignMethod::Sha256 | SignMethod::Sm3 => {
+            let key = secure_key.ok_or(Error::new(ErrorKind::MissingParameter {
+                name: "secureKey",
+            }))?;
+            let expected = sign_with_secure_key(params, method, key)?;
+            if bool::from(
+                expected
+                    .as_bytes()
+                    .ct_eq(signature.trim().to_ascii_lowercase().as_bytes()),
+            ) {
+                Ok(())
+            } else {
+                Err(invalid)
+            }
+        }
+    }
+}
+
+/// The QRA `sign`: upper-case hex MD5 of the sorted non-empty parameters except `sign`, then
+/// `&key=SECRET`.
+pub fn qra_sign(params: &[(&str, &str)], key: &str) -> String {
+    let mut data = join(&signed(params, "sign"));
+    if !data.is_empty() {
+        data.push('&');
+    }
+    data.push_str("key=");
+    data.push_str(key);
+    let digest = md5::Md5::digest(data.as_bytes());
+    digest.iter().fold(String::with_capacity(32), |mut s, b| {
+        let _ = write!(s, "{b:02X}");
+        s
+    })
+}
+
+/// Verifies a QRA `sign` (constant time, case-insensitive).
+pub fn qra_verify(params: &[(&str, &str)], key: &str) -> bool {
+    let Ok(sign) = find(params, "sign") else {
+        return false;
+    };
+    bool::from(
+        qra_sign(params, key)
+            .as_bytes()
+            .ct_eq(sign.to_ascii_uppercase().as_bytes()),
+    )
+}
