@@ -26,6 +26,11 @@ pub enum ErrorKind {
     MacMismatch,
     /// A TPDU or header of the wrong length.
     BadFrame,
+    /// A value the field's spec refuses (length, characters).
+    Field {
+        /// The field number.
+        number: u8,
+    },
     /// An ACP parameter missing or empty (`signature`, `signMethod`, `signPubKeyCert`, ...).
     MissingParameter {
         /// Its name.
@@ -70,6 +75,7 @@ impl fmt::Display for Error {
             ErrorKind::CheckValueMismatch => f.write_str("key check value mismatch"),
             ErrorKind::MacMismatch => f.write_str("MAC mismatch"),
             ErrorKind::BadFrame => f.write_str("TPDU must be 5 bytes and header 6"),
+            ErrorKind::Field { number } => write!(f, "field {number}: value refused by the spec"),
             ErrorKind::MissingParameter { name } => write!(f, "parameter {name} missing or empty"),
             ErrorKind::SignMethod => {
                 f.write_str("signMethod must be 01, 11 or 12, matching the key")

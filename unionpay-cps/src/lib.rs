@@ -14,6 +14,8 @@ pub mod mac;
 pub mod pin;
 pub mod signin;
 pub mod spec;
+#[cfg(feature = "alloc")]
+pub mod txn;
 
 pub use error::{Error, ErrorKind, Result};
 pub use key::{Cipher, Key};
