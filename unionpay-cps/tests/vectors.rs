@@ -83,3 +83,47 @@ fn sm4_standard_vector() {
         "681EDF34D206965E86B3E94F536E4246"
     );
 }
+
+// ID TECH "PIN block" knowledge-base example (ISO-0): PAN 43219876543210987, PIN 1234.
+#[test]
+fn iso_format0_idtech() {
+    let block = pin::format0(b"1234", b"43219876543210987").unwrap();
+    assert_eq!(hex::encode_upper(block.as_bytes()), "0412AC89ABCDEF67");
+}
+
+// IBM "ISO Format 3" (https://www.ibm.com/docs/en/linux-on-systems?topic=formats-iso-format-3):
+// PIN 123456, account number 111222333444555 (given without its check digit, so a check-digit
+// position is appended here), fill AFBECDDC → IPB 36123456AFBECDDC → block 361216759CFA8889.
+#[test]
+fn iso_format3_ibm() {
+    let fill = [0xA, 0xF, 0xB, 0xE, 0xC, 0xD, 0xD, 0xC];
+    let block = pin::format3(b"123456", b"1112223334445550", &fill).unwrap();
+    assert_eq!(hex::encode_upper(block.as_bytes()), "361216759CFA8889");
+    // Any random bytes become fill nibbles A–F.
+    let other = pin::format3(b"123456", b"1112223334445550", &[0, 1, 2, 3, 4, 5, 6, 7]).unwrap();
+    assert_ne!(other.as_bytes(), block.as_bytes());
+    let tpk = Key::des_or_tdes(&hex::decode("0123456789ABCDEFFEDCBA9876543210").unwrap()).unwrap();
+    let enc = pin::encrypt_block(&other, &tpk).unwrap();
+    let mut out = [0u8; 12];
+    assert_eq!(
+        pin::decrypt(enc.as_bytes(), b"1112223334445550", &tpk, &mut out).unwrap(),
+        b"123456"
+    );
+    assert!(pin::format3(b"123456", b"1112223334445550", &[0xA; 7]).is_err());
+}
+
+// ISO 9564-1 format 1 (no PAN): 1, length, PIN, transaction-field nibbles; round trip.
+#[test]
+fn iso_format1() {
+    let fill = [0x1, 0x2, 0x3, 0x4, 0x5, 0x6, 0x7, 0x8, 0x9, 0xA];
+    let block = pin::format1(b"1234", &fill).unwrap();
+    assert_eq!(hex::encode_upper(block.as_bytes()), "141234123456789A");
+    let tpk = Key::des_or_tdes(&hex::decode("0123456789ABCDEFFEDCBA9876543210").unwrap()).unwrap();
+    let enc = pin::encrypt_block(&block, &tpk).unwrap();
+    let mut out = [0u8; 12];
+    assert_eq!(
+        pin::decrypt(enc.as_bytes(), b"", &tpk, &mut out).unwrap(),
+        b"1234"
+    );
+    assert!(pin::format1(b"1234", &[0; 9]).is_err());
+}
