@@ -129,6 +129,8 @@ pub fn validate(payload: &PayloadRef<'_>, profile: Option<Profile>, mut emit: im
         Some(Profile::PromptPay) => check_promptpay(payload, &mut emit),
         Some(Profile::VietQr) => check_vietqr(payload, &mut emit),
         Some(Profile::Khqr) => check_khqr(payload, &mut emit),
+        Some(Profile::Sgqr) => check_paynow(payload, &mut emit),
+        Some(Profile::Qris) => check_qris(payload, &mut emit),
         _ => {}
     }
 }
@@ -237,6 +239,49 @@ fn check_vietqr(payload: &PayloadRef<'_>, emit: &mut impl FnMut(Issue)) {
     }
 }
 
+/// The value of sub-object `id` of `object`.
+fn sub<'a>(object: &ObjectRef<'a>, id: u8) -> Option<&'a str> {
+    object.children()?.find(|c| c.id() == id).map(|c| c.value())
+}
+
+fn check_paynow(payload: &PayloadRef<'_>, emit: &mut impl FnMut(Issue)) {
+    let Some(account) = payload.account("SG.PAYNOW") else {
+        return;
+    };
+    let path = account.path();
+    // 01 proxy type: 0 mobile, 2 UEN; 02 proxy value; 03 amount editable 0/1; 04 expiry
+    // YYYYMMDD (some issuers add hhmmss) (DHCertainty/PaynowQR).
+    match sub(&account, 1) {
+        None => emit(error(path.child(1), IssueKind::Missing)),
+        Some("0" | "2") => {}
+        Some(_) => emit(error(path.child(1), IssueKind::Value)),
+    }
+    if sub(&account, 2).is_none_or(str::is_empty) {
+        emit(error(path.child(2), IssueKind::Missing));
+    }
+    if sub(&account, 3).is_some_and(|v| !matches!(v, "0" | "1")) {
+        emit(error(path.child(3), IssueKind::Value));
+    }
+    if sub(&account, 4).is_some_and(|v| !(digits(v) && matches!(v.len(), 8 | 14))) {
+        emit(error(path.child(4), IssueKind::Value));
+    }
+    if payload.currency().is_some_and(|c| c != "702") {
+        emit(error(Path::top(53), IssueKind::Value));
+    }
+}
+
+fn check_qris(payload: &PayloadRef<'_>, emit: &mut impl FnMut(Issue)) {
+    // 51 `ID.CO.QRIS.WWW` carries the NMID in 02 (misterdevs/qris-parser).
+    if let Some(national) = payload.account("ID.CO.QRIS.WWW")
+        && sub(&national, 2).is_none_or(str::is_empty)
+    {
+        emit(error(national.path().child(2), IssueKind::Missing));
+    }
+    if payload.currency().is_some_and(|c| c != "360") {
+        emit(error(Path::top(53), IssueKind::Value));
+    }
+}
+
 fn check_khqr(payload: &PayloadRef<'_>, emit: &mut impl FnMut(Issue)) {
     // Riel (116) or US dollar (840) (bsthen/bakong-khqr).
     if !matches!(payload.currency(), Some("116" | "840")) {
@@ -309,5 +354,110 @@ pub fn vietqr<'a>(payload: &PayloadRef<'a>) -> Option<VietQr<'a>> {
         bin,
         account: number,
         service: account.children()?.find(|c| c.id() == 2).map(|c| c.value()),
+    })
+}
+
+/// PayNow fields (26 with GUID `SG.PAYNOW`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PayNow<'a> {
+    /// 26/01: proxy type (`0` mobile number, `2` UEN).
+    pub proxy_type: Option<&'a str>,
+    /// 26/02: the mobile number (`+65…`) or UEN.
+    pub proxy: Option<&'a str>,
+    /// 26/03: whether the payer may edit the amount (`1`) or not (`0`).
+    pub editable: Option<bool>,
+    /// 26/04: expiry, `YYYYMMDD` (or with `hhmmss`).
+    pub expiry: Option<&'a str>,
+}
+
+/// The PayNow fields, when the payload has a PayNow account.
+pub fn paynow<'a>(payload: &PayloadRef<'a>) -> Option<PayNow<'a>> {
+    let account = payload.account("SG.PAYNOW")?;
+    Some(PayNow {
+        proxy_type: sub(&account, 1),
+        proxy: sub(&account, 2),
+        editable: sub(&account, 3).and_then(|v| match v {
+            "1" => Some(true),
+            "0" => Some(false),
+            _ => None,
+        }),
+        expiry: sub(&account, 4),
+    })
+}
+
+/// QRIS fields (misterdevs/qris-parser): the national 51 and the first PJSP account (26–45).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Qris<'a> {
+    /// 51/02: the National Merchant ID (NMID).
+    pub nmid: Option<&'a str>,
+    /// 51/03: the merchant criteria (UMI, UKE, UME, UBE, URE).
+    pub criteria: Option<&'a str>,
+    /// The first PJSP account's GUID (26–45 / 00).
+    pub pjsp: Option<&'a str>,
+    /// Its 01: the merchant PAN.
+    pub merchant_pan: Option<&'a str>,
+    /// Its 02: the merchant ID at the PJSP.
+    pub merchant_id: Option<&'a str>,
+}
+
+/// The QRIS fields, when the payload has the `ID.CO.QRIS.WWW` template.
+pub fn qris<'a>(payload: &PayloadRef<'a>) -> Option<Qris<'a>> {
+    let national = payload.account("ID.CO.QRIS.WWW")?;
+    let pjsp = payload
+        .objects()
+        .find(|o| (26..=45).contains(&o.id()) && o.children().is_some());
+    Some(Qris {
+        nmid: sub(&national, 2),
+        criteria: sub(&national, 3),
+        pjsp: pjsp.as_ref().and_then(guid),
+        merchant_pan: pjsp.as_ref().and_then(|a| sub(a, 1)),
+        merchant_id: pjsp.as_ref().and_then(|a| sub(a, 2)),
+    })
+}
+
+/// DuitNow fields (26 with GUID `A0000006150001`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DuitNow<'a> {
+    /// 26/01: the participant (acquirer) code.
+    pub participant: Option<&'a str>,
+    /// 26/02: the merchant ID.
+    pub merchant_id: Option<&'a str>,
+}
+
+/// The DuitNow fields, when the payload has a DuitNow account.
+pub fn duitnow<'a>(payload: &PayloadRef<'a>) -> Option<DuitNow<'a>> {
+    let account = payload.account("A0000006150001")?;
+    Some(DuitNow {
+        participant: sub(&account, 1),
+        merchant_id: sub(&account, 2),
+    })
+}
+
+/// The UnionPay primitive merchant account (15 or 16) split as observed in the field
+/// (dongri/emv-qrcode#28): acquirer IIN (8) + forwarding IIN (8) + merchant ID (15).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UnionPayAccount<'a> {
+    /// The whole value.
+    pub value: &'a str,
+    /// Characters 1–8, when the value has the 31-character layout.
+    pub acquirer_iin: Option<&'a str>,
+    /// Characters 9–16.
+    pub forwarding_iin: Option<&'a str>,
+    /// Characters 17–31.
+    pub merchant_id: Option<&'a str>,
+}
+
+/// The UnionPay account, when 15 or 16 is present.
+pub fn unionpay<'a>(payload: &PayloadRef<'a>) -> Option<UnionPayAccount<'a>> {
+    let value = payload
+        .objects()
+        .find(|o| matches!(o.id(), 15 | 16))?
+        .value();
+    let split = value.len() == 31 && value.is_ascii();
+    Some(UnionPayAccount {
+        value,
+        acquirer_iin: split.then(|| value.get(..8)).flatten(),
+        forwarding_iin: split.then(|| value.get(8..16)).flatten(),
+        merchant_id: split.then(|| value.get(16..)).flatten(),
     })
 }
