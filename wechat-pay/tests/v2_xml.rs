@@ -85,6 +85,12 @@ fn entities_cdata_and_round_trip() {
     let tricky = Document::from_params([("v", "a]]>b<c>&"), ("w", "")]);
     let xml = tricky.to_xml();
     assert_eq!(Document::parse(&xml).unwrap(), tricky, "{xml}");
+    // Found by fuzzing: a carriage return survives the round trip; raw control characters
+    // (not XML 1.0 characters) are refused.
+    let cr = Document::from_params([("a", "x\ry\r\nz"), ("b", "<&>")]);
+    assert_eq!(Document::parse(&cr.to_xml()).unwrap(), cr);
+    assert!(Document::parse("<xml><a>\u{3}</a></xml>").is_err());
+    assert!(Document::parse("<xml><a><![CDATA[\u{0}]]></a></xml>").is_err());
     // The refund notification's decrypted req_info uses <root>.
     assert!(Document::parse("<root><refund_fee>6</refund_fee></root>").is_ok());
 }

@@ -4,7 +4,8 @@
 //! accepted, WeChat Pay's refund `req_info` uses `<root>`), only flat children, text and CDATA
 //! concatenated, the five predefined entities and character references resolved, and nothing
 //! else — a `<!DOCTYPE` (and with it every DTD and external entity: the XXE attacks of the
-//! PHP SDK's fixtures) is refused, as are unknown entities, nested elements, duplicate names,
+//! PHP SDK's fixtures) is refused, as are unknown entities, control characters, nested
+//! elements, duplicate names,
 //! and documents over [`MAX_DOCUMENT_BYTES`] or [`MAX_PARAMETERS`]. Errors carry the byte
 //! offset. The CDATA wrapper is never part of a signed value.
 
@@ -81,6 +82,13 @@ impl Document {
                 },
                 Event::End(_) => match depth {
                     2 => {
+                        // XML 1.0 characters only: no control characters but tab, LF, CR.
+                        if value
+                            .chars()
+                            .any(|c| c < ' ' && !matches!(c, '\t' | '\n' | '\r'))
+                        {
+                            return Err(xml_error(at));
+                        }
                         let n = name.take().unwrap_or_default();
                         push(&mut params, n, core::mem::take(&mut value), at)?;
                         depth = 1;
@@ -190,7 +198,8 @@ impl Document {
             && self.get("result_code").is_none_or(|c| c == "SUCCESS")
     }
 
-    /// The document as `<xml>...</xml>`: values in CDATA (split where a value holds `]]>`),
+    /// The document as `<xml>...</xml>`: values in CDATA (split where a value holds `]]>`; a
+    /// value with a carriage return as escaped text, since CDATA cannot keep it),
     /// names checked to be XML names (others are skipped: they could not be sent).
     pub fn to_xml(&self) -> String {
         let mut out = String::with_capacity(256);
@@ -201,9 +210,24 @@ impl Document {
             }
             out.push('<');
             out.push_str(k);
-            out.push_str("><![CDATA[");
-            out.push_str(&v.replace("]]>", "]]]]><![CDATA[>"));
-            out.push_str("]]></");
+            if v.contains('\r') {
+                // CDATA cannot carry a CR (parsers turn it into LF): escape the text instead.
+                out.push('>');
+                for c in v.chars() {
+                    match c {
+                        '&' => out.push_str("&amp;"),
+                        '<' => out.push_str("&lt;"),
+                        '>' => out.push_str("&gt;"),
+                        '\r' => out.push_str("&#13;"),
+                        c => out.push(c),
+                    }
+                }
+            } else {
+                out.push_str("><![CDATA[");
+                out.push_str(&v.replace("]]>", "]]]]><![CDATA[>"));
+                out.push_str("]]>");
+            }
+            out.push_str("</");
             out.push_str(k);
             out.push('>');
         }
