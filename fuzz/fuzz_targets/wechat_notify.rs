@@ -18,7 +18,7 @@ fuzz_target!(|data: &[u8]| {
     verifiers.add_certificate(Certificate::from_pem(CERT).expect("the test certificate"));
     let _ = verifiers.verify(&headers, body.as_bytes(), 1_624_523_846);
     if let Ok(n) = v3::Notification::parse(body.as_bytes()) {
-        let _ = n.decrypt(b"testMchAPIv3Key0");
+        let _ = n.decrypt(b"0123456789abcdef0123456789abcdef");
     }
     let _ = v3::platform_certificates(body.as_bytes(), b"a7cde1ZJB1kG2e7VfTs3jQzaWizur8Gb");
     let _ = Certificate::from_pem(body);

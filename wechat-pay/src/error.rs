@@ -99,7 +99,10 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.kind {
             ErrorKind::KeyLength { length } => {
-                write!(f, "API v3 key of {length} bytes (need 16 or 32)")
+                write!(
+                    f,
+                    "API v3 key of {length} bytes (need 32; SM4-GCM takes any)"
+                )
             }
             ErrorKind::NonceLength { length } => {
                 write!(f, "nonce of {length} bytes (need 12 or 16)")

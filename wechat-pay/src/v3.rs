@@ -45,8 +45,8 @@ pub use verify::{Headers, MAX_SKEW_SECONDS, Verifiers, check_timestamp, verify};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Algorithm {
-    /// `AEAD_AES_256_GCM`: the API v3 key is the AES key (a 16-byte key gives AES-128, as some
-    /// SDK tests use).
+    /// `AEAD_AES_256_GCM`: the API v3 key (exactly 32 bytes) is the AES-256 key. Other key
+    /// lengths are refused (`KeyLength`), including the 16-byte keys some SDK tests use.
     AeadAes256Gcm,
     /// `AEAD_SM4_GCM`: the SM4 key is the first 16 bytes of SM3(API v3 key) (wechatpay-java
     /// shangmi).
@@ -119,12 +119,6 @@ pub fn decrypt<'o>(
         }
         (Algorithm::AeadAes256Gcm, 32, 16) => {
             run::<AesGcm<aes_gcm::aes::Aes256, U16>>(api_v3_key, nonce, aad, data, &tag)?
-        }
-        (Algorithm::AeadAes256Gcm, 16, 12) => {
-            run::<AesGcm<aes_gcm::aes::Aes128, U12>>(api_v3_key, nonce, aad, data, &tag)?
-        }
-        (Algorithm::AeadAes256Gcm, 16, 16) => {
-            run::<AesGcm<aes_gcm::aes::Aes128, U16>>(api_v3_key, nonce, aad, data, &tag)?
         }
         (Algorithm::AeadSm4Gcm, _, 12 | 16) => {
             let digest = sm3::Sm3::digest(api_v3_key);
