@@ -461,3 +461,36 @@ pub fn unionpay<'a>(payload: &PayloadRef<'a>) -> Option<UnionPayAccount<'a>> {
         merchant_id: split.then(|| value.get(16..)).flatten(),
     })
 }
+
+/// SGQR label fields (51 with GUID `SG.SGQR`), as the SGQR parsers name them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sgqr<'a> {
+    /// 51/01: the SGQR ID.
+    pub id: Option<&'a str>,
+    /// 51/02: the SGQR version (`01.0001`).
+    pub version: Option<&'a str>,
+    /// 51/03: the merchant's postal code.
+    pub postal_code: Option<&'a str>,
+    /// 51/04: level.
+    pub level: Option<&'a str>,
+    /// 51/05: unit number.
+    pub unit: Option<&'a str>,
+    /// 51/06: miscellaneous.
+    pub misc: Option<&'a str>,
+    /// 51/07: the label's revision date, `YYYYMMDD`.
+    pub revision_date: Option<&'a str>,
+}
+
+/// The SGQR label fields, when the payload has the `SG.SGQR` template.
+pub fn sgqr<'a>(payload: &PayloadRef<'a>) -> Option<Sgqr<'a>> {
+    let label = payload.account("SG.SGQR")?;
+    Some(Sgqr {
+        id: sub(&label, 1),
+        version: sub(&label, 2),
+        postal_code: sub(&label, 3),
+        level: sub(&label, 4),
+        unit: sub(&label, 5),
+        misc: sub(&label, 6),
+        revision_date: sub(&label, 7),
+    })
+}

@@ -154,3 +154,41 @@ fn qris_fields_and_rules() {
     let e = errors(&PayloadRef::parse(&stripped).unwrap());
     assert!(e.contains(&("51.02".into(), IssueKind::Missing)), "{e:?}");
 }
+
+// SGQR labels published with the scheme's launch (SOBA EXPRESS, in a public SGQR parser's
+// README citing channelnewsasia.com) and in a public SGQR library's test (TOAST BOX): NETS,
+// Grab and Dash accounts beside the SG.SGQR template.
+#[test]
+fn sgqr_labels() {
+    let soba = PayloadRef::parse("00020101021126810011SG.COM.NETS01231198500065G9912312359000211111686614000308686614019908604108C251800007SG.SGQR01121809072DD85C020701.00010306079027040201050206060400000708201809155204581253037025802SG5912SOBA EXPRESS6009Singapore630457B3").unwrap();
+    assert_eq!(profile::detect(&soba), Some(Profile::Sgqr));
+    let f = profile::sgqr(&soba).unwrap();
+    assert_eq!(
+        (
+            f.id,
+            f.version,
+            f.postal_code,
+            f.level,
+            f.unit,
+            f.misc,
+            f.revision_date
+        ),
+        (
+            Some("1809072DD85C"),
+            Some("01.0001"),
+            Some("079027"),
+            Some("01"),
+            Some("06"),
+            Some("0000"),
+            Some("20180915")
+        )
+    );
+    assert!(profile::paynow(&soba).is_none());
+    assert_eq!(errors(&soba), []);
+    let toast = PayloadRef::parse("00020101021126520008com.grab01365af16fa7-25d5-442b-8c19-b88ddafb14c727330015sg.com.dash.www0110000000464728810011SG.COM.NETS01231198500065G99123123590002111118778720003088778720199084136B4AE51800007SG.SGQR011218090900176B020700.00210306079027040201050213060400000708201809115204581253037025802SG5909TOAST BOX6009Singapore6304B081").unwrap();
+    let f = profile::sgqr(&toast).unwrap();
+    assert_eq!(
+        (f.id, f.version, f.revision_date),
+        (Some("18090900176B"), Some("00.0021"), Some("20180911"))
+    );
+}
