@@ -346,3 +346,132 @@ pub fn qra_verify(params: &[(&str, &str)], key: &str) -> bool {
             .ct_eq(sign.to_ascii_uppercase().as_bytes()),
     )
 }
+
+/// The test gateway's base URL (`gateway.test.95516.com`); production is `gateway.95516.com`.
+pub const TEST_GATEWAY: &str = "https://gateway.test.95516.com/gateway/api/";
+
+/// An ACP 5.1.0 request: common parameters, the transaction's own, the signature, and the form
+/// body to POST to `frontTransReq.do` / `backTransReq.do` / `queryTrans.do`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Request {
+    params: Vec<(String, String)>,
+}
+
+impl Request {
+    /// The parameters every 5.1.0 request carries: `version`, `encoding=UTF-8`, `accessType=0`
+    /// (merchant direct), `currencyCode=156` where an amount is sent.
+    fn common(mer_id: &str, order_id: &str, txn_time: &str) -> Self {
+        let mut r = Self { params: Vec::new() };
+        r.set("version", "5.1.0")
+            .set("encoding", "UTF-8")
+            .set("accessType", "0")
+            .set("merId", mer_id)
+            .set("orderId", order_id)
+            .set("txnTime", txn_time);
+        r
+    }
+
+    /// A consumption (`txnType=01`, `txnSubType=01`, `bizType=000201`, web `channelType=07`);
+    /// `amount` in fen; the result is notified to `back_url`.
+    pub fn consume(
+        mer_id: &str,
+        order_id: &str,
+        txn_time: &str,
+        amount: u64,
+        back_url: &str,
+    ) -> Self {
+        let mut r = Self::common(mer_id, order_id, txn_time);
+        r.set("txnType", "01")
+            .set("txnSubType", "01")
+            .set("bizType", "000201")
+            .set("channelType", "07")
+            .set("currencyCode", "156")
+            .set("txnAmt", &alloc::format!("{amount}"))
+            .set("backUrl", back_url);
+        r
+    }
+
+    /// A scanned-code payment (C2B 被扫: `txnSubType=06`, `bizType=000000`, mobile
+    /// `channelType=08`) with the consumer's code in `qrNo`.
+    pub fn c2b_pay(
+        mer_id: &str,
+        order_id: &str,
+        txn_time: &str,
+        amount: u64,
+        qr_no: &str,
+        back_url: &str,
+    ) -> Self {
+        let mut r = Self::consume(mer_id, order_id, txn_time, amount, back_url);
+        r.set("txnSubType", "06")
+            .set("bizType", "000000")
+            .set("channelType", "08")
+            .set("qrNo", qr_no);
+        r
+    }
+
+    /// A merchant-presented code request (B2C 主扫: `txnSubType=07`); the answer's `qrCode` is
+    /// the text to show.
+    pub fn b2c_apply(
+        mer_id: &str,
+        order_id: &str,
+        txn_time: &str,
+        amount: u64,
+        back_url: &str,
+    ) -> Self {
+        let mut r = Self::consume(mer_id, order_id, txn_time, amount, back_url);
+        r.set("txnSubType", "07")
+            .set("bizType", "000000")
+            .set("channelType", "08");
+        r
+    }
+
+    /// Sets a parameter (replacing it).
+    pub fn set(&mut self, name: &str, value: &str) -> &mut Self {
+        match self.params.iter_mut().find(|(k, _)| k == name) {
+            Some((_, v)) => *v = value.into(),
+            None => self.params.push((name.into(), value.into())),
+        }
+        self
+    }
+
+    /// The value of `name`.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The parameters as borrowed pairs.
+    pub fn pairs(&self) -> Vec<(&str, &str)> {
+        self.params
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect()
+    }
+
+    /// Signs with the merchant key (`signMethod=01`, `certId` = the decimal serial of the
+    /// signing certificate).
+    pub fn sign_rsa(&mut self, key: &SigningKey, cert_id: &str) -> Result<&mut Self> {
+        self.params.retain(|(k, _)| k != "signature");
+        self.set("signMethod", "01").set("certId", cert_id);
+        let signature = sign_rsa(&self.pairs(), key)?;
+        Ok(self.set("signature", &signature))
+    }
+
+    /// Signs with the secure key (`signMethod` 11 or 12).
+    pub fn sign_secure_key(&mut self, method: SignMethod, secure_key: &str) -> Result<&mut Self> {
+        self.params
+            .retain(|(k, _)| k != "signature" && k != "certId");
+        self.set("signMethod", method.code());
+        let signature = sign_with_secure_key(&self.pairs(), method, secure_key)?;
+        Ok(self.set("signature", &signature))
+    }
+
+    /// The `application/x-www-form-urlencoded` body (UTF-8), after signing.
+    pub fn to_form(&self) -> String {
+        form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(self.params.iter())
+            .finish()
+    }
+}

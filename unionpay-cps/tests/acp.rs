@@ -262,3 +262,70 @@ fn rsa_request_signature() {
             .is_err()
     );
 }
+
+#[test]
+fn request_builders() {
+    // The consumption of shared/REFERENCE.md §4.7 (stringData and the 11 / 12 signatures).
+    let mut r = acp::Request::consume(
+        "777290058110097",
+        "20240101000000",
+        "20240101000000",
+        100,
+        "http://example.com/back",
+    );
+    r.set("signMethod", "01").set("certId", "69903319369");
+    assert_eq!(acp::string_data(&r.pairs()), acp::string_data(REQUEST));
+    r.sign_secure_key(SignMethod::Sha256, "88888888").unwrap();
+    // 11 replaces signMethod and drops certId: the secure-key signature covers that set.
+    assert_eq!(r.get("signMethod"), Some("11"));
+    assert_eq!(r.get("certId"), None);
+    acp::verify(&r.pairs(), Some("88888888"), 0).unwrap();
+    // C2B and B2C (yansongda/pay PosPlugin / ScanPlugin): sub-type, business and channel.
+    let c2b = acp::Request::c2b_pay(
+        "777290058110097",
+        "o1",
+        "20240101000000",
+        1,
+        "6223456789012345678",
+        "http://example.com/back",
+    );
+    assert_eq!(
+        (
+            c2b.get("txnSubType"),
+            c2b.get("bizType"),
+            c2b.get("channelType"),
+            c2b.get("qrNo")
+        ),
+        (
+            Some("06"),
+            Some("000000"),
+            Some("08"),
+            Some("6223456789012345678")
+        )
+    );
+    let b2c = acp::Request::b2c_apply(
+        "777290058110097",
+        "o2",
+        "20240101000000",
+        1,
+        "http://example.com/back",
+    );
+    assert_eq!(b2c.get("txnSubType"), Some("07"));
+    // RSA: certId and signMethod set, the signature verifies with the key's public half; the
+    // form body URL-encodes after signing.
+    let key =
+        acp::SigningKey::from_pem(include_str!("../../alipay/tests/keys/app-private-key.pem"))
+            .unwrap();
+    let mut signed = c2b.clone();
+    signed.sign_rsa(&key, "69903319369").unwrap();
+    assert_eq!(
+        (signed.get("signMethod"), signed.get("certId")),
+        (Some("01"), Some("69903319369"))
+    );
+    acp::verify_rsa(&signed.pairs(), &key.public_key()).unwrap();
+    assert!(
+        signed
+            .to_form()
+            .contains("backUrl=http%3A%2F%2Fexample.com%2Fback")
+    );
+}
