@@ -115,8 +115,11 @@ fn sha256(parts: &[&[u8]]) -> sha2::digest::Output<sha2::Sha256> {
 fn der_of(text: &[u8]) -> Result<(Option<String>, zeroize::Zeroizing<Vec<u8>>)> {
     let trimmed = text.trim_ascii();
     if trimmed.starts_with(b"-----BEGIN ") {
-        let (label, der) = der::pem::decode_vec(trimmed).map_err(|_| Error::new(ErrorKind::Key))?;
-        return Ok((Some(label.into()), zeroize::Zeroizing::new(der)));
+        if let Ok((label, der)) = der::pem::decode_vec(trimmed) {
+            return Ok((Some(label.into()), zeroize::Zeroizing::new(der)));
+        }
+        // Not strict RFC 7468 (other line widths, CR LF, trailing text): armour and base64 body.
+        return lenient_pem(trimmed).ok_or(Error::new(ErrorKind::Key));
     }
     use base64::Engine as _;
     let compact: Vec<u8> = trimmed
@@ -128,6 +131,20 @@ fn der_of(text: &[u8]) -> Result<(Option<String>, zeroize::Zeroizing<Vec<u8>>)> 
         .decode(&compact)
         .map_err(|_| Error::new(ErrorKind::Key))?;
     Ok((None, zeroize::Zeroizing::new(der)))
+}
+
+/// The first PEM block of `text` read leniently: label, then the base64 body without whitespace.
+fn lenient_pem(text: &[u8]) -> Option<(Option<String>, zeroize::Zeroizing<Vec<u8>>)> {
+    use base64::Engine as _;
+    let text = core::str::from_utf8(text).ok()?;
+    let after = text.strip_prefix("-----BEGIN ")?;
+    let (label, rest) = after.split_once("-----")?;
+    let (body, _) = rest.split_once("-----END ")?;
+    let compact: Vec<u8> = body.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(compact)
+        .ok()?;
+    Some((Some(label.into()), zeroize::Zeroizing::new(der)))
 }
 
 /// A merchant's private key: RSA or SM2. Never printed (its `Debug` shows the scheme only);

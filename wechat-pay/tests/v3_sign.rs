@@ -516,6 +516,23 @@ fn bad_keys_and_certificates() {
         format!("{private:?}"),
         "PrivateKey(WECHATPAY2-SHA256-RSA2048, ..)"
     );
+    // The same certificate wrapped at 76 columns with CR LF (as some consoles export it).
+    let body: String = GO_CERT
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .collect();
+    let rewrapped = format!(
+        "-----BEGIN CERTIFICATE-----\r\n{}\r\n-----END CERTIFICATE-----\r\n",
+        body.as_bytes()
+            .chunks(76)
+            .map(|c| std::str::from_utf8(c).unwrap())
+            .collect::<Vec<_>>()
+            .join("\r\n")
+    );
+    assert_eq!(
+        Certificate::from_pem(&rewrapped).unwrap().serial(),
+        "D7CE59D1F522D701"
+    );
     let cert = Certificate::from_pem(GO_CERT).unwrap();
     // 2021-04-27 08:55:23 UTC .. 2031-04-25 08:55:23 UTC.
     assert_eq!(cert.validity(), (1_619_513_723, 1_934_873_723));
