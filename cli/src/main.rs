@@ -53,7 +53,7 @@ enum Group {
     /// EMVCo QR payloads: merchant-presented (MPM) and consumer-presented (CPM).
     #[command(subcommand)]
     Emvqr(emvqr::Command),
-    /// China UnionPay terminal security: MACs, PIN blocks, key check values.
+    /// China UnionPay: terminal MACs, PIN blocks, key check values; ACP gateway signing.
     #[command(subcommand)]
     Unionpay(unionpay::Command),
     /// WeChat Pay signatures: API v2 and v3, verification, decryption.
