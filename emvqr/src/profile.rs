@@ -67,8 +67,13 @@ impl Profile {
     }
 }
 
+/// The value of sub-object `id` of `object`.
+fn sub<'a>(object: &ObjectRef<'a>, id: u8) -> Option<&'a str> {
+    object.children()?.find(|c| c.id() == id).map(|c| c.value())
+}
+
 fn guid<'a>(object: &ObjectRef<'a>) -> Option<&'a str> {
-    object.children()?.find(|c| c.id() == 0).map(|c| c.value())
+    sub(object, 0)
 }
 
 /// The profile the payload's merchant accounts name, if any (first match in payload order).
@@ -239,11 +244,6 @@ fn check_vietqr(payload: &PayloadRef<'_>, emit: &mut impl FnMut(Issue)) {
     }
 }
 
-/// The value of sub-object `id` of `object`.
-fn sub<'a>(object: &ObjectRef<'a>, id: u8) -> Option<&'a str> {
-    object.children()?.find(|c| c.id() == id).map(|c| c.value())
-}
-
 fn check_paynow(payload: &PayloadRef<'_>, emit: &mut impl FnMut(Issue)) {
     let Some(account) = payload.account("SG.PAYNOW") else {
         return;
@@ -313,16 +313,10 @@ pub struct Pix<'a> {
 /// The Pix fields, when the payload has a Pix account.
 pub fn pix<'a>(payload: &PayloadRef<'a>) -> Option<Pix<'a>> {
     let account = payload.account("br.gov.bcb.pix")?;
-    let sub = |id: u8| {
-        account
-            .children()?
-            .find(|c| c.id() == id)
-            .map(|c| c.value())
-    };
     Some(Pix {
-        key: sub(1),
-        info: sub(2),
-        url: sub(25),
+        key: sub(&account, 1),
+        info: sub(&account, 2),
+        url: sub(&account, 25),
         txid: payload.reference_label(),
     })
 }
@@ -353,7 +347,7 @@ pub fn vietqr<'a>(payload: &PayloadRef<'a>) -> Option<VietQr<'a>> {
     Some(VietQr {
         bin,
         account: number,
-        service: account.children()?.find(|c| c.id() == 2).map(|c| c.value()),
+        service: sub(&account, 2),
     })
 }
 
