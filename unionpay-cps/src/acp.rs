@@ -110,6 +110,19 @@ fn digest_hex<D: sha2::Digest>(parts: &[&[u8]]) -> String {
     hex_lower(&d.finalize())
 }
 
+/// `lowerhex(D(stringData & lowerhex(D(secureKey))))`, SDKUtil `signBySecureKey`.
+fn secure_key_digest<D: sha2::Digest>(data: &str, secure_key: &str) -> String {
+    let key_hash = digest_hex::<D>(&[secure_key.as_bytes()]);
+    digest_hex::<D>(&[data.as_bytes(), b"&", key_hash.as_bytes()])
+}
+
+/// What a `signMethod=01` signature covers: SHA-256 of the lower-case hex SHA-256 of
+/// stringData (the RSA scheme hashes the hex once more).
+fn rsa_prehash(params: &[(&str, &str)]) -> sha2::digest::Output<sha2::Sha256> {
+    let hex = digest_hex::<sha2::Sha256>(&[string_data(params).as_bytes()]);
+    sha2::Sha256::digest(hex.as_bytes())
+}
+
 /// The `signature` for `signMethod` 11 (SHA-256) or 12 (SM3) with the secure key.
 pub fn sign_with_secure_key(
     params: &[(&str, &str)],
@@ -118,22 +131,8 @@ pub fn sign_with_secure_key(
 ) -> Result<String> {
     let data = string_data(params);
     match method {
-        SignMethod::Sha256 => {
-            let key_hash = digest_hex::<sha2::Sha256>(&[secure_key.as_bytes()]);
-            Ok(digest_hex::<sha2::Sha256>(&[
-                data.as_bytes(),
-                b"&",
-                key_hash.as_bytes(),
-            ]))
-        }
-        SignMethod::Sm3 => {
-            let key_hash = digest_hex::<sm3::Sm3>(&[secure_key.as_bytes()]);
-            Ok(digest_hex::<sm3::Sm3>(&[
-                data.as_bytes(),
-                b"&",
-                key_hash.as_bytes(),
-            ]))
-        }
+        SignMethod::Sha256 => Ok(secure_key_digest::<sha2::Sha256>(&data, secure_key)),
+        SignMethod::Sm3 => Ok(secure_key_digest::<sm3::Sm3>(&data, secure_key)),
         SignMethod::Rsa => Err(Error::new(ErrorKind::SignMethod)),
     }
 }
@@ -173,11 +172,12 @@ impl SigningKey {
 /// The `signature` for `signMethod` 01, version 5.1.0: base64 SHA256withRSA over the lower-case
 /// hex of SHA-256(stringData). The parameters must already hold `certId` and `signMethod=01`.
 pub fn sign_rsa(params: &[(&str, &str)], key: &SigningKey) -> Result<String> {
-    let hex = digest_hex::<sha2::Sha256>(&[string_data(params).as_bytes()]);
-    let hashed = sha2::Sha256::digest(hex.as_bytes());
     let sig = key
         .0
-        .sign(rsa::Pkcs1v15Sign::new::<sha2::Sha256>(), &hashed)
+        .sign(
+            rsa::Pkcs1v15Sign::new::<sha2::Sha256>(),
+            &rsa_prehash(params),
+        )
         .map_err(|_| Error::new(ErrorKind::SignMethod))?;
     Ok(STANDARD.encode(sig))
 }
@@ -282,11 +282,13 @@ pub fn check_sign_cert(pem: &str, now: u64) -> Result<rsa::PublicKey> {
 pub fn verify_rsa(params: &[(&str, &str)], key: &rsa::PublicKey) -> Result<()> {
     let invalid = Error::new(ErrorKind::InvalidSignature);
     let signature = find(params, "signature")?;
-    let hex = digest_hex::<sha2::Sha256>(&[string_data(params).as_bytes()]);
-    let hashed = sha2::Sha256::digest(hex.as_bytes());
     let raw = STANDARD.decode(signature.trim()).map_err(|_| invalid)?;
-    key.verify(rsa::Pkcs1v15Sign::new::<sha2::Sha256>(), &hashed, &raw)
-        .map_err(|_| invalid)
+    key.verify(
+        rsa::Pkcs1v15Sign::new::<sha2::Sha256>(),
+        &rsa_prehash(params),
+        &raw,
+    )
+    .map_err(|_| invalid)
 }
 
 /// Verifies an ACP response or notification (parameters as received, not URL-decoded twice):
