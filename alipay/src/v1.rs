@@ -86,15 +86,25 @@ fn check(verifier: &impl Verifier, sign_type: SignType, parts: &[&[u8]], sign: &
 
 /// Verifies request-style parameters carrying `sign` (and `sign_type`, which is signed).
 pub fn verify(verifier: &impl Verifier, params: &[(&str, &str)]) -> Result<()> {
+    verify_params(verifier, params, false)
+}
+
+/// `sign` checked over the other parameters, `sign_type` (absent or empty: `RSA2`) left out of
+/// the string when `skip_sign_type`.
+fn verify_params(
+    verifier: &impl Verifier,
+    params: &[(&str, &str)],
+    skip_sign_type: bool,
+) -> Result<()> {
     let sign = find(params, "sign")?;
     let sign_type = params
         .iter()
-        .find(|(k, _)| *k == "sign_type")
+        .find(|(k, v)| *k == "sign_type" && !v.is_empty())
         .map_or(Ok(SignType::Rsa2), |(_, t)| SignType::from_name(t))?;
     check(
         verifier,
         sign_type,
-        &parts(&signed_params(params, false)),
+        &parts(&signed_params(params, skip_sign_type)),
         sign,
     )
 }
@@ -347,17 +357,7 @@ impl Notification {
 
     fn verify_with(&self, verifier: &impl Verifier, skip_sign_type: bool) -> Result<()> {
         let pairs: Vec<(&str, &str)> = self.params().collect();
-        let sign = find(&pairs, "sign")?;
-        let sign_type = self
-            .get("sign_type")
-            .filter(|t| !t.is_empty())
-            .map_or(Ok(SignType::Rsa2), SignType::from_name)?;
-        check(
-            verifier,
-            sign_type,
-            &parts(&signed_params(&pairs, skip_sign_type)),
-            sign,
-        )
+        verify_params(verifier, &pairs, skip_sign_type)
     }
 
     /// Verifies as Alipay's `rsaCheckV1`: `sign` and `sign_type` left out of the string.
