@@ -115,10 +115,7 @@ fn sha256(parts: &[&[u8]]) -> sha2::digest::Output<sha2::Sha256> {
 fn der_of(text: &[u8]) -> Result<(Option<String>, zeroize::Zeroizing<Vec<u8>>)> {
     let trimmed = text.trim_ascii();
     if trimmed.starts_with(b"-----BEGIN ") {
-        if let Ok((label, der)) = der::pem::decode_vec(trimmed) {
-            return Ok((Some(label.into()), zeroize::Zeroizing::new(der)));
-        }
-        // Not strict RFC 7468 (other line widths, CR LF, trailing text): armour and base64 body.
+        // Read leniently (any line width, CR LF): armour label and base64 body.
         return lenient_pem(trimmed).ok_or(Error::new(ErrorKind::Key));
     }
     use base64::Engine as _;

@@ -111,6 +111,16 @@ pub fn verify(
     now: i64,
 ) -> Result<()> {
     headers.require()?;
+    verify_checked(verifier, headers, body, now)
+}
+
+/// [`verify`] once the headers are known to be present and not a probe.
+fn verify_checked(
+    verifier: &impl Verifier,
+    headers: &Headers<'_>,
+    body: &[u8],
+    now: i64,
+) -> Result<()> {
     check_timestamp(headers.timestamp, now)?;
     if headers.scheme()? != verifier.scheme() {
         return Err(Error::new(ErrorKind::SchemeMismatch));
@@ -190,6 +200,6 @@ impl Verifiers {
             .by_serial
             .get(headers.serial)
             .ok_or(Error::new(ErrorKind::UnknownSerial))?;
-        verify(verifier, headers, body, now)
+        verify_checked(verifier, headers, body, now)
     }
 }
