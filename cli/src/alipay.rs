@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 use alipay::keys::{Certificate, PrivateKey, PublicKey, SignType};
 use alipay::v1::{self, Notification};
 use clap::{Subcommand, ValueEnum};
-use serde_json::Value as Json;
 
 use crate::{Failure, Outcome, input, print};
 
@@ -73,20 +72,6 @@ fn public_key(path: &Path) -> Result<PublicKey, Failure> {
         .map_err(|e| Failure::Usage(format!("{}: {e}", path.display())))
 }
 
-/// The parameters of a JSON object (strings as they are, other values as their JSON text, the
-/// way `biz_content` objects are sent).
-fn params(input: Option<PathBuf>) -> Result<Vec<(String, String)>, Failure> {
-    let object = input::json_object(input.as_deref())?;
-    Ok(object
-        .iter()
-        .filter(|(_, v)| !v.is_null())
-        .map(|(k, v)| match v {
-            Json::String(s) => (k.clone(), s.clone()),
-            other => (k.clone(), other.to_string()),
-        })
-        .collect())
-}
-
 pub(crate) fn run(command: Command) -> Outcome {
     match command {
         Command::Sign {
@@ -102,7 +87,7 @@ pub(crate) fn run(command: Command) -> Outcome {
             let key = PrivateKey::from_pem(&input::read_text(&private_key)?)
                 .and_then(|k| k.with_sign_type(sign_type))
                 .map_err(|e| Failure::Usage(format!("{}: {e}", private_key.display())))?;
-            let owned = params(input)?;
+            let owned = input::string_params(input.as_deref())?;
             let pairs: Vec<(&str, &str)> = owned
                 .iter()
                 .map(|(k, v)| (k.as_str(), v.as_str()))

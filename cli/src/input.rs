@@ -40,6 +40,19 @@ pub(crate) fn json_object(
     parse_object(&read(path)?)
 }
 
+/// Reads the input as a JSON object of request parameters: strings as they are, other values
+/// as their JSON text (the way `biz_content`-style objects are sent), nulls left out.
+pub(crate) fn string_params(path: Option<&Path>) -> Result<Vec<(String, String)>, Failure> {
+    Ok(json_object(path)?
+        .into_iter()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(k, v)| match v {
+            serde_json::Value::String(s) => (k, s),
+            other => (k, other.to_string()),
+        })
+        .collect())
+}
+
 /// Parses bytes as a JSON object (exit 1 when they are not one).
 pub(crate) fn parse_object(
     raw: &[u8],

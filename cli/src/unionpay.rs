@@ -123,14 +123,7 @@ fn acp_sign(
     private_key: Option<PathBuf>,
     input: Option<PathBuf>,
 ) -> Outcome {
-    let object = input::json_object(input.as_deref())?;
-    let owned: Vec<(String, String)> = object
-        .iter()
-        .map(|(k, v)| match v {
-            serde_json::Value::String(s) => (k.clone(), s.clone()),
-            other => (k.clone(), other.to_string()),
-        })
-        .collect();
+    let owned = input::string_params(input.as_deref())?;
     let params: Vec<(&str, &str)> = owned
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
