@@ -432,11 +432,7 @@ impl Certificate {
             .chain_update(self.issuer.as_bytes())
             .chain_update(self.serial.as_bytes())
             .finalize();
-        hash.iter().fold(String::with_capacity(32), |mut s, b| {
-            use fmt::Write as _;
-            let _ = write!(s, "{b:02x}");
-            s
-        })
+        hex::encode(hash)
     }
 }
 

@@ -153,7 +153,7 @@ pub fn nonce() -> Result<String> {
     if let Some(v) = b.get_mut(8) {
         *v = (*v & 0x3f) | 0x80;
     }
-    let hex: String = b.iter().map(|x| alloc::format!("{x:02x}")).collect();
+    let hex = hex::encode(b);
     Ok(alloc::format!(
         "{}-{}-{}-{}-{}",
         hex.get(..8).unwrap_or_default(),

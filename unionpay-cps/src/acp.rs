@@ -16,7 +16,6 @@
 
 use alloc::string::String;
 use alloc::vec::Vec;
-use core::fmt::Write as _;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -63,16 +62,6 @@ impl SignMethod {
     }
 }
 
-fn hex_lower(bytes: &[u8]) -> String {
-    bytes.iter().fold(
-        String::with_capacity(bytes.len().saturating_mul(2)),
-        |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        },
-    )
-}
-
 /// The parameters that are signed, sorted: non-blank, not `signature`.
 fn signed<'p>(params: &[(&'p str, &'p str)], skip: &str) -> Vec<(&'p str, &'p str)> {
     let mut kept: Vec<(&str, &str)> = params
@@ -107,7 +96,7 @@ fn digest_hex<D: sha2::Digest>(parts: &[&[u8]]) -> String {
     for p in parts {
         d.update(p);
     }
-    hex_lower(&d.finalize())
+    hex::encode(d.finalize())
 }
 
 /// `lowerhex(D(stringData & lowerhex(D(secureKey))))`, SDKUtil `signBySecureKey`.
@@ -331,10 +320,7 @@ pub fn qra_sign(params: &[(&str, &str)], key: &str) -> String {
     data.push_str("key=");
     data.push_str(key);
     let digest = md5::Md5::digest(data.as_bytes());
-    digest.iter().fold(String::with_capacity(32), |mut s, b| {
-        let _ = write!(s, "{b:02X}");
-        s
-    })
+    hex::encode_upper(digest)
 }
 
 /// Verifies a QRA `sign` (constant time, case-insensitive).

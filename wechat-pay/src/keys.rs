@@ -399,10 +399,5 @@ fn serial_hex(bytes: &[u8]) -> String {
         .iter()
         .position(|&b| b != 0)
         .unwrap_or(bytes.len().saturating_sub(1));
-    let mut out = String::new();
-    for b in bytes.get(start..).unwrap_or_default() {
-        use fmt::Write as _;
-        let _ = write!(out, "{b:02X}");
-    }
-    out
+    hex::encode_upper(bytes.get(start..).unwrap_or_default())
 }

@@ -17,11 +17,7 @@ pub fn timestamp() -> String {
 pub fn nonce() -> Result<String> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).map_err(|_| Error::new(ErrorKind::Encryption))?;
-    Ok(bytes.iter().fold(String::with_capacity(32), |mut s, b| {
-        use core::fmt::Write as _;
-        let _ = write!(s, "{b:02X}");
-        s
-    }))
+    Ok(hex::encode_upper(bytes))
 }
 
 /// The operating system's random source, for [`super::encrypt_field`] and
