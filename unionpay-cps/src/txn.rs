@@ -270,16 +270,17 @@ pub fn verify_mac(message: &MessageRef<'_, '_>, mak: &Key) -> Result<()> {
     mac::verify(&expected, &got)
 }
 
-/// The whole frame: 2-byte length, TPDU, header, message.
-pub fn frame(tpdu: Tpdu, header: Header, message: &[u8]) -> Vec<u8> {
-    let body_len = message.len().saturating_add(11);
-    let len = u16::try_from(body_len).unwrap_or(u16::MAX);
-    let mut out = Vec::with_capacity(body_len.saturating_add(2));
-    out.extend_from_slice(&len.to_be_bytes());
-    out.extend_from_slice(&tpdu.to_bytes());
-    out.extend_from_slice(&header.to_bytes());
-    out.extend_from_slice(message);
-    out
+/// The whole frame: 2-byte length, TPDU, header, message ([`iso8583::framing::Framing::CUPS`]).
+pub fn frame(tpdu: Tpdu, header: Header, message: &[u8]) -> Result<Vec<u8>> {
+    let mut head = [0u8; 11];
+    let (t, h) = head.split_at_mut(5);
+    t.copy_from_slice(&tpdu.to_bytes());
+    h.copy_from_slice(&header.to_bytes());
+    let mut out = Vec::new();
+    iso8583::framing::Framing::CUPS
+        .encode(&head, message, &mut out)
+        .map_err(|_| Error::new(ErrorKind::BadFrame))?;
+    Ok(out)
 }
 
 /// The host's verdict in field 39, with the meaning from the 银行卡联网联合技术规范 code table

@@ -34,7 +34,7 @@ fn sign_in_reproduces_published_0800() {
     )
     .unwrap();
     let (tpdu, header) = parse_header(&published[2..13]).unwrap();
-    let frame = txn::frame(tpdu, header, &m.to_vec().unwrap());
+    let frame = txn::frame(tpdu, header, &m.to_vec().unwrap()).unwrap();
     assert_eq!(hex::encode_upper(&frame), hex::encode_upper(&published));
     assert_eq!(
         txn::sign_in(&terminal, "17", KeyScheme::Double, "CUP", None)
