@@ -116,12 +116,7 @@ pub fn format0(pin: &[u8], pan: &[u8]) -> Result<PinBlock> {
 
 /// The format-0 block encrypted under `key`: 3DES (8-byte block) or SM4 (the 16-byte variant).
 pub fn encrypt(pin: &[u8], pan: &[u8], key: &Key) -> Result<PinBlock> {
-    let mut block = clear_block(pin, pan, key.block_len())?;
-    let n = usize::from(block.len);
-    if let Some(b) = block.bytes.get_mut(..n) {
-        key.encrypt_block(b);
-    }
-    Ok(block)
+    encrypt_block(&clear_block(pin, pan, key.block_len())?, key)
 }
 
 /// The clear ISO 9564 format-3 block: format 0's layout with control nibble 3 and random fill
@@ -152,7 +147,7 @@ pub fn format1(pin: &[u8], fill: &[u8]) -> Result<PinBlock> {
     build_block(1, pin, None, 8, |i| fill.get(i).copied().unwrap_or(0))
 }
 
-/// Encrypts a clear 8-byte block (any format) under a 3DES / DES PIN key.
+/// Encrypts a clear block (any format) under a PIN key of the same block size.
 pub fn encrypt_block(block: &PinBlock, key: &Key) -> Result<PinBlock> {
     if usize::from(block.len) != key.block_len() {
         return Err(Error::new(ErrorKind::BadPinBlock));
