@@ -389,11 +389,8 @@ impl Request {
         qr_no: &str,
         back_url: &str,
     ) -> Self {
-        let mut r = Self::consume(mer_id, order_id, txn_time, amount, back_url);
-        r.set("txnSubType", "06")
-            .set("bizType", "000000")
-            .set("channelType", "08")
-            .set("qrNo", qr_no);
+        let mut r = Self::qr(mer_id, order_id, txn_time, amount, back_url, "06");
+        r.set("qrNo", qr_no);
         r
     }
 
@@ -406,8 +403,20 @@ impl Request {
         amount: u64,
         back_url: &str,
     ) -> Self {
+        Self::qr(mer_id, order_id, txn_time, amount, back_url, "07")
+    }
+
+    /// The QR consumptions: `bizType=000000`, mobile `channelType=08`, the given sub-type.
+    fn qr(
+        mer_id: &str,
+        order_id: &str,
+        txn_time: &str,
+        amount: u64,
+        back_url: &str,
+        sub_type: &str,
+    ) -> Self {
         let mut r = Self::consume(mer_id, order_id, txn_time, amount, back_url);
-        r.set("txnSubType", "07")
+        r.set("txnSubType", sub_type)
             .set("bizType", "000000")
             .set("channelType", "08");
         r
