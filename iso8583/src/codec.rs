@@ -86,8 +86,8 @@ impl<W: Writer + ?Sized> Writer for &mut W {
     }
 }
 
-/// Folds `count` nibbles of `wire` starting at nibble `skip`: a byte at a time, with no
-/// per-nibble iterator machinery.
+/// Folds `count` nibbles of `wire` starting at nibble `skip`: whole bytes in one loop, with
+/// no per-nibble bookkeeping.
 #[inline]
 fn bcd_fold<B>(
     wire: &[u8],
@@ -97,21 +97,23 @@ fn bcd_fold<B>(
     mut f: impl FnMut(B, u8) -> B,
 ) -> B {
     let mut acc = init;
-    let mut bytes = wire.get(skip / 2..).unwrap_or_default().iter();
-    let mut i = 0usize;
-    if skip % 2 == 1 && count > 0 {
-        let Some(&b) = bytes.next() else { return acc };
+    let mut rest = wire.get(skip / 2..).unwrap_or_default();
+    let mut left = count;
+    if skip % 2 == 1 && left > 0 {
+        let Some((&b, tail)) = rest.split_first() else {
+            return acc;
+        };
         acc = f(acc, b & 0x0F);
-        i = 1;
+        left = left.saturating_sub(1);
+        rest = tail;
     }
-    while count.saturating_sub(i) >= 2 {
-        let Some(&b) = bytes.next() else { return acc };
+    let (pairs, tail) = rest.split_at_checked(left / 2).unwrap_or((rest, &[]));
+    for &b in pairs {
         acc = f(acc, b >> 4);
         acc = f(acc, b & 0x0F);
-        i = i.saturating_add(2);
     }
-    if i < count
-        && let Some(&b) = bytes.next()
+    if left % 2 == 1
+        && let Some(&b) = tail.first()
     {
         acc = f(acc, b >> 4);
     }
@@ -171,12 +173,33 @@ pub(crate) fn nibble_char(n: u8) -> u8 {
 /// The nibble a logical BCD character stands for (`D` and `=` are the track separator).
 #[inline]
 fn char_nibble(c: u8) -> u8 {
-    match c {
-        b'0'..=b'9' => digit_value(c),
-        b'=' => 0xD,
-        _ => hex_value(c).unwrap_or(0xF),
-    }
+    CHAR_NIBBLE.get(usize::from(c)).copied().unwrap_or(0xF)
 }
+
+/// [`char_nibble`] as a table: digits, hex letters, `=` as `D`, anything else `F`.
+#[allow(
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    clippy::cast_possible_truncation,
+    reason = "evaluated at compile time: a bad index fails the build"
+)]
+const CHAR_NIBBLE: [u8; 256] = {
+    let mut table = [0xFu8; 256];
+    let mut i = 0usize;
+    while i < 256 {
+        let c = i as u8;
+        table[i] = match c {
+            b'0'..=b'9' => c - b'0',
+            b'=' => 0xD,
+            _ => match hex_value(c) {
+                Some(n) => n,
+                None => 0xF,
+            },
+        };
+        i += 1;
+    }
+    table
+};
 
 /// Reads the length prefix at the start of `input`: the number it holds.
 fn read_prefix(prefix: Prefix, input: &[u8], field: u8, offset: usize) -> Result<usize> {
@@ -268,39 +291,199 @@ fn write_prefix<W: Writer + ?Sized>(prefix: Prefix, n: usize, w: &mut W) -> Resu
 /// message) and checks its value.
 #[inline]
 pub(crate) fn read_field(spec: &FieldSpec<'_>, input: &[u8], offset: usize) -> Result<Located> {
-    // Fast path for the most common shape: a fixed-length ASCII or binary field without
-    // subfields, whose checks reduce to one pass over the bytes.
-    if let (Length::Fixed(n), crate::spec::Subfields::None) = (spec.length, spec.subfields) {
-        let n = usize::from(n);
-        match spec.encoding {
-            Encoding::Ascii | Encoding::Binary => {
-                if let Some(value) = input.get(..n)
-                    && spec.content.check(value.iter().copied()).is_ok()
-                {
-                    return Ok(Located {
-                        value_start: 0,
-                        end: n,
-                        units: n,
-                    });
-                }
-            }
-            // Even-length numeric BCD (amounts, codes, dates): every nibble a digit.
-            Encoding::Bcd { .. } if n % 2 == 0 && spec.content == crate::spec::Content::N => {
-                let wire = n / 2;
-                if let Some(value) = input.get(..wire)
-                    && value.iter().all(|&b| b >> 4 <= 9 && b & 0x0F <= 9)
-                {
-                    return Ok(Located {
-                        value_start: 0,
-                        end: wire,
-                        units: n,
-                    });
-                }
-            }
-            _ => {}
-        }
+    match read_field_fast(spec, input) {
+        Some(located) => Ok(located),
+        None => read_field_general(spec, input, offset),
     }
-    read_field_general(spec, input, offset)
+}
+
+/// The common shapes (ASCII, binary and BCD values without subfields, fixed or with an ASCII,
+/// BCD or binary prefix) checked in one branch-light pass. `None` means "not this shape, or not
+/// valid": the general path then handles the field and reports any error precisely.
+#[inline]
+fn read_field_fast(spec: &FieldSpec<'_>, input: &[u8]) -> Option<Located> {
+    if !matches!(spec.subfields, crate::spec::Subfields::None) {
+        return None;
+    }
+    let (value_start, units) = match spec.length {
+        Length::Fixed(n) => (0, usize::from(n)),
+        Length::Var { prefix, min, max } => {
+            let n = fast_prefix(prefix, input)?;
+            if n > usize::from(max) || n < usize::from(min) {
+                return None;
+            }
+            if prefix.counts == Counts::Bytes
+                && !matches!(spec.encoding, Encoding::Ascii | Encoding::Binary)
+            {
+                return None;
+            }
+            (prefix.wire_len(), n)
+        }
+    };
+    match spec.encoding {
+        Encoding::Ascii | Encoding::Binary => {
+            let end = value_start.checked_add(units)?;
+            let value = input.get(value_start..end)?;
+            fast_content_ok(spec.content, value).then_some(Located {
+                value_start,
+                end,
+                units,
+            })
+        }
+        Encoding::Bcd { align, pad } => {
+            let end = value_start.checked_add(units.div_ceil(2))?;
+            let value = input.get(value_start..end)?;
+            let separator = match spec.content {
+                crate::spec::Content::N => false,
+                crate::spec::Content::Z => true,
+                _ => return None,
+            };
+            bcd_ok(value, units, align, pad, separator).then_some(Located {
+                value_start,
+                end,
+                units,
+            })
+        }
+        _ => None,
+    }
+}
+
+/// The number in a valid ASCII, BCD or binary prefix at the start of `input`.
+#[inline]
+fn fast_prefix(prefix: Prefix, input: &[u8]) -> Option<usize> {
+    let bytes = input.get(..prefix.wire_len())?;
+    match prefix.encoding {
+        PrefixEncoding::Binary => {
+            Some(bytes.iter().fold(0usize, |n, &b| (n << 8) | usize::from(b)))
+        }
+        PrefixEncoding::Ascii => bytes.iter().try_fold(0usize, |n, &c| {
+            c.is_ascii_digit().then(|| {
+                n.saturating_mul(10)
+                    .saturating_add(usize::from(digit_value(c)))
+            })
+        }),
+        PrefixEncoding::Bcd => {
+            // An odd digit count leaves a leading 0 nibble.
+            let odd = prefix.digits % 2 == 1;
+            if odd && bytes.first().is_some_and(|b| b >> 4 != 0) {
+                return None;
+            }
+            bytes.iter().try_fold(0usize, |n, &b| {
+                let (hi, lo) = (b >> 4, b & 0x0F);
+                (hi <= 9 && lo <= 9).then(|| {
+                    n.saturating_mul(100)
+                        .saturating_add(usize::from(hi.wrapping_mul(10).wrapping_add(lo)))
+                })
+            })
+        }
+        PrefixEncoding::Ebcdic => None,
+    }
+}
+
+/// Class bits per byte: which content classes allow it as an ASCII character, and whether it
+/// is a valid packed-BCD byte (two digits, or digits and the track separator nibble `D`).
+#[allow(
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    clippy::cast_possible_truncation,
+    reason = "evaluated at compile time: a bad index fails the build"
+)]
+const CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut i = 0usize;
+    while i < 256 {
+        let c = i as u8;
+        let mut bits = 0u8;
+        if crate::spec::Content::N.allows(c) {
+            bits |= C_N;
+        }
+        if crate::spec::Content::A.allows(c) {
+            bits |= C_A;
+        }
+        if crate::spec::Content::An.allows(c) {
+            bits |= C_AN;
+        }
+        if crate::spec::Content::Ans.allows(c) {
+            bits |= C_ANS;
+        }
+        if crate::spec::Content::Z.allows(c) {
+            bits |= C_Z;
+        }
+        let (hi, lo) = (c >> 4, c & 0x0F);
+        if hi <= 9 && lo <= 9 {
+            bits |= C_BCD_N;
+        }
+        if (hi <= 9 || hi == 0xD) && (lo <= 9 || lo == 0xD) {
+            bits |= C_BCD_Z;
+        }
+        table[i] = bits;
+        i += 1;
+    }
+    table
+};
+const C_N: u8 = 1;
+const C_A: u8 = 1 << 1;
+const C_AN: u8 = 1 << 2;
+const C_ANS: u8 = 1 << 3;
+const C_Z: u8 = 1 << 4;
+const C_BCD_N: u8 = 1 << 5;
+const C_BCD_Z: u8 = 1 << 6;
+
+/// True when every byte of `value` has `bit` in [`CLASS`]: one load and one AND a byte, no
+/// branch.
+#[inline]
+fn all_class(value: &[u8], bit: u8) -> bool {
+    value.iter().fold(bit, |m, &b| {
+        m & CLASS.get(usize::from(b)).copied().unwrap_or(0)
+    }) != 0
+}
+
+/// Content check without early exit (short fields: no branch per byte).
+#[inline]
+fn fast_content_ok(content: crate::spec::Content, value: &[u8]) -> bool {
+    use crate::spec::Content;
+    let bit = match content {
+        Content::B => return true,
+        Content::N => C_N,
+        Content::A => C_A,
+        Content::An => C_AN,
+        Content::Ans => C_ANS,
+        Content::Z => C_Z,
+        Content::XN => return content.check(value.iter().copied()).is_ok(),
+    };
+    all_class(value, bit)
+}
+
+/// Every nibble of a packed BCD value a digit (or the separator `D`), and the pad nibble of an
+/// odd length the spec's pad.
+#[inline]
+fn bcd_ok(wire: &[u8], units: usize, align: Align, pad: u8, separator: bool) -> bool {
+    let digit = |n: u8| (n <= 9) | (separator & (n == 0xD));
+    let body = if units % 2 == 1 {
+        match align {
+            Align::Right => {
+                let Some((first, rest)) = wire.split_first() else {
+                    return false;
+                };
+                if first >> 4 != pad || !digit(first & 0x0F) {
+                    return false;
+                }
+                rest
+            }
+            Align::Left => {
+                let Some((last, rest)) = wire.split_last() else {
+                    return false;
+                };
+                if last & 0x0F != pad || !digit(last >> 4) {
+                    return false;
+                }
+                rest
+            }
+        }
+    } else {
+        wire
+    };
+    all_class(body, if separator { C_BCD_Z } else { C_BCD_N })
 }
 
 /// Every other shape, and the error paths of the fast one.
@@ -320,6 +503,9 @@ fn read_field_general(spec: &FieldSpec<'_>, input: &[u8], offset: usize) -> Resu
                         return Err(Error::new(ErrorKind::BadLengthPrefix, field, offset));
                     }
                     Encoding::HexText => (n / 2, n),
+                    // Not a valid spec (validation refuses it): read as whole bytes of digits,
+                    // so the wire length stays `encoding.wire_len(units)` as everywhere else.
+                    Encoding::Bcd { .. } => (n.saturating_mul(2), n),
                     _ => (n, n),
                 },
             };
@@ -725,14 +911,35 @@ fn write_bcd<W: Writer + ?Sized>(value: &[u8], align: Align, pad: u8, w: &mut W)
     }
     let mut buf = [0u8; 32];
     for chunk in body.chunks(buf.len().saturating_mul(2)) {
+        let pairs = chunk.chunks_exact(2);
+        let last = pairs.remainder().first();
         let mut n = 0usize;
-        for (slot, pair) in buf.iter_mut().zip(chunk.chunks(2)) {
-            *slot = match *pair {
-                [hi, lo] => (char_nibble(hi) << 4) | char_nibble(lo),
-                [hi] => (char_nibble(hi) << 4) | (pad & 0x0F),
-                _ => 0,
-            };
+        for (slot, pair) in buf.iter_mut().zip(pairs) {
+            if let [hi, lo] = *pair {
+                *slot = (char_nibble(hi) << 4) | char_nibble(lo);
+            }
             n = n.saturating_add(1);
+        }
+        if let (Some(&hi), Some(slot)) = (last, buf.get_mut(n)) {
+            *slot = (char_nibble(hi) << 4) | (pad & 0x0F);
+            n = n.saturating_add(1);
+        }
+        w.write(buf.get(..n).unwrap_or_default())?;
+    }
+    Ok(())
+}
+
+/// Binary bytes as upper-case hex text, through a small stack buffer.
+fn write_hex<W: Writer + ?Sized>(value: &[u8], w: &mut W) -> Result<()> {
+    let mut buf = [0u8; 64];
+    for chunk in value.chunks(buf.len() / 2) {
+        let mut n = 0usize;
+        for (pair, &b) in buf.chunks_exact_mut(2).zip(chunk) {
+            if let [hi, lo] = pair {
+                *hi = nibble_char(b >> 4);
+                *lo = nibble_char(b);
+            }
+            n = n.saturating_add(2);
         }
         w.write(buf.get(..n).unwrap_or_default())?;
     }
@@ -755,15 +962,27 @@ pub(crate) fn write_field<W: Writer + ?Sized>(
     write_value(spec.encoding, value, w)
 }
 
-/// Writes a logical value in `encoding`, converting through a small stack buffer.
+/// Writes a logical value in `encoding`.
+#[inline]
 fn write_value<W: Writer + ?Sized>(encoding: Encoding, value: Padded<'_>, w: &mut W) -> Result<()> {
     if value.count == 0 {
         match encoding {
             Encoding::Ascii | Encoding::Binary => return w.write(value.value),
             Encoding::Bcd { align, pad } => return write_bcd(value.value, align, pad, w),
-            _ => {}
+            Encoding::HexText => return write_hex(value.value, w),
+            Encoding::Ebcdic(_) => {}
         }
     }
+    write_padded(encoding, value, w)
+}
+
+/// Padded values and EBCDIC, converted through a small stack buffer.
+#[inline(never)]
+fn write_padded<W: Writer + ?Sized>(
+    encoding: Encoding,
+    value: Padded<'_>,
+    w: &mut W,
+) -> Result<()> {
     let mut buf = [0u8; 64];
     let mut filled = 0usize;
     let mut push = |b: u8, w: &mut W| -> Result<()> {
@@ -810,6 +1029,7 @@ fn write_value<W: Writer + ?Sized>(encoding: Encoding, value: Padded<'_>, w: &mu
 #[cfg(test)]
 mod tests {
     extern crate std;
+    use std::vec;
     use std::vec::Vec;
 
     use super::*;
@@ -991,5 +1211,119 @@ mod tests {
         let amount = FieldSpec::new(28, "fee", Content::XN, Encoding::Ascii, Length::Fixed(3));
         assert!(check_logical(&amount, b"C12").is_ok());
         assert!(check_logical(&amount, b"1C2").is_err());
+    }
+
+    /// Field shapes the fast path takes, besides the built-in specs' fields.
+    fn fast_shapes() -> Vec<FieldSpec<'static>> {
+        let mut shapes: Vec<FieldSpec<'static>> = crate::builtin::BUILTIN
+            .iter()
+            .flat_map(|spec| spec.fields.iter().copied())
+            .collect();
+        for encoding in [
+            Encoding::BCD,
+            Encoding::BCD_LEFT_F,
+            Encoding::BCD_LEFT_0,
+            Encoding::Bcd {
+                align: Align::Right,
+                pad: 0xF,
+            },
+        ] {
+            for content in [Content::N, Content::Z] {
+                shapes.push(FieldSpec::new(
+                    2,
+                    "odd",
+                    content,
+                    encoding,
+                    Length::Fixed(5),
+                ));
+                shapes.push(FieldSpec::new(
+                    2,
+                    "ll",
+                    content,
+                    encoding,
+                    var(Prefix::bcd(2), 21),
+                ));
+                shapes.push(FieldSpec::new(
+                    2,
+                    "lll",
+                    content,
+                    encoding,
+                    var(Prefix::ascii(3), 9),
+                ));
+                shapes.push(FieldSpec::new(
+                    2,
+                    "bin",
+                    content,
+                    encoding,
+                    var(Prefix::binary(1), 9),
+                ));
+            }
+        }
+        for content in [
+            Content::A,
+            Content::An,
+            Content::Ans,
+            Content::Z,
+            Content::XN,
+        ] {
+            shapes.push(FieldSpec::new(
+                2,
+                "t",
+                content,
+                Encoding::Ascii,
+                var(Prefix::bcd(3), 7),
+            ));
+        }
+        shapes.push(FieldSpec::new(
+            2,
+            "bytes",
+            Content::B,
+            Encoding::Binary,
+            var(Prefix::binary(2).counting_bytes(), 30),
+        ));
+        shapes
+    }
+
+    proptest::proptest! {
+        /// The fast path accepts exactly what the general path accepts, with the same layout,
+        /// for every shape it handles; it declines every other shape.
+        #[test]
+        fn fast_path_agrees_with_general_path(
+            input in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::sample::select(b"0123456789=DCA ~".to_vec()),
+                    proptest::num::u8::ANY,
+                    proptest::sample::select(vec![0x00, 0x01, 0x02, 0x05, 0x12, 0x19, 0x45, 0xD5, 0x5D, 0xF5, 0x5F, 0x0F]),
+                ],
+                0..48,
+            ),
+            which in 0usize..1000,
+        ) {
+            let shapes = fast_shapes();
+            let spec = &shapes[which.checked_rem(shapes.len()).unwrap()];
+            let general = read_field_general(spec, &input, 0);
+            match read_field_fast(spec, &input) {
+                Some(fast) => {
+                    let general = general.unwrap();
+                    proptest::prop_assert_eq!(
+                        (fast.value_start, fast.end, fast.units),
+                        (general.value_start, general.end, general.units)
+                    );
+                }
+                None => {
+                    let eligible = matches!(spec.subfields, crate::spec::Subfields::None)
+                        && match spec.encoding {
+                            Encoding::Ascii | Encoding::Binary => true,
+                            Encoding::Bcd { .. } => matches!(spec.content, Content::N | Content::Z),
+                            _ => false,
+                        }
+                        && !matches!(
+                            spec.length,
+                            Length::Var { prefix: Prefix { encoding: PrefixEncoding::Ebcdic, .. }, .. }
+                        );
+                    proptest::prop_assert!(!(eligible && general.is_ok()), "fast path declined a valid field");
+                }
+            }
+        }
     }
 }

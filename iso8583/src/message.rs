@@ -16,15 +16,19 @@ use crate::spec::{CodePage, Encoding, FieldSpec, MAX_FIELD, MtiEncoding, Spec};
 /// Messages are framed by at most 2-byte length headers: offsets fit in 16 bits.
 pub const MAX_MESSAGE_LEN: usize = u16::MAX as usize;
 
+/// Where a present field's value ends and how long it is; its start follows from the encoding
+/// (`end - encoding.wire_len(units)`). Six bytes, so that the whole index stays small to copy.
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
 struct Span {
-    start: u16,
     end: u16,
     units: u16,
-    /// Index of the field's definition in `spec.fields`, or in `spec.overrides`.
-    spec_index: u8,
-    overridden: bool,
+    /// Index of the field's definition in `spec.fields`, or with [`OVERRIDDEN`] set in
+    /// `spec.overrides`.
+    definition: u16,
 }
+
+/// The bit of [`Span::definition`] that points into `spec.overrides`.
+const OVERRIDDEN: u16 = 1 << 15;
 
 const SLOTS: usize = MAX_FIELD as usize + 1;
 
@@ -146,6 +150,52 @@ pub(crate) const fn mti_len(encoding: MtiEncoding) -> usize {
     }
 }
 
+/// Reads the MTI, the bitmap and every present field of the message at the start of `bytes`,
+/// recording each field's span; returns the MTI, the bitmap and the message's length.
+#[inline]
+fn index(spec: &Spec<'_>, bytes: &[u8], spans: &mut [Span; SLOTS]) -> Result<(Mti, Bitmap, usize)> {
+    let (mti, mut pos) = read_mti(spec.mti, bytes)?;
+    let (bitmap, used) = Bitmap::read(bytes.get(pos..).unwrap_or_default(), spec.bitmap, pos)?;
+    pos = pos.saturating_add(used);
+    let overrides = !spec.overrides.is_empty();
+    for number in bitmap.fields() {
+        let unknown = || Error::new(ErrorKind::UnknownField, Some(number), pos);
+        let overridden = if overrides {
+            spec.overrides
+                .iter()
+                .position(|o| o.mti == mti && o.field.number == number)
+        } else {
+            None
+        };
+        let (definition, field) = match overridden {
+            Some(i) => (
+                i | usize::from(OVERRIDDEN),
+                spec.overrides.get(i).map(|o| &o.field),
+            ),
+            None => {
+                let i = spec.field_index(number).ok_or_else(unknown)?;
+                (i, spec.fields.get(i))
+            }
+        };
+        let field = field.ok_or_else(unknown)?;
+        let rest = bytes.get(pos..).unwrap_or_default();
+        let located = codec::read_field(field, rest, pos)?;
+        let end = pos.saturating_add(located.end);
+        let span = Span {
+            end: to_u16(end)?,
+            // At most a u16 `max`.
+            units: u16::try_from(located.units).unwrap_or(u16::MAX),
+            definition: u16::try_from(definition).map_err(|_| unknown())?,
+        };
+        if let Some(slot) = spans.get_mut(usize::from(number)) {
+            *slot = span;
+        }
+        pos = end;
+    }
+    to_u16(pos)?;
+    Ok((mti, bitmap, pos))
+}
+
 fn to_u16(n: usize) -> Result<u16> {
     u16::try_from(n).map_err(|_| Error::new(ErrorKind::MessageTooLong, None, MAX_MESSAGE_LEN))
 }
@@ -153,54 +203,29 @@ fn to_u16(n: usize) -> Result<u16> {
 impl<'a, 's> MessageRef<'a, 's> {
     /// Validates `bytes` as exactly one message under `spec`.
     pub fn parse(spec: &'s Spec<'s>, bytes: &'a [u8]) -> Result<Self> {
-        let (message, rest) = Self::parse_prefix(spec, bytes)?;
-        if rest.is_empty() {
-            Ok(message)
-        } else {
+        let mut spans = [Span::default(); SLOTS];
+        let (mti, bitmap, len) = index(spec, bytes, &mut spans)?;
+        if len < bytes.len() {
             let kind = ErrorKind::TrailingData {
-                remaining: rest.len(),
+                remaining: bytes.len().saturating_sub(len),
             };
-            Err(Error::new(kind, None, message.bytes.len()))
+            return Err(Error::new(kind, None, len));
         }
+        Ok(Self {
+            spec,
+            bytes,
+            mti,
+            bitmap,
+            spans,
+        })
     }
 
     /// Validates one message at the start of `bytes`; returns it and the bytes after it.
     #[inline]
     pub fn parse_prefix(spec: &'s Spec<'s>, bytes: &'a [u8]) -> Result<(Self, &'a [u8])> {
-        let (mti, mut pos) = read_mti(spec.mti, bytes)?;
-        let (bitmap, used) = Bitmap::read(bytes.get(pos..).unwrap_or_default(), spec.bitmap, pos)?;
-        pos = pos.saturating_add(used);
         let mut spans = [Span::default(); SLOTS];
-        for number in bitmap.fields() {
-            let unknown = || Error::new(ErrorKind::UnknownField, Some(number), pos);
-            let overridden = spec
-                .overrides
-                .iter()
-                .position(|o| o.mti == mti && o.field.number == number);
-            let (spec_index, field) = match overridden {
-                Some(i) => (i, spec.overrides.get(i).map(|o| &o.field)),
-                None => {
-                    let i = spec.field_index(number).ok_or_else(unknown)?;
-                    (i, spec.fields.get(i))
-                }
-            };
-            let field = field.ok_or_else(unknown)?;
-            let rest = bytes.get(pos..).unwrap_or_default();
-            let located = codec::read_field(field, rest, pos)?;
-            let span = Span {
-                start: to_u16(pos.saturating_add(located.value_start))?,
-                end: to_u16(pos.saturating_add(located.end))?,
-                units: to_u16(located.units)?,
-                spec_index: u8::try_from(spec_index).map_err(|_| unknown())?,
-                overridden: overridden.is_some(),
-            };
-            if let Some(slot) = spans.get_mut(usize::from(number)) {
-                *slot = span;
-            }
-            pos = pos.saturating_add(located.end);
-        }
-        to_u16(pos)?;
-        let (message, rest) = bytes.split_at_checked(pos).unwrap_or((bytes, &[]));
+        let (mti, bitmap, len) = index(spec, bytes, &mut spans)?;
+        let (message, rest) = bytes.split_at_checked(len).unwrap_or((bytes, &[]));
         Ok((
             Self {
                 spec,
@@ -215,8 +240,8 @@ impl<'a, 's> MessageRef<'a, 's> {
 
     fn definition(&self, span: &Span) -> Option<&'s FieldSpec<'s>> {
         let spec: &'s Spec<'s> = self.spec;
-        let i = usize::from(span.spec_index);
-        if span.overridden {
+        let i = usize::from(span.definition & !OVERRIDDEN);
+        if span.definition & OVERRIDDEN != 0 {
             spec.overrides.get(i).map(|o| &o.field)
         } else {
             spec.fields.get(i)
@@ -253,20 +278,7 @@ impl<'a, 's> MessageRef<'a, 's> {
         if !self.has(number) {
             return None;
         }
-        let span = self.spans.get(usize::from(number))?;
-        let spec = self.definition(span)?;
-        let wire = self
-            .bytes
-            .get(usize::from(span.start)..usize::from(span.end))?;
-        Some(FieldRef {
-            spec,
-            value: Value {
-                encoding: spec.encoding,
-                wire,
-                units: usize::from(span.units),
-            },
-            offset: usize::from(span.start),
-        })
+        self.at(self.spans.get(usize::from(number))?)
     }
 
     /// The value of field `number`, if present.
@@ -275,8 +287,29 @@ impl<'a, 's> MessageRef<'a, 's> {
     }
 
     /// Every present field, ascending.
-    pub fn fields(&self) -> impl Iterator<Item = FieldRef<'a, 's>> + '_ {
-        self.bitmap.fields().filter_map(|n| self.field(n))
+    pub fn fields(&self) -> FieldIter<'_, 'a, 's> {
+        FieldIter {
+            message: self,
+            numbers: self.bitmap.fields(),
+        }
+    }
+
+    /// The field at `span` (a present field's), without the presence check.
+    #[inline]
+    fn at(&self, span: &Span) -> Option<FieldRef<'a, 's>> {
+        let spec = self.definition(span)?;
+        let (end, units) = (usize::from(span.end), usize::from(span.units));
+        let start = end.checked_sub(spec.encoding.wire_len(units))?;
+        let wire = self.bytes.get(start..end)?;
+        Some(FieldRef {
+            spec,
+            value: Value {
+                encoding: spec.encoding,
+                wire,
+                units,
+            },
+            offset: start,
+        })
     }
 
     /// Field 2, the primary account number (masked when printed).
@@ -371,14 +404,34 @@ impl<'a, 's> MessageRef<'a, 's> {
         }
         let span = self.spans.get(usize::from(last))?;
         let field = self.definition(span)?;
-        let prefix = codec::field_len(field, 0);
+        let start = codec::field_len(field, usize::from(span.units));
         self.bytes
-            .get(..usize::from(span.start).saturating_sub(prefix))
+            .get(..usize::from(span.end).saturating_sub(start))
     }
 
     /// The number of the MAC field (64 or 128) when the message ends with one.
     pub fn mac_field(&self) -> Option<u8> {
         self.bitmap.fields().last().filter(|&n| n == 64 || n == 128)
+    }
+}
+
+/// Iterator over a message's present fields, ascending (see [`MessageRef::fields`]).
+#[derive(Clone, Debug)]
+pub struct FieldIter<'m, 'a, 's> {
+    message: &'m MessageRef<'a, 's>,
+    numbers: crate::bitmap::Fields,
+}
+
+impl<'a, 's> Iterator for FieldIter<'_, 'a, 's> {
+    type Item = FieldRef<'a, 's>;
+
+    #[inline]
+    fn next(&mut self) -> Option<FieldRef<'a, 's>> {
+        let number = self.numbers.next()?;
+        self.message
+            .spans
+            .get(usize::from(number))
+            .and_then(|span| self.message.at(span))
     }
 }
 
