@@ -1,6 +1,7 @@
 //! unionpay-cps: a whole CUPS frame — length, TPDU, header, cups-pos message — and the sign-in
-//! keys of its field 62 under a fixed master key. Nothing panics; accepted messages re-encode to
-//! the same bytes.
+//! keys of its field 62 under a fixed master key, the answer readers (39, 54 balances, 48
+//! settlement verdict) and the MAC check. Nothing panics; accepted messages re-encode to the same
+//! bytes.
 #![no_main]
 
 use iso8583::framing::{Framing, Status};
@@ -8,7 +9,7 @@ use iso8583::{Message, MessageRef};
 use libfuzzer_sys::fuzz_target;
 use unionpay_cps::frame::parse_header;
 use unionpay_cps::spec::CUPS_POS;
-use unionpay_cps::{Key, signin};
+use unionpay_cps::{Key, signin, txn};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(Status::Complete(frame)) = Framing::CUPS.decode(data) else { return };
@@ -22,4 +23,12 @@ fuzz_target!(|data: &[u8]| {
         let code = code.value.to_vec();
         let _ = signin::work_keys(&tmk, f62.wire(), &code);
     }
+    let _ = txn::ResponseCode::of(&m).map(txn::ResponseCode::meaning);
+    if let Some(amounts) = txn::additional_amounts(&m) {
+        assert!(!amounts.is_empty());
+    }
+    if let Some(result) = txn::SettlementResult::of(&m) {
+        assert!(result.domestic.debit_count <= 999 && result.foreign.credit_count <= 999);
+    }
+    let _ = txn::verify_mac(&m, &tmk);
 });
