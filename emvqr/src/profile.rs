@@ -21,10 +21,14 @@ pub enum Profile {
     VietQr,
     /// Malaysia's DuitNow: 26 `A0000006150001`.
     DuitNow,
-    /// India's BharatQR with UPI: 26 `A000000524`.
+    /// India's BharatQR: 26–28 with the RuPay RID `A000000524` (UPI VPA, transaction reference,
+    /// Aadhaar), or the RuPay merchant PAN (06) / IFSC and account (08) with country IN.
     BharatQr,
     /// UnionPay's primitive merchant account 15 or 16.
     UnionPay,
+    /// Hong Kong's Faster Payment System (HKMA Common QR Code Specification): 26 with GUID
+    /// `hk.com.hkicl` (any case).
+    Fps,
     /// Cambodia's KHQR (Bakong): 29 (individual) or 30 (merchant) whose 00 is a Bakong account
     /// `name@bank`, country KH.
     Khqr,
@@ -42,12 +46,13 @@ impl Profile {
             Self::DuitNow => "duitnow",
             Self::BharatQr => "bharatqr",
             Self::UnionPay => "unionpay",
+            Self::Fps => "fps",
             Self::Khqr => "khqr",
         }
     }
 
     /// Every profile.
-    pub const ALL: [Profile; 9] = [
+    pub const ALL: [Profile; 10] = [
         Self::Pix,
         Self::PromptPay,
         Self::Sgqr,
@@ -56,6 +61,7 @@ impl Profile {
         Self::DuitNow,
         Self::BharatQr,
         Self::UnionPay,
+        Self::Fps,
         Self::Khqr,
     ];
 
@@ -84,10 +90,12 @@ pub fn detect(payload: &PayloadRef<'_>) -> Option<Profile> {
             15 | 16 => Some(Profile::UnionPay),
             26 if g.eq_ignore_ascii_case("br.gov.bcb.pix") => Some(Profile::Pix),
             26 if g.eq_ignore_ascii_case("SG.PAYNOW") => Some(Profile::Sgqr),
+            26 if g.eq_ignore_ascii_case("hk.com.hkicl") => Some(Profile::Fps),
             51 if g.eq_ignore_ascii_case("SG.SGQR") => Some(Profile::Sgqr),
             51 if g.eq_ignore_ascii_case("ID.CO.QRIS.WWW") => Some(Profile::Qris),
             26 if g == "A0000006150001" => Some(Profile::DuitNow),
-            26 if g == "A000000524" => Some(Profile::BharatQr),
+            26..=28 if g == "A000000524" => Some(Profile::BharatQr),
+            6 | 8 if payload.country() == Some("IN") => Some(Profile::BharatQr),
             29..=31 if g.starts_with("A000000677") => Some(Profile::PromptPay),
             38 if g == "A000000727" => Some(Profile::VietQr),
             29 | 30 if g.contains('@') && payload.country() == Some("KH") => Some(Profile::Khqr),
@@ -136,6 +144,8 @@ pub fn validate(payload: &PayloadRef<'_>, profile: Option<Profile>, mut emit: im
         Some(Profile::Khqr) => check_khqr(payload, &mut emit),
         Some(Profile::Sgqr) => check_paynow(payload, &mut emit),
         Some(Profile::Qris) => check_qris(payload, &mut emit),
+        Some(Profile::BharatQr) => check_bharatqr(payload, &mut emit),
+        Some(Profile::Fps) => check_fps(payload, &mut emit),
         _ => {}
     }
 }
@@ -282,6 +292,153 @@ fn check_qris(payload: &PayloadRef<'_>, emit: &mut impl FnMut(Issue)) {
     }
 }
 
+/// The Luhn check of a digit string.
+fn luhn(number: &str) -> bool {
+    let sum = number
+        .bytes()
+        .rev()
+        .enumerate()
+        .try_fold(0u32, |sum, (i, c)| {
+            let d = u32::from(c.checked_sub(b'0').filter(|d| *d <= 9)?);
+            let d = if i % 2 == 1 {
+                let twice = d.saturating_mul(2);
+                if twice > 9 {
+                    twice.saturating_sub(9)
+                } else {
+                    twice
+                }
+            } else {
+                d
+            };
+            Some(sum.saturating_add(d))
+        });
+    sum.is_some_and(|s| s % 10 == 0)
+}
+
+/// An IFSC: 4 letters (the bank), `0`, 6 letters or digits (the branch).
+fn is_ifsc(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 11
+        && b.iter().take(4).all(u8::is_ascii_uppercase)
+        && b.get(4) == Some(&b'0')
+        && b.iter().skip(5).all(u8::is_ascii_alphanumeric)
+}
+
+/// A UPI amount: digits with at most 2 decimals.
+fn is_upi_amount(s: &str) -> bool {
+    let (whole, decimals) = s.split_once('.').unwrap_or((s, ""));
+    digits(whole) && decimals.len() <= 2 && decimals.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn check_bharatqr(payload: &PayloadRef<'_>, emit: &mut impl FnMut(Issue)) {
+    // BharatQR 4.0.1 tag reference: 06 is the 16-digit NPCI merchant PAN (Luhn check digit);
+    // 08 the 11-character IFSC and an account of up to 26 characters.
+    if let Some(pan) = payload.get(6)
+        && !(pan.value().len() == 16 && luhn(pan.value()))
+    {
+        emit(error(pan.path(), IssueKind::Value));
+    }
+    if let Some(bank) = payload.get(8) {
+        let v = bank.value();
+        let ok = v.get(..11).is_some_and(is_ifsc)
+            && v.get(11..).is_some_and(|a| {
+                (1..=26).contains(&a.len()) && a.bytes().all(|b| b.is_ascii_alphanumeric())
+            });
+        if !ok {
+            emit(error(bank.path(), IssueKind::Value));
+        }
+    }
+    // 26: 01 the merchant's VPA (`handle@bank`), 02 the minimum amount (UPI: 2 decimals).
+    if let Some(upi) = payload.account("A000000524").filter(|a| a.id() == 26) {
+        match sub(&upi, 1) {
+            None => emit(error(upi.path().child(1), IssueKind::Missing)),
+            Some(vpa) => {
+                let ok = vpa.split_once('@').is_some_and(|(name, psp)| {
+                    !name.is_empty() && !psp.is_empty() && !psp.contains('@')
+                });
+                if !ok {
+                    emit(error(upi.path().child(1), IssueKind::Value));
+                }
+            }
+        }
+        if sub(&upi, 2).is_some_and(|m| !is_upi_amount(m)) {
+            emit(error(upi.path().child(2), IssueKind::Value));
+        }
+    }
+    // 27/01: the transaction reference, 4 to 35 characters; 28/01: a 12-digit Aadhaar number.
+    for object in payload.objects() {
+        let (id, min, max, numeric) = match object.id() {
+            27 => (1, 4, 35, false),
+            28 => (1, 12, 12, true),
+            _ => continue,
+        };
+        if guid(&object) != Some("A000000524") {
+            continue;
+        }
+        match sub(&object, id) {
+            None => emit(error(object.path().child(id), IssueKind::Missing)),
+            Some(v) if !(min..=max).contains(&v.chars().count()) || (numeric && !digits(v)) => {
+                emit(error(object.path().child(id), IssueKind::Value));
+            }
+            Some(_) => {}
+        }
+    }
+    // Every BharatQR names the merchant to RuPay (06) or to its bank (08), or carries a UPI VPA.
+    if payload.get(6).is_none()
+        && payload.get(8).is_none()
+        && payload.account("A000000524").is_none()
+    {
+        emit(Issue {
+            severity: Severity::Warning,
+            path: Path::top(6),
+            kind: IssueKind::Missing,
+        });
+    }
+}
+
+/// An FPS mobile number proxy: `+`, a 1–3 digit country code, `-`, 6–12 digits.
+fn is_fps_mobile(s: &str) -> bool {
+    let Some((country, number)) = s.strip_prefix('+').and_then(|r| r.split_once('-')) else {
+        return false;
+    };
+    digits(country) && country.len() <= 3 && digits(number) && (6..=12).contains(&number.len())
+}
+
+fn check_fps(payload: &PayloadRef<'_>, emit: &mut impl FnMut(Issue)) {
+    // HKMA Common QR Code Specification as Odoo's l10n_hk implements it: exactly one proxy —
+    // 02 an FPS ID of 7 or 9 digits, 03 a mobile number `+852-67891234`, 04 an e-mail address;
+    // 01 the participant's 3-digit clearing code; HKD or CNY.
+    let Some(account) = payload.account("hk.com.hkicl") else {
+        return;
+    };
+    let path = account.path();
+    let proxies = [2u8, 3, 4].map(|id| sub(&account, id));
+    if proxies.iter().flatten().count() != 1 {
+        emit(error(path.child(2), IssueKind::Missing));
+    }
+    type Rule = fn(&str) -> bool;
+    let checks: [(u8, Rule); 4] = [
+        (1, |v| v.len() == 3 && digits(v)),
+        (2, |v| matches!(v.len(), 7 | 9) && digits(v)),
+        (3, is_fps_mobile),
+        (4, |v| {
+            v.split_once('@')
+                .is_some_and(|(user, domain)| !user.is_empty() && domain.contains('.'))
+        }),
+    ];
+    for (id, ok) in checks {
+        if sub(&account, id).is_some_and(|v| !ok(v)) {
+            emit(error(path.child(id), IssueKind::Value));
+        }
+    }
+    if payload
+        .currency()
+        .is_some_and(|c| !matches!(c, "344" | "156"))
+    {
+        emit(error(Path::top(53), IssueKind::Value));
+    }
+}
+
 fn check_khqr(payload: &PayloadRef<'_>, emit: &mut impl FnMut(Issue)) {
     // Riel (116) or US dollar (840) (bsthen/bakong-khqr).
     if !matches!(payload.currency(), Some("116" | "840")) {
@@ -424,6 +581,82 @@ pub fn duitnow<'a>(payload: &PayloadRef<'a>) -> Option<DuitNow<'a>> {
     Some(DuitNow {
         participant: sub(&account, 1),
         merchant_id: sub(&account, 2),
+    })
+}
+
+/// BharatQR fields (BharatQR 4.0.1 tag reference).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BharatQr<'a> {
+    /// 02 (or 03): the Visa merchant PAN.
+    pub visa: Option<&'a str>,
+    /// 04 (or 05): the Mastercard merchant PAN.
+    pub mastercard: Option<&'a str>,
+    /// 06: the 16-digit NPCI (RuPay) merchant PAN.
+    pub rupay: Option<&'a str>,
+    /// 08, characters 1–11: the bank branch's IFSC.
+    pub ifsc: Option<&'a str>,
+    /// 08, after the IFSC: the merchant's account number.
+    pub account: Option<&'a str>,
+    /// 26/01: the merchant's UPI virtual payment address.
+    pub vpa: Option<&'a str>,
+    /// 26/02: the minimum amount (UPI `mam`).
+    pub minimum_amount: Option<&'a str>,
+    /// 27/01: the transaction reference (UPI `tr`).
+    pub transaction_reference: Option<&'a str>,
+    /// 27/02: the reference URL.
+    pub reference_url: Option<&'a str>,
+    /// 28/01: the merchant's Aadhaar number.
+    pub aadhaar: Option<&'a str>,
+}
+
+/// The BharatQR fields, when the payload is a BharatQR ([`detect`] says so).
+pub fn bharatqr<'a>(payload: &PayloadRef<'a>) -> Option<BharatQr<'a>> {
+    if detect(payload) != Some(Profile::BharatQr) {
+        return None;
+    }
+    let value = |a: u8, b: u8| payload.get(a).or_else(|| payload.get(b)).map(|o| o.value());
+    let rid = |id: u8| {
+        payload
+            .objects()
+            .find(|o| o.id() == id && guid(o) == Some("A000000524"))
+    };
+    let (upi, reference, aadhaar) = (rid(26), rid(27), rid(28));
+    let bank = payload.get(8).map(|o| o.value());
+    Some(BharatQr {
+        visa: value(2, 3),
+        mastercard: value(4, 5),
+        rupay: payload.get(6).map(|o| o.value()),
+        ifsc: bank.and_then(|v| v.get(..11)),
+        account: bank.and_then(|v| v.get(11..)).filter(|a| !a.is_empty()),
+        vpa: upi.as_ref().and_then(|o| sub(o, 1)),
+        minimum_amount: upi.as_ref().and_then(|o| sub(o, 2)),
+        transaction_reference: reference.as_ref().and_then(|o| sub(o, 1)),
+        reference_url: reference.as_ref().and_then(|o| sub(o, 2)),
+        aadhaar: aadhaar.as_ref().and_then(|o| sub(o, 1)),
+    })
+}
+
+/// Hong Kong FPS fields (26 with GUID `hk.com.hkicl`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Fps<'a> {
+    /// 26/01: the participant's (bank's) 3-digit clearing code.
+    pub participant: Option<&'a str>,
+    /// 26/02: the FPS ID (7 or 9 digits).
+    pub fps_id: Option<&'a str>,
+    /// 26/03: the mobile number proxy (`+852-67891234`).
+    pub mobile: Option<&'a str>,
+    /// 26/04: the e-mail address proxy.
+    pub email: Option<&'a str>,
+}
+
+/// The FPS fields, when the payload has an FPS account.
+pub fn fps<'a>(payload: &PayloadRef<'a>) -> Option<Fps<'a>> {
+    let account = payload.account("hk.com.hkicl")?;
+    Some(Fps {
+        participant: sub(&account, 1),
+        fps_id: sub(&account, 2),
+        mobile: sub(&account, 3),
+        email: sub(&account, 4),
     })
 }
 

@@ -192,3 +192,163 @@ fn sgqr_labels() {
         (Some("18090900176B"), Some("00.0021"), Some("20180911"))
     );
 }
+
+// BharatQR codes as their issuers publish them. Razorpay's QR Codes API documentation (dynamic,
+// Visa + Mastercard + RuPay + IFSC/account + UPI with a minimum amount and a reference):
+const BHARATQR_RAZORPAY: &str = "000201010212021643926300000000850415540461000000008061661005900000000890827YESB0CMSNOC222333004882700126430010A0000005240117razorpaybqr@icici02041.1027350010A0000005240117RZPGT8ildsFTgS5Sp52047531530335654041.105802IN5906zxcbmn6005Delhi610611008562300514GT8ildsFTgS5Sp070838R004506304B6A9";
+// PayU's developer documentation, "Static Bharat QR":
+const BHARATQR_PAYU: &str = "000201010211021644038470007469080415522024070007469061661000307000746960825HDFC00006225020001855322626470010A0000005240129yellowqr.payutest.94@hdfcbank27370010A0000005240119STQ9y45z1cv3z5450925204569153033565802IN5910vendorName6010vendorCity610650017262350519STQ9y45z1cv3z545092070870007469630417EF";
+// An HDFC BharatQR printed on a GST B2C e-invoice (published in an e-invoicing integration's
+// source); its CRC is written in lower case.
+const BHARATQR_HDFC: &str = "000201010211021644038499331959060415522024099331959061661000309933195920825HDFC00000015010030812820026560010A0000005240138centralwarehousingco.99331959@hdfcbank27430010A0000005240125STQ200318122305804I0401085204939953033565802IN5923CENTRAL WAREHOUSING NEW6009New Delhi610611001662410525STQ200318122305804I0401080708993319596304e9fc";
+
+#[test]
+fn bharatqr_fields_of_published_codes() {
+    let p = PayloadRef::parse(BHARATQR_RAZORPAY).unwrap();
+    assert_eq!(profile::detect(&p), Some(Profile::BharatQr));
+    assert!(errors(&p).is_empty(), "{:?}", errors(&p));
+    let f = profile::bharatqr(&p).unwrap();
+    assert_eq!(f.visa, Some("4392630000000085"));
+    assert_eq!(f.mastercard, Some("540461000000008"));
+    assert_eq!(f.rupay, Some("6100590000000089"));
+    assert_eq!(f.ifsc, Some("YESB0CMSNOC"));
+    assert_eq!(f.account, Some("2223330048827001"));
+    assert_eq!(f.vpa, Some("razorpaybqr@icici"));
+    assert_eq!(f.minimum_amount, Some("1.10"));
+    assert_eq!(f.transaction_reference, Some("RZPGT8ildsFTgS5Sp"));
+    assert_eq!(f.reference_url, None);
+    assert_eq!(f.aadhaar, None);
+
+    let p = PayloadRef::parse(BHARATQR_PAYU).unwrap();
+    assert!(errors(&p).is_empty(), "{:?}", errors(&p));
+    let f = profile::bharatqr(&p).unwrap();
+    assert_eq!(f.ifsc, Some("HDFC0000622"));
+    assert_eq!(f.account, Some("50200018553226"));
+    assert_eq!(f.vpa, Some("yellowqr.payutest.94@hdfcbank"));
+
+    let p = PayloadRef::parse(BHARATQR_HDFC).unwrap();
+    assert!(errors(&p).is_empty(), "{:?}", errors(&p));
+    let f = profile::bharatqr(&p).unwrap();
+    assert_eq!(f.rupay, Some("6100030993319592"));
+    assert_eq!(f.transaction_reference, Some("STQ200318122305804I040108"));
+    // Not a BharatQR: no typed view.
+    assert_eq!(
+        profile::bharatqr(&PayloadRef::parse(PAYNOW_MOBILE).unwrap()),
+        None
+    );
+}
+
+#[test]
+fn bharatqr_rules() {
+    let base = [
+        ("00", "01"),
+        ("01", "12"),
+        ("06", "6100590000000089"),
+        ("08", "YESB0CMSNOC2223330048827001"),
+        ("26", "0010A0000005240117razorpaybqr@icici02041.10"),
+        ("27", "0010A0000005240117RZPGT8ildsFTgS5Sp"),
+        ("28", "0010A0000005240112123412341234"),
+        ("52", "7531"),
+        ("53", "356"),
+        ("58", "IN"),
+        ("59", "zxcbmn"),
+        ("60", "Delhi"),
+    ];
+    let check = |replace: (&str, &str)| {
+        let objects: Vec<(&str, &str)> = base
+            .iter()
+            .map(|&(id, v)| if id == replace.0 { replace } else { (id, v) })
+            .collect();
+        let text = build(&objects);
+        errors(&PayloadRef::parse(&text).unwrap())
+    };
+    assert!(check(("00", "01")).is_empty(), "{:?}", check(("00", "01")));
+    let value = |path: &str| vec![(path.to_string(), IssueKind::Value)];
+    // The RuPay PAN's Luhn digit.
+    assert_eq!(check(("06", "6100590000000088")), value("06"));
+    // IFSC: the fifth character is 0.
+    assert_eq!(check(("08", "YESB1CMSNOC2223330048827001")), value("08"));
+    assert_eq!(check(("08", "YESB0CMSNOC")), value("08"));
+    assert_eq!(
+        check(("26", "0010A0000005240117razorpaybqr.icici02041.10")),
+        value("26.01")
+    );
+    assert_eq!(
+        check(("26", "0010A0000005240117razorpaybqr@icici02051.105")),
+        value("26.02")
+    );
+    assert_eq!(check(("27", "0010A0000005240103RZP")), value("27.01"));
+    assert_eq!(
+        check(("28", "0010A000000524011212341234123X")),
+        value("28.01")
+    );
+}
+
+// Hong Kong FPS. Odoo's l10n_hk test (`test_emv_qr_vals`): a mobile-number proxy.
+const FPS_ODOO: &str = "00020101021226330012hk.com.hkicl0313+852-6789123452040000530334454031005802HK5914company_1_data6002HK62170513INV/TEST/00016304A154";
+// A Hong Kong QR reader app's sample (static, participant 004 and a mobile proxy):
+const FPS_PARTICIPANT: &str = "00020101021126400012hk.com.hkicl01030040313+852-8765432152040000530334454041.235802HK5902NA6002HK6304C246";
+
+#[test]
+fn fps_fields_and_rules() {
+    let p = PayloadRef::parse(FPS_ODOO).unwrap();
+    assert_eq!(profile::detect(&p), Some(Profile::Fps));
+    assert!(errors(&p).is_empty(), "{:?}", errors(&p));
+    let f = profile::fps(&p).unwrap();
+    assert_eq!(f.mobile, Some("+852-67891234"));
+    assert_eq!((f.participant, f.fps_id, f.email), (None, None, None));
+
+    let p = PayloadRef::parse(FPS_PARTICIPANT).unwrap();
+    assert!(errors(&p).is_empty(), "{:?}", errors(&p));
+    let f = profile::fps(&p).unwrap();
+    assert_eq!(f.participant, Some("004"));
+    assert_eq!(f.mobile, Some("+852-87654321"));
+    assert_eq!(Profile::from_name("fps"), Some(Profile::Fps));
+
+    let code = |account: &str, currency: &str| {
+        build(&[
+            ("00", "01"),
+            ("01", "12"),
+            ("26", account),
+            ("52", "0000"),
+            ("53", currency),
+            ("58", "HK"),
+            ("59", "NA"),
+            ("60", "HK"),
+        ])
+    };
+    let errs = |text: String| errors(&PayloadRef::parse(&text).unwrap());
+    assert!(errs(code("0012hk.com.hkicl02079999999", "344")).is_empty());
+    assert!(errs(code("0012hk.com.hkicl0209166069526", "156")).is_empty());
+    assert!(errs(code("0012hk.com.hkicl0415pay@example.com", "344")).is_empty());
+    let one = |path: &str, kind: IssueKind| vec![(path.to_string(), kind)];
+    assert_eq!(
+        errs(code("0012hk.com.hkicl020899999999", "344")),
+        one("26.02", IssueKind::Value)
+    );
+    assert_eq!(
+        errs(code("0012hk.com.hkicl0312852-67891234", "344")),
+        one("26.03", IssueKind::Value)
+    );
+    assert_eq!(
+        errs(code("0012hk.com.hkicl0411example.com", "344")),
+        one("26.04", IssueKind::Value)
+    );
+    assert_eq!(
+        errs(code("0012hk.com.hkicl01020402079999999", "344")),
+        one("26.01", IssueKind::Value)
+    );
+    // No proxy, or two.
+    assert_eq!(
+        errs(code("0012hk.com.hkicl0103004", "344")),
+        one("26.02", IssueKind::Missing)
+    );
+    assert_eq!(
+        errs(code("0012hk.com.hkicl020799999990313+852-67891234", "344")),
+        one("26.02", IssueKind::Missing)
+    );
+    assert_eq!(
+        errs(code("0012hk.com.hkicl02079999999", "840")),
+        one("53", IssueKind::Value)
+    );
+}
