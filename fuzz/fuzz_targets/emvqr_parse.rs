@@ -1,7 +1,8 @@
-//! emvqr: any text parses or fails cleanly; accepted payloads validate without panicking and
-//! re-encode to the same text (CRC case normalised); CPM decoding never panics.
+//! emvqr: any text parses or fails cleanly; accepted payloads validate (EMVCo and every national
+//! profile) and give their typed profile fields without panicking, and re-encode to the same text (CRC case normalised); CPM decoding never panics.
 #![no_main]
 
+use emvqr::profile::{self, Profile};
 use emvqr::{Object, ParseOptions, PayloadRef, cpm};
 use libfuzzer_sys::fuzz_target;
 
@@ -16,6 +17,12 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let _ = emvqr::validate::issues(&payload);
+    for p in Profile::ALL {
+        profile::validate(&payload, Some(p), |_| {});
+    }
+    let _ = (profile::pix(&payload), profile::vietqr(&payload), profile::paynow(&payload));
+    let _ = (profile::qris(&payload), profile::duitnow(&payload), profile::bharatqr(&payload));
+    let _ = (profile::fps(&payload), profile::detect(&payload));
     let objects: Vec<Object> = payload.objects().map(|o| Object::from_ref(&o)).collect();
     let again = emvqr::encode(&objects).expect("a parsed payload re-encodes");
     if payload.crc_ok() {
