@@ -291,7 +291,11 @@ impl<'a> ObjectRef<'a> {
 
     /// Length in characters.
     pub fn len(&self) -> usize {
-        self.value.chars().count()
+        if self.value.is_ascii() {
+            self.value.len()
+        } else {
+            self.value.chars().count()
+        }
     }
 
     /// True for an empty value.

@@ -167,19 +167,28 @@ fn check_format(
     emit: &mut impl FnMut(Issue),
 ) {
     let (format, min, max) = rule;
+    let value = object.value();
+    // ASCII values (nearly all): characters are bytes, one pass over the bytes.
+    let (length, bad) = if value.is_ascii() {
+        let bytes = value.as_bytes();
+        let bad = match format {
+            Format::N => bytes.iter().position(|b| !b.is_ascii_digit()),
+            Format::Ans => bytes.iter().position(|&b| !(b' '..=b'~').contains(&b)),
+            Format::S => None,
+        };
+        (bytes.len(), bad)
+    } else {
+        let bad = match format {
+            Format::N => value.chars().position(|c| !c.is_ascii_digit()),
+            Format::Ans => value.chars().position(|c| !(' '..='~').contains(&c)),
+            Format::S => None,
+        };
+        (value.chars().count(), bad)
+    };
     let path = object.path();
-    let length = object.len();
     if length < min || length > max {
         emit(error(path, IssueKind::Length { length, min, max }));
     }
-    let bad = match format {
-        Format::N => object.value().chars().position(|c| !c.is_ascii_digit()),
-        Format::Ans => object
-            .value()
-            .chars()
-            .position(|c| !(' '..='~').contains(&c)),
-        Format::S => None,
-    };
     if let Some(index) = bad {
         emit(error(path, IssueKind::Format { index }));
     }
@@ -224,38 +233,62 @@ fn amount_decimals(text: &str) -> Option<usize> {
     .then_some(fraction.len())
 }
 
-/// One level of objects seen in a single pass: the first value of each ID.
+/// The IDs whose values the rules read (`Level::get`); the others only need presence.
+const KEPT: [u8; 7] = [0, 1, 53, 54, 55, 56, 57];
+
+/// One level of objects seen in a single pass: which IDs are present, and the first value of
+/// the IDs the rules read. Small, so that nothing large is cleared for every template.
 struct Level<'a> {
-    values: [Option<&'a str>; 100],
+    seen: u128,
+    values: [Option<&'a str>; KEPT.len()],
 }
 
 impl<'a> Level<'a> {
     /// Walks `objects` once: formats and duplicates are reported on the way, the first value of
-    /// each ID is kept for the rules that need it.
+    /// each kept ID is stored for the rules that need it.
     fn walk(
         objects: crate::mpm::Objects<'a>,
         rule: impl Fn(u8) -> (Format, usize, usize),
         emit: &mut impl FnMut(Issue),
         mut each: impl FnMut(&ObjectRef<'a>, &mut dyn FnMut(Issue)),
     ) -> Self {
-        let mut values = [None; 100];
+        let mut level = Self {
+            seen: 0,
+            values: [None; KEPT.len()],
+        };
         for object in objects {
-            match values.get_mut(usize::from(object.id())) {
-                Some(slot @ None) => *slot = Some(object.value()),
-                _ => emit(error(object.path(), IssueKind::Duplicate)),
+            let id = object.id();
+            let bit = 1u128.checked_shl(u32::from(id)).unwrap_or(0);
+            if level.seen & bit != 0 {
+                emit(error(object.path(), IssueKind::Duplicate));
+            } else {
+                level.seen |= bit;
+                if let Some(slot) = KEPT
+                    .iter()
+                    .position(|&k| k == id)
+                    .and_then(|i| level.values.get_mut(i))
+                {
+                    *slot = Some(object.value());
+                }
             }
-            check_format(&object, rule(object.id()), emit);
+            check_format(&object, rule(id), emit);
             each(&object, &mut *emit);
         }
-        Self { values }
+        level
     }
 
     fn get(&self, id: u8) -> Option<&'a str> {
-        self.values.get(usize::from(id)).copied().flatten()
+        let i = KEPT.iter().position(|&k| k == id)?;
+        self.values.get(i).copied().flatten()
     }
 
     fn has(&self, id: u8) -> bool {
-        self.get(id).is_some()
+        self.seen & 1u128.checked_shl(u32::from(id)).unwrap_or(0) != 0
+    }
+
+    /// Any ID of `ids` present.
+    fn any(&self, ids: core::ops::RangeInclusive<u8>) -> bool {
+        ids.into_iter().any(|id| self.has(id))
     }
 }
 
@@ -270,7 +303,12 @@ pub fn validate(payload: &PayloadRef<'_>, mut emit: impl FnMut(Issue)) {
         };
         emit(error(Path::top(63), kind));
     }
-    let length = payload.as_str().chars().count();
+    let text = payload.as_str();
+    let length = if text.is_ascii() {
+        text.len()
+    } else {
+        text.chars().count()
+    };
     if length > 512 {
         emit(warning(Path::ROOT, IssueKind::TooLong { length }));
     }
@@ -293,7 +331,7 @@ pub fn validate(payload: &PayloadRef<'_>, mut emit: impl FnMut(Issue)) {
             emit(error(Path::top(id), IssueKind::Missing));
         }
     }
-    if !(2..=51).any(|id| root.has(id)) {
+    if !root.any(2..=51) {
         emit(error(Path::ROOT, IssueKind::NoMerchantAccount));
     }
     check_amounts(&root, emit);

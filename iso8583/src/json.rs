@@ -29,7 +29,9 @@
 //!   `pin-block`, `key`, `cvv`).
 //! - per-MTI overrides: `"overrides": [{"mti": "0810", "field": "62", ...same keys...}]`.
 //! - subfields: `"subfields": {"positional": [{"name": "Transaction type", "width": 2}, ...]}`,
-//!   `{"tagged": {"tag": 2, "length": 3}}` (ASCII tag and decimal length), or `"ber-tlv"`.
+//!   `{"tagged": {"tag": 2, "length": 3}}` (ASCII tag and decimal length), `"ber-tlv"`, or
+//!   `{"bitmap": {"encoding": "binary" | "hex", "fields": {"1": {...field...}, ...}}}` (a
+//!   64-bit bitmap, then the subfields it announces; these have no subfields of their own).
 //!
 //! # moov-io/iso8583's format
 //!
@@ -37,8 +39,12 @@
 //! "description": ..., "enc": "ASCII", "prefix": "ASCII.LL", "padding": {"type": "Left",
 //! "pad": "0"}}, ...}}` with types `String`, `Numeric`, `Binary`, `Track2`; encodings `ASCII`,
 //! `EBCDIC` (037), `BCD`, `LBCD`, `Binary`, `HexToASCII` (alias `Hex`), `ASCIIToHex`; prefixes
-//! `ASCII`/`EBCDIC`/`BCD` `.Fixed`…`.LLLL`, `Hex.Fixed`, `Binary.Fixed`. Composite fields
-//! (subfields) and `BerTLV` prefixes are rejected as not supported yet.
+//! `ASCII`/`EBCDIC`/`BCD` `.Fixed`…`.LLLL`, `Hex.Fixed`, `Binary.Fixed`. `Composite` fields map
+//! onto paywire's subfield kinds: with a `bitmap` → bitmap subfields; with `tag.enc` `BerTLVTag`
+//! → BER-TLV (binary value); with `tag.length` → ASCII tags when every subfield has the same
+//! `ASCII.L…` prefix; without a tag → positional parts when every subfield is `ASCII.Fixed`
+//! (in `StringsByInt` order). Other composites, and `Hex`/`Binary` variable prefixes (whose
+//! meaning changed between moov releases), are refused as unsupported.
 
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -59,13 +65,16 @@ struct FieldDoc {
     spec: FieldSpec<'static>,
     /// Positional subfields (name, width); the other kinds are in `spec.subfields`.
     positional: Vec<(String, u16)>,
+    /// Bitmap subfields: the bitmap's encoding and the subfield definitions.
+    bitmap: Option<(BitmapEncoding, Vec<FieldDoc>)>,
 }
 
-/// The positional subfield tables of a [`SpecDoc`], from [`SpecDoc::tables`].
+/// The subfield tables of a [`SpecDoc`] (positional parts, bitmap subfield definitions), from
+/// [`SpecDoc::tables`].
 #[derive(Clone, Debug)]
 pub struct Tables<'a> {
-    fields: Vec<Vec<Part<'a>>>,
-    overrides: Vec<Vec<Part<'a>>>,
+    fields: Vec<(Vec<Part<'a>>, Vec<FieldSpec<'a>>)>,
+    overrides: Vec<(Vec<Part<'a>>, Vec<FieldSpec<'a>>)>,
 }
 
 /// A spec loaded from JSON, owning its strings. Borrow it as a [`Spec`] in three steps —
@@ -256,16 +265,27 @@ impl SpecDoc {
         }
     }
 
-    /// The positional subfield tables, borrowing their names from this document.
+    /// The subfield tables, borrowing their names from this document.
     pub fn tables(&self) -> Tables<'_> {
-        fn table(f: &FieldDoc) -> Vec<Part<'_>> {
-            f.positional
+        fn table(f: &FieldDoc) -> (Vec<Part<'_>>, Vec<FieldSpec<'_>>) {
+            let parts = f
+                .positional
                 .iter()
                 .map(|(name, width)| Part {
                     name: name.as_str(),
                     width: *width,
                 })
-                .collect()
+                .collect();
+            let nested = f
+                .bitmap
+                .iter()
+                .flat_map(|(_, fields)| fields)
+                .map(|n| FieldSpec {
+                    name: n.name.as_str(),
+                    ..n.spec
+                })
+                .collect();
+            (parts, nested)
         }
         Tables {
             fields: self.fields.iter().map(table).collect(),
@@ -275,9 +295,14 @@ impl SpecDoc {
 
     /// The field and override tables over `tables` from [`SpecDoc::tables`].
     pub fn parts<'a>(&'a self, tables: &'a Tables<'a>) -> SpecParts<'a> {
-        fn borrow<'a>(f: &'a FieldDoc, table: Option<&'a Vec<Part<'a>>>) -> FieldSpec<'a> {
-            let subfields = match table {
-                Some(parts) if !parts.is_empty() => Subfields::Positional(parts),
+        type Table<'a> = (Vec<Part<'a>>, Vec<FieldSpec<'a>>);
+        fn borrow<'a>(f: &'a FieldDoc, table: Option<&'a Table<'a>>) -> FieldSpec<'a> {
+            let subfields = match (table, &f.bitmap) {
+                (Some((_, nested)), Some((encoding, _))) => Subfields::Bitmap {
+                    encoding: *encoding,
+                    fields: nested,
+                },
+                (Some((parts, _)), None) if !parts.is_empty() => Subfields::Positional(parts),
                 _ => f.spec.subfields,
             };
             FieldSpec {
@@ -409,6 +434,7 @@ fn paywire_field(number: u8, f: &Map<String, Json>) -> Result<FieldDoc> {
         };
     }
     let mut positional = Vec::new();
+    let mut bitmap = None;
     match f.get("subfields") {
         None => {}
         Some(Json::String(kind)) if kind == "ber-tlv" => spec.subfields = Subfields::BerTlv,
@@ -420,6 +446,27 @@ fn paywire_field(number: u8, f: &Map<String, Json>) -> Result<FieldDoc> {
                     let width = u16_key(part, "width", field)?.ok_or(key_error(field))?;
                     positional.push((name.to_string(), width));
                 }
+            } else if let Some(b) = sub.get("bitmap").and_then(Json::as_object) {
+                let encoding = match str_key(b, "encoding", field)? {
+                    "binary" => BitmapEncoding::Binary,
+                    "hex" => BitmapEncoding::HexText,
+                    _ => return Err(key_error(field)),
+                };
+                let defs = b
+                    .get("fields")
+                    .and_then(Json::as_object)
+                    .ok_or(key_error(field))?;
+                let mut nested = Vec::new();
+                for (key, value) in defs {
+                    let n = field_number(key).map_err(|_| key_error(field))?;
+                    let def = value.as_object().ok_or(key_error(field))?;
+                    if def.contains_key("subfields") {
+                        return Err(Error::new(ErrorKind::BadSpec, field, 0));
+                    }
+                    nested.push(paywire_field(n, def).map_err(|e| Error::new(e.kind(), field, 0))?);
+                }
+                nested.sort_by_key(|d| d.spec.number);
+                bitmap = Some((encoding, nested));
             } else if let Some(tagged) = sub.get("tagged").and_then(Json::as_object) {
                 let small = |key| {
                     u16_key(tagged, key, field)?
@@ -440,6 +487,7 @@ fn paywire_field(number: u8, f: &Map<String, Json>) -> Result<FieldDoc> {
         name,
         spec,
         positional,
+        bitmap,
     })
 }
 
@@ -458,10 +506,48 @@ fn parse_pad(text: &str) -> Option<Pad> {
     }
 }
 
+/// A moov prefix (`ASCII.LL`, `BCD.Fixed`, ...) and length as paywire's length rule.
+fn moov_length(f: &Map<String, Json>, field: Option<u8>) -> Result<Length> {
+    let max = u16_key(f, "length", field)?.ok_or(key_error(field))?;
+    let prefix = str_key(f, "prefix", field)?;
+    if prefix == "BerTLV" {
+        return Err(Error::new(ErrorKind::Unsupported, field, 0));
+    }
+    let (enc, ls) = prefix.split_once('.').ok_or(key_error(field))?;
+    if ls == "Fixed" {
+        return Ok(Length::Fixed(max));
+    }
+    let encoding = match enc {
+        "ASCII" => PrefixEncoding::Ascii,
+        "EBCDIC" => PrefixEncoding::Ebcdic,
+        "BCD" => PrefixEncoding::Bcd,
+        // Hex and binary variable prefixes differ between moov releases.
+        "Hex" | "Binary" => return Err(Error::new(ErrorKind::Unsupported, field, 0)),
+        _ => return Err(key_error(field)),
+    };
+    let digits = l_count(ls, 'L').ok_or(key_error(field))?;
+    Ok(Length::Var {
+        prefix: Prefix {
+            encoding,
+            digits,
+            counts: Counts::Units,
+        },
+        min: 0,
+        max,
+    })
+}
+
+fn description(f: &Map<String, Json>) -> String {
+    f.get("description")
+        .and_then(Json::as_str)
+        .unwrap_or_default()
+        .to_string()
+}
+
 fn moov_field(number: u8, f: &Map<String, Json>) -> Result<FieldDoc> {
     let field = Some(number);
     if f.get("subfields").is_some() || f.get("type").and_then(Json::as_str) == Some("Composite") {
-        return Err(Error::new(ErrorKind::Unsupported, field, 0));
+        return moov_composite(number, f);
     }
     let kind = str_key(f, "type", field)?;
     let enc = str_key(f, "enc", field)?;
@@ -481,34 +567,7 @@ fn moov_field(number: u8, f: &Map<String, Json>) -> Result<FieldDoc> {
         ("String" | "Binary", "ASCIIToHex" | "Binary") => (Content::B, Encoding::Binary),
         _ => return Err(key_error(field)),
     };
-    let max = u16_key(f, "length", field)?.ok_or(key_error(field))?;
-    let prefix = str_key(f, "prefix", field)?;
-    if prefix == "BerTLV" {
-        return Err(Error::new(ErrorKind::Unsupported, field, 0));
-    }
-    let (enc, ls) = prefix.split_once('.').ok_or(key_error(field))?;
-    let length = if ls == "Fixed" {
-        Length::Fixed(max)
-    } else {
-        let encoding = match enc {
-            "ASCII" => PrefixEncoding::Ascii,
-            "EBCDIC" => PrefixEncoding::Ebcdic,
-            "BCD" => PrefixEncoding::Bcd,
-            // Hex and binary variable prefixes differ between moov releases.
-            "Hex" | "Binary" => return Err(Error::new(ErrorKind::Unsupported, field, 0)),
-            _ => return Err(key_error(field)),
-        };
-        let digits = l_count(ls, 'L').ok_or(key_error(field))?;
-        Length::Var {
-            prefix: Prefix {
-                encoding,
-                digits,
-                counts: Counts::Units,
-            },
-            min: 0,
-            max,
-        }
-    };
+    let length = moov_length(f, field)?;
     let mut spec = FieldSpec::new(number, "", content, encoding, length);
     if let Some(padding) = f.get("padding").and_then(Json::as_object) {
         let pad = padding
@@ -528,14 +587,117 @@ fn moov_field(number: u8, f: &Map<String, Json>) -> Result<FieldDoc> {
         52 => Sensitivity::PinBlock,
         _ => Sensitivity::Public,
     };
-    let name = f
-        .get("description")
-        .and_then(Json::as_str)
-        .unwrap_or_default()
-        .to_string();
     Ok(FieldDoc {
-        name,
+        name: description(f),
         spec,
         positional: Vec::new(),
+        bitmap: None,
+    })
+}
+
+/// A moov `Composite` field (see the module documentation for the kinds that map).
+fn moov_composite(number: u8, f: &Map<String, Json>) -> Result<FieldDoc> {
+    let field = Some(number);
+    let unsupported = || Error::new(ErrorKind::Unsupported, field, 0);
+    let subs = f
+        .get("subfields")
+        .and_then(Json::as_object)
+        .ok_or(key_error(field))?;
+    if subs.is_empty() {
+        return Err(Error::new(ErrorKind::BadSpec, field, 0));
+    }
+    let tag = f.get("tag").and_then(Json::as_object);
+    let tag_enc = tag.and_then(|t| t.get("enc")).and_then(Json::as_str);
+    let tag_len = tag
+        .and_then(|t| t.get("length"))
+        .and_then(Json::as_u64)
+        .unwrap_or(0);
+    // Subfields by number (BER-TLV composites key them by hex tag instead, and need no list).
+    let mut subs: Vec<(u8, &Map<String, Json>)> = if tag_enc == Some("BerTLVTag") {
+        Vec::new()
+    } else {
+        subs.iter()
+            .map(|(k, v)| {
+                let n = k.parse::<u8>().map_err(|_| unsupported())?;
+                Ok((n, v.as_object().ok_or(key_error(field))?))
+            })
+            .collect::<Result<_>>()?
+    };
+    subs.sort_by_key(|(n, _)| *n);
+    let length = moov_length(f, field)?;
+    let mut positional = Vec::new();
+    let mut bitmap = None;
+    let (content, encoding, subfields) = if let Some(b) = f.get("bitmap").and_then(Json::as_object)
+    {
+        let encoding = match str_key(b, "enc", field)? {
+            "Binary" => BitmapEncoding::Binary,
+            "HexToASCII" | "Hex" | "ASCII" => BitmapEncoding::HexText,
+            _ => return Err(key_error(field)),
+        };
+        let mut nested = Vec::new();
+        for (n, def) in &subs {
+            if def.contains_key("subfields") {
+                return Err(unsupported());
+            }
+            nested.push(moov_field(*n, def).map_err(|e| Error::new(e.kind(), field, 0))?);
+        }
+        let binary = encoding == BitmapEncoding::Binary;
+        bitmap = Some((encoding, nested));
+        if binary {
+            (Content::B, Encoding::Binary, Subfields::None)
+        } else {
+            (Content::Ans, Encoding::Ascii, Subfields::None)
+        }
+    } else if tag_enc == Some("BerTLVTag") {
+        (Content::B, Encoding::Binary, Subfields::BerTlv)
+    } else if tag_len > 0 {
+        // ASCII tags, each subfield with the same ASCII length prefix.
+        if tag_enc.is_some_and(|e| e != "ASCII") {
+            return Err(unsupported());
+        }
+        let mut digits = None;
+        for (_, def) in &subs {
+            let (enc, ls) = str_key(def, "prefix", field)?
+                .split_once('.')
+                .ok_or(key_error(field))?;
+            let d = l_count(ls, 'L')
+                .filter(|_| enc == "ASCII")
+                .ok_or(unsupported())?;
+            if digits.is_some_and(|x| x != d) {
+                return Err(unsupported());
+            }
+            digits = Some(d);
+        }
+        (
+            Content::Ans,
+            Encoding::Ascii,
+            Subfields::TaggedAscii {
+                tag_len: u8::try_from(tag_len).map_err(|_| key_error(field))?,
+                len_digits: digits.ok_or(key_error(field))?,
+            },
+        )
+    } else {
+        // Fixed-width ASCII parts end to end.
+        let mut numeric = true;
+        for (_, def) in &subs {
+            let width = match moov_length(def, field)? {
+                Length::Fixed(n) => n,
+                Length::Var { .. } => return Err(unsupported()),
+            };
+            if str_key(def, "enc", field)? != "ASCII" {
+                return Err(unsupported());
+            }
+            numeric &= def.get("type").and_then(Json::as_str) == Some("Numeric");
+            positional.push((description(def), width));
+        }
+        let content = if numeric { Content::N } else { Content::Ans };
+        (content, Encoding::Ascii, Subfields::None)
+    };
+    let spec = FieldSpec::new(number, "", content, encoding, length).with_subfields(subfields);
+    Ok(FieldDoc {
+        name: description(f),
+        spec,
+        positional,
+        bitmap,
     })
 }

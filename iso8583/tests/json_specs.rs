@@ -5,7 +5,7 @@
 use iso8583::framing::{Framing, Status};
 use iso8583::json::SpecDoc;
 use iso8583::spec::{Content, Encoding, Length, Prefix, Sensitivity};
-use iso8583::{ErrorKind, MessageRef, builtin};
+use iso8583::{ErrorKind, MessageBuilder, MessageRef, Mti, builtin};
 
 fn load(path: &str) -> String {
     std::fs::read_to_string(format!("{}/tests/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
@@ -128,7 +128,116 @@ fn bad_specs_are_rejected_at_load_time() {
     );
     let composite =
         r#"{"fields":{"3":{"type":"Composite","length":6,"prefix":"ASCII.Fixed","subfields":{}}}}"#;
-    assert_eq!(load_err(composite), (ErrorKind::Unsupported, Some(3)));
+    assert_eq!(load_err(composite), (ErrorKind::BadSpec, Some(3)));
+    // Positional parts of variable length have no paywire equivalent.
+    let variable = r#"{"fields":{"3":{"type":"Composite","length":6,"prefix":"ASCII.Fixed",
+        "subfields":{"1":{"type":"String","length":2,"enc":"ASCII","prefix":"ASCII.LL"}}}}}"#;
+    assert_eq!(load_err(variable), (ErrorKind::Unsupported, Some(3)));
+}
+
+// moov-io/iso8583 Composite fields, written with the keys of moov's specs/builder.go: a
+// positional processing code, ASCII-tagged private data, BER-TLV ICC data and a bitmap-
+// controlled private field.
+const MOOV_COMPOSITES: &str = r#"{
+  "name": "moov composites",
+  "fields": {
+    "0": {"type": "String", "length": 4, "enc": "ASCII", "prefix": "ASCII.Fixed"},
+    "1": {"type": "Bitmap", "length": 16, "enc": "HexToASCII", "prefix": "Hex.Fixed"},
+    "3": {"type": "Composite", "length": 6, "description": "Processing Code",
+          "prefix": "ASCII.Fixed", "tag": {"sort": "StringsByInt"},
+          "subfields": {
+            "1": {"type": "String", "length": 2, "description": "Transaction Type", "enc": "ASCII", "prefix": "ASCII.Fixed"},
+            "2": {"type": "String", "length": 2, "description": "From Account", "enc": "ASCII", "prefix": "ASCII.Fixed"},
+            "3": {"type": "String", "length": 2, "description": "To Account", "enc": "ASCII", "prefix": "ASCII.Fixed"}}},
+    "48": {"type": "Composite", "length": 999, "description": "Additional Data",
+           "prefix": "ASCII.LLL", "tag": {"length": 2, "enc": "ASCII", "sort": "StringsByInt"},
+           "subfields": {
+             "01": {"type": "String", "length": 99, "enc": "ASCII", "prefix": "ASCII.LL"},
+             "02": {"type": "String", "length": 99, "enc": "ASCII", "prefix": "ASCII.LL"}}},
+    "55": {"type": "Composite", "length": 999, "description": "ICC Data",
+           "prefix": "ASCII.LLL", "tag": {"enc": "BerTLVTag", "sort": "StringsByHex"},
+           "subfields": {
+             "9F02": {"type": "Binary", "length": 6, "enc": "Binary", "prefix": "BerTLV"}}},
+    "62": {"type": "Composite", "length": 999, "description": "Private Data",
+           "prefix": "ASCII.LLL",
+           "bitmap": {"type": "Bitmap", "length": 8, "enc": "HexToASCII", "prefix": "Hex.Fixed"},
+           "subfields": {
+             "1": {"type": "String", "length": 1, "enc": "ASCII", "prefix": "ASCII.Fixed"},
+             "3": {"type": "Numeric", "length": 99, "enc": "ASCII", "prefix": "ASCII.LL"}}}
+  }
+}"#;
+
+#[test]
+fn moov_composites_map_onto_subfields() {
+    let doc = SpecDoc::from_json(MOOV_COMPOSITES).unwrap();
+    let tables = doc.tables();
+    let parts = doc.parts(&tables);
+    let spec = doc.spec(&parts);
+    let names = |n: u8| -> Vec<String> {
+        let f = spec.field(n).unwrap();
+        match f.subfields {
+            iso8583::spec::Subfields::Positional(p) => {
+                p.iter().map(|p| p.name.to_string()).collect()
+            }
+            _ => Vec::new(),
+        }
+    };
+    assert_eq!(names(3), ["Transaction Type", "From Account", "To Account"]);
+
+    let mut b = MessageBuilder::new(&spec, Mti::FINANCIAL_REQUEST);
+    b.set(3, b"003000").unwrap();
+    b.set(48, b"0105HELLO0203ABC").unwrap();
+    b.set(55, &[0x9F, 0x02, 0x06, 0, 0, 0, 0, 0x10, 0]).unwrap();
+    // Bitmap (hex): subfields 1 and 3, then "Y" and LL "42".
+    b.set(62, b"A000000000000000Y0242").unwrap();
+    let bytes = b.to_vec().unwrap();
+    let m = MessageRef::parse(&spec, &bytes).unwrap();
+    let values = |n: u8| -> Vec<String> {
+        m.field(n)
+            .unwrap()
+            .subfields()
+            .map(|s| s.value.iter().map(char::from).collect())
+            .collect()
+    };
+    assert_eq!(values(3), ["00", "30", "00"]);
+    assert_eq!(values(48), ["HELLO", "ABC"]);
+    assert_eq!(values(62), ["Y", "42"]);
+    let icc = m.icc_data().unwrap().unwrap();
+    assert_eq!(icc.iter().count(), 1);
+    // A tagged subfield whose length runs past the field is refused when set.
+    assert!(b.set(48, b"0109HELLO").is_err());
+    // A bitmap that announces an undefined subfield (2) is refused.
+    assert!(b.set(62, b"E000000000000000Y0242").is_err());
+}
+
+#[test]
+fn bitmap_subfields_in_paywire_json() {
+    let text = r#"{"name":"x","mti":"ascii","bitmap":"hex","fields":{"62":{"content":"b",
+      "encoding":"binary","prefix":"ascii-lll","max":999,"subfields":{"bitmap":{"encoding":"binary",
+      "fields":{"2":{"name":"Terminal type","content":"ans","encoding":"ascii","length":2},
+                "4":{"name":"Serial","content":"ans","encoding":"ascii","prefix":"ascii-ll","max":20}}}}}}}"#;
+    let doc = SpecDoc::from_json(text).unwrap();
+    let tables = doc.tables();
+    let parts = doc.parts(&tables);
+    let spec = doc.spec(&parts);
+    let mut value = vec![0x50, 0, 0, 0, 0, 0, 0, 0];
+    value.extend_from_slice(b"0104SN42");
+    let mut b = MessageBuilder::new(&spec, Mti::NETWORK_MANAGEMENT_REQUEST);
+    b.set(62, &value).unwrap();
+    let bytes = b.to_vec().unwrap();
+    let m = MessageRef::parse(&spec, &bytes).unwrap();
+    let subs: Vec<(String, Vec<u8>)> = m
+        .field(62)
+        .unwrap()
+        .subfields()
+        .map(|s| (format!("{:?}", s.id), s.value.iter().collect()))
+        .collect();
+    assert_eq!(subs.len(), 2);
+    assert_eq!(subs[0].1, b"01");
+    assert_eq!(subs[1].1, b"SN42");
+    // Nested subfields are refused at load time.
+    let nested = text.replace(r#""max":20}"#, r#""max":20,"subfields":"ber-tlv"}"#);
+    assert_eq!(load_err(&nested), (ErrorKind::BadSpec, Some(62)));
 }
 
 #[test]
