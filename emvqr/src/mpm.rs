@@ -409,15 +409,19 @@ impl Object {
     }
 }
 
-/// Encodes `objects` (any `63` among them is dropped) and appends `6304` and the CRC in upper
-/// case. Lengths are counted in characters; nothing is transliterated or cut.
+/// Encodes `objects` (a final `63`, the CRC object, is dropped) and appends `6304` and the CRC
+/// in upper case. Lengths are counted in characters; nothing is transliterated or cut. A `63`
+/// elsewhere (a malformed payload's) is written as it is, so that decoding and encoding any
+/// parsed payload loses nothing.
 #[cfg(feature = "alloc")]
 pub fn encode(objects: &[Object]) -> Result<alloc::string::String> {
     let mut out = alloc::string::String::new();
-    for object in objects {
-        if !matches!(object, Object::Text(63, _)) {
-            object.write(&mut out, Path::ROOT)?;
-        }
+    let body = match objects.split_last() {
+        Some((Object::Text(63, _), body)) => body,
+        _ => objects,
+    };
+    for object in body {
+        object.write(&mut out, Path::ROOT)?;
     }
     out.push_str("6304");
     let crc = crc16(out.as_bytes());

@@ -55,3 +55,17 @@ proptest! {
         }
     }
 }
+
+/// Found by fuzzing: a malformed payload with a `63` before the end (and a wrong CRC) decodes,
+/// and encoding its objects gives the same text back up to the recomputed CRC — the inner `63`
+/// is kept, only the final one is replaced.
+#[test]
+fn inner_crc_object_survives_a_round_trip() {
+    let text = "56580014br.gov.bcb.pix0132123e4567e Tal6008BRASILIA600053033925802BR5913Fulano de Tal6008BRASILIA62070503***63041D32070503***63041D3D";
+    let options = emvqr::ParseOptions::default().with_crc_check(false);
+    let payload = PayloadRef::parse_with(text, options).unwrap();
+    let objects: Vec<Object> = payload.objects().map(|o| Object::from_ref(&o)).collect();
+    let again = encode(&objects).unwrap();
+    assert_eq!(again[..again.len() - 4], text[..text.len() - 4]);
+    assert!(PayloadRef::parse(&again).is_ok());
+}
