@@ -906,27 +906,34 @@ fn write_bcd<W: Writer + ?Sized>(value: &[u8], align: Align, pad: u8, w: &mut W)
         (true, Align::Right) => value.split_at_checked(1).unwrap_or((&[], value)),
         _ => (&[][..], value),
     };
-    if let Some(&c) = head.first() {
-        w.write(&[(pad << 4) | char_nibble(c)])?;
-    }
+    // Packed bytes gather in one buffer: a single write for any value up to 64 digits.
     let mut buf = [0u8; 32];
-    for chunk in body.chunks(buf.len().saturating_mul(2)) {
-        let pairs = chunk.chunks_exact(2);
-        let last = pairs.remainder().first();
-        let mut n = 0usize;
-        for (slot, pair) in buf.iter_mut().zip(pairs) {
-            if let [hi, lo] = *pair {
-                *slot = (char_nibble(hi) << 4) | char_nibble(lo);
-            }
-            n = n.saturating_add(1);
+    let mut n = 0usize;
+    let mut push = |byte: u8, w: &mut W| -> Result<()> {
+        if n == buf.len() {
+            w.write(&buf)?;
+            n = 0;
         }
-        if let (Some(&hi), Some(slot)) = (last, buf.get_mut(n)) {
-            *slot = (char_nibble(hi) << 4) | (pad & 0x0F);
-            n = n.saturating_add(1);
+        if let Some(slot) = buf.get_mut(n) {
+            *slot = byte;
         }
-        w.write(buf.get(..n).unwrap_or_default())?;
+        n = n.saturating_add(1);
+        Ok(())
+    };
+    if let Some(&c) = head.first() {
+        push((pad << 4) | char_nibble(c), w)?;
     }
-    Ok(())
+    let pairs = body.chunks_exact(2);
+    let last = pairs.remainder().first().copied();
+    for pair in pairs {
+        if let [hi, lo] = *pair {
+            push((char_nibble(hi) << 4) | char_nibble(lo), w)?;
+        }
+    }
+    if let Some(hi) = last {
+        push((char_nibble(hi) << 4) | (pad & 0x0F), w)?;
+    }
+    w.write(buf.get(..n).unwrap_or_default())
 }
 
 /// Binary bytes as upper-case hex text, through a small stack buffer.
@@ -1211,6 +1218,20 @@ mod tests {
         let amount = FieldSpec::new(28, "fee", Content::XN, Encoding::Ascii, Length::Fixed(3));
         assert!(check_logical(&amount, b"C12").is_ok());
         assert!(check_logical(&amount, b"1C2").is_err());
+    }
+
+    #[test]
+    fn long_bcd_values_span_buffer_flushes() {
+        // 129 and 130 digits: more than one 32-byte packing buffer, odd and even, both alignments.
+        let digits: Vec<u8> = (0..130u8).map(|i| b'0' + i % 10).collect();
+        for encoding in [Encoding::BCD, Encoding::BCD_LEFT_F] {
+            let spec = FieldSpec::new(48, "n", Content::N, encoding, var(Prefix::bcd(3), 200));
+            for len in [63, 64, 65, 129, 130] {
+                let value = &digits[..len];
+                let out = encode(&spec, value);
+                assert_eq!(out.len(), 2 + len.div_ceil(2));
+            }
+        }
     }
 
     /// Field shapes the fast path takes, besides the built-in specs' fields.
