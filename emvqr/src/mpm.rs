@@ -48,6 +48,8 @@ pub struct PayloadRef<'a> {
     text: &'a str,
     crc_found: u16,
     crc_computed: u16,
+    /// The whole text is ASCII: every length in characters is a length in bytes.
+    ascii: bool,
 }
 
 /// One object.
@@ -57,6 +59,8 @@ pub struct ObjectRef<'a> {
     value: &'a str,
     offset: usize,
     path: Path,
+    /// The value is known to be ASCII (the payload is).
+    ascii: bool,
 }
 
 fn two_digits(bytes: &[u8]) -> Option<u8> {
@@ -72,7 +76,14 @@ fn two_digits(bytes: &[u8]) -> Option<u8> {
 
 /// Reads the object at byte `pos` of `text` (a payload or a template's value starting at byte
 /// `base` of the payload): its ID, and the byte range of its value.
-fn read_object(text: &str, pos: usize, base: usize, parent: Path) -> Result<(u8, usize, usize)> {
+#[inline]
+fn read_object(
+    text: &str,
+    pos: usize,
+    base: usize,
+    parent: Path,
+    ascii: bool,
+) -> Result<(u8, usize, usize)> {
     let at = base.saturating_add(pos);
     let bytes = text.as_bytes();
     let header = bytes.get(pos..pos.saturating_add(4));
@@ -89,7 +100,17 @@ fn read_object(text: &str, pos: usize, base: usize, parent: Path) -> Result<(u8,
     ))?);
     let start = pos.saturating_add(4);
     let rest = text.get(start..).unwrap_or_default();
-    // Most values are ASCII: then characters are bytes.
+    // Most payloads are ASCII: then characters are bytes.
+    if ascii {
+        if rest.len() < length {
+            let kind = ErrorKind::ValuePastEnd {
+                length,
+                available: rest.len(),
+            };
+            return Err(Error::new(kind, path, at.saturating_add(2)));
+        }
+        return Ok((id, start, start.saturating_add(length)));
+    }
     if rest.as_bytes().get(..length).is_some_and(<[u8]>::is_ascii) {
         return Ok((id, start, start.saturating_add(length)));
     }
@@ -111,14 +132,14 @@ fn read_object(text: &str, pos: usize, base: usize, parent: Path) -> Result<(u8,
 
 /// Checks a list of objects (and, at the top level, the templates inside it); returns the ID
 /// and offset of the last object.
-fn check_list(text: &str, base: usize, parent: Path) -> Result<Option<(u8, usize)>> {
+fn check_list(text: &str, base: usize, parent: Path, ascii: bool) -> Result<Option<(u8, usize)>> {
     let mut pos = 0usize;
     let mut last = None;
     while pos < text.len() {
-        let (id, start, end) = read_object(text, pos, base, parent)?;
+        let (id, start, end) = read_object(text, pos, base, parent, ascii)?;
         if parent.is_empty() && is_template(id) {
             let value = text.get(start..end).unwrap_or_default();
-            check_list(value, base.saturating_add(start), Path::top(id))?;
+            check_list(value, base.saturating_add(start), Path::top(id), ascii)?;
         }
         last = Some((id, pos));
         pos = end;
@@ -134,7 +155,8 @@ impl<'a> PayloadRef<'a> {
 
     /// Parses `text` under `options`.
     pub fn parse_with(text: &'a str, options: ParseOptions) -> Result<Self> {
-        let last = check_list(text, 0, Path::ROOT)?;
+        let ascii = text.is_ascii();
+        let last = check_list(text, 0, Path::ROOT, ascii)?;
         // The CRC object closes the payload: "6304" then four hex digits.
         let crc_start = text.len().checked_sub(8);
         let tail = crc_start.and_then(|s| text.get(s..));
@@ -160,16 +182,23 @@ impl<'a> PayloadRef<'a> {
             text,
             crc_found: found,
             crc_computed: computed,
+            ascii,
         })
     }
 
-    fn objects_of(text: &'a str) -> Objects<'a> {
+    fn objects_of(text: &'a str, ascii: bool) -> Objects<'a> {
         Objects {
             text,
             base: 0,
             pos: 0,
             parent: Path::ROOT,
+            ascii,
         }
+    }
+
+    /// True when the whole payload is ASCII (lengths in characters are lengths in bytes).
+    pub const fn is_ascii(&self) -> bool {
+        self.ascii
     }
 
     /// The payload text.
@@ -194,7 +223,7 @@ impl<'a> PayloadRef<'a> {
 
     /// Top-level objects in payload order (the CRC object included).
     pub fn objects(&self) -> Objects<'a> {
-        Self::objects_of(self.text)
+        Self::objects_of(self.text, self.ascii)
     }
 
     /// The first top-level object with `id`.
@@ -291,7 +320,7 @@ impl<'a> ObjectRef<'a> {
 
     /// Length in characters.
     pub fn len(&self) -> usize {
-        if self.value.is_ascii() {
+        if self.ascii || self.value.is_ascii() {
             self.value.len()
         } else {
             self.value.chars().count()
@@ -310,7 +339,13 @@ impl<'a> ObjectRef<'a> {
             base: self.offset.saturating_add(4),
             pos: 0,
             parent: self.path,
+            ascii: self.ascii,
         })
+    }
+
+    /// True when the value is known to be ASCII without looking (the payload is).
+    pub(crate) const fn known_ascii(&self) -> bool {
+        self.ascii
     }
 }
 
@@ -321,21 +356,25 @@ pub struct Objects<'a> {
     base: usize,
     pos: usize,
     parent: Path,
+    ascii: bool,
 }
 
 impl<'a> Iterator for Objects<'a> {
     type Item = ObjectRef<'a>;
 
+    #[inline]
     fn next(&mut self) -> Option<ObjectRef<'a>> {
         if self.pos >= self.text.len() {
             return None;
         }
-        let (id, start, end) = read_object(self.text, self.pos, self.base, self.parent).ok()?;
+        let (id, start, end) =
+            read_object(self.text, self.pos, self.base, self.parent, self.ascii).ok()?;
         let object = ObjectRef {
             id,
             value: self.text.get(start..end)?,
             offset: self.base.saturating_add(self.pos),
             path: self.parent.child(id),
+            ascii: self.ascii,
         };
         self.pos = end;
         Some(object)
@@ -345,9 +384,10 @@ impl<'a> Iterator for Objects<'a> {
 /// Parses a list of objects that is not a whole payload (a 62/50–99 template's value, for
 /// example): checks its structure, one level deep, and iterates it.
 pub fn objects_in(text: &str, base: usize, parent: Path) -> Result<Objects<'_>> {
+    let ascii = text.is_ascii();
     let mut pos = 0usize;
     while pos < text.len() {
-        let (_, _, end) = read_object(text, pos, base, parent)?;
+        let (_, _, end) = read_object(text, pos, base, parent, ascii)?;
         pos = end;
     }
     Ok(Objects {
@@ -355,6 +395,7 @@ pub fn objects_in(text: &str, base: usize, parent: Path) -> Result<Objects<'_>> 
         base,
         pos: 0,
         parent,
+        ascii,
     })
 }
 

@@ -169,11 +169,27 @@ fn check_format(
     let (format, min, max) = rule;
     let value = object.value();
     // ASCII values (nearly all): characters are bytes, one pass over the bytes.
-    let (length, bad) = if value.is_ascii() {
+    let (length, bad) = if object.known_ascii() || value.is_ascii() {
         let bytes = value.as_bytes();
+        // A branch-free pass first (vectorised); the position only for a bad value.
         let bad = match format {
-            Format::N => bytes.iter().position(|b| !b.is_ascii_digit()),
-            Format::Ans => bytes.iter().position(|&b| !(b' '..=b'~').contains(&b)),
+            Format::N => {
+                let ok = bytes.iter().fold(true, |ok, b| ok & b.is_ascii_digit());
+                if ok {
+                    None
+                } else {
+                    bytes.iter().position(|b| !b.is_ascii_digit())
+                }
+            }
+            Format::Ans => {
+                let printable = |b: u8| b.wrapping_sub(b' ') <= b'~' - b' ';
+                let ok = bytes.iter().fold(true, |ok, &b| ok & printable(b));
+                if ok {
+                    None
+                } else {
+                    bytes.iter().position(|&b| !printable(b))
+                }
+            }
             Format::S => None,
         };
         (bytes.len(), bad)
@@ -286,9 +302,10 @@ impl<'a> Level<'a> {
         self.seen & 1u128.checked_shl(u32::from(id)).unwrap_or(0) != 0
     }
 
-    /// Any ID of `ids` present.
-    fn any(&self, ids: core::ops::RangeInclusive<u8>) -> bool {
-        ids.into_iter().any(|id| self.has(id))
+    /// Any merchant account (02–51) present.
+    fn any_account(&self) -> bool {
+        const ACCOUNTS: u128 = ((1u128 << 52) - 1) & !0b11;
+        self.seen & ACCOUNTS != 0
     }
 }
 
@@ -304,7 +321,7 @@ pub fn validate(payload: &PayloadRef<'_>, mut emit: impl FnMut(Issue)) {
         emit(error(Path::top(63), kind));
     }
     let text = payload.as_str();
-    let length = if text.is_ascii() {
+    let length = if payload.is_ascii() {
         text.len()
     } else {
         text.chars().count()
@@ -331,7 +348,7 @@ pub fn validate(payload: &PayloadRef<'_>, mut emit: impl FnMut(Issue)) {
             emit(error(Path::top(id), IssueKind::Missing));
         }
     }
-    if !root.any(2..=51) {
+    if !root.any_account() {
         emit(error(Path::ROOT, IssueKind::NoMerchantAccount));
     }
     check_amounts(&root, emit);
