@@ -56,9 +56,13 @@ pub(crate) enum Command {
         /// The secure key (methods 11 and 12).
         #[arg(long)]
         secure_key: Option<String>,
-        /// The merchant signing key, PEM (method 01).
+        /// The merchant signing key (method 01): PEM, or the PKCS#12 file UnionPay issues
+        /// (then `--password`; the input's `certId` must be its certificate's).
         #[arg(long)]
         private_key: Option<PathBuf>,
+        /// The PKCS#12 file's password.
+        #[arg(long)]
+        password: Option<String>,
         /// Input file; `-` or nothing reads standard input.
         input: Option<PathBuf>,
     },
@@ -117,10 +121,36 @@ fn key_from(hex_text: &str, cipher: CipherArg) -> Result<Key, Failure> {
 }
 
 /// `acp-sign`: the parameters as strings (non-string JSON values as their JSON text).
+/// The signing key of `path`: PEM, or PKCS#12 (DER) with `password`, whose certificate must be
+/// the one the parameters' `certId` names.
+fn signing_key(
+    path: &std::path::Path,
+    password: Option<&str>,
+    params: &[(&str, &str)],
+) -> Result<acp::SigningKey, Failure> {
+    let bytes = input::read(Some(path))?;
+    let bad = |e: unionpay_cps::Error| Failure::Usage(format!("{}: {e}", path.display()));
+    if let Ok(text) = std::str::from_utf8(&bytes)
+        && text.contains("-----BEGIN")
+    {
+        return acp::SigningKey::from_pem(text).map_err(bad);
+    }
+    let cert = unionpay_cps::pfx::load(&bytes, password.unwrap_or_default()).map_err(bad)?;
+    let cert_id = params.iter().find(|(k, _)| *k == "certId").map(|(_, v)| *v);
+    if cert_id != Some(cert.cert_id()) {
+        return Err(Failure::Rejected(format!(
+            "certId must be the PKCS#12 certificate's: {}",
+            cert.cert_id()
+        )));
+    }
+    Ok(cert.key().clone())
+}
+
 fn acp_sign(
     method: SignMethodArg,
     secure_key: Option<String>,
     private_key: Option<PathBuf>,
+    password: Option<String>,
     input: Option<PathBuf>,
 ) -> Outcome {
     let owned = input::string_params(input.as_deref())?;
@@ -130,8 +160,7 @@ fn acp_sign(
         .collect();
     let signature = match (method, secure_key, private_key) {
         (SignMethodArg::Rsa, _, Some(path)) => {
-            let key = acp::SigningKey::from_pem(&input::read_text(&path)?)
-                .map_err(|e| Failure::Usage(format!("{}: {e}", path.display())))?;
+            let key = signing_key(&path, password.as_deref(), &params)?;
             acp::sign_rsa(&params, &key)
         }
         (SignMethodArg::Sha256, Some(k), _) => {
@@ -161,8 +190,9 @@ pub(crate) fn run(command: Command) -> Outcome {
             sign_method,
             secure_key,
             private_key,
+            password,
             input,
-        } => acp_sign(sign_method, secure_key, private_key, input),
+        } => acp_sign(sign_method, secure_key, private_key, password, input),
         Command::Mac {
             algorithm,
             key,

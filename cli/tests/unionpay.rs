@@ -211,3 +211,39 @@ fn acp_sign() {
         1
     );
 }
+
+// unionpay-cps/tests/vectors/pfx: the legacy (RC2-40 / 3DES) PKCS#12 file and OpenSSL's
+// signature over the same request.
+#[test]
+fn acp_sign_with_a_pkcs12_file() {
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../unionpay-cps/tests/vectors/pfx"
+    );
+    let request = r#"{"version":"5.1.0","signMethod":"01","certId":"477732940893","txnType":"01","bizType":"000201","accessType":"0","merId":"777290058110097","orderId":"20261124140000","txnTime":"20261124140000","txnAmt":"1000"}"#;
+    let pfx = format!("{dir}/legacy.pfx");
+    let args = [
+        "unionpay",
+        "acp-sign",
+        "--sign-method",
+        "01",
+        "--private-key",
+        pfx.as_str(),
+        "--password",
+        "000000",
+    ];
+    let run = common::run(&args, request.as_bytes());
+    let expected = std::fs::read_to_string(format!("{dir}/expected-signature.b64")).unwrap();
+    assert_eq!(
+        (run.code, run.text()),
+        (0, format!("{}\n", expected.trim())),
+        "{}",
+        run.stderr
+    );
+    // A certId that is not the file's certificate's, and a wrong password.
+    let other = request.replace("477732940893", "69903319369");
+    assert_eq!(common::run(&args, other.as_bytes()).code, 1);
+    let mut wrong = args;
+    wrong[7] = "000001";
+    assert_eq!(common::run(&wrong, request.as_bytes()).code, 2);
+}

@@ -126,8 +126,9 @@ pub fn sign_with_secure_key(
     }
 }
 
-/// The merchant's RSA signing key (from PEM: PKCS#8 or PKCS#1; a PFX must be converted first,
-/// e.g. `openssl pkcs12 -nodes`). Its `Debug` shows nothing of the key.
+/// The merchant's RSA signing key: from PEM (PKCS#8 or PKCS#1), or from the PKCS#12 file
+/// UnionPay issues with [`crate::pfx::load`] (feature `pfx`). Its `Debug` shows nothing of the
+/// key.
 #[derive(Clone)]
 pub struct SigningKey(rsa::PrivateKey);
 
@@ -138,6 +139,12 @@ impl core::fmt::Debug for SigningKey {
 }
 
 impl SigningKey {
+    /// Wraps an RSA key.
+    #[cfg(feature = "pfx")]
+    pub(crate) const fn from_rsa(key: rsa::PrivateKey) -> Self {
+        Self(key)
+    }
+
     /// The matching public key.
     pub fn public_key(&self) -> rsa::PublicKey {
         self.0.to_public_key()

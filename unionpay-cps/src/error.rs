@@ -46,6 +46,11 @@ pub enum ErrorKind {
     /// A sign-in field 62 of the wrong length for its network management code, or an unknown
     /// code.
     BadField62,
+    /// A PKCS#12 file whose integrity check fails: a wrong password, or a damaged file.
+    Password,
+    /// A PKCS#12 file that is not DER PKCS#12, lacks an RSA key or its certificate, or uses an
+    /// encryption this crate does not read.
+    Pkcs12,
 }
 
 /// A UnionPay error.
@@ -86,6 +91,10 @@ impl fmt::Display for Error {
             ErrorKind::InvalidSignature => f.write_str("signature does not verify"),
             ErrorKind::BadField62 => {
                 f.write_str("field 62 does not match the network management code")
+            }
+            ErrorKind::Password => f.write_str("PKCS#12 integrity check failed: wrong password?"),
+            ErrorKind::Pkcs12 => {
+                f.write_str("not a readable PKCS#12 file with an RSA key and its certificate")
             }
         }
     }

@@ -11,6 +11,8 @@ mod error;
 pub mod frame;
 pub mod key;
 pub mod mac;
+#[cfg(feature = "pfx")]
+pub mod pfx;
 pub mod pin;
 pub mod signin;
 pub mod spec;
