@@ -241,25 +241,48 @@ fn find<'p>(params: &[(&'p str, &'p str)], name: &'static str) -> Result<&'p str
 
 /// Checks `signPubKeyCert` as UnionPay documents it: an X.509 RSA certificate, valid at `now`
 /// (Unix seconds), whose CN's third `@`-separated field is [`UNIONPAY_CN_ORG`]; returns its key.
-/// (The chain to UnionPay's ACP middle and root certificates is not checked here.)
+/// The chain to UnionPay's ACP middle and root certificates is checked by
+/// [`check_sign_cert_chain`] (which does this too).
 pub fn check_sign_cert(pem: &str, now: u64) -> Result<rsa::PublicKey> {
-    use der::{Decode as _, Encode as _};
+    let cert = certificate(pem)?;
+    check_leaf(&cert, now)
+}
+
+fn certificate(pem: &str) -> Result<x509_cert::Certificate> {
+    use der::Decode as _;
     let bad = || Error::new(ErrorKind::Certificate);
     let (label, der) = der::pem::decode_vec(pem.trim().as_bytes()).map_err(|_| bad())?;
     if label != "CERTIFICATE" {
         return Err(bad());
     }
-    let cert = x509_cert::Certificate::from_der(&der).map_err(|_| bad())?;
-    let tbs = cert.tbs_certificate();
-    let validity = tbs.validity();
-    let (from, to) = (
-        validity.not_before.to_unix_duration().as_secs(),
-        validity.not_after.to_unix_duration().as_secs(),
-    );
-    if !(from..=to).contains(&now) {
+    x509_cert::Certificate::from_der(&der).map_err(|_| bad())
+}
+
+fn valid_at(cert: &x509_cert::Certificate, now: u64) -> bool {
+    let validity = cert.tbs_certificate().validity();
+    let from = validity.not_before.to_unix_duration().as_secs();
+    let to = validity.not_after.to_unix_duration().as_secs();
+    (from..=to).contains(&now)
+}
+
+fn public_key(cert: &x509_cert::Certificate) -> Result<rsa::PublicKey> {
+    use der::Encode as _;
+    let bad = || Error::new(ErrorKind::Certificate);
+    let spki = cert
+        .tbs_certificate()
+        .subject_public_key_info()
+        .to_der()
+        .map_err(|_| bad())?;
+    rsa::PublicKey::from_public_key_der(&spki).map_err(|_| bad())
+}
+
+fn check_leaf(cert: &x509_cert::Certificate, now: u64) -> Result<rsa::PublicKey> {
+    let bad = || Error::new(ErrorKind::Certificate);
+    if !valid_at(cert, now) {
         return Err(bad());
     }
-    let cn = tbs
+    let cn = cert
+        .tbs_certificate()
         .subject()
         .common_name()
         .ok()
@@ -269,8 +292,74 @@ pub fn check_sign_cert(pem: &str, now: u64) -> Result<rsa::PublicKey> {
     if cn.split('@').nth(2) != Some(UNIONPAY_CN_ORG) {
         return Err(bad());
     }
-    let spki = tbs.subject_public_key_info().to_der().map_err(|_| bad())?;
-    rsa::PublicKey::from_public_key_der(&spki).map_err(|_| bad())
+    public_key(cert)
+}
+
+/// UnionPay's ACP certificates that anchor `signPubKeyCert`: the middle (issuing) certificate
+/// and the root, as the official SDKs load them (`acpsdk.middleCert.path`,
+/// `acpsdk.rootCert.path`; production and test environments have their own pair).
+#[derive(Clone, Debug)]
+pub struct AcpRoots {
+    middle: x509_cert::Certificate,
+    root: x509_cert::Certificate,
+}
+
+impl AcpRoots {
+    /// Reads the two PEM certificates; the middle one must be signed by the root, and the root
+    /// by itself.
+    pub fn from_pem(middle: &str, root: &str) -> Result<Self> {
+        let (middle, root) = (certificate(middle)?, certificate(root)?);
+        signed_by(&root, &root)?;
+        signed_by(&middle, &root)?;
+        Ok(Self { middle, root })
+    }
+}
+
+/// Checks that `issuer` issued `cert`: names match, and `cert`'s signature (SHA256withRSA or
+/// SHA1withRSA) verifies under `issuer`'s key.
+fn signed_by(cert: &x509_cert::Certificate, issuer: &x509_cert::Certificate) -> Result<()> {
+    use der::Encode as _;
+    let bad = || Error::new(ErrorKind::Certificate);
+    let tbs = cert.tbs_certificate();
+    if tbs.issuer() != issuer.tbs_certificate().subject() {
+        return Err(bad());
+    }
+    let key = public_key(issuer)?;
+    let message = tbs.to_der().map_err(|_| bad())?;
+    let signature = cert.signature().as_bytes().ok_or_else(bad)?;
+    let algorithm = cert.signature_algorithm().oid;
+    let verified = match algorithm {
+        SHA256_WITH_RSA => key.verify(
+            rsa::Pkcs1v15Sign::new::<sha2::Sha256>(),
+            &sha2::Sha256::digest(&message),
+            signature,
+        ),
+        SHA1_WITH_RSA => key.verify(
+            rsa::Pkcs1v15Sign::new::<sha1::Sha1>(),
+            &<sha1::Sha1 as sha2::Digest>::digest(&message),
+            signature,
+        ),
+        _ => return Err(bad()),
+    };
+    verified.map_err(|_| bad())
+}
+
+const SHA256_WITH_RSA: der::asn1::ObjectIdentifier =
+    der::asn1::ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.11");
+const SHA1_WITH_RSA: der::asn1::ObjectIdentifier =
+    der::asn1::ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.5");
+
+/// [`check_sign_cert`] and the chain: `signPubKeyCert` issued by `roots`' middle certificate,
+/// which the root issued; the middle and root valid at `now` too. This is the check UnionPay's
+/// SDKs make before trusting a response's signature.
+pub fn check_sign_cert_chain(pem: &str, roots: &AcpRoots, now: u64) -> Result<rsa::PublicKey> {
+    let cert = certificate(pem)?;
+    let key = check_leaf(&cert, now)?;
+    if !(valid_at(&roots.middle, now) && valid_at(&roots.root, now)) {
+        return Err(Error::new(ErrorKind::Certificate));
+    }
+    signed_by(&cert, &roots.middle)?;
+    Ok(key)
 }
 
 /// Verifies a `signMethod=01` signature with a known public key (for instance one's own, in
@@ -285,6 +374,21 @@ pub fn verify_rsa(params: &[(&str, &str)], key: &rsa::PublicKey) -> Result<()> {
         &raw,
     )
     .map_err(|_| invalid)
+}
+
+/// [`verify`] with `signPubKeyCert` checked up to UnionPay's ACP certificates
+/// ([`check_sign_cert_chain`]) for `signMethod` 01.
+pub fn verify_with_roots(
+    params: &[(&str, &str)],
+    secure_key: Option<&str>,
+    roots: &AcpRoots,
+    now: u64,
+) -> Result<()> {
+    if SignMethod::from_code(find(params, "signMethod")?)? == SignMethod::Rsa {
+        let key = check_sign_cert_chain(find(params, "signPubKeyCert")?, roots, now)?;
+        return verify_rsa(params, &key);
+    }
+    verify(params, secure_key, now)
 }
 
 /// Verifies an ACP response or notification (parameters as received, not URL-decoded twice):
