@@ -91,13 +91,13 @@ fn read_object(
         return Err(Error::new(ErrorKind::Truncated, parent, at));
     };
     let (id_bytes, len_bytes) = header.split_at(2);
-    let id = two_digits(id_bytes).ok_or(Error::new(ErrorKind::BadId, parent, at))?;
-    let path = parent.child(id);
-    let length = usize::from(two_digits(len_bytes).ok_or(Error::new(
-        ErrorKind::BadLength,
-        path,
-        at.saturating_add(2),
-    ))?);
+    let id = two_digits(id_bytes).ok_or_else(|| Error::new(ErrorKind::BadId, parent, at))?;
+    // The object's path only matters for an error: built on demand.
+    let path = || parent.child(id);
+    let length = usize::from(
+        two_digits(len_bytes)
+            .ok_or_else(|| Error::new(ErrorKind::BadLength, path(), at.saturating_add(2)))?,
+    );
     let start = pos.saturating_add(4);
     let rest = text.get(start..).unwrap_or_default();
     // Most payloads are ASCII: then characters are bytes.
@@ -107,7 +107,7 @@ fn read_object(
                 length,
                 available: rest.len(),
             };
-            return Err(Error::new(kind, path, at.saturating_add(2)));
+            return Err(Error::new(kind, path(), at.saturating_add(2)));
         }
         return Ok((id, start, start.saturating_add(length)));
     }
@@ -122,7 +122,7 @@ fn read_object(
             let available = rest.chars().count();
             if available < length {
                 let kind = ErrorKind::ValuePastEnd { length, available };
-                return Err(Error::new(kind, path, at.saturating_add(2)));
+                return Err(Error::new(kind, path(), at.saturating_add(2)));
             }
             text.len()
         }

@@ -228,10 +228,19 @@ const fn warning(path: Path, kind: IssueKind) -> Issue {
 
 /// ISO 4217 minor units for the currencies that do not use 2 (numeric code → exponent).
 fn currency_exponent(code: &str) -> usize {
-    match code {
-        "108" | "152" | "174" | "262" | "324" | "352" | "392" | "410" | "548" | "600" | "646"
-        | "704" | "800" | "950" | "952" | "953" => 0,
-        "048" | "368" | "400" | "414" | "434" | "512" | "788" => 3,
+    let number = match code.as_bytes() {
+        [a, b, c] if a.is_ascii_digit() && b.is_ascii_digit() && c.is_ascii_digit() => {
+            u16::from(a.wrapping_sub(b'0'))
+                .wrapping_mul(100)
+                .wrapping_add(u16::from(b.wrapping_sub(b'0')).wrapping_mul(10))
+                .wrapping_add(u16::from(c.wrapping_sub(b'0')))
+        }
+        _ => return 2,
+    };
+    match number {
+        108 | 152 | 174 | 262 | 324 | 352 | 392 | 410 | 548 | 600 | 646 | 704 | 800 | 950 | 952
+        | 953 => 0,
+        48 | 368 | 400 | 414 | 434 | 512 | 788 => 3,
         _ => 2,
     }
 }
