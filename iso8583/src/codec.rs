@@ -309,15 +309,17 @@ fn read_field_fast(spec: &FieldSpec<'_>, input: &[u8]) -> Option<Located> {
         Length::Fixed(n) => (0, usize::from(n)),
         Length::Var { prefix, min, max } => {
             let n = fast_prefix(prefix, input)?;
-            if n > usize::from(max) || n < usize::from(min) {
+            let units = match (prefix.counts, spec.encoding) {
+                (Counts::Units, _) => n,
+                (Counts::Bytes, Encoding::Ascii | Encoding::Binary) => n,
+                // Hex text counted in bytes of text: two characters a unit.
+                (Counts::Bytes, Encoding::HexText) if n % 2 == 0 => n / 2,
+                _ => return None,
+            };
+            if units > usize::from(max) || units < usize::from(min) {
                 return None;
             }
-            if prefix.counts == Counts::Bytes
-                && !matches!(spec.encoding, Encoding::Ascii | Encoding::Binary)
-            {
-                return None;
-            }
-            (prefix.wire_len(), n)
+            (prefix.wire_len(), units)
         }
     };
     match spec.encoding {
@@ -325,6 +327,15 @@ fn read_field_fast(spec: &FieldSpec<'_>, input: &[u8]) -> Option<Located> {
             let end = value_start.checked_add(units)?;
             let value = input.get(value_start..end)?;
             fast_content_ok(spec.content, value).then_some(Located {
+                value_start,
+                end,
+                units,
+            })
+        }
+        Encoding::HexText => {
+            let end = value_start.checked_add(units.checked_mul(2)?)?;
+            let value = input.get(value_start..end)?;
+            all_class(value, C_HEX).then_some(Located {
                 value_start,
                 end,
                 units,
@@ -416,6 +427,9 @@ const CLASS: [u8; 256] = {
         if (hi <= 9 || hi == 0xD) && (lo <= 9 || lo == 0xD) {
             bits |= C_BCD_Z;
         }
+        if hex_value(c).is_some() {
+            bits |= C_HEX;
+        }
         table[i] = bits;
         i += 1;
     }
@@ -428,6 +442,7 @@ const C_ANS: u8 = 1 << 3;
 const C_Z: u8 = 1 << 4;
 const C_BCD_N: u8 = 1 << 5;
 const C_BCD_Z: u8 = 1 << 6;
+const C_HEX: u8 = 1 << 7;
 
 /// True when every byte of `value` has `bit` in [`CLASS`]: one load and one AND a byte, no
 /// branch.
@@ -1302,6 +1317,20 @@ mod tests {
             Encoding::Binary,
             var(Prefix::binary(2).counting_bytes(), 30),
         ));
+        shapes.push(FieldSpec::new(
+            2,
+            "hex bytes",
+            Content::B,
+            Encoding::HexText,
+            var(Prefix::ascii(2).counting_bytes(), 12),
+        ));
+        shapes.push(FieldSpec::new(
+            2,
+            "hex",
+            Content::B,
+            Encoding::HexText,
+            Length::Fixed(3),
+        ));
         shapes
     }
 
@@ -1312,7 +1341,7 @@ mod tests {
         fn fast_path_agrees_with_general_path(
             input in proptest::collection::vec(
                 proptest::prop_oneof![
-                    proptest::sample::select(b"0123456789=DCA ~".to_vec()),
+                    proptest::sample::select(b"0123456789=DCA ~abcdefF".to_vec()),
                     proptest::num::u8::ANY,
                     proptest::sample::select(vec![0x00, 0x01, 0x02, 0x05, 0x12, 0x19, 0x45, 0xD5, 0x5D, 0xF5, 0x5F, 0x0F]),
                 ],
@@ -1334,7 +1363,7 @@ mod tests {
                 None => {
                     let eligible = matches!(spec.subfields, crate::spec::Subfields::None)
                         && match spec.encoding {
-                            Encoding::Ascii | Encoding::Binary => true,
+                            Encoding::Ascii | Encoding::Binary | Encoding::HexText => true,
                             Encoding::Bcd { .. } => matches!(spec.content, Content::N | Content::Z),
                             _ => false,
                         }
