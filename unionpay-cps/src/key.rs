@@ -32,7 +32,8 @@ impl Cipher {
 #[derive(Clone)]
 enum Engine {
     Des(des::Des),
-    Tdes2(des::TdesEde2),
+    /// A double-length key, and its halves as single DES (for the retail MAC's final steps).
+    Tdes2(des::TdesEde2, des::Des, des::Des),
     Tdes3(des::TdesEde3),
     Sm4(sm4::Sm4),
 }
@@ -81,7 +82,12 @@ impl Key {
         let engine = match (cipher, bytes.len()) {
             (Cipher::Des, _) => Engine::Des(des::Des::new_from_slice(bytes).map_err(|_| bad())?),
             (Cipher::Tdes, 16) => {
-                Engine::Tdes2(des::TdesEde2::new_from_slice(bytes).map_err(|_| bad())?)
+                let (k1, k2) = bytes.split_at(8);
+                Engine::Tdes2(
+                    des::TdesEde2::new_from_slice(bytes).map_err(|_| bad())?,
+                    des::Des::new_from_slice(k1).map_err(|_| bad())?,
+                    des::Des::new_from_slice(k2).map_err(|_| bad())?,
+                )
             }
             (Cipher::Tdes, _) => {
                 Engine::Tdes3(des::TdesEde3::new_from_slice(bytes).map_err(|_| bad())?)
@@ -115,6 +121,15 @@ impl Key {
         self.cipher.block_len()
     }
 
+    /// The halves of a double-length 3DES key as single-DES ciphers (schedules computed when the
+    /// key was made).
+    pub(crate) const fn des_halves(&self) -> Option<(&des::Des, &des::Des)> {
+        match &self.engine {
+            Engine::Tdes2(_, left, right) => Some((left, right)),
+            _ => None,
+        }
+    }
+
     /// Encrypts one block in place (`block` must be [`Key::block_len`] bytes; other lengths are
     /// left unchanged).
     pub fn encrypt_block(&self, block: &mut [u8]) {
@@ -130,7 +145,7 @@ impl Key {
     fn apply(&self, block: &mut [u8], encrypt: bool) {
         match &self.engine {
             Engine::Des(c) => crypt(c, block, encrypt),
-            Engine::Tdes2(c) => crypt(c, block, encrypt),
+            Engine::Tdes2(c, _, _) => crypt(c, block, encrypt),
             Engine::Tdes3(c) => crypt(c, block, encrypt),
             Engine::Sm4(c) => crypt(c, block, encrypt),
         }

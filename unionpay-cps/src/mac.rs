@@ -5,7 +5,7 @@ use subtle::ConstantTimeEq as _;
 use zeroize::Zeroize;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::key::{Cipher, Key};
+use crate::key::Key;
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
@@ -80,19 +80,22 @@ pub fn x9_9(key: &Key, data: &[u8]) -> [u8; 8] {
 /// ANSI X9.19 (ISO 9797-1 algorithm 3, "retail MAC"): DES CBC-MAC under the left half of a
 /// double-length key, then decrypt with the right half and encrypt with the left.
 pub fn x9_19(key: &Key, data: &[u8]) -> Result<[u8; 8]> {
-    let bytes = key.expose();
-    if key.cipher() != Cipher::Tdes || bytes.len() != 16 {
+    let Some((left, right)) = key.des_halves() else {
         return Err(Error::new(ErrorKind::KeyLength {
-            length: bytes.len(),
+            length: key.expose().len(),
         }));
+    };
+    use des::cipher::{BlockCipherDecrypt as _, BlockCipherEncrypt as _};
+    let mut state = des::cipher::Array::from([0u8; 8]);
+    for chunk in data.chunks(8) {
+        for (s, &b) in state.iter_mut().zip(chunk) {
+            *s ^= b;
+        }
+        left.encrypt_block(&mut state);
     }
-    let (k1, k2) = bytes.split_at(8);
-    let left = Key::new(Cipher::Des, k1)?;
-    let right = Key::new(Cipher::Des, k2)?;
-    let mut state = x9_9(&left, data);
     right.decrypt_block(&mut state);
     left.encrypt_block(&mut state);
-    Ok(state)
+    Ok(state.into())
 }
 
 /// Compares a received MAC with the expected one in constant time.
