@@ -247,3 +247,141 @@ fn acp_sign_with_a_pkcs12_file() {
     wrong[7] = "000001";
     assert_eq!(common::run(&wrong, request.as_bytes()).code, 2);
 }
+
+/// Every transaction builder's message decodes with `paywire iso8583 decode --spec cups-pos`,
+/// and encoding the decoded JSON gives the same bytes back.
+#[test]
+fn builder_messages_round_trip_through_the_cli() {
+    use unionpay_cps::txn::{self, Entry, KeyScheme, Original, Terminal, Totals};
+    let terminal = Terminal {
+        terminal_id: "A1000005",
+        merchant_id: "800075553090001",
+        batch: "100000",
+    };
+    let card = Entry::Card {
+        pan: None,
+        track2: Some("6222521311350221=1509106442"),
+        sequence: None,
+        icc: Some(&[0x9F, 0x26, 0x02, 0x12, 0x34]),
+        entry_mode: "051",
+    };
+    let original = Original {
+        batch: "100000",
+        stan: "100013",
+        rrn: "062995973205",
+        auth_code: Some("475609"),
+        date: Some("1124"),
+    };
+    let purchase = txn::purchase(
+        &terminal,
+        &txn::Purchase {
+            amount: 358_800,
+            stan: "100013",
+            currency: "156",
+            entry: card,
+            pin: None,
+            condition: "00",
+            f60_tail: "",
+        },
+    )
+    .unwrap();
+    let messages = [
+        (
+            "sign-in",
+            txn::sign_in(&terminal, "100012", KeyScheme::Double, "001", None).unwrap(),
+            r#""60":"00100000003""#,
+        ),
+        ("purchase", purchase.clone(), r#""3":"000000""#),
+        (
+            "reversal",
+            txn::reversal(&purchase, "98").unwrap(),
+            r#""39":"98""#,
+        ),
+        (
+            "void",
+            txn::void(
+                &terminal,
+                &txn::Void {
+                    amount: 358_800,
+                    stan: "100014",
+                    currency: "156",
+                    entry: card,
+                    pin: None,
+                    original: Original {
+                        date: None,
+                        ..original
+                    },
+                },
+            )
+            .unwrap(),
+            r#""61":"100000100013""#,
+        ),
+        (
+            "refund",
+            txn::refund(
+                &terminal,
+                &txn::Refund {
+                    amount: 100,
+                    stan: "100015",
+                    currency: "156",
+                    entry: card,
+                    original,
+                },
+            )
+            .unwrap(),
+            r#""61":"1000001000131124""#,
+        ),
+        (
+            "balance",
+            txn::balance_inquiry(
+                &terminal,
+                &txn::BalanceInquiry {
+                    stan: "100016",
+                    currency: "156",
+                    entry: card,
+                    pin: None,
+                },
+            )
+            .unwrap(),
+            r#""3":"310000""#,
+        ),
+        (
+            "settlement",
+            txn::settlement(
+                &terminal,
+                &txn::Settlement {
+                    stan: "100017",
+                    currency: "156",
+                    domestic: Totals {
+                        debit_amount: 358_800,
+                        debit_count: 1,
+                        credit_amount: 100,
+                        credit_count: 1,
+                    },
+                    foreign: Totals::default(),
+                    network_code: "201",
+                    operator: "001",
+                },
+            )
+            .unwrap(),
+            r#""48":"00000035880000100000000010000100000000000000000000000000000000""#,
+        ),
+    ];
+    for (name, message, expected) in messages {
+        let bytes = message.to_vec().unwrap();
+        let hex_in = hex::encode_upper(&bytes);
+        let run = common::run(
+            &["iso8583", "decode", "--spec", "cups-pos", "--hex"],
+            hex_in.as_bytes(),
+        );
+        assert_eq!(run.code, 0, "{name}: {}", run.stderr);
+        let json = run.text();
+        assert!(json.contains(expected), "{name}: {json}");
+        let again = common::run(
+            &["iso8583", "encode", "--spec", "cups-pos", "--hex-out"],
+            json.as_bytes(),
+        );
+        assert_eq!(again.code, 0, "{name}: {}", again.stderr);
+        assert_eq!(again.text().trim(), hex_in, "{name}");
+    }
+}
