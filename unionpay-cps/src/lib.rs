@@ -7,6 +7,7 @@ extern crate alloc;
 
 #[cfg(feature = "alloc")]
 pub mod acp;
+pub mod aid;
 mod error;
 pub mod frame;
 pub mod key;
