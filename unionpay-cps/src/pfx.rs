@@ -39,6 +39,10 @@ const PBES2: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.5
 const SHA1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.14.3.2.26");
 const SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1");
 
+/// The most encrypted items (bags and shrouded keys) a file may hold: each costs key
+/// derivations, so their number is bounded along with the rounds.
+pub const MAX_ENCRYPTED_ITEMS: usize = 16;
+
 /// The most key-derivation rounds [`load`] accepts (files in the field use 2,000 to 100,000): a
 /// hostile file could otherwise make loading take minutes. [`load_limited`] sets another bound.
 pub const MAX_ITERATIONS: u32 = 1_000_000;
@@ -101,6 +105,15 @@ pub fn load_limited(der: &[u8], password: &str, max_iterations: u32) -> Result<M
     let contents = AuthenticatedSafe::from_der(auth_safe.as_bytes()).map_err(malformed)?;
     let mut keys = Vec::new();
     let mut certs = Vec::new();
+    let mut decryptions = 0usize;
+    let mut count = || {
+        decryptions = decryptions.saturating_add(1);
+        if decryptions > MAX_ENCRYPTED_ITEMS {
+            Err(Error::new(ErrorKind::Pkcs12))
+        } else {
+            Ok(())
+        }
+    };
     for info in &contents {
         let bags = if info.content_type == ID_DATA {
             Zeroizing::new(octets(info)?.as_bytes().to_vec())
@@ -126,6 +139,7 @@ pub fn load_limited(der: &[u8], password: &str, max_iterations: u32) -> Result<M
                     let shrouded: ContextSpecific<EncryptedPrivateKeyInfo> =
                         ContextSpecific::from_der(&bag.bag_value).map_err(malformed)?;
                     let info = shrouded.value;
+                    count()?;
                     let plain = decrypt(
                         &info.encryption_algorithm,
                         info.encrypted_data.as_bytes(),
