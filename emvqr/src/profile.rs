@@ -407,7 +407,8 @@ fn is_fps_mobile(s: &str) -> bool {
 fn check_fps(payload: &PayloadRef<'_>, emit: &mut impl FnMut(Issue)) {
     // HKMA Common QR Code Specification as Odoo's l10n_hk implements it: exactly one proxy —
     // 02 an FPS ID of 7 or 9 digits, 03 a mobile number `+852-67891234`, 04 an e-mail address;
-    // 01 the participant's 3-digit clearing code; HKD or CNY.
+    // HKD or CNY. 01, the participant (bank) code, is 3 digits in the codes seen in the field
+    // (`004` in a Hong Kong QR reader's sample).
     let Some(account) = payload.account("hk.com.hkicl") else {
         return;
     };

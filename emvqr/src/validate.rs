@@ -261,6 +261,29 @@ fn amount_decimals(text: &str) -> Option<usize> {
 /// The IDs whose values the rules read (`Level::get`); the others only need presence.
 const KEPT: [u8; 7] = [0, 1, 53, 54, 55, 56, 57];
 
+/// The slot of each ID in [`Level::values`] (`u8::MAX`: not kept).
+#[allow(
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    clippy::cast_possible_truncation,
+    reason = "evaluated at compile time: a bad index fails the build"
+)]
+const SLOT: [u8; 100] = {
+    let mut table = [u8::MAX; 100];
+    let mut i = 0;
+    while i < KEPT.len() {
+        table[KEPT[i] as usize] = i as u8;
+        i += 1;
+    }
+    table
+};
+
+fn slot(id: u8) -> Option<usize> {
+    SLOT.get(usize::from(id))
+        .filter(|&&s| s != u8::MAX)
+        .map(|&s| usize::from(s))
+}
+
 /// One level of objects seen in a single pass: which IDs are present, and the first value of
 /// the IDs the rules read. Small, so that nothing large is cleared for every template.
 struct Level<'a> {
@@ -288,12 +311,8 @@ impl<'a> Level<'a> {
                 emit(error(object.path(), IssueKind::Duplicate));
             } else {
                 level.seen |= bit;
-                if let Some(slot) = KEPT
-                    .iter()
-                    .position(|&k| k == id)
-                    .and_then(|i| level.values.get_mut(i))
-                {
-                    *slot = Some(object.value());
+                if let Some(value) = slot(id).and_then(|i| level.values.get_mut(i)) {
+                    *value = Some(object.value());
                 }
             }
             check_format(&object, rule(id), emit);
@@ -303,8 +322,7 @@ impl<'a> Level<'a> {
     }
 
     fn get(&self, id: u8) -> Option<&'a str> {
-        let i = KEPT.iter().position(|&k| k == id)?;
-        self.values.get(i).copied().flatten()
+        self.values.get(slot(id)?).copied().flatten()
     }
 
     fn has(&self, id: u8) -> bool {
