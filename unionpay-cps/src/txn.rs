@@ -215,9 +215,12 @@ fn set_presentment(
     Ok(())
 }
 
+/// The largest amount 12 digits hold.
+const MAX_AMOUNT: u64 = 999_999_999_999;
+
 /// Field 4: at most 12 digits of minor units.
 fn set_amount(m: &mut Message<'static>, amount: u64) -> Result<()> {
-    if amount > 999_999_999_999 {
+    if amount > MAX_AMOUNT {
         return Err(Error::new(ErrorKind::Field { number: 4 }));
     }
     set(m, 4, alloc::format!("{amount:012}"))
@@ -236,21 +239,57 @@ fn set_f60(
     set(m, 60, f60)
 }
 
-/// A purchase (`0200`), without its MAC: encode it with [`encode_with_mac`].
-pub fn purchase(terminal: &Terminal<'_>, p: &Purchase<'_>) -> Result<Message<'static>> {
-    digits("stan", p.stan, 6)?;
+/// What every card request carries: 3, (4,) 11, the card or code, 25, 41, 42, 49 and 60.
+struct CardRequest<'r> {
+    mti: Mti,
+    processing: &'r str,
+    amount: Option<u64>,
+    stan: &'r str,
+    entry: Entry<'r>,
+    pin: Option<Pin<'r>>,
+    condition: &'r str,
+    currency: &'r str,
+    /// 60.1, the transaction type.
+    kind: &'r str,
+    /// What follows 60.2.
+    f60_tail: &'r str,
+}
+
+fn card_request(terminal: &Terminal<'_>, r: &CardRequest<'_>) -> Result<Message<'static>> {
+    digits("stan", r.stan, 6)?;
     digits("batch", terminal.batch, 6)?;
-    let mut m = Message::new(&CUPS_POS, Mti::FINANCIAL_REQUEST);
-    set(&mut m, 3, "000000")?;
-    set_amount(&mut m, p.amount)?;
-    set(&mut m, 11, p.stan)?;
-    set_presentment(&mut m, &p.entry, p.pin.as_ref())?;
-    set(&mut m, 25, p.condition)?;
+    let mut m = Message::new(&CUPS_POS, r.mti);
+    set(&mut m, 3, r.processing)?;
+    if let Some(amount) = r.amount {
+        set_amount(&mut m, amount)?;
+    }
+    set(&mut m, 11, r.stan)?;
+    set_presentment(&mut m, &r.entry, r.pin.as_ref())?;
+    set(&mut m, 25, r.condition)?;
     set(&mut m, 41, terminal.terminal_id)?;
     set(&mut m, 42, terminal.merchant_id)?;
-    set(&mut m, 49, p.currency)?;
-    set_f60(&mut m, "22", terminal, p.f60_tail)?;
+    set(&mut m, 49, r.currency)?;
+    set_f60(&mut m, r.kind, terminal, r.f60_tail)?;
     Ok(m)
+}
+
+/// A purchase (`0200`), without its MAC: encode it with [`encode_with_mac`].
+pub fn purchase(terminal: &Terminal<'_>, p: &Purchase<'_>) -> Result<Message<'static>> {
+    card_request(
+        terminal,
+        &CardRequest {
+            mti: Mti::FINANCIAL_REQUEST,
+            processing: "000000",
+            amount: Some(p.amount),
+            stan: p.stan,
+            entry: p.entry,
+            pin: p.pin,
+            condition: p.condition,
+            currency: p.currency,
+            kind: "22",
+            f60_tail: p.f60_tail,
+        },
+    )
 }
 
 /// The original transaction a void or a refund points at.
@@ -336,44 +375,50 @@ fn set_original(
 
 /// A void (`0200`, processing code `200000`, 60.1 `23`), without its MAC.
 pub fn void(terminal: &Terminal<'_>, v: &Void<'_>) -> Result<Message<'static>> {
-    digits("stan", v.stan, 6)?;
-    digits("batch", terminal.batch, 6)?;
-    let mut m = Message::new(&CUPS_POS, Mti::FINANCIAL_REQUEST);
-    set(&mut m, 3, "200000")?;
-    set_amount(&mut m, v.amount)?;
-    set(&mut m, 11, v.stan)?;
-    set_presentment(&mut m, &v.entry, v.pin.as_ref())?;
-    set(&mut m, 25, "00")?;
+    let mut m = card_request(
+        terminal,
+        &CardRequest {
+            mti: Mti::FINANCIAL_REQUEST,
+            processing: "200000",
+            amount: Some(v.amount),
+            stan: v.stan,
+            entry: v.entry,
+            pin: v.pin,
+            condition: "00",
+            currency: v.currency,
+            kind: "23",
+            f60_tail: "",
+        },
+    )?;
     set_original(&mut m, &v.original, None)?;
-    set(&mut m, 41, terminal.terminal_id)?;
-    set(&mut m, 42, terminal.merchant_id)?;
-    set(&mut m, 49, v.currency)?;
-    set_f60(&mut m, "23", terminal, "")?;
     Ok(m)
 }
 
 /// A refund (`0220`, processing code `200000`, 60.1 `25`), without its MAC. Refunds are advices:
 /// they are not reversed.
 pub fn refund(terminal: &Terminal<'_>, r: &Refund<'_>) -> Result<Message<'static>> {
-    digits("stan", r.stan, 6)?;
-    digits("batch", terminal.batch, 6)?;
+    let mut m = card_request(
+        terminal,
+        &CardRequest {
+            mti: Mti::FINANCIAL_ADVICE,
+            processing: "200000",
+            amount: Some(r.amount),
+            stan: r.stan,
+            entry: r.entry,
+            pin: None,
+            condition: "00",
+            currency: r.currency,
+            kind: "25",
+            f60_tail: "",
+        },
+    )?;
     let date = r
         .original
         .date
         .ok_or(Error::new(ErrorKind::MissingParameter {
             name: "original date",
         }))?;
-    let mut m = Message::new(&CUPS_POS, Mti::FINANCIAL_ADVICE);
-    set(&mut m, 3, "200000")?;
-    set_amount(&mut m, r.amount)?;
-    set(&mut m, 11, r.stan)?;
-    set_presentment(&mut m, &r.entry, None)?;
-    set(&mut m, 25, "00")?;
     set_original(&mut m, &r.original, Some(date))?;
-    set(&mut m, 41, terminal.terminal_id)?;
-    set(&mut m, 42, terminal.merchant_id)?;
-    set(&mut m, 49, r.currency)?;
-    set_f60(&mut m, "25", terminal, "")?;
     Ok(m)
 }
 
@@ -382,18 +427,21 @@ pub fn balance_inquiry(
     terminal: &Terminal<'_>,
     b: &BalanceInquiry<'_>,
 ) -> Result<Message<'static>> {
-    digits("stan", b.stan, 6)?;
-    digits("batch", terminal.batch, 6)?;
-    let mut m = Message::new(&CUPS_POS, Mti::FINANCIAL_REQUEST);
-    set(&mut m, 3, "310000")?;
-    set(&mut m, 11, b.stan)?;
-    set_presentment(&mut m, &b.entry, b.pin.as_ref())?;
-    set(&mut m, 25, "00")?;
-    set(&mut m, 41, terminal.terminal_id)?;
-    set(&mut m, 42, terminal.merchant_id)?;
-    set(&mut m, 49, b.currency)?;
-    set_f60(&mut m, "01", terminal, "")?;
-    Ok(m)
+    card_request(
+        terminal,
+        &CardRequest {
+            mti: Mti::FINANCIAL_REQUEST,
+            processing: "310000",
+            amount: None,
+            stan: b.stan,
+            entry: b.entry,
+            pin: b.pin,
+            condition: "00",
+            currency: b.currency,
+            kind: "01",
+            f60_tail: "",
+        },
+    )
 }
 
 /// One amount of field 54 (ISO 8583:1987 "additional amounts": account type n2, amount type n2,
@@ -468,9 +516,8 @@ pub struct Totals {
 
 impl Totals {
     fn write(&self, out: &mut String, code: u8) -> Result<()> {
-        let too_big = |n: u64, max: u64| n > max;
-        if too_big(self.debit_amount, 999_999_999_999)
-            || too_big(self.credit_amount, 999_999_999_999)
+        if self.debit_amount > MAX_AMOUNT
+            || self.credit_amount > MAX_AMOUNT
             || self.debit_count > 999
             || self.credit_count > 999
         {
