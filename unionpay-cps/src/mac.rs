@@ -65,37 +65,38 @@ pub fn field64(mac: &[u8]) -> [u8; 8] {
     out
 }
 
-/// ANSI X9.9: CBC-MAC with a zero IV over the 00-padded message, with the key's cipher.
-pub fn x9_9(key: &Key, data: &[u8]) -> [u8; 8] {
+/// CBC-MAC with a zero IV over the 00-padded message, one 8-byte block at a time through
+/// `encrypt`.
+#[inline]
+fn cbc_mac(data: &[u8], mut encrypt: impl FnMut(&mut [u8; 8])) -> [u8; 8] {
     let mut state = [0u8; 8];
     for chunk in data.chunks(8) {
         for (s, &b) in state.iter_mut().zip(chunk) {
             *s ^= b;
         }
-        key.encrypt_block(&mut state);
+        encrypt(&mut state);
     }
     state
+}
+
+/// ANSI X9.9: CBC-MAC with a zero IV over the 00-padded message, with the key's cipher.
+pub fn x9_9(key: &Key, data: &[u8]) -> [u8; 8] {
+    cbc_mac(data, |block| key.encrypt_block(block))
 }
 
 /// ANSI X9.19 (ISO 9797-1 algorithm 3, "retail MAC"): DES CBC-MAC under the left half of a
 /// double-length key, then decrypt with the right half and encrypt with the left.
 pub fn x9_19(key: &Key, data: &[u8]) -> Result<[u8; 8]> {
+    use des::cipher::{BlockCipherDecrypt as _, BlockCipherEncrypt as _};
     let Some((left, right)) = key.des_halves() else {
         return Err(Error::new(ErrorKind::KeyLength {
             length: key.expose().len(),
         }));
     };
-    use des::cipher::{BlockCipherDecrypt as _, BlockCipherEncrypt as _};
-    let mut state = des::cipher::Array::from([0u8; 8]);
-    for chunk in data.chunks(8) {
-        for (s, &b) in state.iter_mut().zip(chunk) {
-            *s ^= b;
-        }
-        left.encrypt_block(&mut state);
-    }
-    right.decrypt_block(&mut state);
-    left.encrypt_block(&mut state);
-    Ok(state.into())
+    let mut state = cbc_mac(data, |block| left.encrypt_block(block.into()));
+    right.decrypt_block((&mut state).into());
+    left.encrypt_block((&mut state).into());
+    Ok(state)
 }
 
 /// Compares a received MAC with the expected one in constant time.
