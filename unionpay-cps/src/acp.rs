@@ -265,7 +265,8 @@ fn valid_at(cert: &x509_cert::Certificate, now: u64) -> bool {
     (from..=to).contains(&now)
 }
 
-fn public_key(cert: &x509_cert::Certificate) -> Result<rsa::PublicKey> {
+/// The RSA key of a certificate.
+pub(crate) fn public_key(cert: &x509_cert::Certificate) -> Result<rsa::PublicKey> {
     use der::Encode as _;
     let bad = || Error::new(ErrorKind::Certificate);
     let spki = cert

@@ -26,7 +26,7 @@ use pkcs12::pbe_params::{EncryptedPrivateKeyInfo, Pkcs12PbeParams};
 use pkcs12::pfx::Pfx;
 use pkcs12::safe_bag::SafeContents;
 use pkcs12::{AuthenticatedSafe, CertBag};
-use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey};
+use rsa::pkcs8::DecodePrivateKey;
 use spki::AlgorithmIdentifierOwned;
 use zeroize::Zeroizing;
 
@@ -174,10 +174,7 @@ pub fn load_limited(der: &[u8], password: &str, max_iterations: u32) -> Result<M
         let public = key.to_public_key();
         for cert in &certs {
             let tbs = cert.tbs_certificate();
-            let spki = tbs.subject_public_key_info().to_der().map_err(malformed)?;
-            let matches = rsa::PublicKey::from_public_key_der(&spki)
-                .map(|k| k == public)
-                .unwrap_or(false);
+            let matches = crate::acp::public_key(cert).is_ok_and(|k| k == public);
             if matches {
                 return Ok(MerchantCert {
                     key: SigningKey::from_rsa(key),
@@ -240,24 +237,8 @@ fn check_mac(mac: &pkcs12::MacData, data: &[u8], password: &str, limit: Limit) -
     let iterations = limit.rounds(mac.iterations)?;
     let expected = mac.mac.digest.as_bytes();
     let ok = match mac.mac.algorithm.oid {
-        SHA1 => {
-            let key = Zeroizing::new(
-                derive_key_utf8::<sha1::Sha1>(password, salt, Pkcs12KeyType::Mac, iterations, 20)
-                    .map_err(malformed)?,
-            );
-            let mut h = hmac::Hmac::<sha1::Sha1>::new_from_slice(&key).map_err(malformed)?;
-            h.update(data);
-            h.verify_slice(expected).is_ok()
-        }
-        SHA256 => {
-            let key = Zeroizing::new(
-                derive_key_utf8::<sha2::Sha256>(password, salt, Pkcs12KeyType::Mac, iterations, 32)
-                    .map_err(malformed)?,
-            );
-            let mut h = hmac::Hmac::<sha2::Sha256>::new_from_slice(&key).map_err(malformed)?;
-            h.update(data);
-            h.verify_slice(expected).is_ok()
-        }
+        SHA1 => hmac_matches::<sha1::Sha1>(password, salt, iterations, data, expected)?,
+        SHA256 => hmac_matches::<sha2::Sha256>(password, salt, iterations, data, expected)?,
         _ => return Err(Error::new(ErrorKind::Pkcs12)),
     };
     if ok {
@@ -265,6 +246,28 @@ fn check_mac(mac: &pkcs12::MacData, data: &[u8], password: &str, limit: Limit) -
     } else {
         Err(Error::new(ErrorKind::Password))
     }
+}
+
+/// HMAC-`D` of `data` under the PKCS#12 MAC key derived with `D` equals `expected` (compared
+/// in constant time).
+fn hmac_matches<D>(
+    password: &str,
+    salt: &[u8],
+    iterations: i32,
+    data: &[u8],
+    expected: &[u8],
+) -> Result<bool>
+where
+    D: sha2::Digest + sha2::digest::FixedOutputReset + sha2::digest::block_api::BlockSizeUser,
+{
+    let len = <D as sha2::Digest>::output_size();
+    let key = Zeroizing::new(
+        derive_key_utf8::<D>(password, salt, Pkcs12KeyType::Mac, iterations, len)
+            .map_err(malformed)?,
+    );
+    let mut h = hmac::SimpleHmac::<D>::new_from_slice(&key).map_err(malformed)?;
+    h.update(data);
+    Ok(h.verify_slice(expected).is_ok())
 }
 
 /// Decrypts a bag or a shrouded key under `alg`.
