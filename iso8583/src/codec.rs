@@ -212,43 +212,43 @@ fn read_prefix(prefix: Prefix, input: &[u8], field: u8, offset: usize) -> Result
             offset,
         ));
     };
-    let bad = Error::new(ErrorKind::BadLengthPrefix, Some(field), offset);
-    let mut n = 0usize;
+    prefix_value(prefix, bytes)
+        .ok_or_else(|| Error::new(ErrorKind::BadLengthPrefix, Some(field), offset))
+}
+
+/// The number a length prefix's `bytes` (exactly its wire length) hold, or `None` when they are
+/// not a valid prefix.
+#[inline]
+fn prefix_value(prefix: Prefix, bytes: &[u8]) -> Option<usize> {
+    let decimal = |n: usize, c: u8| {
+        c.is_ascii_digit().then(|| {
+            n.saturating_mul(10)
+                .saturating_add(usize::from(digit_value(c)))
+        })
+    };
     match prefix.encoding {
         PrefixEncoding::Binary => {
-            for &b in bytes {
-                n = (n << 8) | usize::from(b);
-            }
+            Some(bytes.iter().fold(0usize, |n, &b| (n << 8) | usize::from(b)))
         }
-        PrefixEncoding::Ascii | PrefixEncoding::Ebcdic => {
-            for &b in bytes {
-                let c = match prefix.encoding {
-                    PrefixEncoding::Ebcdic => ebcdic::decode(crate::spec::CodePage::Cp037, b),
-                    _ => b,
-                };
-                if !c.is_ascii_digit() {
-                    return Err(bad);
-                }
-                n = n
-                    .saturating_mul(10)
-                    .saturating_add(usize::from(digit_value(c)));
-            }
-        }
+        PrefixEncoding::Ascii => bytes.iter().try_fold(0usize, |n, &c| decimal(n, c)),
+        PrefixEncoding::Ebcdic => bytes.iter().try_fold(0usize, |n, &b| {
+            decimal(n, ebcdic::decode(crate::spec::CodePage::Cp037, b))
+        }),
         PrefixEncoding::Bcd => {
             // An odd digit count leaves a leading 0 nibble.
-            let skip = usize::from(prefix.digits % 2 == 1);
-            for nib in bytes.iter().flat_map(|&b| [b >> 4, b & 0x0F]).skip(skip) {
-                if nib > 9 {
-                    return Err(bad);
-                }
-                n = n.saturating_mul(10).saturating_add(usize::from(nib));
+            let odd = prefix.digits % 2 == 1;
+            if odd && bytes.first().is_some_and(|b| b >> 4 != 0) {
+                return None;
             }
-            if skip == 1 && bytes.first().is_some_and(|b| b >> 4 != 0) {
-                return Err(bad);
-            }
+            bytes.iter().try_fold(0usize, |n, &b| {
+                let (hi, lo) = (b >> 4, b & 0x0F);
+                (hi <= 9 && lo <= 9).then(|| {
+                    n.saturating_mul(100)
+                        .saturating_add(usize::from(hi.wrapping_mul(10).wrapping_add(lo)))
+                })
+            })
         }
     }
-    Ok(n)
 }
 
 /// Writes `n` as a length prefix.
@@ -297,8 +297,8 @@ pub(crate) fn read_field(spec: &FieldSpec<'_>, input: &[u8], offset: usize) -> R
     }
 }
 
-/// The common shapes (ASCII, binary and BCD values without subfields, fixed or with an ASCII,
-/// BCD or binary prefix) checked in one branch-light pass. `None` means "not this shape, or not
+/// The common shapes (ASCII, binary, hex-text and BCD values without subfields, fixed or with
+/// any prefix) checked in one branch-light pass. `None` means "not this shape, or not
 /// valid": the general path then handles the field and reports any error precisely.
 #[inline]
 fn read_field_fast(spec: &FieldSpec<'_>, input: &[u8]) -> Option<Located> {
@@ -308,7 +308,7 @@ fn read_field_fast(spec: &FieldSpec<'_>, input: &[u8]) -> Option<Located> {
     let (value_start, units) = match spec.length {
         Length::Fixed(n) => (0, usize::from(n)),
         Length::Var { prefix, min, max } => {
-            let n = fast_prefix(prefix, input)?;
+            let n = prefix_value(prefix, input.get(..prefix.wire_len())?)?;
             let units = match (prefix.counts, spec.encoding) {
                 (Counts::Units, _) => n,
                 (Counts::Bytes, Encoding::Ascii | Encoding::Binary) => n,
@@ -356,38 +356,6 @@ fn read_field_fast(spec: &FieldSpec<'_>, input: &[u8]) -> Option<Located> {
             })
         }
         _ => None,
-    }
-}
-
-/// The number in a valid ASCII, BCD or binary prefix at the start of `input`.
-#[inline]
-fn fast_prefix(prefix: Prefix, input: &[u8]) -> Option<usize> {
-    let bytes = input.get(..prefix.wire_len())?;
-    match prefix.encoding {
-        PrefixEncoding::Binary => {
-            Some(bytes.iter().fold(0usize, |n, &b| (n << 8) | usize::from(b)))
-        }
-        PrefixEncoding::Ascii => bytes.iter().try_fold(0usize, |n, &c| {
-            c.is_ascii_digit().then(|| {
-                n.saturating_mul(10)
-                    .saturating_add(usize::from(digit_value(c)))
-            })
-        }),
-        PrefixEncoding::Bcd => {
-            // An odd digit count leaves a leading 0 nibble.
-            let odd = prefix.digits % 2 == 1;
-            if odd && bytes.first().is_some_and(|b| b >> 4 != 0) {
-                return None;
-            }
-            bytes.iter().try_fold(0usize, |n, &b| {
-                let (hi, lo) = (b >> 4, b & 0x0F);
-                (hi <= 9 && lo <= 9).then(|| {
-                    n.saturating_mul(100)
-                        .saturating_add(usize::from(hi.wrapping_mul(10).wrapping_add(lo)))
-                })
-            })
-        }
-        PrefixEncoding::Ebcdic => None,
     }
 }
 
