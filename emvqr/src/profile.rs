@@ -94,7 +94,7 @@ pub fn detect(payload: &PayloadRef<'_>) -> Option<Profile> {
             51 if g.eq_ignore_ascii_case("SG.SGQR") => Some(Profile::Sgqr),
             51 if g.eq_ignore_ascii_case("ID.CO.QRIS.WWW") => Some(Profile::Qris),
             26 if g == "A0000006150001" => Some(Profile::DuitNow),
-            26..=28 if g == "A000000524" => Some(Profile::BharatQr),
+            26..=28 if g == RUPAY_RID => Some(Profile::BharatQr),
             6 | 8 if payload.country() == Some("IN") => Some(Profile::BharatQr),
             29..=31 if g.starts_with("A000000677") => Some(Profile::PromptPay),
             38 if g == "A000000727" => Some(Profile::VietQr),
@@ -330,6 +330,16 @@ fn is_upi_amount(s: &str) -> bool {
     digits(whole) && decimals.len() <= 2 && decimals.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// The RuPay RID, BharatQR's GUID in its templates 26 (UPI), 27 (reference), 28 (Aadhaar).
+const RUPAY_RID: &str = "A000000524";
+
+/// BharatQR template `id` with the RuPay RID.
+fn rupay_template<'a>(payload: &PayloadRef<'a>, id: u8) -> Option<ObjectRef<'a>> {
+    payload
+        .objects()
+        .find(|o| o.id() == id && guid(o) == Some(RUPAY_RID))
+}
+
 fn check_bharatqr(payload: &PayloadRef<'_>, emit: &mut impl FnMut(Issue)) {
     // BharatQR 4.0.1 tag reference: 06 is the 16-digit NPCI merchant PAN (Luhn check digit);
     // 08 the 11-character IFSC and an account of up to 26 characters.
@@ -349,7 +359,7 @@ fn check_bharatqr(payload: &PayloadRef<'_>, emit: &mut impl FnMut(Issue)) {
         }
     }
     // 26: 01 the merchant's VPA (`handle@bank`), 02 the minimum amount (UPI: 2 decimals).
-    if let Some(upi) = payload.account("A000000524").filter(|a| a.id() == 26) {
+    if let Some(upi) = rupay_template(payload, 26) {
         match sub(&upi, 1) {
             None => emit(error(upi.path().child(1), IssueKind::Missing)),
             Some(vpa) => {
@@ -366,27 +376,21 @@ fn check_bharatqr(payload: &PayloadRef<'_>, emit: &mut impl FnMut(Issue)) {
         }
     }
     // 27/01: the transaction reference, 4 to 35 characters; 28/01: a 12-digit Aadhaar number.
-    for object in payload.objects() {
-        let (id, min, max, numeric) = match object.id() {
-            27 => (1, 4, 35, false),
-            28 => (1, 12, 12, true),
-            _ => continue,
-        };
-        if guid(&object) != Some("A000000524") {
+    for (id, min, max, numeric) in [(27, 4, 35, false), (28, 12, 12, true)] {
+        let Some(object) = rupay_template(payload, id) else {
             continue;
-        }
-        match sub(&object, id) {
-            None => emit(error(object.path().child(id), IssueKind::Missing)),
+        };
+        let path = object.path().child(1);
+        match sub(&object, 1) {
+            None => emit(error(path, IssueKind::Missing)),
             Some(v) if !(min..=max).contains(&v.chars().count()) || (numeric && !digits(v)) => {
-                emit(error(object.path().child(id), IssueKind::Value));
+                emit(error(path, IssueKind::Value));
             }
             Some(_) => {}
         }
     }
     // Every BharatQR names the merchant to RuPay (06) or to its bank (08), or carries a UPI VPA.
-    if payload.get(6).is_none()
-        && payload.get(8).is_none()
-        && payload.account("A000000524").is_none()
+    if payload.get(6).is_none() && payload.get(8).is_none() && payload.account(RUPAY_RID).is_none()
     {
         emit(Issue {
             severity: Severity::Warning,
@@ -616,11 +620,7 @@ pub fn bharatqr<'a>(payload: &PayloadRef<'a>) -> Option<BharatQr<'a>> {
         return None;
     }
     let value = |a: u8, b: u8| payload.get(a).or_else(|| payload.get(b)).map(|o| o.value());
-    let rid = |id: u8| {
-        payload
-            .objects()
-            .find(|o| o.id() == id && guid(o) == Some("A000000524"))
-    };
+    let rid = |id| rupay_template(payload, id);
     let (upi, reference, aadhaar) = (rid(26), rid(27), rid(28));
     let bank = payload.get(8).map(|o| o.value());
     Some(BharatQr {
