@@ -55,6 +55,7 @@ fn bench(c: &mut Criterion) {
 
 /// Prints the ratio DESIGN.md sets a limit on, measured in this run.
 fn ratio_report() {
+    println!("emv_tlv ratios measured on: {}", paywire_benches::machine());
     let data = de55();
     let base = best_of(200_000, &mut || byte_loop(black_box(&data)));
     let walked = best_of(200_000, &mut || walk(black_box(&data)));

@@ -53,6 +53,7 @@ fn bench(c: &mut Criterion) {
 }
 
 fn ratio_report() {
+    println!("emvqr ratios measured on: {}", paywire_benches::machine());
     for (name, text) in PAYLOADS {
         let crc = best_of(100_000, &mut || u64::from(crc_only(black_box(text))));
         let full = best_of(100_000, &mut || parse_validate(black_box(text)) as u64);

@@ -107,6 +107,7 @@ fn bench(c: &mut Criterion) {
 
 /// Prints the ratios DESIGN.md sets limits on, measured in this run.
 fn ratio_report() {
+    println!("iso8583 ratios measured on: {}", paywire_benches::machine());
     for spec in [&ISO87BINARY, &ISO87ASCII] {
         let data = purchase_0200(spec);
         let mut buf = [0u8; 512];

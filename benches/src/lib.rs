@@ -105,3 +105,24 @@ pub fn best_of(rounds: u32, f: &mut dyn FnMut() -> u64) -> f64 {
         })
         .fold(f64::INFINITY, f64::min)
 }
+
+/// The processor the ratios were measured on (`model name`, family and model from
+/// `/proc/cpuinfo`; `unknown` elsewhere). Ratios against latency-bound baselines (the CRC table
+/// chain, the byte loop) move with the microarchitecture, so each report names it.
+pub fn machine() -> String {
+    let info = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let field = |key: &str| {
+        info.lines()
+            .find(|l| l.split(':').next().is_some_and(|k| k.trim() == key))
+            .and_then(|l| l.split_once(':'))
+            .map(|(_, v)| v.trim().to_owned())
+    };
+    match field("model name") {
+        Some(name) => format!(
+            "{name} (family {}, model {})",
+            field("cpu family").unwrap_or_else(|| "?".into()),
+            field("model").unwrap_or_else(|| "?".into())
+        ),
+        None => "unknown".into(),
+    }
+}
