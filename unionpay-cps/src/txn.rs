@@ -397,6 +397,12 @@ pub fn void(terminal: &Terminal<'_>, v: &Void<'_>) -> Result<Message<'static>> {
 /// A refund (`0220`, processing code `200000`, 60.1 `25`), without its MAC. Refunds are advices:
 /// they are not reversed.
 pub fn refund(terminal: &Terminal<'_>, r: &Refund<'_>) -> Result<Message<'static>> {
+    let date = r
+        .original
+        .date
+        .ok_or(Error::new(ErrorKind::MissingParameter {
+            name: "original date",
+        }))?;
     let mut m = card_request(
         terminal,
         &CardRequest {
@@ -412,12 +418,6 @@ pub fn refund(terminal: &Terminal<'_>, r: &Refund<'_>) -> Result<Message<'static
             f60_tail: "",
         },
     )?;
-    let date = r
-        .original
-        .date
-        .ok_or(Error::new(ErrorKind::MissingParameter {
-            name: "original date",
-        }))?;
     set_original(&mut m, &r.original, Some(date))?;
     Ok(m)
 }
