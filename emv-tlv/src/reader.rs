@@ -91,7 +91,41 @@ impl<'a> Tlvs<'a> {
     /// Validates `input` as a TLV list under `options`.
     pub fn parse_with(input: &'a [u8], options: DecodeOptions) -> Result<Self> {
         let options = options.with_max_depth(options.max_depth);
-        validate_list(input, 0, &options, 0, None)?;
+        validate_list(input, 0, &options, 0, None, &mut NoVisit)?;
+        Ok(Self {
+            bytes: input,
+            base: 0,
+        })
+    }
+
+    /// Validates `input` like [`Tlvs::parse_with`] and, in the same single pass, calls `visit`
+    /// with every object and its depth (0 for the top level), parents before their children, in
+    /// input order — a whole-tree walk that reads each header once instead of twice (validate,
+    /// then iterate).
+    ///
+    /// `visit` sees each object as soon as it is checked, so on an error it has already seen the
+    /// objects before the fault; the error is what counts. A caller that must not act on a
+    /// partly valid list uses [`Tlvs::parse_with`] and then iterates.
+    ///
+    /// ```
+    /// use emv_tlv::{DecodeOptions, Tlvs};
+    /// // 70 { 5A 01 12, 9F02 01 34 }
+    /// let data = [0x70, 0x07, 0x5A, 0x01, 0x12, 0x9F, 0x02, 0x01, 0x34];
+    /// let mut seen = Vec::new();
+    /// let list = Tlvs::parse_and_visit(&data, DecodeOptions::EMV, |depth, tlv| {
+    ///     seen.push((depth, tlv.tag().number(), tlv.offset()));
+    /// })?;
+    /// assert_eq!(seen, [(0, 0x70, 0), (1, 0x5A, 2), (1, 0x9F02, 5)]);
+    /// assert_eq!(list.as_bytes().len(), 9);
+    /// # Ok::<(), emv_tlv::Error>(())
+    /// ```
+    pub fn parse_and_visit(
+        input: &'a [u8],
+        options: DecodeOptions,
+        visit: impl FnMut(u8, TlvRef<'a>),
+    ) -> Result<Self> {
+        let options = options.with_max_depth(options.max_depth);
+        validate_list(input, 0, &options, 0, None, &mut Visit(visit))?;
         Ok(Self {
             bytes: input,
             base: 0,
@@ -304,21 +338,38 @@ impl<'a> Iterator for Iter<'a> {
             rest = rest.get(skip..)?;
             self.offset = self.offset.saturating_add(skip);
         }
-        if rest.is_empty() {
-            self.rest = rest;
-            return None;
-        }
-        let header = Header::read(rest).ok()?;
-        let end = header.len.checked_add(header.value_len)?;
+        // The list was validated: the common header shapes are decoded without the checks of
+        // the general path, and the next position waits on nothing but the length byte.
+        let (tag, header_len, end) = match *rest {
+            [t, l, ..] if t & 0x1F != 0x1F && l < 0x80 => {
+                (Tag::known(u32::from(t)), 2, usize::from(l).wrapping_add(2))
+            }
+            [t0, t1, l, ..] if t0 & 0x1F == 0x1F && t1 < 0x80 && l < 0x80 => {
+                let tag = Tag::known(u32::from(t0) << 8 | u32::from(t1));
+                (tag, 3, usize::from(l).wrapping_add(3))
+            }
+            [] => {
+                self.rest = rest;
+                return None;
+            }
+            _ => {
+                let header = Header::read(rest).ok()?;
+                (
+                    header.tag,
+                    header.len,
+                    header.len.checked_add(header.value_len)?,
+                )
+            }
+        };
         let (raw, after) = rest.split_at_checked(end)?;
         let tlv = TlvRef {
-            tag: header.tag,
+            tag,
             raw,
-            header_len: header.len,
+            header_len,
             offset: self.offset,
         };
         self.rest = after;
-        self.offset = self.offset.saturating_add(end);
+        self.offset = self.offset.wrapping_add(end);
         Some(tlv)
     }
 }
@@ -369,19 +420,49 @@ fn validate_object(input: &[u8], base: usize, options: &DecodeOptions, depth: u8
             options,
             depth,
             Some(header.tag),
+            &mut NoVisit,
         )?;
     }
     Ok(end)
 }
 
-/// Checks every object of a list whose enclosing object (if any) sits at `depth`. Recurses only
+/// Receives every object [`validate_list`] has checked. `ACTIVE` is false for plain validation,
+/// so that path does not build the objects at all.
+trait Visitor<'a> {
+    const ACTIVE: bool;
+    fn visit(&mut self, depth: u8, tlv: TlvRef<'a>);
+}
+
+/// Plain validation: nothing to visit.
+struct NoVisit;
+
+impl Visitor<'_> for NoVisit {
+    const ACTIVE: bool = false;
+    #[inline(always)]
+    fn visit(&mut self, _: u8, _: TlvRef<'_>) {}
+}
+
+/// A caller's closure.
+struct Visit<F>(F);
+
+impl<'a, F: FnMut(u8, TlvRef<'a>)> Visitor<'a> for Visit<F> {
+    const ACTIVE: bool = true;
+    #[inline(always)]
+    fn visit(&mut self, depth: u8, tlv: TlvRef<'a>) {
+        (self.0)(depth, tlv);
+    }
+}
+
+/// Checks every object of a list whose enclosing object (if any) sits at `depth`, handing each
+/// checked object to `visitor` (with its depth) before its children are checked. Recurses only
 /// into constructed objects, at most `max_depth` levels.
-fn validate_list(
-    input: &[u8],
+fn validate_list<'a, V: Visitor<'a>>(
+    input: &'a [u8],
     base: usize,
     options: &DecodeOptions,
     depth: u8,
     parent: Option<Tag>,
+    visitor: &mut V,
 ) -> Result<()> {
     let depth = match parent {
         Some(_) if depth >= options.max_depth => {
@@ -394,26 +475,58 @@ fn validate_list(
         None => depth,
     };
     let mut rest = input;
-    let mut here = base;
-    while let Some(&first) = rest.first() {
+    while let Some((&first, tail)) = rest.split_first() {
+        // Offset of `rest` in the original input; only errors, visits and nested lists need it.
+        let here = || base.saturating_add(input.len().saturating_sub(rest.len()));
         if first == 0 {
             if !options.allow_filler {
-                return Err(Error::new(ErrorKind::Filler, parent, here));
+                return Err(Error::new(ErrorKind::Filler, parent, here()));
             }
-            rest = rest.get(1..).unwrap_or_default();
-            here = here.saturating_add(1);
+            rest = tail;
             continue;
         }
-        let header = checked_header(rest, here, options)?;
-        let end = header.len.saturating_add(header.value_len);
+        // The shapes DE 55 is made of (1- or 2-byte tag, short length) are decoded inline; every
+        // other header, and every value that does not fit, takes the checked path, which also
+        // builds the error. The tag is not decoded here: the position of the next object must
+        // not wait for it (this loop is a chain of dependent loads).
+        let fast = match *rest {
+            [t, l, ..] if t & 0x1F != 0x1F && l < 0x80 => {
+                Some((2, usize::from(l).wrapping_add(2), t & 0x20 != 0))
+            }
+            [t0, t1, l, ..] if t0 & 0x1F == 0x1F && t1 < 0x80 && l < 0x80 => {
+                Some((3, usize::from(l).wrapping_add(3), t0 & 0x20 != 0))
+            }
+            _ => None,
+        };
+        let (header_len, end, constructed) = match fast.filter(|&(_, end, _)| end <= rest.len()) {
+            Some(shape) => shape,
+            None => {
+                let header = checked_header(rest, here(), options)?;
+                let end = header.len.saturating_add(header.value_len);
+                (header.len, end, header.tag.is_constructed())
+            }
+        };
         let (object, after) = rest.split_at_checked(end).unwrap_or((rest, &[]));
-        if header.tag.is_constructed() {
-            let value = object.get(header.len..).unwrap_or_default();
-            let value_base = here.saturating_add(header.len);
-            validate_list(value, value_base, options, depth, Some(header.tag))?;
+        if V::ACTIVE || constructed {
+            // Checked above, so the header reads again; the fallback is never taken.
+            let tag = Header::read(object).map_or(Tag::known(u32::from(first)), |h| h.tag);
+            let offset = here();
+            visitor.visit(
+                depth,
+                TlvRef {
+                    tag,
+                    raw: object,
+                    header_len,
+                    offset,
+                },
+            );
+            if constructed {
+                let value = object.get(header_len..).unwrap_or_default();
+                let value_base = offset.saturating_add(header_len);
+                validate_list(value, value_base, options, depth, Some(tag), visitor)?;
+            }
         }
         rest = after;
-        here = here.saturating_add(end);
     }
     Ok(())
 }

@@ -126,14 +126,11 @@ impl Tag {
     }
 
     const fn first_byte(self) -> u8 {
-        let [_, b1, b2, b3] = self.0.to_be_bytes();
-        if b1 != 0 {
-            b1
-        } else if b2 != 0 {
-            b2
-        } else {
-            b3
-        }
+        // The highest non-zero byte of the number (tags are 1–3 bytes, never 0): shift by the
+        // bit index of its top set bit rounded down to a byte boundary. Branch-free, as the
+        // reader asks for it once per object.
+        let top_bit = 31u32.wrapping_sub((self.0 | 1).leading_zeros());
+        (self.0 >> (top_bit & !7)) as u8
     }
 
     /// True for constructed tags (b6 of the first byte): their value is itself a TLV list.

@@ -2,7 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::arithmetic_side_effects, reason = "tests")]
 
 use emv_tlv::{
-    DecodeOptions, Encode, Tag, Tlv, TlvBuilder, Tlvs, Value, build_to_vec, to_owned_list,
+    DecodeOptions, Encode, Tag, Tlv, TlvBuilder, TlvRef, Tlvs, Value, build_to_vec, to_owned_list,
 };
 use proptest::prelude::*;
 
@@ -40,6 +40,31 @@ fn build_with_builder(list: &[Tlv]) -> Vec<u8> {
     build_to_vec(|b| list.iter().try_for_each(|t| add(b, t))).unwrap()
 }
 
+/// Every object of a validated list with its depth, parents first (the iterator's view).
+fn preorder<'a>(list: &Tlvs<'a>, depth: u8, out: &mut Vec<(u8, TlvRef<'a>)>) {
+    for tlv in list {
+        out.push((depth, tlv));
+        if let Some(children) = tlv.children() {
+            preorder(&children, depth + 1, out);
+        }
+    }
+}
+
+/// The one-pass `parse_and_visit` agrees with `parse_with` then iterating: the same verdict (the
+/// same error, kind, tag and offset) and, when valid, the same objects in the same order.
+fn check_visit_matches_iterate(bytes: &[u8], options: DecodeOptions) -> Result<(), TestCaseError> {
+    let mut visited = Vec::new();
+    let one_pass = Tlvs::parse_and_visit(bytes, options, |depth, tlv| visited.push((depth, tlv)));
+    let two_pass = Tlvs::parse_with(bytes, options);
+    prop_assert_eq!(one_pass, two_pass);
+    if let Ok(list) = two_pass {
+        let mut iterated = Vec::new();
+        preorder(&list, 0, &mut iterated);
+        prop_assert_eq!(visited, iterated);
+    }
+    Ok(())
+}
+
 proptest! {
     #[test]
     fn build_parse_same_tree(list in prop::collection::vec(tree(), 0..5)) {
@@ -68,8 +93,11 @@ proptest! {
             let _ = list.pretty().to_string();
         }
         if let Ok(list) = Tlvs::parse_with(&bytes, DecodeOptions::STRICT) {
-            prop_assert_eq!(to_owned_list(&list).to_vec().unwrap(), bytes);
+            prop_assert_eq!(to_owned_list(&list).to_vec().unwrap(), bytes.clone());
         }
+        check_visit_matches_iterate(&bytes, DecodeOptions::EMV)?;
+        check_visit_matches_iterate(&bytes, DecodeOptions::STRICT)?;
+        check_visit_matches_iterate(&bytes, DecodeOptions::EMV.with_max_depth(1))?;
     }
 
     #[test]
@@ -83,5 +111,14 @@ proptest! {
             prop_assert!(Tlvs::parse_with(&canonical, DecodeOptions::STRICT).is_ok());
         }
         let _ = Tlvs::parse(&bytes[..i]);
+        check_visit_matches_iterate(&bytes, DecodeOptions::EMV)?;
+        check_visit_matches_iterate(&bytes[..i], DecodeOptions::STRICT)?;
+    }
+
+    #[test]
+    fn visit_sees_every_built_object(list in prop::collection::vec(tree(), 0..5)) {
+        let bytes = list.to_vec().unwrap();
+        check_visit_matches_iterate(&bytes, DecodeOptions::STRICT)?;
+        check_visit_matches_iterate(&bytes, DecodeOptions::EMV.with_max_depth(2))?;
     }
 }

@@ -1,13 +1,37 @@
-//! emv-tlv: parsing never panics; strict input re-encodes to identical bytes; EMV input re-encodes
-//! to a canonical form that parses strictly to the same tree.
+//! emv-tlv: parsing never panics; the one-pass visitor agrees with validate-then-iterate; strict
+//! input re-encodes to identical bytes; EMV input re-encodes to a canonical form that parses
+//! strictly to the same tree.
 #![no_main]
 
 use std::fmt::Write as _;
 
-use emv_tlv::{DecodeOptions, Encode, Tag, Tlvs, to_owned_list};
+use emv_tlv::{DecodeOptions, Encode, Tag, TlvRef, Tlvs, to_owned_list};
 use libfuzzer_sys::fuzz_target;
 
+/// Every object of a validated list with its depth, parents first (the iterator's view).
+fn preorder<'a>(list: &Tlvs<'a>, depth: u8, out: &mut Vec<(u8, TlvRef<'a>)>) {
+    for tlv in list {
+        out.push((depth, tlv));
+        if let Some(children) = tlv.children() {
+            preorder(&children, depth + 1, out);
+        }
+    }
+}
+
 fuzz_target!(|data: &[u8]| {
+    // Differential: the one-pass visitor and validate-then-iterate agree on the verdict and,
+    // when valid, on every object and its depth.
+    for options in [DecodeOptions::EMV, DecodeOptions::STRICT, DecodeOptions::EMV.with_max_depth(1)] {
+        let mut visited = Vec::new();
+        let one_pass = Tlvs::parse_and_visit(data, options, |depth, tlv| visited.push((depth, tlv)));
+        let two_pass = Tlvs::parse_with(data, options);
+        assert_eq!(one_pass, two_pass, "parse_and_visit and parse_with disagree");
+        if let Ok(list) = two_pass {
+            let mut iterated = Vec::new();
+            preorder(&list, 0, &mut iterated);
+            assert_eq!(visited, iterated, "parse_and_visit saw other objects than the iterator");
+        }
+    }
     if let Ok(list) = Tlvs::parse_with(data, DecodeOptions::STRICT) {
         let owned = to_owned_list(&list);
         assert_eq!(owned.to_vec().expect("encodes"), data, "strict input must re-encode identically");
