@@ -390,8 +390,8 @@ fn check_bharatqr(payload: &PayloadRef<'_>, emit: &mut impl FnMut(Issue)) {
         }
     }
     // Every BharatQR names the merchant to RuPay (06) or to its bank (08), or carries a UPI VPA.
-    if payload.get(6).is_none() && payload.get(8).is_none() && payload.account(RUPAY_RID).is_none()
-    {
+    let vpa = rupay_template(payload, 26).and_then(|upi| sub(&upi, 1));
+    if payload.get(6).is_none() && payload.get(8).is_none() && vpa.is_none() {
         emit(Issue {
             severity: Severity::Warning,
             path: Path::top(6),

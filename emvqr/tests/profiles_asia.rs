@@ -284,6 +284,50 @@ fn bharatqr_rules() {
     );
 }
 
+#[test]
+fn bharatqr_names_the_merchant_by_pan_bank_account_or_vpa() {
+    // Warnings at 06 for the payload built from `objects` (the profile's rules only).
+    let warned = |objects: &[(&str, &str)]| {
+        let text = build(objects);
+        let p = PayloadRef::parse(&text).unwrap();
+        assert_eq!(profile::detect(&p), Some(Profile::BharatQr));
+        let mut out = Vec::new();
+        profile::validate(&p, None, |i| {
+            if i.severity == Severity::Warning && i.path.to_string() == "06" {
+                out.push(i.kind);
+            }
+        });
+        out
+    };
+    let common = [
+        ("52", "7531"),
+        ("53", "356"),
+        ("58", "IN"),
+        ("59", "zxcbmn"),
+        ("60", "Delhi"),
+    ];
+    let with = |head: &[(&'static str, &'static str)]| {
+        let mut objects = vec![("00", "01"), ("01", "12")];
+        objects.extend_from_slice(head);
+        objects.extend_from_slice(&common);
+        objects
+    };
+    // A UPI VPA in 26 names the merchant.
+    let upi = ("26", "0010A0000005240117razorpaybqr@icici");
+    assert!(warned(&with(&[upi])).is_empty());
+    // A transaction reference (27) or an Aadhaar number (28) alone does not.
+    let reference = ("27", "0010A0000005240117RZPGT8ildsFTgS5Sp");
+    let aadhaar = ("28", "0010A0000005240112123412341234");
+    assert_eq!(warned(&with(&[reference])), [IssueKind::Missing]);
+    assert_eq!(warned(&with(&[aadhaar])), [IssueKind::Missing]);
+    // Nor does a 26 without its VPA (that is also an error at 26.01).
+    let no_vpa = ("26", "0010A00000052402041.10");
+    assert_eq!(warned(&with(&[no_vpa])), [IssueKind::Missing]);
+    // The RuPay PAN (06) or the bank account (08) do.
+    assert!(warned(&with(&[("06", "6100590000000089"), reference])).is_empty());
+    assert!(warned(&with(&[("08", "YESB0CMSNOC2223330048827001"), reference])).is_empty());
+}
+
 // Hong Kong FPS. Odoo's l10n_hk test (`test_emv_qr_vals`): a mobile-number proxy.
 const FPS_ODOO: &str = "00020101021226330012hk.com.hkicl0313+852-6789123452040000530334454031005802HK5914company_1_data6002HK62170513INV/TEST/00016304A154";
 // A Hong Kong QR reader app's sample (static, participant 004 and a mobile proxy):
