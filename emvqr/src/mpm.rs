@@ -84,8 +84,24 @@ fn read_object(
     parent: Path,
     ascii: bool,
 ) -> Result<(u8, usize, usize)> {
-    let at = base.saturating_add(pos);
     let bytes = text.as_bytes();
+    // Fast path for ASCII payloads: four digits read and checked at once (a byte is a digit when
+    // subtracting '0' neither borrows nor leaves a value that adding 0x76 carries into bit 7).
+    if ascii && let Some(&[a, b, c, d]) = bytes.get(pos..pos.wrapping_add(4)) {
+        let x = u32::from_le_bytes([a, b, c, d]);
+        let v = x.wrapping_sub(0x3030_3030);
+        if (v | v.wrapping_add(0x7676_7676)) & 0x8080_8080 == 0 {
+            let [a, b, c, d] = v.to_le_bytes();
+            let id = a.wrapping_mul(10).wrapping_add(b);
+            let length = usize::from(c.wrapping_mul(10).wrapping_add(d));
+            let start = pos.wrapping_add(4);
+            let end = start.wrapping_add(length);
+            if end <= bytes.len() {
+                return Ok((id, start, end));
+            }
+        }
+    }
+    let at = base.saturating_add(pos);
     let header = bytes.get(pos..pos.saturating_add(4));
     let Some(header) = header else {
         return Err(Error::new(ErrorKind::Truncated, parent, at));

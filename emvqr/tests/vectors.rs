@@ -219,6 +219,27 @@ fn structural_errors_name_place() {
     assert_eq!(e.path().to_string(), "26");
 }
 
+#[test]
+fn every_non_digit_in_an_object_header_is_rejected() {
+    // The second object's header is "5802"; each of its four characters in turn is replaced by
+    // every printable ASCII character that is not a digit (the edges '/' and ':' included).
+    let valid = "0002015802BR";
+    for k in 0..4 {
+        for c in (0x20u8..0x7F).filter(|c| !c.is_ascii_digit()) {
+            let mut text = valid.as_bytes().to_vec();
+            text[6 + k] = c;
+            let text = String::from_utf8(text).unwrap();
+            let e = PayloadRef::parse(&text).unwrap_err();
+            let expected = if k < 2 {
+                (ErrorKind::BadId, 6)
+            } else {
+                (ErrorKind::BadLength, 8)
+            };
+            assert_eq!((e.kind(), e.offset()), expected, "{text:?}");
+        }
+    }
+}
+
 // [CPM] Annex B.1 and B.2, and the UnionPay-style example of mvallim/emv-qrcode
 // ConsumerPresentedModeDecoderTest.java.
 #[test]
