@@ -7,7 +7,7 @@
 use crate::error::{Error, ErrorKind, Result};
 use crate::path::Path;
 
-const CRC: crc::Crc<u16> = crc::Crc::<u16>::new(&crc::CRC_16_IBM_3740);
+pub(crate) const CRC: crc::Crc<u16> = crc::Crc::<u16>::new(&crc::CRC_16_IBM_3740);
 
 /// CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF): the EMVCo MPM checksum.
 pub fn crc16(bytes: &[u8]) -> u16 {
@@ -76,8 +76,8 @@ fn two_digits(bytes: &[u8]) -> Option<u8> {
 
 /// Reads the object at byte `pos` of `text` (a payload or a template's value starting at byte
 /// `base` of the payload): its ID, and the byte range of its value.
-#[inline]
-fn read_object(
+#[inline(always)]
+pub(crate) fn read_object(
     text: &str,
     pos: usize,
     base: usize,
@@ -101,6 +101,19 @@ fn read_object(
             }
         }
     }
+    read_object_general(text, pos, base, parent, ascii)
+}
+
+/// [`read_object`] for non-ASCII payloads and for every error.
+#[inline(never)]
+fn read_object_general(
+    text: &str,
+    pos: usize,
+    base: usize,
+    parent: Path,
+    ascii: bool,
+) -> Result<(u8, usize, usize)> {
+    let bytes = text.as_bytes();
     let at = base.saturating_add(pos);
     let header = bytes.get(pos..pos.saturating_add(4));
     let Some(header) = header else {
@@ -163,6 +176,37 @@ fn check_list(text: &str, base: usize, parent: Path, ascii: bool) -> Result<Opti
     Ok(last)
 }
 
+/// The closing CRC object: "6304" then four hex digits. Returns the CRC it carries and the
+/// byte offset of those digits (the CRC covers everything before them).
+pub(crate) fn crc_tail(text: &str) -> Result<(u16, usize)> {
+    let bytes = text.as_bytes();
+    let tail = bytes.len().checked_sub(8).and_then(|s| bytes.get(s..));
+    let Some(&[b'6', b'3', b'0', b'4', h0, h1, h2, h3]) = tail else {
+        return Err(Error::new(ErrorKind::CrcMissing, Path::top(63), text.len()));
+    };
+    let crc_at = text.len().saturating_sub(4);
+    let hex = |b: u8| match b {
+        b'0'..=b'9' => Some(b.wrapping_sub(b'0')),
+        b'A'..=b'F' => Some(b.wrapping_sub(b'A').wrapping_add(10)),
+        b'a'..=b'f' => Some(b.wrapping_sub(b'a').wrapping_add(10)),
+        _ => None,
+    };
+    [h0, h1, h2, h3]
+        .into_iter()
+        .try_fold(0u16, |crc, b| Some((crc << 4) | u16::from(hex(b)?)))
+        .ok_or(Error::new(ErrorKind::CrcFormat, Path::top(63), crc_at))
+        .map(|found| (found, crc_at))
+}
+
+/// The structural walk must have ended on the CRC object found by [`crc_tail`]: `last` is the
+/// ID and offset of the last top-level object.
+pub(crate) fn check_crc_last(last: Option<(u8, usize)>, crc_at: usize) -> Result<()> {
+    if last.is_none_or(|(id, offset)| id != 63 || offset != crc_at.saturating_sub(4)) {
+        return Err(Error::new(ErrorKind::CrcMissing, Path::top(63), crc_at));
+    }
+    Ok(())
+}
+
 impl<'a> PayloadRef<'a> {
     /// Parses `text`, checking structure and CRC.
     pub fn parse(text: &'a str) -> Result<Self> {
@@ -173,33 +217,29 @@ impl<'a> PayloadRef<'a> {
     pub fn parse_with(text: &'a str, options: ParseOptions) -> Result<Self> {
         let ascii = text.is_ascii();
         let last = check_list(text, 0, Path::ROOT, ascii)?;
-        // The CRC object closes the payload: "6304" then four hex digits.
-        let crc_start = text.len().checked_sub(8);
-        let tail = crc_start.and_then(|s| text.get(s..));
-        let Some(tail) = tail.filter(|t| t.starts_with("6304")) else {
-            return Err(Error::new(ErrorKind::CrcMissing, Path::top(63), text.len()));
-        };
-        let crc_at = text.len().saturating_sub(4);
-        let found = tail
-            .get(4..)
-            .filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))
-            .and_then(|h| u16::from_str_radix(h, 16).ok())
-            .ok_or(Error::new(ErrorKind::CrcFormat, Path::top(63), crc_at))?;
+        let (found, crc_at) = crc_tail(text)?;
         let computed = crc16(text.as_bytes().get(..crc_at).unwrap_or_default());
-        // The structural walk must have ended on that very object.
-        if last.is_none_or(|(id, offset)| id != 63 || offset != crc_at.saturating_sub(4)) {
-            return Err(Error::new(ErrorKind::CrcMissing, Path::top(63), crc_at));
-        }
+        check_crc_last(last, crc_at)?;
         if options.check_crc && computed != found {
             let kind = ErrorKind::CrcMismatch { computed, found };
             return Err(Error::new(kind, Path::top(63), crc_at));
         }
-        Ok(Self {
+        Ok(Self::from_checked(text, found, computed, ascii))
+    }
+
+    /// A payload whose structure and CRC object the caller has checked.
+    pub(crate) const fn from_checked(
+        text: &'a str,
+        crc_found: u16,
+        crc_computed: u16,
+        ascii: bool,
+    ) -> Self {
+        Self {
             text,
-            crc_found: found,
-            crc_computed: computed,
+            crc_found,
+            crc_computed,
             ascii,
-        })
+        }
     }
 
     fn objects_of(text: &'a str, ascii: bool) -> Objects<'a> {
@@ -357,11 +397,6 @@ impl<'a> ObjectRef<'a> {
             parent: self.path,
             ascii: self.ascii,
         })
-    }
-
-    /// True when the value is known to be ASCII without looking (the payload is).
-    pub(crate) const fn known_ascii(&self) -> bool {
-        self.ascii
     }
 }
 

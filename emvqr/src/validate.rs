@@ -2,7 +2,13 @@
 
 use core::fmt;
 
-use crate::mpm::{ObjectRef, PayloadRef, objects_in};
+use crc::Digest;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::mpm::{
+    CRC, ParseOptions, PayloadRef, check_crc_last, crc_tail, crc16, is_template, objects_in,
+    read_object,
+};
 use crate::path::Path;
 
 /// How serious a finding is.
@@ -127,8 +133,35 @@ enum Format {
     S,
 }
 
-/// Format and length limits of a top-level ID (EMVCo MPM specification, table 3.6).
+/// [`root_rule_of`] for every ID, computed at compile time: one load per object.
+#[allow(
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    clippy::cast_possible_truncation,
+    reason = "evaluated at compile time: a bad index fails the build"
+)]
+const ROOT_RULES: [(Format, u8, u8); 100] = {
+    let mut table = [(Format::S, 1, 99); 100];
+    let mut id = 0;
+    while id < 100 {
+        let (format, min, max) = root_rule_of(id as u8);
+        table[id] = (format, min as u8, max as u8);
+        id += 1;
+    }
+    table
+};
+
+/// Format and length limits of a top-level ID.
 fn root_rule(id: u8) -> (Format, usize, usize) {
+    let (format, min, max) = ROOT_RULES
+        .get(usize::from(id))
+        .copied()
+        .unwrap_or((Format::S, 1, 99));
+    (format, usize::from(min), usize::from(max))
+}
+
+/// Format and length limits of a top-level ID (EMVCo MPM specification, table 3.6).
+const fn root_rule_of(id: u8) -> (Format, usize, usize) {
     match id {
         0 | 1 => (Format::N, 2, 2),
         2..=51 => (Format::Ans, 1, 99),
@@ -161,15 +194,19 @@ fn nested_rule(parent: u8, id: u8) -> (Format, usize, usize) {
     }
 }
 
+/// Length and format of one value (`ascii`: the value is known to be ASCII). The path is
+/// built only for a finding.
+#[inline]
 fn check_format(
-    object: &ObjectRef<'_>,
+    value: &str,
+    ascii: bool,
     rule: (Format, usize, usize),
+    path: impl Fn() -> Path,
     emit: &mut impl FnMut(Issue),
 ) {
     let (format, min, max) = rule;
-    let value = object.value();
     // ASCII values (nearly all): characters are bytes, one pass over the bytes.
-    let (length, bad) = if object.known_ascii() || value.is_ascii() {
+    let (length, bad) = if ascii || value.is_ascii() {
         let bytes = value.as_bytes();
         // A branch-free pass first (vectorised); the position only for a bad value.
         let bad = match format {
@@ -201,12 +238,11 @@ fn check_format(
         };
         (value.chars().count(), bad)
     };
-    let path = object.path();
     if length < min || length > max {
-        emit(error(path, IssueKind::Length { length, min, max }));
+        emit(error(path(), IssueKind::Length { length, min, max }));
     }
     if let Some(index) = bad {
-        emit(error(path, IssueKind::Format { index }));
+        emit(error(path(), IssueKind::Format { index }));
     }
 }
 
@@ -247,15 +283,18 @@ fn currency_exponent(code: &str) -> usize {
 
 /// Decimals of an amount written as digits with at most one `.`; `None` if malformed or zero.
 fn amount_decimals(text: &str) -> Option<usize> {
-    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
-    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    let nonzero = text.bytes().any(|b| (b'1'..=b'9').contains(&b));
-    (!text.is_empty()
-        && digits(whole)
-        && digits(fraction)
-        && nonzero
-        && text.len() > usize::from(text.starts_with('.')))
-    .then_some(fraction.len())
+    let mut dot = None;
+    let mut nonzero = false;
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        match b {
+            b'0' => {}
+            b'1'..=b'9' => nonzero = true,
+            b'.' if dot.is_none() => dot = Some(i),
+            _ => return None,
+        }
+    }
+    // A non-zero digit also rules out "" and ".".
+    nonzero.then(|| dot.map_or(0, |d| text.len().saturating_sub(d).saturating_sub(1)))
 }
 
 /// The IDs whose values the rules read (`Level::get`); the others only need presence.
@@ -284,49 +323,25 @@ fn slot(id: u8) -> Option<usize> {
         .map(|&s| usize::from(s))
 }
 
-/// One level of objects seen in a single pass: which IDs are present, and the first value of
-/// the IDs the rules read. Small, so that nothing large is cleared for every template.
+/// Bit `id` of a presence set (IDs are two digits, so below 100).
+fn bit(id: u8) -> u128 {
+    1u128.checked_shl(u32::from(id)).unwrap_or(0)
+}
+
+/// The top level seen in a single pass: which IDs are present, and the first value of the IDs
+/// the rules read.
 struct Level<'a> {
     seen: u128,
     values: [Option<&'a str>; KEPT.len()],
 }
 
 impl<'a> Level<'a> {
-    /// Walks `objects` once: formats and duplicates are reported on the way, the first value of
-    /// each kept ID is stored for the rules that need it.
-    fn walk(
-        objects: crate::mpm::Objects<'a>,
-        rule: impl Fn(u8) -> (Format, usize, usize),
-        emit: &mut impl FnMut(Issue),
-        mut each: impl FnMut(&ObjectRef<'a>, &mut dyn FnMut(Issue)),
-    ) -> Self {
-        let mut level = Self {
-            seen: 0,
-            values: [None; KEPT.len()],
-        };
-        for object in objects {
-            let id = object.id();
-            let bit = 1u128.checked_shl(u32::from(id)).unwrap_or(0);
-            if level.seen & bit != 0 {
-                emit(error(object.path(), IssueKind::Duplicate));
-            } else {
-                level.seen |= bit;
-                if let Some(value) = slot(id).and_then(|i| level.values.get_mut(i)) {
-                    *value = Some(object.value());
-                }
-            }
-            check_format(&object, rule(id), emit);
-            each(&object, &mut *emit);
-        }
-        level
-    }
-
     fn get(&self, id: u8) -> Option<&'a str> {
         self.values.get(slot(id)?).copied().flatten()
     }
 
     fn has(&self, id: u8) -> bool {
-        self.seen & 1u128.checked_shl(u32::from(id)).unwrap_or(0) != 0
+        self.seen & bit(id) != 0
     }
 
     /// Any merchant account (02–51) present.
@@ -336,19 +351,113 @@ impl<'a> Level<'a> {
     }
 }
 
-/// Runs every rule, calling `emit` for each finding (no allocation). The payload is walked
-/// once at the top level and once inside each template.
-pub fn validate(payload: &PayloadRef<'_>, mut emit: impl FnMut(Issue)) {
-    let emit = &mut emit;
-    if !payload.crc_ok() {
-        let kind = IssueKind::CrcMismatch {
-            computed: payload.computed_crc(),
-            found: payload.crc(),
-        };
-        emit(error(Path::top(63), kind));
+/// Walks the top level of `text` once: checks its structure exactly as [`PayloadRef::parse`]
+/// does (the same errors, in the same order, from the same object reader) and every rule of
+/// each object and template on the way. Returns the level and the ID and offset of the last
+/// object.
+///
+/// With `crc`, each top-level object's bytes (up to the CRC's four digits) are fed to it just
+/// before the object's rules run: the checksum is a chain of dependent table loads, and
+/// interleaving it with the rules lets the processor run both at once.
+fn walk_root<'a>(
+    text: &'a str,
+    ascii: bool,
+    emit: &mut impl FnMut(Issue),
+    mut crc: Option<&mut Digest<'static, u16>>,
+) -> Result<(Level<'a>, Option<(u8, usize)>)> {
+    let crc_end = text.len().saturating_sub(4);
+    let mut level = Level {
+        seen: 0,
+        values: [None; KEPT.len()],
+    };
+    let mut last = None;
+    let mut pos = 0usize;
+    while pos < text.len() {
+        let (id, start, end) = read_object(text, pos, 0, Path::ROOT, ascii)?;
+        let value = text.get(start..end).unwrap_or_default();
+        if let Some(digest) = crc.as_deref_mut() {
+            let covered = text.as_bytes().get(pos..end.min(crc_end));
+            digest.update(covered.unwrap_or_default());
+        }
+        let path = || Path::top(id);
+        if level.seen & bit(id) != 0 {
+            emit(error(path(), IssueKind::Duplicate));
+        } else {
+            level.seen |= bit(id);
+            if let Some(kept) = slot(id).and_then(|i| level.values.get_mut(i)) {
+                *kept = Some(value);
+            }
+        }
+        check_format(value, ascii, root_rule(id), path, emit);
+        if is_template(id) {
+            walk_template(id, value, start, ascii, emit)?;
+        }
+        last = Some((id, pos));
+        pos = end;
     }
-    let text = payload.as_str();
-    let length = if payload.is_ascii() {
+    Ok((level, last))
+}
+
+/// One template's objects (its value `text` starts at byte `base` of the payload): structure
+/// and rules in one pass, like [`walk_root`].
+fn walk_template(
+    id: u8,
+    text: &str,
+    base: usize,
+    ascii: bool,
+    emit: &mut impl FnMut(Issue),
+) -> Result<()> {
+    let parent = Path::top(id);
+    let mut seen = 0u128;
+    let mut pos = 0usize;
+    while pos < text.len() {
+        let (sub, start, end) = read_object(text, pos, base, parent, ascii)?;
+        let value = text.get(start..end).unwrap_or_default();
+        let path = || Path::nested(id, sub);
+        if seen & bit(sub) != 0 {
+            emit(error(path(), IssueKind::Duplicate));
+        }
+        seen |= bit(sub);
+        check_format(value, ascii, nested_rule(id, sub), path, emit);
+        if id == 62 && sub == 9 {
+            // Consumer data request: letters A, M, E, each at most once.
+            let ok = value.chars().all(|c| matches!(c, 'A' | 'M' | 'E'))
+                && ['A', 'M', 'E']
+                    .iter()
+                    .all(|l| value.matches(*l).count() <= 1);
+            if !ok {
+                emit(error(path(), IssueKind::Value));
+            }
+        }
+        if id == 62 && (50..=99).contains(&sub) {
+            let at = base.saturating_add(start);
+            match objects_in(value, at, path()) {
+                Ok(mut nested) => {
+                    if !nested.any(|o| o.id() == 0) {
+                        emit(error(path(), IssueKind::MissingGuid));
+                    }
+                }
+                Err(_) => emit(error(path(), IssueKind::Malformed)),
+            }
+        }
+        pos = end;
+    }
+    if matches!(id, 26..=51 | 80..=99) && seen & 1 == 0 {
+        emit(error(parent, IssueKind::MissingGuid));
+    }
+    if id == 64 {
+        for sub in [0u8, 1] {
+            if seen & bit(sub) == 0 {
+                emit(error(parent.child(sub), IssueKind::Missing));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The rules about the payload as a whole that come before the objects' own.
+fn check_text(text: &str, ascii: bool, emit: &mut impl FnMut(Issue)) {
+    let length = if ascii {
         text.len()
     } else {
         text.chars().count()
@@ -356,14 +465,13 @@ pub fn validate(payload: &PayloadRef<'_>, mut emit: impl FnMut(Issue)) {
     if length > 512 {
         emit(warning(Path::ROOT, IssueKind::TooLong { length }));
     }
-    if !payload.as_str().starts_with("00") {
+    if !text.starts_with("00") {
         emit(error(Path::top(0), IssueKind::FormatIndicatorNotFirst));
     }
-    let root = Level::walk(payload.objects(), root_rule, emit, |object, emit| {
-        if let Some(children) = object.children() {
-            check_template(object, children, emit);
-        }
-    });
+}
+
+/// The rules about the top level as a whole, after its objects'.
+fn check_root(root: &Level<'_>, emit: &mut impl FnMut(Issue)) {
     if root.get(0).is_some_and(|v| v != "01") {
         emit(error(Path::top(0), IssueKind::FormatIndicatorValue));
     }
@@ -378,54 +486,92 @@ pub fn validate(payload: &PayloadRef<'_>, mut emit: impl FnMut(Issue)) {
     if !root.any_account() {
         emit(error(Path::ROOT, IssueKind::NoMerchantAccount));
     }
-    check_amounts(&root, emit);
+    check_amounts(root, emit);
 }
 
-fn check_template<'a>(
-    template: &ObjectRef<'a>,
-    children: crate::mpm::Objects<'a>,
-    emit: &mut dyn FnMut(Issue),
-) {
-    let mut emit = |issue| emit(issue);
-    let id = template.id();
-    let path = template.path();
-    let level = Level::walk(
-        children,
-        |sub| nested_rule(id, sub),
-        &mut emit,
-        |child, emit| {
-            if id == 62 && child.id() == 9 {
-                // Consumer data request: letters A, M, E, each at most once.
-                let v = child.value();
-                let ok = v.chars().all(|c| matches!(c, 'A' | 'M' | 'E'))
-                    && ['A', 'M', 'E'].iter().all(|l| v.matches(*l).count() <= 1);
-                if !ok {
-                    emit(error(child.path(), IssueKind::Value));
-                }
-            }
-            if id == 62 && (50..=99).contains(&child.id()) {
-                let base = child.offset().saturating_add(4);
-                match objects_in(child.value(), base, child.path()) {
-                    Ok(mut nested) => {
-                        if !nested.any(|o| o.id() == 0) {
-                            emit(error(child.path(), IssueKind::MissingGuid));
-                        }
-                    }
-                    Err(_) => emit(error(child.path(), IssueKind::Malformed)),
-                }
-            }
-        },
-    );
-    if matches!(id, 26..=51 | 80..=99) && !level.has(0) {
-        emit(error(path, IssueKind::MissingGuid));
+/// Runs every rule, calling `emit` for each finding (no allocation). The payload is walked
+/// once; each template's objects are walked when the template is reached.
+pub fn validate(payload: &PayloadRef<'_>, mut emit: impl FnMut(Issue)) {
+    let emit = &mut emit;
+    if !payload.crc_ok() {
+        let kind = IssueKind::CrcMismatch {
+            computed: payload.computed_crc(),
+            found: payload.crc(),
+        };
+        emit(error(Path::top(63), kind));
     }
-    if id == 64 {
-        for sub in [0u8, 1] {
-            if !level.has(sub) {
-                emit(error(path.child(sub), IssueKind::Missing));
-            }
+    let (text, ascii) = (payload.as_str(), payload.is_ascii());
+    check_text(text, ascii, emit);
+    // The payload's structure was checked when it was parsed: the walk cannot fail.
+    if let Ok((root, _)) = walk_root(text, ascii, emit, None) {
+        check_root(&root, emit);
+    }
+}
+
+/// Parses and validates `text` in one pass: the result is exactly
+/// [`PayloadRef::parse_with`]`(text, options)`'s, and when it is `Ok`, `emit` has received
+/// exactly the findings [`validate`] reports for that payload, in the same order. Each object
+/// is read once instead of twice (parse, then validate), and with the CRC check on (the
+/// default) the checksum is computed object by object during the walk.
+///
+/// Findings are reported as the walk goes, so when the result is an error `emit` may already
+/// have received findings about the objects before the fault: discard them.
+///
+/// ```
+/// use emvqr::ParseOptions;
+/// use emvqr::validate::parse_and_validate;
+/// // The Pix manual's static example.
+/// let text = "00020126580014br.gov.bcb.pix0136123e4567-e12b-12d1-a456-4266554400005204000053039865802BR5913Fulano de Tal6008BRASILIA62070503***63041D3D";
+/// let mut findings = Vec::new();
+/// let payload = parse_and_validate(text, ParseOptions::default(), |i| findings.push(i))?;
+/// assert_eq!(payload.merchant_city(), Some("BRASILIA"));
+/// assert!(findings.is_empty());
+/// # Ok::<(), emvqr::Error>(())
+/// ```
+pub fn parse_and_validate<'a>(
+    text: &'a str,
+    options: ParseOptions,
+    mut emit: impl FnMut(Issue),
+) -> Result<PayloadRef<'a>> {
+    let emit = &mut emit;
+    let ascii = text.is_ascii();
+    // Its errors wait: `parse_with` reports structural errors before them.
+    let tail = crc_tail(text);
+    let mut digest = CRC.digest();
+    let computed_first = if options.check_crc {
+        // A mismatch is an error, not a finding: the checksum can be computed during the walk.
+        None
+    } else {
+        // A mismatch is the first finding, as in `validate`: computed before the walk.
+        let computed = tail
+            .as_ref()
+            .ok()
+            .map(|&(_, crc_at)| crc16(text.as_bytes().get(..crc_at).unwrap_or_default()));
+        if let (Ok((found, _)), Some(computed)) = (&tail, computed)
+            && computed != *found
+        {
+            let kind = IssueKind::CrcMismatch {
+                computed,
+                found: *found,
+            };
+            emit(error(Path::top(63), kind));
         }
+        computed
+    };
+    check_text(text, ascii, emit);
+    let walk_digest = computed_first.is_none().then_some(&mut digest);
+    let (root, last) = walk_root(text, ascii, emit, walk_digest)?;
+    let (found, crc_at) = tail?;
+    check_crc_last(last, crc_at)?;
+    // The walk ended on the CRC object, so the digest has seen exactly the bytes before its
+    // four digits.
+    let computed = computed_first.unwrap_or_else(|| digest.finalize());
+    if options.check_crc && computed != found {
+        let kind = ErrorKind::CrcMismatch { computed, found };
+        return Err(Error::new(kind, Path::top(63), crc_at));
     }
+    check_root(&root, emit);
+    Ok(PayloadRef::from_checked(text, found, computed, ascii))
 }
 
 fn check_amounts(root: &Level<'_>, emit: &mut impl FnMut(Issue)) {
@@ -475,4 +621,43 @@ pub fn issues(payload: &PayloadRef<'_>) -> alloc::vec::Vec<Issue> {
     let mut out = alloc::vec::Vec::new();
     validate(payload, |i| out.push(i));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use std::string::String;
+
+    use super::amount_decimals;
+
+    /// The definition `amount_decimals` implements, written the obvious way.
+    fn reference(text: &str) -> Option<usize> {
+        let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+        let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        let nonzero = text.bytes().any(|b| (b'1'..=b'9').contains(&b));
+        (!text.is_empty()
+            && digits(whole)
+            && digits(fraction)
+            && nonzero
+            && text.len() > usize::from(text.starts_with('.')))
+        .then_some(fraction.len())
+    }
+
+    #[test]
+    fn amount_decimals_matches_its_definition_on_every_short_string() {
+        let alphabet = ['0', '1', '9', '.', ',', 'x', ' '];
+        let mut texts = std::vec![String::new()];
+        for _ in 0..5 {
+            let longer: std::vec::Vec<String> = texts
+                .iter()
+                .filter(|t| t.len() == texts.last().map_or(0, String::len))
+                .flat_map(|t| alphabet.iter().map(move |c| std::format!("{t}{c}")))
+                .collect();
+            texts.extend(longer);
+        }
+        assert!(texts.len() > 10_000);
+        for text in &texts {
+            assert_eq!(amount_decimals(text), reference(text), "{text:?}");
+        }
+    }
 }

@@ -1,7 +1,7 @@
 //! Round trips: random object trees → encode → parse → same objects; any text never panics.
 #![allow(clippy::unwrap_used, reason = "tests")]
 
-use emvqr::{Object, PayloadRef, encode};
+use emvqr::{Object, ParseOptions, PayloadRef, crc16, encode};
 use proptest::prelude::*;
 
 fn text() -> impl Strategy<Value = String> {
@@ -34,7 +34,66 @@ fn object() -> impl Strategy<Value = Object> {
     prop_oneof![primitive, template]
 }
 
+/// The one-pass `parse_and_validate` agrees with `parse_with` then `validate`, with the CRC
+/// check on and off: the same result (the same error, path and offset), and when it is `Ok` the
+/// same findings in the same order.
+fn check_fused(text: &str) -> Result<(), TestCaseError> {
+    let off = ParseOptions::default().with_crc_check(false);
+    for options in [ParseOptions::default(), off] {
+        let mut fused = Vec::new();
+        let one = emvqr::validate::parse_and_validate(text, options, |i| fused.push(i));
+        let two = PayloadRef::parse_with(text, options);
+        prop_assert_eq!(one, two, "{:?}", text);
+        if let Ok(payload) = two {
+            prop_assert_eq!(fused, emvqr::validate::issues(&payload), "{:?}", text);
+        }
+    }
+    Ok(())
+}
+
+/// `text` with its last four characters replaced by the CRC of the rest (when it is long
+/// enough and they sit on character boundaries): a mutated payload whose checksum holds, so
+/// the walk reaches its structural and rule checks.
+fn with_fixed_crc(text: &str) -> Option<String> {
+    let head = text.get(..text.len().checked_sub(4)?)?;
+    Some(format!("{head}{:04X}", crc16(head.as_bytes())))
+}
+
 proptest! {
+    #[test]
+    fn parse_and_validate_matches_parse_then_validate(
+        objects in prop::collection::vec(object(), 0..6),
+        at in any::<prop::sample::Index>(),
+        c in prop_oneof![prop::char::range('0', '9'), prop::char::range(' ', '~'), Just('€')],
+        cut in any::<prop::sample::Index>(),
+    ) {
+        let text = encode(&objects).unwrap();
+        check_fused(&text)?;
+        // One character replaced, with the CRC left as it is and with the CRC fixed.
+        let chars: Vec<char> = text.chars().collect();
+        let mut mutated = chars.clone();
+        mutated[at.index(chars.len())] = c;
+        let mutated: String = mutated.into_iter().collect();
+        check_fused(&mutated)?;
+        if let Some(fixed) = with_fixed_crc(&mutated) {
+            check_fused(&fixed)?;
+        }
+        // Cut short, and cut short with a CRC object appended.
+        let short: String = chars[..cut.index(chars.len())].iter().collect();
+        check_fused(&short)?;
+        let mut closed = format!("{short}6304");
+        closed.push_str(&format!("{:04X}", crc16(closed.as_bytes())));
+        check_fused(&closed)?;
+    }
+
+    #[test]
+    fn parse_and_validate_matches_on_any_text(text in "\\PC{0,120}") {
+        check_fused(&text)?;
+        if let Some(fixed) = with_fixed_crc(&text) {
+            check_fused(&fixed)?;
+        }
+    }
+
     #[test]
     fn encode_parse_same_objects(objects in prop::collection::vec(object(), 0..6)) {
         let text = encode(&objects).unwrap();

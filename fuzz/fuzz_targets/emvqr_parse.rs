@@ -1,5 +1,7 @@
-//! emvqr: any text parses or fails cleanly; accepted payloads validate (EMVCo and every national
-//! profile) and give their typed profile fields without panicking, and re-encode to the same text (CRC case normalised); CPM decoding never panics.
+//! emvqr: any text parses or fails cleanly; the one-pass parse_and_validate agrees with parse then
+//! validate; accepted payloads validate (EMVCo and every national profile) and give their typed
+//! profile fields without panicking, and re-encode to the same text (CRC case normalised); CPM
+//! decoding never panics.
 #![no_main]
 
 use emvqr::profile::{self, Profile};
@@ -12,6 +14,15 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(payload) = cpm::CpmRef::parse(text, &mut buf) {
         cpm::validate(&payload, |_| {});
         let _ = payload.applications().count();
+    }
+    for options in [ParseOptions::default(), ParseOptions::default().with_crc_check(false)] {
+        let mut fused = Vec::new();
+        let one = emvqr::validate::parse_and_validate(text, options, |i| fused.push(i));
+        let two = PayloadRef::parse_with(text, options);
+        assert_eq!(one, two, "parse_and_validate and parse_with disagree");
+        if let Ok(payload) = two {
+            assert_eq!(fused, emvqr::validate::issues(&payload), "different findings");
+        }
     }
     let Ok(payload) = PayloadRef::parse_with(text, ParseOptions::default().with_crc_check(false)) else {
         return;
