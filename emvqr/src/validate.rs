@@ -317,6 +317,7 @@ const SLOT: [u8; 100] = {
     table
 };
 
+#[inline]
 fn slot(id: u8) -> Option<usize> {
     SLOT.get(usize::from(id))
         .filter(|&&s| s != u8::MAX)
@@ -336,10 +337,12 @@ struct Level<'a> {
 }
 
 impl<'a> Level<'a> {
+    #[inline]
     fn get(&self, id: u8) -> Option<&'a str> {
         self.values.get(slot(id)?).copied().flatten()
     }
 
+    #[inline]
     fn has(&self, id: u8) -> bool {
         self.seen & bit(id) != 0
     }
