@@ -202,7 +202,6 @@ fn to_u16(n: usize) -> Result<u16> {
 
 impl<'a, 's> MessageRef<'a, 's> {
     /// Validates `bytes` as exactly one message under `spec`.
-    #[inline]
     pub fn parse(spec: &'s Spec<'s>, bytes: &'a [u8]) -> Result<Self> {
         let mut spans = [Span::default(); SLOTS];
         let (mti, bitmap, len) = index(spec, bytes, &mut spans)?;
