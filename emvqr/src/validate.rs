@@ -359,9 +359,10 @@ impl<'a> Level<'a> {
 /// each object and template on the way. Returns the level and the ID and offset of the last
 /// object.
 ///
-/// With `crc`, each top-level object's bytes (up to the CRC's four digits) are fed to it just
-/// before the object's rules run: the checksum is a chain of dependent table loads, and
-/// interleaving it with the rules lets the processor run both at once.
+/// With `crc`, each object's bytes (up to the CRC's four digits; a template's header here, its
+/// objects in [`walk_template`]) are fed to it just before the object's rules run: the checksum
+/// is a chain of dependent table loads, and interleaving it finely with the rules lets the
+/// processor run both at once.
 fn walk_root<'a>(
     text: &'a str,
     ascii: bool,
@@ -378,8 +379,11 @@ fn walk_root<'a>(
     while pos < text.len() {
         let (id, start, end) = read_object(text, pos, 0, Path::ROOT, ascii)?;
         let value = text.get(start..end).unwrap_or_default();
+        let template = is_template(id);
         if let Some(digest) = crc.as_deref_mut() {
-            let covered = text.as_bytes().get(pos..end.min(crc_end));
+            // A template's own objects are fed one by one as its walk reaches them.
+            let to = if template { start } else { end };
+            let covered = text.as_bytes().get(pos..to.min(crc_end));
             digest.update(covered.unwrap_or_default());
         }
         let path = || Path::top(id);
@@ -392,8 +396,8 @@ fn walk_root<'a>(
             }
         }
         check_format(value, ascii, root_rule(id), path, emit);
-        if is_template(id) {
-            walk_template(id, value, start, ascii, emit)?;
+        if template {
+            walk_template(id, value, start, ascii, emit, crc.as_deref_mut())?;
         }
         last = Some((id, pos));
         pos = end;
@@ -402,13 +406,14 @@ fn walk_root<'a>(
 }
 
 /// One template's objects (its value `text` starts at byte `base` of the payload): structure
-/// and rules in one pass, like [`walk_root`].
+/// and rules in one pass, like [`walk_root`], each object fed to `crc` first.
 fn walk_template(
     id: u8,
     text: &str,
     base: usize,
     ascii: bool,
     emit: &mut impl FnMut(Issue),
+    mut crc: Option<&mut Digest<'static, u16>>,
 ) -> Result<()> {
     let parent = Path::top(id);
     let mut seen = 0u128;
@@ -416,6 +421,9 @@ fn walk_template(
     while pos < text.len() {
         let (sub, start, end) = read_object(text, pos, base, parent, ascii)?;
         let value = text.get(start..end).unwrap_or_default();
+        if let Some(digest) = crc.as_deref_mut() {
+            digest.update(text.as_bytes().get(pos..end).unwrap_or_default());
+        }
         let path = || Path::nested(id, sub);
         if seen & bit(sub) != 0 {
             emit(error(path(), IssueKind::Duplicate));
