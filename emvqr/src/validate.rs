@@ -368,6 +368,7 @@ fn walk_root<'a>(
     ascii: bool,
     emit: &mut impl FnMut(Issue),
     mut crc: Option<&mut Digest<'static, u16>>,
+    fed: usize,
 ) -> Result<(Level<'a>, Option<(u8, usize)>)> {
     let crc_end = text.len().saturating_sub(4);
     let mut level = Level {
@@ -383,7 +384,7 @@ fn walk_root<'a>(
         if let Some(digest) = crc.as_deref_mut() {
             // A template's own objects are fed one by one as its walk reaches them.
             let to = if template { start } else { end };
-            let covered = text.as_bytes().get(pos..to.min(crc_end));
+            let covered = text.as_bytes().get(pos.max(fed)..to.min(crc_end));
             digest.update(covered.unwrap_or_default());
         }
         let path = || Path::top(id);
@@ -514,7 +515,7 @@ pub fn validate(payload: &PayloadRef<'_>, mut emit: impl FnMut(Issue)) {
     let (text, ascii) = (payload.as_str(), payload.is_ascii());
     check_text(text, ascii, emit);
     // The payload's structure was checked when it was parsed: the walk cannot fail.
-    if let Ok((root, _)) = walk_root(text, ascii, emit, None) {
+    if let Ok((root, _)) = walk_root(text, ascii, emit, None, 0) {
         check_root(&root, emit);
     }
 }
@@ -545,10 +546,18 @@ pub fn parse_and_validate<'a>(
     mut emit: impl FnMut(Issue),
 ) -> Result<PayloadRef<'a>> {
     let emit = &mut emit;
+    let mut digest = CRC.digest();
+    // The checksum chain starts before anything else: the first object's header is always the
+    // first four bytes.
+    let head = if options.check_crc {
+        text.len().min(4)
+    } else {
+        0
+    };
+    digest.update(text.as_bytes().get(..head).unwrap_or_default());
     let ascii = text.is_ascii();
     // Its errors wait: `parse_with` reports structural errors before them.
     let tail = crc_tail(text);
-    let mut digest = CRC.digest();
     let computed_first = if options.check_crc {
         // A mismatch is an error, not a finding: the checksum can be computed during the walk.
         None
@@ -571,7 +580,7 @@ pub fn parse_and_validate<'a>(
     };
     check_text(text, ascii, emit);
     let walk_digest = computed_first.is_none().then_some(&mut digest);
-    let (root, last) = walk_root(text, ascii, emit, walk_digest)?;
+    let (root, last) = walk_root(text, ascii, emit, walk_digest, head)?;
     let (found, crc_at) = tail?;
     check_crc_last(last, crc_at)?;
     // The walk ended on the CRC object, so the digest has seen exactly the bytes before its
