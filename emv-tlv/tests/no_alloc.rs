@@ -1,4 +1,5 @@
-//! Parsing, walking, searching and printing allocate nothing (DESIGN.md: the core needs no heap).
+//! Parsing (with or without the one-pass visitor), walking, searching and printing allocate
+//! nothing (DESIGN.md: the core needs no heap).
 #![allow(clippy::unwrap_used, clippy::arithmetic_side_effects, reason = "tests")]
 
 use std::alloc::System;
@@ -47,6 +48,11 @@ fn reader_writer_and_pretty_do_not_allocate() {
     let region = Region::new(GLOBAL);
     let list = Tlvs::parse(&bytes).unwrap();
     let walked: usize = list.iter().map(|t| t.value_len()).sum();
+    let mut visited = 0usize;
+    Tlvs::parse_and_visit(&bytes, emv_tlv::DecodeOptions::EMV, |_, tlv| {
+        visited += tlv.value_len();
+    })
+    .unwrap();
     let found = list.search(Tag::UNPREDICTABLE_NUMBER).unwrap().value_len();
     let encoded = list.encode_to_slice(&mut out).unwrap().len();
     let built = emv_tlv::build_to_slice(&mut out, |b| {
@@ -70,5 +76,7 @@ fn reader_writer_and_pretty_do_not_allocate() {
         (walked, found, encoded, built),
         (5 + 19 + 19 + 73, 4, 124, 9)
     );
+    // Every object's value, templates' and their children's alike.
+    assert!(visited > walked);
     assert!(text.len > 0);
 }
