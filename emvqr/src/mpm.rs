@@ -185,15 +185,12 @@ pub(crate) fn crc_tail(text: &str) -> Result<(u16, usize)> {
         return Err(Error::new(ErrorKind::CrcMissing, Path::top(63), text.len()));
     };
     let crc_at = text.len().saturating_sub(4);
-    let hex = |b: u8| match b {
-        b'0'..=b'9' => Some(b.wrapping_sub(b'0')),
-        b'A'..=b'F' => Some(b.wrapping_sub(b'A').wrapping_add(10)),
-        b'a'..=b'f' => Some(b.wrapping_sub(b'a').wrapping_add(10)),
-        _ => None,
-    };
     [h0, h1, h2, h3]
         .into_iter()
-        .try_fold(0u16, |crc, b| Some((crc << 4) | u16::from(hex(b)?)))
+        .try_fold(0u32, |crc, b| {
+            Some((crc << 4) | char::from(b).to_digit(16)?)
+        })
+        .and_then(|found| u16::try_from(found).ok())
         .ok_or(Error::new(ErrorKind::CrcFormat, Path::top(63), crc_at))
         .map(|found| (found, crc_at))
 }
