@@ -23,27 +23,15 @@ impl Header {
     /// Reads a tag and a length from the start of `input`. Does not check that the value fits.
     #[inline(always)]
     pub(crate) fn read(input: &[u8]) -> Result<Self> {
-        // Fast path for the common shapes (1- or 2-byte tag, short length): what DE 55 is made of.
-        match *input {
-            [t, l, ..] if t & 0x1F != 0x1F && l < 0x80 => {
-                return Ok(Self {
-                    tag: Tag::known(u32::from(t)),
-                    len: 2,
-                    value_len: usize::from(l),
-                    non_minimal: false,
-                });
-            }
-            [t0, t1, l, ..] if t0 & 0x1F == 0x1F && t1 < 0x80 && l < 0x80 => {
-                return Ok(Self {
-                    tag: Tag::known(u32::from(t0) << 8 | u32::from(t1)),
-                    len: 3,
-                    value_len: usize::from(l),
-                    non_minimal: false,
-                });
-            }
-            _ => {}
+        match short_shape(input) {
+            Some((len, value_len)) => Ok(Self {
+                tag: short_tag(input, len),
+                len,
+                value_len,
+                non_minimal: false,
+            }),
+            None => Self::read_general(input),
         }
-        Self::read_general(input)
     }
 
     #[cold]
@@ -84,6 +72,29 @@ impl Header {
             value_len,
             non_minimal: length_len(value_len) != count.saturating_add(1),
         })
+    }
+}
+
+/// The header shapes DE 55 is made of — a 1- or 2-byte tag and a short length — recognised
+/// without decoding the tag: the header's length and the value's length, or `None` for any
+/// other shape (and for input too short to hold one). The reader's walk finds the next object
+/// from these alone.
+#[inline(always)]
+pub(crate) fn short_shape(input: &[u8]) -> Option<(usize, usize)> {
+    match *input {
+        [t, l, ..] if t & 0x1F != 0x1F && l < 0x80 => Some((2, usize::from(l))),
+        [t0, t1, l, ..] if t0 & 0x1F == 0x1F && t1 < 0x80 && l < 0x80 => Some((3, usize::from(l))),
+        _ => None,
+    }
+}
+
+/// The tag of a header [`short_shape`] recognised as `len` bytes long.
+#[inline(always)]
+pub(crate) fn short_tag(input: &[u8], len: usize) -> Tag {
+    match *input {
+        [t0, t1, ..] if len == 3 => Tag::known(u32::from(t0) << 8 | u32::from(t1)),
+        [t, ..] => Tag::known(u32::from(t)),
+        [] => Tag::known(0),
     }
 }
 

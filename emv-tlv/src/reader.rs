@@ -7,7 +7,7 @@
 use core::iter::FusedIterator;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::header::Header;
+use crate::header::{Header, short_shape, short_tag};
 use crate::tag::Tag;
 
 /// Default nesting limit: EMV's deepest common structure (FCI: `6F` ⊃ `A5` ⊃ `BF0C` ⊃ `61`) is 4.
@@ -338,27 +338,17 @@ impl<'a> Iterator for Iter<'a> {
             rest = rest.get(skip..)?;
             self.offset = self.offset.saturating_add(skip);
         }
-        // The list was validated: the common header shapes are decoded without the checks of
-        // the general path, and the next position waits on nothing but the length byte.
-        let (tag, header_len, end) = match *rest {
-            [t, l, ..] if t & 0x1F != 0x1F && l < 0x80 => {
-                (Tag::known(u32::from(t)), 2, usize::from(l).wrapping_add(2))
-            }
-            [t0, t1, l, ..] if t0 & 0x1F == 0x1F && t1 < 0x80 && l < 0x80 => {
-                let tag = Tag::known(u32::from(t0) << 8 | u32::from(t1));
-                (tag, 3, usize::from(l).wrapping_add(3))
-            }
-            [] => {
-                self.rest = rest;
-                return None;
-            }
-            _ => {
+        if rest.is_empty() {
+            self.rest = rest;
+            return None;
+        }
+        // The list was validated: the common shapes need none of the general path's checks.
+        let (tag, header_len, end) = match short_shape(rest) {
+            Some((len, value_len)) => (short_tag(rest, len), len, len.wrapping_add(value_len)),
+            None => {
                 let header = Header::read(rest).ok()?;
-                (
-                    header.tag,
-                    header.len,
-                    header.len.checked_add(header.value_len)?,
-                )
+                let end = header.len.checked_add(header.value_len)?;
+                (header.tag, header.len, end)
             }
         };
         let (raw, after) = rest.split_at_checked(end)?;
@@ -489,15 +479,8 @@ fn validate_list<'a, V: Visitor<'a>>(
         // other header, and every value that does not fit, takes the checked path, which also
         // builds the error. The tag is not decoded here: the position of the next object must
         // not wait for it (this loop is a chain of dependent loads).
-        let fast = match *rest {
-            [t, l, ..] if t & 0x1F != 0x1F && l < 0x80 => {
-                Some((2, usize::from(l).wrapping_add(2), t & 0x20 != 0))
-            }
-            [t0, t1, l, ..] if t0 & 0x1F == 0x1F && t1 < 0x80 && l < 0x80 => {
-                Some((3, usize::from(l).wrapping_add(3), t0 & 0x20 != 0))
-            }
-            _ => None,
-        };
+        let fast = short_shape(rest)
+            .map(|(len, value_len)| (len, len.wrapping_add(value_len), first & 0x20 != 0));
         let (header_len, end, constructed) = match fast.filter(|&(_, end, _)| end <= rest.len()) {
             Some(shape) => shape,
             None => {
