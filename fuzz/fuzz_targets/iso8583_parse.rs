@@ -1,4 +1,5 @@
-//! iso8583: parsing never panics under any built-in spec (and UnionPay's cups-pos); accepted input re-encodes to the same
+//! iso8583: parsing never panics under any built-in spec (and UnionPay's cups-pos) and reads the same with and
+//! without the spec's compiled plan; accepted input re-encodes to the same
 //! bytes (exactly for binary specs; up to the case of hex digits for hex-text specs).
 #![no_main]
 
@@ -7,9 +8,21 @@ use std::fmt::Write as _;
 use iso8583::{Message, MessageRef, builtin};
 use libfuzzer_sys::fuzz_target;
 
+/// Every field's number, offset, length and wire bytes, or the error.
+fn outcome(spec: &iso8583::Spec<'_>, data: &[u8]) -> Result<Vec<(u8, usize, usize, Vec<u8>)>, iso8583::Error> {
+    MessageRef::parse(spec, data).map(|m| {
+        m.fields()
+            .map(|f| (f.number(), f.offset(), f.value().len(), f.value().wire().to_vec()))
+            .collect()
+    })
+}
+
 fuzz_target!(|data: &[u8]| {
     for spec in builtin::BUILTIN.iter().copied().chain([&unionpay_cps::spec::CUPS_POS]) {
         let _ = MessageRef::parse_prefix(spec, data);
+        // The compiled plan is only a faster reader: the definitions read the same.
+        let general = iso8583::Spec { plan: None, ..*spec };
+        assert_eq!(outcome(spec, data), outcome(&general, data));
         let Ok(m) = MessageRef::parse(spec, data) else { continue };
         let again = Message::from_ref(&m).to_vec().expect("re-encodes");
         if spec.bitmap == iso8583::spec::BitmapEncoding::Binary {

@@ -44,6 +44,7 @@ static SPEC: Spec<'static> = Spec {
     bitmap: BitmapEncoding::Binary,
     fields: &FIELDS,
     overrides: &[],
+    plan: None,
 };
 
 fuzz_target!(|data: &[u8]| {

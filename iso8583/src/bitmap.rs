@@ -1,7 +1,7 @@
 //! Bitmaps: primary (fields 1–64), secondary (65–128), tertiary (129–192).
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::spec::{BitmapEncoding, MAX_FIELD};
+use crate::spec::BitmapEncoding;
 
 /// Which fields are present. Bit 1 announces the secondary bitmap and bit 65 the tertiary one;
 /// both are derived from the data fields when encoding, never set by hand.
@@ -20,6 +20,11 @@ impl Bitmap {
         let index = usize::from(field.checked_sub(1)?);
         let word = index / 64;
         (word < 3).then(|| (word, (1u64 << 63) >> (index % 64)))
+    }
+
+    /// True when no bit is set.
+    pub fn is_empty(&self) -> bool {
+        self.words == [0; 3]
     }
 
     /// True when bit `field` (1–192) is set.
@@ -195,19 +200,14 @@ impl Iterator for Fields {
     fn next(&mut self) -> Option<u8> {
         loop {
             let w = self.words.get_mut(self.word)?;
-            if *w == 0 {
-                self.word = self.word.saturating_add(1);
-                continue;
+            if *w != 0 {
+                let lz = w.leading_zeros();
+                *w ^= (1u64 << 63) >> lz;
+                // `word` < 3 and `lz` < 64: `word * 64 + lz` is at most 191, and the number one
+                // more.
+                return Some((((self.word as u8) << 6) | lz as u8).wrapping_add(1));
             }
-            let lz = w.leading_zeros();
-            *w &= !((1u64 << 63) >> lz);
-            // word * 64 + lz + 1 is at most 192.
-            let n = self
-                .word
-                .saturating_mul(64)
-                .saturating_add(lz as usize)
-                .saturating_add(1);
-            return u8::try_from(n).ok().filter(|&n| n <= MAX_FIELD);
+            self.word = self.word.wrapping_add(1);
         }
     }
 }

@@ -8,8 +8,8 @@
 //! - `x+n` amounts (28–31, 97) are ASCII in `iso87binary` (`C`/`D` and digits).
 
 use crate::spec::{
-    BitmapEncoding, Content, Encoding, FieldSpec, Length, MtiEncoding, Pad, Prefix, Sensitivity,
-    Spec,
+    BitmapEncoding, Content, Encoding, FieldSpec, Length, MtiEncoding, Pad, Plan, Prefix,
+    Sensitivity, Spec,
 };
 
 /// A field's shape in the standard, independent of how a spec encodes it.
@@ -497,6 +497,9 @@ const ISO93: [Row; 126] = [
 static ISO87ASCII_FIELDS: [FieldSpec<'static>; 126] = build(&ISO87, Flavor::Ascii);
 static ISO87BINARY_FIELDS: [FieldSpec<'static>; 126] = build(&ISO87, Flavor::Binary);
 static ISO93ASCII_FIELDS: [FieldSpec<'static>; 126] = build(&ISO93, Flavor::Ascii);
+static ISO87ASCII_PLAN: Plan = Plan::compile(&ISO87ASCII_FIELDS);
+static ISO87BINARY_PLAN: Plan = Plan::compile(&ISO87BINARY_FIELDS);
+static ISO93ASCII_PLAN: Plan = Plan::compile(&ISO93ASCII_FIELDS);
 
 /// ISO 8583:1987, every field ASCII, bitmap as 16 hex characters (jPOS `ISO87APackager`).
 pub static ISO87ASCII: Spec<'static> = Spec {
@@ -506,6 +509,7 @@ pub static ISO87ASCII: Spec<'static> = Spec {
     bitmap: BitmapEncoding::HexText,
     fields: &ISO87ASCII_FIELDS,
     overrides: &[],
+    plan: Some(&ISO87ASCII_PLAN),
 };
 
 /// ISO 8583:1987 with a binary bitmap, BCD MTI, numerics and length prefixes (jPOS
@@ -517,6 +521,7 @@ pub static ISO87BINARY: Spec<'static> = Spec {
     bitmap: BitmapEncoding::Binary,
     fields: &ISO87BINARY_FIELDS,
     overrides: &[],
+    plan: Some(&ISO87BINARY_PLAN),
 };
 
 /// ISO 8583:1993, every field ASCII, bitmap as 16 hex characters (jPOS `ISO93APackager`).
@@ -527,6 +532,7 @@ pub static ISO93ASCII: Spec<'static> = Spec {
     bitmap: BitmapEncoding::HexText,
     fields: &ISO93ASCII_FIELDS,
     overrides: &[],
+    plan: Some(&ISO93ASCII_PLAN),
 };
 
 /// Every built-in spec.
@@ -548,6 +554,24 @@ mod tests {
             assert_eq!(builtin(spec.name), Some(spec));
             assert!(spec.field(65).is_none() && spec.field(1).is_none());
             assert_eq!(spec.field(2).unwrap().sensitivity, Sensitivity::Pan);
+            assert!(spec.plan.unwrap().fast_fields() > 100, "{}", spec.name);
         }
+    }
+
+    #[test]
+    fn a_plan_from_other_fields_is_refused() {
+        let mixed = Spec {
+            plan: ISO87BINARY.plan,
+            ..ISO87ASCII
+        };
+        assert_eq!(
+            mixed.validate().unwrap_err().kind(),
+            crate::ErrorKind::BadSpec
+        );
+        let without = Spec {
+            plan: None,
+            ..ISO87ASCII
+        };
+        without.validate().unwrap();
     }
 }

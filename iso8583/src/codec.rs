@@ -2,6 +2,7 @@
 
 use crate::ebcdic;
 use crate::error::{Error, ErrorKind, Result};
+use crate::plan::{self, Op};
 use crate::spec::{Align, Counts, Encoding, FieldSpec, Length, Prefix, PrefixEncoding};
 
 /// A sink for encoded bytes.
@@ -403,14 +404,14 @@ const CLASS: [u8; 256] = {
     }
     table
 };
-const C_N: u8 = 1;
-const C_A: u8 = 1 << 1;
-const C_AN: u8 = 1 << 2;
-const C_ANS: u8 = 1 << 3;
-const C_Z: u8 = 1 << 4;
-const C_BCD_N: u8 = 1 << 5;
-const C_BCD_Z: u8 = 1 << 6;
-const C_HEX: u8 = 1 << 7;
+pub(crate) const C_N: u8 = 1;
+pub(crate) const C_A: u8 = 1 << 1;
+pub(crate) const C_AN: u8 = 1 << 2;
+pub(crate) const C_ANS: u8 = 1 << 3;
+pub(crate) const C_Z: u8 = 1 << 4;
+pub(crate) const C_BCD_N: u8 = 1 << 5;
+pub(crate) const C_BCD_Z: u8 = 1 << 6;
+pub(crate) const C_HEX: u8 = 1 << 7;
 
 /// True when every byte of `value` has `bit` in [`CLASS`]: one load and one AND a byte, no
 /// branch.
@@ -435,6 +436,71 @@ fn fast_content_ok(content: crate::spec::Content, value: &[u8]) -> bool {
         Content::XN => return content.check(value.iter().copied()).is_ok(),
     };
     all_class(value, bit)
+}
+
+/// Locates and checks a field whose spec compiled to the fast rule `op` (see [`crate::plan`]),
+/// at the start of `input`. `None` means "not a fast rule, or not valid": the general reader
+/// then handles the field and reports any error precisely.
+#[inline(always)]
+pub(crate) fn read_op(op: Op, input: &[u8]) -> Option<Located> {
+    let (value_start, units) = if op.prefix == plan::prefix::NONE {
+        (0, usize::from(op.min))
+    } else {
+        let len = usize::from(op.prefix & plan::prefix::LEN);
+        let bytes = input.get(..len)?;
+        let n = match op.prefix & 0xF0 {
+            plan::prefix::ASCII => bytes.iter().try_fold(0usize, |n, &c| {
+                let d = c.wrapping_sub(b'0');
+                (d <= 9).then(|| n.wrapping_mul(10).wrapping_add(usize::from(d)))
+            })?,
+            plan::prefix::BCD => {
+                let odd = op.prefix & plan::prefix::BCD_ODD != 0;
+                if odd && bytes.first().is_some_and(|b| b >> 4 != 0) {
+                    return None;
+                }
+                bytes.iter().try_fold(0usize, |n, &b| {
+                    let (hi, lo) = (b >> 4, b & 0x0F);
+                    (hi <= 9 && lo <= 9).then(|| {
+                        n.wrapping_mul(100)
+                            .wrapping_add(usize::from(hi.wrapping_mul(10).wrapping_add(lo)))
+                    })
+                })?
+            }
+            _ => bytes.iter().fold(0usize, |n, &b| (n << 8) | usize::from(b)),
+        };
+        if n > usize::from(op.max) || n < usize::from(op.min) {
+            return None;
+        }
+        (len, n)
+    };
+    let (end, ok) = match op.kind {
+        plan::kind::PLAIN => {
+            let end = value_start.wrapping_add(units);
+            let value = input.get(value_start..end)?;
+            (end, op.class == 0 || all_class(value, op.class))
+        }
+        plan::kind::HEX => {
+            let end = value_start.wrapping_add(units.wrapping_mul(2));
+            (end, all_class(input.get(value_start..end)?, C_HEX))
+        }
+        plan::kind::BCD => {
+            let end = value_start.wrapping_add(units.div_ceil(2));
+            let value = input.get(value_start..end)?;
+            let align = if op.bcd & 1 == 1 {
+                Align::Left
+            } else {
+                Align::Right
+            };
+            let separator = op.class == C_BCD_Z;
+            (end, bcd_ok(value, units, align, op.bcd >> 4, separator))
+        }
+        _ => return None,
+    };
+    ok.then_some(Located {
+        value_start,
+        end,
+        units,
+    })
 }
 
 /// Every nibble of a packed BCD value a digit (or the separator `D`), and the pad nibble of an

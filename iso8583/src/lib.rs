@@ -23,6 +23,7 @@ mod message;
 mod mti;
 #[cfg(feature = "alloc")]
 mod owned;
+mod plan;
 pub mod spec;
 mod subfield;
 

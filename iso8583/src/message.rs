@@ -11,24 +11,20 @@ use crate::codec::{self, Value};
 use crate::ebcdic;
 use crate::error::{Error, ErrorKind, Result};
 use crate::mti::Mti;
+use crate::plan::Op;
 use crate::spec::{CodePage, Encoding, FieldSpec, MAX_FIELD, MtiEncoding, Spec};
 
 /// Messages are framed by at most 2-byte length headers: offsets fit in 16 bits.
 pub const MAX_MESSAGE_LEN: usize = u16::MAX as usize;
 
 /// Where a present field's value ends and how long it is; its start follows from the encoding
-/// (`end - encoding.wire_len(units)`). Six bytes, so that the whole index stays small to copy.
+/// (`end - encoding.wire_len(units)`). Four bytes, so that the whole index stays small to fill
+/// and to move.
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
 struct Span {
     end: u16,
     units: u16,
-    /// Index of the field's definition in `spec.fields`, or with [`OVERRIDDEN`] set in
-    /// `spec.overrides`.
-    definition: u16,
 }
-
-/// The bit of [`Span::definition`] that points into `spec.overrides`.
-const OVERRIDDEN: u16 = 1 << 15;
 
 const SLOTS: usize = MAX_FIELD as usize + 1;
 
@@ -39,6 +35,8 @@ pub struct MessageRef<'a, 's> {
     bytes: &'a [u8],
     mti: Mti,
     bitmap: Bitmap,
+    /// The present fields read with a per-MTI override rather than the spec's own definition.
+    overridden: Bitmap,
     spans: [Span; SLOTS],
 }
 
@@ -150,42 +148,82 @@ pub(crate) const fn mti_len(encoding: MtiEncoding) -> usize {
     }
 }
 
+/// What [`index`] learns besides the spans.
+struct Head {
+    mti: Mti,
+    bitmap: Bitmap,
+    overridden: Bitmap,
+    len: usize,
+}
+
 /// Reads the MTI, the bitmap and every present field of the message at the start of `bytes`,
-/// recording each field's span; returns the MTI, the bitmap and the message's length.
+/// recording each field's span.
 #[inline]
-fn index(spec: &Spec<'_>, bytes: &[u8], spans: &mut [Span; SLOTS]) -> Result<(Mti, Bitmap, usize)> {
+fn index(spec: &Spec<'_>, bytes: &[u8], spans: &mut [Span; SLOTS]) -> Result<Head> {
     let (mti, mut pos) = read_mti(spec.mti, bytes)?;
     let (bitmap, used) = Bitmap::read(bytes.get(pos..).unwrap_or_default(), spec.bitmap, pos)?;
     pos = pos.saturating_add(used);
-    let overrides = !spec.overrides.is_empty();
-    for number in bitmap.fields() {
-        let unknown = || Error::new(ErrorKind::UnknownField, Some(number), pos);
-        let overridden = if overrides {
-            spec.overrides
-                .iter()
-                .position(|o| o.mti == mti && o.field.number == number)
-        } else {
-            None
-        };
-        let (definition, field) = match overridden {
-            Some(i) => (
-                i | usize::from(OVERRIDDEN),
-                spec.overrides.get(i).map(|o| &o.field),
-            ),
-            None => {
-                let i = spec.field_index(number).ok_or_else(unknown)?;
-                (i, spec.fields.get(i))
+    // Fields overridden for this message type are read from their override, the general way.
+    let mut overridden = Bitmap::new();
+    for o in spec.overrides.iter().filter(|o| o.mti == mti) {
+        if bitmap.is_set(o.field.number) {
+            overridden.set(o.field.number);
+        }
+    }
+    let len = match spec.plan {
+        Some(plan) if overridden.is_empty() => {
+            read_fields(spec, mti, &overridden, bytes, bitmap, pos, spans, |n| {
+                plan.op(n)
+            })?
+        }
+        Some(plan) => read_fields(spec, mti, &overridden, bytes, bitmap, pos, spans, |n| {
+            if overridden.is_set(n) {
+                Op::default()
+            } else {
+                plan.op(n)
             }
-        };
-        let field = field.ok_or_else(unknown)?;
+        })?,
+        None => read_fields(spec, mti, &overridden, bytes, bitmap, pos, spans, |_| {
+            Op::default()
+        })?,
+    };
+    Ok(Head {
+        mti,
+        bitmap,
+        overridden,
+        len,
+    })
+}
+
+/// Reads the present fields from `pos` on: each with its plan rule from `op`, or from its
+/// definition when the rule is the general one or the fast reader refuses the bytes. Returns
+/// where the message ends. One copy per kind of spec, so each loop keeps only what it needs.
+#[inline]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the parser's state, passed once per message"
+)]
+fn read_fields(
+    spec: &Spec<'_>,
+    mti: Mti,
+    overridden: &Bitmap,
+    bytes: &[u8],
+    bitmap: Bitmap,
+    mut pos: usize,
+    spans: &mut [Span; SLOTS],
+    op: impl Fn(u8) -> Op,
+) -> Result<usize> {
+    for number in bitmap.fields() {
         let rest = bytes.get(pos..).unwrap_or_default();
-        let located = codec::read_field(field, rest, pos)?;
+        let located = match codec::read_op(op(number), rest) {
+            Some(located) => located,
+            None => general(spec, mti, overridden, number, rest, pos)?,
+        };
         let end = pos.saturating_add(located.end);
         let span = Span {
             end: to_u16(end)?,
             // At most a u16 `max`.
             units: u16::try_from(located.units).unwrap_or(u16::MAX),
-            definition: u16::try_from(definition).map_err(|_| unknown())?,
         };
         if let Some(slot) = spans.get_mut(usize::from(number)) {
             *slot = span;
@@ -193,7 +231,28 @@ fn index(spec: &Spec<'_>, bytes: &[u8], spans: &mut [Span; SLOTS]) -> Result<(Mt
         pos = end;
     }
     to_u16(pos)?;
-    Ok((mti, bitmap, pos))
+    Ok(pos)
+}
+
+/// Reads field `number` from its definition (an override for this MTI, or the spec's own): the
+/// shapes a plan does not cover, specs without a plan, and the precise error of an invalid
+/// field.
+#[inline(never)]
+fn general(
+    spec: &Spec<'_>,
+    mti: Mti,
+    overridden: &Bitmap,
+    number: u8,
+    rest: &[u8],
+    pos: usize,
+) -> Result<codec::Located> {
+    let field = if overridden.is_set(number) {
+        spec.field_for(mti, number)
+    } else {
+        spec.field(number)
+    };
+    let field = field.ok_or_else(|| Error::new(ErrorKind::UnknownField, Some(number), pos))?;
+    codec::read_field(field, rest, pos)
 }
 
 fn to_u16(n: usize) -> Result<u16> {
@@ -204,18 +263,19 @@ impl<'a, 's> MessageRef<'a, 's> {
     /// Validates `bytes` as exactly one message under `spec`.
     pub fn parse(spec: &'s Spec<'s>, bytes: &'a [u8]) -> Result<Self> {
         let mut spans = [Span::default(); SLOTS];
-        let (mti, bitmap, len) = index(spec, bytes, &mut spans)?;
-        if len < bytes.len() {
+        let head = index(spec, bytes, &mut spans)?;
+        if head.len < bytes.len() {
             let kind = ErrorKind::TrailingData {
-                remaining: bytes.len().saturating_sub(len),
+                remaining: bytes.len().saturating_sub(head.len),
             };
-            return Err(Error::new(kind, None, len));
+            return Err(Error::new(kind, None, head.len));
         }
         Ok(Self {
             spec,
             bytes,
-            mti,
-            bitmap,
+            mti: head.mti,
+            bitmap: head.bitmap,
+            overridden: head.overridden,
             spans,
         })
     }
@@ -224,27 +284,28 @@ impl<'a, 's> MessageRef<'a, 's> {
     #[inline]
     pub fn parse_prefix(spec: &'s Spec<'s>, bytes: &'a [u8]) -> Result<(Self, &'a [u8])> {
         let mut spans = [Span::default(); SLOTS];
-        let (mti, bitmap, len) = index(spec, bytes, &mut spans)?;
-        let (message, rest) = bytes.split_at_checked(len).unwrap_or((bytes, &[]));
+        let head = index(spec, bytes, &mut spans)?;
+        let (message, rest) = bytes.split_at_checked(head.len).unwrap_or((bytes, &[]));
         Ok((
             Self {
                 spec,
                 bytes: message,
-                mti,
-                bitmap,
+                mti: head.mti,
+                bitmap: head.bitmap,
+                overridden: head.overridden,
                 spans,
             },
             rest,
         ))
     }
 
-    fn definition(&self, span: &Span) -> Option<&'s FieldSpec<'s>> {
+    /// The definition field `number` was read with.
+    fn definition(&self, number: u8) -> Option<&'s FieldSpec<'s>> {
         let spec: &'s Spec<'s> = self.spec;
-        let i = usize::from(span.definition & !OVERRIDDEN);
-        if span.definition & OVERRIDDEN != 0 {
-            spec.overrides.get(i).map(|o| &o.field)
+        if self.overridden.is_set(number) {
+            spec.field_for(self.mti, number)
         } else {
-            spec.fields.get(i)
+            spec.field(number)
         }
     }
 
@@ -278,7 +339,7 @@ impl<'a, 's> MessageRef<'a, 's> {
         if !self.has(number) {
             return None;
         }
-        self.at(self.spans.get(usize::from(number))?)
+        self.at(number)
     }
 
     /// The value of field `number`, if present.
@@ -294,10 +355,11 @@ impl<'a, 's> MessageRef<'a, 's> {
         }
     }
 
-    /// The field at `span` (a present field's), without the presence check.
+    /// Present field `number`, without the presence check.
     #[inline]
-    fn at(&self, span: &Span) -> Option<FieldRef<'a, 's>> {
-        let spec = self.definition(span)?;
+    fn at(&self, number: u8) -> Option<FieldRef<'a, 's>> {
+        let span = self.spans.get(usize::from(number))?;
+        let spec = self.definition(number)?;
         let (end, units) = (usize::from(span.end), usize::from(span.units));
         let start = end.checked_sub(spec.encoding.wire_len(units))?;
         let wire = self.bytes.get(start..end)?;
@@ -403,7 +465,7 @@ impl<'a, 's> MessageRef<'a, 's> {
             return None;
         }
         let span = self.spans.get(usize::from(last))?;
-        let field = self.definition(span)?;
+        let field = self.definition(last)?;
         let start = codec::field_len(field, usize::from(span.units));
         self.bytes
             .get(..usize::from(span.end).saturating_sub(start))
@@ -428,10 +490,7 @@ impl<'a, 's> Iterator for FieldIter<'_, 'a, 's> {
     #[inline]
     fn next(&mut self) -> Option<FieldRef<'a, 's>> {
         let number = self.numbers.next()?;
-        self.message
-            .spans
-            .get(usize::from(number))
-            .and_then(|span| self.message.at(span))
+        self.message.at(number)
     }
 }
 

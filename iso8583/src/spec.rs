@@ -5,6 +5,7 @@
 //! describe specs built at run time.
 
 use crate::error::{Error, ErrorKind, Result};
+pub use crate::plan::Plan;
 
 /// The highest field number (three bitmaps).
 pub const MAX_FIELD: u8 = 192;
@@ -548,6 +549,10 @@ pub struct Spec<'s> {
     pub fields: &'s [FieldSpec<'s>],
     /// Per-MTI replacements for some fields (usually empty).
     pub overrides: &'s [Override<'s>],
+    /// `fields` compiled for the parser ([`Plan::compile`]): optional, and only a matter of
+    /// speed — a spec without one reads the same messages the same way, field by field from
+    /// its definitions. [`Spec::validate`] refuses a plan compiled from other fields.
+    pub plan: Option<&'s Plan>,
 }
 
 impl<'s> Spec<'s> {
@@ -614,6 +619,11 @@ impl<'s> Spec<'s> {
             if duplicate {
                 return Err(Error::new(ErrorKind::BadSpec, Some(o.field.number), 0));
             }
+        }
+        if let Some(plan) = self.plan
+            && *plan != Plan::compile(self.fields)
+        {
+            return Err(Error::new(ErrorKind::BadSpec, None, 0));
         }
         Ok(())
     }

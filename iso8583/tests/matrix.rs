@@ -8,8 +8,8 @@
 )]
 
 use iso8583::spec::{
-    Align, BitmapEncoding, CodePage, Content, Encoding, FieldSpec, Length, MtiEncoding, Prefix,
-    PrefixEncoding, Spec,
+    Align, BitmapEncoding, CodePage, Content, Encoding, FieldSpec, Length, MtiEncoding, Plan,
+    Prefix, PrefixEncoding, Spec,
 };
 use iso8583::{ErrorKind, MessageBuilder, MessageRef, Mti};
 
@@ -61,6 +61,8 @@ fn leak(field: FieldSpec<'static>) -> &'static Spec<'static> {
         bitmap: BitmapEncoding::HexText,
         fields,
         overrides: &[],
+        // Compiled, as a loaded spec is: `err` checks the general reader agrees.
+        plan: Some(Box::leak(Box::new(Plan::compile(fields)))),
     }));
     spec.validate().unwrap();
     spec
@@ -69,8 +71,15 @@ fn leak(field: FieldSpec<'static>) -> &'static Spec<'static> {
 /// MTI (4) + primary bitmap (16): where field 48 starts.
 const START: usize = 20;
 
+/// The error parsing `bytes` gives, the same (kind, field, offset) with and without the plan.
 fn err(spec: &Spec<'_>, bytes: &[u8]) -> ErrorKind {
-    MessageRef::parse(spec, bytes).unwrap_err().kind()
+    let planned = MessageRef::parse(spec, bytes).unwrap_err();
+    let general = Spec {
+        plan: None,
+        ..*spec
+    };
+    assert_eq!(MessageRef::parse(&general, bytes).unwrap_err(), planned);
+    planned.kind()
 }
 
 #[test]

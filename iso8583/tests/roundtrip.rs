@@ -10,6 +10,7 @@
 use iso8583::spec::{Content, Encoding, FieldSpec, Length, Spec};
 use iso8583::{Message, MessageBuilder, MessageRef, Mti, builtin};
 use proptest::prelude::*;
+use proptest::strategy::ValueTree;
 
 /// Characters valid for `content` under `encoding` (BCD track data uses `D` as separator).
 fn alphabet(content: Content, encoding: Encoding) -> Vec<u8> {
@@ -97,7 +98,76 @@ fn check(
     Ok(())
 }
 
+/// A field as parsed: number, offset, length and wire bytes.
+type Read = (u8, usize, usize, Vec<u8>);
+
+/// What a parse says, comparable across specs: every field as read, or the error.
+fn outcome(spec: &Spec<'_>, bytes: &[u8]) -> Result<Vec<Read>, iso8583::Error> {
+    MessageRef::parse(spec, bytes).map(|m| {
+        m.fields()
+            .map(|f| {
+                (
+                    f.number(),
+                    f.offset(),
+                    f.value().len(),
+                    f.value().wire().to_vec(),
+                )
+            })
+            .collect()
+    })
+}
+
+/// The compiled plan is only a faster way to read: with and without it, the same bytes give the
+/// same fields or the same error (kind, field and offset).
+fn same_with_and_without_plan(spec: &Spec<'_>, bytes: &[u8]) -> Result<(), TestCaseError> {
+    prop_assert!(spec.plan.is_some());
+    let general = Spec {
+        plan: None,
+        ..*spec
+    };
+    prop_assert_eq!(outcome(spec, bytes), outcome(&general, bytes));
+    Ok(())
+}
+
 proptest! {
+    #[test]
+    fn plan_reads_as_definitions_do(
+        which in 0..builtin::BUILTIN.len(),
+        seed in any::<u64>(),
+        edits in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..3),
+        cut in any::<prop::sample::Index>(),
+    ) {
+        let spec = builtin::BUILTIN[which];
+        // A valid message to start from, then a few bytes changed and maybe a cut.
+        let mut runner = proptest::test_runner::TestRunner::new_with_rng(
+            ProptestConfig::default(),
+            proptest::test_runner::TestRng::from_seed(
+                proptest::test_runner::RngAlgorithm::ChaCha,
+                &[seed.to_le_bytes(), [7; 8], [1; 8], [9; 8]].concat(),
+            ),
+        );
+        let (mti, fields) = message(spec).new_tree(&mut runner).unwrap().current();
+        let mut b = MessageBuilder::new(spec, mti);
+        for (n, v) in &fields {
+            b.set(*n, v).unwrap();
+        }
+        let mut bytes = b.to_vec().unwrap();
+        same_with_and_without_plan(spec, &bytes)?;
+        for (at, byte) in edits {
+            let i = at.index(bytes.len());
+            bytes[i] = byte;
+            same_with_and_without_plan(spec, &bytes)?;
+        }
+        let len = cut.index(bytes.len() + 1);
+        same_with_and_without_plan(spec, &bytes[..len])?;
+    }
+
+    #[test]
+    fn plan_reads_arbitrary_bytes_as_definitions_do(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
+        for spec in builtin::BUILTIN {
+            same_with_and_without_plan(spec, &bytes)?;
+        }
+    }
     #[test]
     fn iso87ascii_round_trip((mti, fields) in message(&builtin::ISO87ASCII)) {
         check(&builtin::ISO87ASCII, mti, &fields)?;

@@ -120,6 +120,7 @@ static SPEC: Spec<'static> = Spec {
     bitmap: BitmapEncoding::Binary,
     fields: &FIELDS,
     overrides: &[],
+    plan: None,
 };
 
 #[test]

@@ -102,6 +102,7 @@ fn spec(fields: &'static [FieldSpec<'static>]) -> &'static Spec<'static> {
         bitmap: BitmapEncoding::Binary,
         fields,
         overrides: &[],
+        plan: None,
     }));
     spec.validate().unwrap();
     spec

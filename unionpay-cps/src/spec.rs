@@ -10,7 +10,7 @@
 
 use iso8583::Mti;
 use iso8583::spec::{
-    Align, BitmapEncoding, Content, Encoding, FieldSpec, Length, MtiEncoding, Override, Part,
+    Align, BitmapEncoding, Content, Encoding, FieldSpec, Length, MtiEncoding, Override, Part, Plan,
     Prefix, Sensitivity, Spec, Subfields,
 };
 
@@ -342,4 +342,9 @@ pub static CUPS_POS: Spec<'static> = Spec {
     bitmap: BitmapEncoding::Binary,
     fields: &FIELDS,
     overrides: &OVERRIDES,
+    plan: Some(&PLAN),
 };
+
+/// `FIELDS` compiled for the parser (field 62 of the 0810 response, overridden, is read from
+/// its override the general way).
+static PLAN: Plan = Plan::compile(&FIELDS);
