@@ -785,6 +785,7 @@ impl Iterator for Iter<'_> {
 
     /// Internal iteration with one tight loop per encoding (what `sum`, `for_each`, `collect`
     /// and `fold` use).
+    #[inline]
     fn fold<B, F: FnMut(B, u8) -> B>(self, init: B, mut f: F) -> B {
         let Self { value, index, skip } = self;
         let rest = value.units.saturating_sub(index);

@@ -300,13 +300,15 @@ impl<'a, 's> MessageRef<'a, 's> {
     }
 
     /// The definition field `number` was read with.
+    #[inline(always)]
     fn definition(&self, number: u8) -> Option<&'s FieldSpec<'s>> {
         let spec: &'s Spec<'s> = self.spec;
-        if self.overridden.is_set(number) {
-            spec.field_for(self.mti, number)
-        } else {
-            spec.field(number)
+        if !self.overridden.is_empty() && self.overridden.is_set(number) {
+            return spec.field_for(self.mti, number);
         }
+        spec.plan
+            .and_then(|plan| plan.field(spec.fields, number))
+            .or_else(|| spec.field(number))
     }
 
     /// The spec the message was read with.
@@ -356,7 +358,7 @@ impl<'a, 's> MessageRef<'a, 's> {
     }
 
     /// Present field `number`, without the presence check.
-    #[inline]
+    #[inline(always)]
     fn at(&self, number: u8) -> Option<FieldRef<'a, 's>> {
         let span = self.spans.get(usize::from(number))?;
         let spec = self.definition(number)?;
@@ -487,7 +489,7 @@ pub struct FieldIter<'m, 'a, 's> {
 impl<'a, 's> Iterator for FieldIter<'_, 'a, 's> {
     type Item = FieldRef<'a, 's>;
 
-    #[inline]
+    #[inline(always)]
     fn next(&mut self) -> Option<FieldRef<'a, 's>> {
         let number = self.numbers.next()?;
         self.message.at(number)

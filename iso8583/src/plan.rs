@@ -41,6 +41,9 @@ pub(crate) mod prefix {
     pub(crate) const LEN: u8 = 0x07;
 }
 
+/// [`Op::index`] of a number the spec does not define (or whose position does not fit).
+pub(crate) const NO_INDEX: u8 = u8::MAX;
+
 /// One field's reading rule.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub(crate) struct Op {
@@ -56,7 +59,8 @@ pub(crate) struct Op {
     pub(crate) min: u16,
     /// Most units.
     pub(crate) max: u16,
-    /// The field's position in the spec's table (what `MessageRef` records as its definition).
+    /// The field's position in the spec's table, for any field whose position is below 255
+    /// (fast or not); [`NO_INDEX`] for numbers without a definition.
     pub(crate) index: u8,
 }
 
@@ -68,16 +72,22 @@ impl Op {
         bcd: 0,
         min: 0,
         max: 0,
-        index: 0,
+        index: NO_INDEX,
     };
 
     /// The rule for `field`, or [`Op::GENERAL`] when the fast reader does not cover its shape.
     const fn of(field: &FieldSpec<'_>, index: usize) -> Self {
-        if index > u8::MAX as usize {
+        if index >= NO_INDEX as usize {
             return Self::GENERAL;
         }
+        // Below 255: checked above.
+        let index = index as u8;
+        let general = Self {
+            index,
+            ..Self::GENERAL
+        };
         if !matches!(field.subfields, Subfields::None) {
-            return Self::GENERAL;
+            return general;
         }
         let (kind, class, bcd) = match field.encoding {
             Encoding::Ascii | Encoding::Binary => {
@@ -100,7 +110,7 @@ impl Op {
                     _ => return Self::GENERAL,
                 };
                 if pad > 0x0F {
-                    return Self::GENERAL;
+                    return general;
                 }
                 let left = match align {
                     Align::Left => 1,
@@ -119,7 +129,7 @@ impl Op {
                     Counts::Bytes => kind == kind::PLAIN,
                 };
                 if !counts_units || prefix.digits == 0 || prefix.digits > 4 {
-                    return Self::GENERAL;
+                    return general;
                 }
                 // At most 4: fits the three length bits.
                 let len = prefix.wire_len() as u8;
@@ -142,8 +152,7 @@ impl Op {
             bcd,
             min,
             max,
-            // At most 255: checked first.
-            index: index as u8,
+            index,
         }
     }
 }
@@ -190,6 +199,20 @@ impl Plan {
             .get(usize::from(number))
             .copied()
             .unwrap_or(Op::GENERAL)
+    }
+
+    /// The definition of field `number` in `fields` (the table the plan was compiled from),
+    /// found without a search. `None` when the plan does not place it; the caller then
+    /// searches.
+    #[inline]
+    pub(crate) fn field<'f, 's>(
+        &self,
+        fields: &'f [FieldSpec<'s>],
+        number: u8,
+    ) -> Option<&'f FieldSpec<'s>> {
+        fields
+            .get(usize::from(self.op(number).index))
+            .filter(|f| f.number == number)
     }
 
     /// How many field numbers the fast reader handles.
