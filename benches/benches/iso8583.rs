@@ -14,7 +14,7 @@ use std::hint::black_box;
 use criterion::{Criterion, Throughput, criterion_group};
 use iso8583::builtin::{ISO87ASCII, ISO87BINARY};
 use iso8583::{FieldRef, MessageBuilder, MessageRef, Mti, Spec};
-use paywire_benches::{PURCHASE_0200, best_of, byte_loop, purchase_0200};
+use paywire_benches::{PURCHASE_0200, best_of_each, byte_loop, purchase_0200};
 
 /// Parse, then fold every field through `read` (a sum of the bytes it yields).
 #[inline]
@@ -110,16 +110,22 @@ fn ratio_report() {
     println!("iso8583 ratios measured on: {}", paywire_benches::machine());
     for spec in [&ISO87BINARY, &ISO87ASCII] {
         let data = purchase_0200(spec);
-        let mut buf = [0u8; 512];
-        let base = best_of(100_000, &mut || byte_loop(&data));
-        let parsed = best_of(100_000, &mut || parse_and_read(spec, &data));
-        let touched = best_of(100_000, &mut || parse_and_touch(spec, &data));
-        let parsed_only = best_of(100_000, &mut || {
-            MessageRef::parse(spec, &data).map_or(0, |m| u64::from(m.mti().number()))
-        });
-        let copied = best_of(100_000, &mut || copy_fields(&mut buf) as u64);
         let prepared = builder(spec);
-        let encoded = best_of(100_000, &mut || encode(&prepared, &mut buf) as u64);
+        let mut buf = [0u8; 512];
+        let mut out = [0u8; 512];
+        let [base, parsed, touched, parsed_only, copied, encoded] = best_of_each(
+            100_000,
+            &mut [
+                &mut || byte_loop(&data),
+                &mut || parse_and_read(spec, &data),
+                &mut || parse_and_touch(spec, &data),
+                &mut || MessageRef::parse(spec, &data).map_or(0, |m| u64::from(m.mti().number())),
+                &mut || copy_fields(&mut buf) as u64,
+                &mut || encode(&prepared, &mut out) as u64,
+            ],
+        )[..] else {
+            continue;
+        };
         println!(
             "iso8583 {} ratio: parse+read {parsed:.0} ns / byte loop {base:.0} ns = {:.2} (limit 3.00); \
              encode {encoded:.0} ns / copy {copied:.0} ns = {:.2} (limit 3.00)",

@@ -106,6 +106,25 @@ pub fn best_of(rounds: u32, f: &mut dyn FnMut() -> u64) -> f64 {
         .fold(f64::INFINITY, f64::min)
 }
 
+/// Nanoseconds per call of each of `fs`, measured in turns: ten rounds, each running every
+/// function for `rounds / 2` calls, keeping each function's best round. A burst of noise on a
+/// shared machine then slows one round of every function rather than all rounds of one, so
+/// the ratios between them hold still.
+pub fn best_of_each(rounds: u32, fs: &mut [&mut dyn FnMut() -> u64]) -> Vec<f64> {
+    let calls = (rounds / 2).max(1);
+    let mut best = vec![f64::INFINITY; fs.len()];
+    for _ in 0..10 {
+        for (f, best) in fs.iter_mut().zip(best.iter_mut()) {
+            let start = std::time::Instant::now();
+            for _ in 0..calls {
+                std::hint::black_box(f());
+            }
+            *best = best.min(start.elapsed().as_secs_f64() * 1e9 / f64::from(calls));
+        }
+    }
+    best
+}
+
 /// The processor the ratios were measured on (`model name`, family and model from
 /// `/proc/cpuinfo`; `unknown` elsewhere). Ratios against latency-bound baselines (the CRC table
 /// chain, the byte loop) move with the microarchitecture, so each report names it.
