@@ -205,6 +205,11 @@ impl<'s, 'v> MessageBuilder<'s, 'v> {
     /// Writes the message at the start of `buf` and returns the written part. When `buf` is too
     /// small the error gives the size needed, and the buffer's contents are unspecified.
     pub fn encode_to_slice<'b>(&self, buf: &'b mut [u8]) -> Result<&'b [u8]> {
+        if let Some(len) = self.put(buf) {
+            return Ok(buf.get(..len).unwrap_or_default());
+        }
+        // A shape `put` leaves to the writers, or a buffer too small: the general path, which
+        // also says how big the buffer must be.
         let capacity = buf.len();
         let mut w = SliceWriter::new(buf);
         match self.encode(&mut w) {
@@ -219,6 +224,19 @@ impl<'s, 'v> MessageBuilder<'s, 'v> {
             }
             Err(e) => Err(e),
         }
+    }
+
+    /// Writes the message straight into `buf` (see [`codec::put_field`]); `None` when a field
+    /// needs the general writer or `buf` is too small.
+    fn put(&self, buf: &mut [u8]) -> Option<usize> {
+        let mut w = SliceWriter::new(buf);
+        write_mti(self.spec.mti, self.mti, &mut w).ok()?;
+        self.bitmap().write(self.spec.bitmap, &mut w).ok()?;
+        let mut pos = w.position();
+        for (_, spec, value) in self.entries() {
+            pos = codec::put_field(spec, value, buf, pos)?;
+        }
+        Some(pos)
     }
 
     /// The message in a new `Vec`, allocated once at the exact size.

@@ -1019,6 +1019,113 @@ pub(crate) fn write_field<W: Writer + ?Sized>(
     write_value(spec.encoding, value, w)
 }
 
+/// Writes a field straight into `buf` at `pos` and returns where it ends: the common shapes
+/// (ASCII or binary values, padded or not; unpadded BCD and hex text; ASCII, BCD or binary
+/// prefixes) with no intermediate buffer and no per-piece writer call. `None` for any other
+/// shape or when `buf` is too small; the caller then writes the field through a [`Writer`],
+/// which handles every shape and reports errors.
+#[inline]
+pub(crate) fn put_field(
+    spec: &FieldSpec<'_>,
+    value: Padded<'_>,
+    buf: &mut [u8],
+    pos: usize,
+) -> Option<usize> {
+    let mut pos = pos;
+    if let Length::Var { prefix, .. } = spec.length {
+        let n = match (prefix.counts, spec.encoding) {
+            (Counts::Units, _) | (Counts::Bytes, Encoding::Ascii | Encoding::Binary) => value.len(),
+            _ => return None,
+        };
+        let len = prefix.wire_len();
+        let dest = buf.get_mut(pos..pos.checked_add(len)?)?;
+        match prefix.encoding {
+            PrefixEncoding::Ascii => {
+                let mut rest = n;
+                for slot in dest.iter_mut().rev() {
+                    *slot = digit_char((rest % 10) as u8);
+                    rest /= 10;
+                }
+            }
+            PrefixEncoding::Bcd => {
+                let mut rest = n;
+                for slot in dest.iter_mut().rev() {
+                    let lo = (rest % 10) as u8;
+                    let hi = ((rest / 10) % 10) as u8;
+                    *slot = (hi << 4) | lo;
+                    rest /= 100;
+                }
+            }
+            PrefixEncoding::Binary => {
+                let mut rest = n;
+                for slot in dest.iter_mut().rev() {
+                    *slot = (rest & 0xFF) as u8;
+                    rest >>= 8;
+                }
+            }
+            PrefixEncoding::Ebcdic => return None,
+        }
+        pos = pos.checked_add(len)?;
+    }
+    match spec.encoding {
+        Encoding::Ascii | Encoding::Binary => {
+            let end = pos.checked_add(value.len())?;
+            let dest = buf.get_mut(pos..end)?;
+            if value.count == 0 {
+                dest.copy_from_slice(value.value);
+                return Some(end);
+            }
+            let (head, tail) =
+                dest.split_at_mut_checked(if value.left { value.count } else { 0 })?;
+            let (body, trail) = tail.split_at_mut_checked(value.value.len())?;
+            head.fill(value.pad);
+            body.copy_from_slice(value.value);
+            trail.fill(value.pad);
+            Some(end)
+        }
+        Encoding::Bcd { align, pad } if value.count == 0 => {
+            let digits = value.value;
+            let end = pos.checked_add(digits.len().div_ceil(2))?;
+            let dest = buf.get_mut(pos..end)?;
+            let odd = digits.len() % 2 == 1;
+            let (dest, digits) = match (odd, align) {
+                (true, Align::Right) => {
+                    let (first, rest) = dest.split_first_mut()?;
+                    let (&c, digits) = digits.split_first()?;
+                    *first = (pad << 4) | char_nibble(c);
+                    (rest, digits)
+                }
+                _ => (dest, digits),
+            };
+            let pairs = digits.chunks_exact(2);
+            let last = pairs.remainder().first().copied();
+            let mut slots = dest.iter_mut();
+            // Pairs first: `zip` then stops without taking a slot from `slots`.
+            for (pair, slot) in pairs.zip(slots.by_ref()) {
+                if let [hi, lo] = *pair {
+                    *slot = (char_nibble(hi) << 4) | char_nibble(lo);
+                }
+            }
+            if let (Some(slot), Some(hi)) = (slots.next(), last) {
+                *slot = (char_nibble(hi) << 4) | (pad & 0x0F);
+            }
+            Some(end)
+        }
+        Encoding::HexText if value.count == 0 => {
+            let end = pos.checked_add(value.value.len().checked_mul(2)?)?;
+            let dest = buf.get_mut(pos..end)?;
+            for (pair, &b) in dest.chunks_exact_mut(2).zip(value.value) {
+                if let [hi, lo] = pair {
+                    *hi = nibble_char(b >> 4);
+                    *lo = nibble_char(b);
+                }
+            }
+            Some(end)
+        }
+        _ => None,
+    }
+}
+
 /// Writes a logical value in `encoding`.
 #[inline]
 fn write_value<W: Writer + ?Sized>(encoding: Encoding, value: Padded<'_>, w: &mut W) -> Result<()> {

@@ -108,6 +108,12 @@ fn every_encoding_and_length_rule() {
                 let mut b = MessageBuilder::new(spec, Mti::FINANCIAL_REQUEST);
                 b.set(48, value).unwrap();
                 let bytes = b.to_vec().unwrap();
+                let mut buf = [0u8; 64];
+                assert_eq!(
+                    b.encode_to_slice(&mut buf).unwrap(),
+                    &bytes[..],
+                    "{field:?}"
+                );
                 let m = MessageRef::parse(spec, &bytes).unwrap();
                 assert_eq!(m.value(48).unwrap().to_vec(), value, "{field:?}");
                 // Trailing data.

@@ -84,6 +84,18 @@ fn check(
     }
     let bytes = b.to_vec().unwrap();
     prop_assert_eq!(bytes.len(), b.encoded_len());
+    // Straight into a slice (the direct path) gives the same bytes; one byte short, the error
+    // says how many are needed.
+    let mut buf = vec![0u8; bytes.len()];
+    prop_assert_eq!(b.encode_to_slice(&mut buf).unwrap(), &bytes[..]);
+    let mut short = vec![0u8; bytes.len() - 1];
+    prop_assert_eq!(
+        b.encode_to_slice(&mut short).unwrap_err().kind(),
+        iso8583::ErrorKind::BufferTooSmall {
+            needed: bytes.len(),
+            capacity: bytes.len() - 1
+        }
+    );
     let m = MessageRef::parse(spec, &bytes).unwrap();
     prop_assert_eq!(m.mti(), mti);
     let parsed: Vec<(u8, Vec<u8>)> = m
@@ -208,5 +220,29 @@ proptest! {
             prop_assert_eq!(Message::from_ref(&m).to_vec().unwrap(), bytes.clone());
         }
         let _ = MessageRef::parse_prefix(&builtin::ISO87BINARY, &bytes[..i]);
+    }
+}
+
+/// Short values of fixed fields (`set_padded`) are padded the same way straight into a slice as through the
+/// writers: numbers with leading zeros, text with trailing spaces (ISO 8583 `n` and `ans`).
+#[test]
+fn padded_values_encode_the_same_into_a_slice() {
+    for spec in builtin::BUILTIN {
+        let mut b = MessageBuilder::new(spec, Mti::FINANCIAL_REQUEST);
+        b.set_padded(4, b"12345").unwrap();
+        b.set_padded(41, b"T1").unwrap();
+        b.set_padded(42, b"M").unwrap();
+        let bytes = b.to_vec().unwrap();
+        let mut buf = [0u8; 128];
+        assert_eq!(
+            b.encode_to_slice(&mut buf).unwrap(),
+            &bytes[..],
+            "{}",
+            spec.name
+        );
+        let m = MessageRef::parse(spec, &bytes).unwrap();
+        assert_eq!(m.amount(), Some(12345));
+        assert_eq!(m.terminal_id().unwrap().to_vec(), b"T1      ");
+        assert_eq!(m.merchant_id().unwrap().to_vec(), b"M              ");
     }
 }
