@@ -54,9 +54,12 @@ impl Bitmap {
     pub fn fields(&self) -> Fields {
         // Bits 1 and 65 announce bitmaps; they are not data fields.
         let [p, s, t] = self.words;
+        // Bit-reversed, so the lowest set bit is the next field: found with one count of
+        // trailing zeros and cleared with `w & (w - 1)`, independently of each other.
         Fields {
-            words: [p & !(1 << 63), s & !(1 << 63), t],
-            word: 0,
+            current: (p & !(1 << 63)).reverse_bits(),
+            later: [(s & !(1 << 63)).reverse_bits(), t.reverse_bits()],
+            base: 1,
         }
     }
 
@@ -187,10 +190,18 @@ impl Bitmap {
 }
 
 /// Iterator over the data fields of a [`Bitmap`], ascending.
+///
+/// The word being read is a field of its own (not an element picked by a running index), so a
+/// parsing loop keeps it in a register: the step from one field to the next is a count of
+/// trailing zeros and a `w & (w - 1)`, with no store and reload between fields.
 #[derive(Clone, Debug)]
 pub struct Fields {
-    words: [u64; 3],
-    word: usize,
+    /// The word being read, bit-reversed: bit 0 is field `base`.
+    current: u64,
+    /// The words after it, bit-reversed; 0 once used.
+    later: [u64; 2],
+    /// The field number of bit 0 of `current`: 1, 65, 129, then past the end.
+    base: u8,
 }
 
 impl Iterator for Fields {
@@ -198,17 +209,20 @@ impl Iterator for Fields {
 
     #[inline]
     fn next(&mut self) -> Option<u8> {
-        loop {
-            let w = self.words.get_mut(self.word)?;
-            if *w != 0 {
-                let lz = w.leading_zeros();
-                *w ^= (1u64 << 63) >> lz;
-                // `word` < 3 and `lz` < 64: `word * 64 + lz` is at most 191, and the number one
-                // more.
-                return Some((((self.word as u8) << 6) | lz as u8).wrapping_add(1));
+        while self.current == 0 {
+            if self.base > 128 {
+                return None;
             }
-            self.word = self.word.wrapping_add(1);
+            let [next, after] = self.later;
+            self.current = next;
+            self.later = [after, 0];
+            // 1, 65, 129, 193: below 256.
+            self.base = self.base.wrapping_add(64);
         }
+        let tz = self.current.trailing_zeros();
+        self.current &= self.current.wrapping_sub(1);
+        // `base` <= 129 and `tz` < 64: at most 192.
+        Some(self.base.wrapping_add(tz as u8))
     }
 }
 
