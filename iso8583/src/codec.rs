@@ -235,21 +235,24 @@ fn prefix_value(prefix: Prefix, bytes: &[u8]) -> Option<usize> {
         PrefixEncoding::Ebcdic => bytes.iter().try_fold(0usize, |n, &b| {
             decimal(n, ebcdic::decode(crate::spec::CodePage::Cp037, b))
         }),
-        PrefixEncoding::Bcd => {
-            // An odd digit count leaves a leading 0 nibble.
-            let odd = prefix.digits % 2 == 1;
-            if odd && bytes.first().is_some_and(|b| b >> 4 != 0) {
-                return None;
-            }
-            bytes.iter().try_fold(0usize, |n, &b| {
-                let (hi, lo) = (b >> 4, b & 0x0F);
-                (hi <= 9 && lo <= 9).then(|| {
-                    n.saturating_mul(100)
-                        .saturating_add(usize::from(hi.wrapping_mul(10).wrapping_add(lo)))
-                })
-            })
-        }
+        PrefixEncoding::Bcd => bcd_prefix_value(bytes, prefix.digits % 2 == 1),
     }
+}
+
+/// The number a packed BCD length prefix holds; `odd`: an odd digit count, so the leading
+/// nibble must be 0.
+#[inline]
+fn bcd_prefix_value(bytes: &[u8], odd: bool) -> Option<usize> {
+    if odd && bytes.first().is_some_and(|b| b >> 4 != 0) {
+        return None;
+    }
+    bytes.iter().try_fold(0usize, |n, &b| {
+        let (hi, lo) = (b >> 4, b & 0x0F);
+        (hi <= 9 && lo <= 9).then(|| {
+            n.saturating_mul(100)
+                .saturating_add(usize::from(hi.wrapping_mul(10).wrapping_add(lo)))
+        })
+    })
 }
 
 /// Writes `n` as a length prefix.
@@ -453,19 +456,7 @@ pub(crate) fn read_op(op: Op, input: &[u8]) -> Option<Located> {
                 let d = c.wrapping_sub(b'0');
                 (d <= 9).then(|| n.wrapping_mul(10).wrapping_add(usize::from(d)))
             })?,
-            plan::prefix::BCD => {
-                let odd = op.prefix & plan::prefix::BCD_ODD != 0;
-                if odd && bytes.first().is_some_and(|b| b >> 4 != 0) {
-                    return None;
-                }
-                bytes.iter().try_fold(0usize, |n, &b| {
-                    let (hi, lo) = (b >> 4, b & 0x0F);
-                    (hi <= 9 && lo <= 9).then(|| {
-                        n.wrapping_mul(100)
-                            .wrapping_add(usize::from(hi.wrapping_mul(10).wrapping_add(lo)))
-                    })
-                })?
-            }
+            plan::prefix::BCD => bcd_prefix_value(bytes, op.prefix & plan::prefix::BCD_ODD != 0)?,
             _ => bytes.iter().fold(0usize, |n, &b| (n << 8) | usize::from(b)),
         };
         if n > usize::from(op.max) || n < usize::from(op.min) {
