@@ -255,8 +255,10 @@ fn bcd_prefix_value(bytes: &[u8], odd: bool) -> Option<usize> {
     })
 }
 
-/// Writes `n` as a length prefix.
-fn write_prefix<W: Writer + ?Sized>(prefix: Prefix, n: usize, w: &mut W) -> Result<()> {
+/// `n` as a length prefix: the bytes (the start of the array) and how many there are
+/// (`prefix.wire_len()` for any valid prefix).
+#[inline]
+fn encode_prefix(prefix: Prefix, n: usize) -> ([u8; 4], usize) {
     let mut out = [0u8; 4];
     let len = prefix.wire_len();
     let digits = usize::from(prefix.digits);
@@ -264,17 +266,22 @@ fn write_prefix<W: Writer + ?Sized>(prefix: Prefix, n: usize, w: &mut W) -> Resu
         PrefixEncoding::Binary => {
             let be = (n as u32).to_be_bytes();
             let start = be.len().saturating_sub(len);
-            return w.write(be.get(start..).unwrap_or_default());
+            let bytes = be.get(start..).unwrap_or_default();
+            for (slot, &b) in out.iter_mut().zip(bytes) {
+                *slot = b;
+            }
+            return (out, bytes.len());
         }
         PrefixEncoding::Ascii | PrefixEncoding::Ebcdic => {
             let mut rest = n;
             for slot in out.iter_mut().take(digits).rev() {
-                let c = digit_char((rest % 10) as u8);
+                *slot = digit_char((rest % 10) as u8);
                 rest /= 10;
-                *slot = match prefix.encoding {
-                    PrefixEncoding::Ebcdic => ebcdic::encode(crate::spec::CodePage::Cp037, c),
-                    _ => c,
-                };
+            }
+            if prefix.encoding == PrefixEncoding::Ebcdic {
+                for slot in out.iter_mut().take(digits) {
+                    *slot = ebcdic::encode(crate::spec::CodePage::Cp037, *slot);
+                }
             }
         }
         PrefixEncoding::Bcd => {
@@ -288,6 +295,12 @@ fn write_prefix<W: Writer + ?Sized>(prefix: Prefix, n: usize, w: &mut W) -> Resu
             }
         }
     }
+    (out, len)
+}
+
+/// Writes `n` as a length prefix.
+fn write_prefix<W: Writer + ?Sized>(prefix: Prefix, n: usize, w: &mut W) -> Result<()> {
+    let (out, len) = encode_prefix(prefix, n);
     w.write(out.get(..len).unwrap_or_default())
 }
 
@@ -940,56 +953,74 @@ impl<'v> Padded<'v> {
     }
 }
 
-/// Packs `value` (digits and `D`) as BCD, two characters a byte, in 32-byte chunks.
-fn write_bcd<W: Writer + ?Sized>(value: &[u8], align: Align, pad: u8, w: &mut W) -> Result<()> {
-    let odd = value.len() % 2 == 1;
-    let (head, body) = match (odd, align) {
-        (true, Align::Right) => value.split_at_checked(1).unwrap_or((&[], value)),
-        _ => (&[][..], value),
+/// Packs `digits` (digits and `D`) as BCD into `dest` (`digits.len().div_ceil(2)` bytes), two
+/// characters a byte, the pad nibble first (right-aligned) or last (left-aligned) for an odd
+/// count.
+#[inline]
+fn pack_bcd(digits: &[u8], align: Align, pad: u8, dest: &mut [u8]) {
+    let (dest, digits) = match (digits.len() % 2 == 1, align) {
+        (true, Align::Right) => match (dest.split_first_mut(), digits.split_first()) {
+            (Some((first, dest)), Some((&c, digits))) => {
+                *first = (pad << 4) | char_nibble(c);
+                (dest, digits)
+            }
+            _ => return,
+        },
+        _ => (dest, digits),
     };
-    // Packed bytes gather in one buffer: a single write for any value up to 64 digits.
-    let mut buf = [0u8; 32];
-    let mut n = 0usize;
-    let mut push = |byte: u8, w: &mut W| -> Result<()> {
-        if n == buf.len() {
-            w.write(&buf)?;
-            n = 0;
-        }
-        if let Some(slot) = buf.get_mut(n) {
-            *slot = byte;
-        }
-        n = n.saturating_add(1);
-        Ok(())
-    };
-    if let Some(&c) = head.first() {
-        push((pad << 4) | char_nibble(c), w)?;
-    }
-    let pairs = body.chunks_exact(2);
+    let pairs = digits.chunks_exact(2);
     let last = pairs.remainder().first().copied();
-    for pair in pairs {
+    let mut slots = dest.iter_mut();
+    // Pairs first: `zip` then stops without taking a slot from `slots`.
+    for (pair, slot) in pairs.zip(slots.by_ref()) {
         if let [hi, lo] = *pair {
-            push((char_nibble(hi) << 4) | char_nibble(lo), w)?;
+            *slot = (char_nibble(hi) << 4) | char_nibble(lo);
         }
     }
-    if let Some(hi) = last {
-        push((char_nibble(hi) << 4) | (pad & 0x0F), w)?;
+    if let (Some(slot), Some(hi)) = (slots.next(), last) {
+        *slot = (char_nibble(hi) << 4) | (pad & 0x0F);
     }
-    w.write(buf.get(..n).unwrap_or_default())
+}
+
+/// Packs `value` (digits and `D`) as BCD through a 32-byte buffer: one write for a value of up
+/// to 64 digits, 64 digits a write beyond (the first piece one digit short for a right-aligned
+/// odd count, so every later piece is even and the pad stays where `align` puts it).
+fn write_bcd<W: Writer + ?Sized>(value: &[u8], align: Align, pad: u8, w: &mut W) -> Result<()> {
+    let mut buf = [0u8; 32];
+    let first = if value.len() % 2 == 1 && align == Align::Right {
+        63
+    } else {
+        64
+    };
+    let (lead, rest) = value.split_at(first.min(value.len()));
+    for piece in core::iter::once(lead).chain(rest.chunks(64)) {
+        let dest = buf.get_mut(..piece.len().div_ceil(2)).unwrap_or_default();
+        pack_bcd(piece, align, pad, dest);
+        w.write(dest)?;
+    }
+    Ok(())
+}
+
+/// Binary bytes as upper-case hex text into `dest` (two characters a byte).
+#[inline]
+fn pack_hex(bytes: &[u8], dest: &mut [u8]) {
+    for (pair, &b) in dest.chunks_exact_mut(2).zip(bytes) {
+        if let [hi, lo] = pair {
+            *hi = nibble_char(b >> 4);
+            *lo = nibble_char(b);
+        }
+    }
 }
 
 /// Binary bytes as upper-case hex text, through a small stack buffer.
 fn write_hex<W: Writer + ?Sized>(value: &[u8], w: &mut W) -> Result<()> {
     let mut buf = [0u8; 64];
     for chunk in value.chunks(buf.len() / 2) {
-        let mut n = 0usize;
-        for (pair, &b) in buf.chunks_exact_mut(2).zip(chunk) {
-            if let [hi, lo] = pair {
-                *hi = nibble_char(b >> 4);
-                *lo = nibble_char(b);
-            }
-            n = n.saturating_add(2);
-        }
-        w.write(buf.get(..n).unwrap_or_default())?;
+        let dest = buf
+            .get_mut(..chunk.len().saturating_mul(2))
+            .unwrap_or_default();
+        pack_hex(chunk, dest);
+        w.write(dest)?;
     }
     Ok(())
 }
@@ -1011,8 +1042,8 @@ pub(crate) fn write_field<W: Writer + ?Sized>(
 }
 
 /// Writes a field straight into `buf` at `pos` and returns where it ends: the common shapes
-/// (ASCII or binary values, padded or not; unpadded BCD and hex text; ASCII, BCD or binary
-/// prefixes) with no intermediate buffer and no per-piece writer call. `None` for any other
+/// (ASCII or binary values, padded or not; unpadded BCD and hex text; any prefix counting
+/// units, or bytes of one-byte units) with no intermediate buffer and no per-piece writer call. `None` for any other
 /// shape or when `buf` is too small; the caller then writes the field through a [`Writer`],
 /// which handles every shape and reports errors.
 #[inline]
@@ -1028,34 +1059,9 @@ pub(crate) fn put_field(
             (Counts::Units, _) | (Counts::Bytes, Encoding::Ascii | Encoding::Binary) => value.len(),
             _ => return None,
         };
-        let len = prefix.wire_len();
-        let dest = buf.get_mut(pos..pos.checked_add(len)?)?;
-        match prefix.encoding {
-            PrefixEncoding::Ascii => {
-                let mut rest = n;
-                for slot in dest.iter_mut().rev() {
-                    *slot = digit_char((rest % 10) as u8);
-                    rest /= 10;
-                }
-            }
-            PrefixEncoding::Bcd => {
-                let mut rest = n;
-                for slot in dest.iter_mut().rev() {
-                    let lo = (rest % 10) as u8;
-                    let hi = ((rest / 10) % 10) as u8;
-                    *slot = (hi << 4) | lo;
-                    rest /= 100;
-                }
-            }
-            PrefixEncoding::Binary => {
-                let mut rest = n;
-                for slot in dest.iter_mut().rev() {
-                    *slot = (rest & 0xFF) as u8;
-                    rest >>= 8;
-                }
-            }
-            PrefixEncoding::Ebcdic => return None,
-        }
+        let (bytes, len) = encode_prefix(prefix, n);
+        buf.get_mut(pos..pos.checked_add(len)?)?
+            .copy_from_slice(bytes.get(..len)?);
         pos = pos.checked_add(len)?;
     }
     match spec.encoding {
@@ -1075,42 +1081,13 @@ pub(crate) fn put_field(
             Some(end)
         }
         Encoding::Bcd { align, pad } if value.count == 0 => {
-            let digits = value.value;
-            let end = pos.checked_add(digits.len().div_ceil(2))?;
-            let dest = buf.get_mut(pos..end)?;
-            let odd = digits.len() % 2 == 1;
-            let (dest, digits) = match (odd, align) {
-                (true, Align::Right) => {
-                    let (first, rest) = dest.split_first_mut()?;
-                    let (&c, digits) = digits.split_first()?;
-                    *first = (pad << 4) | char_nibble(c);
-                    (rest, digits)
-                }
-                _ => (dest, digits),
-            };
-            let pairs = digits.chunks_exact(2);
-            let last = pairs.remainder().first().copied();
-            let mut slots = dest.iter_mut();
-            // Pairs first: `zip` then stops without taking a slot from `slots`.
-            for (pair, slot) in pairs.zip(slots.by_ref()) {
-                if let [hi, lo] = *pair {
-                    *slot = (char_nibble(hi) << 4) | char_nibble(lo);
-                }
-            }
-            if let (Some(slot), Some(hi)) = (slots.next(), last) {
-                *slot = (char_nibble(hi) << 4) | (pad & 0x0F);
-            }
+            let end = pos.checked_add(value.value.len().div_ceil(2))?;
+            pack_bcd(value.value, align, pad, buf.get_mut(pos..end)?);
             Some(end)
         }
         Encoding::HexText if value.count == 0 => {
             let end = pos.checked_add(value.value.len().checked_mul(2)?)?;
-            let dest = buf.get_mut(pos..end)?;
-            for (pair, &b) in dest.chunks_exact_mut(2).zip(value.value) {
-                if let [hi, lo] = pair {
-                    *hi = nibble_char(b >> 4);
-                    *lo = nibble_char(b);
-                }
-            }
+            pack_hex(value.value, buf.get_mut(pos..end)?);
             Some(end)
         }
         _ => None,
@@ -1189,6 +1166,29 @@ mod tests {
 
     use super::*;
     use crate::spec::{CodePage, Content, Prefix};
+
+    /// Long BCD values go out 64 digits a write; the pieces join to the value packed whole,
+    /// pad nibble in place, for every length and alignment.
+    #[test]
+    fn bcd_written_in_pieces_equals_bcd_packed_whole() {
+        for len in 0..300usize {
+            let digits: Vec<u8> = (0..len).map(|i| b"0123456789D"[i % 11]).collect();
+            for align in [Align::Left, Align::Right] {
+                let mut whole = vec![0u8; len.div_ceil(2)];
+                pack_bcd(&digits, align, 0xF, &mut whole);
+                let mut written = Vec::new();
+                write_bcd(&digits, align, 0xF, &mut written).unwrap();
+                assert_eq!(written, whole, "{len} {align:?}");
+                if len % 2 == 1 {
+                    let pad_nibble = match align {
+                        Align::Right => whole[0] >> 4,
+                        Align::Left => whole[whole.len() - 1] & 0x0F,
+                    };
+                    assert_eq!(pad_nibble, 0xF);
+                }
+            }
+        }
+    }
 
     fn encode(spec: &FieldSpec<'_>, value: &[u8]) -> Vec<u8> {
         check_logical(spec, value).unwrap();

@@ -178,13 +178,13 @@ fn index(spec: &Spec<'_>, bytes: &[u8], spans: &mut [Span; SLOTS]) -> Result<Hea
         }
         Some(plan) => read_fields(spec, mti, &overridden, bytes, bitmap, pos, spans, |n| {
             if overridden.is_set(n) {
-                Op::default()
+                Op::GENERAL
             } else {
                 plan.op(n)
             }
         })?,
         None => read_fields(spec, mti, &overridden, bytes, bitmap, pos, spans, |_| {
-            Op::default()
+            Op::GENERAL
         })?,
     };
     Ok(Head {
@@ -246,13 +246,26 @@ fn general(
     rest: &[u8],
     pos: usize,
 ) -> Result<codec::Located> {
-    let field = if overridden.is_set(number) {
-        spec.field_for(mti, number)
-    } else {
-        spec.field(number)
-    };
-    let field = field.ok_or_else(|| Error::new(ErrorKind::UnknownField, Some(number), pos))?;
+    let field = definition(spec, mti, overridden, number)
+        .ok_or_else(|| Error::new(ErrorKind::UnknownField, Some(number), pos))?;
     codec::read_field(field, rest, pos)
+}
+
+/// The definition field `number` of a message of type `mti` is read with: its override when
+/// `overridden` says so, else the spec's own, placed through the plan when there is one.
+#[inline(always)]
+fn definition<'s>(
+    spec: &'s Spec<'s>,
+    mti: Mti,
+    overridden: &Bitmap,
+    number: u8,
+) -> Option<&'s FieldSpec<'s>> {
+    if !overridden.is_empty() && overridden.is_set(number) {
+        return spec.field_for(mti, number);
+    }
+    spec.plan
+        .and_then(|plan| plan.field(spec.fields, number))
+        .or_else(|| spec.field(number))
 }
 
 fn to_u16(n: usize) -> Result<u16> {
@@ -302,13 +315,7 @@ impl<'a, 's> MessageRef<'a, 's> {
     /// The definition field `number` was read with.
     #[inline(always)]
     fn definition(&self, number: u8) -> Option<&'s FieldSpec<'s>> {
-        let spec: &'s Spec<'s> = self.spec;
-        if !self.overridden.is_empty() && self.overridden.is_set(number) {
-            return spec.field_for(self.mti, number);
-        }
-        spec.plan
-            .and_then(|plan| plan.field(spec.fields, number))
-            .or_else(|| spec.field(number))
+        definition(self.spec, self.mti, &self.overridden, number)
     }
 
     /// The spec the message was read with.

@@ -3,7 +3,7 @@
 //! Reading a field from its [`FieldSpec`] means deciding, for every field of every message, the
 //! same things again: which length rule, which prefix encoding, what a unit is on the wire, which
 //! character check. A [`Plan`] decides them when the spec is made (at compile time for a
-//! `static` spec, at load time for a run-time one) and keeps the answer in eight bytes per
+//! `static` spec, at load time for a run-time one) and keeps the answer in ten bytes per
 //! field, indexed by field number. The parser then does one table load and one small branch per
 //! field. Fields whose shape the plan does not cover (subfields, EBCDIC, `x+n`, prefixes
 //! counting BCD or hex-text bytes) keep the general reader; the plan says so and nothing else
@@ -45,7 +45,7 @@ pub(crate) mod prefix {
 pub(crate) const NO_INDEX: u8 = u8::MAX;
 
 /// One field's reading rule.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct Op {
     /// One of [`kind`].
     pub(crate) kind: u8,
@@ -65,7 +65,8 @@ pub(crate) struct Op {
 }
 
 impl Op {
-    const GENERAL: Self = Self {
+    /// "Use the general reader".
+    pub(crate) const GENERAL: Self = Self {
         kind: kind::GENERAL,
         prefix: prefix::NONE,
         class: 0,
