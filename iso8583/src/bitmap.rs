@@ -52,15 +52,27 @@ impl Bitmap {
 
     /// The data fields present, ascending (bitmap bits 1 and 65 excluded).
     pub fn fields(&self) -> Fields {
-        // Bits 1 and 65 announce bitmaps; they are not data fields.
-        let [p, s, t] = self.words;
         // Bit-reversed, so the lowest set bit is the next field: found with one count of
         // trailing zeros and cleared with `w & (w - 1)`, independently of each other.
+        let [(_, p), (_, s), (_, t)] = self.reversed_words();
         Fields {
-            current: (p & !(1 << 63)).reverse_bits(),
-            later: [(s & !(1 << 63)).reverse_bits(), t.reverse_bits()],
+            current: p,
+            later: [s, t],
             base: 1,
         }
+    }
+
+    /// The three words bit-reversed, each with the field number of its bit 0 (1, 65, 129), the
+    /// bitmap bits 1 and 65 cleared (they announce bitmaps; they are not data fields): a parser's nested walk over the fields (lowest set bit,
+    /// `w & (w - 1)`), the same order as [`Bitmap::fields`].
+    #[inline]
+    pub(crate) fn reversed_words(&self) -> [(u8, u64); 3] {
+        let [p, s, t] = self.words;
+        [
+            (1, (p & !(1 << 63)).reverse_bits()),
+            (65, (s & !(1 << 63)).reverse_bits()),
+            (129, t.reverse_bits()),
+        ]
     }
 
     /// The same bitmap with bits 1 and 65 set exactly when a later bitmap has data fields.

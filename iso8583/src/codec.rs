@@ -458,85 +458,97 @@ fn fast_content_ok(content: crate::spec::Content, value: &[u8]) -> bool {
 /// at the start of `input`. `None` means "not a fast rule, or not valid": the general reader
 /// then handles the field and reports any error precisely.
 #[inline(always)]
-pub(crate) fn read_op(op: Op, input: &[u8]) -> Option<Located> {
-    let (value_start, units) = if op.prefix == plan::prefix::NONE {
-        (0, usize::from(op.min))
-    } else {
-        let len = usize::from(op.prefix & plan::prefix::LEN);
-        let bytes = input.get(..len)?;
-        let n = match op.prefix & 0xF0 {
-            plan::prefix::ASCII => bytes.iter().try_fold(0usize, |n, &c| {
-                let d = c.wrapping_sub(b'0');
-                (d <= 9).then(|| n.wrapping_mul(10).wrapping_add(usize::from(d)))
-            })?,
-            plan::prefix::BCD => bcd_prefix_value(bytes, op.prefix & plan::prefix::BCD_ODD != 0)?,
-            _ => bytes.iter().fold(0usize, |n, &b| (n << 8) | usize::from(b)),
-        };
-        if n > usize::from(op.max) || n < usize::from(op.min) {
-            return None;
-        }
-        (len, n)
+pub(crate) fn read_op(op: Op, input: &[u8]) -> Option<(Located, &[u8])> {
+    let wire = usize::from(op.wire);
+    let (value, after) = match op.shape {
+        plan::shape::VAR => return read_var(op, input),
+        plan::shape::GENERAL => return None,
+        _ => input.split_at_checked(wire)?,
     };
-    let (end, ok) = match op.kind {
-        plan::kind::PLAIN => {
-            let end = value_start.wrapping_add(units);
-            let value = input.get(value_start..end)?;
-            (end, op.class == 0 || all_class(value, op.class))
-        }
-        plan::kind::HEX => {
-            let end = value_start.wrapping_add(units.wrapping_mul(2));
-            (end, all_class(input.get(value_start..end)?, C_HEX))
-        }
-        plan::kind::BCD => {
-            let end = value_start.wrapping_add(units.div_ceil(2));
-            let value = input.get(value_start..end)?;
-            let align = if op.bcd & 1 == 1 {
-                Align::Left
-            } else {
-                Align::Right
-            };
-            let separator = op.class == C_BCD_Z;
-            (end, bcd_ok(value, units, align, op.bcd >> 4, separator))
-        }
-        _ => return None,
+    let ok = match op.shape {
+        plan::shape::FIXED => all_class(value, op.class),
+        plan::shape::FIXED_ODD => bcd_odd_ok(value, op.bcd, op.class),
+        _ => true,
     };
-    ok.then_some(Located {
-        value_start,
-        end,
+    let located = Located {
+        value_start: 0,
+        end: wire,
+        units: usize::from(op.min),
+    };
+    ok.then_some((located, after))
+}
+
+/// [`read_op`] for a field with a length prefix.
+#[inline(always)]
+fn read_var(op: Op, input: &[u8]) -> Option<(Located, &[u8])> {
+    let len = usize::from(op.prefix & plan::prefix::LEN);
+    let (bytes, body) = input.split_at_checked(len)?;
+    let units = match op.prefix & 0xF0 {
+        plan::prefix::ASCII => bytes.iter().try_fold(0usize, |n, &c| {
+            let d = c.wrapping_sub(b'0');
+            (d <= 9).then(|| n.wrapping_mul(10).wrapping_add(usize::from(d)))
+        })?,
+        plan::prefix::BCD => bcd_prefix_value(bytes, op.prefix & plan::prefix::BCD_ODD != 0)?,
+        _ => bytes.iter().fold(0usize, |n, &b| (n << 8) | usize::from(b)),
+    };
+    if units > usize::from(op.max) || units < usize::from(op.min) {
+        return None;
+    }
+    let wire = match op.kind {
+        plan::kind::HEX => units.wrapping_mul(2),
+        plan::kind::BCD => units.div_ceil(2),
+        _ => units,
+    };
+    let (value, after) = body.split_at_checked(wire)?;
+    let ok = match op.class {
+        0 => true,
+        _ if op.kind == plan::kind::BCD && units % 2 == 1 => bcd_odd_ok(value, op.bcd, op.class),
+        class => all_class(value, class),
+    };
+    let located = Located {
+        value_start: len,
+        end: len.wrapping_add(wire),
         units,
-    })
+    };
+    ok.then_some((located, after))
+}
+
+/// An odd number of packed BCD digits: the pad nibble (`bcd >> 4`) where the alignment
+/// (`bcd & 1`: 1 for left) puts it, and every digit with the class bit (`C_BCD_N` or
+/// `C_BCD_Z`, which also allows the separator `D`). The byte holding the pad is checked with
+/// its pad nibble zeroed, so that one table serves both.
+#[inline]
+fn bcd_odd_ok(wire: &[u8], bcd: u8, class: u8) -> bool {
+    let pad = bcd >> 4;
+    let (pad_ok, digit, body) = if bcd & 1 == 0 {
+        let Some((first, rest)) = wire.split_first() else {
+            return false;
+        };
+        (first >> 4 == pad, first & 0x0F, rest)
+    } else {
+        let Some((last, rest)) = wire.split_last() else {
+            return false;
+        };
+        (last & 0x0F == pad, last & 0xF0, rest)
+    };
+    let first = class & CLASS.get(usize::from(digit)).copied().unwrap_or(0);
+    pad_ok && all_class(body, first)
 }
 
 /// Every nibble of a packed BCD value a digit (or the separator `D`), and the pad nibble of an
 /// odd length the spec's pad.
 #[inline]
 fn bcd_ok(wire: &[u8], units: usize, align: Align, pad: u8, separator: bool) -> bool {
-    let digit = |n: u8| (n <= 9) | (separator & (n == 0xD));
-    let body = if units % 2 == 1 {
-        match align {
-            Align::Right => {
-                let Some((first, rest)) = wire.split_first() else {
-                    return false;
-                };
-                if first >> 4 != pad || !digit(first & 0x0F) {
-                    return false;
-                }
-                rest
-            }
-            Align::Left => {
-                let Some((last, rest)) = wire.split_last() else {
-                    return false;
-                };
-                if last & 0x0F != pad || !digit(last >> 4) {
-                    return false;
-                }
-                rest
-            }
-        }
-    } else {
-        wire
+    let class = if separator { C_BCD_Z } else { C_BCD_N };
+    if units.is_multiple_of(2) {
+        return all_class(wire, class);
+    }
+    let left = match align {
+        Align::Left => 1,
+        Align::Right => 0,
     };
-    all_class(body, if separator { C_BCD_Z } else { C_BCD_N })
+    // A pad that is not a nibble never matches one.
+    pad <= 0x0F && bcd_odd_ok(wire, (pad << 4) | left, class)
 }
 
 /// Every other shape, and the error paths of the fast one.

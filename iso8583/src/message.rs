@@ -11,19 +11,70 @@ use crate::codec::{self, Value};
 use crate::ebcdic;
 use crate::error::{Error, ErrorKind, Result};
 use crate::mti::Mti;
-use crate::plan::Op;
+use crate::plan::{NO_INDEX, Op};
 use crate::spec::{CodePage, Encoding, FieldSpec, MAX_FIELD, MtiEncoding, Spec};
 
 /// Messages are framed by at most 2-byte length headers: offsets fit in 16 bits.
 pub const MAX_MESSAGE_LEN: usize = u16::MAX as usize;
 
-/// Where a present field's value ends and how long it is; its start follows from the encoding
-/// (`end - encoding.wire_len(units)`). Four bytes, so that the whole index stays small to fill
-/// and to move.
+/// Where a present field's value sits (start and end offsets), how many units it holds, and
+/// where its definition sits in the spec's table ([`NO_INDEX`] when it is an override or does
+/// not fit a byte): everything an accessor needs, so that reading a field back is loads and no
+/// decisions. Eight bytes with no padding, so that the index is cleared and copied as plain
+/// memory.
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
 struct Span {
+    start: u16,
     end: u16,
     units: u16,
+    def: u8,
+    /// Always 0 (a named byte rather than padding).
+    spare: u8,
+}
+
+#[allow(
+    clippy::cast_possible_truncation,
+    reason = "offsets past u16::MAX are cut: the parser refuses such a message, spans and all"
+)]
+impl Span {
+    const EMPTY: Self = Self {
+        start: 0,
+        end: 0,
+        units: 0,
+        def: 0,
+        spare: 0,
+    };
+
+    #[inline(always)]
+    fn new(start: usize, end: usize, units: usize, def: u8) -> Self {
+        Self {
+            start: start as u16,
+            end: end as u16,
+            units: units as u16,
+            def,
+            spare: 0,
+        }
+    }
+
+    #[inline(always)]
+    fn start(self) -> usize {
+        usize::from(self.start)
+    }
+
+    #[inline(always)]
+    fn end(self) -> usize {
+        usize::from(self.end)
+    }
+
+    #[inline(always)]
+    fn units(self) -> usize {
+        usize::from(self.units)
+    }
+
+    #[inline(always)]
+    fn def(self) -> usize {
+        usize::from(self.def)
+    }
 }
 
 const SLOTS: usize = MAX_FIELD as usize + 1;
@@ -148,124 +199,130 @@ pub(crate) const fn mti_len(encoding: MtiEncoding) -> usize {
     }
 }
 
-/// What [`index`] learns besides the spans.
+/// The MTI and bitmaps of a message, read before its fields.
 struct Head {
     mti: Mti,
     bitmap: Bitmap,
     overridden: Bitmap,
-    len: usize,
 }
 
-/// Reads the MTI, the bitmap and every present field of the message at the start of `bytes`,
-/// recording each field's span.
-#[inline]
-fn index(spec: &Spec<'_>, bytes: &[u8], spans: &mut [Span; SLOTS]) -> Result<Head> {
-    let (mti, mut pos) = read_mti(spec.mti, bytes)?;
-    let (bitmap, used) = Bitmap::read(bytes.get(pos..).unwrap_or_default(), spec.bitmap, pos)?;
-    pos = pos.saturating_add(used);
-    // Fields overridden for this message type are read from their override, the general way.
-    let mut overridden = Bitmap::new();
-    for o in spec.overrides.iter().filter(|o| o.mti == mti) {
-        if bitmap.is_set(o.field.number) {
-            overridden.set(o.field.number);
+impl<'a, 's> MessageRef<'a, 's> {
+    /// The message over `bytes` before anything is read (the MTI is a placeholder until
+    /// [`MessageRef::read`] sets it).
+    #[inline(always)]
+    fn unread(spec: &'s Spec<'s>, bytes: &'a [u8]) -> Self {
+        Self {
+            spec,
+            bytes,
+            mti: Mti::FINANCIAL_REQUEST,
+            bitmap: Bitmap::new(),
+            overridden: Bitmap::new(),
+            spans: [Span::EMPTY; SLOTS],
         }
     }
-    let len = match spec.plan {
-        Some(plan) if overridden.is_empty() => {
-            read_fields(spec, mti, &overridden, bytes, bitmap, pos, spans, |n| {
-                plan.op(n)
-            })?
-        }
-        Some(plan) => read_fields(spec, mti, &overridden, bytes, bitmap, pos, spans, |n| {
-            if overridden.is_set(n) {
-                Op::GENERAL
-            } else {
-                plan.op(n)
+
+    /// Reads the MTI, the bitmaps and every present field of the message at the start of
+    /// `self.bytes`, in place; returns where the message ends. Not inlined: the one copy of the
+    /// parser, whichever entry point calls it.
+    #[inline(never)]
+    fn read(&mut self) -> Result<usize> {
+        let (head, pos) = Self::head(self.spec, self.bytes)?;
+        self.mti = head.mti;
+        self.bitmap = head.bitmap;
+        self.overridden = head.overridden;
+        self.index(pos)
+    }
+
+    /// Reads the MTI and the bitmap at the start of `bytes`: the message with no field read yet,
+    /// and where the fields start.
+    #[inline(always)]
+    fn head(spec: &'s Spec<'s>, bytes: &'a [u8]) -> Result<(Head, usize)> {
+        let (mti, pos) = read_mti(spec.mti, bytes)?;
+        let (bitmap, used) = Bitmap::read(bytes.get(pos..).unwrap_or_default(), spec.bitmap, pos)?;
+        // Fields overridden for this message type are read from their override, the general way.
+        let mut overridden = Bitmap::new();
+        for o in spec.overrides.iter().filter(|o| o.mti == mti) {
+            if bitmap.is_set(o.field.number) {
+                overridden.set(o.field.number);
             }
-        })?,
-        None => read_fields(spec, mti, &overridden, bytes, bitmap, pos, spans, |_| {
-            Op::GENERAL
-        })?,
-    };
-    Ok(Head {
-        mti,
-        bitmap,
-        overridden,
-        len,
-    })
-}
-
-/// Reads the present fields from `pos` on: each with its plan rule from `op`, or from its
-/// definition when the rule is the general one or the fast reader refuses the bytes. Returns
-/// where the message ends. One copy per kind of spec, so each loop keeps only what it needs.
-#[inline]
-#[allow(
-    clippy::too_many_arguments,
-    reason = "the parser's state, passed once per message"
-)]
-fn read_fields(
-    spec: &Spec<'_>,
-    mti: Mti,
-    overridden: &Bitmap,
-    bytes: &[u8],
-    bitmap: Bitmap,
-    mut pos: usize,
-    spans: &mut [Span; SLOTS],
-    op: impl Fn(u8) -> Op,
-) -> Result<usize> {
-    for number in bitmap.fields() {
-        let rest = bytes.get(pos..).unwrap_or_default();
-        let located = match codec::read_op(op(number), rest) {
-            Some(located) => located,
-            None => general(spec, mti, overridden, number, rest, pos)?,
-        };
-        let end = pos.saturating_add(located.end);
-        let span = Span {
-            end: to_u16(end)?,
-            // At most a u16 `max`.
-            units: u16::try_from(located.units).unwrap_or(u16::MAX),
-        };
-        if let Some(slot) = spans.get_mut(usize::from(number)) {
-            *slot = span;
         }
-        pos = end;
+        let head = Head {
+            mti,
+            bitmap,
+            overridden,
+        };
+        Ok((head, pos.saturating_add(used)))
     }
-    to_u16(pos)?;
-    Ok(pos)
-}
 
-/// Reads field `number` from its definition (an override for this MTI, or the spec's own): the
-/// shapes a plan does not cover, specs without a plan, and the precise error of an invalid
-/// field.
-#[inline(never)]
-fn general(
-    spec: &Spec<'_>,
-    mti: Mti,
-    overridden: &Bitmap,
-    number: u8,
-    rest: &[u8],
-    pos: usize,
-) -> Result<codec::Located> {
-    let field = definition(spec, mti, overridden, number)
-        .ok_or_else(|| Error::new(ErrorKind::UnknownField, Some(number), pos))?;
-    codec::read_field(field, rest, pos)
-}
-
-/// The definition field `number` of a message of type `mti` is read with: its override when
-/// `overridden` says so, else the spec's own, placed through the plan when there is one.
-#[inline(always)]
-fn definition<'s>(
-    spec: &'s Spec<'s>,
-    mti: Mti,
-    overridden: &Bitmap,
-    number: u8,
-) -> Option<&'s FieldSpec<'s>> {
-    if !overridden.is_empty() && overridden.is_set(number) {
-        return spec.field_for(mti, number);
+    /// Reads every present field from `pos` on, recording each one's span; returns where the
+    /// message ends.
+    #[inline]
+    fn index(&mut self, pos: usize) -> Result<usize> {
+        let (spec, overridden) = (self.spec, self.overridden);
+        match spec.plan {
+            Some(plan) if overridden.is_empty() => self.read_fields(pos, |n| plan.op(n)),
+            Some(plan) => self.read_fields(pos, |n| {
+                if overridden.is_set(n) {
+                    Op::GENERAL
+                } else {
+                    plan.op(n)
+                }
+            }),
+            None => self.read_fields(pos, |_| Op::GENERAL),
+        }
     }
-    spec.plan
-        .and_then(|plan| plan.field(spec.fields, number))
-        .or_else(|| spec.field(number))
+
+    /// Reads the present fields from `pos` on: each with its plan rule from `op`, or from its
+    /// definition when the rule is the general one or the fast reader refuses the bytes. Returns
+    /// where the message ends. One copy per kind of spec, so each loop keeps only what it needs;
+    /// the bitmap is walked a word at a time, so the inner loop holds one word and its base.
+    #[inline]
+    fn read_fields(&mut self, pos: usize, op: impl Fn(u8) -> Op) -> Result<usize> {
+        let bytes = self.bytes;
+        let mut rest = bytes.get(pos..).unwrap_or_default();
+        for (base, mut word) in self.bitmap.reversed_words() {
+            while word != 0 {
+                // `base` <= 129 and the count < 64: at most 192.
+                let number = base.wrapping_add(word.trailing_zeros() as u8);
+                word &= word.wrapping_sub(1);
+                let at = bytes.len().wrapping_sub(rest.len());
+                let rule = op(number);
+                let (located, def, after) = match codec::read_op(rule, rest) {
+                    Some((located, after)) => (located, rule.index, after),
+                    None => {
+                        let (located, def) = self.general(number, rest, at)?;
+                        let after = rest.get(located.end..).unwrap_or_default();
+                        (located, def, after)
+                    }
+                };
+                let span = Span::new(
+                    at.wrapping_add(located.value_start),
+                    at.wrapping_add(located.end),
+                    // At most a u16 `max`.
+                    located.units,
+                    def,
+                );
+                if let Some(slot) = self.spans.get_mut(usize::from(number)) {
+                    *slot = span;
+                }
+                rest = after;
+            }
+        }
+        let pos = bytes.len().wrapping_sub(rest.len());
+        to_u16(pos)?;
+        Ok(pos)
+    }
+
+    /// Reads field `number` from its definition (an override for this MTI, or the spec's own): the
+    /// shapes a plan does not cover, specs without a plan, and the precise error of an invalid
+    /// field. Returns where it is and its definition's place in the table.
+    #[inline(never)]
+    fn general(&self, number: u8, rest: &[u8], pos: usize) -> Result<(codec::Located, u8)> {
+        let (field, def) = self
+            .definition(number)
+            .ok_or_else(|| Error::new(ErrorKind::UnknownField, Some(number), pos))?;
+        Ok((codec::read_field(field, rest, pos)?, def))
+    }
 }
 
 fn to_u16(n: usize) -> Result<u16> {
@@ -274,48 +331,54 @@ fn to_u16(n: usize) -> Result<u16> {
 
 impl<'a, 's> MessageRef<'a, 's> {
     /// Validates `bytes` as exactly one message under `spec`.
+    ///
+    /// A `MessageRef` holds its field index inline (about 1.6 KB, no heap): bind the result by
+    /// reference (`if let Ok(m) = &parsed`) where a copy matters.
+    #[inline]
     pub fn parse(spec: &'s Spec<'s>, bytes: &'a [u8]) -> Result<Self> {
-        let mut spans = [Span::default(); SLOTS];
-        let head = index(spec, bytes, &mut spans)?;
-        if head.len < bytes.len() {
-            let kind = ErrorKind::TrailingData {
-                remaining: bytes.len().saturating_sub(head.len),
-            };
-            return Err(Error::new(kind, None, head.len));
+        // Small and inlined, so that the result is built where the caller keeps it and the
+        // message filled in place by `read`: the index is too big to move.
+        let mut result = Ok(Self::unread(spec, bytes));
+        if let Ok(message) = &mut result {
+            match message.read() {
+                Ok(len) if len < bytes.len() => {
+                    let kind = ErrorKind::TrailingData {
+                        remaining: bytes.len().saturating_sub(len),
+                    };
+                    result = Err(Error::new(kind, None, len));
+                }
+                Ok(_) => {}
+                Err(e) => result = Err(e),
+            }
         }
-        Ok(Self {
-            spec,
-            bytes,
-            mti: head.mti,
-            bitmap: head.bitmap,
-            overridden: head.overridden,
-            spans,
-        })
+        result
     }
 
     /// Validates one message at the start of `bytes`; returns it and the bytes after it.
     #[inline]
     pub fn parse_prefix(spec: &'s Spec<'s>, bytes: &'a [u8]) -> Result<(Self, &'a [u8])> {
-        let mut spans = [Span::default(); SLOTS];
-        let head = index(spec, bytes, &mut spans)?;
-        let (message, rest) = bytes.split_at_checked(head.len).unwrap_or((bytes, &[]));
-        Ok((
-            Self {
-                spec,
-                bytes: message,
-                mti: head.mti,
-                bitmap: head.bitmap,
-                overridden: head.overridden,
-                spans,
-            },
-            rest,
-        ))
+        let mut message = Self::unread(spec, bytes);
+        let len = message.read()?;
+        let (own, rest) = bytes.split_at_checked(len).unwrap_or((bytes, &[]));
+        message.bytes = own;
+        Ok((message, rest))
     }
 
-    /// The definition field `number` was read with.
-    #[inline(always)]
-    fn definition(&self, number: u8) -> Option<&'s FieldSpec<'s>> {
-        definition(self.spec, self.mti, &self.overridden, number)
+    /// The definition field `number` is read with (its override for this MTI, else the spec's
+    /// own, placed through the plan when there is one), and its place in the spec's table
+    /// ([`NO_INDEX`] for an override, or a place that does not fit a byte).
+    fn definition(&self, number: u8) -> Option<(&'s FieldSpec<'s>, u8)> {
+        let spec = self.spec;
+        if self.overridden.is_set(number) {
+            return spec.field_for(self.mti, number).map(|f| (f, NO_INDEX));
+        }
+        let planned = spec
+            .plan
+            .map(|plan| usize::from(plan.op(number).index))
+            .filter(|&i| spec.fields.get(i).is_some_and(|f| f.number == number));
+        let index = planned.or_else(|| spec.field_index(number))?;
+        let field = spec.fields.get(index)?;
+        Some((field, u8::try_from(index).unwrap_or(NO_INDEX)))
     }
 
     /// The spec the message was read with.
@@ -367,17 +430,19 @@ impl<'a, 's> MessageRef<'a, 's> {
     /// Present field `number`, without the presence check.
     #[inline(always)]
     fn at(&self, number: u8) -> Option<FieldRef<'a, 's>> {
-        let span = self.spans.get(usize::from(number))?;
-        let spec = self.definition(number)?;
-        let (end, units) = (usize::from(span.end), usize::from(span.units));
-        let start = end.checked_sub(spec.encoding.wire_len(units))?;
-        let wire = self.bytes.get(start..end)?;
+        let span = *self.spans.get(usize::from(number))?;
+        let spec = match self.spec.fields.get(span.def()) {
+            Some(field) if field.number == number => field,
+            _ => self.definition(number)?.0,
+        };
+        let start = span.start();
+        let wire = self.bytes.get(start..span.end())?;
         Some(FieldRef {
             spec,
             value: Value {
                 encoding: spec.encoding,
                 wire,
-                units,
+                units: span.units(),
             },
             offset: start,
         })
@@ -473,11 +538,10 @@ impl<'a, 's> MessageRef<'a, 's> {
         if last != 64 && last != 128 {
             return None;
         }
-        let span = self.spans.get(usize::from(last))?;
-        let field = self.definition(last)?;
-        let start = codec::field_len(field, usize::from(span.units));
-        self.bytes
-            .get(..usize::from(span.end).saturating_sub(start))
+        let span = *self.spans.get(usize::from(last))?;
+        let (field, _) = self.definition(last)?;
+        let start = codec::field_len(field, span.units());
+        self.bytes.get(..span.end().saturating_sub(start))
     }
 
     /// The number of the MAC field (64 or 128) when the message ends with one.

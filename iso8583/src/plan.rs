@@ -3,7 +3,7 @@
 //! Reading a field from its [`FieldSpec`] means deciding, for every field of every message, the
 //! same things again: which length rule, which prefix encoding, what a unit is on the wire, which
 //! character check. A [`Plan`] decides them when the spec is made (at compile time for a
-//! `static` spec, at load time for a run-time one) and keeps the answer in ten bytes per
+//! `static` spec, at load time for a run-time one) and keeps the answer in twelve bytes per
 //! field, indexed by field number. The parser then does one table load and one small branch per
 //! field. Fields whose shape the plan does not cover (subfields, EBCDIC, `x+n`, prefixes
 //! counting BCD or hex-text bytes) keep the general reader; the plan says so and nothing else
@@ -18,10 +18,22 @@ use crate::spec::{
 
 const SLOTS: usize = MAX_FIELD as usize + 1;
 
-/// What the plan knows about a field number.
-pub(crate) mod kind {
-    /// Read with the general reader (no definition, or a shape the plan does not cover).
+/// How a field is read: the branch the reader takes.
+pub(crate) mod shape {
+    /// With the general reader (no definition, or a shape the plan does not cover).
     pub(crate) const GENERAL: u8 = 0;
+    /// Fixed length, every wire byte with the class bit.
+    pub(crate) const FIXED: u8 = 1;
+    /// Fixed length, any bytes (binary content).
+    pub(crate) const FIXED_RAW: u8 = 2;
+    /// Fixed odd number of BCD digits: the pad nibble checked, then every byte's class bit.
+    pub(crate) const FIXED_ODD: u8 = 3;
+    /// A length prefix, then units of [`kind`](super::kind).
+    pub(crate) const VAR: u8 = 4;
+}
+
+/// What a unit is on the wire (for [`shape::VAR`]: how the prefix's count becomes bytes).
+pub(crate) mod kind {
     /// One wire byte a unit (ASCII text, binary bytes).
     pub(crate) const PLAIN: u8 = 1;
     /// Two hex characters a unit.
@@ -47,7 +59,9 @@ pub(crate) const NO_INDEX: u8 = u8::MAX;
 /// One field's reading rule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct Op {
-    /// One of [`kind`].
+    /// One of [`shape`].
+    pub(crate) shape: u8,
+    /// One of [`kind`] (0 for [`shape::GENERAL`]).
     pub(crate) kind: u8,
     /// One of the [`prefix`] codes.
     pub(crate) prefix: u8,
@@ -59,6 +73,8 @@ pub(crate) struct Op {
     pub(crate) min: u16,
     /// Most units.
     pub(crate) max: u16,
+    /// Bytes on the wire, for a fixed length.
+    pub(crate) wire: u16,
     /// The field's position in the spec's table, for any field whose position is below 255
     /// (fast or not); [`NO_INDEX`] for numbers without a definition.
     pub(crate) index: u8,
@@ -67,12 +83,14 @@ pub(crate) struct Op {
 impl Op {
     /// "Use the general reader".
     pub(crate) const GENERAL: Self = Self {
-        kind: kind::GENERAL,
+        shape: shape::GENERAL,
+        kind: 0,
         prefix: prefix::NONE,
         class: 0,
         bcd: 0,
         min: 0,
         max: 0,
+        wire: 0,
         index: NO_INDEX,
     };
 
@@ -121,8 +139,17 @@ impl Op {
             }
             Encoding::Ebcdic(_) => return Self::GENERAL,
         };
-        let (prefix, min, max) = match field.length {
-            Length::Fixed(n) => (prefix::NONE, n, n),
+        let (shape, prefix, min, max) = match field.length {
+            Length::Fixed(n) => {
+                let shape = if kind == kind::BCD && n % 2 == 1 {
+                    shape::FIXED_ODD
+                } else if class == 0 {
+                    shape::FIXED_RAW
+                } else {
+                    shape::FIXED
+                };
+                (shape, prefix::NONE, n, n)
+            }
             Length::Var { prefix, min, max } => {
                 let counts_units = match prefix.counts {
                     Counts::Units => true,
@@ -143,16 +170,27 @@ impl Op {
                     PrefixEncoding::Bcd => self::prefix::BCD | len,
                     PrefixEncoding::Ebcdic => return Self::GENERAL,
                 };
-                (code, min, max)
+                (shape::VAR, code, min, max)
             }
         };
+        // The wire length of a fixed field; a fixed hex field longer than a u16 keeps the
+        // general reader.
+        let wire = match shape {
+            shape::VAR => 0,
+            _ => field.encoding.wire_len(min as usize),
+        };
+        if wire > u16::MAX as usize {
+            return general;
+        }
         Self {
+            shape,
             kind,
             prefix,
             class,
             bcd,
             min,
             max,
+            wire: wire as u16,
             index,
         }
     }
@@ -202,25 +240,11 @@ impl Plan {
             .unwrap_or(Op::GENERAL)
     }
 
-    /// The definition of field `number` in `fields` (the table the plan was compiled from),
-    /// found without a search. `None` when the plan does not place it; the caller then
-    /// searches.
-    #[inline]
-    pub(crate) fn field<'f, 's>(
-        &self,
-        fields: &'f [FieldSpec<'s>],
-        number: u8,
-    ) -> Option<&'f FieldSpec<'s>> {
-        fields
-            .get(usize::from(self.op(number).index))
-            .filter(|f| f.number == number)
-    }
-
     /// How many field numbers the fast reader handles.
     pub fn fast_fields(&self) -> usize {
         self.ops
             .iter()
-            .filter(|op| op.kind != kind::GENERAL)
+            .filter(|op| op.shape != shape::GENERAL)
             .count()
     }
 }
