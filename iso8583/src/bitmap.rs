@@ -236,6 +236,28 @@ impl Iterator for Fields {
         // `base` <= 129 and `tz` < 64: at most 192.
         Some(self.base.wrapping_add(tz as u8))
     }
+
+    /// Internal iteration as two plain nested loops (a word, then its set bits), which keeps
+    /// the word and its base in registers; `for_each`, `sum` and the like come through here.
+    #[inline]
+    fn fold<B, F: FnMut(B, u8) -> B>(self, init: B, mut f: F) -> B {
+        let mut acc = init;
+        let [second, third] = self.later;
+        let mut base = self.base;
+        for mut word in [self.current, second, third] {
+            // Past field 192 every word is 0; `base` stays below 256 until then.
+            if base > 129 {
+                break;
+            }
+            while word != 0 {
+                let tz = word.trailing_zeros();
+                word &= word.wrapping_sub(1);
+                acc = f(acc, base.wrapping_add(tz as u8));
+            }
+            base = base.wrapping_add(64);
+        }
+        acc
+    }
 }
 
 impl core::fmt::Debug for Bitmap {
@@ -267,6 +289,44 @@ mod tests {
         let mut t = Bitmap::new();
         t.set(130);
         assert_eq!(t.with_extension_bits().count(), 3);
+    }
+
+    /// `fold` (nested loops) and `next` (one field at a time) give the same fields, from the
+    /// start or after some were taken.
+    #[test]
+    fn fold_and_next_agree() {
+        let sets: [&[u8]; 6] = [
+            &[],
+            &[2],
+            &[2, 64, 66, 128],
+            &[130, 192],
+            &[70],
+            &[2, 3, 63, 64, 66, 127, 128, 130, 131, 191, 192],
+        ];
+        for numbers in sets {
+            let mut b = Bitmap::new();
+            for &n in numbers {
+                b.set(n);
+            }
+            let b = b.with_extension_bits();
+            for taken in 0..=numbers.len() {
+                let mut it = b.fields();
+                for _ in 0..taken {
+                    it.next();
+                }
+                // A `for` loop calls `next`.
+                let mut by_next = Vec::new();
+                for n in it.clone() {
+                    by_next.push(n);
+                }
+                let by_fold = it.fold(Vec::new(), |mut v, n| {
+                    v.push(n);
+                    v
+                });
+                assert_eq!(by_fold, by_next, "{numbers:?} after {taken}");
+                assert_eq!(by_fold, numbers[taken..], "{numbers:?} after {taken}");
+            }
+        }
     }
 
     #[test]

@@ -458,7 +458,7 @@ fn fast_content_ok(content: crate::spec::Content, value: &[u8]) -> bool {
 /// at the start of `input`. `None` means "not a fast rule, or not valid": the general reader
 /// then handles the field and reports any error precisely.
 #[inline(always)]
-pub(crate) fn read_op(op: Op, input: &[u8]) -> Option<(Located, &[u8])> {
+pub(crate) fn read_op<'i>(op: &Op, input: &'i [u8]) -> Option<(Located, &'i [u8])> {
     let wire = usize::from(op.wire);
     let (value, after) = match op.shape {
         plan::shape::VAR => return read_var(op, input),
@@ -480,7 +480,7 @@ pub(crate) fn read_op(op: Op, input: &[u8]) -> Option<(Located, &[u8])> {
 
 /// [`read_op`] for a field with a length prefix.
 #[inline(always)]
-fn read_var(op: Op, input: &[u8]) -> Option<(Located, &[u8])> {
+fn read_var<'i>(op: &Op, input: &'i [u8]) -> Option<(Located, &'i [u8])> {
     let len = usize::from(op.prefix & plan::prefix::LEN);
     let (bytes, body) = input.split_at_checked(len)?;
     let units = match op.prefix & 0xF0 {

@@ -27,9 +27,8 @@ struct Span {
     start: u16,
     end: u16,
     units: u16,
-    def: u8,
-    /// Always 0 (a named byte rather than padding).
-    spare: u8,
+    /// The table index, widened so that the slot has no padding byte.
+    def: u16,
 }
 
 #[allow(
@@ -42,7 +41,6 @@ impl Span {
         end: 0,
         units: 0,
         def: 0,
-        spare: 0,
     };
 
     #[inline(always)]
@@ -51,8 +49,7 @@ impl Span {
             start: start as u16,
             end: end as u16,
             units: units as u16,
-            def,
-            spare: 0,
+            def: u16::from(def),
         }
     }
 
@@ -263,12 +260,12 @@ impl<'a, 's> MessageRef<'a, 's> {
             Some(plan) if overridden.is_empty() => self.read_fields(pos, |n| plan.op(n)),
             Some(plan) => self.read_fields(pos, |n| {
                 if overridden.is_set(n) {
-                    Op::GENERAL
+                    &Op::GENERAL
                 } else {
                     plan.op(n)
                 }
             }),
-            None => self.read_fields(pos, |_| Op::GENERAL),
+            None => self.read_fields(pos, |_| &Op::GENERAL),
         }
     }
 
@@ -277,7 +274,7 @@ impl<'a, 's> MessageRef<'a, 's> {
     /// where the message ends. One copy per kind of spec, so each loop keeps only what it needs;
     /// the bitmap is walked a word at a time, so the inner loop holds one word and its base.
     #[inline]
-    fn read_fields(&mut self, pos: usize, op: impl Fn(u8) -> Op) -> Result<usize> {
+    fn read_fields<'p>(&mut self, pos: usize, op: impl Fn(u8) -> &'p Op) -> Result<usize> {
         let bytes = self.bytes;
         let mut rest = bytes.get(pos..).unwrap_or_default();
         for (base, mut word) in self.bitmap.reversed_words() {
@@ -576,6 +573,16 @@ impl<'a, 's> Iterator for FieldIter<'_, 'a, 's> {
     fn next(&mut self) -> Option<FieldRef<'a, 's>> {
         let number = self.numbers.next()?;
         self.message.at_in(self.fields, number)
+    }
+
+    #[inline]
+    fn fold<B, F: FnMut(B, Self::Item) -> B>(self, init: B, mut f: F) -> B {
+        let (message, fields) = (self.message, self.fields);
+        self.numbers
+            .fold(init, |acc, number| match message.at_in(fields, number) {
+                Some(field) => f(acc, field),
+                None => acc,
+            })
     }
 }
 

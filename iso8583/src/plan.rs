@@ -233,11 +233,8 @@ impl Plan {
 
     /// The rule for field `number` ([`Op::GENERAL`] past the table).
     #[inline]
-    pub(crate) fn op(&self, number: u8) -> Op {
-        self.ops
-            .get(usize::from(number))
-            .copied()
-            .unwrap_or(Op::GENERAL)
+    pub(crate) fn op(&self, number: u8) -> &Op {
+        self.ops.get(usize::from(number)).unwrap_or(&Op::GENERAL)
     }
 
     /// How many field numbers the fast reader handles.

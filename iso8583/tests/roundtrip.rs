@@ -105,6 +105,18 @@ fn check(
     let mut expected = fields.to_vec();
     expected.sort();
     prop_assert_eq!(&parsed, &expected);
+    // `fold` (the nested loop that `for_each`, `sum` and the like use) sees the same fields as
+    // `next`.
+    let folded = m.fields().fold(Vec::new(), |mut v, f| {
+        v.push((f.number(), f.offset(), f.value().to_vec()));
+        v
+    });
+    // A `for` loop calls `next`.
+    let mut one_by_one = Vec::new();
+    for f in m.fields() {
+        one_by_one.push((f.number(), f.offset(), f.value().to_vec()));
+    }
+    prop_assert_eq!(folded, one_by_one);
     // Owned round trip: parse → Message → bytes.
     prop_assert_eq!(Message::from_ref(&m).to_vec().unwrap(), bytes);
     Ok(())
