@@ -460,15 +460,19 @@ fn fast_content_ok(content: crate::spec::Content, value: &[u8]) -> bool {
 #[inline(always)]
 pub(crate) fn read_op<'i>(op: &Op, input: &'i [u8]) -> Option<(Located, &'i [u8])> {
     let wire = usize::from(op.wire);
-    let (value, after) = match op.shape {
+    // One dispatch: each arm splits off the value and checks it.
+    let (ok, after) = match op.shape {
+        plan::shape::FIXED => {
+            let (value, after) = input.split_at_checked(wire)?;
+            (all_class(value, op.class), after)
+        }
+        plan::shape::FIXED_RAW => (true, input.get(wire..)?),
+        plan::shape::FIXED_ODD => {
+            let (value, after) = input.split_at_checked(wire)?;
+            (bcd_odd_ok(value, op.bcd, op.class), after)
+        }
         plan::shape::VAR => return read_var(op, input),
-        plan::shape::GENERAL => return None,
-        _ => input.split_at_checked(wire)?,
-    };
-    let ok = match op.shape {
-        plan::shape::FIXED => all_class(value, op.class),
-        plan::shape::FIXED_ODD => bcd_odd_ok(value, op.bcd, op.class),
-        _ => true,
+        _ => return None,
     };
     let located = Located {
         value_start: 0,
