@@ -92,18 +92,13 @@ pub fn byte_loop(data: &[u8]) -> u64 {
     acc
 }
 
-/// Nanoseconds per call of `f`: the best of 5 rounds of `rounds` calls (for the ratio lines the
+/// Nanoseconds per call of `f`: its best round in [`best_of_each`] (for the ratio lines the
 /// benches print next to criterion's figures).
 pub fn best_of(rounds: u32, f: &mut dyn FnMut() -> u64) -> f64 {
-    (0..5)
-        .map(|_| {
-            let start = std::time::Instant::now();
-            for _ in 0..rounds {
-                std::hint::black_box(f());
-            }
-            start.elapsed().as_secs_f64() * 1e9 / f64::from(rounds.max(1))
-        })
-        .fold(f64::INFINITY, f64::min)
+    best_of_each(rounds, &mut [f])
+        .first()
+        .copied()
+        .unwrap_or(f64::INFINITY)
 }
 
 /// Nanoseconds per call of each of `fs`, measured in turns: ten rounds, each running every

@@ -63,8 +63,8 @@ impl Bitmap {
     }
 
     /// The three words bit-reversed, each with the field number of its bit 0 (1, 65, 129), the
-    /// bitmap bits 1 and 65 cleared (they announce bitmaps; they are not data fields): a parser's nested walk over the fields (lowest set bit,
-    /// `w & (w - 1)`), the same order as [`Bitmap::fields`].
+    /// bitmap bits 1 and 65 cleared (they announce bitmaps; they are not data fields): for a
+    /// nested walk over the fields with [`take_field`], in the order of [`Bitmap::fields`].
     #[inline]
     pub(crate) fn reversed_words(&self) -> [(u8, u64); 3] {
         let [p, s, t] = self.words;
@@ -201,6 +201,16 @@ impl Bitmap {
     }
 }
 
+/// The lowest field of a non-zero bit-reversed `word` whose bit 0 is field `base`, cleared from
+/// it: one count of trailing zeros and one `w & (w - 1)`, independent of each other.
+#[inline(always)]
+pub(crate) fn take_field(base: u8, word: &mut u64) -> u8 {
+    let tz = word.trailing_zeros();
+    *word &= word.wrapping_sub(1);
+    // `base` <= 129 and `tz` < 64 for a non-zero word: at most 192.
+    base.wrapping_add(tz as u8)
+}
+
 /// Iterator over the data fields of a [`Bitmap`], ascending.
 ///
 /// The word being read is a field of its own (not an element picked by a running index), so a
@@ -231,10 +241,7 @@ impl Iterator for Fields {
             // 1, 65, 129, 193: below 256.
             self.base = self.base.wrapping_add(64);
         }
-        let tz = self.current.trailing_zeros();
-        self.current &= self.current.wrapping_sub(1);
-        // `base` <= 129 and `tz` < 64: at most 192.
-        Some(self.base.wrapping_add(tz as u8))
+        Some(take_field(self.base, &mut self.current))
     }
 
     /// Internal iteration as two plain nested loops (a word, then its set bits), which keeps
@@ -250,9 +257,7 @@ impl Iterator for Fields {
                 break;
             }
             while word != 0 {
-                let tz = word.trailing_zeros();
-                word &= word.wrapping_sub(1);
-                acc = f(acc, base.wrapping_add(tz as u8));
+                acc = f(acc, take_field(base, &mut word));
             }
             base = base.wrapping_add(64);
         }

@@ -221,22 +221,33 @@ fn read_prefix(prefix: Prefix, input: &[u8], field: u8, offset: usize) -> Result
 /// not a valid prefix.
 #[inline]
 fn prefix_value(prefix: Prefix, bytes: &[u8]) -> Option<usize> {
-    let decimal = |n: usize, c: u8| {
+    match prefix.encoding {
+        PrefixEncoding::Binary => Some(binary_value(bytes)),
+        PrefixEncoding::Ascii => decimal_value(bytes.iter().copied()),
+        PrefixEncoding::Ebcdic => decimal_value(
+            bytes
+                .iter()
+                .map(|&b| ebcdic::decode(crate::spec::CodePage::Cp037, b)),
+        ),
+        PrefixEncoding::Bcd => bcd_prefix_value(bytes, prefix.digits % 2 == 1),
+    }
+}
+
+/// The number ASCII decimal `digits` spell (saturating), or `None` at a non-digit.
+#[inline]
+fn decimal_value(mut digits: impl Iterator<Item = u8>) -> Option<usize> {
+    digits.try_fold(0usize, |n, c| {
         c.is_ascii_digit().then(|| {
             n.saturating_mul(10)
                 .saturating_add(usize::from(digit_value(c)))
         })
-    };
-    match prefix.encoding {
-        PrefixEncoding::Binary => {
-            Some(bytes.iter().fold(0usize, |n, &b| (n << 8) | usize::from(b)))
-        }
-        PrefixEncoding::Ascii => bytes.iter().try_fold(0usize, |n, &c| decimal(n, c)),
-        PrefixEncoding::Ebcdic => bytes.iter().try_fold(0usize, |n, &b| {
-            decimal(n, ebcdic::decode(crate::spec::CodePage::Cp037, b))
-        }),
-        PrefixEncoding::Bcd => bcd_prefix_value(bytes, prefix.digits % 2 == 1),
-    }
+    })
+}
+
+/// The big-endian number `bytes` hold.
+#[inline]
+fn binary_value(bytes: &[u8]) -> usize {
+    bytes.iter().fold(0usize, |n, &b| (n << 8) | usize::from(b))
 }
 
 /// The number a packed BCD length prefix holds; `odd`: an odd digit count, so the leading
@@ -488,12 +499,9 @@ fn read_var<'i>(op: &Op, input: &'i [u8]) -> Option<(Located, &'i [u8])> {
     let len = usize::from(op.prefix & plan::prefix::LEN);
     let (bytes, body) = input.split_at_checked(len)?;
     let units = match op.prefix & 0xF0 {
-        plan::prefix::ASCII => bytes.iter().try_fold(0usize, |n, &c| {
-            let d = c.wrapping_sub(b'0');
-            (d <= 9).then(|| n.wrapping_mul(10).wrapping_add(usize::from(d)))
-        })?,
+        plan::prefix::ASCII => decimal_value(bytes.iter().copied())?,
         plan::prefix::BCD => bcd_prefix_value(bytes, op.prefix & plan::prefix::BCD_ODD != 0)?,
-        _ => bytes.iter().fold(0usize, |n, &b| (n << 8) | usize::from(b)),
+        _ => binary_value(bytes),
     };
     if units > usize::from(op.max) || units < usize::from(op.min) {
         return None;
@@ -1059,9 +1067,9 @@ pub(crate) fn write_field<W: Writer + ?Sized>(
 
 /// Writes a field straight into `buf` at `pos` and returns where it ends: the common shapes
 /// (ASCII or binary values, padded or not; unpadded BCD and hex text; any prefix counting
-/// units, or bytes of one-byte units) with no intermediate buffer and no per-piece writer call. `None` for any other
-/// shape or when `buf` is too small; the caller then writes the field through a [`Writer`],
-/// which handles every shape and reports errors.
+/// units, or bytes of one-byte units) with no intermediate buffer and no per-piece writer
+/// call. `None` for any other shape or when `buf` is too small; the caller then writes the
+/// field through a [`Writer`], which handles every shape and reports errors.
 #[inline]
 pub(crate) fn put_field(
     spec: &FieldSpec<'_>,

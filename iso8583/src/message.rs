@@ -6,7 +6,7 @@
 
 use core::fmt;
 
-use crate::bitmap::Bitmap;
+use crate::bitmap::{Bitmap, take_field};
 use crate::codec::{self, Value};
 use crate::ebcdic;
 use crate::error::{Error, ErrorKind, Result};
@@ -51,26 +51,6 @@ impl Span {
             units: units as u16,
             def: u16::from(def),
         }
-    }
-
-    #[inline(always)]
-    fn start(self) -> usize {
-        usize::from(self.start)
-    }
-
-    #[inline(always)]
-    fn end(self) -> usize {
-        usize::from(self.end)
-    }
-
-    #[inline(always)]
-    fn units(self) -> usize {
-        usize::from(self.units)
-    }
-
-    #[inline(always)]
-    fn def(self) -> usize {
-        usize::from(self.def)
     }
 }
 
@@ -196,13 +176,6 @@ pub(crate) const fn mti_len(encoding: MtiEncoding) -> usize {
     }
 }
 
-/// The MTI and bitmaps of a message, read before its fields.
-struct Head {
-    mti: Mti,
-    bitmap: Bitmap,
-    overridden: Bitmap,
-}
-
 impl<'a, 's> MessageRef<'a, 's> {
     /// The message over `bytes` before anything is read (the MTI is a placeholder until
     /// [`MessageRef::read`] sets it).
@@ -223,32 +196,18 @@ impl<'a, 's> MessageRef<'a, 's> {
     /// parser, whichever entry point calls it.
     #[inline(never)]
     fn read(&mut self) -> Result<usize> {
-        let (head, pos) = Self::head(self.spec, self.bytes)?;
-        self.mti = head.mti;
-        self.bitmap = head.bitmap;
-        self.overridden = head.overridden;
-        self.index(pos)
-    }
-
-    /// Reads the MTI and the bitmap at the start of `bytes`: them, the fields overridden for
-    /// this MTI, and where the fields start.
-    #[inline(always)]
-    fn head(spec: &'s Spec<'s>, bytes: &'a [u8]) -> Result<(Head, usize)> {
+        let (spec, bytes) = (self.spec, self.bytes);
         let (mti, pos) = read_mti(spec.mti, bytes)?;
         let (bitmap, used) = Bitmap::read(bytes.get(pos..).unwrap_or_default(), spec.bitmap, pos)?;
+        self.mti = mti;
+        self.bitmap = bitmap;
         // Fields overridden for this message type are read from their override, the general way.
-        let mut overridden = Bitmap::new();
         for o in spec.overrides.iter().filter(|o| o.mti == mti) {
             if bitmap.is_set(o.field.number) {
-                overridden.set(o.field.number);
+                self.overridden.set(o.field.number);
             }
         }
-        let head = Head {
-            mti,
-            bitmap,
-            overridden,
-        };
-        Ok((head, pos.saturating_add(used)))
+        self.index(pos.saturating_add(used))
     }
 
     /// Reads every present field from `pos` on, recording each one's span; returns where the
@@ -279,9 +238,7 @@ impl<'a, 's> MessageRef<'a, 's> {
         let mut rest = bytes.get(pos..).unwrap_or_default();
         for (base, mut word) in self.bitmap.reversed_words() {
             while word != 0 {
-                // `base` <= 129 and the count < 64: at most 192.
-                let number = base.wrapping_add(word.trailing_zeros() as u8);
-                word &= word.wrapping_sub(1);
+                let number = take_field(base, &mut word);
                 let at = bytes.len().wrapping_sub(rest.len());
                 let rule = op(number);
                 let (located, def, after) = match codec::read_op(rule, rest) {
@@ -365,18 +322,14 @@ impl<'a, 's> MessageRef<'a, 's> {
     }
 
     /// The definition field `number` is read with (its override for this MTI, else the spec's
-    /// own, placed through the plan when there is one), and its place in the spec's table
-    /// ([`NO_INDEX`] for an override, or a place that does not fit a byte).
+    /// own), and its place in the spec's table ([`NO_INDEX`] for an override, or a place that
+    /// does not fit a byte).
     fn definition(&self, number: u8) -> Option<(&'s FieldSpec<'s>, u8)> {
         let spec = self.spec;
         if self.overridden.is_set(number) {
             return spec.field_for(self.mti, number).map(|f| (f, NO_INDEX));
         }
-        let planned = spec
-            .plan
-            .map(|plan| usize::from(plan.op(number).index))
-            .filter(|&i| spec.fields.get(i).is_some_and(|f| f.number == number));
-        let index = planned.or_else(|| spec.field_index(number))?;
+        let index = spec.field_index(number)?;
         let field = spec.fields.get(index)?;
         Some((field, u8::try_from(index).unwrap_or(NO_INDEX)))
     }
@@ -438,18 +391,18 @@ impl<'a, 's> MessageRef<'a, 's> {
     #[inline(always)]
     fn at_in(&self, fields: &'s [FieldSpec<'s>], number: u8) -> Option<FieldRef<'a, 's>> {
         let span = *self.spans.get(usize::from(number))?;
-        let spec = match fields.get(span.def()) {
+        let spec = match fields.get(usize::from(span.def)) {
             Some(field) if field.number == number => field,
             _ => self.definition(number)?.0,
         };
-        let start = span.start();
-        let wire = self.bytes.get(start..span.end())?;
+        let start = usize::from(span.start);
+        let wire = self.bytes.get(start..usize::from(span.end))?;
         Some(FieldRef {
             spec,
             value: Value {
                 encoding: spec.encoding,
                 wire,
-                units: span.units(),
+                units: usize::from(span.units),
             },
             offset: start,
         })
@@ -547,8 +500,9 @@ impl<'a, 's> MessageRef<'a, 's> {
         }
         let span = *self.spans.get(usize::from(last))?;
         let (field, _) = self.definition(last)?;
-        let start = codec::field_len(field, span.units());
-        self.bytes.get(..span.end().saturating_sub(start))
+        let start = codec::field_len(field, usize::from(span.units));
+        self.bytes
+            .get(..usize::from(span.end).saturating_sub(start))
     }
 
     /// The number of the MAC field (64 or 128) when the message ends with one.

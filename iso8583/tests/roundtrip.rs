@@ -235,8 +235,9 @@ proptest! {
     }
 }
 
-/// Short values of fixed fields (`set_padded`) are padded the same way straight into a slice as through the
-/// writers: numbers with leading zeros, text with trailing spaces (ISO 8583 `n` and `ans`).
+/// Short values of fixed fields (`set_padded`) are padded the same way straight into a slice as
+/// through the writers: numbers with leading zeros, text with trailing spaces (ISO 8583 `n` and
+/// `ans`).
 #[test]
 fn padded_values_encode_the_same_into_a_slice() {
     for spec in builtin::BUILTIN {
