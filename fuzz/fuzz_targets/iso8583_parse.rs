@@ -1,20 +1,35 @@
 //! iso8583: parsing never panics under any built-in spec (and UnionPay's cups-pos) and reads the same with and
-//! without the spec's compiled plan; accepted input re-encodes to the same
+//! without the spec's compiled plan, and through a field index reused from input to input
+//! (`parse_in`) as through a fresh one; accepted input re-encodes to the same
 //! bytes (exactly for binary specs; up to the case of hex digits for hex-text specs).
 #![no_main]
 
+use std::cell::RefCell;
 use std::fmt::Write as _;
 
-use iso8583::{Message, MessageRef, builtin};
+use iso8583::{FieldIndex, Message, MessageRef, builtin};
 use libfuzzer_sys::fuzz_target;
 
-/// Every field's number, offset, length and wire bytes, or the error.
-fn outcome(spec: &iso8583::Spec<'_>, data: &[u8]) -> Result<Vec<(u8, usize, usize, Vec<u8>)>, iso8583::Error> {
-    MessageRef::parse(spec, data).map(|m| {
-        m.fields()
-            .map(|f| (f.number(), f.offset(), f.value().len(), f.value().wire().to_vec()))
-            .collect()
-    })
+type Reads = Vec<(u8, usize, usize, Vec<u8>)>;
+
+thread_local! {
+    /// One index for the whole run: every input finds the slots of earlier ones in it.
+    static KEPT: RefCell<FieldIndex> = const { RefCell::new(FieldIndex::new()) };
+}
+
+fn reads<I: std::borrow::Borrow<FieldIndex>>(m: &MessageRef<'_, '_, I>) -> Reads {
+    m.fields()
+        .map(|f| (f.number(), f.offset(), f.value().len(), f.value().wire().to_vec()))
+        .collect()
+}
+
+/// Every field's number, offset, length and wire bytes, or the error; checked to be the same
+/// through the kept index.
+fn outcome(spec: &iso8583::Spec<'_>, data: &[u8]) -> Result<Reads, iso8583::Error> {
+    let fresh = MessageRef::parse(spec, data).map(|m| reads(&m));
+    let kept = KEPT.with(|index| MessageRef::parse_in(&mut index.borrow_mut(), spec, data).map(|m| reads(&m)));
+    assert_eq!(fresh, kept);
+    fresh
 }
 
 fuzz_target!(|data: &[u8]| {

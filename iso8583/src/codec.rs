@@ -387,6 +387,73 @@ fn read_field_fast(spec: &FieldSpec<'_>, input: &[u8]) -> Option<Located> {
     }
 }
 
+/// Encodings as one byte: a present field's slot in a message's index keeps the code of the
+/// encoding its value was read with, so that reading the value back needs no look-up in the
+/// spec's table. BCD with a pad nibble other than 0 or F (which `Spec::validate` refuses) has
+/// no code ([`enc::NONE`]).
+pub(crate) mod enc {
+    use crate::spec::{Align, CodePage, Encoding};
+
+    pub(crate) const ASCII: u8 = 0;
+    pub(crate) const BINARY: u8 = 1;
+    pub(crate) const HEX: u8 = 2;
+    /// The first of the four BCD codes (right/left aligned × pad 0/F).
+    pub(crate) const BCD: u8 = 3;
+    /// No code: read the encoding from the field's definition.
+    pub(crate) const NONE: u8 = u8::MAX;
+
+    /// Every encoding with a code, at its code.
+    pub(crate) const ALL: [Encoding; 10] = [
+        Encoding::Ascii,
+        Encoding::Binary,
+        Encoding::HexText,
+        Encoding::Bcd {
+            align: Align::Right,
+            pad: 0,
+        },
+        Encoding::Bcd {
+            align: Align::Right,
+            pad: 0xF,
+        },
+        Encoding::Bcd {
+            align: Align::Left,
+            pad: 0,
+        },
+        Encoding::Bcd {
+            align: Align::Left,
+            pad: 0xF,
+        },
+        Encoding::Ebcdic(CodePage::Cp037),
+        Encoding::Ebcdic(CodePage::Cp500),
+        Encoding::Ebcdic(CodePage::Cp1047),
+    ];
+
+    /// The code of `encoding`.
+    pub(crate) const fn code(encoding: Encoding) -> u8 {
+        match encoding {
+            Encoding::Ascii => ASCII,
+            Encoding::Binary => BINARY,
+            Encoding::HexText => HEX,
+            Encoding::Bcd { align, pad } => match (align, pad) {
+                (Align::Right, 0) => BCD,
+                (Align::Right, 0xF) => 4,
+                (Align::Left, 0) => 5,
+                (Align::Left, 0xF) => 6,
+                _ => NONE,
+            },
+            Encoding::Ebcdic(CodePage::Cp037) => 7,
+            Encoding::Ebcdic(CodePage::Cp500) => 8,
+            Encoding::Ebcdic(CodePage::Cp1047) => 9,
+        }
+    }
+
+    /// True for the BCD codes.
+    #[inline(always)]
+    pub(crate) const fn is_bcd(code: u8) -> bool {
+        code.wrapping_sub(BCD) < 4
+    }
+}
+
 /// Class bits per byte: which content classes allow it as an ASCII character, and whether it
 /// is a valid packed-BCD byte (two digits, or digits and the track separator nibble `D`).
 #[allow(
@@ -506,15 +573,17 @@ fn read_var<'i>(op: &Op, input: &'i [u8]) -> Option<(Located, &'i [u8])> {
     if units > usize::from(op.max) || units < usize::from(op.min) {
         return None;
     }
-    let wire = match op.kind {
-        plan::kind::HEX => units.wrapping_mul(2),
-        plan::kind::BCD => units.div_ceil(2),
+    let code = plan::tag_enc(op.tag);
+    let bcd = enc::is_bcd(code);
+    let wire = match code {
+        enc::HEX => units.wrapping_mul(2),
+        _ if bcd => units.div_ceil(2),
         _ => units,
     };
     let (value, after) = body.split_at_checked(wire)?;
     let ok = match op.class {
         0 => true,
-        _ if op.kind == plan::kind::BCD && units % 2 == 1 => bcd_odd_ok(value, op.bcd, op.class),
+        _ if bcd && units % 2 == 1 => bcd_odd_ok(value, op.bcd, op.class),
         class => all_class(value, class),
     };
     let located = Located {
@@ -1190,6 +1259,24 @@ mod tests {
 
     use super::*;
     use crate::spec::{CodePage, Content, Prefix};
+
+    /// Every encoding code names the encoding at its place in `enc::ALL`, and only BCD pads
+    /// other than 0 and F have none (the spans of such fields look their encoding up).
+    #[test]
+    fn encoding_codes_round_trip() {
+        for (code, &encoding) in enc::ALL.iter().enumerate() {
+            assert_eq!(usize::from(enc::code(encoding)), code, "{encoding:?}");
+            let bcd = matches!(encoding, Encoding::Bcd { .. });
+            assert_eq!(enc::is_bcd(enc::code(encoding)), bcd, "{encoding:?}");
+        }
+        for align in [Align::Left, Align::Right] {
+            for pad in 0..=u8::MAX {
+                let code = enc::code(Encoding::Bcd { align, pad });
+                assert_eq!(code == enc::NONE, pad != 0 && pad != 0xF, "{align:?} {pad}");
+            }
+        }
+        assert!(!enc::is_bcd(enc::NONE));
+    }
 
     /// Long BCD values go out 64 digits a write; the pieces join to the value packed whole,
     /// pad nibble in place, for every length and alignment.

@@ -1,8 +1,9 @@
 //! A human field table of a message, masked by each field's sensitivity.
 
+use core::borrow::Borrow;
 use core::fmt::{self, Write as _};
 
-use crate::message::{MessageRef, write_masked_pan, write_masked_track};
+use crate::message::{FieldIndex, MessageRef, write_masked_pan, write_masked_track};
 use crate::spec::{Content, Sensitivity};
 
 /// Prints a message as a table: field number, name, length and value.
@@ -18,14 +19,14 @@ use crate::spec::{Content, Sensitivity};
 /// the separator, PIN blocks, keys and CVV-bearing fields (ICC data) print as `<masked>` —
 /// unless [`Describe::unmasked`] is used.
 #[derive(Clone, Copy, Debug)]
-pub struct Describe<'m, 'a, 's> {
-    message: &'m MessageRef<'a, 's>,
+pub struct Describe<'m, 'a, 's, I = FieldIndex> {
+    message: &'m MessageRef<'a, 's, I>,
     mask: bool,
 }
 
-impl<'m, 'a, 's> Describe<'m, 'a, 's> {
+impl<'m, 'a, 's, I> Describe<'m, 'a, 's, I> {
     /// A masked table of `message`.
-    pub const fn new(message: &'m MessageRef<'a, 's>) -> Self {
+    pub const fn new(message: &'m MessageRef<'a, 's, I>) -> Self {
         Self {
             message,
             mask: true,
@@ -42,14 +43,14 @@ impl<'m, 'a, 's> Describe<'m, 'a, 's> {
     }
 }
 
-impl<'a, 's> MessageRef<'a, 's> {
+impl<'a, 's, I: Borrow<FieldIndex>> MessageRef<'a, 's, I> {
     /// The masked field table of this message (see [`Describe`]).
-    pub const fn describe(&self) -> Describe<'_, 'a, 's> {
+    pub const fn describe(&self) -> Describe<'_, 'a, 's, I> {
         Describe::new(self)
     }
 }
 
-impl fmt::Display for Describe<'_, '_, '_> {
+impl<I: Borrow<FieldIndex>> fmt::Display for Describe<'_, '_, '_, I> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let m = self.message;
         writeln!(

@@ -32,7 +32,7 @@ pub use builder::MessageBuilder;
 pub use codec::{Counter, Iter, SliceWriter, Value, Writer};
 pub use describe::Describe;
 pub use error::{Error, ErrorKind, Result};
-pub use message::{FieldIter, FieldRef, MAX_MESSAGE_LEN, MessageRef, Pan, Track2};
+pub use message::{FieldIndex, FieldIter, FieldRef, MAX_MESSAGE_LEN, MessageRef, Pan, Track2};
 pub use mti::Mti;
 #[cfg(feature = "alloc")]
 pub use owned::Message;

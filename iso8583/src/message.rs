@@ -4,6 +4,7 @@
 //! checking prefixes, lengths, pad nibbles and characters, and records where each value sits in
 //! a fixed index. After that every accessor is O(1), cannot fail and borrows the input.
 
+use core::borrow::Borrow;
 use core::fmt;
 
 use crate::bitmap::{Bitmap, take_field};
@@ -11,24 +12,24 @@ use crate::codec::{self, Value};
 use crate::ebcdic;
 use crate::error::{Error, ErrorKind, Result};
 use crate::mti::Mti;
-use crate::plan::{NO_INDEX, Op};
+use crate::plan::{self, NO_INDEX, Op};
 use crate::spec::{CodePage, Encoding, FieldSpec, MAX_FIELD, MtiEncoding, Spec};
 
 /// Messages are framed by at most 2-byte length headers: offsets fit in 16 bits.
 pub const MAX_MESSAGE_LEN: usize = u16::MAX as usize;
 
-/// Where a present field's value sits (start and end offsets), how many units it holds, and
-/// where its definition sits in the spec's table ([`NO_INDEX`] when it is an override or does
-/// not fit a byte): everything an accessor needs, so that reading a field back is loads and no
-/// decisions. Eight bytes with no padding, so that the index is cleared and copied as plain
-/// memory.
+/// Where a present field's value sits (start and end offsets), how many units it holds, the
+/// code of the encoding it was read with (`codec::enc`), and where its definition sits in the
+/// spec's table ([`NO_INDEX`] when it is an override or does not fit a byte): everything an
+/// accessor needs, so that reading a field back is loads and no decisions. Eight bytes with no
+/// padding, so that the index is cleared and copied as plain memory.
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
 struct Span {
     start: u16,
     end: u16,
     units: u16,
-    /// The table index, widened so that the slot has no padding byte.
-    def: u16,
+    /// The definition's place and the encoding's code (`plan::tag`).
+    tag: u16,
 }
 
 #[allow(
@@ -40,51 +41,129 @@ impl Span {
         start: 0,
         end: 0,
         units: 0,
-        def: 0,
+        tag: 0,
     };
 
     #[inline(always)]
-    fn new(start: usize, end: usize, units: usize, def: u8) -> Self {
+    fn new(start: usize, end: usize, units: usize, tag: u16) -> Self {
         Self {
             start: start as u16,
             end: end as u16,
             units: units as u16,
-            def: u16::from(def),
+            tag,
         }
     }
 }
 
 const SLOTS: usize = MAX_FIELD as usize + 1;
 
-/// A validated ISO 8583 message borrowed from its bytes.
-#[derive(Clone, PartialEq, Eq)]
-pub struct MessageRef<'a, 's> {
+/// Where a parsed message's fields sit: one slot per field number (about 1.5 KB, no heap).
+///
+/// [`MessageRef::parse`] keeps one inside the message it returns. [`MessageRef::parse_in`]
+/// fills one the caller keeps instead — one per connection, or in a `static` on a device with a
+/// small stack — so that parsing a message neither clears nor moves 1.5 KB, and the
+/// [`MessageRef`] it returns is a few words. A parse only writes the slots of the fields it
+/// reads: an index can be reused for any number of messages and needs no reset.
+#[derive(Clone)]
+pub struct FieldIndex {
+    spans: [Span; SLOTS],
+}
+
+impl FieldIndex {
+    /// An empty index.
+    pub const fn new() -> Self {
+        Self {
+            spans: [Span::EMPTY; SLOTS],
+        }
+    }
+}
+
+impl Default for FieldIndex {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Debug for FieldIndex {
+    /// Opaque: the slots mean something only with the message they were read from.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("FieldIndex { .. }")
+    }
+}
+
+/// Everything of a parsed message but its index: small and `Copy`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Head<'a, 's> {
     spec: &'s Spec<'s>,
     bytes: &'a [u8],
     mti: Mti,
     bitmap: Bitmap,
     /// The present fields read with a per-MTI override rather than the spec's own definition.
     overridden: Bitmap,
-    spans: [Span; SLOTS],
 }
 
-/// One present field: its definition and value.
+/// A validated ISO 8583 message borrowed from its bytes.
+///
+/// `I` is where the field index lives: inside the message ([`FieldIndex`], the default, from
+/// [`MessageRef::parse`]) or borrowed from the caller (`&FieldIndex`, from
+/// [`MessageRef::parse_in`]). Both read the same.
+#[derive(Clone, Copy)]
+pub struct MessageRef<'a, 's, I = FieldIndex> {
+    head: Head<'a, 's>,
+    index: I,
+}
+
+impl<'a, 's, I, J> PartialEq<MessageRef<'a, 's, J>> for MessageRef<'a, 's, I> {
+    /// Same spec and same bytes (which decide everything else).
+    fn eq(&self, other: &MessageRef<'a, 's, J>) -> bool {
+        self.head == other.head
+    }
+}
+
+impl<I> Eq for MessageRef<'_, '_, I> {}
+
+/// One present field: its number, where its value sits, the value, and (looked up when asked)
+/// its definition.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct FieldRef<'a, 's> {
-    spec: &'s FieldSpec<'s>,
+    /// The message's spec and type: the field's definition is found from them on demand, so
+    /// that walking a message's fields does not touch the spec's table.
+    spec: &'s Spec<'s>,
+    mti: Mti,
+    number: u8,
+    /// The definition's place in `spec.fields`, or [`NO_INDEX`].
+    def: u8,
     value: Value<'a>,
     offset: usize,
 }
 
+/// What [`FieldRef::spec`] answers if the definition cannot be found again, which cannot happen
+/// for a field of a parsed message (it was read with that definition).
+static UNDEFINED: FieldSpec<'static> = FieldSpec::new(
+    0,
+    "Undefined",
+    crate::spec::Content::B,
+    Encoding::Binary,
+    crate::spec::Length::Fixed(0),
+);
+
 impl<'a, 's> FieldRef<'a, 's> {
     /// The field number.
     pub const fn number(&self) -> u8 {
-        self.spec.number
+        self.number
     }
 
-    /// The field's definition.
-    pub const fn spec(&self) -> &'s FieldSpec<'s> {
-        self.spec
+    /// The field's definition: its override for the message's type if it has one, else the
+    /// spec's own.
+    pub fn spec(&self) -> &'s FieldSpec<'s> {
+        let spec = self.spec;
+        if self.def != NO_INDEX
+            && let Some(field) = spec.fields.get(usize::from(self.def))
+            && field.number == self.number
+        {
+            return field;
+        }
+        spec.field_for(self.mti, self.number).unwrap_or(&UNDEFINED)
     }
 
     /// The value.
@@ -100,7 +179,7 @@ impl<'a, 's> FieldRef<'a, 's> {
     /// The subfields, for fields the spec divides positionally or with ASCII tags (checked when
     /// the message was parsed).
     pub fn subfields(&self) -> crate::subfield::SubfieldIter<'a, 's> {
-        crate::subfield::SubfieldIter::new(self.spec, self.value)
+        crate::subfield::SubfieldIter::new(self.spec(), self.value)
     }
 
     /// The value as BER-TLV (field 55 and other binary fields), zero-copy. `None` when the wire
@@ -114,7 +193,7 @@ impl fmt::Debug for FieldRef<'_, '_> {
     /// Number and length only: values may be a PAN or a PIN block. Use `describe` for a masked
     /// view.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Field({} len {})", self.spec.number, self.value.len())
+        write!(f, "Field({} len {})", self.number, self.value.len())
     }
 }
 
@@ -176,9 +255,9 @@ pub(crate) const fn mti_len(encoding: MtiEncoding) -> usize {
     }
 }
 
-impl<'a, 's> MessageRef<'a, 's> {
+impl<'a, 's> Head<'a, 's> {
     /// The message over `bytes` before anything is read (the MTI is a placeholder until
-    /// [`MessageRef::read`] sets it).
+    /// [`Head::read`] sets it).
     #[inline(always)]
     fn unread(spec: &'s Spec<'s>, bytes: &'a [u8]) -> Self {
         Self {
@@ -187,7 +266,6 @@ impl<'a, 's> MessageRef<'a, 's> {
             mti: Mti::FINANCIAL_REQUEST,
             bitmap: Bitmap::new(),
             overridden: Bitmap::new(),
-            spans: [Span::EMPTY; SLOTS],
         }
     }
 
@@ -195,7 +273,7 @@ impl<'a, 's> MessageRef<'a, 's> {
     /// `self.bytes`, in place; returns where the message ends. Not inlined: the one copy of the
     /// parser, whichever entry point calls it.
     #[inline(never)]
-    fn read(&mut self) -> Result<usize> {
+    fn read(&mut self, spans: &mut [Span; SLOTS]) -> Result<usize> {
         let (spec, bytes) = (self.spec, self.bytes);
         let (mti, pos) = read_mti(spec.mti, bytes)?;
         let (bitmap, used) = Bitmap::read(bytes.get(pos..).unwrap_or_default(), spec.bitmap, pos)?;
@@ -207,24 +285,24 @@ impl<'a, 's> MessageRef<'a, 's> {
                 self.overridden.set(o.field.number);
             }
         }
-        self.index(pos.saturating_add(used))
+        self.index(spans, pos.saturating_add(used))
     }
 
     /// Reads every present field from `pos` on, recording each one's span; returns where the
     /// message ends.
     #[inline]
-    fn index(&mut self, pos: usize) -> Result<usize> {
+    fn index(&self, spans: &mut [Span; SLOTS], pos: usize) -> Result<usize> {
         let (spec, overridden) = (self.spec, self.overridden);
         match spec.plan {
-            Some(plan) if overridden.is_empty() => self.read_fields(pos, |n| plan.op(n)),
-            Some(plan) => self.read_fields(pos, |n| {
+            Some(plan) if overridden.is_empty() => self.read_fields(spans, pos, |n| plan.op(n)),
+            Some(plan) => self.read_fields(spans, pos, |n| {
                 if overridden.is_set(n) {
                     &Op::GENERAL
                 } else {
                     plan.op(n)
                 }
             }),
-            None => self.read_fields(pos, |_| &Op::GENERAL),
+            None => self.read_fields(spans, pos, |_| &Op::GENERAL),
         }
     }
 
@@ -233,7 +311,12 @@ impl<'a, 's> MessageRef<'a, 's> {
     /// where the message ends. One copy per kind of spec, so each loop keeps only what it needs;
     /// the bitmap is walked a word at a time, so the inner loop holds one word and its base.
     #[inline]
-    fn read_fields<'p>(&mut self, pos: usize, op: impl Fn(u8) -> &'p Op) -> Result<usize> {
+    fn read_fields<'p>(
+        &self,
+        spans: &mut [Span; SLOTS],
+        pos: usize,
+        op: impl Fn(u8) -> &'p Op,
+    ) -> Result<usize> {
         let bytes = self.bytes;
         let mut rest = bytes.get(pos..).unwrap_or_default();
         for (base, mut word) in self.bitmap.reversed_words() {
@@ -241,12 +324,12 @@ impl<'a, 's> MessageRef<'a, 's> {
                 let number = take_field(base, &mut word);
                 let at = bytes.len().wrapping_sub(rest.len());
                 let rule = op(number);
-                let (located, def, after) = match codec::read_op(rule, rest) {
-                    Some((located, after)) => (located, rule.index, after),
+                let (located, tag, after) = match codec::read_op(rule, rest) {
+                    Some((located, after)) => (located, rule.tag, after),
                     None => {
-                        let (located, def) = self.general(number, rest, at)?;
+                        let (located, tag) = self.general(number, rest, at)?;
                         let after = rest.get(located.end..).unwrap_or_default();
-                        (located, def, after)
+                        (located, tag, after)
                     }
                 };
                 let span = Span::new(
@@ -254,9 +337,9 @@ impl<'a, 's> MessageRef<'a, 's> {
                     at.wrapping_add(located.end),
                     // At most a u16 `max`.
                     located.units,
-                    def,
+                    tag,
                 );
-                if let Some(slot) = self.spans.get_mut(usize::from(number)) {
+                if let Some(slot) = spans.get_mut(usize::from(number)) {
                     *slot = span;
                 }
                 rest = after;
@@ -269,16 +352,18 @@ impl<'a, 's> MessageRef<'a, 's> {
 
     /// Reads field `number` from its definition (an override for this MTI, or the spec's own): the
     /// shapes a plan does not cover, specs without a plan, and the precise error of an invalid
-    /// field. Returns where it is and its definition's place in the table. Marked cold so that
+    /// field. Returns where it is and its [`plan::tag`] (definition's place, encoding's code).
+    /// Marked cold so that
     /// the planned loop keeps its registers for the fast reader (a few percent fewer
     /// instructions a parse); specs without a plan pay only the call.
     #[cold]
     #[inline(never)]
-    fn general(&self, number: u8, rest: &[u8], pos: usize) -> Result<(codec::Located, u8)> {
+    fn general(&self, number: u8, rest: &[u8], pos: usize) -> Result<(codec::Located, u16)> {
         let (field, def) = self
             .definition(number)
             .ok_or_else(|| Error::new(ErrorKind::UnknownField, Some(number), pos))?;
-        Ok((codec::read_field(field, rest, pos)?, def))
+        let located = codec::read_field(field, rest, pos)?;
+        Ok((located, plan::tag(def, codec::enc::code(field.encoding))))
     }
 }
 
@@ -286,23 +371,30 @@ fn to_u16(n: usize) -> Result<u16> {
     u16::try_from(n).map_err(|_| Error::new(ErrorKind::MessageTooLong, None, MAX_MESSAGE_LEN))
 }
 
+/// The error for `remaining` bytes after a message `len` bytes long.
+fn trailing(len: usize, remaining: usize) -> Error {
+    Error::new(ErrorKind::TrailingData { remaining }, None, len)
+}
+
 impl<'a, 's> MessageRef<'a, 's> {
     /// Validates `bytes` as exactly one message under `spec`.
     ///
-    /// A `MessageRef` holds its field index inline (about 1.6 KB, no heap): bind the result by
-    /// reference (`if let Ok(m) = &parsed`) where a copy matters.
+    /// The message keeps its field index inline (about 1.5 KB, no heap), so a parse clears it
+    /// and returning the message moves it. Bind the result by reference
+    /// (`if let Ok(m) = &parsed`), and where messages come one after another use
+    /// [`MessageRef::parse_in`] with one [`FieldIndex`] for all of them.
     #[inline]
     pub fn parse(spec: &'s Spec<'s>, bytes: &'a [u8]) -> Result<Self> {
         // Small and inlined, so that the result is built where the caller keeps it and the
-        // message filled in place by `read`: the index is too big to move.
-        let mut result = Ok(Self::unread(spec, bytes));
+        // message filled in place by `read`.
+        let mut result = Ok(Self {
+            head: Head::unread(spec, bytes),
+            index: FieldIndex::new(),
+        });
         if let Ok(message) = &mut result {
-            match message.read() {
+            match message.head.read(&mut message.index.spans) {
                 Ok(len) if len < bytes.len() => {
-                    let kind = ErrorKind::TrailingData {
-                        remaining: bytes.len().saturating_sub(len),
-                    };
-                    result = Err(Error::new(kind, None, len));
+                    result = Err(trailing(len, bytes.len().saturating_sub(len)));
                 }
                 Ok(_) => {}
                 Err(e) => result = Err(e),
@@ -314,13 +406,68 @@ impl<'a, 's> MessageRef<'a, 's> {
     /// Validates one message at the start of `bytes`; returns it and the bytes after it.
     #[inline]
     pub fn parse_prefix(spec: &'s Spec<'s>, bytes: &'a [u8]) -> Result<(Self, &'a [u8])> {
-        let mut message = Self::unread(spec, bytes);
-        let len = message.read()?;
+        let mut message = Self {
+            head: Head::unread(spec, bytes),
+            index: FieldIndex::new(),
+        };
+        let len = message.head.read(&mut message.index.spans)?;
         let (own, rest) = bytes.split_at_checked(len).unwrap_or((bytes, &[]));
-        message.bytes = own;
+        message.head.bytes = own;
         Ok((message, rest))
     }
+}
 
+impl<'a, 's, 'i> MessageRef<'a, 's, &'i FieldIndex> {
+    /// Validates `bytes` as exactly one message under `spec`, recording its fields in `index`
+    /// (see [`FieldIndex`]): the same checks and the same message as [`MessageRef::parse`], without
+    /// clearing or moving an index. The message borrows `index` until it is dropped.
+    ///
+    /// ```
+    /// use iso8583::{FieldIndex, MessageBuilder, MessageRef, Mti, builtin::ISO87BINARY};
+    ///
+    /// let mut b = MessageBuilder::new(&ISO87BINARY, Mti::FINANCIAL_REQUEST);
+    /// b.set(3, b"000000")?;
+    /// b.set(11, b"000123")?;
+    /// let wire = b.to_vec()?;
+    ///
+    /// let mut index = FieldIndex::new(); // once, e.g. per connection
+    /// for _ in 0..3 {
+    ///     let m = MessageRef::parse_in(&mut index, &ISO87BINARY, &wire)?;
+    ///     assert_eq!(m.stan(), Some(123));
+    /// }
+    /// # Ok::<(), iso8583::Error>(())
+    /// ```
+    #[inline]
+    pub fn parse_in(
+        index: &'i mut FieldIndex,
+        spec: &'s Spec<'s>,
+        bytes: &'a [u8],
+    ) -> Result<Self> {
+        let mut head = Head::unread(spec, bytes);
+        let len = head.read(&mut index.spans)?;
+        if len < bytes.len() {
+            return Err(trailing(len, bytes.len().saturating_sub(len)));
+        }
+        Ok(Self { head, index })
+    }
+
+    /// Validates one message at the start of `bytes`, recording its fields in `index`; returns
+    /// it and the bytes after it (see [`MessageRef::parse_in`]).
+    #[inline]
+    pub fn parse_prefix_in(
+        index: &'i mut FieldIndex,
+        spec: &'s Spec<'s>,
+        bytes: &'a [u8],
+    ) -> Result<(Self, &'a [u8])> {
+        let mut head = Head::unread(spec, bytes);
+        let len = head.read(&mut index.spans)?;
+        let (own, rest) = bytes.split_at_checked(len).unwrap_or((bytes, &[]));
+        head.bytes = own;
+        Ok((Self { head, index }, rest))
+    }
+}
+
+impl<'a, 's> Head<'a, 's> {
     /// The definition field `number` is read with (its override for this MTI, else the spec's
     /// own), and its place in the spec's table ([`NO_INDEX`] for an override, or a place that
     /// does not fit a byte).
@@ -334,37 +481,78 @@ impl<'a, 's> MessageRef<'a, 's> {
         Some((field, u8::try_from(index).unwrap_or(NO_INDEX)))
     }
 
+    /// Present field `number` from its slot in `spans`. Cannot fail for a field the parse
+    /// read, so it does not return an `Option` (whose check the compiler could not drop).
+    #[inline(always)]
+    fn at_in(&self, spans: &[Span; SLOTS], number: u8) -> FieldRef<'a, 's> {
+        let span = spans.get(usize::from(number)).copied().unwrap_or_default();
+        let encoding = match codec::enc::ALL.get(usize::from(plan::tag_enc(span.tag))) {
+            Some(&encoding) => encoding,
+            None => self.encoding_of(number),
+        };
+        let start = usize::from(span.start);
+        FieldRef {
+            spec: self.spec,
+            mti: self.mti,
+            number,
+            def: plan::tag_index(span.tag),
+            value: Value {
+                encoding,
+                wire: self
+                    .bytes
+                    .get(start..usize::from(span.end))
+                    .unwrap_or_default(),
+                units: usize::from(span.units),
+            },
+            offset: start,
+        }
+    }
+
+    /// The encoding of field `number` when its span has no code for it (a BCD pad other than 0
+    /// or F).
+    #[cold]
+    #[inline(never)]
+    fn encoding_of(&self, number: u8) -> Encoding {
+        self.definition(number)
+            .map_or(Encoding::Binary, |(field, _)| field.encoding)
+    }
+}
+
+impl<'a, 's, I: Borrow<FieldIndex>> MessageRef<'a, 's, I> {
+    /// The field slots.
+    #[inline(always)]
+    fn spans(&self) -> &[Span; SLOTS] {
+        &self.index.borrow().spans
+    }
+
     /// The spec the message was read with.
     pub const fn spec(&self) -> &'s Spec<'s> {
-        self.spec
+        self.head.spec
     }
 
     /// The exact bytes of the message (MTI to last field).
     pub const fn as_bytes(&self) -> &'a [u8] {
-        self.bytes
+        self.head.bytes
     }
 
     /// The message type indicator.
     pub const fn mti(&self) -> Mti {
-        self.mti
+        self.head.mti
     }
 
     /// The bitmap as read.
     pub const fn bitmap(&self) -> &Bitmap {
-        &self.bitmap
+        &self.head.bitmap
     }
 
     /// True when field `number` is present.
     pub fn has(&self, number: u8) -> bool {
-        number != 1 && number != 65 && self.bitmap.is_set(number)
+        number != 1 && number != 65 && self.head.bitmap.is_set(number)
     }
 
     /// Field `number`, if present.
     pub fn field(&self, number: u8) -> Option<FieldRef<'a, 's>> {
-        if !self.has(number) {
-            return None;
-        }
-        self.at(number)
+        self.has(number).then(|| self.at(number))
     }
 
     /// The value of field `number`, if present.
@@ -375,37 +563,16 @@ impl<'a, 's> MessageRef<'a, 's> {
     /// Every present field, ascending.
     pub fn fields(&self) -> FieldIter<'_, 'a, 's> {
         FieldIter {
-            message: self,
-            fields: self.spec.fields,
-            numbers: self.bitmap.fields(),
+            head: &self.head,
+            spans: self.spans(),
+            numbers: self.head.bitmap.fields(),
         }
     }
 
     /// Present field `number`, without the presence check.
     #[inline(always)]
-    fn at(&self, number: u8) -> Option<FieldRef<'a, 's>> {
-        self.at_in(self.spec.fields, number)
-    }
-
-    /// [`MessageRef::at`] with the spec's table at hand.
-    #[inline(always)]
-    fn at_in(&self, fields: &'s [FieldSpec<'s>], number: u8) -> Option<FieldRef<'a, 's>> {
-        let span = *self.spans.get(usize::from(number))?;
-        let spec = match fields.get(usize::from(span.def)) {
-            Some(field) if field.number == number => field,
-            _ => self.definition(number)?.0,
-        };
-        let start = usize::from(span.start);
-        let wire = self.bytes.get(start..usize::from(span.end))?;
-        Some(FieldRef {
-            spec,
-            value: Value {
-                encoding: spec.encoding,
-                wire,
-                units: usize::from(span.units),
-            },
-            offset: start,
-        })
+    fn at(&self, number: u8) -> FieldRef<'a, 's> {
+        self.head.at_in(self.spans(), number)
     }
 
     /// Field 2, the primary account number (masked when printed).
@@ -469,7 +636,7 @@ impl<'a, 's> MessageRef<'a, 's> {
     /// writes field 55 as hex text (use [`MessageRef::icc_data_into`]).
     pub fn icc_data(&self) -> Option<Result<emv_tlv::Tlvs<'a>>> {
         let field = self.field(55)?;
-        let bytes = match field.spec.encoding {
+        let bytes = match field.value.encoding {
             Encoding::Binary => field.value.wire(),
             _ => return None,
         };
@@ -494,30 +661,41 @@ impl<'a, 's> MessageRef<'a, 's> {
     /// MAC, without any length header or TPDU. `None` when the last present field is neither 64
     /// nor 128.
     pub fn mac_input(&self) -> Option<&'a [u8]> {
-        let last = self.bitmap.fields().last()?;
+        let last = self.head.bitmap.fields().last()?;
         if last != 64 && last != 128 {
             return None;
         }
-        let span = *self.spans.get(usize::from(last))?;
-        let (field, _) = self.definition(last)?;
+        let span = *self.spans().get(usize::from(last))?;
+        let (field, _) = self.head.definition(last)?;
         let start = codec::field_len(field, usize::from(span.units));
-        self.bytes
+        self.head
+            .bytes
             .get(..usize::from(span.end).saturating_sub(start))
     }
 
     /// The number of the MAC field (64 or 128) when the message ends with one.
     pub fn mac_field(&self) -> Option<u8> {
-        self.bitmap.fields().last().filter(|&n| n == 64 || n == 128)
+        self.head
+            .bitmap
+            .fields()
+            .last()
+            .filter(|&n| n == 64 || n == 128)
     }
 }
 
 /// Iterator over a message's present fields, ascending (see [`MessageRef::fields`]).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct FieldIter<'m, 'a, 's> {
-    message: &'m MessageRef<'a, 's>,
-    /// The spec's table, kept at hand rather than reloaded through the message each field.
-    fields: &'s [FieldSpec<'s>],
+    head: &'m Head<'a, 's>,
+    spans: &'m [Span; SLOTS],
     numbers: crate::bitmap::Fields,
+}
+
+impl fmt::Debug for FieldIter<'_, '_, '_> {
+    /// The numbers still to come (never values).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("FieldIter").field(&self.numbers).finish()
+    }
 }
 
 impl<'a, 's> Iterator for FieldIter<'_, 'a, 's> {
@@ -526,17 +704,14 @@ impl<'a, 's> Iterator for FieldIter<'_, 'a, 's> {
     #[inline(always)]
     fn next(&mut self) -> Option<FieldRef<'a, 's>> {
         let number = self.numbers.next()?;
-        self.message.at_in(self.fields, number)
+        Some(self.head.at_in(self.spans, number))
     }
 
     #[inline]
     fn fold<B, F: FnMut(B, Self::Item) -> B>(self, init: B, mut f: F) -> B {
-        let (message, fields) = (self.message, self.fields);
+        let (head, spans) = (self.head, self.spans);
         self.numbers
-            .fold(init, |acc, number| match message.at_in(fields, number) {
-                Some(field) => f(acc, field),
-                None => acc,
-            })
+            .fold(init, |acc, number| f(acc, head.at_in(spans, number)))
     }
 }
 
@@ -548,12 +723,12 @@ fn tlv_error(e: emv_tlv::Error, base: usize) -> Error {
     )
 }
 
-impl fmt::Debug for MessageRef<'_, '_> {
+impl<I> fmt::Debug for MessageRef<'_, '_, I> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("MessageRef")
-            .field("spec", &self.spec.name)
-            .field("mti", &self.mti)
-            .field("fields", &self.bitmap)
+            .field("spec", &self.head.spec.name)
+            .field("mti", &self.head.mti)
+            .field("fields", &self.head.bitmap)
             .finish()
     }
 }

@@ -6,7 +6,7 @@ use alloc::vec::Vec;
 use crate::builder::MessageBuilder;
 use crate::codec::{self, Writer};
 use crate::error::Result;
-use crate::message::MessageRef;
+use crate::message::{FieldIndex, MessageRef};
 use crate::mti::Mti;
 use crate::spec::{Length, Pad, Spec};
 
@@ -29,7 +29,7 @@ impl<'s> Message<'s> {
     }
 
     /// Copies a parsed message.
-    pub fn from_ref(message: &MessageRef<'_, 's>) -> Self {
+    pub fn from_ref<I: core::borrow::Borrow<FieldIndex>>(message: &MessageRef<'_, 's, I>) -> Self {
         Self {
             spec: message.spec(),
             mti: message.mti(),

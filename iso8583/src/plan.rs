@@ -32,8 +32,8 @@ pub(crate) mod shape {
     pub(crate) const VAR: u8 = 4;
 }
 
-/// What a unit is on the wire (for [`shape::VAR`]: how the prefix's count becomes bytes).
-pub(crate) mod kind {
+/// What a unit is on the wire (how [`Op::of`] decides a field's shape).
+mod kind {
     /// One wire byte a unit (ASCII text, binary bytes).
     pub(crate) const PLAIN: u8 = 1;
     /// Two hex characters a unit.
@@ -61,8 +61,6 @@ pub(crate) const NO_INDEX: u8 = u8::MAX;
 pub(crate) struct Op {
     /// One of [`shape`].
     pub(crate) shape: u8,
-    /// One of [`kind`] (0 for [`shape::GENERAL`]).
-    pub(crate) kind: u8,
     /// One of the [`prefix`] codes.
     pub(crate) prefix: u8,
     /// The class bit every wire byte must have (see `codec::CLASS`); 0 checks nothing.
@@ -75,23 +73,39 @@ pub(crate) struct Op {
     pub(crate) max: u16,
     /// Bytes on the wire, for a fixed length.
     pub(crate) wire: u16,
-    /// The field's position in the spec's table, for any field whose position is below 255
-    /// (fast or not); [`NO_INDEX`] for numbers without a definition.
-    pub(crate) index: u8,
+    /// What a message's index records for the field ([`tag`]): its position in the spec's
+    /// table, for any field whose position is below 255 (fast or not; [`NO_INDEX`] for numbers
+    /// without a definition), and its encoding's code (`codec::enc`), which also says what a
+    /// unit is on the wire for [`shape::VAR`].
+    pub(crate) tag: u16,
+}
+
+/// A field's table position and encoding code as one value (one load and one store per field).
+pub(crate) const fn tag(index: u8, enc: u8) -> u16 {
+    u16::from_le_bytes([index, enc])
+}
+
+/// The table position of a [`tag`].
+pub(crate) const fn tag_index(tag: u16) -> u8 {
+    tag.to_le_bytes()[0]
+}
+
+/// The encoding code of a [`tag`].
+pub(crate) const fn tag_enc(tag: u16) -> u8 {
+    tag.to_le_bytes()[1]
 }
 
 impl Op {
     /// "Use the general reader".
     pub(crate) const GENERAL: Self = Self {
         shape: shape::GENERAL,
-        kind: 0,
         prefix: prefix::NONE,
         class: 0,
         bcd: 0,
         min: 0,
         max: 0,
         wire: 0,
-        index: NO_INDEX,
+        tag: tag(NO_INDEX, codec::enc::NONE),
     };
 
     /// The rule for `field`, or [`Op::GENERAL`] when the fast reader does not cover its shape.
@@ -102,7 +116,7 @@ impl Op {
         // Below 255: checked above.
         let index = index as u8;
         let general = Self {
-            index,
+            tag: tag(index, codec::enc::NONE),
             ..Self::GENERAL
         };
         if !matches!(field.subfields, Subfields::None) {
@@ -184,14 +198,13 @@ impl Op {
         }
         Self {
             shape,
-            kind,
             prefix,
             class,
             bcd,
             min,
             max,
             wire: wire as u16,
-            index,
+            tag: tag(index, codec::enc::code(field.encoding)),
         }
     }
 }

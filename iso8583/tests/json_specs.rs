@@ -261,6 +261,13 @@ fn per_mti_override_changes_field_62() {
     };
     let m = MessageRef::parse(&spec, frame.message).unwrap();
     assert_eq!(m.field(62).unwrap().spec().name, "Work keys");
+    let mut index = iso8583::FieldIndex::new();
+    let kept = MessageRef::parse_in(&mut index, &spec, frame.message).unwrap();
+    assert_eq!(kept.field(62).unwrap().spec().name, "Work keys");
+    assert_eq!(
+        kept.field(62).unwrap().value(),
+        m.field(62).unwrap().value()
+    );
     assert!(m.describe().to_string().contains("Work keys"));
     // The same bytes announced as an 0800 fail on F62's characters: `ans` takes bytes from 0x20
     // up (national text), so the first refused is byte 11, 0x04.

@@ -83,6 +83,13 @@ fn parse_access_encode_and_frame_without_heap() {
         .value()
         .len();
     let mac_input = m.mac_input().unwrap().len();
+    // The same message through a field index kept by the caller.
+    let mut index = iso8583::FieldIndex::new();
+    let kept = MessageRef::parse_in(&mut index, &ISO87BINARY, bytes).unwrap();
+    let kept_sum: u64 = kept
+        .fields()
+        .map(|f| f.value().iter().map(u64::from).sum::<u64>())
+        .sum();
     write!(text, "{}{}", m.describe(), m.pan().unwrap()).unwrap();
     let mut w = iso8583::SliceWriter::new(&mut framed);
     Framing::LEN2.encode(&[], bytes, &mut w).unwrap();
@@ -99,4 +106,5 @@ fn parse_access_encode_and_frame_without_heap() {
     assert_eq!((amount, cryptogram, frame.message), (12345, 2, bytes));
     assert_eq!(mac_input, bytes.len() - 8);
     assert!(sum > 0 && text.len > 0);
+    assert_eq!(kept_sum, sum);
 }

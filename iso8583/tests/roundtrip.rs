@@ -8,7 +8,10 @@
 )]
 
 use iso8583::spec::{Content, Encoding, FieldSpec, Length, Spec};
-use iso8583::{Message, MessageBuilder, MessageRef, Mti, builtin};
+use std::borrow::Borrow;
+use std::cell::RefCell;
+
+use iso8583::{FieldIndex, Message, MessageBuilder, MessageRef, Mti, builtin};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 
@@ -98,6 +101,13 @@ fn check(
     );
     let m = MessageRef::parse(spec, &bytes).unwrap();
     prop_assert_eq!(m.mti(), mti);
+    KEPT.with(|index| -> Result<(), TestCaseError> {
+        let mut index = index.borrow_mut();
+        let kept = MessageRef::parse_in(&mut index, spec, &bytes).unwrap();
+        prop_assert!(kept == m);
+        prop_assert_eq!(reads(&kept), reads(&m));
+        Ok(())
+    })?;
     let parsed: Vec<(u8, Vec<u8>)> = m
         .fields()
         .map(|f| (f.number(), f.value().to_vec()))
@@ -125,20 +135,40 @@ fn check(
 /// A field as parsed: number, offset, length and wire bytes.
 type Read = (u8, usize, usize, Vec<u8>);
 
-/// What a parse says, comparable across specs: every field as read, or the error.
+thread_local! {
+    /// One field index for every parse through `parse_in` on this thread: each case finds it
+    /// full of the slots of earlier messages, which must never show.
+    static KEPT: RefCell<FieldIndex> = const { RefCell::new(FieldIndex::new()) };
+}
+
+/// Every field of a parsed message as read, and the number and name of the definition it
+/// reports.
+fn reads<I: Borrow<FieldIndex>>(m: &MessageRef<'_, '_, I>) -> Vec<(Read, u8, String)> {
+    m.fields()
+        .map(|f| {
+            let read = (
+                f.number(),
+                f.offset(),
+                f.value().len(),
+                f.value().wire().to_vec(),
+            );
+            (read, f.spec().number, f.spec().name.to_string())
+        })
+        .collect()
+}
+
+/// What a parse says, comparable across specs: every field as read, or the error. The same
+/// through [`MessageRef::parse_in`] with the thread's kept index (checked here).
 fn outcome(spec: &Spec<'_>, bytes: &[u8]) -> Result<Vec<Read>, iso8583::Error> {
-    MessageRef::parse(spec, bytes).map(|m| {
-        m.fields()
-            .map(|f| {
-                (
-                    f.number(),
-                    f.offset(),
-                    f.value().len(),
-                    f.value().wire().to_vec(),
-                )
-            })
-            .collect()
-    })
+    let fresh = MessageRef::parse(spec, bytes).map(|m| reads(&m));
+    let kept = KEPT.with(|index| {
+        MessageRef::parse_in(&mut index.borrow_mut(), spec, bytes).map(|m| reads(&m))
+    });
+    assert_eq!(
+        fresh, kept,
+        "parse_in with a used index reads as parse does"
+    );
+    fresh.map(|fields| fields.into_iter().map(|(read, _, _)| read).collect())
 }
 
 /// The compiled plan is only a faster way to read: with and without it, the same bytes give the
@@ -231,7 +261,13 @@ proptest! {
         if let Ok(m) = MessageRef::parse(&builtin::ISO87BINARY, &bytes) {
             prop_assert_eq!(Message::from_ref(&m).to_vec().unwrap(), bytes.clone());
         }
-        let _ = MessageRef::parse_prefix(&builtin::ISO87BINARY, &bytes[..i]);
+        let prefix = MessageRef::parse_prefix(&builtin::ISO87BINARY, &bytes[..i]);
+        let kept = KEPT.with(|index| {
+            let mut index = index.borrow_mut();
+            MessageRef::parse_prefix_in(&mut index, &builtin::ISO87BINARY, &bytes[..i])
+                .map(|(m, rest)| (reads(&m), rest.len()))
+        });
+        prop_assert_eq!(prefix.map(|(m, rest)| (reads(&m), rest.len())), kept);
     }
 }
 

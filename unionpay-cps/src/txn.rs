@@ -25,7 +25,9 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use iso8583::{Message, MessageRef, Mti};
+use core::borrow::Borrow;
+
+use iso8583::{FieldIndex, Message, MessageRef, Mti};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::frame::{Header, Tpdu};
@@ -460,7 +462,9 @@ pub struct AdditionalAmount {
 
 /// The amounts of field 54 of an answer (a balance inquiry's balances). `None` when 54 is
 /// absent or not a whole number of well-formed 20-character amounts.
-pub fn additional_amounts(message: &MessageRef<'_, '_>) -> Option<Vec<AdditionalAmount>> {
+pub fn additional_amounts<I: Borrow<FieldIndex>>(
+    message: &MessageRef<'_, '_, I>,
+) -> Option<Vec<AdditionalAmount>> {
     let value = message.value(54)?;
     let text = value.as_bytes()?;
     if text.is_empty() || text.len() % 20 != 0 {
@@ -609,7 +613,7 @@ pub struct SettlementResult {
 
 impl SettlementResult {
     /// Reads field 48 of a settlement answer (62 digits). `None` when absent or malformed.
-    pub fn of(message: &MessageRef<'_, '_>) -> Option<Self> {
+    pub fn of<I: Borrow<FieldIndex>>(message: &MessageRef<'_, '_, I>) -> Option<Self> {
         let value = message.value(48)?;
         let mut digits = [0u8; 62];
         if value.len() != digits.len() {
@@ -677,7 +681,7 @@ pub fn encode_with_mac(message: &Message<'_>, mak: &Key) -> Result<Vec<u8>> {
 }
 
 /// Checks the MAC of a received message (field 64) under `mak`, in constant time.
-pub fn verify_mac(message: &MessageRef<'_, '_>, mak: &Key) -> Result<()> {
+pub fn verify_mac<I: Borrow<FieldIndex>>(message: &MessageRef<'_, '_, I>, mak: &Key) -> Result<()> {
     let (Some(input), Some(received)) = (message.mac_input(), message.value(64)) else {
         return Err(Error::new(ErrorKind::MacMismatch));
     };
@@ -706,7 +710,7 @@ pub struct ResponseCode(pub [u8; 2]);
 
 impl ResponseCode {
     /// Reads field 39 of an answer.
-    pub fn of(message: &MessageRef<'_, '_>) -> Option<Self> {
+    pub fn of<I: Borrow<FieldIndex>>(message: &MessageRef<'_, '_, I>) -> Option<Self> {
         let raw = message.response_code()?;
         let mut it = raw.iter();
         let bytes = [it.next()?, it.next()?];
