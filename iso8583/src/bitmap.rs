@@ -5,6 +5,10 @@ use crate::spec::BitmapEncoding;
 
 /// Which fields are present. Bit 1 announces the secondary bitmap and bit 65 the tertiary one;
 /// both are derived from the data fields when encoding, never set by hand.
+///
+/// Kept with bit 0 of each word for its first field (the wire puts field 1 in the top bit of
+/// the first byte): the bitmap is reversed once when read or written, and walking its fields
+/// is a count of trailing zeros and a `w & (w - 1)` per field.
 #[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct Bitmap {
     words: [u64; 3],
@@ -19,7 +23,7 @@ impl Bitmap {
     fn locate(field: u8) -> Option<(usize, u64)> {
         let index = usize::from(field.checked_sub(1)?);
         let word = index / 64;
-        (word < 3).then(|| (word, (1u64 << 63) >> (index % 64)))
+        (word < 3).then(|| (word, 1u64 << (index % 64)))
     }
 
     /// True when no bit is set.
@@ -52,9 +56,9 @@ impl Bitmap {
 
     /// The data fields present, ascending (bitmap bits 1 and 65 excluded).
     pub fn fields(&self) -> Fields {
-        // Bit-reversed, so the lowest set bit is the next field: found with one count of
-        // trailing zeros and cleared with `w & (w - 1)`, independently of each other.
-        let [(_, p), (_, s), (_, t)] = self.reversed_words();
+        // The lowest set bit is the next field: found with one count of trailing zeros and
+        // cleared with `w & (w - 1)`, independently of each other.
+        let [(_, p), (_, s), (_, t)] = self.words();
         Fields {
             current: p,
             later: [s, t],
@@ -62,35 +66,23 @@ impl Bitmap {
         }
     }
 
-    /// The three words bit-reversed, each with the field number of its bit 0 (1, 65, 129), the
-    /// bitmap bits 1 and 65 cleared (they announce bitmaps; they are not data fields): for a
-    /// nested walk over the fields with [`take_field`], in the order of [`Bitmap::fields`].
+    /// The three words, each with the field number of its bit 0 (1, 65, 129), the bitmap bits
+    /// 1 and 65 cleared (they announce bitmaps; they are not data fields): for a nested walk
+    /// over the fields with [`take_field`], in the order of [`Bitmap::fields`].
     #[inline]
-    pub(crate) fn reversed_words(&self) -> [(u8, u64); 3] {
+    pub(crate) fn words(&self) -> [(u8, u64); 3] {
         let [p, s, t] = self.words;
-        [
-            (1, (p & !(1 << 63)).reverse_bits()),
-            (65, (s & !(1 << 63)).reverse_bits()),
-            (129, t.reverse_bits()),
-        ]
+        [(1, p & !1), (65, s & !1), (129, t)]
     }
 
     /// The same bitmap with bits 1 and 65 set exactly when a later bitmap has data fields.
     pub fn with_extension_bits(mut self) -> Self {
         let [p, s, t] = self.words;
         let has_tertiary = t != 0;
-        let has_secondary = (s & !(1u64 << 63)) != 0 || has_tertiary;
+        let has_secondary = (s & !1) != 0 || has_tertiary;
         self.words = [
-            if has_secondary {
-                p | 1 << 63
-            } else {
-                p & !(1 << 63)
-            },
-            if has_tertiary {
-                s | 1 << 63
-            } else {
-                s & !(1 << 63)
-            },
+            if has_secondary { p | 1 } else { p & !1 },
+            if has_tertiary { s | 1 } else { s & !1 },
             t,
         ];
         self
@@ -113,7 +105,8 @@ impl Bitmap {
         })
     }
 
-    /// Reads one 64-bit bitmap from the start of `input`; returns it and the bytes it took.
+    /// Reads one 64-bit bitmap from the start of `input`; returns it as on the wire (field 1 in
+    /// the top bit) and the bytes it took.
     pub(crate) fn read_word(
         input: &[u8],
         encoding: BitmapEncoding,
@@ -127,6 +120,9 @@ impl Bitmap {
             let needed = len.saturating_sub(input.len());
             return Err(Error::new(ErrorKind::Truncated { needed }, Some(1), offset));
         };
+        if let Ok(&binary) = <&[u8; 8]>::try_from(bytes) {
+            return Ok((u64::from_be_bytes(binary), len));
+        }
         let mut word = 0u64;
         for &b in bytes {
             word = match encoding {
@@ -154,7 +150,7 @@ impl Bitmap {
             let rest = input.get(used..).unwrap_or_default();
             let (word, len) = Self::read_word(rest, encoding, offset.saturating_add(used))?;
             if let Some(slot) = bitmap.words.get_mut(w) {
-                *slot = word;
+                *slot = word.reverse_bits();
             }
             // A later bitmap must hold at least one bit (a field or the next bitmap's bit).
             if w > 0 && word == 0 {
@@ -183,11 +179,12 @@ impl Bitmap {
         w: &mut W,
     ) -> Result<()> {
         for word in self.words.iter().take(self.count()) {
+            let word = word.reverse_bits();
             match encoding {
                 BitmapEncoding::Binary => w.write(&word.to_be_bytes())?,
                 BitmapEncoding::HexText => {
                     let mut text = [0u8; 16];
-                    let mut rest = *word;
+                    let mut rest = word;
                     for slot in &mut text {
                         let nib = rest >> 60;
                         rest <<= 4;
@@ -201,7 +198,7 @@ impl Bitmap {
     }
 }
 
-/// The lowest field of a non-zero bit-reversed `word` whose bit 0 is field `base`, cleared from
+/// The lowest field of a non-zero bitmap `word` whose bit 0 is field `base`, cleared from
 /// it: one count of trailing zeros and one `w & (w - 1)`, independent of each other.
 #[inline(always)]
 pub(crate) fn take_field(base: u8, word: &mut u64) -> u8 {
@@ -218,9 +215,9 @@ pub(crate) fn take_field(base: u8, word: &mut u64) -> u8 {
 /// trailing zeros and a `w & (w - 1)`, with no store and reload between fields.
 #[derive(Clone, Debug)]
 pub struct Fields {
-    /// The word being read, bit-reversed: bit 0 is field `base`.
+    /// The word being read: bit 0 is field `base`.
     current: u64,
-    /// The words after it, bit-reversed; 0 once used.
+    /// The words after it; 0 once used.
     later: [u64; 2],
     /// The field number of bit 0 of `current`: 1, 65, 129, then past the end.
     base: u8,

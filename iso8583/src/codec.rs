@@ -257,13 +257,18 @@ fn bcd_prefix_value(bytes: &[u8], odd: bool) -> Option<usize> {
     if odd && bytes.first().is_some_and(|b| b >> 4 != 0) {
         return None;
     }
-    bytes.iter().try_fold(0usize, |n, &b| {
+    let pair = |b: u8| {
         let (hi, lo) = (b >> 4, b & 0x0F);
-        (hi <= 9 && lo <= 9).then(|| {
-            n.saturating_mul(100)
-                .saturating_add(usize::from(hi.wrapping_mul(10).wrapping_add(lo)))
-        })
-    })
+        (hi <= 9 && lo <= 9).then(|| usize::from(hi.wrapping_mul(10).wrapping_add(lo)))
+    };
+    match *bytes {
+        // The prefixes specs use (up to four digits), without overflow checks: at most 9999.
+        [b] => pair(b),
+        [a, b] => Some(pair(a)?.wrapping_mul(100).wrapping_add(pair(b)?)),
+        _ => bytes.iter().try_fold(0usize, |n, &b| {
+            Some(n.saturating_mul(100).saturating_add(pair(b)?))
+        }),
+    }
 }
 
 /// `n` as a length prefix: the bytes (the start of the array) and how many there are
@@ -516,6 +521,26 @@ fn all_class(value: &[u8], bit: u8) -> bool {
     }) != 0
 }
 
+/// [`all_class`] for a fixed field: up to 8 bytes as straight-line code chosen by one jump on
+/// the length, so that the short fields most messages are made of pay no loop.
+#[inline(always)]
+fn fixed_class(value: &[u8], bit: u8) -> bool {
+    let c = |b: &u8| CLASS.get(usize::from(*b)).copied().unwrap_or(0);
+    let m = match value {
+        [] => u8::MAX,
+        [a] => c(a),
+        [a, b] => c(a) & c(b),
+        [a, b, d] => c(a) & c(b) & c(d),
+        [a, b, d, e] => c(a) & c(b) & c(d) & c(e),
+        [a, b, d, e, f] => c(a) & c(b) & c(d) & c(e) & c(f),
+        [a, b, d, e, f, g] => c(a) & c(b) & c(d) & c(e) & c(f) & c(g),
+        [a, b, d, e, f, g, h] => c(a) & c(b) & c(d) & c(e) & c(f) & c(g) & c(h),
+        [a, b, d, e, f, g, h, i] => c(a) & c(b) & c(d) & c(e) & c(f) & c(g) & c(h) & c(i),
+        _ => return all_class(value, bit),
+    };
+    m & bit != 0
+}
+
 /// Content check without early exit (short fields: no branch per byte).
 #[inline]
 fn fast_content_ok(content: crate::spec::Content, value: &[u8]) -> bool {
@@ -542,7 +567,7 @@ pub(crate) fn read_op<'i>(op: &Op, input: &'i [u8]) -> Option<(Located, &'i [u8]
     let (ok, after) = match op.shape {
         plan::shape::FIXED => {
             let (value, after) = input.split_at_checked(wire)?;
-            (all_class(value, op.class), after)
+            (fixed_class(value, op.class), after)
         }
         plan::shape::FIXED_RAW => (true, input.get(wire..)?),
         plan::shape::FIXED_ODD => {
@@ -1259,6 +1284,58 @@ mod tests {
 
     use super::*;
     use crate::spec::{CodePage, Content, Prefix};
+
+    /// The straight-line check of short fixed fields answers as the byte loop does, for every
+    /// length around its cut-over (8), every class, and a refused byte at every position.
+    #[test]
+    fn fixed_class_agrees_with_the_loop() {
+        for bit in [C_N, C_A, C_AN, C_ANS, C_Z, C_BCD_N, C_BCD_Z, C_HEX] {
+            let good = (0..=u8::MAX)
+                .find(|&b| CLASS[usize::from(b)] & bit != 0)
+                .unwrap();
+            let bad = (0..=u8::MAX)
+                .find(|&b| CLASS[usize::from(b)] & bit == 0)
+                .unwrap();
+            for len in 0..=12 {
+                let mut value = vec![good; len];
+                assert!(fixed_class(&value, bit), "len {len}");
+                for at in 0..len {
+                    value[at] = bad;
+                    assert!(!fixed_class(&value, bit), "len {len} at {at}");
+                    assert_eq!(fixed_class(&value, bit), all_class(&value, bit));
+                    value[at] = good;
+                }
+            }
+        }
+    }
+
+    /// BCD length prefixes of one, two and three bytes read as their digits say, and any
+    /// nibble above 9 (or a leading nibble under an odd digit count) refuses the prefix.
+    #[test]
+    fn bcd_prefix_values() {
+        fn reference(bytes: &[u8], odd: bool) -> Option<usize> {
+            let nibbles: Vec<u8> = bytes.iter().flat_map(|&b| [b >> 4, b & 0xF]).collect();
+            if nibbles.iter().any(|&d| d > 9) || (odd && nibbles[0] != 0) {
+                return None;
+            }
+            Some(nibbles.iter().fold(0, |n, &d| n * 10 + usize::from(d)))
+        }
+        for odd in [false, true] {
+            for a in 0..=u8::MAX {
+                assert_eq!(bcd_prefix_value(&[a], odd), reference(&[a], odd), "{a:02X}");
+                for b in 0..=u8::MAX {
+                    let two = [a, b];
+                    assert_eq!(
+                        bcd_prefix_value(&two, odd),
+                        reference(&two, odd),
+                        "{two:02X?}"
+                    );
+                }
+                let three = [a, 0x99, a.rotate_left(4)];
+                assert_eq!(bcd_prefix_value(&three, odd), reference(&three, odd));
+            }
+        }
+    }
 
     /// Every encoding code names the encoding at its place in `enc::ALL`, and only BCD pads
     /// other than 0 and F have none (the spans of such fields look their encoding up).

@@ -214,20 +214,25 @@ fn read_mti(encoding: MtiEncoding, input: &[u8]) -> Result<(Mti, usize)> {
                 *d = ebcdic::decode(CodePage::Cp037, b);
             }
         }
-        MtiEncoding::Bcd => {
-            for (d, nib) in digits
-                .iter_mut()
-                .zip(bytes.iter().flat_map(|&b| [b >> 4, b & 0xF]))
-            {
-                *d = if nib <= 9 {
-                    codec::digit_char(nib)
-                } else {
-                    b'?'
-                };
-            }
-        }
+        MtiEncoding::Bcd => return Ok((bcd_mti(bytes)?, len)),
     }
     Ok((Mti::from_ascii(&digits)?, len))
+}
+
+/// An MTI packed in BCD: four nibbles, each a digit.
+fn bcd_mti(bytes: &[u8]) -> Result<Mti> {
+    let bad = Error::new(ErrorKind::BadMti, Some(0), 0);
+    let &[high, low] = bytes else {
+        return Err(bad);
+    };
+    let digits = [high >> 4, high & 0xF, low >> 4, low & 0xF];
+    if digits.iter().any(|&d| d > 9) {
+        return Err(bad);
+    }
+    let number = digits
+        .iter()
+        .fold(0u16, |n, &d| n.wrapping_mul(10).wrapping_add(u16::from(d)));
+    Mti::new(number)
 }
 
 /// Writes the MTI in the spec's encoding.
@@ -319,22 +324,25 @@ impl<'a, 's> Head<'a, 's> {
     ) -> Result<usize> {
         let bytes = self.bytes;
         let mut rest = bytes.get(pos..).unwrap_or_default();
-        for (base, mut word) in self.bitmap.reversed_words() {
+        for (base, mut word) in self.bitmap.words() {
             while word != 0 {
                 let number = take_field(base, &mut word);
-                let at = bytes.len().wrapping_sub(rest.len());
                 let rule = op(number);
                 let (located, tag, after) = match codec::read_op(rule, rest) {
                     Some((located, after)) => (located, rule.tag, after),
                     None => {
+                        let at = bytes.len().wrapping_sub(rest.len());
                         let (located, tag) = self.general(number, rest, at)?;
                         let after = rest.get(located.end..).unwrap_or_default();
                         (located, tag, after)
                     }
                 };
+                // Offsets from where the field ends, which `after` gives: nothing about the
+                // field's start has to survive the reading of it.
+                let end = bytes.len().wrapping_sub(after.len());
                 let span = Span::new(
-                    at.wrapping_add(located.value_start),
-                    at.wrapping_add(located.end),
+                    end.wrapping_sub(located.end.wrapping_sub(located.value_start)),
+                    end,
                     // At most a u16 `max`.
                     located.units,
                     tag,
