@@ -139,11 +139,22 @@ impl Bitmap {
     }
 
     /// Reads all bitmaps at the start of `input`.
+    #[inline]
     pub(crate) fn read(
         input: &[u8],
         encoding: BitmapEncoding,
         offset: usize,
     ) -> Result<(Self, usize)> {
+        // Most messages: one binary bitmap.
+        if let (BitmapEncoding::Binary, Some(&first)) = (encoding, input.first_chunk::<8>()) {
+            let word = u64::from_be_bytes(first);
+            if word >> 63 == 0 {
+                let bitmap = Self {
+                    words: [word.reverse_bits(), 0, 0],
+                };
+                return Ok((bitmap, 8));
+            }
+        }
         let mut bitmap = Self::new();
         let mut used = 0usize;
         for w in 0..3 {
