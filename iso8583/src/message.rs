@@ -361,9 +361,8 @@ impl<'a, 's> Head<'a, 's> {
     /// Reads field `number` from its definition (an override for this MTI, or the spec's own): the
     /// shapes a plan does not cover, specs without a plan, and the precise error of an invalid
     /// field. Returns where it is and its [`plan::tag`] (definition's place, encoding's code).
-    /// Marked cold so that
-    /// the planned loop keeps its registers for the fast reader (a few percent fewer
-    /// instructions a parse); specs without a plan pay only the call.
+    /// Marked cold so that the planned loop keeps its registers for the fast reader (a few
+    /// percent fewer instructions a parse); specs without a plan pay only the call.
     #[cold]
     #[inline(never)]
     fn general(&self, number: u8, rest: &[u8], pos: usize) -> Result<(codec::Located, u16)> {
@@ -393,8 +392,8 @@ impl<'a, 's> MessageRef<'a, 's> {
     /// [`MessageRef::parse_in`] with one [`FieldIndex`] for all of them.
     #[inline]
     pub fn parse(spec: &'s Spec<'s>, bytes: &'a [u8]) -> Result<Self> {
-        // Small and inlined, so that the result is built where the caller keeps it and the
-        // message filled in place by `read`.
+        // Small and inlined; `read` fills the message in place. The compiler still moves the
+        // result to the caller once (Rust has no placement), which `parse_in` does not need.
         let mut result = Ok(Self {
             head: Head::unread(spec, bytes),
             index: FieldIndex::new(),
