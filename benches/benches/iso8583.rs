@@ -62,14 +62,18 @@ fn parse_and_touch(spec: &'static Spec<'static>, data: &[u8]) -> u64 {
     })
 }
 
-/// Parse, then access every field: its number, where its value sits and its length (a
-/// `FieldRef` each, values not re-read: parsing read and checked every byte once already).
+/// Access to one field: its number, where its value sits and its length (a `FieldRef`, the
+/// value not re-read: parsing read and checked every byte once already).
+#[inline]
+fn access(acc: u64, field: &FieldRef<'_, '_>) -> u64 {
+    acc.wrapping_add(u64::from(field.number()))
+        .wrapping_add(field.offset() as u64)
+        .wrapping_add(field.value().len() as u64)
+}
+
+/// Parse, then [`access`] every field.
 fn parse_and_access(spec: &'static Spec<'static>, data: &[u8]) -> u64 {
-    parse_then(spec, data, |acc, field| {
-        acc.wrapping_add(u64::from(field.number()))
-            .wrapping_add(field.offset() as u64)
-            .wrapping_add(field.value().len() as u64)
-    })
+    parse_then(spec, data, access)
 }
 
 /// [`parse_and_access`] with the field index the caller keeps for every message
@@ -79,9 +83,7 @@ fn parse_in_and_access(index: &mut FieldIndex, spec: &'static Spec<'static>, dat
         return 0;
     };
     m.fields().fold(u64::from(m.mti().number()), |acc, field| {
-        acc.wrapping_add(u64::from(field.number()))
-            .wrapping_add(field.offset() as u64)
-            .wrapping_add(field.value().len() as u64)
+        access(acc, &field)
     })
 }
 

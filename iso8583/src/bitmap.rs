@@ -120,21 +120,17 @@ impl Bitmap {
             let needed = len.saturating_sub(input.len());
             return Err(Error::new(ErrorKind::Truncated { needed }, Some(1), offset));
         };
-        if let Ok(&binary) = <&[u8; 8]>::try_from(bytes) {
-            return Ok((u64::from_be_bytes(binary), len));
-        }
-        let mut word = 0u64;
-        for &b in bytes {
-            word = match encoding {
-                BitmapEncoding::Binary => (word << 8) | u64::from(b),
-                BitmapEncoding::HexText => {
-                    let digit = char::from(b)
-                        .to_digit(16)
-                        .ok_or_else(|| Error::new(ErrorKind::BadBitmap, Some(1), offset))?;
-                    (word << 4) | u64::from(digit)
-                }
-            };
-        }
+        let word = match encoding {
+            // Eight bytes: one load.
+            BitmapEncoding::Binary => bytes.first_chunk().map_or(0, |b| u64::from_be_bytes(*b)),
+            BitmapEncoding::HexText => bytes
+                .iter()
+                .try_fold(0u64, |word, &b| {
+                    let digit = char::from(b).to_digit(16)?;
+                    Some((word << 4) | u64::from(digit))
+                })
+                .ok_or_else(|| Error::new(ErrorKind::BadBitmap, Some(1), offset))?,
+        };
         Ok((word, len))
     }
 
@@ -145,16 +141,6 @@ impl Bitmap {
         encoding: BitmapEncoding,
         offset: usize,
     ) -> Result<(Self, usize)> {
-        // Most messages: one binary bitmap.
-        if let (BitmapEncoding::Binary, Some(&first)) = (encoding, input.first_chunk::<8>()) {
-            let word = u64::from_be_bytes(first);
-            if word >> 63 == 0 {
-                let bitmap = Self {
-                    words: [word.reverse_bits(), 0, 0],
-                };
-                return Ok((bitmap, 8));
-            }
-        }
         let mut bitmap = Self::new();
         let mut used = 0usize;
         for w in 0..3 {

@@ -598,7 +598,7 @@ fn read_var<'i>(op: &Op, input: &'i [u8]) -> Option<(Located, &'i [u8])> {
     if units > usize::from(op.max) || units < usize::from(op.min) {
         return None;
     }
-    let code = plan::tag_enc(op.tag);
+    let code = op.enc;
     let bcd = enc::is_bcd(code);
     let wire = match code {
         enc::HEX => units.wrapping_mul(2),

@@ -12,24 +12,23 @@ use crate::codec::{self, Value};
 use crate::ebcdic;
 use crate::error::{Error, ErrorKind, Result};
 use crate::mti::Mti;
-use crate::plan::{self, NO_INDEX, Op};
+use crate::plan::Op;
 use crate::spec::{CodePage, Encoding, FieldSpec, MAX_FIELD, MtiEncoding, Spec};
 
 /// Messages are framed by at most 2-byte length headers: offsets fit in 16 bits.
 pub const MAX_MESSAGE_LEN: usize = u16::MAX as usize;
 
-/// Where a present field's value sits (start and end offsets), how many units it holds, the
-/// code of the encoding it was read with (`codec::enc`), and where its definition sits in the
-/// spec's table ([`NO_INDEX`] when it is an override or does not fit a byte): everything an
-/// accessor needs, so that reading a field back is loads and no decisions. Eight bytes with no
-/// padding, so that the index is cleared and copied as plain memory.
+/// Where a present field's value sits (start and end offsets), how many units it holds and the
+/// code of the encoding it was read with (`codec::enc`): everything reading a field back needs,
+/// so that it is loads and no look-ups. Eight bytes with no padding, so that the index is
+/// cleared and copied as plain memory.
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
 struct Span {
     start: u16,
     end: u16,
     units: u16,
-    /// The definition's place and the encoding's code (`plan::tag`).
-    tag: u16,
+    /// The encoding's code, widened so that the slot has no padding byte.
+    enc: u16,
 }
 
 #[allow(
@@ -41,16 +40,16 @@ impl Span {
         start: 0,
         end: 0,
         units: 0,
-        tag: 0,
+        enc: 0,
     };
 
     #[inline(always)]
-    fn new(start: usize, end: usize, units: usize, tag: u16) -> Self {
+    fn new(start: usize, end: usize, units: usize, enc: u8) -> Self {
         Self {
             start: start as u16,
             end: end as u16,
             units: units as u16,
-            tag,
+            enc: u16::from(enc),
         }
     }
 }
@@ -131,8 +130,6 @@ pub struct FieldRef<'a, 's> {
     spec: &'s Spec<'s>,
     mti: Mti,
     number: u8,
-    /// The definition's place in `spec.fields`, or [`NO_INDEX`].
-    def: u8,
     value: Value<'a>,
     offset: usize,
 }
@@ -156,14 +153,9 @@ impl<'a, 's> FieldRef<'a, 's> {
     /// The field's definition: its override for the message's type if it has one, else the
     /// spec's own.
     pub fn spec(&self) -> &'s FieldSpec<'s> {
-        let spec = self.spec;
-        if self.def != NO_INDEX
-            && let Some(field) = spec.fields.get(usize::from(self.def))
-            && field.number == self.number
-        {
-            return field;
-        }
-        spec.field_for(self.mti, self.number).unwrap_or(&UNDEFINED)
+        self.spec
+            .field_for(self.mti, self.number)
+            .unwrap_or(&UNDEFINED)
     }
 
     /// The value.
@@ -328,13 +320,13 @@ impl<'a, 's> Head<'a, 's> {
             while word != 0 {
                 let number = take_field(base, &mut word);
                 let rule = op(number);
-                let (located, tag, after) = match codec::read_op(rule, rest) {
-                    Some((located, after)) => (located, rule.tag, after),
+                let (located, enc, after) = match codec::read_op(rule, rest) {
+                    Some((located, after)) => (located, rule.enc, after),
                     None => {
                         let at = bytes.len().wrapping_sub(rest.len());
-                        let (located, tag) = self.general(number, rest, at)?;
+                        let (located, enc) = self.general(number, rest, at)?;
                         let after = rest.get(located.end..).unwrap_or_default();
-                        (located, tag, after)
+                        (located, enc, after)
                     }
                 };
                 // Offsets from where the field ends, which `after` gives: nothing about the
@@ -345,7 +337,7 @@ impl<'a, 's> Head<'a, 's> {
                     end,
                     // At most a u16 `max`.
                     located.units,
-                    tag,
+                    enc,
                 );
                 if let Some(slot) = spans.get_mut(usize::from(number)) {
                     *slot = span;
@@ -360,17 +352,17 @@ impl<'a, 's> Head<'a, 's> {
 
     /// Reads field `number` from its definition (an override for this MTI, or the spec's own): the
     /// shapes a plan does not cover, specs without a plan, and the precise error of an invalid
-    /// field. Returns where it is and its [`plan::tag`] (definition's place, encoding's code).
+    /// field. Returns where it is and its encoding's code.
     /// Marked cold so that the planned loop keeps its registers for the fast reader (a few
     /// percent fewer instructions a parse); specs without a plan pay only the call.
     #[cold]
     #[inline(never)]
-    fn general(&self, number: u8, rest: &[u8], pos: usize) -> Result<(codec::Located, u16)> {
-        let (field, def) = self
+    fn general(&self, number: u8, rest: &[u8], pos: usize) -> Result<(codec::Located, u8)> {
+        let field = self
             .definition(number)
             .ok_or_else(|| Error::new(ErrorKind::UnknownField, Some(number), pos))?;
         let located = codec::read_field(field, rest, pos)?;
-        Ok((located, plan::tag(def, codec::enc::code(field.encoding))))
+        Ok((located, codec::enc::code(field.encoding)))
     }
 }
 
@@ -475,25 +467,21 @@ impl<'a, 's, 'i> MessageRef<'a, 's, &'i FieldIndex> {
 }
 
 impl<'a, 's> Head<'a, 's> {
-    /// The definition field `number` is read with (its override for this MTI, else the spec's
-    /// own), and its place in the spec's table ([`NO_INDEX`] for an override, or a place that
-    /// does not fit a byte).
-    fn definition(&self, number: u8) -> Option<(&'s FieldSpec<'s>, u8)> {
-        let spec = self.spec;
+    /// The definition field `number` is read with: its override for this MTI, else the spec's
+    /// own.
+    fn definition(&self, number: u8) -> Option<&'s FieldSpec<'s>> {
         if self.overridden.is_set(number) {
-            return spec.field_for(self.mti, number).map(|f| (f, NO_INDEX));
+            return self.spec.field_for(self.mti, number);
         }
-        let index = spec.field_index(number)?;
-        let field = spec.fields.get(index)?;
-        Some((field, u8::try_from(index).unwrap_or(NO_INDEX)))
+        self.spec.field(number)
     }
 
     /// Present field `number` from its slot in `spans`. Cannot fail for a field the parse
     /// read, so it does not return an `Option` (whose check the compiler could not drop).
     #[inline(always)]
-    fn at_in(&self, spans: &[Span; SLOTS], number: u8) -> FieldRef<'a, 's> {
+    fn at(&self, spans: &[Span; SLOTS], number: u8) -> FieldRef<'a, 's> {
         let span = spans.get(usize::from(number)).copied().unwrap_or_default();
-        let encoding = match codec::enc::ALL.get(usize::from(plan::tag_enc(span.tag))) {
+        let encoding = match codec::enc::ALL.get(usize::from(span.enc)) {
             Some(&encoding) => encoding,
             None => self.encoding_of(number),
         };
@@ -502,7 +490,6 @@ impl<'a, 's> Head<'a, 's> {
             spec: self.spec,
             mti: self.mti,
             number,
-            def: plan::tag_index(span.tag),
             value: Value {
                 encoding,
                 wire: self
@@ -521,7 +508,7 @@ impl<'a, 's> Head<'a, 's> {
     #[inline(never)]
     fn encoding_of(&self, number: u8) -> Encoding {
         self.definition(number)
-            .map_or(Encoding::Binary, |(field, _)| field.encoding)
+            .map_or(Encoding::Binary, |field| field.encoding)
     }
 }
 
@@ -579,7 +566,7 @@ impl<'a, 's, I: Borrow<FieldIndex>> MessageRef<'a, 's, I> {
     /// Present field `number`, without the presence check.
     #[inline(always)]
     fn at(&self, number: u8) -> FieldRef<'a, 's> {
-        self.head.at_in(self.spans(), number)
+        self.head.at(self.spans(), number)
     }
 
     /// Field 2, the primary account number (masked when printed).
@@ -668,12 +655,9 @@ impl<'a, 's, I: Borrow<FieldIndex>> MessageRef<'a, 's, I> {
     /// MAC, without any length header or TPDU. `None` when the last present field is neither 64
     /// nor 128.
     pub fn mac_input(&self) -> Option<&'a [u8]> {
-        let last = self.head.bitmap.fields().last()?;
-        if last != 64 && last != 128 {
-            return None;
-        }
+        let last = self.mac_field()?;
         let span = *self.spans().get(usize::from(last))?;
-        let (field, _) = self.head.definition(last)?;
+        let field = self.head.definition(last)?;
         let start = codec::field_len(field, usize::from(span.units));
         self.head
             .bytes
@@ -711,14 +695,14 @@ impl<'a, 's> Iterator for FieldIter<'_, 'a, 's> {
     #[inline(always)]
     fn next(&mut self) -> Option<FieldRef<'a, 's>> {
         let number = self.numbers.next()?;
-        Some(self.head.at_in(self.spans, number))
+        Some(self.head.at(self.spans, number))
     }
 
     #[inline]
     fn fold<B, F: FnMut(B, Self::Item) -> B>(self, init: B, mut f: F) -> B {
         let (head, spans) = (self.head, self.spans);
         self.numbers
-            .fold(init, |acc, number| f(acc, head.at_in(spans, number)))
+            .fold(init, |acc, number| f(acc, head.at(spans, number)))
     }
 }
 

@@ -28,7 +28,7 @@ pub(crate) mod shape {
     pub(crate) const FIXED_RAW: u8 = 2;
     /// Fixed odd number of BCD digits: the pad nibble checked, then every byte's class bit.
     pub(crate) const FIXED_ODD: u8 = 3;
-    /// A length prefix, then units of [`kind`](super::kind).
+    /// A length prefix, then units of the field's encoding ([`Op::enc`](super::Op::enc)).
     pub(crate) const VAR: u8 = 4;
 }
 
@@ -53,9 +53,6 @@ pub(crate) mod prefix {
     pub(crate) const LEN: u8 = 0x07;
 }
 
-/// [`Op::index`] of a number the spec does not define (or whose position does not fit).
-pub(crate) const NO_INDEX: u8 = u8::MAX;
-
 /// One field's reading rule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct Op {
@@ -73,26 +70,9 @@ pub(crate) struct Op {
     pub(crate) max: u16,
     /// Bytes on the wire, for a fixed length.
     pub(crate) wire: u16,
-    /// What a message's index records for the field ([`tag`]): its position in the spec's
-    /// table, for any field whose position is below 255 (fast or not; [`NO_INDEX`] for numbers
-    /// without a definition), and its encoding's code (`codec::enc`), which also says what a
-    /// unit is on the wire for [`shape::VAR`].
-    pub(crate) tag: u16,
-}
-
-/// A field's table position and encoding code as one value (one load and one store per field).
-pub(crate) const fn tag(index: u8, enc: u8) -> u16 {
-    u16::from_le_bytes([index, enc])
-}
-
-/// The table position of a [`tag`].
-pub(crate) const fn tag_index(tag: u16) -> u8 {
-    tag.to_le_bytes()[0]
-}
-
-/// The encoding code of a [`tag`].
-pub(crate) const fn tag_enc(tag: u16) -> u8 {
-    tag.to_le_bytes()[1]
+    /// The encoding's code (`codec::enc`): what a message's index records for the field, and
+    /// what a unit is on the wire for [`shape::VAR`].
+    pub(crate) enc: u8,
 }
 
 impl Op {
@@ -105,22 +85,13 @@ impl Op {
         min: 0,
         max: 0,
         wire: 0,
-        tag: tag(NO_INDEX, codec::enc::NONE),
+        enc: codec::enc::NONE,
     };
 
     /// The rule for `field`, or [`Op::GENERAL`] when the fast reader does not cover its shape.
-    const fn of(field: &FieldSpec<'_>, index: usize) -> Self {
-        if index >= NO_INDEX as usize {
-            return Self::GENERAL;
-        }
-        // Below 255: checked above.
-        let index = index as u8;
-        let general = Self {
-            tag: tag(index, codec::enc::NONE),
-            ..Self::GENERAL
-        };
+    const fn of(field: &FieldSpec<'_>) -> Self {
         if !matches!(field.subfields, Subfields::None) {
-            return general;
+            return Self::GENERAL;
         }
         let (kind, class, bcd) = match field.encoding {
             Encoding::Ascii | Encoding::Binary => {
@@ -143,7 +114,7 @@ impl Op {
                     _ => return Self::GENERAL,
                 };
                 if pad > 0x0F {
-                    return general;
+                    return Self::GENERAL;
                 }
                 let left = match align {
                     Align::Left => 1,
@@ -171,7 +142,7 @@ impl Op {
                     Counts::Bytes => kind == kind::PLAIN,
                 };
                 if !counts_units || prefix.digits == 0 || prefix.digits > 4 {
-                    return general;
+                    return Self::GENERAL;
                 }
                 // At most 4: fits the three length bits.
                 let len = prefix.wire_len() as u8;
@@ -194,7 +165,7 @@ impl Op {
             _ => field.encoding.wire_len(min as usize),
         };
         if wire > u16::MAX as usize {
-            return general;
+            return Self::GENERAL;
         }
         Self {
             shape,
@@ -204,7 +175,7 @@ impl Op {
             min,
             max,
             wire: wire as u16,
-            tag: tag(index, codec::enc::code(field.encoding)),
+            enc: codec::enc::code(field.encoding),
         }
     }
 }
@@ -226,7 +197,6 @@ impl Plan {
     pub const fn compile(fields: &[FieldSpec<'_>]) -> Self {
         let mut ops = [Op::GENERAL; SLOTS];
         let mut rest = fields;
-        let mut index = 0;
         while let [field, tail @ ..] = rest {
             let slot = field.number as usize;
             if slot < SLOTS {
@@ -235,11 +205,10 @@ impl Plan {
                     reason = "slot < SLOTS, checked on the line above"
                 )]
                 {
-                    ops[slot] = Op::of(field, index);
+                    ops[slot] = Op::of(field);
                 }
             }
             rest = tail;
-            index = index.saturating_add(1);
         }
         Self { ops }
     }
