@@ -4,6 +4,7 @@
 //! Payment Systems — Consumer-Presented Mode v1.0 (templates `62`–`64`, `85`, `9F25`), and
 //! payment-system specifications for the few scheme tags seen in ISO 8583 DE 55.
 
+pub use crate::mask::Sensitivity;
 use crate::tag::Tag;
 
 /// The format of a data element (EMV Book 3, section 4.3).
@@ -46,20 +47,6 @@ pub enum Source {
     EmvcoQrCpm,
     /// A payment system's own specification (tags `9F50`–`9F7F` and proprietary ones).
     PaymentSystem(&'static str),
-}
-
-/// How much of a value may be shown.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Sensitivity {
-    /// Safe to print.
-    Public,
-    /// A primary account number: show the first 6 and last 4 digits only.
-    Pan,
-    /// Track 2 equivalent data: PAN masked as above, everything after the separator hidden.
-    Track2,
-    /// Hide entirely (track 1, discretionary track data, PIN data).
-    Secret,
 }
 
 /// What the dictionary knows about a tag.
@@ -110,8 +97,8 @@ dictionary! {
     ISSUER_IDENTIFICATION_NUMBER = 0x42, "Issuer Identification Number (IIN)", Numeric, B3, Public;
     APPLICATION_IDENTIFIER = 0x4F, "Application Identifier (ADF Name)", Binary, B3, Public;
     APPLICATION_LABEL = 0x50, "Application Label", AlphaNumericSpecial, B3, Public;
-    TRACK1_EQUIVALENT_DATA = 0x56, "Track 1 Equivalent Data", AlphaNumericSpecial, MASTERCARD, Secret;
-    TRACK2_EQUIVALENT_DATA = 0x57, "Track 2 Equivalent Data", Binary, B3, Track2;
+    TRACK1_EQUIVALENT_DATA = 0x56, "Track 1 Equivalent Data", AlphaNumericSpecial, MASTERCARD, Track;
+    TRACK2_EQUIVALENT_DATA = 0x57, "Track 2 Equivalent Data", Binary, B3, Track;
     APPLICATION_PAN = 0x5A, "Application Primary Account Number (PAN)", CompressedNumeric, B3, Pan;
     APPLICATION_TEMPLATE = 0x61, "Application Template", Template, B3, Public;
     COMMON_DATA_TEMPLATE = 0x62, "Common Data Template", Template, CPM, Public;
@@ -146,7 +133,7 @@ dictionary! {
     TERMINAL_VERIFICATION_RESULTS = 0x95, "Terminal Verification Results", Binary, B3, Public;
     TDOL = 0x97, "Transaction Certificate Data Object List (TDOL)", Binary, B3, Public;
     TC_HASH_VALUE = 0x98, "Transaction Certificate (TC) Hash Value", Binary, B3, Public;
-    TRANSACTION_PIN_DATA = 0x99, "Transaction Personal Identification Number (PIN) Data", Binary, B3, Secret;
+    TRANSACTION_PIN_DATA = 0x99, "Transaction Personal Identification Number (PIN) Data", Binary, B3, PinBlock;
     TRANSACTION_DATE = 0x9A, "Transaction Date", Numeric, B3, Public;
     TRANSACTION_STATUS_INFORMATION = 0x9B, "Transaction Status Information", Binary, B3, Public;
     TRANSACTION_TYPE = 0x9C, "Transaction Type", Numeric, B3, Public;
@@ -195,8 +182,8 @@ dictionary! {
     TERMINAL_IDENTIFICATION = 0x9F1C, "Terminal Identification", AlphaNumeric, B3, Public;
     TERMINAL_RISK_MANAGEMENT_DATA = 0x9F1D, "Terminal Risk Management Data", Binary, B3, Public;
     IFD_SERIAL_NUMBER = 0x9F1E, "Interface Device (IFD) Serial Number", AlphaNumeric, B3, Public;
-    TRACK1_DISCRETIONARY_DATA = 0x9F1F, "Track 1 Discretionary Data", AlphaNumericSpecial, B3, Secret;
-    TRACK2_DISCRETIONARY_DATA = 0x9F20, "Track 2 Discretionary Data", CompressedNumeric, B3, Secret;
+    TRACK1_DISCRETIONARY_DATA = 0x9F1F, "Track 1 Discretionary Data", AlphaNumericSpecial, B3, Cvv;
+    TRACK2_DISCRETIONARY_DATA = 0x9F20, "Track 2 Discretionary Data", CompressedNumeric, B3, Cvv;
     TRANSACTION_TIME = 0x9F21, "Transaction Time", Numeric, B3, Public;
     TERMINAL_CA_PUBLIC_KEY_INDEX = 0x9F22, "Certification Authority Public Key Index (terminal)", Binary, B3, Public;
     UPPER_CONSECUTIVE_OFFLINE_LIMIT = 0x9F23, "Upper Consecutive Offline Limit", Binary, B3, Public;
@@ -235,7 +222,7 @@ dictionary! {
     LOG_FORMAT = 0x9F4F, "Log Format", Binary, B3, Public;
     TRANSACTION_CATEGORY_CODE = 0x9F53, "Transaction Category Code", AlphaNumeric, MASTERCARD, Public;
     CARD_PRODUCT_IDENTIFICATION = 0x9F63, "Card Product Identification Information", Binary, UNIONPAY, Public;
-    TRACK2_DATA = 0x9F6B, "Track 2 Data", Binary, MASTERCARD, Track2;
+    TRACK2_DATA = 0x9F6B, "Track 2 Data", Binary, MASTERCARD, Track;
 }
 
 /// What the dictionary knows about `tag`, if anything.

@@ -2,7 +2,8 @@
 
 use core::fmt::{self, Write as _};
 
-use crate::dictionary::{self, Format, Sensitivity};
+use crate::dictionary::{self, Format};
+use crate::mask::{self, Form, Masked, Sensitivity};
 use crate::reader::{TlvRef, Tlvs};
 
 /// Prints a TLV list as an indented tree, one object per line:
@@ -89,52 +90,30 @@ fn write_value(
     sensitivity: Sensitivity,
 ) -> fmt::Result {
     let value = tlv.value();
+    let text = format.is_some_and(Format::is_text);
     match sensitivity {
-        Sensitivity::Pan => write_masked_digits(f, value),
-        Sensitivity::Track2 => write_masked_track2(f, value),
-        Sensitivity::Public
-            if format.is_some_and(Format::is_text)
-                && value.iter().all(|b| (0x20..0x7F).contains(b)) =>
-        {
-            f.write_char('"')?;
-            value
-                .iter()
-                .try_for_each(|&b| f.write_char(char::from(b)))?;
-            f.write_char('"')
+        // A `cn` PAN without its `F` pad.
+        Sensitivity::Pan => write!(
+            f,
+            "{}",
+            Masked::new(
+                sensitivity,
+                mask::nibbles(value).take_while(u8::is_ascii_digit)
+            )
+        ),
+        Sensitivity::Track if !text => {
+            write!(f, "{}", Masked::new(sensitivity, mask::nibbles(value)))
         }
-        Sensitivity::Public => value.iter().try_for_each(|b| write!(f, "{b:02X}")),
-        _ => f.write_str("<masked>"),
+        Sensitivity::Public if text && value.iter().all(|b| (0x20..0x7F).contains(b)) => {
+            write!(f, "\"{}\"", Masked::new(sensitivity, value.iter().copied()))
+        }
+        Sensitivity::Public => write!(
+            f,
+            "{}",
+            Masked::new(sensitivity, value.iter().copied()).public_as(Form::Hex)
+        ),
+        _ => write!(f, "{}", Masked::new(sensitivity, value.iter().copied())),
     }
-}
-
-fn nibbles(value: &[u8]) -> impl Iterator<Item = u8> + Clone + '_ {
-    value.iter().flat_map(|&b| [b >> 4, b & 0x0F])
-}
-
-/// A PAN as `cn` digits: first 6 and last 4 shown, the rest (and any pad) as `*`; PANs of 10
-/// digits or fewer are hidden entirely.
-fn write_masked_digits(f: &mut fmt::Formatter<'_>, value: &[u8]) -> fmt::Result {
-    let digits = nibbles(value).take_while(|&n| n <= 9);
-    write_masked_pan(f, digits)
-}
-
-fn write_masked_pan(
-    f: &mut fmt::Formatter<'_>,
-    digits: impl Iterator<Item = u8> + Clone,
-) -> fmt::Result {
-    crate::mask::write_masked_pan(f, digits.map(|d| b'0'.wrapping_add(d)))
-}
-
-/// Track 2 equivalent data: masked PAN, the `D` separator, then every other nibble as `*`.
-fn write_masked_track2(f: &mut fmt::Formatter<'_>, value: &[u8]) -> fmt::Result {
-    let all = nibbles(value);
-    let pan = all.clone().take_while(|&n| n <= 9);
-    let pan_len = pan.clone().count();
-    write_masked_pan(f, pan)?;
-    for n in all.skip(pan_len) {
-        f.write_char(if n == 0x0D { 'D' } else { '*' })?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

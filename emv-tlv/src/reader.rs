@@ -320,11 +320,20 @@ impl core::fmt::Debug for TlvRef<'_> {
     }
 }
 
-/// Iterator over one level of a validated list.
-#[derive(Clone, Debug)]
+/// Iterator over one level of a validated list (`Debug` shows where it is, never the values).
+#[derive(Clone)]
 pub struct Iter<'a> {
     rest: &'a [u8],
     offset: usize,
+}
+
+impl core::fmt::Debug for Iter<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Iter")
+            .field("offset", &self.offset)
+            .field("remaining", &self.rest.len())
+            .finish()
+    }
 }
 
 impl<'a> Iterator for Iter<'a> {

@@ -18,11 +18,19 @@ pub trait Writer {
     fn write(&mut self, bytes: &[u8]) -> Result<()>;
 }
 
-/// Writes into a caller-provided slice.
-#[derive(Debug)]
+/// Writes into a caller-provided slice (`Debug` shows position and capacity, never the bytes).
 pub struct SliceWriter<'b> {
     buf: &'b mut [u8],
     pos: usize,
+}
+
+impl core::fmt::Debug for SliceWriter<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("SliceWriter")
+            .field("position", &self.pos)
+            .field("capacity", &self.buf.len())
+            .finish()
+    }
 }
 
 impl<'b> SliceWriter<'b> {
@@ -170,13 +178,23 @@ pub(crate) fn object_len(tag: Tag, value_len: usize) -> Result<usize> {
         .ok_or(Error::new(ErrorKind::ValueTooLong, Some(tag), 0))
 }
 
-/// A primitive object made of a tag and borrowed value bytes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A primitive object made of a tag and borrowed value bytes (`Debug` shows the tag and the
+/// value's length: the value may be a PAN or track data).
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Primitive<'v> {
     /// The tag.
     pub tag: Tag,
     /// The value.
     pub value: &'v [u8],
+}
+
+impl core::fmt::Debug for Primitive<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Primitive")
+            .field("tag", &self.tag)
+            .field("len", &self.value.len())
+            .finish()
+    }
 }
 
 impl Encode for Primitive<'_> {

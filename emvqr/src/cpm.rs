@@ -2,6 +2,7 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+use emv_tlv::mask::{self, Masked, Sensitivity};
 use emv_tlv::{Tag, Tlvs};
 
 use crate::error::{Error, ErrorKind, Result};
@@ -49,8 +50,9 @@ impl<'b> CpmRef<'b> {
     }
 }
 
-/// Track 2 equivalent data (tag 57), read from its nibbles.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Track 2 equivalent data (tag 57), read from its nibbles. `Display` and `Debug` show the
+/// masked PAN and the separator only.
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Track2<'b> {
     raw: &'b [u8],
 }
@@ -101,10 +103,15 @@ impl<'b> Track2<'b> {
 }
 
 impl core::fmt::Display for Track2<'_> {
-    /// The masked PAN, the separator, the rest hidden.
+    /// The masked PAN, the separator, the rest hidden (one `*` a nibble).
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        emv_tlv::mask::write_masked_pan(f, self.pan())?;
-        f.write_str("D***")
+        Masked::new(Sensitivity::Track, mask::nibbles(self.raw)).fmt(f)
+    }
+}
+
+impl core::fmt::Debug for Track2<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "Track2({self})")
     }
 }
 
@@ -272,7 +279,8 @@ mod tests {
             (t.expiry(), t.service_code()),
             (Some(*b"1912"), Some(*b"201"))
         );
-        assert_eq!(format!("{t}"), "123456******3458D***");
+        assert_eq!(format!("{t}"), "123456******3458D*************");
+        assert_eq!(format!("{t:?}"), "Track2(123456******3458D*************)");
     }
 
     // Rebuilding [CPM] Annex B.1 gives back its base64 text.

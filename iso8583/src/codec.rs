@@ -11,11 +11,19 @@ pub trait Writer {
     fn write(&mut self, bytes: &[u8]) -> Result<()>;
 }
 
-/// Writes into a caller-provided slice.
-#[derive(Debug)]
+/// Writes into a caller-provided slice (`Debug` shows position and capacity, never the bytes).
 pub struct SliceWriter<'b> {
     buf: &'b mut [u8],
     pos: usize,
+}
+
+impl core::fmt::Debug for SliceWriter<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("SliceWriter")
+            .field("position", &self.pos)
+            .field("capacity", &self.buf.len())
+            .finish()
+    }
 }
 
 impl<'b> SliceWriter<'b> {
@@ -773,7 +781,11 @@ fn check_wire(spec: &FieldSpec<'_>, wire: &[u8], units: usize, offset: usize) ->
 }
 
 /// A field value as it sits on the wire, readable as its logical characters or bytes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+///
+/// `Debug` shows the encoding and length only: a value does not know which field it is, and
+/// may be a PAN or a PIN block. [`crate::FieldRef`] and [`crate::Describe`] print values masked
+/// by their field's sensitivity.
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Value<'a> {
     pub(crate) encoding: Encoding,
     pub(crate) wire: &'a [u8],
@@ -855,6 +867,15 @@ impl<'a> Value<'a> {
     #[cfg(feature = "alloc")]
     pub fn to_vec(&self) -> alloc::vec::Vec<u8> {
         self.iter().collect()
+    }
+}
+
+impl core::fmt::Debug for Value<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Value")
+            .field("encoding", &self.encoding)
+            .field("len", &self.units)
+            .finish_non_exhaustive()
     }
 }
 

@@ -11,13 +11,23 @@ use crate::codec::Writer;
 use crate::error::{Error, ErrorKind, Result};
 use crate::framing::{Framing, Status};
 
-/// A frame owned by the codec's buffers.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A frame owned by the codec's buffers (`Debug` shows the header, and the message's length
+/// only).
+#[derive(Clone, PartialEq, Eq)]
 pub struct OwnedFrame {
     /// The header between the length and the MTI (TPDU etc.).
     pub header: Bytes,
     /// The message, MTI first.
     pub message: Bytes,
+}
+
+impl core::fmt::Debug for OwnedFrame {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("OwnedFrame")
+            .field("header", &crate::framing::HexBytes(&self.header))
+            .field("message_len", &self.message.len())
+            .finish()
+    }
 }
 
 /// Decodes and encodes frames of one [`Framing`], refusing frames over `max_frame` bytes before

@@ -3,7 +3,9 @@
 use core::borrow::Borrow;
 use core::fmt::{self, Write as _};
 
-use crate::message::{FieldIndex, MessageRef, write_masked_pan, write_masked_track};
+use emv_tlv::mask::{Form, Masked};
+
+use crate::message::{FieldIndex, MessageRef};
 use crate::spec::{Content, Sensitivity};
 
 /// Prints a message as a table: field number, name, length and value.
@@ -84,18 +86,15 @@ impl<I: Borrow<FieldIndex>> fmt::Display for Describe<'_, '_, '_, I> {
             } else {
                 Sensitivity::Public
             };
-            match sensitivity {
-                Sensitivity::Pan => write_masked_pan(f, value.iter())?,
-                Sensitivity::Track => write_masked_track(f, value.iter())?,
-                Sensitivity::Public if spec.content == Content::B => {
-                    value.iter().try_for_each(|b| write!(f, "{b:02X}"))?;
-                }
-                Sensitivity::Public => value.iter().try_for_each(|c| match c {
-                    0x20..=0x7E => f.write_char(char::from(c)),
-                    _ => write!(f, "\\x{c:02X}"),
-                })?,
-                _ => f.write_str("<masked>")?,
-            }
+            let form = match spec.content {
+                Content::B => Form::Hex,
+                _ => Form::Text,
+            };
+            write!(
+                f,
+                "{}",
+                Masked::new(sensitivity, value.iter()).public_as(form)
+            )?;
             f.write_char('\n')?;
             if sensitivity == Sensitivity::Public {
                 for sub in field.subfields() {
@@ -113,11 +112,7 @@ impl<I: Borrow<FieldIndex>> fmt::Display for Describe<'_, '_, '_, I> {
                         sub.name.unwrap_or(""),
                         sub.value.len()
                     )?;
-                    sub.value.iter().try_for_each(|c| match c {
-                        0x20..=0x7E => f.write_char(char::from(c)),
-                        _ => write!(f, "\\x{c:02X}"),
-                    })?;
-                    f.write_char('\n')?;
+                    writeln!(f, "{}", Masked::new(Sensitivity::Public, sub.value.iter()))?;
                 }
             }
         }

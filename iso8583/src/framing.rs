@@ -187,8 +187,8 @@ pub enum Status<T> {
     },
 }
 
-/// One frame read from a buffer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// One frame read from a buffer (`Debug` shows the header, and the message's length only).
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Frame<'a> {
     /// The header bytes between the length and the MTI (TPDU etc.).
     pub header: &'a [u8],
@@ -198,6 +198,26 @@ pub struct Frame<'a> {
     pub consumed: usize,
     /// Offset of the message in the input (to move message errors with `Error::with_base`).
     pub message_offset: usize,
+}
+
+impl core::fmt::Debug for Frame<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Frame")
+            .field("header", &HexBytes(self.header))
+            .field("message_len", &self.message.len())
+            .field("consumed", &self.consumed)
+            .field("message_offset", &self.message_offset)
+            .finish()
+    }
+}
+
+/// Header bytes (TPDU and the like, never card data) as uppercase hex.
+pub(crate) struct HexBytes<'a>(pub(crate) &'a [u8]);
+
+impl core::fmt::Debug for HexBytes<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        self.0.iter().try_for_each(|b| write!(f, "{b:02X}"))
+    }
 }
 
 #[cfg(test)]

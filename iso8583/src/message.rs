@@ -13,7 +13,9 @@ use crate::ebcdic;
 use crate::error::{Error, ErrorKind, Result};
 use crate::mti::Mti;
 use crate::plan::Op;
-use crate::spec::{CodePage, Encoding, FieldSpec, MAX_FIELD, MtiEncoding, Spec};
+use emv_tlv::mask::Masked;
+
+use crate::spec::{CodePage, Encoding, FieldSpec, MAX_FIELD, MtiEncoding, Sensitivity, Spec};
 
 /// Messages are framed by at most 2-byte length headers: offsets fit in 16 bits.
 pub const MAX_MESSAGE_LEN: usize = u16::MAX as usize;
@@ -724,8 +726,6 @@ impl<I> fmt::Debug for MessageRef<'_, '_, I> {
     }
 }
 
-pub(crate) use emv_tlv::mask::write_masked_pan;
-
 /// A primary account number; `Display` and `Debug` show only the first 6 and last 4 digits.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Pan<'a>(Value<'a>);
@@ -744,7 +744,7 @@ impl<'a> Pan<'a> {
 
 impl fmt::Display for Pan<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write_masked_pan(f, self.0.iter())
+        Masked::new(Sensitivity::Pan, self.0.iter()).fmt(f)
     }
 }
 
@@ -782,7 +782,7 @@ impl<'a> Track2<'a> {
 
 impl fmt::Display for Track2<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write_masked_track(f, self.0.iter())
+        Masked::new(Sensitivity::Track, self.0.iter()).fmt(f)
     }
 }
 
@@ -790,19 +790,4 @@ impl fmt::Debug for Track2<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Track2({self})")
     }
-}
-
-/// Track data: masked PAN, the separator, then `*` for every other character.
-pub(crate) fn write_masked_track(
-    f: &mut impl fmt::Write,
-    chars: impl Iterator<Item = u8> + Clone,
-) -> fmt::Result {
-    let pan = chars.clone().take_while(u8::is_ascii_digit);
-    let pan_len = pan.clone().count();
-    write_masked_pan(f, pan)?;
-    for (i, c) in chars.skip(pan_len).enumerate() {
-        let separator = i == 0 && (c == b'=' || c == b'D' || c == b'^');
-        f.write_char(if separator { char::from(c) } else { '*' })?;
-    }
-    Ok(())
 }

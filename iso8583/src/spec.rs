@@ -283,30 +283,8 @@ pub enum Pad {
     Right(u8),
 }
 
-/// How much of a field may be shown.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Sensitivity {
-    /// Safe to print.
-    Public,
-    /// A primary account number: first 6 and last 4 digits shown.
-    Pan,
-    /// Track data: hidden except the PAN, masked as above.
-    Track,
-    /// A PIN block: hidden.
-    PinBlock,
-    /// Key material: hidden.
-    Key,
-    /// Data that may carry a CVV/CVC (track-equivalent, ICC data): hidden.
-    Cvv,
-}
-
-impl Sensitivity {
-    /// True when the value is hidden entirely.
-    pub const fn is_secret(self) -> bool {
-        matches!(self, Self::PinBlock | Self::Key | Self::Cvv)
-    }
-}
+/// How much of a field may be shown: the workspace's one masking rule, from `emv-tlv`.
+pub use emv_tlv::mask::Sensitivity;
 
 /// One field of a spec.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

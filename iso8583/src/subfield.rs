@@ -17,12 +17,20 @@ pub enum SubfieldId<'a> {
     Tag(&'a [u8]),
 }
 
-/// A subfield's value: a range of the field's logical value.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A subfield's value: a range of the field's logical value (`Debug` shows its length only).
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct SubValue<'a> {
     value: Value<'a>,
     start: usize,
     len: usize,
+}
+
+impl core::fmt::Debug for SubValue<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("SubValue")
+            .field("len", &self.len)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<'a> SubValue<'a> {

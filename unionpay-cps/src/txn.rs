@@ -1,7 +1,8 @@
 //! Everyday terminal messages on the `cups-pos` spec, and the host's answer (`alloc`).
 //!
 //! Layouts follow a production terminal's builders (alon0808/ProjectAfcApp `qpboc_8583.c`,
-//! "AFC") and the published messages of shared/REFERENCE.md §4.7:
+//! "AFC") and published messages (rufus123456/Java8583Sample IsoTest.java, Ajsgn/Java8583
+//! QuickStart.java, <https://blog.youkuaiyun.com/zhu244912654/article/details/80005341>):
 //! - sign-in `0800`: 11, (12, 13,) 41, 42, 60 = `00` + batch + network code (`001` single-length
 //!   keys, `003` double, `004` double with TDK), 63 = operator (AFC `build8583_qpboc_SING`);
 //! - purchase `0200`: (2,) 3 = `000000`, 4, 11, 22, (23,) 25, (26,) (35,) 41, 42, 49, (52, 53,)
@@ -26,7 +27,9 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use core::borrow::Borrow;
+use core::fmt;
 
+use emv_tlv::mask::{Masked, Sensitivity};
 use iso8583::{FieldIndex, Message, MessageRef, Mti};
 
 use crate::error::{Error, ErrorKind, Result};
@@ -110,8 +113,8 @@ pub fn sign_in(
     Ok(m)
 }
 
-/// How the card or code was read.
-#[derive(Clone, Copy, Debug)]
+/// How the card or code was read. `Debug` masks the PAN and track and hides the ICC data.
+#[derive(Clone, Copy)]
 #[non_exhaustive]
 pub enum Entry<'a> {
     /// A card: PAN (field 2) and / or track 2 (35, `D` or `=` separator), card sequence (23),
@@ -134,8 +137,38 @@ pub enum Entry<'a> {
     ScanCode(&'a str),
 }
 
-/// The PIN data of a purchase.
-#[derive(Clone, Copy, Debug)]
+impl fmt::Debug for Entry<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Self::Card {
+                pan,
+                track2,
+                sequence,
+                icc,
+                entry_mode,
+            } => f
+                .debug_struct("Card")
+                .field("pan", &pan.map(|p| masked(Sensitivity::Pan, p)))
+                .field("track2", &track2.map(|t| masked(Sensitivity::Track, t)))
+                .field("sequence", &sequence)
+                .field("icc_len", &icc.map(<[u8]>::len))
+                .field("entry_mode", &entry_mode)
+                .finish(),
+            // A payment code is as good as a card number for its minute of life.
+            Self::ScanCode(code) => f
+                .debug_tuple("ScanCode")
+                .field(&masked(Sensitivity::Pan, code))
+                .finish(),
+        }
+    }
+}
+
+fn masked(sensitivity: Sensitivity, text: &str) -> Masked<impl Iterator<Item = u8> + Clone + '_> {
+    Masked::new(sensitivity, text.bytes())
+}
+
+/// The PIN data of a purchase (`Debug` hides the PIN block).
+#[derive(Clone, Copy)]
 pub struct Pin<'a> {
     /// Field 52: the encrypted PIN block (see [`crate::pin`]).
     pub block: &'a [u8],
@@ -144,6 +177,19 @@ pub struct Pin<'a> {
     /// Field 53, 16 digits: PIN format (2 = ISO 9564-0 with PAN), algorithm (6 = double
     /// length), track encryption, zeros — e.g. `2600000000000000`.
     pub security: &'a str,
+}
+
+impl fmt::Debug for Pin<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pin")
+            .field(
+                "block",
+                &Masked::new(Sensitivity::PinBlock, self.block.iter().copied()),
+            )
+            .field("capture_code", &self.capture_code)
+            .field("security", &self.security)
+            .finish()
+    }
 }
 
 /// A purchase request.
