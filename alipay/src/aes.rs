@@ -75,7 +75,7 @@ pub fn encrypt<'o>(
 mod tests {
     use super::*;
 
-    // alipay/alipay-sdk-nodejs-all test/alipay.exec.test.ts (shared/REFERENCE.md §6).
+    // alipay/alipay-sdk-nodejs-all test/alipay.exec.test.ts (its AES key and encrypted content).
     const KEY: &str = "aYA0GP8JEW+D7/UFaskCWA==";
     const CONTENT: &str = "4AOYHE0rpPnRnghunsGo+mY02DzANFLwNJJCiHfrNh2oaB2pn33PwOEOvH8mjhkE3Wh/jR+3jHM9nvoFvOsY/SqZbZzamRg9Eh3VkRqOhSM=";
     const PLAIN: &[u8] =

@@ -64,7 +64,8 @@ fn trade_notification_verifies_without_sign_type() {
         .unwrap()
         .verify(&key)
         .unwrap();
-    // The string starts as REFERENCE.md §6 says.
+    // The string to verify drops `sign` and `sign_type` (rsaCheckV1 in
+    // alipay/alipay-sdk-java-all AlipaySignature.java), sorted by key.
     let pairs: Vec<(&str, &str)> = params
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
@@ -493,7 +494,7 @@ fn v3_authorization_and_response() {
 
 #[test]
 fn auth_codes() {
-    // shared/REFERENCE.md §3.6: 16–24 digits, prefix 25–30.
+    // Alipay payment code: 16–24 digits, prefix 25–30 (huangang/payqrcode index.js).
     assert!(alipay::is_auth_code("28763443825664394"));
     assert!(alipay::is_auth_code("2500000000000000"));
     assert!(alipay::is_auth_code("300000000000000000000000"));

@@ -1,5 +1,5 @@
 //! alipay: assembling the v1 string to sign (filter, sort, join) against the RSA2 signature
-//! over it (DESIGN.md: assembly under 5% of the signature), on a typical trade request.
+//! over it (limit: assembly under 5% of the signature), on a typical trade request.
 #![allow(
     missing_docs,
     reason = "criterion's macros generate undocumented items"

@@ -1,4 +1,4 @@
-//! emv-tlv: walking a 200-byte DE 55 against a plain byte loop over it (DESIGN.md: within 2×).
+//! emv-tlv: walking a 200-byte DE 55 against a plain byte loop over it (limit: within 2×).
 #![allow(
     missing_docs,
     reason = "criterion's macros generate undocumented items"
@@ -10,7 +10,7 @@ use criterion::{Criterion, Throughput, criterion_group};
 use emv_tlv::{DecodeOptions, Encode, Tag, Tlvs};
 use paywire_benches::{best_of, byte_loop, de55};
 
-/// The walk DESIGN.md's limit is about: one pass that validates every header and length and
+/// The walk the project's limit is about: one pass that validates every header and length and
 /// visits every object (templates included), reading its tag and value length.
 fn walk(data: &[u8]) -> u64 {
     let mut acc = 0u64;
@@ -68,7 +68,7 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-/// Prints the ratio DESIGN.md sets a limit on, measured in this run.
+/// Prints the ratio the project sets a limit on (benches/README.md), measured in this run.
 fn ratio_report() {
     println!("emv_tlv ratios measured on: {}", paywire_benches::machine());
     let data = de55();

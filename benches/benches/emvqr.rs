@@ -1,5 +1,5 @@
 //! emvqr: parse + full validation + CRC check of a Pix and a PromptPay payload vs computing the
-//! CRC alone (DESIGN.md: within 1.5×).
+//! CRC alone (limit: within 1.5×).
 #![allow(
     missing_docs,
     reason = "criterion's macros generate undocumented items"
@@ -31,7 +31,7 @@ fn crc_only(text: &str) -> u16 {
     )
 }
 
-/// What DESIGN.md's limit is about: parse, every EMVCo rule and the CRC check, in the one pass
+/// What the project's limit is about: parse, every EMVCo rule and the CRC check, in the one pass
 /// a caller that wants all three uses.
 fn parse_and_validate(text: &str) -> usize {
     let mut n = 0usize;

@@ -1,4 +1,4 @@
-//! iso8583: parse + access every field of a 20-field 0200 vs one read of every byte (DESIGN.md:
+//! iso8583: parse + access every field of a 20-field 0200 vs one read of every byte (limit:
 //! within 3×), both ways a message is parsed (into the caller's kept index, and into a fresh
 //! one inside the message); encode vs copying the same field bytes into a buffer (within 3×). "Access" is a
 //! `FieldRef` per field (number, offset, length: the value located, not re-read); the detail
@@ -147,7 +147,7 @@ fn bench(c: &mut Criterion) {
     }
 }
 
-/// Prints the ratios DESIGN.md sets limits on, measured in this run.
+/// Prints the ratios the project sets limits on (benches/README.md), measured in this run.
 fn ratio_report() {
     println!("iso8583 ratios measured on: {}", paywire_benches::machine());
     for spec in [&ISO87BINARY, &ISO87ASCII] {

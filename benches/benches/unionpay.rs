@@ -1,4 +1,4 @@
-//! unionpay-cps MACs against the raw block-cipher chaining they consist of (DESIGN.md: within
+//! unionpay-cps MACs against the raw block-cipher chaining they consist of (limit: within
 //! 1.1×), over the published 0200 MAC block.
 #![allow(
     missing_docs,

@@ -1,5 +1,5 @@
 //! wechat-pay: assembling the API v3 string to sign against the RSA / SM2 signature over it
-//! (DESIGN.md: assembly under 5% of the signature). The keys are the SDKs' published test keys.
+//! (limit: assembly under 5% of the signature). The keys are the SDKs' published test keys.
 #![allow(
     missing_docs,
     reason = "criterion's macros generate undocumented items"

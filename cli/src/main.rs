@@ -1,4 +1,4 @@
-//! `paywire`: the command-line face of the paywire crates (contract: shared CLI.md).
+//! `paywire`: the command-line face of the paywire crates (contract: docs/cli.md).
 
 mod alipay;
 mod emvqr;

@@ -1,4 +1,4 @@
-//! `paywire emvqr decode|encode` against the CLI contract (shared CLI.md).
+//! `paywire emvqr decode|encode` against the CLI contract (docs/cli.md).
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
 mod common;

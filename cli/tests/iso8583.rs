@@ -1,4 +1,4 @@
-//! `paywire iso8583 ...` against the CLI contract (shared CLI.md).
+//! `paywire iso8583 ...` against the CLI contract (docs/cli.md).
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
 mod common;
@@ -8,7 +8,7 @@ fn paywire(args: &[&str], stdin: &[u8]) -> (i32, Vec<u8>, String) {
     (run.code, run.stdout, run.stderr)
 }
 
-// The example of shared/CLI.md.
+// The decode example of docs/cli.md.
 const JSON: &str =
     r#"{"mti":"0200","fields":{"2":"4761739001010010","3":"000000","4":"000000001000"}}"#;
 const WIRE: &[u8] = b"02007000000000000000164761739001010010000000000000001000";

@@ -1,4 +1,4 @@
-//! `paywire tlv decode` against the CLI contract (shared CLI.md).
+//! `paywire tlv decode` against the CLI contract (docs/cli.md).
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
 mod common;

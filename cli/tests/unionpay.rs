@@ -1,4 +1,4 @@
-//! `paywire unionpay mac|pin-block|kcv` on published vectors (shared/REFERENCE.md §4.7).
+//! `paywire unionpay mac|pin-block|kcv` on published vectors (each cited where it is used).
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
 mod common;
@@ -117,7 +117,7 @@ fn pin_block_and_kcv() {
     );
 }
 
-// shared/REFERENCE.md §4.7 ACP request (the 11 / 12 values recomputed with Python's hashlib,
+// The self-derived ACP request of unionpay-cps/tests/acp.rs (the 11 / 12 values recomputed with Python's hashlib,
 // see unionpay-cps/tests/acp.rs).
 const ACP_REQUEST: &str = r#"{"version":"5.1.0","encoding":"UTF-8","certId":"69903319369","signMethod":"01","txnType":"01","txnSubType":"01","bizType":"000201","channelType":"07","accessType":"0","backUrl":"http://example.com/back","currencyCode":"156","merId":"777290058110097","orderId":"20240101000000","txnTime":"20240101000000","txnAmt":"100"}"#;
 

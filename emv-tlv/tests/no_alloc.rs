@@ -1,5 +1,5 @@
 //! Parsing (with or without the one-pass visitor), walking, searching and printing allocate
-//! nothing (DESIGN.md: the core needs no heap).
+//! nothing (the core needs no heap).
 #![allow(
     clippy::unwrap_used,
     clippy::arithmetic_side_effects,

@@ -13,8 +13,8 @@ pub enum Kind {
     WechatAuthCode,
     /// Alipay payment code: 16–24 digits starting 25–30 (huangang/payqrcode index.js).
     AlipayAuthCode,
-    /// UnionPay payment code: 19 digits starting 62 (secondary sources only; see
-    /// shared/REFERENCE.md §8).
+    /// UnionPay payment code: 19 digits starting 62 (secondary sources only:
+    /// <https://cnblogs.com/zhangmo/p/13578409.html> and huangang/payqrcode index.js).
     UnionpayAuthCode,
     /// WeChat Pay merchant URL (`wxp://`, `weixin://`).
     WechatUrl,

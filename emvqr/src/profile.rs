@@ -1,5 +1,9 @@
 //! National profiles: detection from the GUIDs present, the rules each adds or relaxes, typed
-//! access to their sub-fields. Sources per profile in shared/REFERENCE.md §3.5.
+//! access to their sub-fields. Sources per profile: Pix thalesog/pix-utils src/emvHandler.ts;
+//! PromptPay dtinth/promptpay-qr index.js; SGQR/PayNow DHCertainty/PaynowQR; QRIS
+//! misterdevs/qris-parser README; VietQR binhnguyenduc/vietqr-ts src/utils/constants.ts; KHQR
+//! bsthen/bakong-khqr bakong_khqr/sdk/emv.py; DuitNow DannielWhatever/emvqr#13; BharatQR
+//! hussainpithawala/emv-merchant-qr-lib BHARAT_QR_TAGS.md; UnionPay dongri/emv-qrcode#28.
 
 use crate::mpm::{ObjectRef, PayloadRef, objects_in};
 use crate::path::Path;

@@ -1,6 +1,6 @@
 //! Parsing, validating (in one pass or two), profile rules, building into a slice, CPM decoding
 //! and classification allocate nothing, on valid and on broken payloads (issue #4: no
-//! allocation beyond the input; DESIGN.md: the core needs no heap).
+//! allocation beyond the input; the core needs no heap).
 #![allow(
     clippy::unwrap_used,
     clippy::arithmetic_side_effects,

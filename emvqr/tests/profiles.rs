@@ -1,4 +1,4 @@
-//! National profiles on published payloads (shared/REFERENCE.md §3.5, §3.9).
+//! National profiles on published payloads (each test names its source).
 #![allow(clippy::unwrap_used, reason = "tests")]
 
 use emvqr::profile::{self, Profile};

@@ -86,7 +86,7 @@ fn paynow_rules() {
 
 #[test]
 fn unionpay_and_duitnow_fields() {
-    // shared/REFERENCE.md §3.9 vector 6 (DannielWhatever/emvqr#13): DuitNow.
+    // DuitNow payload of DannielWhatever/emvqr#13 (PFI "02", CRC 00D7).
     let d = PayloadRef::parse("00020201021126580014A000000615000101065887340212MBBQR1666987031000000000005204581253034585802MY5908TAKOYAKI6006PAHANG630400D7").unwrap();
     let f = profile::duitnow(&d).unwrap();
     assert_eq!(

@@ -1,4 +1,4 @@
-//! Published MPM and CPM payloads (shared/REFERENCE.md §3.9, §3.10), each with its source.
+//! Published MPM and CPM payloads, each with its source.
 #![allow(
     clippy::unwrap_used,
     clippy::indexing_slicing,

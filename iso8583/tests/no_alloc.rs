@@ -1,4 +1,4 @@
-//! Parse + field access and encode allocate nothing (DESIGN.md, Performance).
+//! Parse + field access and encode allocate nothing (the no-heap core: views borrow, builders write into slices).
 #![allow(
     clippy::unwrap_used,
     clippy::arithmetic_side_effects,

@@ -15,7 +15,7 @@ const fn var(prefix: Prefix, max: u16) -> Length {
     }
 }
 
-// Field 60 of the UnionPay POS dialect (shared/REFERENCE.md §4.3, [AFC] alon0808/ProjectAfcApp
+// Field 60 of the UnionPay POS dialect (alon0808/ProjectAfcApp code/AfcCore/UnionPay/
 // qpboc_8583.c): 60.1 transaction type n2, 60.2 batch n6, 60.3 network management code n3,
 // 60.4 read capability n1, 60.5 IC condition n1, 60.6 partial flag n1.
 const F60: &[Part<'static>] = &[

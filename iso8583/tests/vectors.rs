@@ -25,8 +25,8 @@ const fn var(prefix: Prefix, max: u16) -> Length {
     }
 }
 
-/// The UnionPay POS layout of shared/REFERENCE.md §4.2 ([AFC] alon0808/ProjectAfcApp
-/// qpboc_8583.c, [J8583] Ajsgn/Java8583), as a run-time spec: BCD numerics, BCD prefixes counting
+/// The UnionPay POS layout (alon0808/ProjectAfcApp code/AfcCore/UnionPay/qpboc_8583.c,
+/// Ajsgn/Java8583 quickstart/QuickStartFactory.java), as a run-time spec: BCD numerics, BCD prefixes counting
 /// digits for numeric fields and bytes for the others. `f60_pad` differs between the two hosts.
 fn cups(f60_pad: u8) -> Vec<FieldSpec<'static>> {
     use Content::*;
@@ -97,7 +97,7 @@ fn cups(f60_pad: u8) -> Vec<FieldSpec<'static>> {
 fn spec(fields: &'static [FieldSpec<'static>]) -> &'static Spec<'static> {
     let spec = Box::leak(Box::new(Spec {
         name: "cups-test",
-        description: "UnionPay POS layout (REFERENCE §4.2)",
+        description: "UnionPay POS layout (alon0808/ProjectAfcApp qpboc_8583.c)",
         mti: MtiEncoding::Bcd,
         bitmap: BitmapEncoding::Binary,
         fields,
@@ -237,7 +237,7 @@ fn cups_0200_mac_block_is_mac_input() {
 
 #[test]
 fn iso87ascii_contract_example() {
-    // shared/CLI.md: {"mti":"0200","fields":{"2":"4761739001010010","3":"000000","4":"000000001000"}}
+    // docs/cli.md: {"mti":"0200","fields":{"2":"4761739001010010","3":"000000","4":"000000001000"}}
     let bytes = b"02007000000000000000164761739001010010000000000000001000";
     let m = MessageRef::parse(&builtin::ISO87ASCII, bytes).unwrap();
     assert_eq!(m.pan().unwrap().to_string(), "476173******0010");

@@ -1,5 +1,5 @@
 //! The UnionPay POS frame around a message: 2-byte length, 5-byte TPDU, 6-byte header
-//! (shared/REFERENCE.md §4.1, alon0808/ProjectAfcApp qpboc_8583.h).
+//! (alon0808/ProjectAfcApp code/AfcCore/UnionPay/qpboc_8583.h).
 
 use crate::error::{Error, ErrorKind, Result};
 

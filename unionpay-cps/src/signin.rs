@@ -1,10 +1,11 @@
 //! Working keys from the sign-in response (0810 field 62), decrypted under the terminal master
-//! key and checked against their check values (alon0808/ProjectAfcApp `QPBOC_DataDeal`, shared/REFERENCE.md §4.3).
+//! key and checked against their check values (alon0808/ProjectAfcApp
+//! `QPBOC_DataDeal`; the 0810 of rufus123456/Java8583Sample IsoTest.java).
 //!
 //! Layout by network management code (60.3): `001` — PIK 8 + check 4 + MAK 8 + check 4 (24
 //! bytes); `003` — PIK 16 + check 4 + MAK 16 + check 4 (40 bytes); `004` — as 003 plus TDK 16 +
 //! check 4 (60 bytes). A MAK whose second half is zero is single length. Some regions place the
-//! MAK check value elsewhere (REFERENCE §4.3): those hosts need their own layout.
+//! MAK check value elsewhere: those hosts need their own layout.
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::key::{Cipher, Key, unwrap_key, verify_check_value};

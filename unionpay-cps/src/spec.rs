@@ -1,6 +1,6 @@
 //! `cups-pos`: the UnionPay POS terminal dialect of ISO 8583 as a built-in `iso8583` spec.
 //!
-//! Layout from shared/REFERENCE.md §4.2–4.3: alon0808/ProjectAfcApp `qpboc_8583.c` (a
+//! Layout from alon0808/ProjectAfcApp `code/AfcCore/UnionPay/qpboc_8583.c` (a
 //! production terminal's field table, "AFC") and Ajsgn/Java8583's quick-start factory. BCD MTI
 //! and binary bitmap; BCD numerics; `LL`/`LLL` prefixes in BCD counting digits for numeric fields
 //! and bytes for the others. Two per-MTI overrides, both for the 0810 sign-in response:

@@ -19,7 +19,7 @@ fn refund_response_verifies() {
             .1
             .starts_with("-----BEGIN CERTIFICATE-----\r\nMIIEYzCC")
     );
-    // shared/REFERENCE.md §4.7: SHA-256(stringData).
+    // SHA-256(stringData) of the yansongda/pay refund fixture (see tests/vectors/README.md).
     use sha2::Digest as _;
     assert_eq!(
         hex::encode(sha2::Sha256::digest(acp::string_data(&params).as_bytes())),
@@ -116,7 +116,8 @@ fn callback_verifies() {
     );
 }
 
-// shared/REFERENCE.md §4.7 ACP request; the 11 and 12 values are the documented formula
+// A self-derived ACP request (smartwalle/unionpay examples/acp_test_sign.pfx, password `000000`,
+// certId 69903319369); the 11 and 12 values are the documented formula
 // (SDKUtil signBySecureKey) and were recomputed independently with Python's hashlib
 // (SHA-256 and OpenSSL's SM3) before being written here.
 const REQUEST: &[(&str, &str)] = &[
@@ -200,7 +201,7 @@ fn response_splitting_keeps_brackets() {
 }
 
 // yansongda/pay tests/Plugin/Unipay/Qra/AddPayloadSignaturePluginTest.php (key from the test
-// configuration, shared/REFERENCE.md §4.6–4.7): `terminal_info` is signed as its JSON text;
+// configuration): `terminal_info` is signed as its JSON text;
 // the `_`-prefixed and null entries are that library's own and never sent.
 #[test]
 fn qra_signature() {
@@ -265,7 +266,7 @@ fn rsa_request_signature() {
 
 #[test]
 fn request_builders() {
-    // The consumption of shared/REFERENCE.md §4.7 (stringData and the 11 / 12 signatures).
+    // The consumption of REQUEST above (stringData and the 11 / 12 signatures).
     let mut r = acp::Request::consume(
         "777290058110097",
         "20240101000000",

@@ -47,7 +47,8 @@ fn published_headers() {
     );
 }
 
-/// Field 62 for `keys` under `tmk`, laid out as the host sends it (REFERENCE §4.3).
+/// Field 62 for `keys` under `tmk`, laid out as the host sends it (alon0808/ProjectAfcApp
+/// `QPBOC_DataDeal`: each key, then its 4-byte check value).
 fn field62(tmk: &Key, keys: &[&[u8]]) -> Vec<u8> {
     let mut out = Vec::new();
     for clear in keys {

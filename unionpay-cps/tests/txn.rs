@@ -1,5 +1,5 @@
 //! Transaction builders against the published messages (iso8583/tests/vectors, sources in its
-//! README and shared/REFERENCE.md §4.7).
+//! README; the purchase from https://blog.youkuaiyun.com/zhu244912654/article/details/80005341).
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
 
 use iso8583::MessageRef;

@@ -1,4 +1,4 @@
-//! Published vectors for the UnionPay terminal security functions (shared/REFERENCE.md §4.7).
+//! Published vectors for the UnionPay terminal security functions (each test names its source).
 #![allow(clippy::unwrap_used, reason = "tests")]
 
 use unionpay_cps::key::{check_value, unwrap_key, verify_check_value};

@@ -222,7 +222,8 @@ pub fn is_code_url(url: &str) -> bool {
 mod tests {
     use super::*;
 
-    // https://pay.weixin.qq.com/wiki/doc/api/jsapi.php?chapter=4_3 (shared/REFERENCE.md §5.3).
+    // WeChat Pay v2 security specification (安全规范), its worked MD5 / HMAC-SHA256 example:
+    // https://pay.weixin.qq.com/wiki/doc/api/jsapi.php?chapter=4_3
     const PARAMS: [(&str, &str); 5] = [
         ("appid", "wxd930ea5d5a258f4f"),
         ("mch_id", "10000100"),

@@ -1,5 +1,5 @@
-//! Refund notification `req_info` (rwscode/payutil wechat/payment_api_test.go; decrypted fields
-//! as shared/REFERENCE.md §5.3 lists them).
+//! Refund notification `req_info` (rwscode/payutil wechat/payment_api_test.go: its ciphertext,
+//! API key and the decrypted fields that test reads).
 #![allow(clippy::unwrap_used, reason = "tests")]
 
 use wechat_pay::v2::decrypt_req_info;

@@ -139,7 +139,8 @@ fn refused_documents() {
 
 #[test]
 fn micropay_checks() {
-    // shared/REFERENCE.md §3.6: 18 digits, prefix 10–15.
+    // WeChat Pay POS guide, auth_code: 18 digits, prefix 10–15
+    // (https://pay.weixin.qq.com/wiki/doc/api/wxpay/en/guide/pos/ImportantParameters.shtml).
     assert!(v2::is_auth_code("134567890123456789"));
     assert!(v2::is_auth_code("100000000000000000"));
     assert!(v2::is_auth_code("159999999999999999"));

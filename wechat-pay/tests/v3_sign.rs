@@ -300,8 +300,8 @@ fn certificate_and_public_key_ids_together() {
 
 #[test]
 fn authorization_header() {
-    // The request of WeChat Pay's signing guide (shared/REFERENCE.md §5.3), signed with the Go
-    // SDK's test key; the header carries the fields and a signature that verifies.
+    // The request of WeChat Pay's signing guide (https://pay.weixin.qq.com/doc/v3/partner/4012365868),
+    // signed with the Go SDK's test key; the header carries the fields and a signature that verifies.
     let body = r#"{"appid":"wxd678efh567hg6787","mchid":"1230000109","description":"Image形象店-深圳腾大-QQ公仔","out_trade_no":"1217752501201407033233368018","notify_url":"https://www.weixin.qq.com/wxpay/pay.php","amount":{"total":100,"currency":"CNY"},"payer":{"openid":"oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"}}"#;
     let request = Request {
         method: "POST",
