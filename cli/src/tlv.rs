@@ -72,7 +72,7 @@ pub(crate) fn run(command: Command) -> Outcome {
             let list = Tlvs::parse(&bytes)
                 .map_err(|e| Failure::Rejected(format!("malformed TLV: {e}")))?;
             if pretty {
-                let tree = list.pretty();
+                let tree = list.describe();
                 let tree = if unmask { tree.unmasked() } else { tree };
                 print(&tree.to_string())
             } else {

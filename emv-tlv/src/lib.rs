@@ -5,8 +5,8 @@
 #[cfg(feature = "alloc")]
 extern crate alloc;
 
+mod describe;
 pub mod dictionary;
-mod display;
 mod error;
 mod header;
 pub mod mask;
@@ -16,7 +16,7 @@ mod reader;
 mod tag;
 mod writer;
 
-pub use display::Pretty;
+pub use describe::Describe;
 pub use error::{Error, ErrorKind, Result};
 #[cfg(feature = "alloc")]
 pub use owned::{Tlv, Value, parse_owned, to_owned_list};

@@ -1,7 +1,7 @@
 //! The one masking rule of every paywire printer: a value's [`Sensitivity`] and the [`Masked`]
 //! adapter that prints a value as that sensitivity allows.
 //!
-//! Every crate prints card data through [`Masked`]: the TLV tree ([`crate::Pretty`]), the ISO
+//! Every crate prints card data through [`Masked`]: the TLV tree ([`crate::Describe`]), the ISO
 //! 8583 field table and its `Pan` / `Track2` values, and the consumer-presented QR track. A value
 //! is handed over as its logical characters (ASCII digits and separators; BCD as `0`–`9` and
 //! `A`–`F` nibbles, see [`nibbles`]); the rule is PCI DSS 3.4's display rule: at most the first

@@ -307,7 +307,7 @@ impl<'a> TlvRef<'a> {
 
 impl core::fmt::Debug for TlvRef<'_> {
     /// Shows tag, offset and value length only: values may hold a PAN or track data. Use
-    /// [`crate::Pretty`] for a masked view of the values.
+    /// [`crate::Describe`] for a masked view of the values.
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         let mut d = f.debug_struct("TlvRef");
         d.field("tag", &self.tag)

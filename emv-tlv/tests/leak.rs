@@ -43,7 +43,7 @@ fn print_all(bytes: &[u8]) -> String {
     let mut out = String::new();
     let list = Tlvs::parse(bytes).unwrap();
     writeln!(out, "{list:?} {list:#?} {:?}", list.iter()).unwrap();
-    writeln!(out, "{}\n{:?}", list.pretty(), list.pretty()).unwrap();
+    writeln!(out, "{}\n{:?}", list.describe(), list.describe()).unwrap();
     let mut stack = vec![list];
     while let Some(level) = stack.pop() {
         let mut iter = level.iter();

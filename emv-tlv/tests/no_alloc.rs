@@ -79,7 +79,7 @@ fn reader_writer_and_pretty_do_not_allocate() {
     })
     .unwrap()
     .len();
-    write!(text, "{}", list.pretty()).unwrap();
+    write!(text, "{}", list.describe()).unwrap();
     let stats = region.change();
 
     assert_eq!(

@@ -90,7 +90,7 @@ proptest! {
             let canonical = owned.to_vec().unwrap();
             let reparsed = Tlvs::parse_with(&canonical, DecodeOptions::STRICT).unwrap();
             prop_assert_eq!(to_owned_list(&reparsed), owned);
-            let _ = list.pretty().to_string();
+            let _ = list.describe().to_string();
         }
         if let Ok(list) = Tlvs::parse_with(&bytes, DecodeOptions::STRICT) {
             prop_assert_eq!(to_owned_list(&list).to_vec().unwrap(), bytes.clone());

@@ -21,13 +21,13 @@ fn print_all(text: &str) -> String {
     let payload = CpmRef::parse(text, &mut buf).unwrap();
     writeln!(out, "{payload:?} {payload:#?}").unwrap();
     for app in payload.applications() {
-        writeln!(out, "{app:?} {}", app.pretty()).unwrap();
+        writeln!(out, "{app:?} {}", app.describe()).unwrap();
         if let Some(t) = app.find(Tag::TRACK2_EQUIVALENT_DATA) {
             let track = Track2::new(t.value());
             writeln!(out, "{track} {track:?} {track:#?} {t:?}").unwrap();
         }
     }
-    writeln!(out, "{}", payload.tlvs().pretty()).unwrap();
+    writeln!(out, "{}", payload.tlvs().describe()).unwrap();
     cpm::validate(&payload, |issue| writeln!(out, "{issue:?}").unwrap());
     writeln!(out, "{:?}", emvqr::classify(text)).unwrap();
     // A payload cut short fails to decode or to parse as TLV: the errors show no data.

@@ -46,8 +46,8 @@ fuzz_target!(|data: &[u8]| {
 
     // Every accessor on the validated view stays in bounds.
     let mut text = String::new();
-    let _ = write!(text, "{}", list.pretty());
-    let _ = write!(text, "{}", list.pretty().unmasked());
+    let _ = write!(text, "{}", list.describe());
+    let _ = write!(text, "{}", list.describe().unmasked());
     for tlv in &list {
         assert!(tlv.value_offset() + tlv.value_len() <= data.len());
         assert_eq!(&data[tlv.offset()..tlv.offset() + tlv.raw().len()], tlv.raw());

@@ -7,7 +7,7 @@
 use iso8583::framing::{Framing, Status};
 use iso8583::{Message, MessageRef};
 use libfuzzer_sys::fuzz_target;
-use unionpay_cps::frame::parse_header;
+use unionpay_cps::framing::parse_header;
 use unionpay_cps::spec::CUPS_POS;
 use unionpay_cps::{Key, signin, txn};
 

@@ -48,7 +48,7 @@ fn print_all(spec: &'static Spec<'static>, bytes: &[u8]) -> String {
             writeln!(out, "{s:?} {:?} {:#?}", s.value, s.value).unwrap();
         }
         if let Some(tlv) = f.tlv() {
-            writeln!(out, "{tlv:?} {tlv:#?} {}", tlv.pretty()).unwrap();
+            writeln!(out, "{tlv:?} {tlv:#?} {}", tlv.describe()).unwrap();
         }
     }
     if let Some(p) = m.pan() {
@@ -59,7 +59,7 @@ fn print_all(spec: &'static Spec<'static>, bytes: &[u8]) -> String {
     }
     if let Some(icc) = m.icc_data() {
         let icc = icc.unwrap();
-        writeln!(out, "{icc:?} {}", icc.pretty()).unwrap();
+        writeln!(out, "{icc:?} {}", icc.describe()).unwrap();
     }
     let owned = Message::from_ref(&m);
     writeln!(out, "{owned:?} {owned:#?} {:?}", owned.builder()).unwrap();

@@ -9,7 +9,7 @@ extern crate alloc;
 pub mod acp;
 pub mod aid;
 mod error;
-pub mod frame;
+pub mod framing;
 pub mod key;
 pub mod mac;
 #[cfg(feature = "pfx")]

@@ -33,7 +33,7 @@ use emv_tlv::mask::{Masked, Sensitivity};
 use iso8583::{FieldIndex, Message, MessageRef, Mti};
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::frame::{Header, Tpdu};
+use crate::framing::{Header, Tpdu};
 use crate::key::Key;
 use crate::mac;
 use crate::spec::CUPS_POS;

@@ -4,7 +4,7 @@
 
 use iso8583::framing::{Framing, Status};
 use iso8583::{Message, MessageRef};
-use unionpay_cps::frame::parse_header;
+use unionpay_cps::framing::parse_header;
 use unionpay_cps::spec::CUPS_POS;
 
 fn vector(name: &str) -> Vec<u8> {

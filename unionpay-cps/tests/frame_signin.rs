@@ -1,7 +1,7 @@
 //! TPDU and header of published sign-ins; the sign-in key layout.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
 
-use unionpay_cps::frame::{Tpdu, parse_header};
+use unionpay_cps::framing::{Tpdu, parse_header};
 use unionpay_cps::key::check_value;
 use unionpay_cps::signin::work_keys;
 use unionpay_cps::{Cipher, ErrorKind, Key};

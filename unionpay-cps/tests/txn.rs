@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
 
 use iso8583::MessageRef;
-use unionpay_cps::frame::parse_header;
+use unionpay_cps::framing::parse_header;
 use unionpay_cps::spec::CUPS_POS;
 use unionpay_cps::txn::{self, Entry, KeyScheme, Pin, Purchase, ResponseCode, Terminal};
 use unionpay_cps::{ErrorKind, Key};

@@ -16,14 +16,14 @@ use crate::reader::{TlvRef, Tlvs};
 ///
 /// Text formats (`a`, `an`, `ans`) print in quotes when printable, everything else as uppercase
 /// hex. PANs show the first 6 and last 4 digits, track 2 hides everything after the separator, and
-/// secret tags (track 1, PIN data) print as `<masked>`, unless [`Pretty::unmasked`] is used.
+/// secret tags (track 1, PIN data) print as `<masked>`, unless [`Describe::unmasked`] is used.
 #[derive(Clone, Copy, Debug)]
-pub struct Pretty<'a> {
+pub struct Describe<'a> {
     list: Tlvs<'a>,
     mask: bool,
 }
 
-impl<'a> Pretty<'a> {
+impl<'a> Describe<'a> {
     /// A masked tree of `list`.
     pub const fn new(list: Tlvs<'a>) -> Self {
         Self { list, mask: true }
@@ -70,16 +70,16 @@ impl<'a> Pretty<'a> {
     }
 }
 
-impl fmt::Display for Pretty<'_> {
+impl fmt::Display for Describe<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.level(f, &self.list, 0)
     }
 }
 
 impl<'a> Tlvs<'a> {
-    /// The masked human tree of this list (see [`Pretty`]).
-    pub const fn pretty(&self) -> Pretty<'a> {
-        Pretty::new(*self)
+    /// The masked human tree of this list (see [`Describe`]).
+    pub const fn describe(&self) -> Describe<'a> {
+        Describe::new(*self)
     }
 }
 
@@ -129,12 +129,12 @@ mod tests {
         let bytes = hex::decode("5A081234567890123458570F1234567890123458D191220112345F").unwrap();
         let list = Tlvs::parse(&bytes).unwrap();
         assert_eq!(
-            list.pretty().to_string(),
+            list.describe().to_string(),
             "5A Application Primary Account Number (PAN) [8] 123456******3458\n\
              57 Track 2 Equivalent Data [15] 123456******3458D*************\n"
         );
         assert_eq!(
-            list.pretty().unmasked().to_string(),
+            list.describe().unmasked().to_string(),
             "5A Application Primary Account Number (PAN) [8] 1234567890123458\n\
              57 Track 2 Equivalent Data [15] 1234567890123458D191220112345F\n"
         );
@@ -143,7 +143,7 @@ mod tests {
     #[test]
     fn short_pans_and_secrets_are_hidden() {
         let bytes = hex::decode("5A051234567890990401020304").unwrap();
-        let text = Tlvs::parse(&bytes).unwrap().pretty().to_string();
+        let text = Tlvs::parse(&bytes).unwrap().describe().to_string();
         assert_eq!(
             text,
             "5A Application Primary Account Number (PAN) [5] **********\n\
@@ -154,7 +154,7 @@ mod tests {
     #[test]
     fn text_hex_nesting_and_unknown_tags() {
         let bytes = hex::decode("6109500350524F9F7F0101").unwrap();
-        let text = Tlvs::parse(&bytes).unwrap().pretty().to_string();
+        let text = Tlvs::parse(&bytes).unwrap().describe().to_string();
         assert_eq!(
             text,
             "61 Application Template [9]\n  50 Application Label [3] \"PRO\"\n  9F7F [1] 01\n"
