@@ -25,5 +25,5 @@ pub use tag::{Class, MAX_TAG_LEN, Tag, TagBytes};
 #[cfg(feature = "alloc")]
 pub use writer::build_to_vec;
 pub use writer::{
-    Counter, Encode, Primitive, SliceWriter, TlvBuilder, Writer, build_len, build_to_slice,
+    Counter, Encode, Full, Primitive, SliceWriter, TlvBuilder, Writer, build_len, build_to_slice,
 };

@@ -85,7 +85,7 @@ impl Tlv {
     fn encode_at<W: Writer + ?Sized>(&self, writer: &mut W, depth: u8) -> Result<()> {
         write_header(writer, self.tag, self.value_len(depth)?)?;
         match &self.value {
-            Value::Primitive(bytes) => writer.write(bytes),
+            Value::Primitive(bytes) => Ok(writer.write(bytes)?),
             Value::Constructed(children) => {
                 let depth = depth_below(self.tag, depth)?;
                 children.iter().try_for_each(|c| c.encode_at(writer, depth))

@@ -12,10 +12,34 @@ use crate::tag::Tag;
 /// Deepest nesting the encoders follow (the same bound the reader can be configured to).
 pub(crate) const MAX_ENCODE_DEPTH: u8 = crate::reader::MAX_DEPTH_LIMIT;
 
-/// A sink for encoded bytes.
+/// A sink for encoded bytes: the one every paywire encoder writes to (emv-tlv's TLV, iso8583's
+/// messages and frames, emvqr's merchant payloads).
+///
+/// A writer takes all of `bytes` or none of them; when they do not fit it says so with [`Full`],
+/// which each crate turns into its own error (`BufferTooSmall { needed, capacity }`).
 pub trait Writer {
-    /// Appends `bytes`, or fails without writing anything if they do not fit.
-    fn write(&mut self, bytes: &[u8]) -> Result<()>;
+    /// Appends `bytes`, or writes nothing and reports [`Full`].
+    fn write(&mut self, bytes: &[u8]) -> core::result::Result<(), Full>;
+}
+
+/// The bytes given to a [`Writer`] did not fit: `needed` is what everything written so far plus
+/// them would take, `available` what the writer holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Full {
+    /// Bytes needed, counting what was already written.
+    pub needed: usize,
+    /// Bytes the writer holds.
+    pub available: usize,
+}
+
+impl From<Full> for Error {
+    fn from(full: Full) -> Self {
+        let kind = ErrorKind::BufferTooSmall {
+            needed: full.needed,
+            capacity: full.available,
+        };
+        Self::new(kind, None, full.available)
+    }
 }
 
 /// Writes into a caller-provided slice (`Debug` shows position and capacity, never the bytes).
@@ -44,6 +68,11 @@ impl<'b> SliceWriter<'b> {
         self.pos
     }
 
+    /// The bytes written so far.
+    pub fn written(&self) -> &[u8] {
+        self.buf.get(..self.pos).unwrap_or_default()
+    }
+
     /// The written part of the buffer.
     pub fn finish(self) -> &'b [u8] {
         let Self { buf, pos } = self;
@@ -52,17 +81,14 @@ impl<'b> SliceWriter<'b> {
 }
 
 impl Writer for SliceWriter<'_> {
-    fn write(&mut self, bytes: &[u8]) -> Result<()> {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) -> core::result::Result<(), Full> {
         let end = self.pos.saturating_add(bytes.len());
-        let capacity = self.buf.len();
-        let dest = self.buf.get_mut(self.pos..end).ok_or(Error::new(
-            ErrorKind::BufferTooSmall {
-                needed: end,
-                capacity,
-            },
-            None,
-            self.pos,
-        ))?;
+        let available = self.buf.len();
+        let dest = self.buf.get_mut(self.pos..end).ok_or(Full {
+            needed: end,
+            available,
+        })?;
         dest.copy_from_slice(bytes);
         self.pos = end;
         Ok(())
@@ -93,26 +119,29 @@ impl Counter {
 }
 
 impl Writer for Counter {
-    fn write(&mut self, bytes: &[u8]) -> Result<()> {
-        self.len = self.len.checked_add(bytes.len()).ok_or(Error::new(
-            ErrorKind::ValueTooLong,
-            None,
-            self.len,
-        ))?;
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) -> core::result::Result<(), Full> {
+        // Past usize::MAX bytes nothing can hold the encoding.
+        self.len = self.len.checked_add(bytes.len()).ok_or(Full {
+            needed: usize::MAX,
+            available: usize::MAX,
+        })?;
         Ok(())
     }
 }
 
 #[cfg(feature = "alloc")]
 impl Writer for alloc::vec::Vec<u8> {
-    fn write(&mut self, bytes: &[u8]) -> Result<()> {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) -> core::result::Result<(), Full> {
         self.extend_from_slice(bytes);
         Ok(())
     }
 }
 
 impl<W: Writer + ?Sized> Writer for &mut W {
-    fn write(&mut self, bytes: &[u8]) -> Result<()> {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) -> core::result::Result<(), Full> {
         (**self).write(bytes)
     }
 }
@@ -167,7 +196,7 @@ pub(crate) fn write_header<W: Writer + ?Sized>(
     if let (Some(dest), Some(src)) = (l.get_mut(..n), length.get(..n)) {
         dest.copy_from_slice(src);
     }
-    writer.write(header.get(..total).unwrap_or_default())
+    Ok(writer.write(header.get(..total).unwrap_or_default())?)
 }
 
 /// Total size of an object with a `value_len`-byte value.
@@ -204,7 +233,7 @@ impl Encode for Primitive<'_> {
 
     fn encode<W: Writer + ?Sized>(&self, writer: &mut W) -> Result<()> {
         write_header(writer, self.tag, self.value.len())?;
-        writer.write(self.value)
+        Ok(writer.write(self.value)?)
     }
 }
 
@@ -215,7 +244,7 @@ impl Encode for TlvRef<'_> {
     }
 
     fn encode<W: Writer + ?Sized>(&self, writer: &mut W) -> Result<()> {
-        writer.write(self.raw())
+        Ok(writer.write(self.raw())?)
     }
 }
 
@@ -226,7 +255,7 @@ impl Encode for Tlvs<'_> {
     }
 
     fn encode<W: Writer + ?Sized>(&self, writer: &mut W) -> Result<()> {
-        writer.write(self.as_bytes())
+        Ok(writer.write(self.as_bytes())?)
     }
 }
 

@@ -1,58 +1,42 @@
 //! Building merchant-presented payloads without an allocator: objects into a caller's buffer,
 //! template lengths computed by the builder, `6304` and the CRC appended at the end.
 
+use emv_tlv::{Full, SliceWriter, Writer};
+
 use crate::error::{Error, ErrorKind, Result};
 use crate::mpm::crc16;
 use crate::path::Path;
 
-/// Where builder output goes.
-trait Sink {
-    fn put(&mut self, text: &str) -> Result<()>;
-}
-
-/// Counts characters.
+/// Counts characters instead of writing them (MPM lengths count characters): every byte that
+/// does not continue a UTF-8 sequence starts one. Only whole `&str`s are written.
 #[derive(Default)]
-struct Count {
+struct CharCounter {
     chars: usize,
 }
 
-impl Sink for Count {
-    fn put(&mut self, text: &str) -> Result<()> {
-        self.chars = self.chars.saturating_add(text.chars().count());
-        Ok(())
-    }
-}
-
-/// Writes into a slice.
-struct Slice<'b> {
-    buf: &'b mut [u8],
-    pos: usize,
-}
-
-impl Sink for Slice<'_> {
-    fn put(&mut self, text: &str) -> Result<()> {
-        let end = self.pos.saturating_add(text.len());
-        let capacity = self.buf.len();
-        let dest = self.buf.get_mut(self.pos..end).ok_or_else(|| {
-            Error::new(
-                ErrorKind::BufferTooSmall {
-                    needed: end,
-                    capacity,
-                },
-                Path::ROOT,
-                end,
-            )
-        })?;
-        dest.copy_from_slice(text.as_bytes());
-        self.pos = end;
+impl Writer for CharCounter {
+    fn write(&mut self, bytes: &[u8]) -> core::result::Result<(), Full> {
+        let starts = bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count();
+        self.chars = self.chars.saturating_add(starts);
         Ok(())
     }
 }
 
 /// Adds objects to a payload being built (see [`build_to_slice`]).
 pub struct MpmBuilder<'s> {
-    sink: &'s mut dyn Sink,
+    sink: &'s mut dyn Writer,
     parent: Path,
+}
+
+/// `text` into `sink`; a full buffer is reported at `path`.
+fn put(sink: &mut (impl Writer + ?Sized), text: &str, path: Path) -> Result<()> {
+    sink.write(text.as_bytes()).map_err(|full| {
+        let kind = ErrorKind::BufferTooSmall {
+            needed: full.needed,
+            capacity: full.available,
+        };
+        Error::new(kind, path, full.available)
+    })
 }
 
 fn two_digits(n: usize) -> [u8; 2] {
@@ -80,14 +64,17 @@ impl MpmBuilder<'_> {
         let [c, d] = two_digits(chars);
         let header = [a, b, c, d];
         // Four ASCII digits.
-        self.sink
-            .put(core::str::from_utf8(&header).unwrap_or("0000"))
+        put(
+            self.sink,
+            core::str::from_utf8(&header).unwrap_or("0000"),
+            path,
+        )
     }
 
     /// Appends object `id` with `value` (its length counted in characters).
     pub fn object(&mut self, id: u8, value: &str) -> Result<&mut Self> {
         self.header(id, value.chars().count())?;
-        self.sink.put(value)?;
+        put(self.sink, value, self.parent.child(id))?;
         Ok(self)
     }
 
@@ -98,7 +85,7 @@ impl MpmBuilder<'_> {
         F: FnMut(&mut MpmBuilder<'_>) -> Result<()>,
     {
         let parent = self.parent.child(id);
-        let mut count = Count::default();
+        let mut count = CharCounter::default();
         contents(&mut MpmBuilder {
             sink: &mut count,
             parent,
@@ -118,13 +105,14 @@ pub fn build_to_slice<F>(buf: &mut [u8], contents: F) -> Result<&str>
 where
     F: FnOnce(&mut MpmBuilder<'_>) -> Result<()>,
 {
-    let mut slice = Slice { buf, pos: 0 };
+    let mut slice = SliceWriter::new(buf);
     contents(&mut MpmBuilder {
         sink: &mut slice,
         parent: Path::ROOT,
     })?;
-    slice.put("6304")?;
-    let crc = crc16(slice.buf.get(..slice.pos).unwrap_or_default());
+    let crc_path = Path::ROOT.child(63);
+    put(&mut slice, "6304", crc_path)?;
+    let crc = crc16(slice.written());
     let hex = b"0123456789ABCDEF";
     let digit = |shift: u16| {
         hex.get(usize::from((crc >> shift) & 0xF))
@@ -132,9 +120,12 @@ where
             .unwrap_or(b'0')
     };
     let text = [digit(12), digit(8), digit(4), digit(0)];
-    slice.put(core::str::from_utf8(&text).unwrap_or("0000"))?;
-    let Slice { buf, pos } = slice;
-    let bytes = buf.get(..pos).unwrap_or_default();
+    put(
+        &mut slice,
+        core::str::from_utf8(&text).unwrap_or("0000"),
+        crc_path,
+    )?;
+    let bytes = slice.finish();
     // Only whole `&str`s were copied in.
     core::str::from_utf8(bytes).map_err(|_| Error::new(ErrorKind::BadId, Path::ROOT, 0))
 }

@@ -5,95 +5,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::plan::{self, Op};
 use crate::spec::{Align, Counts, Encoding, FieldSpec, Length, Prefix, PrefixEncoding};
 
-/// A sink for encoded bytes.
-pub trait Writer {
-    /// Appends `bytes`, or fails without writing if they do not fit.
-    fn write(&mut self, bytes: &[u8]) -> Result<()>;
-}
-
-/// Writes into a caller-provided slice (`Debug` shows position and capacity, never the bytes).
-pub struct SliceWriter<'b> {
-    buf: &'b mut [u8],
-    pos: usize,
-}
-
-impl core::fmt::Debug for SliceWriter<'_> {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("SliceWriter")
-            .field("position", &self.pos)
-            .field("capacity", &self.buf.len())
-            .finish()
-    }
-}
-
-impl<'b> SliceWriter<'b> {
-    /// A writer at the start of `buf`.
-    pub fn new(buf: &'b mut [u8]) -> Self {
-        Self { buf, pos: 0 }
-    }
-
-    /// Bytes written so far.
-    pub const fn position(&self) -> usize {
-        self.pos
-    }
-
-    /// The bytes written so far.
-    pub fn written(&self) -> &[u8] {
-        self.buf.get(..self.pos).unwrap_or_default()
-    }
-
-    /// The written part of the buffer.
-    pub fn finish(self) -> &'b [u8] {
-        let Self { buf, pos } = self;
-        buf.get(..pos).unwrap_or_default()
-    }
-}
-
-impl Writer for SliceWriter<'_> {
-    fn write(&mut self, bytes: &[u8]) -> Result<()> {
-        let end = self.pos.saturating_add(bytes.len());
-        let capacity = self.buf.len();
-        let pos = self.pos;
-        let dest = self.buf.get_mut(pos..end).ok_or_else(|| {
-            let kind = ErrorKind::BufferTooSmall {
-                needed: end,
-                capacity,
-            };
-            Error::new(kind, None, pos)
-        })?;
-        dest.copy_from_slice(bytes);
-        self.pos = end;
-        Ok(())
-    }
-}
-
-/// Counts bytes instead of writing them.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct Counter {
-    /// Bytes counted.
-    pub len: usize,
-}
-
-impl Writer for Counter {
-    fn write(&mut self, bytes: &[u8]) -> Result<()> {
-        self.len = self.len.saturating_add(bytes.len());
-        Ok(())
-    }
-}
-
-#[cfg(feature = "alloc")]
-impl Writer for alloc::vec::Vec<u8> {
-    fn write(&mut self, bytes: &[u8]) -> Result<()> {
-        self.extend_from_slice(bytes);
-        Ok(())
-    }
-}
-
-impl<W: Writer + ?Sized> Writer for &mut W {
-    fn write(&mut self, bytes: &[u8]) -> Result<()> {
-        (**self).write(bytes)
-    }
-}
+pub use emv_tlv::{Counter, Full, SliceWriter, Writer};
 
 /// Folds `count` nibbles of `wire` starting at nibble `skip`: whole bytes in one loop, with
 /// no per-nibble bookkeeping.
@@ -325,7 +237,7 @@ fn encode_prefix(prefix: Prefix, n: usize) -> ([u8; 4], usize) {
 /// Writes `n` as a length prefix.
 fn write_prefix<W: Writer + ?Sized>(prefix: Prefix, n: usize, w: &mut W) -> Result<()> {
     let (out, len) = encode_prefix(prefix, n);
-    w.write(out.get(..len).unwrap_or_default())
+    Ok(w.write(out.get(..len).unwrap_or_default())?)
 }
 
 /// Locates the field described by `spec` at the start of `input` (which sits at `offset` in the
@@ -1238,7 +1150,7 @@ pub(crate) fn put_field(
 fn write_value<W: Writer + ?Sized>(encoding: Encoding, value: Padded<'_>, w: &mut W) -> Result<()> {
     if value.count == 0 {
         match encoding {
-            Encoding::Ascii | Encoding::Binary => return w.write(value.value),
+            Encoding::Ascii | Encoding::Binary => return Ok(w.write(value.value)?),
             Encoding::Bcd { align, pad } => return write_bcd(value.value, align, pad, w),
             Encoding::HexText => return write_hex(value.value, w),
             Encoding::Ebcdic(_) => {}
@@ -1294,7 +1206,7 @@ fn write_padded<W: Writer + ?Sized>(
             }
         }
     }
-    w.write(buf.get(..filled).unwrap_or_default())
+    Ok(w.write(buf.get(..filled).unwrap_or_default())?)
 }
 
 #[cfg(test)]

@@ -92,7 +92,7 @@ impl Decoder for FrameCodec {
 struct BufWriter<'b>(&'b mut BytesMut);
 
 impl Writer for BufWriter<'_> {
-    fn write(&mut self, bytes: &[u8]) -> Result<()> {
+    fn write(&mut self, bytes: &[u8]) -> core::result::Result<(), crate::Full> {
         self.0.put_slice(bytes);
         Ok(())
     }

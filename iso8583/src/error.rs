@@ -193,6 +193,17 @@ impl fmt::Display for Error {
 
 impl core::error::Error for Error {}
 
+impl From<emv_tlv::Full> for Error {
+    /// A writer that could not take the bytes: the output offset is where the buffer ends.
+    fn from(full: emv_tlv::Full) -> Self {
+        let kind = ErrorKind::BufferTooSmall {
+            needed: full.needed,
+            capacity: full.available,
+        };
+        Self::new(kind, None, full.available)
+    }
+}
+
 #[cfg(feature = "std")]
 impl From<std::io::Error> for Error {
     fn from(e: std::io::Error) -> Self {

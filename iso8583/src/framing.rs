@@ -67,15 +67,15 @@ impl LengthHeader {
             return Err(Error::new(ErrorKind::MessageTooLong, None, 0));
         }
         match self {
-            Self::Binary2 => w.write(&(n as u16).to_be_bytes()),
+            Self::Binary2 => Ok(w.write(&(n as u16).to_be_bytes())?),
             Self::Ascii4 => {
                 let d =
                     |k: usize| crate::codec::digit_char((n.checked_div(k).unwrap_or(0) % 10) as u8);
-                w.write(&[d(1000), d(100), d(10), d(1)])
+                Ok(w.write(&[d(1000), d(100), d(10), d(1)])?)
             }
             Self::Bcd2 => {
                 let d = |k: usize| (n.checked_div(k).unwrap_or(0) % 10) as u8;
-                w.write(&[(d(1000) << 4) | d(100), (d(10) << 4) | d(1)])
+                Ok(w.write(&[(d(1000) << 4) | d(100), (d(10) << 4) | d(1)])?)
             }
         }
     }
@@ -171,7 +171,7 @@ impl Framing {
             length.write(header.len().saturating_add(message.len()), w)?;
         }
         w.write(header)?;
-        w.write(message)
+        Ok(w.write(message)?)
     }
 }
 

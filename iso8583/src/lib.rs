@@ -29,7 +29,7 @@ mod subfield;
 
 pub use bitmap::{Bitmap, Fields};
 pub use builder::MessageBuilder;
-pub use codec::{Counter, Iter, SliceWriter, Value, Writer};
+pub use codec::{Counter, Full, Iter, SliceWriter, Value, Writer};
 pub use describe::Describe;
 pub use error::{Error, ErrorKind, Result};
 pub use message::{FieldIndex, FieldIter, FieldRef, MAX_MESSAGE_LEN, MessageRef, Pan, Track2};

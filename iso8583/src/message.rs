@@ -237,11 +237,11 @@ pub(crate) fn write_mti<W: codec::Writer + ?Sized>(
 ) -> Result<()> {
     let digits = mti.to_ascii();
     match encoding {
-        MtiEncoding::Ascii => w.write(&digits),
-        MtiEncoding::Ebcdic => w.write(&digits.map(|d| ebcdic::encode(CodePage::Cp037, d))),
+        MtiEncoding::Ascii => Ok(w.write(&digits)?),
+        MtiEncoding::Ebcdic => Ok(w.write(&digits.map(|d| ebcdic::encode(CodePage::Cp037, d)))?),
         MtiEncoding::Bcd => {
             let [a, b, c, d] = digits.map(|x| x.wrapping_sub(b'0'));
-            w.write(&[(a << 4) | b, (c << 4) | d])
+            Ok(w.write(&[(a << 4) | b, (c << 4) | d])?)
         }
     }
 }
