@@ -23,11 +23,12 @@ fn key(base64_key: &str) -> Result<[u8; 16]> {
 pub fn decrypt<'o>(aes_key: &str, content: &str, out: &'o mut [u8]) -> Result<&'o [u8]> {
     let key = key(aes_key)?;
     let needed = content.len().div_ceil(4).saturating_mul(3);
+    let capacity = out.len();
     let n = STANDARD
         .decode_slice(content.trim(), &mut *out)
         .map_err(|e| match e {
             base64::DecodeSliceError::OutputSliceTooSmall => {
-                Error::new(ErrorKind::BufferTooSmall { needed })
+                Error::new(ErrorKind::BufferTooSmall { needed, capacity })
             }
             base64::DecodeSliceError::DecodeError(_) => Error::new(ErrorKind::Ciphertext),
         })?;
@@ -51,22 +52,26 @@ pub fn encrypt<'o>(
 ) -> Result<&'o str> {
     let key = key(aes_key)?;
     let padded = (plain.len() / 16).saturating_add(1).saturating_mul(16);
-    let buf = work
-        .get_mut(..padded)
-        .ok_or(Error::new(ErrorKind::BufferTooSmall { needed: padded }))?;
-    let head = buf
-        .get_mut(..plain.len())
-        .ok_or(Error::new(ErrorKind::BufferTooSmall { needed: padded }))?;
+    let small = |capacity: usize| {
+        Error::new(ErrorKind::BufferTooSmall {
+            needed: padded,
+            capacity,
+        })
+    };
+    let work_len = work.len();
+    let buf = work.get_mut(..padded).ok_or(small(work_len))?;
+    let head = buf.get_mut(..plain.len()).ok_or(small(work_len))?;
     head.copy_from_slice(plain);
     let cipher = cbc::Encryptor::<aes::Aes128>::new_from_slices(&key, &IV)
         .map_err(|_| Error::new(ErrorKind::Key))?;
     let ciphertext = cipher
         .encrypt_padded::<Pkcs7>(buf, plain.len())
-        .map_err(|_| Error::new(ErrorKind::BufferTooSmall { needed: padded }))?;
+        .map_err(|_| small(work_len))?;
     let needed = ciphertext.len().div_ceil(3).saturating_mul(4);
+    let capacity = out.len();
     let n = STANDARD
         .encode_slice(ciphertext, &mut *out)
-        .map_err(|_| Error::new(ErrorKind::BufferTooSmall { needed }))?;
+        .map_err(|_| Error::new(ErrorKind::BufferTooSmall { needed, capacity }))?;
     core::str::from_utf8(out.get(..n).unwrap_or_default())
         .map_err(|_| Error::new(ErrorKind::Ciphertext))
 }

@@ -17,6 +17,8 @@ pub enum ErrorKind {
     BufferTooSmall {
         /// Bytes needed.
         needed: usize,
+        /// Bytes the buffer holds.
+        capacity: usize,
     },
     /// A signing key that is not PEM / base64 DER of an RSA or SM2 key of the kind expected.
     SigningKey,
@@ -30,71 +32,108 @@ pub enum ErrorKind {
     Signing,
     /// The signature is missing, not base64, or does not verify.
     InvalidSignature,
-    /// A parameter is missing or empty.
-    MissingParameter {
-        /// Its name.
-        name: &'static str,
-    },
-    /// A value that cannot go into a signed header (a quote, comma or line break).
-    Parameter {
-        /// Its name.
-        name: &'static str,
-    },
-    /// A response that is not a JSON object holding the method's node, at this byte offset.
-    Response {
-        /// Byte offset into the response text.
-        offset: usize,
-    },
-    /// A form body that is not `application/x-www-form-urlencoded` UTF-8, at this byte offset.
-    Form {
-        /// Byte offset into the body.
-        offset: usize,
-    },
+    /// A parameter is missing or empty ([`Error::place`] names it).
+    MissingParameter,
+    /// A value that cannot go into a signed header (a quote, comma or line break;
+    /// [`Error::place`] names it).
+    Parameter,
+    /// A response that is not a JSON object holding the method's node, at [`Error::offset`].
+    Response,
+    /// A form body that is not `application/x-www-form-urlencoded` UTF-8, at [`Error::offset`].
+    Form,
+    /// The system's random number generator failed (nonces).
+    Randomness,
 }
 
-/// An Alipay error.
+/// An Alipay error: what went wrong, where (the parameter it concerns, when there is one) and
+/// the byte offset in the response or form body being read (0 when the error is not about a
+/// position).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Error {
     kind: ErrorKind,
+    place: Option<&'static str>,
+    offset: usize,
 }
 
 impl Error {
     pub(crate) const fn new(kind: ErrorKind) -> Self {
-        Self { kind }
+        Self {
+            kind,
+            place: None,
+            offset: 0,
+        }
+    }
+
+    /// The same error about parameter `place`.
+    pub(crate) const fn at(self, place: &'static str) -> Self {
+        Self {
+            place: Some(place),
+            ..self
+        }
+    }
+
+    /// The same error at byte `offset` of the text being read.
+    pub(crate) const fn at_offset(self, offset: usize) -> Self {
+        Self { offset, ..self }
     }
 
     /// What went wrong.
     pub const fn kind(&self) -> ErrorKind {
         self.kind
     }
+
+    /// The parameter the error concerns, when there is one.
+    pub const fn place(&self) -> Option<&'static str> {
+        self.place
+    }
+
+    /// Byte offset in the response or form body being read, 0 otherwise.
+    pub const fn offset(&self) -> usize {
+        self.offset
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Self::Key => f.write_str("AES key must be base64 of 16 bytes"),
+            Self::Ciphertext => f.write_str("content is not base64 AES-CBC with PKCS#7 padding"),
+            Self::BufferTooSmall { needed, capacity } => {
+                write!(f, "output needs {needed} bytes, buffer holds {capacity}")
+            }
+            Self::SigningKey => f.write_str("not an RSA or SM2 key in PEM or base64 DER"),
+            Self::Certificate => f.write_str("not an X.509 certificate in PEM or DER"),
+            Self::ChainInvalid => {
+                f.write_str("certificate does not chain to a trusted root, or is not valid now")
+            }
+            Self::SignType => f.write_str("sign_type must be RSA2, RSA or SM2, matching the key"),
+            Self::Signing => f.write_str("signing failed"),
+            Self::InvalidSignature => f.write_str("signature does not verify"),
+            Self::MissingParameter => f.write_str("parameter missing or empty"),
+            Self::Parameter => f.write_str("parameter holds a quote, comma or line break"),
+            Self::Response => f.write_str("response node not found or malformed"),
+            Self::Form => f.write_str("malformed form body"),
+            Self::Randomness => f.write_str("no randomness: the system's generator failed"),
+        }
+    }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.kind {
-            ErrorKind::Key => f.write_str("AES key must be base64 of 16 bytes"),
-            ErrorKind::Ciphertext => {
-                f.write_str("content is not base64 AES-CBC with PKCS#7 padding")
+        let offset = self.offset;
+        match (self.kind, self.place) {
+            (ErrorKind::MissingParameter, Some(name)) => {
+                write!(f, "parameter {name} missing or empty")
             }
-            ErrorKind::BufferTooSmall { needed } => write!(f, "output needs {needed} bytes"),
-            ErrorKind::SigningKey => f.write_str("not an RSA or SM2 key in PEM or base64 DER"),
-            ErrorKind::Certificate => f.write_str("not an X.509 certificate in PEM or DER"),
-            ErrorKind::ChainInvalid => {
-                f.write_str("certificate does not chain to a trusted root, or is not valid now")
-            }
-            ErrorKind::SignType => {
-                f.write_str("sign_type must be RSA2, RSA or SM2, matching the key")
-            }
-            ErrorKind::Signing => f.write_str("signing failed"),
-            ErrorKind::InvalidSignature => f.write_str("signature does not verify"),
-            ErrorKind::MissingParameter { name } => write!(f, "parameter {name} missing or empty"),
-            ErrorKind::Parameter { name } => {
+            (ErrorKind::Parameter, Some(name)) => {
                 write!(f, "parameter {name} holds a quote, comma or line break")
             }
-            ErrorKind::Response { offset } => {
+            (ErrorKind::Response, _) => {
                 write!(f, "response node not found or malformed at byte {offset}")
             }
-            ErrorKind::Form { offset } => write!(f, "malformed form body at byte {offset}"),
+            (ErrorKind::Form, _) => write!(f, "malformed form body at byte {offset}"),
+            (kind, Some(name)) => write!(f, "{kind} ({name})"),
+            (kind, None) => kind.fmt(f),
         }
     }
 }

@@ -27,18 +27,12 @@ pub fn sign_request<B: AsRef<[u8]>>(
         request.body().as_ref(),
         app_auth_token,
     )?;
-    let value = HeaderValue::try_from(value).map_err(|_| {
-        Error::new(ErrorKind::Parameter {
-            name: "Authorization",
-        })
-    })?;
+    let value = HeaderValue::try_from(value)
+        .map_err(|_| Error::new(ErrorKind::Parameter).at("Authorization"))?;
     request.headers_mut().insert(AUTHORIZATION, value);
     if let Some(token) = app_auth_token {
-        let token = HeaderValue::try_from(token).map_err(|_| {
-            Error::new(ErrorKind::Parameter {
-                name: "app_auth_token",
-            })
-        })?;
+        let token = HeaderValue::try_from(token)
+            .map_err(|_| Error::new(ErrorKind::Parameter).at("app_auth_token"))?;
         request.headers_mut().insert("alipay-app-auth-token", token);
     }
     Ok(())
@@ -55,7 +49,7 @@ pub fn verify_response<B: AsRef<[u8]>>(
             .headers()
             .get(name)
             .and_then(|v| v.to_str().ok())
-            .ok_or(Error::new(ErrorKind::MissingParameter { name }))
+            .ok_or(Error::new(ErrorKind::MissingParameter).at(name))
     };
     v3::verify_response(
         verifier,

@@ -46,7 +46,7 @@ struct Scanner<'a> {
 
 impl Scanner<'_> {
     fn error(&self) -> Error {
-        Error::new(ErrorKind::Response { offset: self.pos })
+        Error::new(ErrorKind::Response).at_offset(self.pos)
     }
 
     fn peek(&self) -> Option<u8> {
@@ -165,7 +165,7 @@ fn node_name<'o>(method: &str, out: &'o mut [u8]) -> Option<&'o [u8]> {
 pub fn response_node<'a>(text: &'a str, method: &str) -> Result<ResponseNode<'a>> {
     let mut name_buf = [0u8; 128];
     let wanted =
-        node_name(method, &mut name_buf).ok_or(Error::new(ErrorKind::Response { offset: 0 }))?;
+        node_name(method, &mut name_buf).ok_or(Error::new(ErrorKind::Response).at_offset(0))?;
     let bytes = text.as_bytes();
     let mut s = Scanner {
         text: bytes,
@@ -192,7 +192,7 @@ pub fn response_node<'a>(text: &'a str, method: &str) -> Result<ResponseNode<'a>
             let is_node = key == wanted || key == b"error_response";
             if is_node && !(value.starts_with('{') || value.starts_with('"')) {
                 // A node is an object, or a string when encrypted; nothing else is signed.
-                return Err(Error::new(ErrorKind::Response { offset: vs }));
+                return Err(Error::new(ErrorKind::Response).at_offset(vs));
             }
             if key == wanted {
                 node = node.or(Some(value));
@@ -221,7 +221,7 @@ pub fn response_node<'a>(text: &'a str, method: &str) -> Result<ResponseNode<'a>
     let (signed, is_error) = match (node, error_node) {
         (Some(n), _) => (n, false),
         (None, Some(e)) => (e, true),
-        (None, None) => return Err(Error::new(ErrorKind::Response { offset: 0 })),
+        (None, None) => return Err(Error::new(ErrorKind::Response).at_offset(0)),
     };
     Ok(ResponseNode {
         signed,
@@ -319,26 +319,14 @@ mod tests {
         assert_eq!(r.signed, "\"Zm9v\"");
         assert_eq!(r.encrypted_content(), Some("Zm9v"));
         // Malformed: offsets point at the trouble.
-        assert_eq!(
-            response_node(r#"{"a_b_response":{"x":1]}"#, "a.b")
-                .unwrap_err()
-                .kind(),
-            ErrorKind::Response { offset: 22 }
-        );
-        assert_eq!(
-            response_node(r#"{"a_b_response":{"x":"1}"#, "a.b")
-                .unwrap_err()
-                .kind(),
-            ErrorKind::Response { offset: 24 }
-        );
+        let e = response_node(r#"{"a_b_response":{"x":1]}"#, "a.b").unwrap_err();
+        assert_eq!((e.kind(), e.offset()), (ErrorKind::Response, 22));
+        let e = response_node(r#"{"a_b_response":{"x":"1}"#, "a.b").unwrap_err();
+        assert_eq!((e.kind(), e.offset()), (ErrorKind::Response, 24));
         assert!(response_node(r#"{"other":{}}"#, "a.b").is_err());
         // Found by fuzzing: a node that is neither an object nor a string.
-        assert_eq!(
-            response_node(r#"{"error_response":nt}"#, "a.b")
-                .unwrap_err()
-                .kind(),
-            ErrorKind::Response { offset: 18 }
-        );
+        let e = response_node(r#"{"error_response":nt}"#, "a.b").unwrap_err();
+        assert_eq!((e.kind(), e.offset()), (ErrorKind::Response, 18));
         assert!(response_node(r#"{"a_b_response":9,"sign":"x"}"#, "a.b").is_err());
         assert!(response_node(r#"{"a_b_response":{}} x"#, "a.b").is_err());
         let deep = alloc::format!("{{\"a_b_response\":{}{}}}", "[".repeat(65), "]".repeat(65));

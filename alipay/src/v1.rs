@@ -114,7 +114,7 @@ fn find<'p>(params: &[(&'p str, &'p str)], name: &'static str) -> Result<&'p str
         .iter()
         .find(|(k, v)| *k == name && !v.is_empty())
         .map(|(_, v)| *v)
-        .ok_or(Error::new(ErrorKind::MissingParameter { name }))
+        .ok_or(Error::new(ErrorKind::MissingParameter).at(name))
 }
 
 /// A v1 request: common parameters, business content, signature, and its encoding.
@@ -169,9 +169,7 @@ impl Request {
     pub fn encrypt_biz_content(&mut self, aes_key: &str) -> Result<&mut Self> {
         let plain = self
             .get("biz_content")
-            .ok_or(Error::new(ErrorKind::MissingParameter {
-                name: "biz_content",
-            }))?
+            .ok_or(Error::new(ErrorKind::MissingParameter).at("biz_content"))?
             .as_bytes()
             .to_vec();
         let padded = (plain.len() / 16).saturating_add(1).saturating_mul(16);
@@ -217,7 +215,7 @@ pub fn verify_response<'a>(
     let node = response_node(text, method)?;
     let raw_sign = node
         .sign
-        .ok_or(Error::new(ErrorKind::MissingParameter { name: "sign" }))?;
+        .ok_or(Error::new(ErrorKind::MissingParameter).at("sign"))?;
     let mut buf = alloc::vec![0u8; raw_sign.len()];
     let sign = unescape_into(raw_sign, &mut buf).ok_or(Error::new(ErrorKind::InvalidSignature))?;
     check(verifier, sign_type, &[node.signed.as_bytes()], sign)?;
@@ -282,11 +280,7 @@ pub struct Notification {
 /// Decodes one `application/x-www-form-urlencoded` component strictly (`+` is a space, `%XX`
 /// must be hex, the result must be UTF-8).
 fn form_decode(part: &[u8], offset: usize) -> Result<String> {
-    let bad = |at: usize| {
-        Error::new(ErrorKind::Form {
-            offset: offset.saturating_add(at),
-        })
-    };
+    let bad = |at: usize| Error::new(ErrorKind::Form).at_offset(offset.saturating_add(at));
     let mut out = Vec::with_capacity(part.len());
     let mut i = 0usize;
     while let Some(&b) = part.get(i) {

@@ -29,13 +29,13 @@ pub struct Auth<'a> {
 
 fn check(name: &'static str, value: &str) -> Result<()> {
     if value.is_empty() {
-        return Err(Error::new(ErrorKind::MissingParameter { name }));
+        return Err(Error::new(ErrorKind::MissingParameter).at(name));
     }
     if value
         .bytes()
         .any(|b| matches!(b, b'"' | b',' | b'\r' | b'\n'))
     {
-        return Err(Error::new(ErrorKind::Parameter { name }));
+        return Err(Error::new(ErrorKind::Parameter).at(name));
     }
     Ok(())
 }
@@ -146,7 +146,7 @@ pub fn verify_response(
 #[cfg(feature = "std")]
 pub fn nonce() -> Result<String> {
     let mut b = [0u8; 16];
-    getrandom::fill(&mut b).map_err(|_| Error::new(ErrorKind::Signing))?;
+    getrandom::fill(&mut b).map_err(|_| Error::new(ErrorKind::Randomness))?;
     if let Some(v) = b.get_mut(6) {
         *v = (*v & 0x0f) | 0x40;
     }

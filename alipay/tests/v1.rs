@@ -108,9 +108,10 @@ fn trade_notification_verifies_without_sign_type() {
             .kind(),
         ErrorKind::SignType
     );
+    let e = parse("a=1").verify(&key).unwrap_err();
     assert_eq!(
-        parse("a=1").verify(&key).unwrap_err().kind(),
-        ErrorKind::MissingParameter { name: "sign" }
+        (e.kind(), e.place()),
+        (ErrorKind::MissingParameter, Some("sign"))
     );
 }
 
@@ -216,7 +217,7 @@ fn response_verifies_over_raw_node() {
         v1::verify_response(&key, SignType::Rsa2, &response, "alipay.trade.pay")
             .unwrap_err()
             .kind(),
-        ErrorKind::Response { .. }
+        ErrorKind::Response
     ));
     let other = PublicKey::from_pem(ALIPAY_PUB).unwrap();
     assert!(
@@ -226,11 +227,11 @@ fn response_verifies_over_raw_node() {
         v1::verify_response(&key, SignType::Rsa, &response, "alipay.open.file.upload").is_err()
     );
     let unsigned = r#"{"alipay_open_file_upload_response":{"code":"10000"}}"#;
+    let e =
+        v1::verify_response(&key, SignType::Rsa2, unsigned, "alipay.open.file.upload").unwrap_err();
     assert_eq!(
-        v1::verify_response(&key, SignType::Rsa2, unsigned, "alipay.open.file.upload")
-            .unwrap_err()
-            .kind(),
-        ErrorKind::MissingParameter { name: "sign" }
+        (e.kind(), e.place()),
+        (ErrorKind::MissingParameter, Some("sign"))
     );
 }
 
@@ -484,12 +485,8 @@ fn v3_authorization_and_response() {
         nonce: "a,b",
         ..auth
     };
-    assert_eq!(
-        v3::authorization(&key, &bad, "GET", "/", b"", None)
-            .unwrap_err()
-            .kind(),
-        ErrorKind::Parameter { name: "nonce" }
-    );
+    let e = v3::authorization(&key, &bad, "GET", "/", b"", None).unwrap_err();
+    assert_eq!((e.kind(), e.place()), (ErrorKind::Parameter, Some("nonce")));
 }
 
 #[test]
@@ -542,13 +539,10 @@ fn http_integration() {
         .unwrap();
     alipay::http::verify_response(&public, SignType::Rsa2, &resp).unwrap();
     let unsigned = http::Response::builder().body(Vec::<u8>::new()).unwrap();
+    let e = alipay::http::verify_response(&public, SignType::Rsa2, &unsigned).unwrap_err();
     assert_eq!(
-        alipay::http::verify_response(&public, SignType::Rsa2, &unsigned)
-            .unwrap_err()
-            .kind(),
-        ErrorKind::MissingParameter {
-            name: "alipay-timestamp"
-        }
+        (e.kind(), e.place()),
+        (ErrorKind::MissingParameter, Some("alipay-timestamp"))
     );
 }
 

@@ -152,14 +152,14 @@ impl SigningKey {
 
     /// Reads PEM.
     pub fn from_pem(text: &str) -> Result<Self> {
-        let bad = |_| Error::new(ErrorKind::Certificate);
+        let bad = |_| Error::new(ErrorKind::Key);
         let (label, der) = der::pem::decode_vec(text.trim().as_bytes()).map_err(bad)?;
         let der = zeroize::Zeroizing::new(der);
         let key = match label {
-            "RSA PRIVATE KEY" => rsa::PrivateKey::from_pkcs1_der(&der)
-                .map_err(|_| Error::new(ErrorKind::Certificate))?,
-            _ => rsa::PrivateKey::from_pkcs8_der(&der)
-                .map_err(|_| Error::new(ErrorKind::Certificate))?,
+            "RSA PRIVATE KEY" => {
+                rsa::PrivateKey::from_pkcs1_der(&der).map_err(|_| Error::new(ErrorKind::Key))?
+            }
+            _ => rsa::PrivateKey::from_pkcs8_der(&der).map_err(|_| Error::new(ErrorKind::Key))?,
         };
         Ok(Self(key))
     }
@@ -174,7 +174,7 @@ pub fn sign_rsa(params: &[(&str, &str)], key: &SigningKey) -> Result<String> {
             rsa::Pkcs1v15Sign::new::<sha2::Sha256>(),
             &rsa_prehash(params),
         )
-        .map_err(|_| Error::new(ErrorKind::SignMethod))?;
+        .map_err(|_| Error::new(ErrorKind::Signing))?;
     Ok(STANDARD.encode(sig))
 }
 
@@ -236,7 +236,7 @@ fn find<'p>(params: &[(&'p str, &'p str)], name: &'static str) -> Result<&'p str
         .iter()
         .find(|(k, v)| *k == name && !v.is_empty())
         .map(|(_, v)| *v)
-        .ok_or(Error::new(ErrorKind::MissingParameter { name }))
+        .ok_or(Error::param(ErrorKind::MissingParameter, name))
 }
 
 /// Checks `signPubKeyCert` as UnionPay documents it: an X.509 RSA certificate, valid at `now`
@@ -405,9 +405,7 @@ pub fn verify(params: &[(&str, &str)], secure_key: Option<&str>, now: u64) -> Re
             verify_rsa(params, &key)
         }
         SignMethod::Sha256 | SignMethod::Sm3 => {
-            let key = secure_key.ok_or(Error::new(ErrorKind::MissingParameter {
-                name: "secureKey",
-            }))?;
+            let key = secure_key.ok_or(Error::param(ErrorKind::MissingParameter, "secureKey"))?;
             let expected = sign_with_secure_key(params, method, key)?;
             if bool::from(
                 expected

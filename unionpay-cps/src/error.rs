@@ -26,20 +26,29 @@ pub enum ErrorKind {
     MacMismatch,
     /// A TPDU or header of the wrong length.
     BadFrame,
-    /// A value the field's spec refuses (length, characters).
-    Field {
-        /// The field number.
-        number: u8,
+    /// What the `iso8583` codec refused, as it said it ([`Error::place`] has the field and
+    /// [`Error::offset`] the byte offset it gave).
+    Iso8583(iso8583::ErrorKind),
+    /// An amount or count over what its field's digits hold.
+    Amount,
+    /// A parameter (ACP or transaction input) missing or empty ([`Error::place`] names it).
+    MissingParameter,
+    /// A parameter that must be `length` digits and is not ([`Error::place`] names it).
+    Digits {
+        /// Digits expected.
+        length: usize,
     },
-    /// An ACP parameter missing or empty (`signature`, `signMethod`, `signPubKeyCert`, ...).
-    MissingParameter {
-        /// Its name.
-        name: &'static str,
-    },
+    /// A parameter of the wrong form (a payment code that is not 1–999 letters and digits, a
+    /// reason code that is not 2 characters; [`Error::place`] names it).
+    InvalidParameter,
     /// A `signMethod` this crate does not take (01, 11, 12 are known), or one the key cannot make.
     SignMethod,
-    /// A signing key or certificate that is not PEM / DER RSA, or a certificate that is not
-    /// UnionPay's signing certificate (CN) or not valid now.
+    /// A signing key that is not an RSA private key in PEM (PKCS#1 or PKCS#8).
+    Key,
+    /// The RSA signing operation failed.
+    Signing,
+    /// A certificate that is not PEM / DER X.509 with an RSA key, or that is not UnionPay's
+    /// signing certificate (CN) or not valid now.
     Certificate,
     /// A signature that is not base64 / hex or does not verify.
     InvalidSignature,
@@ -53,49 +62,126 @@ pub enum ErrorKind {
     Pkcs12,
 }
 
-/// A UnionPay error.
+/// Where an error is: an ISO 8583 field, or a named parameter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Place {
+    /// A field of the message (0 = MTI, 1 = bitmaps).
+    Field(u8),
+    /// An ACP or transaction parameter, by name.
+    Parameter(&'static str),
+}
+
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Field(n) => write!(f, "field {n}"),
+            Self::Parameter(name) => write!(f, "parameter {name}"),
+        }
+    }
+}
+
+/// A UnionPay error: what went wrong, where (a field or parameter, when known) and the byte
+/// offset in the message read (0 when the error is not about a position).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Error {
     kind: ErrorKind,
+    place: Option<Place>,
+    offset: usize,
 }
 
 impl Error {
     pub(crate) const fn new(kind: ErrorKind) -> Self {
-        Self { kind }
+        Self {
+            kind,
+            place: None,
+            offset: 0,
+        }
+    }
+
+    /// The same error about `place`.
+    pub(crate) const fn at(self, place: Place) -> Self {
+        Self {
+            place: Some(place),
+            ..self
+        }
+    }
+
+    /// The same error about parameter `name`.
+    pub(crate) const fn param(kind: ErrorKind, name: &'static str) -> Self {
+        Self::new(kind).at(Place::Parameter(name))
     }
 
     /// What went wrong.
     pub const fn kind(&self) -> ErrorKind {
         self.kind
     }
+
+    /// The field or parameter the error concerns, when known.
+    pub const fn place(&self) -> Option<Place> {
+        self.place
+    }
+
+    /// Byte offset in the message read, 0 otherwise.
+    pub const fn offset(&self) -> usize {
+        self.offset
+    }
+}
+
+impl From<iso8583::Error> for Error {
+    /// The codec's kind, field and offset, as it gave them.
+    fn from(e: iso8583::Error) -> Self {
+        Self {
+            kind: ErrorKind::Iso8583(e.kind()),
+            place: e.field().map(Place::Field),
+            offset: e.offset(),
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Self::KeyLength { length } => write!(f, "key of {length} bytes not usable here"),
+            Self::BadPin => f.write_str("PIN must be 4 to 12 digits"),
+            Self::BadPan => f.write_str("PAN must be at least 13 digits"),
+            Self::BadPinBlock => f.write_str("PIN block does not decode for this PAN"),
+            Self::CheckValueMismatch => f.write_str("key check value mismatch"),
+            Self::MacMismatch => f.write_str("MAC mismatch"),
+            Self::BadFrame => f.write_str("TPDU must be 5 bytes and header 6"),
+            Self::Iso8583(kind) => kind.fmt(f),
+            Self::Amount => f.write_str("amount or count too large for its field"),
+            Self::MissingParameter => f.write_str("parameter missing or empty"),
+            Self::Digits { length } => write!(f, "must be {length} digits"),
+            Self::InvalidParameter => f.write_str("parameter malformed"),
+            Self::SignMethod => f.write_str("signMethod must be 01, 11 or 12, matching the key"),
+            Self::Key => f.write_str("not an RSA private key in PEM (PKCS#1 or PKCS#8)"),
+            Self::Signing => f.write_str("RSA signing failed"),
+            Self::Certificate => {
+                f.write_str("not UnionPay's RSA signing certificate, or not valid now")
+            }
+            Self::InvalidSignature => f.write_str("signature does not verify"),
+            Self::BadField62 => f.write_str("field 62 does not match the network management code"),
+            Self::Password => f.write_str("PKCS#12 integrity check failed: wrong password?"),
+            Self::Pkcs12 => {
+                f.write_str("not a readable PKCS#12 file with an RSA key and its certificate")
+            }
+        }
+    }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.kind {
-            ErrorKind::KeyLength { length } => write!(f, "key of {length} bytes not usable here"),
-            ErrorKind::BadPin => f.write_str("PIN must be 4 to 12 digits"),
-            ErrorKind::BadPan => f.write_str("PAN must be at least 13 digits"),
-            ErrorKind::BadPinBlock => f.write_str("PIN block does not decode for this PAN"),
-            ErrorKind::CheckValueMismatch => f.write_str("key check value mismatch"),
-            ErrorKind::MacMismatch => f.write_str("MAC mismatch"),
-            ErrorKind::BadFrame => f.write_str("TPDU must be 5 bytes and header 6"),
-            ErrorKind::Field { number } => write!(f, "field {number}: value refused by the spec"),
-            ErrorKind::MissingParameter { name } => write!(f, "parameter {name} missing or empty"),
-            ErrorKind::SignMethod => {
-                f.write_str("signMethod must be 01, 11 or 12, matching the key")
+        match (self.kind, self.place) {
+            (ErrorKind::MissingParameter, Some(Place::Parameter(name))) => {
+                write!(f, "parameter {name} missing or empty")
             }
-            ErrorKind::Certificate => {
-                f.write_str("not UnionPay's RSA signing certificate, or not valid now")
+            (ErrorKind::Iso8583(kind), Some(place)) => {
+                write!(f, "{place}: {kind} at byte {}", self.offset)
             }
-            ErrorKind::InvalidSignature => f.write_str("signature does not verify"),
-            ErrorKind::BadField62 => {
-                f.write_str("field 62 does not match the network management code")
-            }
-            ErrorKind::Password => f.write_str("PKCS#12 integrity check failed: wrong password?"),
-            ErrorKind::Pkcs12 => {
-                f.write_str("not a readable PKCS#12 file with an RSA key and its certificate")
-            }
+            (ErrorKind::Iso8583(kind), None) => write!(f, "{kind} at byte {}", self.offset),
+            (kind, Some(place)) => write!(f, "{place}: {kind}"),
+            (kind, None) => kind.fmt(f),
         }
     }
 }

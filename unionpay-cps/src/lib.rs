@@ -20,5 +20,5 @@ pub mod spec;
 #[cfg(feature = "alloc")]
 pub mod txn;
 
-pub use error::{Error, ErrorKind, Result};
+pub use error::{Error, ErrorKind, Place, Result};
 pub use key::{Cipher, Key};

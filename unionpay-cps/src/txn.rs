@@ -32,7 +32,7 @@ use core::fmt;
 use emv_tlv::mask::{Masked, Sensitivity};
 use iso8583::{FieldIndex, Message, MessageRef, Mti};
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Place, Result};
 use crate::framing::{Header, Tpdu};
 use crate::key::Key;
 use crate::mac;
@@ -76,14 +76,12 @@ fn digits(name: &'static str, value: &str, len: usize) -> Result<()> {
     if value.len() == len && value.bytes().all(|b| b.is_ascii_digit()) {
         Ok(())
     } else {
-        Err(Error::new(ErrorKind::MissingParameter { name }))
+        Err(Error::param(ErrorKind::Digits { length: len }, name))
     }
 }
 
 fn set(m: &mut Message<'static>, n: u8, value: impl Into<Vec<u8>>) -> Result<()> {
-    m.set(n, value)
-        .map(|_| ())
-        .map_err(|_| Error::new(ErrorKind::Field { number: n }))
+    m.set(n, value).map(|_| ()).map_err(Error::from)
 }
 
 /// A sign-in (`0800`). `stan` is field 11 (6 digits); `time` / `date` (hhmmss, MMDD) are sent
@@ -215,9 +213,7 @@ pub struct Purchase<'a> {
 /// Field 59 with one `A3` tag holding the payment code (tag, 3-digit length, value).
 fn tag_a3(code: &str) -> Result<String> {
     if code.is_empty() || code.len() > 999 || !code.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return Err(Error::new(ErrorKind::MissingParameter {
-            name: "payment code",
-        }));
+        return Err(Error::param(ErrorKind::InvalidParameter, "payment code"));
     }
     Ok(alloc::format!("A3{:03}{code}", code.len()))
 }
@@ -269,7 +265,7 @@ const MAX_AMOUNT: u64 = 999_999_999_999;
 /// Field 4: at most 12 digits of minor units.
 fn set_amount(m: &mut Message<'static>, amount: u64) -> Result<()> {
     if amount > MAX_AMOUNT {
-        return Err(Error::new(ErrorKind::Field { number: 4 }));
+        return Err(Error::new(ErrorKind::Amount).at(Place::Field(4)));
     }
     set(m, 4, alloc::format!("{amount:012}"))
 }
@@ -448,9 +444,7 @@ pub fn refund(terminal: &Terminal<'_>, r: &Refund<'_>) -> Result<Message<'static
     let date = r
         .original
         .date
-        .ok_or(Error::new(ErrorKind::MissingParameter {
-            name: "original date",
-        }))?;
+        .ok_or(Error::param(ErrorKind::MissingParameter, "original date"))?;
     let mut m = card_request(
         terminal,
         &CardRequest {
@@ -571,7 +565,7 @@ impl Totals {
             || self.debit_count > 999
             || self.credit_count > 999
         {
-            return Err(Error::new(ErrorKind::Field { number: 48 }));
+            return Err(Error::new(ErrorKind::Amount).at(Place::Field(48)));
         }
         out.push_str(&alloc::format!(
             "{:012}{:03}{:012}{:03}",
@@ -694,7 +688,7 @@ const REVERSAL_FIELDS: [u8; 17] = [
 /// other error), without its MAC.
 pub fn reversal(original: &Message<'_>, reason: &str) -> Result<Message<'static>> {
     if reason.len() != 2 {
-        return Err(Error::new(ErrorKind::MissingParameter { name: "reason" }));
+        return Err(Error::param(ErrorKind::InvalidParameter, "reason"));
     }
     let mut m = Message::new(&CUPS_POS, Mti::REVERSAL_REQUEST);
     for n in REVERSAL_FIELDS {
@@ -720,7 +714,7 @@ pub fn encode_with_mac(message: &Message<'_>, mak: &Key) -> Result<Vec<u8>> {
             }
             Ok(())
         })
-        .map_err(|_| Error::new(ErrorKind::Field { number: 64 }))?
+        .map_err(Error::from)?
         .len();
     buf.truncate(len);
     Ok(buf)
@@ -745,7 +739,7 @@ pub fn frame(tpdu: Tpdu, header: Header, message: &[u8]) -> Result<Vec<u8>> {
     let mut out = Vec::new();
     iso8583::framing::Framing::CUPS
         .encode(&head, message, &mut out)
-        .map_err(|_| Error::new(ErrorKind::BadFrame))?;
+        .map_err(Error::from)?;
     Ok(out)
 }
 

@@ -1,8 +1,8 @@
 //! ACP gateway and QRA signatures on published vectors (sources beside each).
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
 
-use unionpay_cps::ErrorKind;
 use unionpay_cps::acp::{self, SignMethod};
+use unionpay_cps::{ErrorKind, Place};
 
 const REFUND: &str = include_str!("vectors/acp-refund-response.txt");
 /// 2024-01-05 16:58:42 +08:00, when the refund was answered.
@@ -48,11 +48,13 @@ fn refund_response_verifies() {
         .copied()
         .filter(|(k, _)| *k != "signature")
         .collect();
+    let e = acp::verify(&unsigned, None, REFUND_TIME).unwrap_err();
     assert_eq!(
-        acp::verify(&unsigned, None, REFUND_TIME)
-            .unwrap_err()
-            .kind(),
-        ErrorKind::MissingParameter { name: "signature" }
+        (e.kind(), e.place()),
+        (
+            ErrorKind::MissingParameter,
+            Some(Place::Parameter("signature"))
+        )
     );
     let odd = REFUND.replace("signMethod=01", "signMethod=02");
     assert_eq!(
@@ -169,9 +171,13 @@ fn secure_key_methods() {
             .kind(),
         ErrorKind::InvalidSignature
     );
+    let e = acp::verify(&signed, None, 0).unwrap_err();
     assert_eq!(
-        acp::verify(&signed, None, 0).unwrap_err().kind(),
-        ErrorKind::MissingParameter { name: "secureKey" }
+        (e.kind(), e.place()),
+        (
+            ErrorKind::MissingParameter,
+            Some(Place::Parameter("secureKey"))
+        )
     );
     assert_eq!(
         acp::sign_with_secure_key(REQUEST, SignMethod::Rsa, "k")
@@ -329,4 +335,19 @@ fn request_builders() {
             .to_form()
             .contains("backUrl=http%3A%2F%2Fexample.com%2Fback")
     );
+}
+
+#[test]
+fn an_unreadable_signing_key_is_a_key_error() {
+    for text in [
+        "not PEM at all",
+        "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
+        "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n",
+    ] {
+        assert_eq!(
+            acp::SigningKey::from_pem(text).unwrap_err().kind(),
+            ErrorKind::Key,
+            "{text}"
+        );
+    }
 }

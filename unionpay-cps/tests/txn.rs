@@ -6,7 +6,7 @@ use iso8583::MessageRef;
 use unionpay_cps::framing::parse_header;
 use unionpay_cps::spec::CUPS_POS;
 use unionpay_cps::txn::{self, Entry, KeyScheme, Pin, Purchase, ResponseCode, Terminal};
-use unionpay_cps::{ErrorKind, Key};
+use unionpay_cps::{ErrorKind, Key, Place};
 
 fn vector(name: &str) -> Vec<u8> {
     let path = format!(
@@ -36,12 +36,15 @@ fn sign_in_reproduces_published_0800() {
     let (tpdu, header) = parse_header(&published[2..13]).unwrap();
     let frame = txn::frame(tpdu, header, &m.to_vec().unwrap()).unwrap();
     assert_eq!(hex::encode_upper(&frame), hex::encode_upper(&published));
+    let e = txn::sign_in(&terminal, "17", KeyScheme::Double, "CUP", None).unwrap_err();
     assert_eq!(
-        txn::sign_in(&terminal, "17", KeyScheme::Double, "CUP", None)
-            .unwrap_err()
-            .kind(),
-        ErrorKind::MissingParameter { name: "stan" }
+        (e.kind(), e.place()),
+        (
+            ErrorKind::Digits { length: 6 },
+            Some(Place::Parameter("stan"))
+        )
     );
+    assert_eq!(e.to_string(), "parameter stan: must be 6 digits");
 }
 
 const TERMINAL: Terminal<'static> = Terminal {
@@ -227,11 +230,13 @@ fn void_carries_the_original_references() {
         },
         ..v
     };
+    let e = txn::void(&YOGAPAY, &bad).unwrap_err();
     assert_eq!(
-        txn::void(&YOGAPAY, &bad).unwrap_err().kind(),
-        ErrorKind::MissingParameter {
-            name: "original stan"
-        }
+        (e.kind(), e.place()),
+        (
+            ErrorKind::Digits { length: 6 },
+            Some(Place::Parameter("original stan"))
+        )
     );
 }
 
@@ -258,17 +263,43 @@ fn refund_is_an_advice_with_the_original_date() {
         original: yogapay_original(None),
         ..r
     };
+    let e = txn::refund(&YOGAPAY, &undated).unwrap_err();
     assert_eq!(
-        txn::refund(&YOGAPAY, &undated).unwrap_err().kind(),
-        ErrorKind::MissingParameter {
-            name: "original date"
-        }
+        (e.kind(), e.place()),
+        (
+            ErrorKind::MissingParameter,
+            Some(Place::Parameter("original date"))
+        )
     );
     let too_much = txn::Refund {
         amount: 1_000_000_000_000,
         ..r
     };
-    assert!(txn::refund(&YOGAPAY, &too_much).is_err());
+    let e = txn::refund(&YOGAPAY, &too_much).unwrap_err();
+    assert_eq!(
+        (e.kind(), e.place()),
+        (ErrorKind::Amount, Some(Place::Field(4)))
+    );
+}
+
+#[test]
+fn codec_errors_keep_their_kind_and_field() {
+    // A terminal ID of 9 characters: field 41 takes 8. The codec's own kind and field come
+    // through, not a bare "field refused".
+    let long_id = Terminal {
+        terminal_id: "123456789",
+        ..TERMINAL
+    };
+    let e = txn::sign_in(&long_id, "000001", KeyScheme::Double, "CUP", None).unwrap_err();
+    assert!(
+        matches!(
+            e.kind(),
+            ErrorKind::Iso8583(iso8583::ErrorKind::TooLong { .. })
+        ),
+        "{e:?}"
+    );
+    assert_eq!(e.place(), Some(Place::Field(41)));
+    assert!(e.to_string().starts_with("field 41: "), "{e}");
 }
 
 // yogapay query(): 0200, 310000, 25 = 00, 26, 49, 52, 53, 60 = 01 + batch.

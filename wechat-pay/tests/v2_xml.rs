@@ -101,40 +101,32 @@ fn refused_documents() {
     // wechatpay-php tests/fixtures/invalid.xxe_injection.sample.xml: a DTD with an external entity.
     let xxe = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE foo [<!ENTITY xxe SYSTEM \
 \"http://tst.qq.com/xxe_inject/463103c2ee4067e1c4f5318440dc245d\">]>\n<foo><value>&xxe;</value></foo>\n";
-    assert_eq!(kind(xxe), ErrorKind::Xml { offset: 39 });
+    let e = Document::parse(xxe).unwrap_err();
+    assert_eq!((e.kind(), e.offset()), (ErrorKind::Xml, 39));
     // wechatpay-php tests/fixtures/invalid.bad_entity.sample.xml: mismatched tags (and nested).
     let bad = "<?xml version=\"1.0\" standalone=\"yes\"?>\n<movies>\n <movie>\n  <titles>PHP: Behind the Parser</title>\n </movie>\n</movies>\n";
-    assert!(matches!(kind(bad), ErrorKind::Xml { .. }));
+    assert!(matches!(kind(bad), ErrorKind::Xml));
     // wechatpay-php tests/fixtures/fragment_injection.sample.xml: nested elements, duplicates.
     assert!(matches!(
         kind("<batchjob><payment><account>1</account></payment></batchjob>"),
-        ErrorKind::Xml { .. }
+        ErrorKind::Xml
     ));
     assert!(matches!(
         kind("<xml><a>1</a><a>2</a></xml>"),
-        ErrorKind::Xml { .. }
+        ErrorKind::Xml
     ));
     // An undeclared entity, text outside parameters, two roots, truncation, empty input.
-    assert!(matches!(
-        kind("<xml><a>&xxe;</a></xml>"),
-        ErrorKind::Xml { .. }
-    ));
-    assert!(matches!(
-        kind("<xml>text<a>1</a></xml>"),
-        ErrorKind::Xml { .. }
-    ));
-    assert!(matches!(
-        kind("<xml></xml><xml></xml>"),
-        ErrorKind::Xml { .. }
-    ));
-    assert!(matches!(kind("<xml><a>1</a>"), ErrorKind::Xml { .. }));
-    assert!(matches!(kind(""), ErrorKind::Xml { .. }));
+    assert!(matches!(kind("<xml><a>&xxe;</a></xml>"), ErrorKind::Xml));
+    assert!(matches!(kind("<xml>text<a>1</a></xml>"), ErrorKind::Xml));
+    assert!(matches!(kind("<xml></xml><xml></xml>"), ErrorKind::Xml));
+    assert!(matches!(kind("<xml><a>1</a>"), ErrorKind::Xml));
+    assert!(matches!(kind(""), ErrorKind::Xml));
     assert!(matches!(
         kind("<?php echo 1; ?><xml></xml>"),
-        ErrorKind::Xml { .. }
+        ErrorKind::Xml
     ));
     let huge = format!("<xml><a>{}</a></xml>", "x".repeat(MAX_DOCUMENT_BYTES));
-    assert!(matches!(kind(&huge), ErrorKind::Xml { .. }));
+    assert!(matches!(kind(&huge), ErrorKind::Xml));
 }
 
 #[test]

@@ -33,9 +33,7 @@ pub struct Document {
 }
 
 fn xml_error(offset: u64) -> Error {
-    Error::new(ErrorKind::Xml {
-        offset: usize::try_from(offset).unwrap_or(usize::MAX),
-    })
+    Error::new(ErrorKind::Xml).at_offset(usize::try_from(offset).unwrap_or(usize::MAX))
 }
 
 impl Document {

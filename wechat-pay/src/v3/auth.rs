@@ -56,7 +56,7 @@ impl<'a> Request<'a> {
         check_value("url", self.url)?;
         check_value("nonce", self.nonce)?;
         if self.timestamp.is_empty() || !self.timestamp.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(Error::new(ErrorKind::Parameter { name: "timestamp" }));
+            return Err(Error::new(ErrorKind::Parameter).at("timestamp"));
         }
         Ok(())
     }
@@ -69,7 +69,7 @@ pub(crate) fn check_value(name: &'static str, value: &str) -> Result<()> {
             .bytes()
             .any(|b| matches!(b, b'"' | b',' | b'\r' | b'\n'))
     {
-        return Err(Error::new(ErrorKind::Parameter { name }));
+        return Err(Error::new(ErrorKind::Parameter).at(name));
     }
     Ok(())
 }

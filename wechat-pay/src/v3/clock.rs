@@ -16,7 +16,7 @@ pub fn timestamp() -> String {
 /// 32 upper-case hex characters from the operating system's random source.
 pub fn nonce() -> Result<String> {
     let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).map_err(|_| Error::new(ErrorKind::Encryption))?;
+    getrandom::fill(&mut bytes).map_err(|_| Error::new(ErrorKind::Randomness))?;
     Ok(hex::encode_upper(bytes))
 }
 

@@ -34,11 +34,8 @@ pub fn sign_request<B: AsRef<[u8]>>(
             body: request.body().as_ref(),
         },
     )?;
-    let value = HeaderValue::try_from(value).map_err(|_| {
-        Error::new(ErrorKind::Parameter {
-            name: "Authorization",
-        })
-    })?;
+    let value = HeaderValue::try_from(value)
+        .map_err(|_| Error::new(ErrorKind::Parameter).at("Authorization"))?;
     request.headers_mut().insert(AUTHORIZATION, value);
     Ok(())
 }

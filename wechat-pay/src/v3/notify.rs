@@ -88,15 +88,10 @@ fn offset_of(text: &[u8], error: &serde_json::Error) -> usize {
 
 fn parse<'de, T: Deserialize<'de>>(body: &'de [u8]) -> Result<T> {
     if body.len() > MAX_BODY_BYTES {
-        return Err(Error::new(ErrorKind::Json {
-            offset: MAX_BODY_BYTES,
-        }));
+        return Err(Error::new(ErrorKind::Json).at_offset(MAX_BODY_BYTES));
     }
-    serde_json::from_slice(body).map_err(|e| {
-        Error::new(ErrorKind::Json {
-            offset: offset_of(body, &e),
-        })
-    })
+    serde_json::from_slice(body)
+        .map_err(|e| Error::new(ErrorKind::Json).at_offset(offset_of(body, &e)))
 }
 
 impl Notification {

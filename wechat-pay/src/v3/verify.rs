@@ -67,7 +67,7 @@ impl<'a> Headers<'a> {
             ("Wechatpay-Signature", self.signature),
         ] {
             if value.is_empty() {
-                return Err(Error::new(ErrorKind::MissingHeader { name }));
+                return Err(Error::new(ErrorKind::MissingHeader).at(name));
             }
         }
         if self.signature.starts_with(PROBE_PREFIX) {
@@ -192,9 +192,7 @@ impl Verifiers {
     pub fn verify(&self, headers: &Headers<'_>, body: &[u8], now: i64) -> Result<()> {
         headers.require()?;
         if headers.serial.is_empty() {
-            return Err(Error::new(ErrorKind::MissingHeader {
-                name: "Wechatpay-Serial",
-            }));
+            return Err(Error::new(ErrorKind::MissingHeader).at("Wechatpay-Serial"));
         }
         let verifier = self
             .by_serial
