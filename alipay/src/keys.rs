@@ -14,6 +14,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
+use zeroize::Zeroizing;
 
 use md5::Digest as _;
 use rsa::pkcs1::{DecodeRsaPrivateKey as _, DecodeRsaPublicKey as _};
@@ -87,45 +88,50 @@ impl<T: Verifier + ?Sized> Verifier for &T {
     }
 }
 
-/// The PEM blocks of `text` as (label, DER), leniently: any line width (Alipay's certificates
-/// use 76 columns), CR/LF, text between blocks ignored.
-fn pem_blocks(text: &str) -> Option<Vec<(&str, Vec<u8>)>> {
-    use base64::Engine as _;
+/// The PEM blocks of `text` as (label, DER), each read with `der`'s RFC 7468 decoder at
+/// whatever line width it is wrapped (Alipay's certificates use 76 columns); text between
+/// blocks is ignored. The DER is zeroized from the first decode on (keys come this way too).
+fn pem_blocks(text: &str) -> Option<Vec<(String, Zeroizing<Vec<u8>>)>> {
+    const BEGIN: &str = "-----BEGIN ";
     let mut blocks = Vec::new();
     let mut rest = text;
-    while let Some(start) = rest.find("-----BEGIN ") {
-        let after = rest.get(start.saturating_add(11)..)?;
-        let label_end = after.find("-----")?;
-        let label = after.get(..label_end)?;
-        let body_and_more = after.get(label_end.saturating_add(5)..)?;
-        let end = body_and_more.find("-----END ")?;
-        let body: String = body_and_more
-            .get(..end)?
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect();
-        let der = base64::engine::general_purpose::STANDARD
-            .decode(body)
-            .ok()?;
+    while let Some(start) = rest.find(BEGIN) {
+        let block = rest.get(start..)?;
+        // The block ends after the `-----END <label>-----` line.
+        let end_at = block.find("-----END ")?;
+        let tail = block.get(end_at.saturating_add(9)..)?;
+        let len = end_at
+            .saturating_add(9)
+            .saturating_add(tail.find("-----")?)
+            .saturating_add(5);
+        let pem = block.get(..len)?;
+        let mut decoder = der::pem::Decoder::new_detect_wrap(pem.as_bytes()).ok()?;
+        let label = String::from(decoder.type_label());
+        let mut der = Zeroizing::new(alloc::vec![0u8; decoder.remaining_len()]);
+        let n = decoder.decode(&mut der).ok()?.len();
+        der.truncate(n);
         blocks.push((label, der));
-        let tail = body_and_more.get(end.saturating_add(9)..)?;
-        rest = tail.get(tail.find("-----")?.saturating_add(5)..)?;
+        rest = block.get(len..)?;
     }
     Some(blocks)
 }
 
-/// The PEM label and DER of `text`: the first PEM block, or bare base64 (whitespace ignored).
-fn decode_text(text: &str) -> Option<(Option<String>, Vec<u8>)> {
+/// The PEM label and DER of `text`: its first PEM block, or bare base64 (what Alipay's console
+/// hands out; whitespace ignored). Zeroized from the first decode on.
+fn decode_text(text: &str) -> Option<(Option<String>, Zeroizing<Vec<u8>>)> {
     let text = text.trim();
     if text.starts_with("-----BEGIN ") {
         let (label, der) = pem_blocks(text)?.into_iter().next()?;
-        return Some((Some(String::from(label)), der));
+        return Some((Some(label), der));
     }
     use base64::Engine as _;
-    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    let der = base64::engine::general_purpose::STANDARD
-        .decode(compact)
+    let compact: Zeroizing<Vec<u8>> =
+        Zeroizing::new(text.bytes().filter(|b| !b.is_ascii_whitespace()).collect());
+    let mut der = Zeroizing::new(alloc::vec![0u8; compact.len().div_ceil(4).saturating_mul(3)]);
+    let n = base64::engine::general_purpose::STANDARD
+        .decode_slice(&*compact, &mut der)
         .ok()?;
+    der.truncate(n);
     Some((None, der))
 }
 
@@ -156,7 +162,6 @@ impl PrivateKey {
     pub fn from_pem(text: &str) -> Result<Self> {
         let bad = || Error::new(ErrorKind::SigningKey);
         let (label, der) = decode_text(text).ok_or_else(bad)?;
-        let der = zeroize::Zeroizing::new(der);
         let key = match label.as_deref() {
             Some("RSA PRIVATE KEY") => {
                 Private::Rsa(rsa::PrivateKey::from_pkcs1_der(&der).map_err(|_| bad())?)

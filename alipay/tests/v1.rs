@@ -633,3 +633,18 @@ fn sm2_requests() {
         ErrorKind::SignType
     );
 }
+
+#[test]
+fn keys_at_any_line_width_crlf_or_bare_base64_are_the_same_key() {
+    let reference = PrivateKey::from_pem(APP_KEY)
+        .unwrap()
+        .sign(&[b"m"])
+        .unwrap();
+    for (width, eol) in [(64, "\n"), (76, "\r\n"), (40, "\n")] {
+        let (pem, bare) = paywire_testkit::rewrap_pem(APP_KEY, width, eol);
+        for text in [pem, bare] {
+            let key = PrivateKey::from_pem(&text).unwrap();
+            assert_eq!(key.sign(&[b"m"]).unwrap(), reference, "{width} {eol:?}");
+        }
+    }
+}

@@ -177,6 +177,30 @@ pub fn secret_bytes(len: usize) -> impl Strategy<Value = Vec<u8>> {
     prop::collection::vec(0xA0u8..=0xFF, len)
 }
 
+/// A PEM document's body re-wrapped at `width` columns with `eol` line ends, and its bare
+/// base64 body: the forms keys arrive in (64 columns by RFC 7468, 76 from some consoles, CR LF
+/// from Windows, no armour at all from Alipay's console).
+pub fn rewrap_pem(text: &str, width: usize, eol: &str) -> (String, String) {
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let body: String = lines[1..lines.len() - 1].concat();
+    let wrapped: Vec<&str> = body
+        .as_bytes()
+        .chunks(width)
+        .map(|c| core::str::from_utf8(c).unwrap_or_default())
+        .collect();
+    let pem = format!(
+        "{}{eol}{}{eol}{}{eol}",
+        lines[0],
+        wrapped.join(eol),
+        lines[lines.len() - 1]
+    );
+    (pem, body)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -111,37 +111,35 @@ fn sha256(parts: &[&[u8]]) -> sha2::digest::Output<sha2::Sha256> {
     digest.finalize()
 }
 
-/// The DER inside `text`: a PEM document (its label returned), or a bare base64 body.
+/// The DER inside `text`: a PEM document (its label returned) read with `der`'s RFC 7468
+/// decoder at whatever line width it is wrapped, or a bare base64 body. The bytes are zeroized
+/// from the first decode on.
 fn der_of(text: &[u8]) -> Result<(Option<String>, zeroize::Zeroizing<Vec<u8>>)> {
+    let bad = |_| Error::new(ErrorKind::Key);
     let trimmed = text.trim_ascii();
     if trimmed.starts_with(b"-----BEGIN ") {
-        // Read leniently (any line width, CR LF): armour label and base64 body.
-        return lenient_pem(trimmed).ok_or(Error::new(ErrorKind::Key));
+        let mut decoder = der::pem::Decoder::new_detect_wrap(trimmed).map_err(bad)?;
+        let label = String::from(decoder.type_label());
+        let mut der = zeroize::Zeroizing::new(alloc::vec![0u8; decoder.remaining_len()]);
+        let n = decoder.decode(&mut der).map_err(bad)?.len();
+        der.truncate(n);
+        return Ok((Some(label), der));
     }
     use base64::Engine as _;
-    let compact: Vec<u8> = trimmed
-        .iter()
-        .copied()
-        .filter(|b| !b.is_ascii_whitespace())
-        .collect();
-    let der = base64::engine::general_purpose::STANDARD
-        .decode(&compact)
+    let compact: zeroize::Zeroizing<Vec<u8>> = zeroize::Zeroizing::new(
+        trimmed
+            .iter()
+            .copied()
+            .filter(|b| !b.is_ascii_whitespace())
+            .collect(),
+    );
+    let mut der =
+        zeroize::Zeroizing::new(alloc::vec![0u8; compact.len().div_ceil(4).saturating_mul(3)]);
+    let n = base64::engine::general_purpose::STANDARD
+        .decode_slice(&*compact, &mut der)
         .map_err(|_| Error::new(ErrorKind::Key))?;
-    Ok((None, zeroize::Zeroizing::new(der)))
-}
-
-/// The first PEM block of `text` read leniently: label, then the base64 body without whitespace.
-fn lenient_pem(text: &[u8]) -> Option<(Option<String>, zeroize::Zeroizing<Vec<u8>>)> {
-    use base64::Engine as _;
-    let text = core::str::from_utf8(text).ok()?;
-    let after = text.strip_prefix("-----BEGIN ")?;
-    let (label, rest) = after.split_once("-----")?;
-    let (body, _) = rest.split_once("-----END ")?;
-    let compact: Vec<u8> = body.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    let der = base64::engine::general_purpose::STANDARD
-        .decode(compact)
-        .ok()?;
-    Some((Some(label.into()), zeroize::Zeroizing::new(der)))
+    der.truncate(n);
+    Ok((None, der))
 }
 
 /// A merchant's private key: RSA or SM2. Never printed (its `Debug` shows the scheme only);
