@@ -1,0 +1,126 @@
+//! Void (`0200`, 消费撤销) and refund (`0220`, 退货) of an earlier purchase.
+
+use alloc::string::String;
+
+use iso8583::{Message, Mti};
+
+use crate::error::{Error, ErrorKind, Result};
+
+use super::card::{CardRequest, Entry, Pin, card_request};
+use super::fields::{digits, set};
+use super::terminal::Terminal;
+
+/// The original transaction a void or a refund points at.
+#[derive(Clone, Copy, Debug)]
+pub struct Original<'a> {
+    /// 61.1: the original's batch (its 60.2), 6 digits.
+    pub batch: &'a str,
+    /// 61.2: the original's trace number (its field 11), 6 digits.
+    pub stan: &'a str,
+    /// Field 37: the retrieval reference number of the original's answer, 12 characters.
+    pub rrn: &'a str,
+    /// Field 38: the original's authorization code, when its answer carried one.
+    pub auth_code: Option<&'a str>,
+    /// 61.3: the original's date (MMDD, its field 13); a refund needs it, a void does not send it.
+    pub date: Option<&'a str>,
+}
+
+/// A void of a purchase of the current batch (`0200`, 消费撤销).
+#[derive(Clone, Copy, Debug)]
+pub struct Void<'a> {
+    /// Field 4: the original's amount, in minor units.
+    pub amount: u64,
+    /// Field 11: this message's trace number, 6 digits.
+    pub stan: &'a str,
+    /// Field 49 (`156` for CNY).
+    pub currency: &'a str,
+    /// The card, read again.
+    pub entry: Entry<'a>,
+    /// PIN data, when the host asks for a PIN on voids.
+    pub pin: Option<Pin<'a>>,
+    /// The purchase being voided.
+    pub original: Original<'a>,
+}
+
+/// A refund of an earlier purchase (`0220`, 退货).
+#[derive(Clone, Copy, Debug)]
+pub struct Refund<'a> {
+    /// Field 4: the amount refunded, in minor units.
+    pub amount: u64,
+    /// Field 11: this message's trace number, 6 digits.
+    pub stan: &'a str,
+    /// Field 49.
+    pub currency: &'a str,
+    /// The card.
+    pub entry: Entry<'a>,
+    /// The purchase being refunded (its `date` is required).
+    pub original: Original<'a>,
+}
+
+/// Fields 37, 38 and 61 (61.1 batch, 61.2 trace, then `date` when given).
+fn set_original(
+    m: &mut Message<'static>,
+    original: &Original<'_>,
+    date: Option<&str>,
+) -> Result<()> {
+    digits("original batch", original.batch, 6)?;
+    digits("original stan", original.stan, 6)?;
+    set(m, 37, original.rrn)?;
+    if let Some(code) = original.auth_code {
+        set(m, 38, code)?;
+    }
+    let mut f61 = String::from(original.batch);
+    f61.push_str(original.stan);
+    if let Some(date) = date {
+        digits("original date", date, 4)?;
+        f61.push_str(date);
+    }
+    set(m, 61, f61)
+}
+
+/// A void (`0200`, processing code `200000`, 60.1 `23`), without its MAC.
+pub fn void(terminal: &Terminal<'_>, v: &Void<'_>) -> Result<Message<'static>> {
+    let mut m = card_request(
+        terminal,
+        &CardRequest {
+            mti: Mti::FINANCIAL_REQUEST,
+            processing: "200000",
+            amount: Some(v.amount),
+            stan: v.stan,
+            entry: v.entry,
+            pin: v.pin,
+            condition: "00",
+            currency: v.currency,
+            kind: "23",
+            f60_tail: "",
+        },
+    )?;
+    set_original(&mut m, &v.original, None)?;
+    Ok(m)
+}
+
+/// A refund (`0220`, processing code `200000`, 60.1 `25`), without its MAC. Refunds are advices:
+/// they are not reversed.
+pub fn refund(terminal: &Terminal<'_>, r: &Refund<'_>) -> Result<Message<'static>> {
+    let date = r
+        .original
+        .date
+        .ok_or(Error::param(ErrorKind::MissingParameter, "original date"))?;
+    let mut m = card_request(
+        terminal,
+        &CardRequest {
+            mti: Mti::FINANCIAL_ADVICE,
+            processing: "200000",
+            amount: Some(r.amount),
+            stan: r.stan,
+            entry: r.entry,
+            pin: None,
+            condition: "00",
+            currency: r.currency,
+            kind: "25",
+            f60_tail: "",
+        },
+    )?;
+    set_original(&mut m, &r.original, Some(date))?;
+    Ok(m)
+}

@@ -1,0 +1,47 @@
+//! Purchase (`0200`, 消费).
+
+use iso8583::{Message, Mti};
+
+use crate::error::Result;
+
+use super::card::{CardRequest, Entry, Pin, card_request};
+use super::terminal::Terminal;
+
+/// A purchase request.
+#[derive(Clone, Copy, Debug)]
+pub struct Purchase<'a> {
+    /// Field 4, in the currency's minor unit (fen).
+    pub amount: u64,
+    /// Field 11, 6 digits.
+    pub stan: &'a str,
+    /// Field 49 (`156` for CNY).
+    pub currency: &'a str,
+    /// How the payment was presented.
+    pub entry: Entry<'a>,
+    /// PIN data, when the cardholder entered one.
+    pub pin: Option<Pin<'a>>,
+    /// Field 25 (`00` normal).
+    pub condition: &'a str,
+    /// What follows 60.1 and 60.2 in field 60 (empty, or e.g. `000601` as AFC sends for
+    /// contactless no-PIN purchases).
+    pub f60_tail: &'a str,
+}
+
+/// A purchase (`0200`), without its MAC: encode it with [`encode_with_mac`].
+pub fn purchase(terminal: &Terminal<'_>, p: &Purchase<'_>) -> Result<Message<'static>> {
+    card_request(
+        terminal,
+        &CardRequest {
+            mti: Mti::FINANCIAL_REQUEST,
+            processing: "000000",
+            amount: Some(p.amount),
+            stan: p.stan,
+            entry: p.entry,
+            pin: p.pin,
+            condition: p.condition,
+            currency: p.currency,
+            kind: "22",
+            f60_tail: p.f60_tail,
+        },
+    )
+}

@@ -1,0 +1,54 @@
+//! The MAC of field 64 and the frame around a message.
+
+use alloc::vec::Vec;
+use core::borrow::Borrow;
+
+use iso8583::{FieldIndex, Message, MessageRef};
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::framing::{Header, Tpdu};
+use crate::key::Key;
+use crate::mac;
+
+/// Encodes `message` with field 64 = the 银联 ECB MAC under `mak` (the first 8 hex characters,
+/// as ASCII).
+pub fn encode_with_mac(message: &Message<'_>, mak: &Key) -> Result<Vec<u8>> {
+    let mut builder = message.builder();
+    let mut buf = alloc::vec![0u8; message.encoded_len().saturating_add(16)];
+    let len = builder
+        .encode_with_mac(&mut buf, |input, out| {
+            let m = mac::cups_ecb(mak, input);
+            let f64 = mac::field64(&m);
+            if let Some(dst) = out.get_mut(..8) {
+                dst.copy_from_slice(&f64);
+            }
+            Ok(())
+        })
+        .map_err(Error::from)?
+        .len();
+    buf.truncate(len);
+    Ok(buf)
+}
+
+/// Checks the MAC of a received message (field 64) under `mak`, in constant time.
+pub fn verify_mac<I: Borrow<FieldIndex>>(message: &MessageRef<'_, '_, I>, mak: &Key) -> Result<()> {
+    let (Some(input), Some(received)) = (message.mac_input(), message.value(64)) else {
+        return Err(Error::new(ErrorKind::MacMismatch));
+    };
+    let expected = mac::field64(&mac::cups_ecb(mak, input));
+    let got: Vec<u8> = received.iter().collect();
+    mac::verify(&expected, &got)
+}
+
+/// The whole frame: 2-byte length, TPDU, header, message ([`iso8583::framing::Framing::CUPS`]).
+pub fn frame(tpdu: Tpdu, header: Header, message: &[u8]) -> Result<Vec<u8>> {
+    let mut head = [0u8; 11];
+    let (t, h) = head.split_at_mut(5);
+    t.copy_from_slice(&tpdu.to_bytes());
+    h.copy_from_slice(&header.to_bytes());
+    let mut out = Vec::new();
+    iso8583::framing::Framing::CUPS
+        .encode(&head, message, &mut out)
+        .map_err(Error::from)?;
+    Ok(out)
+}
