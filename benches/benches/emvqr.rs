@@ -35,9 +35,8 @@ fn crc_only(text: &str) -> u16 {
 /// a caller that wants all three uses.
 fn parse_and_validate(text: &str) -> usize {
     let mut n = 0usize;
-    let parsed = emvqr::validate::parse_and_validate(text, ParseOptions::default(), |_| {
-        n = n.saturating_add(1)
-    });
+    let parsed =
+        PayloadRef::parse_and_validate(text, ParseOptions::default(), |_| n = n.saturating_add(1));
     if parsed.is_ok() { n } else { 0 }
 }
 
@@ -47,7 +46,7 @@ fn parse_then_validate(text: &str) -> usize {
         return 0;
     };
     let mut n = 0usize;
-    emvqr::validate::validate(&p, |_| n = n.saturating_add(1));
+    p.validate(emvqr::Rules::Emvco, |_| n = n.saturating_add(1));
     n
 }
 

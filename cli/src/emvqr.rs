@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Subcommand;
-use emvqr::validate::{Issue, Severity};
+use emvqr::{Issue, Rules, Severity};
 use emvqr::{Object, ParseOptions, PayloadRef, cpm};
 use serde::Serialize;
 use serde_json::Value as Json;
@@ -199,7 +199,9 @@ fn decode_mpm(text: &str, profile: Option<emvqr::profile::Profile>) -> Outcome {
     match PayloadRef::parse_with(text, ParseOptions::default().with_crc_check(false)) {
         Ok(payload) => {
             let mut issues = Vec::new();
-            emvqr::profile::validate(&payload, profile, |i| issues.push(i));
+            payload.validate(profile.map_or(Rules::Detect, Rules::Profile), |i| {
+                issues.push(i)
+            });
             let valid = !issues.iter().any(|i| i.severity == Severity::Error);
             let json = MpmJson {
                 mode: "mpm",
@@ -232,7 +234,7 @@ fn decode_cpm(text: &str) -> Outcome {
     let payload = cpm::CpmRef::parse(text, &mut buf)
         .map_err(|e| Failure::Rejected(format!("consumer-presented payload: {e}")))?;
     let mut issues = Vec::new();
-    cpm::validate(&payload, |i| issues.push(i));
+    payload.validate(|i| issues.push(i));
     let valid = issues.is_empty();
     let json = CpmJson {
         mode: "cpm",

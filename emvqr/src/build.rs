@@ -7,9 +7,10 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::findings::Severity;
 use crate::mpm::{Object, PayloadRef, encode};
-use crate::profile::{self, Profile};
-use crate::validate::Severity;
+use crate::profile::Profile;
+use crate::validate::Rules;
 
 fn text(id: u8, value: &str) -> Object {
     Object::Text(id, value.to_string())
@@ -20,7 +21,7 @@ fn finish(objects: &[Object], profile: Profile) -> Result<String> {
     let payload = encode(objects)?;
     let parsed = PayloadRef::parse(&payload)?;
     let mut first = None;
-    profile::validate(&parsed, Some(profile), |issue| {
+    parsed.validate(Rules::Profile(profile), |issue| {
         if issue.severity == Severity::Error && first.is_none() {
             first = Some(issue);
         }

@@ -6,8 +6,8 @@ use emv_tlv::mask::{self, Masked, Sensitivity};
 use emv_tlv::{Tag, Tlvs};
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::findings::{Issue, IssueKind, Severity};
 use crate::path::Path;
-use crate::validate::{Issue, IssueKind, Severity};
 
 /// The text every CPM payload starts with: base64 of `85 05 "CPV0"`.
 pub const PREFIX: &str = "hQVDUFYw";
@@ -148,10 +148,16 @@ fn primitives<'b>(list: Tlvs<'b>) -> impl Iterator<Item = emv_tlv::TlvRef<'b>> +
     })
 }
 
-/// Checks the CPM rules: `85` first with `CPV01`, at least one application template `61`, no
-/// primitive twice within a template, none both in an application template and the common data
-/// template.
-pub fn validate(payload: &CpmRef<'_>, mut emit: impl FnMut(Issue)) {
+impl CpmRef<'_> {
+    /// Checks the CPM rules: `85` first with `CPV01`, at least one application template `61`,
+    /// no primitive twice within a template, none both in an application template and the
+    /// common data template. Each finding goes to `emit` (no allocation).
+    pub fn validate(&self, emit: impl FnMut(Issue)) {
+        check(self, emit);
+    }
+}
+
+fn check(payload: &CpmRef<'_>, mut emit: impl FnMut(Issue)) {
     let duplicate = |emit: &mut dyn FnMut(Issue)| {
         emit(Issue {
             severity: Severity::Error,
@@ -327,7 +333,7 @@ mod tests {
         let mut buf = [0u8; 64];
         let p = CpmRef::parse(text, &mut buf).unwrap();
         let mut found = Vec::new();
-        validate(&p, |i| found.push(i.kind));
+        p.validate(|i| found.push(i.kind));
         assert!(found.contains(&IssueKind::Duplicate), "{found:?}");
     }
 }

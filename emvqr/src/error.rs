@@ -47,7 +47,7 @@ pub enum ErrorKind {
     /// An ID to build is above 99.
     IdRange,
     /// A built payload breaks a rule (the path says which object).
-    Invalid(crate::validate::IssueKind),
+    Invalid(crate::findings::IssueKind),
     /// The payload does not fit in a QR symbol of version 40 at the chosen ECC level.
     DataTooLong {
         /// Payload bytes.

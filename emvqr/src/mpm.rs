@@ -4,15 +4,13 @@
 //! nested objects, the closing `6304` CRC — and, unless told not to, the CRC itself. Afterwards
 //! iterating objects cannot fail and borrows the text.
 
-use crate::error::{Error, ErrorKind, Result};
+#[cfg(feature = "alloc")]
+use crate::crc::crc16;
+use crate::error::Result;
+#[cfg(feature = "alloc")]
+use crate::error::{Error, ErrorKind};
 use crate::path::Path;
-
-pub(crate) const CRC: crc::Crc<u16> = crc::Crc::<u16>::new(&crc::CRC_16_IBM_3740);
-
-/// CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF): the EMVCo MPM checksum.
-pub fn crc16(bytes: &[u8]) -> u16 {
-    CRC.checksum(bytes)
-}
+use crate::read::read_object;
 
 /// True for the IDs whose value is itself a list of objects: merchant account templates 26–51,
 /// additional data 62, language template 64, unreserved templates 80–99.
@@ -63,167 +61,7 @@ pub struct ObjectRef<'a> {
     ascii: bool,
 }
 
-fn two_digits(bytes: &[u8]) -> Option<u8> {
-    match *bytes {
-        [a @ b'0'..=b'9', b @ b'0'..=b'9'] => Some(
-            a.wrapping_sub(b'0')
-                .wrapping_mul(10)
-                .wrapping_add(b.wrapping_sub(b'0')),
-        ),
-        _ => None,
-    }
-}
-
-/// Reads the object at byte `pos` of `text` (a payload or a template's value starting at byte
-/// `base` of the payload): its ID, and the byte range of its value.
-#[inline(always)]
-pub(crate) fn read_object(
-    text: &str,
-    pos: usize,
-    base: usize,
-    parent: Path,
-    ascii: bool,
-) -> Result<(u8, usize, usize)> {
-    let bytes = text.as_bytes();
-    // Fast path for ASCII payloads: four digits read and checked at once (a byte is a digit when
-    // subtracting '0' neither borrows nor leaves a value that adding 0x76 carries into bit 7).
-    if ascii && let Some(&[a, b, c, d]) = bytes.get(pos..pos.wrapping_add(4)) {
-        let x = u32::from_le_bytes([a, b, c, d]);
-        let v = x.wrapping_sub(0x3030_3030);
-        if (v | v.wrapping_add(0x7676_7676)) & 0x8080_8080 == 0 {
-            let [a, b, c, d] = v.to_le_bytes();
-            let id = a.wrapping_mul(10).wrapping_add(b);
-            let length = usize::from(c.wrapping_mul(10).wrapping_add(d));
-            let start = pos.wrapping_add(4);
-            let end = start.wrapping_add(length);
-            if end <= bytes.len() {
-                return Ok((id, start, end));
-            }
-        }
-    }
-    read_object_general(text, pos, base, parent, ascii)
-}
-
-/// [`read_object`] for non-ASCII payloads and for every error.
-#[inline(never)]
-fn read_object_general(
-    text: &str,
-    pos: usize,
-    base: usize,
-    parent: Path,
-    ascii: bool,
-) -> Result<(u8, usize, usize)> {
-    let bytes = text.as_bytes();
-    let at = base.saturating_add(pos);
-    let header = bytes.get(pos..pos.saturating_add(4));
-    let Some(header) = header else {
-        return Err(Error::new(ErrorKind::Truncated, parent, at));
-    };
-    let (id_bytes, len_bytes) = header.split_at(2);
-    let id = two_digits(id_bytes).ok_or_else(|| Error::new(ErrorKind::BadId, parent, at))?;
-    // The object's path only matters for an error: built on demand.
-    let path = || parent.child(id);
-    let length = usize::from(
-        two_digits(len_bytes)
-            .ok_or_else(|| Error::new(ErrorKind::BadLength, path(), at.saturating_add(2)))?,
-    );
-    let start = pos.saturating_add(4);
-    let rest = text.get(start..).unwrap_or_default();
-    // Most payloads are ASCII: then characters are bytes.
-    if ascii {
-        if rest.len() < length {
-            let kind = ErrorKind::ValuePastEnd {
-                length,
-                available: rest.len(),
-            };
-            return Err(Error::new(kind, path(), at.saturating_add(2)));
-        }
-        return Ok((id, start, start.saturating_add(length)));
-    }
-    if rest.as_bytes().get(..length).is_some_and(<[u8]>::is_ascii) {
-        return Ok((id, start, start.saturating_add(length)));
-    }
-    // Lengths count characters: find the byte where the `length`-th character ends.
-    let mut chars = rest.char_indices();
-    let end = match chars.nth(length) {
-        Some((i, _)) => start.saturating_add(i),
-        None => {
-            let available = rest.chars().count();
-            if available < length {
-                let kind = ErrorKind::ValuePastEnd { length, available };
-                return Err(Error::new(kind, path(), at.saturating_add(2)));
-            }
-            text.len()
-        }
-    };
-    Ok((id, start, end))
-}
-
-/// Checks a list of objects (and, at the top level, the templates inside it); returns the ID
-/// and offset of the last object.
-fn check_list(text: &str, base: usize, parent: Path, ascii: bool) -> Result<Option<(u8, usize)>> {
-    let mut pos = 0usize;
-    let mut last = None;
-    while pos < text.len() {
-        let (id, start, end) = read_object(text, pos, base, parent, ascii)?;
-        if parent.is_empty() && is_template(id) {
-            let value = text.get(start..end).unwrap_or_default();
-            check_list(value, base.saturating_add(start), Path::top(id), ascii)?;
-        }
-        last = Some((id, pos));
-        pos = end;
-    }
-    Ok(last)
-}
-
-/// The closing CRC object: "6304" then four hex digits. Returns the CRC it carries and the
-/// byte offset of those digits (the CRC covers everything before them).
-pub(crate) fn crc_tail(text: &str) -> Result<(u16, usize)> {
-    let bytes = text.as_bytes();
-    let tail = bytes.len().checked_sub(8).and_then(|s| bytes.get(s..));
-    let Some(&[b'6', b'3', b'0', b'4', h0, h1, h2, h3]) = tail else {
-        return Err(Error::new(ErrorKind::CrcMissing, Path::top(63), text.len()));
-    };
-    let crc_at = text.len().saturating_sub(4);
-    [h0, h1, h2, h3]
-        .into_iter()
-        .try_fold(0u32, |crc, b| {
-            Some((crc << 4) | char::from(b).to_digit(16)?)
-        })
-        .and_then(|found| u16::try_from(found).ok())
-        .ok_or(Error::new(ErrorKind::CrcFormat, Path::top(63), crc_at))
-        .map(|found| (found, crc_at))
-}
-
-/// The structural walk must have ended on the CRC object found by [`crc_tail`]: `last` is the
-/// ID and offset of the last top-level object.
-pub(crate) fn check_crc_last(last: Option<(u8, usize)>, crc_at: usize) -> Result<()> {
-    if last.is_none_or(|(id, offset)| id != 63 || offset != crc_at.saturating_sub(4)) {
-        return Err(Error::new(ErrorKind::CrcMissing, Path::top(63), crc_at));
-    }
-    Ok(())
-}
-
 impl<'a> PayloadRef<'a> {
-    /// Parses `text`, checking structure and CRC.
-    pub fn parse(text: &'a str) -> Result<Self> {
-        Self::parse_with(text, ParseOptions::default())
-    }
-
-    /// Parses `text` under `options`.
-    pub fn parse_with(text: &'a str, options: ParseOptions) -> Result<Self> {
-        let ascii = text.is_ascii();
-        let last = check_list(text, 0, Path::ROOT, ascii)?;
-        let (found, crc_at) = crc_tail(text)?;
-        let computed = crc16(text.as_bytes().get(..crc_at).unwrap_or_default());
-        check_crc_last(last, crc_at)?;
-        if options.check_crc && computed != found {
-            let kind = ErrorKind::CrcMismatch { computed, found };
-            return Err(Error::new(kind, Path::top(63), crc_at));
-        }
-        Ok(Self::from_checked(text, found, computed, ascii))
-    }
-
     /// A payload whose structure and CRC object the caller has checked.
     pub(crate) const fn from_checked(
         text: &'a str,

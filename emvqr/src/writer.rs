@@ -3,8 +3,8 @@
 
 use emv_tlv::{Full, SliceWriter, Writer};
 
+use crate::crc::crc16;
 use crate::error::{Error, ErrorKind, Result};
-use crate::mpm::crc16;
 use crate::path::Path;
 
 /// Counts characters instead of writing them (MPM lengths count characters): every byte that

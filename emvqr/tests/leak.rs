@@ -28,7 +28,7 @@ fn print_all(text: &str) -> String {
         }
     }
     writeln!(out, "{}", payload.tlvs().describe()).unwrap();
-    cpm::validate(&payload, |issue| writeln!(out, "{issue:?}").unwrap());
+    payload.validate(|issue| writeln!(out, "{issue:?}").unwrap());
     writeln!(out, "{:?}", emvqr::classify(text)).unwrap();
     // A payload cut short fails to decode or to parse as TLV: the errors show no data.
     for cut in 1..text.len() {

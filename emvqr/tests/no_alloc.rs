@@ -12,7 +12,7 @@
 
 use std::alloc::System;
 
-use emvqr::validate::{parse_and_validate, validate};
+use emvqr::Rules;
 use emvqr::{ParseOptions, PayloadRef, classify, cpm, profile, writer};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 
@@ -59,10 +59,10 @@ fn the_no_heap_paths_do_not_allocate() {
             ParseOptions::default(),
             ParseOptions::default().with_crc_check(false),
         ] {
-            match parse_and_validate(text, options, |_| findings += 1) {
+            match PayloadRef::parse_and_validate(text, options, |_| findings += 1) {
                 Ok(payload) => {
-                    validate(&payload, |_| findings += 1);
-                    profile::validate(&payload, None, |_| findings += 1);
+                    payload.validate(Rules::Emvco, |_| findings += 1);
+                    payload.validate(Rules::Detect, |_| findings += 1);
                     let _ = profile::detect(&payload);
                     let _ = profile::pix(&payload);
                 }
@@ -87,7 +87,7 @@ fn the_no_heap_paths_do_not_allocate() {
     })
     .map(str::len);
     let cpm_ok = cpm::CpmRef::parse(CPM, &mut cpm_buf).map(|payload| {
-        cpm::validate(&payload, |_| findings += 1);
+        payload.validate(|_| findings += 1);
         payload.applications().count()
     });
     let stats = region.change();

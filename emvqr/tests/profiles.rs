@@ -2,13 +2,13 @@
 #![allow(clippy::unwrap_used, reason = "tests")]
 
 use emvqr::profile::{self, Profile};
-use emvqr::validate::{IssueKind, Severity};
+use emvqr::{IssueKind, Rules, Severity};
 use emvqr::{Path, PayloadRef};
 
 fn errors(text: &str, profile: Option<Profile>) -> Vec<(String, IssueKind)> {
     let payload = PayloadRef::parse(text).unwrap();
     let mut out = Vec::new();
-    profile::validate(&payload, profile, |i| {
+    payload.validate(profile.map_or(Rules::Detect, Rules::Profile), |i| {
         if i.severity == Severity::Error {
             out.push((i.path.to_string(), i.kind));
         }
@@ -153,7 +153,7 @@ fn khqr_detection_and_rules() {
     )
     .unwrap();
     let mut found = Vec::new();
-    profile::validate(&payload, None, |i| found.push((i.path.to_string(), i.kind)));
+    payload.validate(Rules::Detect, |i| found.push((i.path.to_string(), i.kind)));
     assert!(
         found.contains(&("53".to_string(), IssueKind::Value)),
         "{found:?}"

@@ -2,7 +2,7 @@
 #![allow(clippy::unwrap_used, reason = "tests")]
 
 use emvqr::profile::{self, Profile};
-use emvqr::{IssueKind, Object, PayloadRef, Severity};
+use emvqr::{IssueKind, Object, PayloadRef, Rules, Severity};
 
 /// A payload of primitive objects (template contents written as their text), CRC added.
 fn build(objects: &[(&str, &str)]) -> String {
@@ -15,7 +15,7 @@ fn build(objects: &[(&str, &str)]) -> String {
 
 fn errors(payload: &PayloadRef<'_>) -> Vec<(String, IssueKind)> {
     let mut out = Vec::new();
-    profile::validate(payload, None, |i| {
+    payload.validate(Rules::Detect, |i| {
         if i.severity == Severity::Error {
             out.push((i.path.to_string(), i.kind));
         }
@@ -292,7 +292,7 @@ fn bharatqr_names_the_merchant_by_pan_bank_account_or_vpa() {
         let p = PayloadRef::parse(&text).unwrap();
         assert_eq!(profile::detect(&p), Some(Profile::BharatQr));
         let mut out = Vec::new();
-        profile::validate(&p, None, |i| {
+        p.validate(Rules::Detect, |i| {
             if i.severity == Severity::Warning && i.path.to_string() == "06" {
                 out.push(i.kind);
             }

@@ -41,11 +41,11 @@ fn check_fused(text: &str) -> Result<(), TestCaseError> {
     let off = ParseOptions::default().with_crc_check(false);
     for options in [ParseOptions::default(), off] {
         let mut fused = Vec::new();
-        let one = emvqr::validate::parse_and_validate(text, options, |i| fused.push(i));
+        let one = PayloadRef::parse_and_validate(text, options, |i| fused.push(i));
         let two = PayloadRef::parse_with(text, options);
         prop_assert_eq!(one, two, "{:?}", text);
         if let Ok(payload) = two {
-            prop_assert_eq!(fused, emvqr::validate::issues(&payload), "{:?}", text);
+            prop_assert_eq!(fused, payload.issues(emvqr::Rules::Emvco), "{:?}", text);
         }
     }
     Ok(())
@@ -107,7 +107,7 @@ proptest! {
     #[test]
     fn any_text_never_panics(text in "\\PC{0,120}") {
         if let Ok(p) = PayloadRef::parse(&text) {
-            let _ = emvqr::validate::issues(&p);
+            let _ = p.issues(emvqr::Rules::Emvco);
             for o in p.objects() {
                 let _ = o.children().map(Iterator::count);
             }

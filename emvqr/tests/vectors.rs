@@ -6,12 +6,13 @@
     reason = "tests"
 )]
 
-use emvqr::validate::{Issue, IssueKind, Severity, issues};
 use emvqr::{ErrorKind, Object, ParseOptions, Path, PayloadRef, cpm, crc16, encode};
+use emvqr::{Issue, IssueKind, Rules, Severity};
 
 fn kinds(text: &str) -> Vec<(String, IssueKind)> {
     let payload = PayloadRef::parse(text).unwrap();
-    let mut out: Vec<(String, IssueKind)> = issues(&payload)
+    let mut out: Vec<(String, IssueKind)> = payload
+        .issues(Rules::Emvco)
         .into_iter()
         .inspect(|i: &Issue| assert_eq!(i.severity, Severity::Error, "{i:?}"))
         .map(|i| (i.path.to_string(), i.kind))
@@ -253,7 +254,7 @@ fn cpm_examples() {
         let mut buf = [0u8; 256];
         let payload = cpm::CpmRef::parse(text, &mut buf).unwrap();
         let mut found = Vec::new();
-        cpm::validate(&payload, |i| found.push(i));
+        payload.validate(|i| found.push(i));
         assert!(found.is_empty(), "{found:?}");
         assert!(payload.applications().count() >= 1);
     }

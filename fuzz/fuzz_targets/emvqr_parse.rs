@@ -5,31 +5,31 @@
 #![no_main]
 
 use emvqr::profile::{self, Profile};
-use emvqr::{Object, ParseOptions, PayloadRef, cpm};
+use emvqr::{Object, ParseOptions, PayloadRef, Rules, cpm};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let mut buf = [0u8; 1024];
     if let Ok(payload) = cpm::CpmRef::parse(text, &mut buf) {
-        cpm::validate(&payload, |_| {});
+        payload.validate(|_| {});
         let _ = payload.applications().count();
     }
     for options in [ParseOptions::default(), ParseOptions::default().with_crc_check(false)] {
         let mut fused = Vec::new();
-        let one = emvqr::validate::parse_and_validate(text, options, |i| fused.push(i));
+        let one = PayloadRef::parse_and_validate(text, options, |i| fused.push(i));
         let two = PayloadRef::parse_with(text, options);
         assert_eq!(one, two, "parse_and_validate and parse_with disagree");
         if let Ok(payload) = two {
-            assert_eq!(fused, emvqr::validate::issues(&payload), "different findings");
+            assert_eq!(fused, payload.issues(Rules::Emvco), "different findings");
         }
     }
     let Ok(payload) = PayloadRef::parse_with(text, ParseOptions::default().with_crc_check(false)) else {
         return;
     };
-    let _ = emvqr::validate::issues(&payload);
+    let _ = payload.issues(Rules::Emvco);
     for p in Profile::ALL {
-        profile::validate(&payload, Some(p), |_| {});
+        payload.validate(Rules::Profile(p), |_| {});
     }
     let _ = (profile::pix(&payload), profile::vietqr(&payload), profile::paynow(&payload));
     let _ = (profile::qris(&payload), profile::duitnow(&payload), profile::bharatqr(&payload));
