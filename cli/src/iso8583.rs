@@ -5,7 +5,6 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueEnum};
 use iso8583::framing::{Framing, Status};
-use iso8583::json::SpecDoc;
 use iso8583::spec::{Content, Encoding, Spec};
 use iso8583::{Message, MessageRef, Mti, builtin};
 use serde_json::Value as Json;
@@ -96,14 +95,8 @@ fn spec(arg: &SpecArg) -> Result<&'static Spec<'static>, Failure> {
     if let Some(path) = &arg.spec_file {
         let text = std::fs::read_to_string(path)
             .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", path.display())))?;
-        let doc = SpecDoc::from_json(&text)
-            .map_err(|e| Failure::Usage(format!("bad spec file {}: {e}", path.display())))?;
-        // The process lives as long as the spec: leaking gives the 'static borrow the
-        // commands share with the built-in specs.
-        let doc: &'static SpecDoc = Box::leak(Box::new(doc));
-        let tables: &'static _ = Box::leak(Box::new(doc.tables()));
-        let parts: &'static _ = Box::leak(Box::new(doc.parts(tables)));
-        return Ok(Box::leak(Box::new(doc.spec(parts))));
+        return iso8583::json::load(&text)
+            .map_err(|e| Failure::Usage(format!("bad spec file {}: {e}", path.display())));
     }
     let name = arg.spec.as_deref().unwrap_or_default();
     all_specs().find(|s| s.name == name).ok_or_else(|| {

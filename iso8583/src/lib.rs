@@ -11,13 +11,11 @@ mod bitmap;
 mod builder;
 pub mod builtin;
 mod codec;
-#[cfg(feature = "tokio-util")]
-pub mod codec_tokio;
 mod describe;
 mod ebcdic;
 mod error;
 pub mod framing;
-#[cfg(feature = "serde")]
+#[cfg(feature = "json-spec")]
 pub mod json;
 mod message;
 mod mti;

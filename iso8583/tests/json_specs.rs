@@ -1,5 +1,5 @@
 //! Run-time specs from JSON: paywire's format and moov-io/iso8583's.
-#![cfg(feature = "serde")]
+#![cfg(feature = "json-spec")]
 #![allow(clippy::unwrap_used, reason = "tests")]
 
 use iso8583::framing::{Framing, Status};

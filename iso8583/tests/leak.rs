@@ -82,7 +82,7 @@ fn print_all(spec: &'static Spec<'static>, bytes: &[u8]) -> String {
 /// The frame the `tokio-util` codec hands a host.
 #[cfg(feature = "tokio-util")]
 fn print_tokio_frame(out: &mut String, framed: &[u8]) {
-    use iso8583::codec_tokio::FrameCodec;
+    use iso8583::framing::tokio::FrameCodec;
     use tokio_util::codec::Decoder;
     let mut codec = FrameCodec::new(Framing::LEN2);
     let mut buf = bytes::BytesMut::from(framed);

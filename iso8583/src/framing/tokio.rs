@@ -7,9 +7,9 @@
 use bytes::{BufMut, Bytes, BytesMut};
 use tokio_util::codec::{Decoder, Encoder};
 
+use super::{Framing, HexBytes, Status};
 use crate::codec::Writer;
 use crate::error::{Error, ErrorKind, Result};
-use crate::framing::{Framing, Status};
 
 /// A frame owned by the codec's buffers (`Debug` shows the header, and the message's length
 /// only).
@@ -24,7 +24,7 @@ pub struct OwnedFrame {
 impl core::fmt::Debug for OwnedFrame {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("OwnedFrame")
-            .field("header", &crate::framing::HexBytes(&self.header))
+            .field("header", &HexBytes(&self.header))
             .field("message_len", &self.message.len())
             .finish()
     }

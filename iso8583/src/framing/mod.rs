@@ -1,6 +1,9 @@
 //! Framing, sans-IO: length headers and the fixed header (TPDU, dialect header) in front of a
 //! message. Running out of input is [`Status::Partial`], not an error.
 
+#[cfg(feature = "tokio-util")]
+pub mod tokio;
+
 use crate::codec::Writer;
 use crate::error::{Error, ErrorKind, Result};
 

@@ -1,0 +1,120 @@
+//! Run-time specs from JSON (feature `json-spec`): paywire's own format and moov-io/iso8583's.
+//! [`load`] reads either into a spec usable everywhere a built-in one is.
+//!
+//! # paywire's format
+//!
+//! ```json
+//! {
+//!   "name": "cups-pos",
+//!   "description": "China UnionPay POS terminal dialect",
+//!   "mti": "bcd",
+//!   "bitmap": "binary",
+//!   "fields": {
+//!     "2":  {"name": "PAN", "content": "n", "encoding": "bcd-left-f",
+//!            "prefix": "bcd-ll", "max": 19, "sensitivity": "pan"},
+//!     "3":  {"name": "Processing code", "content": "n", "encoding": "bcd", "length": 6},
+//!     "62": {"name": "Keys", "content": "b", "encoding": "binary",
+//!            "prefix": "bcd-lll", "max": 999, "counts": "bytes"}
+//!   }
+//! }
+//! ```
+//!
+//! - `mti`: `ascii`, `bcd`, `ebcdic`. `bitmap`: `binary`, `hex`.
+//! - `content`: `n`, `a`, `an`, `ans`, `z`, `x+n`, `b`.
+//! - `encoding`: `ascii`, `ebcdic-037`, `ebcdic-500`, `ebcdic-1047`, `bcd` (right-aligned, 0
+//!   pad), `bcd-right-f`, `bcd-left-0`, `bcd-left-f`, `binary`, `hex` (binary content as hex text).
+//! - length: `"length": N` for fixed fields, or `"prefix"` plus `"max"` (and optionally `"min"`)
+//!   for variable ones. `prefix` is `ascii-`, `ebcdic-`, `bcd-` or `binary-` followed by `l`,
+//!   `ll`, `lll` or `llll`; `"counts": "bytes"` makes it count wire bytes instead of units.
+//! - optional: `"pad"` (`none`, `left:C`, `right:C`), `"sensitivity"` (`public`, `pan`, `track`,
+//!   `pin-block`, `key`, `cvv`).
+//! - per-MTI overrides: `"overrides": [{"mti": "0810", "field": "62", ...same keys...}]`.
+//! - subfields: `"subfields": {"positional": [{"name": "Transaction type", "width": 2}, ...]}`,
+//!   `{"tagged": {"tag": 2, "length": 3}}` (ASCII tag and decimal length), `"ber-tlv"`, or
+//!   `{"bitmap": {"encoding": "binary" | "hex", "fields": {"1": {...field...}, ...}}}` (a
+//!   64-bit bitmap, then the subfields it announces; these have no subfields of their own).
+//!
+//! # moov-io/iso8583's format
+//!
+//! `{"name": ..., "fields": {"0": MTI, "1": bitmap, "2": {"type": "String", "length": 19,
+//! "description": ..., "enc": "ASCII", "prefix": "ASCII.LL", "padding": {"type": "Left",
+//! "pad": "0"}}, ...}}` with types `String`, `Numeric`, `Binary`, `Track2`; encodings `ASCII`,
+//! `EBCDIC` (037), `BCD`, `LBCD`, `Binary`, `HexToASCII` (alias `Hex`), `ASCIIToHex`; prefixes
+//! `ASCII`/`EBCDIC`/`BCD` `.Fixed`…`.LLLL`, `Hex.Fixed`, `Binary.Fixed`. `Composite` fields map
+//! onto paywire's subfield kinds: with a `bitmap` → bitmap subfields; with `tag.enc` `BerTLVTag`
+//! → BER-TLV (binary value); with `tag.length` → ASCII tags when every subfield has the same
+//! `ASCII.L…` prefix; without a tag → positional parts when every subfield is `ASCII.Fixed`
+//! (in `StringsByInt` order). Other composites, and `Hex`/`Binary` variable prefixes (whose
+//! meaning changed between moov releases), are refused as unsupported.
+
+mod doc;
+mod moov;
+mod paywire;
+
+pub use doc::{SpecDoc, SpecParts, Tables};
+
+use alloc::boxed::Box;
+
+use serde_json::Value as Json;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::spec::Spec;
+use doc::key_error;
+
+impl SpecDoc {
+    /// Loads paywire's format or moov-io/iso8583's (recognised by its `type`/`enc` keys), and
+    /// validates the result.
+    pub fn from_json(text: &str) -> Result<Self> {
+        let root: Json = serde_json::from_str(text).map_err(|e| {
+            Error::new(
+                ErrorKind::Json {
+                    line: e.line(),
+                    column: e.column(),
+                },
+                None,
+                0,
+            )
+        })?;
+        let object = root.as_object().ok_or(key_error(None))?;
+        let fields = object
+            .get("fields")
+            .and_then(Json::as_object)
+            .ok_or(key_error(None))?;
+        let moov = fields
+            .values()
+            .any(|f| f.get("enc").is_some() || f.get("type").is_some());
+        let doc = if moov {
+            moov::from_moov(object, fields)?
+        } else {
+            paywire::from_paywire(object, fields)?
+        };
+        let tables = doc.tables();
+        let parts = doc.parts(&tables);
+        doc.spec(&parts).validate()?;
+        Ok(doc)
+    }
+}
+
+/// Loads a JSON spec (either format) in one call: a spec usable everywhere a built-in one is,
+/// compiled for the parser like them.
+///
+/// The spec lives as long as the program: load it once, when the host or terminal starts (the
+/// memory is not given back). A program that loads and drops specs over and over keeps the
+/// [`SpecDoc`] itself and borrows it with [`SpecDoc::tables`], [`SpecDoc::parts`] and
+/// [`SpecDoc::spec`].
+///
+/// ```
+/// let spec = iso8583::json::load(r#"{"name": "tiny", "mti": "ascii", "bitmap": "hex",
+///     "fields": {"11": {"name": "STAN", "content": "n", "encoding": "ascii", "length": 6}}}"#)?;
+/// let mut b = iso8583::MessageBuilder::new(spec, iso8583::Mti::NETWORK_MANAGEMENT_REQUEST);
+/// b.set(11, b"000001")?;
+/// let bytes = b.to_vec()?;
+/// assert_eq!(iso8583::MessageRef::parse(spec, &bytes)?.stan(), Some(1));
+/// # Ok::<(), iso8583::Error>(())
+/// ```
+pub fn load(text: &str) -> Result<&'static Spec<'static>> {
+    let doc: &'static SpecDoc = Box::leak(Box::new(SpecDoc::from_json(text)?));
+    let tables: &'static Tables<'static> = Box::leak(Box::new(doc.tables()));
+    let parts: &'static SpecParts<'static> = Box::leak(Box::new(doc.parts(tables)));
+    Ok(Box::leak(Box::new(doc.spec(parts))))
+}
