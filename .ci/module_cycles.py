@@ -3,8 +3,8 @@
 
 A module depends on another when its code names an item through `crate::`, `super::` or
 `self::` paths that resolve into that module (a name the crate root re-exports resolves to the
-module it comes from). `pub use` lines are re-exports, not dependencies, and `#[cfg(test)]`
-modules at the end of a file are left out. Exit 1 and print each cycle when there is one.
+module it comes from). `pub use` lines of lib.rs and mod.rs files are re-exports, not
+dependencies (elsewhere they count), and `#[cfg(test)]` modules at the end of a file are left out. Exit 1 and print each cycle when there is one.
 """
 
 import re
@@ -25,12 +25,14 @@ def module_of(src: Path, file: Path) -> tuple:
     return tuple(parts)
 
 
-def code_of(text: str) -> str:
-    """The file without its test module and without `pub use` re-exports."""
+def code_of(text: str, facade: bool) -> str:
+    """The file without its test module and, in a facade (lib.rs, mod.rs), without its `pub use`
+    re-exports: there they only name a child's items, elsewhere they are imports too."""
     cut = re.search(r"#\[cfg\(test\)\]\s*mod\s+tests\b", text)
     if cut:
         text = text[: cut.start()]
-    text = re.sub(r"^\s*pub(\([^)]*\))?\s+use\s[^;]*;", "", text, flags=re.M)
+    if facade:
+        text = re.sub(r"^\s*pub(\([^)]*\))?\s+use\s[^;]*;", "", text, flags=re.M)
     return re.sub(r"//[^\n]*", "", text)
 
 
@@ -67,7 +69,7 @@ def check(crate: str) -> list:
                 root_names[name] = tuple(p for p in module if (p,) in modules or True)
     edges = {m: set() for m in modules}
     for module, file in files.items():
-        text = code_of(file.read_text())
+        text = code_of(file.read_text(), file.name in ("lib.rs", "mod.rs"))
         refs = []
         for g in GROUP.finditer(text):
             prefix = [s for s in g.group(2).split("::") if s]

@@ -170,7 +170,7 @@ impl Bitmap {
     }
 
     /// Writes the bitmaps (bits 1 and 65 must already be consistent).
-    pub(crate) fn write<W: crate::codec::Writer + ?Sized>(
+    pub(crate) fn write<W: crate::field::Writer + ?Sized>(
         &self,
         encoding: BitmapEncoding,
         w: &mut W,
@@ -185,7 +185,7 @@ impl Bitmap {
                     for slot in &mut text {
                         let nib = rest >> 60;
                         rest <<= 4;
-                        *slot = crate::codec::nibble_char(nib as u8);
+                        *slot = crate::field::chars::nibble_char(nib as u8);
                     }
                     w.write(&text)?;
                 }

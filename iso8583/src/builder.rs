@@ -2,8 +2,8 @@
 //! and, optionally, a MAC — without an allocator.
 
 use crate::bitmap::Bitmap;
-use crate::codec::{self, Padded, SliceWriter, Writer};
 use crate::error::{Error, ErrorKind, Result};
+use crate::field::{self, SliceWriter, Writer, write::Padded};
 use crate::message::{mti_len, write_mti};
 use crate::mti::Mti;
 use crate::spec::{FieldSpec, Length, MAX_FIELD, Pad, Spec};
@@ -65,7 +65,7 @@ impl<'s, 'v> MessageBuilder<'s, 'v> {
         for n in self.present.fields() {
             let keep = self.spec.field_for(mti, n).and_then(|spec| {
                 let (_, value) = self.values.get(usize::from(n)).copied().flatten()?;
-                codec::check_logical(spec, value)
+                field::write::check_logical(spec, value)
                     .ok()
                     .map(|()| (spec, value))
             });
@@ -86,7 +86,7 @@ impl<'s, 'v> MessageBuilder<'s, 'v> {
     /// Sets field `number` to `value`, checking length and characters against the spec.
     pub fn set(&mut self, number: u8, value: &'v [u8]) -> Result<&mut Self> {
         let spec = self.field_spec(number)?;
-        codec::check_logical(spec, value)?;
+        field::write::check_logical(spec, value)?;
         self.store(number, spec, value);
         Ok(self)
     }
@@ -183,7 +183,7 @@ impl<'s, 'v> MessageBuilder<'s, 'v> {
         self.bitmap().write(self.spec.bitmap, w)?;
         for (n, spec, value) in self.entries() {
             if Some(n) != skip {
-                codec::write_field(spec, value, w)?;
+                field::write::write_field(spec, value, w)?;
             }
         }
         Ok(())
@@ -193,7 +193,7 @@ impl<'s, 'v> MessageBuilder<'s, 'v> {
     pub fn encoded_len(&self) -> usize {
         let fixed = mti_len(self.spec.mti).saturating_add(self.bitmap().wire_len(self.spec.bitmap));
         self.entries().fold(fixed, |len, (_, spec, value)| {
-            len.saturating_add(codec::field_len(spec, value.len()))
+            len.saturating_add(field::write::field_len(spec, value.len()))
         })
     }
 
@@ -226,7 +226,7 @@ impl<'s, 'v> MessageBuilder<'s, 'v> {
         }
     }
 
-    /// Writes the message straight into `buf` (see [`codec::put_field`]); `None` when a field
+    /// Writes the message straight into `buf` (see [`field::write::put_field`]); `None` when a field
     /// needs the general writer or `buf` is too small.
     fn put(&self, buf: &mut [u8]) -> Option<usize> {
         let mut w = SliceWriter::new(buf);
@@ -234,7 +234,7 @@ impl<'s, 'v> MessageBuilder<'s, 'v> {
         self.bitmap().write(self.spec.bitmap, &mut w).ok()?;
         let mut pos = w.position();
         for (_, spec, value) in self.entries() {
-            pos = codec::put_field(spec, value, buf, pos)?;
+            pos = field::write::put_field(spec, value, buf, pos)?;
         }
         Some(pos)
     }
@@ -284,7 +284,7 @@ impl<'s, 'v> MessageBuilder<'s, 'v> {
         self.remove(number);
         written?;
         mac(w.written(), mac_value)?;
-        codec::write_field(spec, Padded::plain(mac_value), &mut w)?;
+        field::write::write_field(spec, Padded::plain(mac_value), &mut w)?;
         Ok(w.finish())
     }
 }

@@ -10,10 +10,10 @@ extern crate std;
 mod bitmap;
 mod builder;
 pub mod builtin;
-mod codec;
 mod describe;
 mod ebcdic;
 mod error;
+mod field;
 pub mod framing;
 #[cfg(feature = "json-spec")]
 pub mod json;
@@ -27,9 +27,9 @@ mod subfield;
 
 pub use bitmap::{Bitmap, Fields};
 pub use builder::MessageBuilder;
-pub use codec::{Counter, Full, Iter, SliceWriter, Value, Writer};
 pub use describe::Describe;
 pub use error::{Error, ErrorKind, Result};
+pub use field::{Counter, Full, Iter, SliceWriter, Value, Writer};
 pub use message::{FieldIndex, FieldIter, FieldRef, MAX_MESSAGE_LEN, MessageRef, Pan, Track2};
 pub use mti::Mti;
 #[cfg(feature = "alloc")]

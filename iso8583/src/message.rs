@@ -8,11 +8,11 @@ use core::borrow::Borrow;
 use core::fmt;
 
 use crate::bitmap::{Bitmap, take_field};
-use crate::codec::{self, Value};
 use crate::ebcdic;
 use crate::error::{Error, ErrorKind, Result};
+use crate::field::rule::{Code, Op};
+use crate::field::{self, Value};
 use crate::mti::Mti;
-use crate::plan::Op;
 use emv_tlv::mask::Masked;
 
 use crate::spec::{CodePage, Encoding, FieldSpec, MAX_FIELD, MtiEncoding, Sensitivity, Spec};
@@ -21,7 +21,7 @@ use crate::spec::{CodePage, Encoding, FieldSpec, MAX_FIELD, MtiEncoding, Sensiti
 pub const MAX_MESSAGE_LEN: usize = u16::MAX as usize;
 
 /// Where a present field's value sits (start and end offsets), how many units it holds and the
-/// code of the encoding it was read with (`codec::enc`): everything reading a field back needs,
+/// code of the encoding it was read with (`field::enc`): everything reading a field back needs,
 /// so that it is loads and no look-ups. Eight bytes with no padding, so that the index is
 /// cleared and copied as plain memory.
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
@@ -46,13 +46,22 @@ impl Span {
     };
 
     #[inline(always)]
-    fn new(start: usize, end: usize, units: usize, enc: u8) -> Self {
+    fn new(start: usize, end: usize, units: usize, enc: Option<Code>) -> Self {
         Self {
             start: start as u16,
             end: end as u16,
             units: units as u16,
-            enc: u16::from(enc),
+            // The code's place in `Code::ALL`; past its end when there is none.
+            enc: enc.map_or(u16::MAX, |code| u16::from(code as u8)),
         }
+    }
+
+    /// The encoding this field was read with, when its code was recorded.
+    #[inline(always)]
+    fn encoding(&self) -> Option<Encoding> {
+        Code::ALL
+            .get(usize::from(self.enc))
+            .map(|code| code.encoding())
     }
 }
 
@@ -230,7 +239,7 @@ fn bcd_mti(bytes: &[u8]) -> Result<Mti> {
 }
 
 /// Writes the MTI in the spec's encoding.
-pub(crate) fn write_mti<W: codec::Writer + ?Sized>(
+pub(crate) fn write_mti<W: field::Writer + ?Sized>(
     encoding: MtiEncoding,
     mti: Mti,
     w: &mut W,
@@ -322,7 +331,7 @@ impl<'a, 's> Head<'a, 's> {
             while word != 0 {
                 let number = take_field(base, &mut word);
                 let rule = op(number);
-                let (located, enc, after) = match codec::read_op(rule, rest) {
+                let (located, enc, after) = match field::read::read_op(rule, rest) {
                     Some((located, after)) => (located, rule.enc, after),
                     None => {
                         let at = bytes.len().wrapping_sub(rest.len());
@@ -359,12 +368,17 @@ impl<'a, 's> Head<'a, 's> {
     /// percent fewer instructions a parse); specs without a plan pay only the call.
     #[cold]
     #[inline(never)]
-    fn general(&self, number: u8, rest: &[u8], pos: usize) -> Result<(codec::Located, u8)> {
+    fn general(
+        &self,
+        number: u8,
+        rest: &[u8],
+        pos: usize,
+    ) -> Result<(field::read::Located, Option<Code>)> {
         let field = self
             .definition(number)
             .ok_or_else(|| Error::new(ErrorKind::UnknownField, Some(number), pos))?;
-        let located = codec::read_field(field, rest, pos)?;
-        Ok((located, codec::enc::code(field.encoding)))
+        let located = field::read::read_field(field, rest, pos)?;
+        Ok((located, Code::of(field.encoding)))
     }
 }
 
@@ -483,8 +497,8 @@ impl<'a, 's> Head<'a, 's> {
     #[inline(always)]
     fn at(&self, spans: &[Span; SLOTS], number: u8) -> FieldRef<'a, 's> {
         let span = spans.get(usize::from(number)).copied().unwrap_or_default();
-        let encoding = match codec::enc::ALL.get(usize::from(span.enc)) {
-            Some(&encoding) => encoding,
+        let encoding = match span.encoding() {
+            Some(encoding) => encoding,
             None => self.encoding_of(number),
         };
         let start = usize::from(span.start);
@@ -660,7 +674,7 @@ impl<'a, 's, I: Borrow<FieldIndex>> MessageRef<'a, 's, I> {
         let last = self.mac_field()?;
         let span = *self.spans().get(usize::from(last))?;
         let field = self.head.definition(last)?;
-        let start = codec::field_len(field, usize::from(span.units));
+        let start = field::write::field_len(field, usize::from(span.units));
         self.head
             .bytes
             .get(..usize::from(span.end).saturating_sub(start))
@@ -732,7 +746,7 @@ pub struct Pan<'a>(Value<'a>);
 
 impl<'a> Pan<'a> {
     /// The digits, in clear.
-    pub fn digits(&self) -> codec::Iter<'a> {
+    pub fn digits(&self) -> field::Iter<'a> {
         self.0.iter()
     }
 
@@ -760,7 +774,7 @@ pub struct Track2<'a>(Value<'a>);
 
 impl<'a> Track2<'a> {
     /// The characters, in clear.
-    pub fn chars(&self) -> codec::Iter<'a> {
+    pub fn chars(&self) -> field::Iter<'a> {
         self.0.iter()
     }
 

@@ -56,7 +56,7 @@ impl Mti {
             }
             n = n
                 .saturating_mul(10)
-                .saturating_add(u16::from(crate::codec::digit_value(x)));
+                .saturating_add(u16::from(crate::field::chars::digit_value(x)));
         }
         Ok(Self(n))
     }
@@ -69,7 +69,7 @@ impl Mti {
     /// The four digits as ASCII.
     pub const fn to_ascii(self) -> [u8; 4] {
         let n = self.0;
-        use crate::codec::digit_char;
+        use crate::field::chars::digit_char;
         [
             digit_char((n / 1000 % 10) as u8),
             digit_char((n / 100 % 10) as u8),

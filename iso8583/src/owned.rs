@@ -4,8 +4,8 @@ use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 
 use crate::builder::MessageBuilder;
-use crate::codec::{self, Writer};
 use crate::error::Result;
+use crate::field::{self, Writer};
 use crate::message::{FieldIndex, MessageRef};
 use crate::mti::Mti;
 use crate::spec::{Length, Pad, Spec};
@@ -65,7 +65,7 @@ impl<'s> Message<'s> {
     pub fn set(&mut self, number: u8, value: impl Into<Vec<u8>>) -> Result<&mut Self> {
         let value = value.into();
         let spec = self.spec.definition(self.mti, number)?;
-        codec::check_logical(spec, &value)?;
+        field::write::check_logical(spec, &value)?;
         self.fields.insert(number, value);
         Ok(self)
     }

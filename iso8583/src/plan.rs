@@ -9,28 +9,13 @@
 //! counting BCD or hex-text bytes) keep the general reader; the plan says so and nothing else
 //! changes. A spec without a plan reads every field the general way, with the same results.
 
-use core::fmt;
-
-use crate::codec;
+use crate::field::chars;
+use crate::field::rule::{Code, Op, Plan, PrefixKind, SLOTS, Shape};
 use crate::spec::{
     Align, Content, Counts, Encoding, FieldSpec, Length, MAX_FIELD, PrefixEncoding, Subfields,
 };
 
-const SLOTS: usize = MAX_FIELD as usize + 1;
-
-/// How a field is read: the branch the reader takes.
-pub(crate) mod shape {
-    /// With the general reader (no definition, or a shape the plan does not cover).
-    pub(crate) const GENERAL: u8 = 0;
-    /// Fixed length, every wire byte with the class bit.
-    pub(crate) const FIXED: u8 = 1;
-    /// Fixed length, any bytes (binary content).
-    pub(crate) const FIXED_RAW: u8 = 2;
-    /// Fixed odd number of BCD digits: the pad nibble checked, then every byte's class bit.
-    pub(crate) const FIXED_ODD: u8 = 3;
-    /// A length prefix, then units of the field's encoding ([`Op::enc`](super::Op::enc)).
-    pub(crate) const VAR: u8 = 4;
-}
+const _: () = assert!(SLOTS == MAX_FIELD as usize + 1);
 
 /// What a unit is on the wire (how [`Op::of`] decides a field's shape).
 mod kind {
@@ -42,52 +27,7 @@ mod kind {
     pub(crate) const BCD: u8 = 3;
 }
 
-/// Prefix codes: the encoding in the high nibble, the wire length in the low three bits, and
-/// for BCD the "odd digit count" flag (the leading nibble must be 0).
-pub(crate) mod prefix {
-    pub(crate) const NONE: u8 = 0;
-    pub(crate) const ASCII: u8 = 0x10;
-    pub(crate) const BCD: u8 = 0x20;
-    pub(crate) const BINARY: u8 = 0x30;
-    pub(crate) const BCD_ODD: u8 = 0x08;
-    pub(crate) const LEN: u8 = 0x07;
-}
-
-/// One field's reading rule.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub(crate) struct Op {
-    /// One of [`shape`].
-    pub(crate) shape: u8,
-    /// One of the [`prefix`] codes.
-    pub(crate) prefix: u8,
-    /// The class bit every wire byte must have (see `codec::CLASS`); 0 checks nothing.
-    pub(crate) class: u8,
-    /// BCD: the pad nibble in the high nibble, 1 in bit 0 for left-aligned digits.
-    pub(crate) bcd: u8,
-    /// Fewest units (the length, for a fixed field).
-    pub(crate) min: u16,
-    /// Most units.
-    pub(crate) max: u16,
-    /// Bytes on the wire, for a fixed length.
-    pub(crate) wire: u16,
-    /// The encoding's code (`codec::enc`): what a message's index records for the field, and
-    /// what a unit is on the wire for [`shape::VAR`].
-    pub(crate) enc: u8,
-}
-
 impl Op {
-    /// "Use the general reader".
-    pub(crate) const GENERAL: Self = Self {
-        shape: shape::GENERAL,
-        prefix: prefix::NONE,
-        class: 0,
-        bcd: 0,
-        min: 0,
-        max: 0,
-        wire: 0,
-        enc: codec::enc::NONE,
-    };
-
     /// The rule for `field`, or [`Op::GENERAL`] when the fast reader does not cover its shape.
     const fn of(field: &FieldSpec<'_>) -> Self {
         if !matches!(field.subfields, Subfields::None) {
@@ -97,20 +37,20 @@ impl Op {
             Encoding::Ascii | Encoding::Binary => {
                 let class = match field.content {
                     Content::B => 0,
-                    Content::N => codec::C_N,
-                    Content::A => codec::C_A,
-                    Content::An => codec::C_AN,
-                    Content::Ans => codec::C_ANS,
-                    Content::Z => codec::C_Z,
+                    Content::N => chars::C_N,
+                    Content::A => chars::C_A,
+                    Content::An => chars::C_AN,
+                    Content::Ans => chars::C_ANS,
+                    Content::Z => chars::C_Z,
                     Content::XN => return Self::GENERAL,
                 };
                 (kind::PLAIN, class, 0)
             }
-            Encoding::HexText => (kind::HEX, codec::C_HEX, 0),
+            Encoding::HexText => (kind::HEX, chars::C_HEX, 0),
             Encoding::Bcd { align, pad } => {
                 let class = match field.content {
-                    Content::N => codec::C_BCD_N,
-                    Content::Z => codec::C_BCD_Z,
+                    Content::N => chars::C_BCD_N,
+                    Content::Z => chars::C_BCD_Z,
                     _ => return Self::GENERAL,
                 };
                 if pad > 0x0F {
@@ -124,16 +64,16 @@ impl Op {
             }
             Encoding::Ebcdic(_) => return Self::GENERAL,
         };
-        let (shape, prefix, min, max) = match field.length {
+        let (shape, prefix, prefix_len, min, max) = match field.length {
             Length::Fixed(n) => {
                 let shape = if kind == kind::BCD && n % 2 == 1 {
-                    shape::FIXED_ODD
+                    Shape::FixedOdd
                 } else if class == 0 {
-                    shape::FIXED_RAW
+                    Shape::FixedRaw
                 } else {
-                    shape::FIXED
+                    Shape::Fixed
                 };
-                (shape, prefix::NONE, n, n)
+                (shape, PrefixKind::None, 0, n, n)
             }
             Length::Var { prefix, min, max } => {
                 let counts_units = match prefix.counts {
@@ -144,24 +84,22 @@ impl Op {
                 if !counts_units || prefix.digits == 0 || prefix.digits > 4 {
                     return Self::GENERAL;
                 }
-                // At most 4: fits the three length bits.
+                // At most 4 bytes.
                 let len = prefix.wire_len() as u8;
-                let code = match prefix.encoding {
-                    PrefixEncoding::Ascii => self::prefix::ASCII | len,
-                    PrefixEncoding::Binary => self::prefix::BINARY | len,
-                    PrefixEncoding::Bcd if prefix.digits % 2 == 1 => {
-                        self::prefix::BCD | self::prefix::BCD_ODD | len
-                    }
-                    PrefixEncoding::Bcd => self::prefix::BCD | len,
+                let kind = match prefix.encoding {
+                    PrefixEncoding::Ascii => PrefixKind::Ascii,
+                    PrefixEncoding::Binary => PrefixKind::Binary,
+                    PrefixEncoding::Bcd if prefix.digits % 2 == 1 => PrefixKind::BcdOdd,
+                    PrefixEncoding::Bcd => PrefixKind::Bcd,
                     PrefixEncoding::Ebcdic => return Self::GENERAL,
                 };
-                (shape::VAR, code, min, max)
+                (Shape::Var, kind, len, min, max)
             }
         };
         // The wire length of a fixed field; a fixed hex field longer than a u16 keeps the
         // general reader.
         let wire = match shape {
-            shape::VAR => 0,
+            Shape::Var => 0,
             _ => field.encoding.wire_len(min as usize),
         };
         if wire > u16::MAX as usize {
@@ -170,25 +108,15 @@ impl Op {
         Self {
             shape,
             prefix,
+            prefix_len,
             class,
             bcd,
             min,
             max,
             wire: wire as u16,
-            enc: codec::enc::code(field.encoding),
+            enc: Code::of(field.encoding),
         }
     }
-}
-
-/// A spec's fields compiled into one reading rule per field number (see the module docs).
-///
-/// Make it with [`Plan::compile`] from the same field table the spec holds, and put it in
-/// [`Spec::plan`](crate::Spec::plan); [`Spec::validate`](crate::Spec::validate) checks that the
-/// two agree. Per-MTI overrides are not compiled: a field overridden for a message's type is
-/// read the general way.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Plan {
-    ops: [Op; SLOTS],
 }
 
 impl Plan {
@@ -211,27 +139,5 @@ impl Plan {
             rest = tail;
         }
         Self { ops }
-    }
-
-    /// The rule for field `number` ([`Op::GENERAL`] past the table).
-    #[inline]
-    pub(crate) fn op(&self, number: u8) -> &Op {
-        self.ops.get(usize::from(number)).unwrap_or(&Op::GENERAL)
-    }
-
-    /// How many field numbers the fast reader handles.
-    pub fn fast_fields(&self) -> usize {
-        self.ops
-            .iter()
-            .filter(|op| op.shape != shape::GENERAL)
-            .count()
-    }
-}
-
-impl fmt::Debug for Plan {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Plan")
-            .field("fast_fields", &self.fast_fields())
-            .finish()
     }
 }

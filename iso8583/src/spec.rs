@@ -5,7 +5,8 @@
 //! describe specs built at run time.
 
 use crate::error::{Error, ErrorKind, Result};
-pub use crate::plan::Plan;
+use crate::field::chars;
+pub use crate::field::rule::Plan;
 
 /// The highest field number (three bitmaps).
 pub const MAX_FIELD: u8 = 192;
@@ -35,12 +36,12 @@ impl Content {
     /// Whether byte `c` may appear in this content class (as a decoded character).
     pub const fn allows(self, c: u8) -> bool {
         match self {
-            Self::N => c.is_ascii_digit(),
-            Self::A => c.is_ascii_alphabetic() || c == b' ',
-            Self::An => c.is_ascii_alphanumeric() || c == b' ',
-            Self::Ans => c >= 0x20 && c != 0x7F,
-            Self::Z => c.is_ascii_digit() || c == b'=' || c == b'D',
-            Self::XN => c.is_ascii_digit() || c == b'C' || c == b'D',
+            Self::N => chars::is_n(c),
+            Self::A => chars::is_a(c),
+            Self::An => chars::is_an(c),
+            Self::Ans => chars::is_ans(c),
+            Self::Z => chars::is_z(c),
+            Self::XN => chars::is_xn(c),
             Self::B => true,
         }
     }
@@ -55,15 +56,15 @@ impl Content {
     ) -> core::result::Result<(), usize> {
         let bad = match self {
             Self::B => None,
-            Self::N => value.position(|c| !c.is_ascii_digit()),
-            Self::A => value.position(|c| !(c.is_ascii_alphabetic() || c == b' ')),
-            Self::An => value.position(|c| !(c.is_ascii_alphanumeric() || c == b' ')),
-            Self::Ans => value.position(|c| c < 0x20 || c == 0x7F),
-            Self::Z => value.position(|c| !(c.is_ascii_digit() || c == b'=' || c == b'D')),
+            Self::N => value.position(|c| !chars::is_n(c)),
+            Self::A => value.position(|c| !chars::is_a(c)),
+            Self::An => value.position(|c| !chars::is_an(c)),
+            Self::Ans => value.position(|c| !chars::is_ans(c)),
+            Self::Z => value.position(|c| !chars::is_z(c)),
             Self::XN => match value.next() {
                 None => None,
                 Some(b'C' | b'D') => value
-                    .position(|c| !c.is_ascii_digit())
+                    .position(|c| !chars::is_n(c))
                     .map(|i| i.saturating_add(1)),
                 Some(_) => Some(0),
             },

@@ -3,8 +3,8 @@
 //! The checks run once when the message is parsed (or the value set); afterwards
 //! [`crate::FieldRef::subfields`] cannot fail.
 
-use crate::codec::Value;
-use crate::error::{Error, ErrorKind, Result};
+use crate::field::Value;
+use crate::field::read::{next_bit, tagged_header};
 use crate::spec::{FieldSpec, Subfields};
 
 /// Identifies a subfield.
@@ -58,7 +58,7 @@ impl<'a> SubValue<'a> {
 
     /// As a number, for digits only (up to 19).
     pub fn to_u64(&self) -> Option<u64> {
-        crate::codec::digits_to_u64(self.len, self.iter())
+        crate::field::chars::digits_to_u64(self.len, self.iter())
     }
 
     /// The logical bytes in a new `Vec`.
@@ -163,7 +163,7 @@ impl<'a, 's> Iterator for SubfieldIter<'a, 's> {
                 let (n, rest) = next_bit(bits)?;
                 self.bits = Some(rest);
                 let sub = fields.iter().find(|f| f.number == n)?;
-                let located = crate::codec::read_field(sub, wire.get(self.pos..)?, 0).ok()?;
+                let located = crate::field::read::read_field(sub, wire.get(self.pos..)?, 0).ok()?;
                 let start = self.pos.saturating_add(located.value_start);
                 let value = SubValue {
                     value: Value {
@@ -188,115 +188,5 @@ impl<'a, 's> Iterator for SubfieldIter<'a, 's> {
         self.pos = self.pos.saturating_add(used);
         self.index = self.index.saturating_add(1);
         Some(item)
-    }
-}
-
-/// The lowest-numbered set bit of a 64-bit subfield bitmap (bit 1 = most significant) and the
-/// bitmap without it.
-fn next_bit(bits: u64) -> Option<(u8, u64)> {
-    if bits == 0 {
-        return None;
-    }
-    let lz = bits.leading_zeros();
-    let n = u8::try_from(lz).ok()?.saturating_add(1);
-    Some((n, bits & !((1u64 << 63) >> lz)))
-}
-
-/// Reads `tag(tag_len) + decimal length(len_digits)` at the start of `bytes`: the tag, the value
-/// length and the header length, if the whole element fits.
-fn tagged_header(bytes: &[u8], tag_len: u8, len_digits: u8) -> Option<(&[u8], usize, usize)> {
-    let (tag_len, len_digits) = (usize::from(tag_len), usize::from(len_digits));
-    let tag = bytes.get(..tag_len)?;
-    let header = tag_len.saturating_add(len_digits);
-    let digits = bytes.get(tag_len..header)?;
-    let len = digits.iter().try_fold(0usize, |n, &c| {
-        c.is_ascii_digit().then(|| {
-            n.saturating_mul(10)
-                .saturating_add(usize::from(crate::codec::digit_value(c)))
-        })
-    })?;
-    (bytes.len() >= header.saturating_add(len)).then_some((tag, len, header))
-}
-
-/// Checks a field's logical value against its subfield layout. `offset` is where the value
-/// starts in the message, for errors.
-pub(crate) fn check(spec: &FieldSpec<'_>, value: Value<'_>, offset: usize) -> Result<()> {
-    let field = Some(spec.number);
-    match spec.subfields {
-        Subfields::None => Ok(()),
-        Subfields::Positional(parts) => {
-            let mut pos = 0usize;
-            for (index, part) in parts.iter().enumerate() {
-                if pos == value.len() {
-                    break;
-                }
-                pos = pos.saturating_add(usize::from(part.width));
-                if pos > value.len() {
-                    return Err(Error::new(ErrorKind::BadSubfield { index }, field, offset));
-                }
-            }
-            if pos < value.len() {
-                let index = parts.len();
-                return Err(Error::new(ErrorKind::BadSubfield { index }, field, offset));
-            }
-            Ok(())
-        }
-        Subfields::TaggedAscii {
-            tag_len,
-            len_digits,
-        } => {
-            let bytes = value.as_bytes().unwrap_or_default();
-            let mut pos = 0usize;
-            let mut index = 0usize;
-            while let Some(rest) = bytes.get(pos..).filter(|r| !r.is_empty()) {
-                let Some((_, len, header)) = tagged_header(rest, tag_len, len_digits) else {
-                    let at = offset.saturating_add(spec.encoding.wire_len(pos));
-                    return Err(Error::new(ErrorKind::BadSubfield { index }, field, at));
-                };
-                pos = pos.saturating_add(header).saturating_add(len);
-                index = index.saturating_add(1);
-            }
-            Ok(())
-        }
-        Subfields::Bitmap { encoding, fields } => {
-            let wire = value.as_bytes().unwrap_or_default();
-            let (mut bits, mut pos) = crate::bitmap::Bitmap::read_word(wire, encoding, offset)
-                .map_err(|e| Error::new(e.kind(), field, e.offset()))?;
-            while let Some((n, rest)) = next_bit(bits) {
-                bits = rest;
-                let index = usize::from(n).saturating_sub(1);
-                let at = offset.saturating_add(pos);
-                let bad = |at| Error::new(ErrorKind::BadSubfield { index }, field, at);
-                let sub = fields
-                    .iter()
-                    .find(|f| f.number == n)
-                    .ok_or_else(|| bad(at))?;
-                let rest = wire.get(pos..).unwrap_or_default();
-                let located =
-                    crate::codec::read_field(sub, rest, at).map_err(|e| bad(e.offset()))?;
-                pos = pos.saturating_add(located.end);
-            }
-            if pos != wire.len() {
-                let kind = ErrorKind::TrailingData {
-                    remaining: wire.len().saturating_sub(pos),
-                };
-                return Err(Error::new(kind, field, offset.saturating_add(pos)));
-            }
-            Ok(())
-        }
-        Subfields::BerTlv => {
-            let bytes = value.as_bytes();
-            match bytes {
-                Some(bytes) => emv_tlv::Tlvs::parse(bytes).map(|_| ()).map_err(|e| {
-                    Error::new(
-                        ErrorKind::Tlv(e.kind()),
-                        field,
-                        offset.saturating_add(e.offset()),
-                    )
-                }),
-                // Hex-text ICC data is checked when decoded (`icc_data_into`).
-                None => Ok(()),
-            }
-        }
     }
 }

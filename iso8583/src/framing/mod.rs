@@ -4,8 +4,8 @@
 #[cfg(feature = "tokio-util")]
 pub mod tokio;
 
-use crate::codec::Writer;
 use crate::error::{Error, ErrorKind, Result};
+use crate::field::Writer;
 
 /// The length header in front of every frame. It counts the bytes after itself (header and
 /// message).
@@ -50,7 +50,7 @@ impl LengthHeader {
                 b.is_ascii_digit()
                     .then(|| {
                         n.saturating_mul(10)
-                            .saturating_add(usize::from(crate::codec::digit_value(b)))
+                            .saturating_add(usize::from(crate::field::chars::digit_value(b)))
                     })
                     .ok_or(bad)
             }),
@@ -72,8 +72,9 @@ impl LengthHeader {
         match self {
             Self::Binary2 => Ok(w.write(&(n as u16).to_be_bytes())?),
             Self::Ascii4 => {
-                let d =
-                    |k: usize| crate::codec::digit_char((n.checked_div(k).unwrap_or(0) % 10) as u8);
+                let d = |k: usize| {
+                    crate::field::chars::digit_char((n.checked_div(k).unwrap_or(0) % 10) as u8)
+                };
                 Ok(w.write(&[d(1000), d(100), d(10), d(1)])?)
             }
             Self::Bcd2 => {

@@ -8,8 +8,8 @@ use bytes::{BufMut, Bytes, BytesMut};
 use tokio_util::codec::{Decoder, Encoder};
 
 use super::{Framing, HexBytes, Status};
-use crate::codec::Writer;
 use crate::error::{Error, ErrorKind, Result};
+use crate::field::Writer;
 
 /// A frame owned by the codec's buffers (`Debug` shows the header, and the message's length
 /// only).

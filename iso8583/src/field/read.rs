@@ -1,0 +1,442 @@
+//! Reading one field: the planned reader for the shapes a spec's plan covers, and the general
+//! reader for every other shape and for the exact error of any shape.
+
+use super::chars::*;
+use super::prefix::*;
+use super::rule::{Code, Op, PrefixKind, Shape};
+use super::value::*;
+use crate::error::{Error, ErrorKind, Result};
+use crate::spec::{Align, Counts, Encoding, FieldSpec, Length, Subfields};
+
+/// Where a field's value sits inside the bytes it was read from, and its length in units.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Located {
+    pub(crate) value_start: usize,
+    pub(crate) end: usize,
+    pub(crate) units: usize,
+}
+
+/// Locates the field described by `spec` at the start of `input` (which sits at `offset` in the
+/// message) and checks its value.
+#[inline]
+pub(crate) fn read_field(spec: &FieldSpec<'_>, input: &[u8], offset: usize) -> Result<Located> {
+    match read_field_fast(spec, input) {
+        Some(located) => Ok(located),
+        None => read_field_general(spec, input, offset),
+    }
+}
+
+/// The common shapes (ASCII, binary, hex-text and BCD values without subfields, fixed or with
+/// any prefix) checked in one branch-light pass. `None` means "not this shape, or not
+/// valid": the general path then handles the field and reports any error precisely.
+#[inline]
+pub(crate) fn read_field_fast(spec: &FieldSpec<'_>, input: &[u8]) -> Option<Located> {
+    if !matches!(spec.subfields, crate::spec::Subfields::None) {
+        return None;
+    }
+    let (value_start, units) = match spec.length {
+        Length::Fixed(n) => (0, usize::from(n)),
+        Length::Var { prefix, min, max } => {
+            let n = prefix_value(prefix, input.get(..prefix.wire_len())?)?;
+            let units = match (prefix.counts, spec.encoding) {
+                (Counts::Units, _) => n,
+                (Counts::Bytes, Encoding::Ascii | Encoding::Binary) => n,
+                // Hex text counted in bytes of text: two characters a unit.
+                (Counts::Bytes, Encoding::HexText) if n % 2 == 0 => n / 2,
+                _ => return None,
+            };
+            if units > usize::from(max) || units < usize::from(min) {
+                return None;
+            }
+            (prefix.wire_len(), units)
+        }
+    };
+    match spec.encoding {
+        Encoding::Ascii | Encoding::Binary => {
+            let end = value_start.checked_add(units)?;
+            let value = input.get(value_start..end)?;
+            fast_content_ok(spec.content, value).then_some(Located {
+                value_start,
+                end,
+                units,
+            })
+        }
+        Encoding::HexText => {
+            let end = value_start.checked_add(units.checked_mul(2)?)?;
+            let value = input.get(value_start..end)?;
+            all_class(value, C_HEX).then_some(Located {
+                value_start,
+                end,
+                units,
+            })
+        }
+        Encoding::Bcd { align, pad } => {
+            let end = value_start.checked_add(units.div_ceil(2))?;
+            let value = input.get(value_start..end)?;
+            let separator = match spec.content {
+                crate::spec::Content::N => false,
+                crate::spec::Content::Z => true,
+                _ => return None,
+            };
+            bcd_ok(value, units, align, pad, separator).then_some(Located {
+                value_start,
+                end,
+                units,
+            })
+        }
+        _ => None,
+    }
+}
+
+/// Content check without early exit (short fields: no branch per byte).
+#[inline]
+pub(crate) fn fast_content_ok(content: crate::spec::Content, value: &[u8]) -> bool {
+    use crate::spec::Content;
+    let bit = match content {
+        Content::B => return true,
+        Content::N => C_N,
+        Content::A => C_A,
+        Content::An => C_AN,
+        Content::Ans => C_ANS,
+        Content::Z => C_Z,
+        Content::XN => return content.check(value.iter().copied()).is_ok(),
+    };
+    all_class(value, bit)
+}
+
+/// Locates and checks a field whose spec compiled to the fast rule `op` (see [`crate::plan`]),
+/// at the start of `input`. `None` means "not a fast rule, or not valid": the general reader
+/// then handles the field and reports any error precisely.
+#[inline(always)]
+pub(crate) fn read_op<'i>(op: &Op, input: &'i [u8]) -> Option<(Located, &'i [u8])> {
+    let wire = usize::from(op.wire);
+    // One dispatch: each arm splits off the value and checks it.
+    let (ok, after) = match op.shape {
+        Shape::Fixed => {
+            let (value, after) = input.split_at_checked(wire)?;
+            (fixed_class(value, op.class), after)
+        }
+        Shape::FixedRaw => (true, input.get(wire..)?),
+        Shape::FixedOdd => {
+            let (value, after) = input.split_at_checked(wire)?;
+            (bcd_odd_ok(value, op.bcd, op.class), after)
+        }
+        Shape::Var => return read_var(op, input),
+        _ => return None,
+    };
+    let located = Located {
+        value_start: 0,
+        end: wire,
+        units: usize::from(op.min),
+    };
+    ok.then_some((located, after))
+}
+
+/// [`read_op`] for a field with a length prefix.
+#[inline(always)]
+pub(crate) fn read_var<'i>(op: &Op, input: &'i [u8]) -> Option<(Located, &'i [u8])> {
+    let len = usize::from(op.prefix_len);
+    let (bytes, body) = input.split_at_checked(len)?;
+    let units = match op.prefix {
+        PrefixKind::Ascii => decimal_value(bytes.iter().copied())?,
+        PrefixKind::Bcd => bcd_prefix_value(bytes, false)?,
+        PrefixKind::BcdOdd => bcd_prefix_value(bytes, true)?,
+        _ => binary_value(bytes),
+    };
+    if units > usize::from(op.max) || units < usize::from(op.min) {
+        return None;
+    }
+    let bcd = op.enc.is_some_and(Code::is_bcd);
+    let wire = match op.enc {
+        Some(Code::Hex) => units.wrapping_mul(2),
+        _ if bcd => units.div_ceil(2),
+        _ => units,
+    };
+    let (value, after) = body.split_at_checked(wire)?;
+    let ok = match op.class {
+        0 => true,
+        _ if bcd && units % 2 == 1 => bcd_odd_ok(value, op.bcd, op.class),
+        class => all_class(value, class),
+    };
+    let located = Located {
+        value_start: len,
+        end: len.wrapping_add(wire),
+        units,
+    };
+    ok.then_some((located, after))
+}
+
+/// An odd number of packed BCD digits: the pad nibble (`bcd >> 4`) where the alignment
+/// (`bcd & 1`: 1 for left) puts it, and every digit with the class bit (`C_BCD_N` or
+/// `C_BCD_Z`, which also allows the separator `D`). The byte holding the pad is checked with
+/// its pad nibble zeroed, so that one table serves both.
+#[inline]
+pub(crate) fn bcd_odd_ok(wire: &[u8], bcd: u8, class: u8) -> bool {
+    let pad = bcd >> 4;
+    let (pad_ok, digit, body) = if bcd & 1 == 0 {
+        let Some((first, rest)) = wire.split_first() else {
+            return false;
+        };
+        (first >> 4 == pad, first & 0x0F, rest)
+    } else {
+        let Some((last, rest)) = wire.split_last() else {
+            return false;
+        };
+        (last & 0x0F == pad, last & 0xF0, rest)
+    };
+    let first = class & CLASS.get(usize::from(digit)).copied().unwrap_or(0);
+    pad_ok && all_class(body, first)
+}
+
+/// Every nibble of a packed BCD value a digit (or the separator `D`), and the pad nibble of an
+/// odd length the spec's pad.
+#[inline]
+pub(crate) fn bcd_ok(wire: &[u8], units: usize, align: Align, pad: u8, separator: bool) -> bool {
+    let class = if separator { C_BCD_Z } else { C_BCD_N };
+    if units.is_multiple_of(2) {
+        return all_class(wire, class);
+    }
+    let left = match align {
+        Align::Left => 1,
+        Align::Right => 0,
+    };
+    // A pad that is not a nibble never matches one.
+    pad <= 0x0F && bcd_odd_ok(wire, (pad << 4) | left, class)
+}
+
+/// Every other shape, and the error paths of the fast one.
+pub(crate) fn read_field_general(
+    spec: &FieldSpec<'_>,
+    input: &[u8],
+    offset: usize,
+) -> Result<Located> {
+    let field = Some(spec.number);
+    let (value_start, units, wire) = match spec.length {
+        Length::Fixed(n) => {
+            let units = usize::from(n);
+            (0, units, spec.encoding.wire_len(units))
+        }
+        Length::Var { prefix, min, max } => {
+            let n = read_prefix(prefix, input, spec.number, offset)?;
+            let (units, wire) = match prefix.counts {
+                Counts::Units => (n, spec.encoding.wire_len(n)),
+                Counts::Bytes => match spec.encoding {
+                    Encoding::HexText if n % 2 == 1 => {
+                        return Err(Error::new(ErrorKind::BadLengthPrefix, field, offset));
+                    }
+                    Encoding::HexText => (n / 2, n),
+                    // Not a valid spec (validation refuses it): read as whole bytes of digits,
+                    // so the wire length stays `encoding.wire_len(units)` as everywhere else.
+                    Encoding::Bcd { .. } => (n.saturating_mul(2), n),
+                    _ => (n, n),
+                },
+            };
+            let prefix_len = prefix.wire_len();
+            let at = offset.saturating_add(prefix_len);
+            if units > usize::from(max) {
+                let kind = ErrorKind::TooLong {
+                    length: units,
+                    max: usize::from(max),
+                };
+                return Err(Error::new(kind, field, offset));
+            }
+            if units < usize::from(min) {
+                let kind = ErrorKind::TooShort {
+                    length: units,
+                    min: usize::from(min),
+                };
+                return Err(Error::new(kind, field, at));
+            }
+            (prefix_len, units, wire)
+        }
+    };
+    let end = value_start.saturating_add(wire);
+    let Some(value) = input.get(value_start..end) else {
+        let needed = end.saturating_sub(input.len());
+        return Err(Error::new(ErrorKind::Truncated { needed }, field, offset));
+    };
+    let value_offset = offset.saturating_add(value_start);
+    check_wire(spec, value, units, value_offset)?;
+    let value = Value {
+        encoding: spec.encoding,
+        wire: value,
+        units,
+    };
+    check_subfields(spec, value, value_offset)?;
+    Ok(Located {
+        value_start,
+        end,
+        units,
+    })
+}
+
+/// Checks a value as it appears on the wire: pad nibbles, hex digits, content class.
+pub(crate) fn check_wire(
+    spec: &FieldSpec<'_>,
+    wire: &[u8],
+    units: usize,
+    offset: usize,
+) -> Result<()> {
+    let field = Some(spec.number);
+    match spec.encoding {
+        Encoding::HexText => {
+            if let Some(i) = wire.iter().position(|&c| hex_value(c).is_none()) {
+                let kind = ErrorKind::BadCharacter { index: i / 2 };
+                return Err(Error::new(kind, field, offset.saturating_add(i)));
+            }
+            return Ok(());
+        }
+        Encoding::Bcd { align, pad } if units % 2 == 1 => {
+            let pad_nibble = match align {
+                Align::Right => wire.first().map(|b| b >> 4),
+                Align::Left => wire.last().map(|b| b & 0x0F),
+            };
+            if pad_nibble != Some(pad) {
+                return Err(Error::new(ErrorKind::BadPad, field, offset));
+            }
+        }
+        _ => {}
+    }
+    let checked = match spec.encoding {
+        Encoding::Ascii | Encoding::Binary => spec.content.check(wire.iter().copied()),
+        Encoding::Bcd { align, .. } => {
+            let skip = usize::from(align == Align::Right && units % 2 == 1);
+            // BCD carries only `n` and `z`: digits, and `D` as the track separator.
+            let separator_ok = spec.content == crate::spec::Content::Z;
+            let (_, bad) = bcd_fold(wire, skip, units, (0usize, None), |(i, bad), n| {
+                let ok = n <= 9 || (separator_ok && n == 0xD);
+                (i.saturating_add(1), bad.or((!ok).then_some(i)))
+            });
+            bad.map_or(Ok(()), Err)
+        }
+        _ => {
+            let value = Value {
+                encoding: spec.encoding,
+                wire,
+                units,
+            };
+            spec.content.check(value.iter())
+        }
+    };
+    checked.map_err(|i| {
+        let at = offset.saturating_add(
+            spec.encoding
+                .wire_len(i.saturating_add(1))
+                .saturating_sub(1),
+        );
+        Error::new(ErrorKind::BadCharacter { index: i }, field, at)
+    })
+}
+
+/// The lowest-numbered set bit of a 64-bit subfield bitmap (bit 1 = most significant) and the
+/// bitmap without it.
+pub(crate) fn next_bit(bits: u64) -> Option<(u8, u64)> {
+    if bits == 0 {
+        return None;
+    }
+    let lz = bits.leading_zeros();
+    let n = u8::try_from(lz).ok()?.saturating_add(1);
+    Some((n, bits & !((1u64 << 63) >> lz)))
+}
+
+/// Reads `tag(tag_len) + decimal length(len_digits)` at the start of `bytes`: the tag, the value
+/// length and the header length, if the whole element fits.
+pub(crate) fn tagged_header(
+    bytes: &[u8],
+    tag_len: u8,
+    len_digits: u8,
+) -> Option<(&[u8], usize, usize)> {
+    let (tag_len, len_digits) = (usize::from(tag_len), usize::from(len_digits));
+    let tag = bytes.get(..tag_len)?;
+    let header = tag_len.saturating_add(len_digits);
+    let digits = bytes.get(tag_len..header)?;
+    let len = digits.iter().try_fold(0usize, |n, &c| {
+        c.is_ascii_digit().then(|| {
+            n.saturating_mul(10)
+                .saturating_add(usize::from(crate::field::chars::digit_value(c)))
+        })
+    })?;
+    (bytes.len() >= header.saturating_add(len)).then_some((tag, len, header))
+}
+
+/// Checks a field's logical value against its subfield layout. `offset` is where the value
+/// starts in the message, for errors.
+pub(crate) fn check_subfields(spec: &FieldSpec<'_>, value: Value<'_>, offset: usize) -> Result<()> {
+    let field = Some(spec.number);
+    match spec.subfields {
+        Subfields::None => Ok(()),
+        Subfields::Positional(parts) => {
+            let mut pos = 0usize;
+            for (index, part) in parts.iter().enumerate() {
+                if pos == value.len() {
+                    break;
+                }
+                pos = pos.saturating_add(usize::from(part.width));
+                if pos > value.len() {
+                    return Err(Error::new(ErrorKind::BadSubfield { index }, field, offset));
+                }
+            }
+            if pos < value.len() {
+                let index = parts.len();
+                return Err(Error::new(ErrorKind::BadSubfield { index }, field, offset));
+            }
+            Ok(())
+        }
+        Subfields::TaggedAscii {
+            tag_len,
+            len_digits,
+        } => {
+            let bytes = value.as_bytes().unwrap_or_default();
+            let mut pos = 0usize;
+            let mut index = 0usize;
+            while let Some(rest) = bytes.get(pos..).filter(|r| !r.is_empty()) {
+                let Some((_, len, header)) = tagged_header(rest, tag_len, len_digits) else {
+                    let at = offset.saturating_add(spec.encoding.wire_len(pos));
+                    return Err(Error::new(ErrorKind::BadSubfield { index }, field, at));
+                };
+                pos = pos.saturating_add(header).saturating_add(len);
+                index = index.saturating_add(1);
+            }
+            Ok(())
+        }
+        Subfields::Bitmap { encoding, fields } => {
+            let wire = value.as_bytes().unwrap_or_default();
+            let (mut bits, mut pos) = crate::bitmap::Bitmap::read_word(wire, encoding, offset)
+                .map_err(|e| Error::new(e.kind(), field, e.offset()))?;
+            while let Some((n, rest)) = next_bit(bits) {
+                bits = rest;
+                let index = usize::from(n).saturating_sub(1);
+                let at = offset.saturating_add(pos);
+                let bad = |at| Error::new(ErrorKind::BadSubfield { index }, field, at);
+                let sub = fields
+                    .iter()
+                    .find(|f| f.number == n)
+                    .ok_or_else(|| bad(at))?;
+                let rest = wire.get(pos..).unwrap_or_default();
+                let located = read_field(sub, rest, at).map_err(|e| bad(e.offset()))?;
+                pos = pos.saturating_add(located.end);
+            }
+            if pos != wire.len() {
+                let kind = ErrorKind::TrailingData {
+                    remaining: wire.len().saturating_sub(pos),
+                };
+                return Err(Error::new(kind, field, offset.saturating_add(pos)));
+            }
+            Ok(())
+        }
+        Subfields::BerTlv => {
+            let bytes = value.as_bytes();
+            match bytes {
+                Some(bytes) => emv_tlv::Tlvs::parse(bytes).map(|_| ()).map_err(|e| {
+                    Error::new(
+                        ErrorKind::Tlv(e.kind()),
+                        field,
+                        offset.saturating_add(e.offset()),
+                    )
+                }),
+                // Hex-text ICC data is checked when decoded (`icc_data_into`).
+                None => Ok(()),
+            }
+        }
+    }
+}
