@@ -4,8 +4,8 @@
 use crate::bitmap::Bitmap;
 use crate::error::{Error, ErrorKind, Result};
 use crate::field::{self, SliceWriter, Writer, write::Padded};
-use crate::message::{mti_len, write_mti};
 use crate::mti::Mti;
+use crate::mti::{mti_len, write_mti};
 use crate::spec::{FieldSpec, Length, MAX_FIELD, Pad, Spec};
 
 const SLOTS: usize = MAX_FIELD as usize + 1;

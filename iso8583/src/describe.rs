@@ -5,7 +5,7 @@ use core::fmt::{self, Write as _};
 
 use emv_tlv::mask::{Form, Masked};
 
-use crate::message::{FieldIndex, MessageRef};
+use crate::parse::{FieldIndex, MessageRef};
 use crate::spec::{Content, Sensitivity};
 
 /// Prints a message as a table: field number, name, length and value.

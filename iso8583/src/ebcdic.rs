@@ -1,7 +1,17 @@
 //! EBCDIC ↔ ISO-8859-1 tables for code pages 037, 500 and 1047 (IBM's published mappings; the
 //! three are permutations of all 256 byte values, so every byte converts both ways).
 
-use crate::spec::CodePage;
+/// EBCDIC code pages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CodePage {
+    /// IBM 037 (US/Canada).
+    Cp037,
+    /// IBM 500 (International).
+    Cp500,
+    /// IBM 1047 (Latin-1 open systems).
+    Cp1047,
+}
 
 /// EBCDIC code page 037 to ISO-8859-1, indexed by the EBCDIC byte.
 pub(crate) const CP037_TO_LATIN1: [u8; 256] = [

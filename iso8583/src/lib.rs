@@ -21,6 +21,7 @@ mod message;
 mod mti;
 #[cfg(feature = "alloc")]
 mod owned;
+mod parse;
 mod plan;
 pub mod spec;
 mod subfield;
@@ -30,9 +31,10 @@ pub use builder::MessageBuilder;
 pub use describe::Describe;
 pub use error::{Error, ErrorKind, Result};
 pub use field::{Counter, Full, Iter, SliceWriter, Value, Writer};
-pub use message::{FieldIndex, FieldIter, FieldRef, MAX_MESSAGE_LEN, MessageRef, Pan, Track2};
+pub use message::{FieldIter, FieldRef, Pan, Track2};
 pub use mti::Mti;
 #[cfg(feature = "alloc")]
 pub use owned::Message;
+pub use parse::{FieldIndex, MAX_MESSAGE_LEN, MessageRef};
 pub use spec::{FieldSpec, Spec};
 pub use subfield::{SubValue, Subfield, SubfieldId, SubfieldIter};

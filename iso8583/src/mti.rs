@@ -2,7 +2,9 @@
 
 use core::fmt;
 
+use crate::ebcdic::{self, CodePage};
 use crate::error::{Error, ErrorKind, Result};
+use crate::field::Writer;
 
 /// A message type indicator such as `0200`: four decimal digits, an open set.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -132,6 +134,81 @@ impl core::str::FromStr for Mti {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
         Self::from_ascii(s.as_bytes())
+    }
+}
+
+/// How the MTI is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MtiEncoding {
+    /// Four ASCII digits.
+    Ascii,
+    /// Two bytes of BCD.
+    Bcd,
+    /// Four EBCDIC digits.
+    Ebcdic,
+}
+
+pub(crate) fn read_mti(encoding: MtiEncoding, input: &[u8]) -> Result<(Mti, usize)> {
+    let len = match encoding {
+        MtiEncoding::Bcd => 2,
+        MtiEncoding::Ascii | MtiEncoding::Ebcdic => 4,
+    };
+    let Some(bytes) = input.get(..len) else {
+        let needed = len.saturating_sub(input.len());
+        return Err(Error::new(ErrorKind::Truncated { needed }, Some(0), 0));
+    };
+    let mut digits = [0u8; 4];
+    match encoding {
+        MtiEncoding::Ascii => digits.copy_from_slice(bytes),
+        MtiEncoding::Ebcdic => {
+            for (d, &b) in digits.iter_mut().zip(bytes) {
+                *d = ebcdic::decode(CodePage::Cp037, b);
+            }
+        }
+        MtiEncoding::Bcd => return Ok((bcd_mti(bytes)?, len)),
+    }
+    Ok((Mti::from_ascii(&digits)?, len))
+}
+
+/// An MTI packed in BCD: four nibbles, each a digit.
+fn bcd_mti(bytes: &[u8]) -> Result<Mti> {
+    let bad = Error::new(ErrorKind::BadMti, Some(0), 0);
+    let &[high, low] = bytes else {
+        return Err(bad);
+    };
+    let digits = [high >> 4, high & 0xF, low >> 4, low & 0xF];
+    if digits.iter().any(|&d| d > 9) {
+        return Err(bad);
+    }
+    let number = digits
+        .iter()
+        .fold(0u16, |n, &d| n.wrapping_mul(10).wrapping_add(u16::from(d)));
+    Mti::new(number)
+}
+
+/// Writes the MTI in the spec's encoding.
+pub(crate) fn write_mti<W: Writer + ?Sized>(
+    encoding: MtiEncoding,
+    mti: Mti,
+    w: &mut W,
+) -> Result<()> {
+    let digits = mti.to_ascii();
+    match encoding {
+        MtiEncoding::Ascii => Ok(w.write(&digits)?),
+        MtiEncoding::Ebcdic => Ok(w.write(&digits.map(|d| ebcdic::encode(CodePage::Cp037, d)))?),
+        MtiEncoding::Bcd => {
+            let [a, b, c, d] = digits.map(|x| x.wrapping_sub(b'0'));
+            Ok(w.write(&[(a << 4) | b, (c << 4) | d])?)
+        }
+    }
+}
+
+/// Bytes the MTI takes in `encoding`.
+pub(crate) const fn mti_len(encoding: MtiEncoding) -> usize {
+    match encoding {
+        MtiEncoding::Bcd => 2,
+        MtiEncoding::Ascii | MtiEncoding::Ebcdic => 4,
     }
 }
 

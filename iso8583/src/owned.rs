@@ -6,8 +6,8 @@ use alloc::vec::Vec;
 use crate::builder::MessageBuilder;
 use crate::error::Result;
 use crate::field::{self, Writer};
-use crate::message::{FieldIndex, MessageRef};
 use crate::mti::Mti;
+use crate::parse::{FieldIndex, MessageRef};
 use crate::spec::{Length, Pad, Spec};
 
 /// An owned message: MTI and logical field values, checked against the spec when set.

@@ -4,9 +4,11 @@
 //! Every type here is `const`-constructible, so a firmware's spec lives in flash; the same types
 //! describe specs built at run time.
 
+pub use crate::ebcdic::CodePage;
 use crate::error::{Error, ErrorKind, Result};
 use crate::field::chars;
 pub use crate::field::rule::Plan;
+pub use crate::mti::MtiEncoding;
 
 /// The highest field number (three bitmaps).
 pub const MAX_FIELD: u8 = 192;
@@ -76,18 +78,6 @@ impl Content {
     pub const fn is_binary(self) -> bool {
         matches!(self, Self::B)
     }
-}
-
-/// EBCDIC code pages.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CodePage {
-    /// IBM 037 (US/Canada).
-    Cp037,
-    /// IBM 500 (International).
-    Cp500,
-    /// IBM 1047 (Latin-1 open systems).
-    Cp1047,
 }
 
 /// Where the digits of an odd-length BCD value sit.
@@ -479,18 +469,6 @@ impl<'s> FieldSpec<'s> {
             }
         }
     }
-}
-
-/// How the MTI is written.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum MtiEncoding {
-    /// Four ASCII digits.
-    Ascii,
-    /// Two bytes of BCD.
-    Bcd,
-    /// Four EBCDIC digits.
-    Ebcdic,
 }
 
 /// How bitmaps are written.

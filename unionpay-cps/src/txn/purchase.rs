@@ -27,7 +27,7 @@ pub struct Purchase<'a> {
     pub f60_tail: &'a str,
 }
 
-/// A purchase (`0200`), without its MAC: encode it with [`encode_with_mac`].
+/// A purchase (`0200`), without its MAC: encode it with [`encode_with_mac`](super::encode_with_mac).
 pub fn purchase(terminal: &Terminal<'_>, p: &Purchase<'_>) -> Result<Message<'static>> {
     card_request(
         terminal,

@@ -85,7 +85,7 @@ pub struct Settlement<'a> {
     pub operator: &'a str,
 }
 
-/// A batch settlement (`0500`), without a MAC (add one with [`encode_with_mac`] when the host
+/// A batch settlement (`0500`), without a MAC (add one with [`encode_with_mac`](super::encode_with_mac) when the host
 /// asks for it). The reconciliation codes of the request are `0` (the table's "ISO reserved").
 pub fn settlement(terminal: &Terminal<'_>, s: &Settlement<'_>) -> Result<Message<'static>> {
     digits("stan", s.stan, 6)?;
