@@ -5,6 +5,7 @@ use core::fmt;
 use crate::ebcdic::{self, CodePage};
 use crate::error::{Error, ErrorKind, Result};
 use crate::field::Writer;
+use crate::field::chars;
 
 /// A message type indicator such as `0200`: four decimal digits, an open set.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -51,16 +52,9 @@ impl Mti {
         let [a, b, c, d] = *digits else {
             return Err(bad);
         };
-        let mut n = 0u16;
-        for x in [a, b, c, d] {
-            if !x.is_ascii_digit() {
-                return Err(bad);
-            }
-            n = n
-                .saturating_mul(10)
-                .saturating_add(u16::from(crate::field::chars::digit_value(x)));
-        }
-        Ok(Self(n))
+        let n = chars::decimal([a, b, c, d].into_iter()).ok_or(bad)?;
+        // Four digits: at most 9999.
+        u16::try_from(n).map(Self).map_err(|_| bad)
     }
 
     /// The number, e.g. `200` for `0200`.

@@ -31,18 +31,26 @@ pub(crate) const fn is_xn(c: u8) -> bool {
     c.is_ascii_digit() || c == b'C' || c == b'D'
 }
 
+/// The crate's one decimal parser: the number ASCII `digits` spell (saturating), or `None` at a
+/// non-digit. Length prefixes, MTIs, frame lengths, tagged subfield lengths and numeric values
+/// all read through it.
+#[inline]
+pub(crate) fn decimal(digits: impl Iterator<Item = u8>) -> Option<u64> {
+    let mut digits = digits;
+    digits.try_fold(0u64, |n, c| {
+        c.is_ascii_digit().then(|| {
+            n.saturating_mul(10)
+                .saturating_add(u64::from(digit_value(c)))
+        })
+    })
+}
+
 /// `len` ASCII digits as a number: `None` for no digits, more than 19, or a non-digit.
 pub(crate) fn digits_to_u64(len: usize, digits: impl Iterator<Item = u8>) -> Option<u64> {
     if len == 0 || len > 19 {
         return None;
     }
-    let mut digits = digits;
-    digits.try_fold(0u64, |acc, c| {
-        c.is_ascii_digit().then(|| {
-            acc.saturating_mul(10)
-                .saturating_add(u64::from(digit_value(c)))
-        })
-    })
+    decimal(digits)
 }
 
 /// The value of a decimal digit character (callers check `is_ascii_digit` first).
@@ -104,15 +112,10 @@ pub(crate) const CHAR_NIBBLE: [u8; 256] = {
     table
 };
 
-/// The number ASCII decimal `digits` spell (saturating), or `None` at a non-digit.
+/// [`decimal`] as a length (`None` past `usize`).
 #[inline]
-pub(crate) fn decimal_value(mut digits: impl Iterator<Item = u8>) -> Option<usize> {
-    digits.try_fold(0usize, |n, c| {
-        c.is_ascii_digit().then(|| {
-            n.saturating_mul(10)
-                .saturating_add(usize::from(digit_value(c)))
-        })
-    })
+pub(crate) fn decimal_value(digits: impl Iterator<Item = u8>) -> Option<usize> {
+    decimal(digits).and_then(|n| usize::try_from(n).ok())
 }
 
 /// Class bits per byte: which content classes allow it as an ASCII character, and whether it

@@ -350,12 +350,7 @@ pub(crate) fn tagged_header(
     let tag = bytes.get(..tag_len)?;
     let header = tag_len.saturating_add(len_digits);
     let digits = bytes.get(tag_len..header)?;
-    let len = digits.iter().try_fold(0usize, |n, &c| {
-        c.is_ascii_digit().then(|| {
-            n.saturating_mul(10)
-                .saturating_add(usize::from(crate::field::chars::digit_value(c)))
-        })
-    })?;
+    let len = decimal_value(digits.iter().copied())?;
     (bytes.len() >= header.saturating_add(len)).then_some((tag, len, header))
 }
 

@@ -46,14 +46,7 @@ impl LengthHeader {
         let bad = Error::new(ErrorKind::BadFrameLength, None, 0);
         match self {
             Self::Binary2 => Ok(bytes.iter().fold(0usize, |n, &b| (n << 8) | usize::from(b))),
-            Self::Ascii4 => bytes.iter().try_fold(0usize, |n, &b| {
-                b.is_ascii_digit()
-                    .then(|| {
-                        n.saturating_mul(10)
-                            .saturating_add(usize::from(crate::field::chars::digit_value(b)))
-                    })
-                    .ok_or(bad)
-            }),
+            Self::Ascii4 => crate::field::chars::decimal_value(bytes.iter().copied()).ok_or(bad),
             Self::Bcd2 => bytes
                 .iter()
                 .flat_map(|&b| [b >> 4, b & 0xF])
