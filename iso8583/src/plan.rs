@@ -29,7 +29,7 @@ mod kind {
 
 impl Op {
     /// The rule for `field`, or [`Op::GENERAL`] when the fast reader does not cover its shape.
-    const fn of(field: &FieldSpec<'_>) -> Self {
+    pub(crate) const fn of(field: &FieldSpec<'_>) -> Self {
         if !matches!(field.subfields, Subfields::None) {
             return Self::GENERAL;
         }

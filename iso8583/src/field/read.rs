@@ -17,91 +17,16 @@ pub(crate) struct Located {
 }
 
 /// Locates the field described by `spec` at the start of `input` (which sits at `offset` in the
-/// message) and checks its value.
+/// message) and checks its value: with the planned reader when the field's shape has a rule
+/// (compiled here, for specs without a plan and for fields overridden for an MTI), else — and
+/// for the exact error of any invalid field — with the general reader. One reading path: the
+/// plan's; the general reader covers what a rule cannot describe.
 #[inline]
 pub(crate) fn read_field(spec: &FieldSpec<'_>, input: &[u8], offset: usize) -> Result<Located> {
-    match read_field_fast(spec, input) {
-        Some(located) => Ok(located),
+    match read_op(&Op::of(spec), input) {
+        Some((located, _)) => Ok(located),
         None => read_field_general(spec, input, offset),
     }
-}
-
-/// The common shapes (ASCII, binary, hex-text and BCD values without subfields, fixed or with
-/// any prefix) checked in one branch-light pass. `None` means "not this shape, or not
-/// valid": the general path then handles the field and reports any error precisely.
-#[inline]
-pub(crate) fn read_field_fast(spec: &FieldSpec<'_>, input: &[u8]) -> Option<Located> {
-    if !matches!(spec.subfields, crate::spec::Subfields::None) {
-        return None;
-    }
-    let (value_start, units) = match spec.length {
-        Length::Fixed(n) => (0, usize::from(n)),
-        Length::Var { prefix, min, max } => {
-            let n = prefix_value(prefix, input.get(..prefix.wire_len())?)?;
-            let units = match (prefix.counts, spec.encoding) {
-                (Counts::Units, _) => n,
-                (Counts::Bytes, Encoding::Ascii | Encoding::Binary) => n,
-                // Hex text counted in bytes of text: two characters a unit.
-                (Counts::Bytes, Encoding::HexText) if n % 2 == 0 => n / 2,
-                _ => return None,
-            };
-            if units > usize::from(max) || units < usize::from(min) {
-                return None;
-            }
-            (prefix.wire_len(), units)
-        }
-    };
-    match spec.encoding {
-        Encoding::Ascii | Encoding::Binary => {
-            let end = value_start.checked_add(units)?;
-            let value = input.get(value_start..end)?;
-            fast_content_ok(spec.content, value).then_some(Located {
-                value_start,
-                end,
-                units,
-            })
-        }
-        Encoding::HexText => {
-            let end = value_start.checked_add(units.checked_mul(2)?)?;
-            let value = input.get(value_start..end)?;
-            all_class(value, C_HEX).then_some(Located {
-                value_start,
-                end,
-                units,
-            })
-        }
-        Encoding::Bcd { align, pad } => {
-            let end = value_start.checked_add(units.div_ceil(2))?;
-            let value = input.get(value_start..end)?;
-            let separator = match spec.content {
-                crate::spec::Content::N => false,
-                crate::spec::Content::Z => true,
-                _ => return None,
-            };
-            bcd_ok(value, units, align, pad, separator).then_some(Located {
-                value_start,
-                end,
-                units,
-            })
-        }
-        _ => None,
-    }
-}
-
-/// Content check without early exit (short fields: no branch per byte).
-#[inline]
-pub(crate) fn fast_content_ok(content: crate::spec::Content, value: &[u8]) -> bool {
-    use crate::spec::Content;
-    let bit = match content {
-        Content::B => return true,
-        Content::N => C_N,
-        Content::A => C_A,
-        Content::An => C_AN,
-        Content::Ans => C_ANS,
-        Content::Z => C_Z,
-        Content::XN => return content.check(value.iter().copied()).is_ok(),
-    };
-    all_class(value, bit)
 }
 
 /// Locates and checks a field whose spec compiled to the fast rule `op` (see [`crate::plan`]),
@@ -188,23 +113,7 @@ pub(crate) fn bcd_odd_ok(wire: &[u8], bcd: u8, class: u8) -> bool {
     pad_ok && all_class(body, first)
 }
 
-/// Every nibble of a packed BCD value a digit (or the separator `D`), and the pad nibble of an
-/// odd length the spec's pad.
-#[inline]
-pub(crate) fn bcd_ok(wire: &[u8], units: usize, align: Align, pad: u8, separator: bool) -> bool {
-    let class = if separator { C_BCD_Z } else { C_BCD_N };
-    if units.is_multiple_of(2) {
-        return all_class(wire, class);
-    }
-    let left = match align {
-        Align::Left => 1,
-        Align::Right => 0,
-    };
-    // A pad that is not a nibble never matches one.
-    pad <= 0x0F && bcd_odd_ok(wire, (pad << 4) | left, class)
-}
-
-/// Every other shape, and the error paths of the fast one.
+/// Every other shape, and the error paths of the planned one.
 pub(crate) fn read_field_general(
     spec: &FieldSpec<'_>,
     input: &[u8],
