@@ -412,7 +412,7 @@ proptest::proptest! {
                     (planned.value_start, planned.end, planned.units),
                     (general.value_start, general.end, general.units)
                 );
-                proptest::prop_assert_eq!(after.len(), input.len() - planned.end);
+                proptest::prop_assert_eq!(after.len(), input.len().saturating_sub(planned.end));
             }
             None => {
                 let covered = rule.shape != crate::field::rule::Shape::General;
