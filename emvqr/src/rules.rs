@@ -7,7 +7,7 @@ use crate::findings::{Issue, IssueKind, error, warning};
 use crate::path::Path;
 
 #[derive(Clone, Copy)]
-enum Format {
+pub(crate) enum Format {
     /// Digits.
     N,
     /// Printable ASCII 0x20–0x7E.
@@ -35,7 +35,7 @@ const ROOT_RULES: [(Format, u8, u8); 100] = {
 };
 
 /// Format and length limits of a top-level ID.
-fn root_rule(id: u8) -> (Format, usize, usize) {
+pub(crate) fn root_rule(id: u8) -> (Format, usize, usize) {
     let (format, min, max) = ROOT_RULES
         .get(usize::from(id))
         .copied()
@@ -63,7 +63,7 @@ const fn root_rule_of(id: u8) -> (Format, usize, usize) {
 }
 
 /// Format and length limits inside template `parent`.
-fn nested_rule(parent: u8, id: u8) -> (Format, usize, usize) {
+pub(crate) fn nested_rule(parent: u8, id: u8) -> (Format, usize, usize) {
     match (parent, id) {
         (26..=51 | 80..=99, 0) => (Format::Ans, 1, 32),
         (26..=51, _) => (Format::Ans, 1, 99),
@@ -80,7 +80,7 @@ fn nested_rule(parent: u8, id: u8) -> (Format, usize, usize) {
 /// Length and format of one value (`ascii`: the value is known to be ASCII). The path is
 /// built only for a finding.
 #[inline]
-fn check_format(
+pub(crate) fn check_format(
     value: &str,
     ascii: bool,
     rule: (Format, usize, usize),
@@ -185,22 +185,22 @@ const SLOT: [u8; 100] = {
 };
 
 #[inline]
-fn slot(id: u8) -> Option<usize> {
+pub(crate) fn slot(id: u8) -> Option<usize> {
     SLOT.get(usize::from(id))
         .filter(|&&s| s != u8::MAX)
         .map(|&s| usize::from(s))
 }
 
 /// Bit `id` of a presence set (IDs are two digits, so below 100).
-fn bit(id: u8) -> u128 {
+pub(crate) fn bit(id: u8) -> u128 {
     1u128.checked_shl(u32::from(id)).unwrap_or(0)
 }
 
 /// The top level seen in a single pass: which IDs are present, and the first value of the IDs
 /// the rules read.
 pub(crate) struct Root<'a> {
-    seen: u128,
-    values: [Option<&'a str>; KEPT.len()],
+    pub(crate) seen: u128,
+    pub(crate) values: [Option<&'a str>; KEPT.len()],
 }
 
 impl<'a> Root<'a> {
@@ -210,27 +210,6 @@ impl<'a> Root<'a> {
             seen: 0,
             values: [None; KEPT.len()],
         }
-    }
-
-    /// The rules of top-level object `id` with `value`: not twice, its format and length.
-    #[inline]
-    pub(crate) fn object(
-        &mut self,
-        id: u8,
-        value: &'a str,
-        ascii: bool,
-        emit: &mut impl FnMut(Issue),
-    ) {
-        let path = || Path::top(id);
-        if self.seen & bit(id) != 0 {
-            emit(error(path(), IssueKind::Duplicate));
-        } else {
-            self.seen |= bit(id);
-            if let Some(kept) = slot(id).and_then(|i| self.values.get_mut(i)) {
-                *kept = Some(value);
-            }
-        }
-        check_format(value, ascii, root_rule(id), path, emit);
     }
 
     /// The rules about the top level as a whole, after its objects'.
@@ -284,69 +263,49 @@ pub(crate) fn text(text: &str, ascii: bool, emit: &mut impl FnMut(Issue)) {
     }
 }
 
-/// One template's objects seen in a single pass.
-pub(crate) struct Template {
+/// The rules of object `sub` of template `id` beyond its format: 62/09's letters and the GUID
+/// of a 62/50–99 template (`at`: the value's byte offset in the payload).
+#[inline]
+pub(crate) fn template_object(
     id: u8,
-    seen: u128,
+    sub: u8,
+    value: &str,
+    at: usize,
+    path: impl Fn() -> Path,
+    emit: &mut impl FnMut(Issue),
+) {
+    if id == 62 && sub == 9 {
+        // Consumer data request: letters A, M, E, each at most once.
+        let ok = value.chars().all(|c| matches!(c, 'A' | 'M' | 'E'))
+            && ['A', 'M', 'E']
+                .iter()
+                .all(|l| value.matches(*l).count() <= 1);
+        if !ok {
+            emit(error(path(), IssueKind::Value));
+        }
+    }
+    if id == 62 && (50..=99).contains(&sub) {
+        match crate::mpm::objects_in(value, at, path()) {
+            Ok(mut nested) => {
+                if !nested.any(|o| o.id() == 0) {
+                    emit(error(path(), IssueKind::MissingGuid));
+                }
+            }
+            Err(_) => emit(error(path(), IssueKind::Malformed)),
+        }
+    }
 }
 
-impl Template {
-    /// Template `id`, nothing seen yet.
-    pub(crate) const fn new(id: u8) -> Self {
-        Self { id, seen: 0 }
+/// The rules of template `id` once all its objects are read (`seen`: a bit per sub-ID).
+pub(crate) fn template_end(id: u8, seen: u128, emit: &mut impl FnMut(Issue)) {
+    let parent = Path::top(id);
+    if matches!(id, 26..=51 | 80..=99) && seen & 1 == 0 {
+        emit(error(parent, IssueKind::MissingGuid));
     }
-
-    /// The rules of its object `sub` with `value` (at byte `at` of the payload): not twice, its
-    /// format and length, 62/09's letters, the GUID of a 62/50–99 template.
-    #[inline]
-    pub(crate) fn object(
-        &mut self,
-        sub: u8,
-        value: &str,
-        at: usize,
-        ascii: bool,
-        emit: &mut impl FnMut(Issue),
-    ) {
-        let id = self.id;
-        let path = || Path::nested(id, sub);
-        if self.seen & bit(sub) != 0 {
-            emit(error(path(), IssueKind::Duplicate));
-        }
-        self.seen |= bit(sub);
-        check_format(value, ascii, nested_rule(id, sub), path, emit);
-        if id == 62 && sub == 9 {
-            // Consumer data request: letters A, M, E, each at most once.
-            let ok = value.chars().all(|c| matches!(c, 'A' | 'M' | 'E'))
-                && ['A', 'M', 'E']
-                    .iter()
-                    .all(|l| value.matches(*l).count() <= 1);
-            if !ok {
-                emit(error(path(), IssueKind::Value));
-            }
-        }
-        if id == 62 && (50..=99).contains(&sub) {
-            match crate::mpm::objects_in(value, at, path()) {
-                Ok(mut nested) => {
-                    if !nested.any(|o| o.id() == 0) {
-                        emit(error(path(), IssueKind::MissingGuid));
-                    }
-                }
-                Err(_) => emit(error(path(), IssueKind::Malformed)),
-            }
-        }
-    }
-
-    /// The rules of the template once all its objects are read.
-    pub(crate) fn end(&self, emit: &mut impl FnMut(Issue)) {
-        let parent = Path::top(self.id);
-        if matches!(self.id, 26..=51 | 80..=99) && self.seen & 1 == 0 {
-            emit(error(parent, IssueKind::MissingGuid));
-        }
-        if self.id == 64 {
-            for sub in [0u8, 1] {
-                if self.seen & bit(sub) == 0 {
-                    emit(error(parent.child(sub), IssueKind::Missing));
-                }
+    if id == 64 {
+        for sub in [0u8, 1] {
+            if seen & bit(sub) == 0 {
+                emit(error(parent.child(sub), IssueKind::Missing));
             }
         }
     }

@@ -4,7 +4,7 @@
 use crate::findings::{Issue, Severity};
 use crate::mpm::PayloadRef;
 use crate::profile::{self, Profile};
-use crate::walk::{self, Emit};
+use crate::walk;
 
 /// Which rules a validation applies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -49,18 +49,15 @@ impl PayloadRef<'_> {
     /// ```
     pub fn validate(&self, rules: Rules, mut emit: impl FnMut(Issue)) {
         let Some(profile) = rules.profile(self) else {
-            walk::validate(self, &mut Emit(emit));
+            walk::validate(self, &mut emit);
             return;
         };
-        walk::validate(
-            self,
-            &mut Emit(|mut issue: Issue| {
-                if profile::relaxed(profile, &issue) {
-                    issue.severity = Severity::Warning;
-                }
-                emit(issue);
-            }),
-        );
+        walk::validate(self, &mut |mut issue: Issue| {
+            if profile::relaxed(profile, &issue) {
+                issue.severity = Severity::Warning;
+            }
+            emit(issue);
+        });
         profile::check(profile, self, &mut emit);
     }
 
