@@ -16,15 +16,17 @@ pub const MAX_MESSAGE_LEN: usize = u16::MAX as usize;
 
 /// Where a present field's value sits (start and end offsets), how many units it holds and the
 /// code of the encoding it was read with (`field::enc`): everything reading a field back needs,
-/// so that it is loads and no look-ups. Eight bytes with no padding, so that the index is
-/// cleared and copied as plain memory.
+/// so that it is loads and no look-ups. Eight bytes with no padding byte left to the compiler,
+/// so that the index is cleared and copied as plain memory.
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Span {
     pub(crate) start: u16,
     pub(crate) end: u16,
     pub(crate) units: u16,
-    /// The encoding's code, widened so that the slot has no padding byte.
-    pub(crate) enc: u16,
+    /// The encoding's code; `None` for a BCD pad other than 0 or F (the spec has it).
+    pub(crate) enc: Option<Code>,
+    /// Always zero: fills the slot to eight bytes.
+    _reserved: u8,
 }
 
 #[allow(
@@ -36,7 +38,8 @@ impl Span {
         start: 0,
         end: 0,
         units: 0,
-        enc: 0,
+        enc: Some(Code::Ascii),
+        _reserved: 0,
     };
 
     #[inline(always)]
@@ -45,19 +48,19 @@ impl Span {
             start: start as u16,
             end: end as u16,
             units: units as u16,
-            // The code's place in `Code::ALL`; past its end when there is none.
-            enc: enc.map_or(u16::MAX, |code| u16::from(code as u8)),
+            enc,
+            _reserved: 0,
         }
     }
 
-    /// The encoding this field was read with, when its code was recorded.
+    /// The encoding this field was read with, when it has a code.
     #[inline(always)]
     pub(crate) fn encoding(&self) -> Option<Encoding> {
-        Code::ALL
-            .get(usize::from(self.enc))
-            .map(|code| code.encoding())
+        self.enc.map(Code::encoding)
     }
 }
+
+const _: () = assert!(core::mem::size_of::<Span>() == 8);
 
 pub(crate) const SLOTS: usize = MAX_FIELD as usize + 1;
 

@@ -50,18 +50,4 @@ impl Code {
             Self::Ebcdic1047 => Encoding::Ebcdic(CodePage::Cp1047),
         }
     }
-
-    /// Every code, in order: what a message's index slot holds is a position in this table.
-    pub(crate) const ALL: [Self; 10] = [
-        Self::Ascii,
-        Self::Binary,
-        Self::Hex,
-        Self::BcdRight0,
-        Self::BcdRightF,
-        Self::BcdLeft0,
-        Self::BcdLeftF,
-        Self::Ebcdic037,
-        Self::Ebcdic500,
-        Self::Ebcdic1047,
-    ];
 }
