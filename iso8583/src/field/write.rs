@@ -229,6 +229,11 @@ pub(crate) fn write_field<W: Writer + ?Sized>(
 /// units, or bytes of one-byte units) with no intermediate buffer and no per-piece writer
 /// call. `None` for any other shape or when `buf` is too small; the caller then writes the
 /// field through a [`Writer`], which handles every shape and reports errors.
+///
+/// A second writer, kept because it pays for itself: it shares the prefix, BCD and hex packers
+/// with [`write_field`], and the bench's 20-field 0200 encodes in 167 ns with it against 293 ns
+/// (`iso87binary`, 4.1× the copy, over the 3× limit) and 209 ns (`iso87ascii`) through the
+/// `Writer` alone (same run, 2026-12-06).
 #[inline]
 pub(crate) fn put_field(
     spec: &FieldSpec<'_>,
