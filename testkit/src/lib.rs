@@ -201,6 +201,39 @@ pub fn rewrap_pem(text: &str, width: usize, eol: &str) -> (String, String) {
     (pem, body)
 }
 
+/// Checks that a private key loaded from `pem` by `load`, and the errors `load` gives for
+/// broken copies of it (cut in half, cut short, armour lost, a character changed), print no
+/// 4-byte run of the key's DER and no 7-character run of its base64 body, with `{:?}`, `{:#?}`
+/// and (errors) `{}`. Panics naming what showed it.
+pub fn assert_key_never_prints<K: core::fmt::Debug, E: core::fmt::Debug + core::fmt::Display>(
+    pem: &str,
+    load: impl Fn(&str) -> Result<K, E>,
+) {
+    use base64::Engine as _;
+    let (_, body) = rewrap_pem(pem, 64, "\n");
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(&body)
+        .unwrap_or_default();
+    assert!(!der.is_empty(), "not a PEM key");
+    let secrets = Secrets::new().bytes(&der).text(&body);
+    match load(pem) {
+        Ok(key) => secrets.assert_hidden("the key", &format!("{key:?} {key:#?}")),
+        Err(e) => panic!("the key does not load: {e}"),
+    }
+    let changed = body.replacen('A', "!", 1);
+    let broken = [
+        &body[..body.len() / 2],
+        &body[..body.len() - 3],
+        &pem[..pem.len() / 2],
+        changed.as_str(),
+    ];
+    for text in broken {
+        if let Err(e) = load(text) {
+            secrets.assert_hidden("a key error", &format!("{e} {e:?} {e:#?}"));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
