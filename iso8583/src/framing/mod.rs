@@ -4,8 +4,12 @@
 #[cfg(feature = "tokio-util")]
 pub mod tokio;
 
+use emv_tlv::mask::{Form, Masked, Sensitivity};
+
 use crate::error::{Error, ErrorKind, Result};
 use crate::field::Writer;
+use crate::field::prefix::{prefix_value, write_prefix};
+use crate::spec::Prefix;
 
 /// The length header in front of every frame. It counts the bytes after itself (header and
 /// message).
@@ -21,12 +25,18 @@ pub enum LengthHeader {
 }
 
 impl LengthHeader {
+    /// The header as the length prefix it is: the same readers and writers as a field's.
+    const fn prefix(self) -> Prefix {
+        match self {
+            Self::Binary2 => Prefix::binary(2),
+            Self::Ascii4 => Prefix::ascii(4),
+            Self::Bcd2 => Prefix::bcd(4),
+        }
+    }
+
     /// Bytes the header takes.
     pub const fn len(self) -> usize {
-        match self {
-            Self::Binary2 | Self::Bcd2 => 2,
-            Self::Ascii4 => 4,
-        }
+        self.prefix().wire_len()
     }
 
     /// Always false (present for symmetry with `len`).
@@ -36,45 +46,18 @@ impl LengthHeader {
 
     /// The largest length the header can carry.
     pub const fn max(self) -> usize {
-        match self {
-            Self::Binary2 => 0xFFFF,
-            Self::Ascii4 | Self::Bcd2 => 9999,
-        }
+        self.prefix().capacity()
     }
 
     fn read(self, bytes: &[u8]) -> Result<usize> {
-        let bad = Error::new(ErrorKind::BadFrameLength, None, 0);
-        match self {
-            Self::Binary2 => Ok(bytes.iter().fold(0usize, |n, &b| (n << 8) | usize::from(b))),
-            Self::Ascii4 => crate::field::chars::decimal_value(bytes.iter().copied()).ok_or(bad),
-            Self::Bcd2 => bytes
-                .iter()
-                .flat_map(|&b| [b >> 4, b & 0xF])
-                .try_fold(0usize, |n, d| {
-                    (d <= 9)
-                        .then(|| n.saturating_mul(10).saturating_add(usize::from(d)))
-                        .ok_or(bad)
-                }),
-        }
+        prefix_value(self.prefix(), bytes).ok_or(Error::new(ErrorKind::BadFrameLength, None, 0))
     }
 
     fn write<W: Writer + ?Sized>(self, n: usize, w: &mut W) -> Result<()> {
         if n > self.max() {
             return Err(Error::new(ErrorKind::MessageTooLong, None, 0));
         }
-        match self {
-            Self::Binary2 => Ok(w.write(&(n as u16).to_be_bytes())?),
-            Self::Ascii4 => {
-                let d = |k: usize| {
-                    crate::field::chars::digit_char((n.checked_div(k).unwrap_or(0) % 10) as u8)
-                };
-                Ok(w.write(&[d(1000), d(100), d(10), d(1)])?)
-            }
-            Self::Bcd2 => {
-                let d = |k: usize| (n.checked_div(k).unwrap_or(0) % 10) as u8;
-                Ok(w.write(&[(d(1000) << 4) | d(100), (d(10) << 4) | d(1)])?)
-            }
-        }
+        write_prefix(self.prefix(), n, w)
     }
 }
 
@@ -200,7 +183,7 @@ pub struct Frame<'a> {
 impl core::fmt::Debug for Frame<'_> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Frame")
-            .field("header", &HexBytes(self.header))
+            .field("header", &hex(self.header))
             .field("message_len", &self.message.len())
             .field("consumed", &self.consumed)
             .field("message_offset", &self.message_offset)
@@ -209,12 +192,8 @@ impl core::fmt::Debug for Frame<'_> {
 }
 
 /// Header bytes (TPDU and the like, never card data) as uppercase hex.
-pub(crate) struct HexBytes<'a>(pub(crate) &'a [u8]);
-
-impl core::fmt::Debug for HexBytes<'_> {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        self.0.iter().try_for_each(|b| write!(f, "{b:02X}"))
-    }
+pub(crate) fn hex(bytes: &[u8]) -> impl core::fmt::Debug + '_ {
+    Masked::new(Sensitivity::Public, bytes.iter().copied()).public_as(Form::Hex)
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@
 use bytes::{BufMut, Bytes, BytesMut};
 use tokio_util::codec::{Decoder, Encoder};
 
-use super::{Framing, HexBytes, Status};
+use super::{Framing, Status, hex};
 use crate::error::{Error, ErrorKind, Result};
 use crate::field::Writer;
 
@@ -24,7 +24,7 @@ pub struct OwnedFrame {
 impl core::fmt::Debug for OwnedFrame {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("OwnedFrame")
-            .field("header", &HexBytes(&self.header))
+            .field("header", &hex(&self.header))
             .field("message_len", &self.message.len())
             .finish()
     }
