@@ -18,7 +18,7 @@ pub const MAX_MESSAGE_LEN: usize = u16::MAX as usize;
 /// code of the encoding it was read with (`field::enc`): everything reading a field back needs,
 /// so that it is loads and no look-ups. Eight bytes with no padding byte left to the compiler,
 /// so that the index is cleared and copied as plain memory.
-#[derive(Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Span {
     pub(crate) start: u16,
     pub(crate) end: u16,
@@ -34,6 +34,8 @@ pub(crate) struct Span {
     reason = "offsets past u16::MAX are cut: the parser refuses such a message, spans and all"
 )]
 impl Span {
+    /// All zero bytes (`Some(Code::Ascii)` is 0; `None` is not), so that clearing an index is a
+    /// plain memset.
     const EMPTY: Self = Self {
         start: 0,
         end: 0,
@@ -57,6 +59,12 @@ impl Span {
     #[inline(always)]
     pub(crate) fn encoding(&self) -> Option<Encoding> {
         self.enc.map(Code::encoding)
+    }
+}
+
+impl Default for Span {
+    fn default() -> Self {
+        Self::EMPTY
     }
 }
 
