@@ -63,40 +63,33 @@ impl<'b> Track2<'b> {
         Self { raw }
     }
 
-    fn nibbles(&self) -> impl Iterator<Item = u8> + Clone + 'b {
-        self.raw.iter().flat_map(|&b| [b >> 4, b & 0x0F])
+    /// The track's characters: its nibbles as `0`–`9` and `A`–`F` (`D` the separator).
+    fn chars(&self) -> impl Iterator<Item = u8> + Clone + 'b {
+        mask::nibbles(self.raw)
     }
 
     /// The PAN digits (as ASCII), before the `D` separator.
     pub fn pan(&self) -> impl Iterator<Item = u8> + Clone + 'b {
-        self.nibbles()
-            .take_while(|&n| n <= 9)
-            .map(|n| b'0'.wrapping_add(n))
+        self.chars().take_while(u8::is_ascii_digit)
     }
 
     /// The four digits after the separator: expiry date YYMM.
     pub fn expiry(&self) -> Option<[u8; 4]> {
-        let mut after = self.nibbles().skip_while(|&n| n <= 9);
-        (after.next() == Some(0xD)).then_some(())?;
+        let mut after = self.chars().skip_while(u8::is_ascii_digit);
+        (after.next() == Some(b'D')).then_some(())?;
         let mut out = [0u8; 4];
         for slot in &mut out {
-            *slot = after
-                .next()
-                .filter(|&n| n <= 9)
-                .map(|n| b'0'.wrapping_add(n))?;
+            *slot = after.next().filter(u8::is_ascii_digit)?;
         }
         Some(out)
     }
 
     /// The three-digit service code after the expiry date.
     pub fn service_code(&self) -> Option<[u8; 3]> {
-        let mut after = self.nibbles().skip_while(|&n| n <= 9).skip(5);
+        let mut after = self.chars().skip_while(u8::is_ascii_digit).skip(5);
         let mut out = [0u8; 3];
         for slot in &mut out {
-            *slot = after
-                .next()
-                .filter(|&n| n <= 9)
-                .map(|n| b'0'.wrapping_add(n))?;
+            *slot = after.next().filter(u8::is_ascii_digit)?;
         }
         Some(out)
     }
@@ -105,7 +98,7 @@ impl<'b> Track2<'b> {
 impl core::fmt::Display for Track2<'_> {
     /// The masked PAN, the separator, the rest hidden (one `*` a nibble).
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        Masked::new(Sensitivity::Track, mask::nibbles(self.raw)).fmt(f)
+        Masked::new(Sensitivity::Track, self.chars()).fmt(f)
     }
 }
 
