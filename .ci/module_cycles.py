@@ -66,7 +66,7 @@ def check(crate: str) -> list:
         for name in names:
             name = name.strip().split(" as ")[-1].strip()
             if name:
-                root_names[name] = tuple(p for p in module if (p,) in modules or True)
+                root_names[name] = module
     edges = {m: set() for m in modules}
     for module, file in files.items():
         text = code_of(file.read_text(), file.name in ("lib.rs", "mod.rs"))
@@ -84,7 +84,6 @@ def check(crate: str) -> list:
             refs.append((p.group(1), [s for s in p.group(2).split("::") if s]))
         for base, segments in refs:
             target = resolve(modules, module, base, segments, root_names)
-            target = tuple(t for t in target)
             while target and target not in modules:
                 target = target[:-1]
             if target != module:

@@ -19,17 +19,20 @@ use proptest::prelude::*;
 
 /// Field 55: `5A` (PAN, BCD), `57` (track 2 equivalent), `9F26` (cryptogram) in a `70`.
 fn icc(pan: &str, track: &str, cryptogram: &[u8]) -> Vec<u8> {
-    let pan_bcd = paywire_testkit::bcd(pan, b'F');
-    let track_bcd = paywire_testkit::bcd(track, b'F');
-    let mut inner = vec![0x5A, pan_bcd.len() as u8];
-    inner.extend(&pan_bcd);
-    inner.extend([0x57, track_bcd.len() as u8]);
-    inner.extend(&track_bcd);
-    inner.extend([0x9F, 0x26, 8]);
-    inner.extend(cryptogram);
-    let mut out = vec![0x70, inner.len() as u8];
-    out.extend(inner);
-    out
+    use emv_tlv::Tag;
+    emv_tlv::build_to_vec(|b| {
+        b.constructed(Tag::new(0x70)?, |t| {
+            t.primitive(Tag::APPLICATION_PAN, &paywire_testkit::bcd(pan, b'F'))?;
+            t.primitive(
+                Tag::TRACK2_EQUIVALENT_DATA,
+                &paywire_testkit::bcd(track, b'F'),
+            )?;
+            t.primitive(Tag::APPLICATION_CRYPTOGRAM, cryptogram)?;
+            Ok(())
+        })?;
+        Ok(())
+    })
+    .unwrap()
 }
 
 /// Everything a user could print of a parsed message.
