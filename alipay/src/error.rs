@@ -65,6 +65,10 @@ impl Error {
     }
 
     /// The same error about parameter `place`.
+    #[cfg_attr(
+        not(feature = "alloc"),
+        expect(dead_code, reason = "only the alloc parts name a place")
+    )]
     pub(crate) const fn at(self, place: &'static str) -> Self {
         Self {
             place: Some(place),

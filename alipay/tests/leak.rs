@@ -2,7 +2,7 @@
 //! any broken copy of them fails to load, formatted with `{:?}`, `{:#?}` and `{}` (errors), show
 //! no 4-byte run of the key's DER (hex or byte list) and no 7-character run of its base64 text.
 
-use alipay::keys::PrivateKey;
+use paywire_alipay::keys::PrivateKey;
 
 #[test]
 fn private_keys_and_their_errors_print_no_key_material() {

@@ -3,10 +3,12 @@
 //! keys are in tests/keys with their README).
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
-use alipay::ErrorKind;
-use alipay::keys::{Certificate, PrivateKey, PublicKey, SignType, Signer as _, root_cert_sn};
-use alipay::v1::{self, Notification, Request};
-use alipay::v3;
+use paywire_alipay::ErrorKind;
+use paywire_alipay::keys::{
+    Certificate, PrivateKey, PublicKey, SignType, Signer as _, root_cert_sn,
+};
+use paywire_alipay::v1::{self, Notification, Request};
+use paywire_alipay::v3;
 
 const APP_KEY: &str = include_str!("keys/app-private-key.pem");
 const APP_PUB: &str = include_str!("keys/app-public-key.pem");
@@ -240,7 +242,8 @@ fn response_verifies_over_raw_node() {
 fn sign_content_keeps_escapes() {
     let origin = "{\"alipay_offline_material_image_upload_response\"\n        :\n        {\"code\":\"10000\",\"msg\":\"Success\",\"image_id\":\"Zp1Nm6FDTZaEuSSniGd5awAAACMAAQED\",\"image_url\":\"http:\\/\\/oalipay-dl-django.alicdn.com\\/rest\\/1.0\\/image?fileIds=Zp1Nm6FDTZaEuSSniGd5awAAACMAAQED&zoom=original\"},\n\n          \"sign\"  :  \"P8xrBWqZ\"}";
     let node =
-        alipay::response::response_node(origin, "alipay.offline.material.image.upload").unwrap();
+        paywire_alipay::response::response_node(origin, "alipay.offline.material.image.upload")
+            .unwrap();
     assert_eq!(
         node.signed,
         "{\"code\":\"10000\",\"msg\":\"Success\",\"image_id\":\"Zp1Nm6FDTZaEuSSniGd5awAAACMAAQED\",\"image_url\":\"http:\\/\\/oalipay-dl-django.alicdn.com\\/rest\\/1.0\\/image?fileIds=Zp1Nm6FDTZaEuSSniGd5awAAACMAAQED&zoom=original\"}"
@@ -252,7 +255,8 @@ fn sign_content_keeps_escapes() {
         "{\"code\":\"10000\",\"sign\":\"xxx\",",
     );
     let node =
-        alipay::response::response_node(&inner, "alipay.offline.material.image.upload").unwrap();
+        paywire_alipay::response::response_node(&inner, "alipay.offline.material.image.upload")
+            .unwrap();
     assert!(node.signed.contains("\"sign\":\"xxx\""));
     assert_eq!(node.sign, Some("P8xrBWqZ"));
 }
@@ -293,10 +297,12 @@ fn certificate_chain() {
     assert!(chain[0].is_signed_by(&chain[1]));
     assert!(!chain[1].is_signed_by(&chain[0]));
     // 2026-01-01: leaf (2025-03-12..2030-03-11) <- Class 2 R1 <- Ant Financial R1 (root bundle).
-    alipay::keys::verify_chain(&chain, &roots, 1_767_225_600).unwrap();
+    paywire_alipay::keys::verify_chain(&chain, &roots, 1_767_225_600).unwrap();
     // Before the leaf's validity, after it, without the intermediate, with an empty root set.
     let kind = |c: &[Certificate], r: &[Certificate], now| {
-        alipay::keys::verify_chain(c, r, now).unwrap_err().kind()
+        paywire_alipay::keys::verify_chain(c, r, now)
+            .unwrap_err()
+            .kind()
     };
     assert_eq!(kind(&chain, &roots, 1_700_000_000), ErrorKind::ChainInvalid);
     assert_eq!(kind(&chain, &roots, 1_900_000_000), ErrorKind::ChainInvalid);
@@ -309,7 +315,8 @@ fn certificate_chain() {
     // while valid (2020-05-14..2022-05-14) and no longer does.
     let old = Certificate::from_pem(include_str!("keys/alipayCertPublicKey_RSA2.crt")).unwrap();
     assert_eq!(old.validity(), (1_589_467_321, 1_652_539_321));
-    alipay::keys::verify_chain(&[old.clone(), chain[1].clone()], &roots, 1_600_000_000).unwrap();
+    paywire_alipay::keys::verify_chain(&[old.clone(), chain[1].clone()], &roots, 1_600_000_000)
+        .unwrap();
     assert_eq!(
         kind(&[old.clone(), chain[1].clone()], &roots, 1_767_225_600),
         ErrorKind::ChainInvalid
@@ -417,7 +424,7 @@ fn key_forms() {
         .filter(|l| !l.starts_with("-----"))
         .collect();
     let public = PublicKey::from_pem(&public_bare).unwrap();
-    use alipay::keys::Verifier as _;
+    use paywire_alipay::keys::Verifier as _;
     assert!(public.verify(SignType::Rsa2, &[b"abc"], &sig));
     assert!(!public.verify(SignType::Rsa, &[b"abc"], &sig));
     assert!(!public.verify(SignType::Rsa2, &[b"abd"], &sig));
@@ -472,7 +479,7 @@ fn v3_authorization_and_response() {
         auth.auth_string().unwrap(),
         std::str::from_utf8(body).unwrap()
     );
-    use alipay::keys::Verifier as _;
+    use paywire_alipay::keys::Verifier as _;
     assert!(public.verify(SignType::Rsa2, &[message.as_bytes()], &sig));
     // A response: timestamp\nnonce\nbody\n.
     let sig = key.sign(&[b"1700000000000\nn1\n{}\n"]).unwrap();
@@ -492,14 +499,14 @@ fn v3_authorization_and_response() {
 #[test]
 fn auth_codes() {
     // Alipay payment code: 16–24 digits, prefix 25–30 (huangang/payqrcode index.js).
-    assert!(alipay::is_auth_code("28763443825664394"));
-    assert!(alipay::is_auth_code("2500000000000000"));
-    assert!(alipay::is_auth_code("300000000000000000000000"));
-    assert!(!alipay::is_auth_code("310000000000000000"));
-    assert!(!alipay::is_auth_code("240000000000000000"));
-    assert!(!alipay::is_auth_code("250000000000000"));
-    assert!(!alipay::is_auth_code("2500000000000000000000000"));
-    assert!(!alipay::is_auth_code("25000000000000x0"));
+    assert!(paywire_alipay::is_auth_code("28763443825664394"));
+    assert!(paywire_alipay::is_auth_code("2500000000000000"));
+    assert!(paywire_alipay::is_auth_code("300000000000000000000000"));
+    assert!(!paywire_alipay::is_auth_code("310000000000000000"));
+    assert!(!paywire_alipay::is_auth_code("240000000000000000"));
+    assert!(!paywire_alipay::is_auth_code("250000000000000"));
+    assert!(!paywire_alipay::is_auth_code("2500000000000000000000000"));
+    assert!(!paywire_alipay::is_auth_code("25000000000000x0"));
 }
 
 #[cfg(feature = "http")]
@@ -516,7 +523,7 @@ fn http_integration() {
     let mut req = http::Request::post("https://openapi.alipay.com/v3/alipay/trade/query")
         .body(b"{}".to_vec())
         .unwrap();
-    alipay::http::sign_request(&mut req, &key, &auth, Some("tok")).unwrap();
+    paywire_alipay::http::sign_request(&mut req, &key, &auth, Some("tok")).unwrap();
     let expected = v3::authorization(
         &key,
         &auth,
@@ -537,9 +544,9 @@ fn http_integration() {
         .header("alipay-signature", sig.as_str())
         .body(br#"{"a":1}"#.to_vec())
         .unwrap();
-    alipay::http::verify_response(&public, SignType::Rsa2, &resp).unwrap();
+    paywire_alipay::http::verify_response(&public, SignType::Rsa2, &resp).unwrap();
     let unsigned = http::Response::builder().body(Vec::<u8>::new()).unwrap();
-    let e = alipay::http::verify_response(&public, SignType::Rsa2, &unsigned).unwrap_err();
+    let e = paywire_alipay::http::verify_response(&public, SignType::Rsa2, &unsigned).unwrap_err();
     assert_eq!(
         (e.kind(), e.place()),
         (ErrorKind::MissingParameter, Some("alipay-timestamp"))

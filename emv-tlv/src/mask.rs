@@ -50,7 +50,7 @@ pub enum Form {
 /// A value printed as its sensitivity allows (`Display`; `Debug` prints the same in quotes).
 ///
 /// ```
-/// use emv_tlv::mask::{Masked, Sensitivity};
+/// use paywire_emv_tlv::mask::{Masked, Sensitivity};
 ///
 /// let pan = Masked::new(Sensitivity::Pan, b"4761739001010010".iter().copied());
 /// assert_eq!(pan.to_string(), "476173******0010");

@@ -108,7 +108,7 @@ impl<'a> Tlvs<'a> {
     /// partly valid list uses [`Tlvs::parse_with`] and then iterates.
     ///
     /// ```
-    /// use emv_tlv::{DecodeOptions, Tlvs};
+    /// use paywire_emv_tlv::{DecodeOptions, Tlvs};
     /// // 70 { 5A 01 12, 9F02 01 34 }
     /// let data = [0x70, 0x07, 0x5A, 0x01, 0x12, 0x9F, 0x02, 0x01, 0x34];
     /// let mut seen = Vec::new();
@@ -117,7 +117,7 @@ impl<'a> Tlvs<'a> {
     /// })?;
     /// assert_eq!(seen, [(0, 0x70, 0), (1, 0x5A, 2), (1, 0x9F02, 5)]);
     /// assert_eq!(list.as_bytes().len(), 9);
-    /// # Ok::<(), emv_tlv::Error>(())
+    /// # Ok::<(), paywire_emv_tlv::Error>(())
     /// ```
     pub fn parse_and_visit(
         input: &'a [u8],

@@ -266,7 +266,7 @@ impl Encode for Tlvs<'_> {
 /// same objects both times (it normally does: it only calls the builder).
 ///
 /// ```
-/// use emv_tlv::{Tag, TlvBuilder, SliceWriter};
+/// use paywire_emv_tlv::{Tag, TlvBuilder, SliceWriter};
 /// let mut buf = [0u8; 32];
 /// let mut out = SliceWriter::new(&mut buf);
 /// TlvBuilder::new(&mut out)
@@ -277,7 +277,7 @@ impl Encode for Tlvs<'_> {
 ///     })?;
 /// assert_eq!(out.finish(), &[0x85, 5, b'C', b'P', b'V', b'0', b'1',
 ///                            0x61, 9, 0x4F, 7, 0xA0, 0, 0, 0, 0x55, 0x55, 0x55]);
-/// # Ok::<(), emv_tlv::Error>(())
+/// # Ok::<(), paywire_emv_tlv::Error>(())
 /// ```
 pub struct TlvBuilder<'w> {
     writer: &'w mut dyn Writer,

@@ -10,7 +10,7 @@
 
 use std::fmt::Write as _;
 
-use emv_tlv::{Primitive, SliceWriter, Tag, TlvBuilder, Tlvs, build_to_vec, parse_owned};
+use paywire_emv_tlv::{Primitive, SliceWriter, Tag, TlvBuilder, Tlvs, build_to_vec, parse_owned};
 use paywire_testkit::{Secrets, bcd, pan, secret_bytes, track2};
 use proptest::prelude::*;
 

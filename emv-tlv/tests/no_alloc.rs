@@ -12,7 +12,7 @@
 use std::alloc::System;
 use std::fmt::Write as _;
 
-use emv_tlv::{Encode, Tag, Tlvs};
+use paywire_emv_tlv::{Encode, Tag, Tlvs};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 
 // This file runs as a plain program (no test harness), so no other thread allocates while it
@@ -64,13 +64,13 @@ fn reader_writer_and_pretty_do_not_allocate() {
     let list = Tlvs::parse(&bytes).unwrap();
     let walked: usize = list.iter().map(|t| t.value_len()).sum();
     let mut visited = 0usize;
-    Tlvs::parse_and_visit(&bytes, emv_tlv::DecodeOptions::EMV, |_, tlv| {
+    Tlvs::parse_and_visit(&bytes, paywire_emv_tlv::DecodeOptions::EMV, |_, tlv| {
         visited += tlv.value_len();
     })
     .unwrap();
     let found = list.search(Tag::UNPREDICTABLE_NUMBER).unwrap().value_len();
     let encoded = list.encode_to_slice(&mut out).unwrap().len();
-    let built = emv_tlv::build_to_slice(&mut out, |b| {
+    let built = paywire_emv_tlv::build_to_slice(&mut out, |b| {
         b.constructed(Tag::APPLICATION_TEMPLATE, |b| {
             b.primitive(Tag::APPLICATION_IDENTIFIER, &[0xA0, 0, 0, 3, 0x33])?;
             Ok(())

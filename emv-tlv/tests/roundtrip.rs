@@ -1,7 +1,7 @@
 //! Round trips: build → parse → same tree; parse → build → same bytes; arbitrary bytes never panic.
 #![allow(clippy::unwrap_used, clippy::arithmetic_side_effects, reason = "tests")]
 
-use emv_tlv::{
+use paywire_emv_tlv::{
     DecodeOptions, Encode, Tag, Tlv, TlvBuilder, TlvRef, Tlvs, Value, build_to_vec, to_owned_list,
 };
 use proptest::prelude::*;
@@ -29,7 +29,7 @@ fn tree() -> impl Strategy<Value = Tlv> {
 }
 
 fn build_with_builder(list: &[Tlv]) -> Vec<u8> {
-    fn add(b: &mut TlvBuilder<'_>, tlv: &Tlv) -> emv_tlv::Result<()> {
+    fn add(b: &mut TlvBuilder<'_>, tlv: &Tlv) -> paywire_emv_tlv::Result<()> {
         match &tlv.value {
             Value::Primitive(bytes) => b.primitive(tlv.tag, bytes).map(|_| ()),
             Value::Constructed(children) => b

@@ -6,7 +6,7 @@
     reason = "tests"
 )]
 
-use emv_tlv::{DecodeOptions, ErrorKind, Tag, TlvRef, Tlvs};
+use paywire_emv_tlv::{DecodeOptions, ErrorKind, Tag, TlvRef, Tlvs};
 
 /// A compact tree: `tag(HEX)` for primitives, `tag[...]` for templates.
 fn tree(list: &Tlvs<'_>) -> String {

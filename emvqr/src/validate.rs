@@ -35,7 +35,7 @@ impl PayloadRef<'_> {
     /// EMVCo findings its scheme bends into warnings, then adds its own.
     ///
     /// ```
-    /// use emvqr::{PayloadRef, Rules, Severity};
+    /// use paywire_emvqr::{PayloadRef, Rules, Severity};
     /// // PromptPay (dtinth/promptpay-qr): no MCC, name or city, as PromptPay codes go.
     /// let text = "00020101021229370016A000000677010111011300660000000005802TH530376454044.226304E469";
     /// let payload = PayloadRef::parse(text)?;
@@ -45,7 +45,7 @@ impl PayloadRef<'_> {
     /// errors = 0;
     /// payload.validate(Rules::Detect, |i| errors += usize::from(i.severity == Severity::Error));
     /// assert_eq!(errors, 0);
-    /// # Ok::<(), emvqr::Error>(())
+    /// # Ok::<(), paywire_emvqr::Error>(())
     /// ```
     pub fn validate(&self, rules: Rules, mut emit: impl FnMut(Issue)) {
         let Some(profile) = rules.profile(self) else {

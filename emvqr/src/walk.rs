@@ -212,14 +212,14 @@ impl<'a> PayloadRef<'a> {
     /// already have received findings about the objects before the fault: discard them.
     ///
     /// ```
-    /// use emvqr::{ParseOptions, PayloadRef};
+    /// use paywire_emvqr::{ParseOptions, PayloadRef};
     /// // The Pix manual's static example.
     /// let text = "00020126580014br.gov.bcb.pix0136123e4567-e12b-12d1-a456-4266554400005204000053039865802BR5913Fulano de Tal6008BRASILIA62070503***63041D3D";
     /// let mut findings = Vec::new();
     /// let payload = PayloadRef::parse_and_validate(text, ParseOptions::default(), |i| findings.push(i))?;
     /// assert_eq!(payload.merchant_city(), Some("BRASILIA"));
     /// assert!(findings.is_empty());
-    /// # Ok::<(), emvqr::Error>(())
+    /// # Ok::<(), paywire_emvqr::Error>(())
     /// ```
     #[inline] // see `walk_root`: the checksum folds only when inlined into the caller
     pub fn parse_and_validate(

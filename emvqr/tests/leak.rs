@@ -11,7 +11,7 @@
 use std::fmt::Write as _;
 
 use emv_tlv::Tag;
-use emvqr::cpm::{self, CpmRef, Track2};
+use paywire_emvqr::cpm::{self, CpmRef, Track2};
 use paywire_testkit::{Secrets, bcd, pan, secret_bytes, track2};
 use proptest::prelude::*;
 
@@ -29,7 +29,7 @@ fn print_all(text: &str) -> String {
     }
     writeln!(out, "{}", payload.tlvs().describe()).unwrap();
     payload.validate(|issue| writeln!(out, "{issue:?}").unwrap());
-    writeln!(out, "{:?}", emvqr::classify(text)).unwrap();
+    writeln!(out, "{:?}", paywire_emvqr::classify(text)).unwrap();
     // A payload cut short fails to decode or to parse as TLV: the errors show no data.
     for cut in 1..text.len() {
         let mut buf = vec![0u8; text.len()];

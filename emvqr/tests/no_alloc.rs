@@ -12,8 +12,8 @@
 
 use std::alloc::System;
 
-use emvqr::Rules;
-use emvqr::{ParseOptions, PayloadRef, classify, cpm, profile, writer};
+use paywire_emvqr::Rules;
+use paywire_emvqr::{ParseOptions, PayloadRef, classify, cpm, profile, writer};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 
 // This file runs as a plain program (no test harness), so no other thread allocates while it

@@ -1,9 +1,9 @@
 //! National profiles on published payloads (each test names its source).
 #![allow(clippy::unwrap_used, reason = "tests")]
 
-use emvqr::profile::{self, Profile};
-use emvqr::{IssueKind, Rules, Severity};
-use emvqr::{Path, PayloadRef};
+use paywire_emvqr::profile::{self, Profile};
+use paywire_emvqr::{IssueKind, Rules, Severity};
+use paywire_emvqr::{Path, PayloadRef};
 
 fn errors(text: &str, profile: Option<Profile>) -> Vec<(String, IssueKind)> {
     let payload = PayloadRef::parse(text).unwrap();
@@ -92,7 +92,7 @@ fn pix_fields_and_rules() {
 // The typed builders reproduce the published payloads byte for byte.
 #[test]
 fn builders_reproduce_published_payloads() {
-    use emvqr::build::{PromptPayTarget, VietQrService, pix, promptpay, vietqr};
+    use paywire_emvqr::build::{PromptPayTarget, VietQrService, pix, promptpay, vietqr};
     assert_eq!(
         pix(
             "123e4567-e12b-12d1-a456-426655440000",
@@ -126,7 +126,7 @@ fn builders_reproduce_published_payloads() {
 #[test]
 fn khqr_detection_and_rules() {
     let mut buf = [0u8; 256];
-    let text = emvqr::writer::build_to_slice(&mut buf, |b| {
+    let text = paywire_emvqr::writer::build_to_slice(&mut buf, |b| {
         b.object(0, "01")?.object(1, "12")?;
         b.template(29, |t| t.object(0, "jonhsmith@nbcq").map(|_| ()))?;
         b.object(52, "5999")?
@@ -149,7 +149,7 @@ fn khqr_detection_and_rules() {
     let dollars = text.replace("5303116", "5303978");
     let payload = PayloadRef::parse_with(
         &dollars,
-        emvqr::ParseOptions::default().with_crc_check(false),
+        paywire_emvqr::ParseOptions::default().with_crc_check(false),
     )
     .unwrap();
     let mut found = Vec::new();

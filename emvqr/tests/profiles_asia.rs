@@ -1,8 +1,8 @@
 //! PayNow, QRIS, DuitNow and UnionPay typed access and rules on published codes.
 #![allow(clippy::unwrap_used, reason = "tests")]
 
-use emvqr::profile::{self, Profile};
-use emvqr::{IssueKind, Object, PayloadRef, Rules, Severity};
+use paywire_emvqr::profile::{self, Profile};
+use paywire_emvqr::{IssueKind, Object, PayloadRef, Rules, Severity};
 
 /// A payload of primitive objects (template contents written as their text), CRC added.
 fn build(objects: &[(&str, &str)]) -> String {
@@ -10,7 +10,7 @@ fn build(objects: &[(&str, &str)]) -> String {
         .iter()
         .map(|(id, v)| Object::Text(id.parse().unwrap(), (*v).to_string()))
         .collect();
-    emvqr::encode(&objects).unwrap()
+    paywire_emvqr::encode(&objects).unwrap()
 }
 
 fn errors(payload: &PayloadRef<'_>) -> Vec<(String, IssueKind)> {

@@ -7,7 +7,7 @@
     reason = "tests"
 )]
 
-use emvqr::render::{BUFFER_LEN, Ecc, QUIET_ZONE, matrix, needs_eci, png, svg, text};
+use paywire_emvqr::render::{BUFFER_LEN, Ecc, QUIET_ZONE, matrix, needs_eci, png, svg, text};
 
 fn read_back(text_in: &str, ecc: Ecc) -> String {
     let mut out = [0u8; BUFFER_LEN];

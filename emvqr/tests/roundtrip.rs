@@ -1,7 +1,7 @@
 //! Round trips: random object trees → encode → parse → same objects; any text never panics.
 #![allow(clippy::unwrap_used, reason = "tests")]
 
-use emvqr::{Object, ParseOptions, PayloadRef, crc16, encode};
+use paywire_emvqr::{Object, ParseOptions, PayloadRef, crc16, encode};
 use proptest::prelude::*;
 
 fn text() -> impl Strategy<Value = String> {
@@ -45,7 +45,12 @@ fn check_fused(text: &str) -> Result<(), TestCaseError> {
         let two = PayloadRef::parse_with(text, options);
         prop_assert_eq!(one, two, "{:?}", text);
         if let Ok(payload) = two {
-            prop_assert_eq!(fused, payload.issues(emvqr::Rules::Emvco), "{:?}", text);
+            prop_assert_eq!(
+                fused,
+                payload.issues(paywire_emvqr::Rules::Emvco),
+                "{:?}",
+                text
+            );
         }
     }
     Ok(())
@@ -107,7 +112,7 @@ proptest! {
     #[test]
     fn any_text_never_panics(text in "\\PC{0,120}") {
         if let Ok(p) = PayloadRef::parse(&text) {
-            let _ = p.issues(emvqr::Rules::Emvco);
+            let _ = p.issues(paywire_emvqr::Rules::Emvco);
             for o in p.objects() {
                 let _ = o.children().map(Iterator::count);
             }
@@ -121,7 +126,7 @@ proptest! {
 #[test]
 fn inner_crc_object_survives_a_round_trip() {
     let text = "56580014br.gov.bcb.pix0132123e4567e Tal6008BRASILIA600053033925802BR5913Fulano de Tal6008BRASILIA62070503***63041D32070503***63041D3D";
-    let options = emvqr::ParseOptions::default().with_crc_check(false);
+    let options = paywire_emvqr::ParseOptions::default().with_crc_check(false);
     let payload = PayloadRef::parse_with(text, options).unwrap();
     let objects: Vec<Object> = payload.objects().map(|o| Object::from_ref(&o)).collect();
     let again = encode(&objects).unwrap();

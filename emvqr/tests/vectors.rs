@@ -6,8 +6,8 @@
     reason = "tests"
 )]
 
-use emvqr::{ErrorKind, Object, ParseOptions, Path, PayloadRef, cpm, crc16, encode};
-use emvqr::{Issue, IssueKind, Rules, Severity};
+use paywire_emvqr::{ErrorKind, Object, ParseOptions, Path, PayloadRef, cpm, crc16, encode};
+use paywire_emvqr::{Issue, IssueKind, Rules, Severity};
 
 fn kinds(text: &str) -> Vec<(String, IssueKind)> {
     let payload = PayloadRef::parse(text).unwrap();

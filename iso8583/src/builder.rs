@@ -14,7 +14,7 @@ const SLOTS: usize = MAX_FIELD as usize + 1;
 /// numeric fields, whatever the wire encoding), binary fields as bytes.
 ///
 /// ```
-/// use iso8583::{MessageBuilder, MessageRef, Mti, builtin::ISO87ASCII};
+/// use paywire_iso8583::{MessageBuilder, MessageRef, Mti, builtin::ISO87ASCII};
 /// let mut b = MessageBuilder::new(&ISO87ASCII, Mti::FINANCIAL_REQUEST);
 /// b.set(2, b"4761739001010010")?.set(3, b"000000")?.set(4, b"000000001000")?;
 /// let mut buf = [0u8; 128];
@@ -22,7 +22,7 @@ const SLOTS: usize = MAX_FIELD as usize + 1;
 /// assert_eq!(bytes, b"02007000000000000000164761739001010010000000000000001000");
 /// let m = MessageRef::parse(&ISO87ASCII, bytes)?;
 /// assert_eq!(m.amount(), Some(1000));
-/// # Ok::<(), iso8583::Error>(())
+/// # Ok::<(), paywire_iso8583::Error>(())
 /// ```
 #[derive(Clone)]
 pub struct MessageBuilder<'s, 'v> {

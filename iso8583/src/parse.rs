@@ -312,7 +312,7 @@ impl<'a, 's, 'i> MessageRef<'a, 's, &'i FieldIndex> {
     /// clearing or moving an index. The message borrows `index` until it is dropped.
     ///
     /// ```
-    /// use iso8583::{FieldIndex, MessageBuilder, MessageRef, Mti, builtin::ISO87BINARY};
+    /// use paywire_iso8583::{FieldIndex, MessageBuilder, MessageRef, Mti, builtin::ISO87BINARY};
     ///
     /// let mut b = MessageBuilder::new(&ISO87BINARY, Mti::FINANCIAL_REQUEST);
     /// b.set(3, b"000000")?;
@@ -324,7 +324,7 @@ impl<'a, 's, 'i> MessageRef<'a, 's, &'i FieldIndex> {
     ///     let m = MessageRef::parse_in(&mut index, &ISO87BINARY, &wire)?;
     ///     assert_eq!(m.stan(), Some(123));
     /// }
-    /// # Ok::<(), iso8583::Error>(())
+    /// # Ok::<(), paywire_iso8583::Error>(())
     /// ```
     #[inline]
     pub fn parse_in(

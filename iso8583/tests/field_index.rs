@@ -1,8 +1,8 @@
 //! `MessageRef::parse_in`: a field index the caller keeps, reused from message to message.
 #![allow(clippy::unwrap_used, reason = "tests")]
 
-use iso8583::builtin::{ISO87ASCII, ISO87BINARY};
-use iso8583::{ErrorKind, FieldIndex, MessageBuilder, MessageRef, Mti, Spec};
+use paywire_iso8583::builtin::{ISO87ASCII, ISO87BINARY};
+use paywire_iso8583::{ErrorKind, FieldIndex, MessageBuilder, MessageRef, Mti, Spec};
 
 fn build(spec: &'static Spec<'static>, fields: &[(u8, &[u8])]) -> Vec<u8> {
     let mut b = MessageBuilder::new(spec, Mti::FINANCIAL_REQUEST);
@@ -110,7 +110,7 @@ fn parse_prefix_in_splits_as_parse_prefix_does() {
 /// looked up from the definition.
 #[test]
 fn unusual_bcd_pad_reads_with_its_own_encoding() {
-    use iso8583::spec::{
+    use paywire_iso8583::spec::{
         Align, BitmapEncoding, Content, Encoding, FieldSpec, Length, MtiEncoding, Plan,
     };
     let encoding = Encoding::Bcd {

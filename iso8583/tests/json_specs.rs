@@ -2,10 +2,10 @@
 #![cfg(feature = "json-spec")]
 #![allow(clippy::unwrap_used, reason = "tests")]
 
-use iso8583::framing::{Framing, Status};
-use iso8583::json::SpecDoc;
-use iso8583::spec::{Content, Encoding, Length, Prefix, Sensitivity};
-use iso8583::{ErrorKind, MessageBuilder, MessageRef, Mti, builtin};
+use paywire_iso8583::framing::{Framing, Status};
+use paywire_iso8583::json::SpecDoc;
+use paywire_iso8583::spec::{Content, Encoding, Length, Prefix, Sensitivity};
+use paywire_iso8583::{ErrorKind, MessageBuilder, MessageRef, Mti, builtin};
 
 fn load(path: &str) -> String {
     std::fs::read_to_string(format!("{}/tests/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
@@ -176,7 +176,7 @@ fn moov_composites_map_onto_subfields() {
     let names = |n: u8| -> Vec<String> {
         let f = spec.field(n).unwrap();
         match f.subfields {
-            iso8583::spec::Subfields::Positional(p) => {
+            paywire_iso8583::spec::Subfields::Positional(p) => {
                 p.iter().map(|p| p.name.to_string()).collect()
             }
             _ => Vec::new(),
@@ -246,10 +246,10 @@ fn per_mti_override_changes_field_62() {
     let tables = doc.tables();
     let parts = doc.parts(&tables);
     let spec = doc.spec(&parts);
-    let sign_in = iso8583::Mti::NETWORK_MANAGEMENT_RESPONSE;
+    let sign_in = paywire_iso8583::Mti::NETWORK_MANAGEMENT_RESPONSE;
     assert_eq!(spec.field_for(sign_in, 62).unwrap().content, Content::B);
     assert_eq!(
-        spec.field_for(iso8583::Mti::FINANCIAL_REQUEST, 62)
+        spec.field_for(paywire_iso8583::Mti::FINANCIAL_REQUEST, 62)
             .unwrap()
             .content,
         Content::Ans
@@ -261,7 +261,7 @@ fn per_mti_override_changes_field_62() {
     };
     let m = MessageRef::parse(&spec, frame.message).unwrap();
     assert_eq!(m.field(62).unwrap().spec().name, "Work keys");
-    let mut index = iso8583::FieldIndex::new();
+    let mut index = paywire_iso8583::FieldIndex::new();
     let kept = MessageRef::parse_in(&mut index, &spec, frame.message).unwrap();
     assert_eq!(kept.field(62).unwrap().spec().name, "Work keys");
     assert_eq!(
@@ -279,9 +279,12 @@ fn per_mti_override_changes_field_62() {
         (ErrorKind::BadCharacter { index: 11 }, Some(62))
     );
     // Builders check against the definition of their MTI.
-    let mut b = iso8583::MessageBuilder::new(&spec, sign_in);
+    let mut b = paywire_iso8583::MessageBuilder::new(&spec, sign_in);
     assert!(b.set(62, &[0x00, 0xFF]).is_ok());
-    let mut b = iso8583::MessageBuilder::new(&spec, iso8583::Mti::NETWORK_MANAGEMENT_REQUEST);
+    let mut b = paywire_iso8583::MessageBuilder::new(
+        &spec,
+        paywire_iso8583::Mti::NETWORK_MANAGEMENT_REQUEST,
+    );
     assert_eq!(
         b.set(62, &[0x00, 0xFF]).unwrap_err().kind(),
         ErrorKind::BadCharacter { index: 0 }
@@ -303,7 +306,7 @@ fn subfield_kinds_in_json() {
     let first = m.field(48).unwrap().subfields().next().unwrap();
     assert_eq!(
         (first.id, first.value.as_bytes()),
-        (iso8583::SubfieldId::Tag(b"A2"), Some(&b"OK"[..]))
+        (paywire_iso8583::SubfieldId::Tag(b"A2"), Some(&b"OK"[..]))
     );
     // Widths that exceed the field, unknown kinds: refused at load time.
     let too_wide = field(r#"{"positional":[{"name":"a","width":1000}]}"#);

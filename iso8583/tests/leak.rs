@@ -11,9 +11,9 @@
 
 use std::fmt::Write as _;
 
-use iso8583::builtin::{ISO87ASCII, ISO87BINARY, ISO93ASCII};
-use iso8583::framing::Framing;
-use iso8583::{FieldIndex, Message, MessageBuilder, MessageRef, Mti, Spec};
+use paywire_iso8583::builtin::{ISO87ASCII, ISO87BINARY, ISO93ASCII};
+use paywire_iso8583::framing::Framing;
+use paywire_iso8583::{FieldIndex, Message, MessageBuilder, MessageRef, Mti, Spec};
 use paywire_testkit::{Secrets, pan, secret_bytes, track2};
 use proptest::prelude::*;
 
@@ -85,7 +85,7 @@ fn print_all(spec: &'static Spec<'static>, bytes: &[u8]) -> String {
 /// The frame the `tokio-util` codec hands a host.
 #[cfg(feature = "tokio-util")]
 fn print_tokio_frame(out: &mut String, framed: &[u8]) {
-    use iso8583::framing::tokio::FrameCodec;
+    use paywire_iso8583::framing::tokio::FrameCodec;
     use tokio_util::codec::Decoder;
     let mut codec = FrameCodec::new(Framing::LEN2);
     let mut buf = bytes::BytesMut::from(framed);
@@ -112,7 +112,7 @@ fn build(
     b.set(55, icc_data).unwrap();
     if spec
         .field(96)
-        .is_some_and(|f| f.content == iso8583::spec::Content::B)
+        .is_some_and(|f| f.content == paywire_iso8583::spec::Content::B)
     {
         b.set(96, key).unwrap();
     }

@@ -7,11 +7,11 @@
     reason = "tests"
 )]
 
-use iso8583::spec::{
+use paywire_iso8583::spec::{
     Align, BitmapEncoding, CodePage, Content, Encoding, FieldSpec, Length, MtiEncoding, Plan,
     Prefix, PrefixEncoding, Spec,
 };
-use iso8583::{ErrorKind, MessageBuilder, MessageRef, Mti};
+use paywire_iso8583::{ErrorKind, MessageBuilder, MessageRef, Mti};
 
 const ENCODINGS: [Encoding; 9] = [
     Encoding::Ascii,
@@ -40,7 +40,7 @@ fn lengths() -> Vec<Length> {
             let prefix = Prefix {
                 encoding,
                 digits,
-                counts: iso8583::spec::Counts::Units,
+                counts: paywire_iso8583::spec::Counts::Units,
             };
             out.push(Length::Var {
                 prefix,

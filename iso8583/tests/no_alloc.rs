@@ -11,9 +11,9 @@
 use std::alloc::System;
 use std::fmt::Write as _;
 
-use iso8583::builtin::ISO87BINARY;
-use iso8583::framing::{Framing, Status};
-use iso8583::{MessageBuilder, MessageRef, Mti};
+use paywire_iso8583::builtin::ISO87BINARY;
+use paywire_iso8583::framing::{Framing, Status};
+use paywire_iso8583::{MessageBuilder, MessageRef, Mti};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 
 // This file runs as a plain program (no test harness), so no other thread allocates while it
@@ -84,14 +84,14 @@ fn parse_access_encode_and_frame_without_heap() {
         .len();
     let mac_input = m.mac_input().unwrap().len();
     // The same message through a field index kept by the caller.
-    let mut index = iso8583::FieldIndex::new();
+    let mut index = paywire_iso8583::FieldIndex::new();
     let kept = MessageRef::parse_in(&mut index, &ISO87BINARY, bytes).unwrap();
     let kept_sum: u64 = kept
         .fields()
         .map(|f| f.value().iter().map(u64::from).sum::<u64>())
         .sum();
     write!(text, "{}{}", m.describe(), m.pan().unwrap()).unwrap();
-    let mut w = iso8583::SliceWriter::new(&mut framed);
+    let mut w = paywire_iso8583::SliceWriter::new(&mut framed);
     Framing::LEN2.encode(&[], bytes, &mut w).unwrap();
     let Status::Complete(frame) = Framing::LEN2.decode(w.finish()).unwrap() else {
         panic!()

@@ -1,7 +1,7 @@
 //! Message-level rejections: each names the field and the byte offset.
 #![allow(clippy::unwrap_used, reason = "tests")]
 
-use iso8583::{
+use paywire_iso8583::{
     ErrorKind, MessageBuilder, MessageRef, Mti, builtin::ISO87ASCII, builtin::ISO87BINARY,
 };
 

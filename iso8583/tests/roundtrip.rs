@@ -7,11 +7,11 @@
     reason = "tests"
 )]
 
-use iso8583::spec::{Content, Encoding, FieldSpec, Length, Spec};
+use paywire_iso8583::spec::{Content, Encoding, FieldSpec, Length, Spec};
 use std::borrow::Borrow;
 use std::cell::RefCell;
 
-use iso8583::{FieldIndex, Message, MessageBuilder, MessageRef, Mti, builtin};
+use paywire_iso8583::{FieldIndex, Message, MessageBuilder, MessageRef, Mti, builtin};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 
@@ -94,7 +94,7 @@ fn check(
     let mut short = vec![0u8; bytes.len() - 1];
     prop_assert_eq!(
         b.encode_to_slice(&mut short).unwrap_err().kind(),
-        iso8583::ErrorKind::BufferTooSmall {
+        paywire_iso8583::ErrorKind::BufferTooSmall {
             needed: bytes.len(),
             capacity: bytes.len() - 1
         }
@@ -159,7 +159,7 @@ fn reads<I: Borrow<FieldIndex>>(m: &MessageRef<'_, '_, I>) -> Vec<(Read, u8, Str
 
 /// What a parse says, comparable across specs: every field as read, or the error. The same
 /// through [`MessageRef::parse_in`] with the thread's kept index (checked here).
-fn outcome(spec: &Spec<'_>, bytes: &[u8]) -> Result<Vec<Read>, iso8583::Error> {
+fn outcome(spec: &Spec<'_>, bytes: &[u8]) -> Result<Vec<Read>, paywire_iso8583::Error> {
     let fresh = MessageRef::parse(spec, bytes).map(|m| reads(&m));
     let kept = KEPT.with(|index| {
         MessageRef::parse_in(&mut index.borrow_mut(), spec, bytes).map(|m| reads(&m))

@@ -1,11 +1,11 @@
 //! Subfields: positional (UnionPay F60), ASCII-tagged TLV (UnionPay F59), BER-TLV (F55).
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
 
-use iso8583::spec::{
+use paywire_iso8583::spec::{
     BitmapEncoding, Content, Encoding, FieldSpec, Length, MtiEncoding, Part, Prefix, Spec,
     Subfields,
 };
-use iso8583::{ErrorKind, MessageBuilder, MessageRef, Mti, SubfieldId};
+use paywire_iso8583::{ErrorKind, MessageBuilder, MessageRef, Mti, SubfieldId};
 
 const fn var(prefix: Prefix, max: u16) -> Length {
     Length::Var {

@@ -6,11 +6,11 @@
     reason = "tests"
 )]
 
-use iso8583::framing::{Framing, Status};
-use iso8583::spec::{
+use paywire_iso8583::framing::{Framing, Status};
+use paywire_iso8583::spec::{
     BitmapEncoding, Content, Encoding, FieldSpec, Length, MtiEncoding, Prefix, Sensitivity, Spec,
 };
-use iso8583::{MessageBuilder, MessageRef, builtin};
+use paywire_iso8583::{MessageBuilder, MessageRef, builtin};
 
 fn load(name: &str) -> Vec<u8> {
     let path = format!("{}/tests/vectors/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -31,7 +31,7 @@ const fn var(prefix: Prefix, max: u16) -> Length {
 fn cups(f60_pad: u8) -> Vec<FieldSpec<'static>> {
     use Content::*;
     let bcd_left = |pad| Encoding::Bcd {
-        align: iso8583::spec::Align::Left,
+        align: paywire_iso8583::spec::Align::Left,
         pad,
     };
     vec![
@@ -184,7 +184,7 @@ fn cups_0800_sign_in_request() {
     let e = MessageRef::parse(strict, frame.message).unwrap_err();
     assert_eq!(
         (e.kind(), e.field()),
-        (iso8583::ErrorKind::BadPad, Some(60))
+        (paywire_iso8583::ErrorKind::BadPad, Some(60))
     );
 }
 

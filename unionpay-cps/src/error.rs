@@ -100,6 +100,13 @@ impl Error {
     }
 
     /// The same error about `place`.
+    #[cfg_attr(
+        not(feature = "alloc"),
+        allow(
+            dead_code,
+            reason = "without alloc only some feature sets name a place"
+        )
+    )]
     pub(crate) const fn at(self, place: Place) -> Self {
         Self {
             place: Some(place),
@@ -108,6 +115,10 @@ impl Error {
     }
 
     /// The same error about parameter `name`.
+    #[cfg_attr(
+        not(feature = "alloc"),
+        expect(dead_code, reason = "only the alloc parts name a place")
+    )]
     pub(crate) const fn param(kind: ErrorKind, name: &'static str) -> Self {
         Self::new(kind).at(Place::Parameter(name))
     }

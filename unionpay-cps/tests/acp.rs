@@ -1,8 +1,8 @@
 //! ACP gateway and QRA signatures on published vectors (sources beside each).
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
 
-use unionpay_cps::acp::{self, SignMethod};
-use unionpay_cps::{ErrorKind, Place};
+use paywire_unionpay::acp::{self, SignMethod};
+use paywire_unionpay::{ErrorKind, Place};
 
 const REFUND: &str = include_str!("vectors/acp-refund-response.txt");
 /// 2024-01-05 16:58:42 +08:00, when the refund was answered.

@@ -3,8 +3,8 @@
 //! refuses it under `other-root.pem`).
 #![allow(clippy::unwrap_used, reason = "tests")]
 
-use unionpay_cps::ErrorKind;
-use unionpay_cps::acp::{self, AcpRoots};
+use paywire_unionpay::ErrorKind;
+use paywire_unionpay::acp::{self, AcpRoots};
 
 const ROOT: &str = include_str!("vectors/chain/root.pem");
 const OTHER_ROOT: &str = include_str!("vectors/chain/other-root.pem");

@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, reason = "tests")]
 
 use emv_tlv::Tag;
-use unionpay_cps::aid::{self, Product};
+use paywire_unionpay::aid::{self, Product};
 
 #[test]
 fn cpm_applications_by_unionpay_product() {

@@ -4,8 +4,8 @@
 
 use iso8583::framing::{Framing, Status};
 use iso8583::{Message, MessageRef};
-use unionpay_cps::framing::parse_header;
-use unionpay_cps::spec::CUPS_POS;
+use paywire_unionpay::framing::parse_header;
+use paywire_unionpay::spec::CUPS_POS;
 
 fn vector(name: &str) -> Vec<u8> {
     let path = format!(
@@ -83,10 +83,11 @@ fn purchase_mac_block() {
     let m = MessageRef::parse(&CUPS_POS, &message).unwrap();
     assert_eq!(m.amount(), Some(51));
     assert_eq!(m.mac_input().unwrap(), &mab[..]);
-    let tak = unionpay_cps::Key::des_or_tdes(&hex::decode("C24A8FB57AA20123").unwrap()).unwrap();
-    let mac = unionpay_cps::mac::cups_ecb(&tak, m.mac_input().unwrap());
+    let tak =
+        paywire_unionpay::Key::des_or_tdes(&hex::decode("C24A8FB57AA20123").unwrap()).unwrap();
+    let mac = paywire_unionpay::mac::cups_ecb(&tak, m.mac_input().unwrap());
     assert_eq!(
-        &unionpay_cps::mac::field64(&mac),
+        &paywire_unionpay::mac::field64(&mac),
         m.value(64).unwrap().wire()
     );
     assert_eq!(Message::from_ref(&m).to_vec().unwrap(), message);

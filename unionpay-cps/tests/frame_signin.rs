@@ -1,10 +1,10 @@
 //! TPDU and header of published sign-ins; the sign-in key layout.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
 
-use unionpay_cps::framing::{Tpdu, parse_header};
-use unionpay_cps::key::check_value;
-use unionpay_cps::signin::work_keys;
-use unionpay_cps::{Cipher, ErrorKind, Key};
+use paywire_unionpay::framing::{Tpdu, parse_header};
+use paywire_unionpay::key::check_value;
+use paywire_unionpay::signin::work_keys;
+use paywire_unionpay::{Cipher, ErrorKind, Key};
 
 fn h(s: &str) -> Vec<u8> {
     hex::decode(s).unwrap()

@@ -13,10 +13,10 @@ use std::fmt::Write as _;
 
 use iso8583::MessageRef;
 use paywire_testkit::{Secrets, pan, secret_bytes, track2};
+use paywire_unionpay::spec::CUPS_POS;
+use paywire_unionpay::txn::{self, Entry, Original, Pin, Purchase, Refund, Terminal, Void};
+use paywire_unionpay::{Key, pin};
 use proptest::prelude::*;
-use unionpay_cps::spec::CUPS_POS;
-use unionpay_cps::txn::{self, Entry, Original, Pin, Purchase, Refund, Terminal, Void};
-use unionpay_cps::{Key, pin};
 
 const TERMINAL: Terminal<'static> = Terminal {
     terminal_id: "16688014",

@@ -3,8 +3,8 @@
 #![cfg(feature = "pfx")]
 #![allow(clippy::unwrap_used, reason = "tests")]
 
-use unionpay_cps::acp;
-use unionpay_cps::{ErrorKind, pfx};
+use paywire_unionpay::acp;
+use paywire_unionpay::{ErrorKind, pfx};
 
 const LEGACY: &[u8] = include_bytes!("vectors/pfx/legacy.pfx");
 const TDES: &[u8] = include_bytes!("vectors/pfx/tdes.pfx");

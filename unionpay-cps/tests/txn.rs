@@ -3,10 +3,10 @@
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
 
 use iso8583::MessageRef;
-use unionpay_cps::framing::parse_header;
-use unionpay_cps::spec::CUPS_POS;
-use unionpay_cps::txn::{self, Entry, KeyScheme, Pin, Purchase, ResponseCode, Terminal};
-use unionpay_cps::{ErrorKind, Key, Place};
+use paywire_unionpay::framing::parse_header;
+use paywire_unionpay::spec::CUPS_POS;
+use paywire_unionpay::txn::{self, Entry, KeyScheme, Pin, Purchase, ResponseCode, Terminal};
+use paywire_unionpay::{ErrorKind, Key, Place};
 
 fn vector(name: &str) -> Vec<u8> {
     let path = format!(

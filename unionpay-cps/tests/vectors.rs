@@ -1,8 +1,8 @@
 //! Published vectors for the UnionPay terminal security functions (each test names its source).
 #![allow(clippy::unwrap_used, reason = "tests")]
 
-use unionpay_cps::key::{check_value, unwrap_key, verify_check_value};
-use unionpay_cps::{Cipher, Key, mac, pin};
+use paywire_unionpay::key::{check_value, unwrap_key, verify_check_value};
+use paywire_unionpay::{Cipher, Key, mac, pin};
 
 fn h(s: &str) -> Vec<u8> {
     hex::decode(s).unwrap()

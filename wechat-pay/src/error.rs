@@ -90,6 +90,10 @@ impl Error {
     }
 
     /// The same error about `place` (a header, parameter or member name).
+    #[cfg_attr(
+        not(feature = "alloc"),
+        expect(dead_code, reason = "only the alloc parts name a place")
+    )]
     pub(crate) const fn at(self, place: &'static str) -> Self {
         Self {
             place: Some(place),
@@ -98,6 +102,10 @@ impl Error {
     }
 
     /// The same error at byte `offset` of the document.
+    #[cfg_attr(
+        not(feature = "alloc"),
+        expect(dead_code, reason = "only the alloc parts name a place")
+    )]
     pub(crate) const fn at_offset(self, offset: usize) -> Self {
         Self { offset, ..self }
     }

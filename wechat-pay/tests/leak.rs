@@ -2,7 +2,7 @@
 //! formatted with `{:?}`, `{:#?}` and `{}` (errors), shows no 4-byte run of the key's DER
 //! (hex or byte list) and no 7-character run of its base64 text.
 
-use wechat_pay::keys::PrivateKey;
+use paywire_wechat_pay::keys::PrivateKey;
 
 #[test]
 fn private_keys_and_their_errors_print_no_key_material() {

@@ -1,9 +1,9 @@
 //! API v2 XML documents and micropay checks.
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
-use wechat_pay::ErrorKind;
-use wechat_pay::v2::xml::{ACK_SUCCESS, Document, MAX_DOCUMENT_BYTES};
-use wechat_pay::v2::{self, SignType};
+use paywire_wechat_pay::ErrorKind;
+use paywire_wechat_pay::v2::xml::{ACK_SUCCESS, Document, MAX_DOCUMENT_BYTES};
+use paywire_wechat_pay::v2::{self, SignType};
 
 const KEY: &str = "192006250b4c09247ec02edce69f6a2d";
 

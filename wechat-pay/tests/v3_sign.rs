@@ -9,9 +9,9 @@
 )]
 
 use base64::Engine as _;
-use wechat_pay::ErrorKind;
-use wechat_pay::keys::{Certificate, PrivateKey, PublicKey, Scheme, Signer, Verifier};
-use wechat_pay::v3::{self, Headers, Request, Verifiers};
+use paywire_wechat_pay::ErrorKind;
+use paywire_wechat_pay::keys::{Certificate, PrivateKey, PublicKey, Scheme, Signer, Verifier};
+use paywire_wechat_pay::v3::{self, Headers, Request, Verifiers};
 
 const GO_KEY: &str = include_str!("keys/go_signer_key.pem");
 const GO_CERT: &str = include_str!("keys/go_platform_cert.pem");

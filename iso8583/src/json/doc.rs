@@ -34,14 +34,14 @@ pub struct Tables<'a> {
 /// [`SpecDoc::spec`]:
 ///
 /// ```
-/// # use iso8583::json::SpecDoc;
+/// # use paywire_iso8583::json::SpecDoc;
 /// let doc = SpecDoc::from_json(r#"{"name": "tiny", "mti": "ascii", "bitmap": "hex",
 ///     "fields": {"11": {"name": "STAN", "content": "n", "encoding": "ascii", "length": 6}}}"#)?;
 /// let tables = doc.tables();
 /// let parts = doc.parts(&tables);
 /// let spec = doc.spec(&parts);
 /// assert_eq!(spec.field(11).map(|f| f.name), Some("STAN"));
-/// # Ok::<(), iso8583::Error>(())
+/// # Ok::<(), paywire_iso8583::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SpecDoc {

@@ -104,13 +104,13 @@ impl SpecDoc {
 /// [`SpecDoc::spec`].
 ///
 /// ```
-/// let spec = iso8583::json::load(r#"{"name": "tiny", "mti": "ascii", "bitmap": "hex",
+/// let spec = paywire_iso8583::json::load(r#"{"name": "tiny", "mti": "ascii", "bitmap": "hex",
 ///     "fields": {"11": {"name": "STAN", "content": "n", "encoding": "ascii", "length": 6}}}"#)?;
-/// let mut b = iso8583::MessageBuilder::new(spec, iso8583::Mti::NETWORK_MANAGEMENT_REQUEST);
+/// let mut b = paywire_iso8583::MessageBuilder::new(spec, paywire_iso8583::Mti::NETWORK_MANAGEMENT_REQUEST);
 /// b.set(11, b"000001")?;
 /// let bytes = b.to_vec()?;
-/// assert_eq!(iso8583::MessageRef::parse(spec, &bytes)?.stan(), Some(1));
-/// # Ok::<(), iso8583::Error>(())
+/// assert_eq!(paywire_iso8583::MessageRef::parse(spec, &bytes)?.stan(), Some(1));
+/// # Ok::<(), paywire_iso8583::Error>(())
 /// ```
 pub fn load(text: &str) -> Result<&'static Spec<'static>> {
     let doc: &'static SpecDoc = Box::leak(Box::new(SpecDoc::from_json(text)?));
