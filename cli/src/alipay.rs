@@ -24,6 +24,7 @@ pub(crate) enum SignTypeArg {
 #[derive(Subcommand, Debug)]
 pub(crate) enum Command {
     /// Sign v1 request parameters (a JSON object); prints the base64 signature.
+    #[command(after_help = concat!("Example (from a paywire checkout):\n  ", r##"echo '{"app_id":"2014060600164699","method":"alipay.trade.query","charset":"utf-8","sign_type":"RSA2","timestamp":"2024-01-02 03:04:05","version":"1.0","biz_content":{"out_trade_no":"1"}}' | paywire alipay sign --private-key alipay/tests/keys/app-private-key.pem"##))]
     Sign {
         /// The application private key (PEM, or the bare base64 the console shows).
         #[arg(long)]
@@ -35,6 +36,7 @@ pub(crate) enum Command {
         input: Option<PathBuf>,
     },
     /// Verify an asynchronous notification body (form-encoded); exit 0 valid, 1 invalid.
+    #[command(after_help = concat!("Example (from a paywire checkout):\n  ", r##"paywire alipay verify-notify --public-key alipay/tests/keys/notify-public-key-v1.txt alipay/tests/vectors/trade_notify.form"##))]
     VerifyNotify {
         /// Alipay's public key (PEM, bare base64, or its certificate).
         #[arg(long)]
@@ -43,6 +45,7 @@ pub(crate) enum Command {
         input: Option<PathBuf>,
     },
     /// Verify a synchronous response over its raw node text; exit 0 valid, 1 invalid.
+    #[command(after_help = concat!("Example (from a paywire checkout):\n  ", r##"paywire alipay verify-response --public-key alipay/tests/keys/app-public-key.pem --method alipay.trade.query alipay/tests/vectors/trade_query_response.json"##))]
     VerifyResponse {
         /// Alipay's public key (PEM, bare base64, or its certificate).
         #[arg(long)]
@@ -54,12 +57,14 @@ pub(crate) enum Command {
         input: Option<PathBuf>,
     },
     /// Print a certificate's SN (`app_cert_sn` / `alipay_cert_sn`).
+    #[command(after_help = concat!("Example (from a paywire checkout):\n  ", r##"paywire alipay cert-sn --certificate alipay/tests/keys/appCertPublicKey_2021001161683774.crt"##))]
     CertSn {
         /// The certificate (PEM).
         #[arg(long)]
         certificate: PathBuf,
     },
     /// Print a root bundle's SN (`alipay_root_cert_sn`).
+    #[command(after_help = concat!("Example (from a paywire checkout):\n  ", r##"paywire alipay root-cert-sn --certificate alipay/tests/keys/alipayRootCert.crt"##))]
     RootCertSn {
         /// The root certificate bundle (PEM).
         #[arg(long)]

@@ -14,6 +14,7 @@ use crate::{Failure, Outcome, input, print};
 pub(crate) enum Command {
     /// Decode a scanned EMV QR payload (merchant- or consumer-presented) to JSON; exit 1 when
     /// it is not valid (the JSON is still printed).
+    #[command(after_help = concat!("Example (from a paywire checkout):\n  ", r##"echo '00020126580014br.gov.bcb.pix0136123e4567-e12b-12d1-a456-4266554400005204000053039865802BR5913Fulano de Tal6008BRASILIA62070503***63041D3D' | paywire emvqr decode"##))]
     Decode {
         /// Add a national profile's rules (pix, promptpay, sgqr, qris, vietqr, duitnow, bharatqr,
         /// unionpay); without it the profile is detected from the GUIDs present.
@@ -23,11 +24,13 @@ pub(crate) enum Command {
         input: Option<PathBuf>,
     },
     /// Encode the JSON that `decode` prints (MPM `objects`) into payload text with its CRC.
+    #[command(after_help = concat!("Example (from a paywire checkout):\n  ", r##"echo '{"objects":[{"id":"00","value":"01"},{"id":"01","value":"12"},{"id":"29","objects":[{"id":"00","value":"A000000677010111"},{"id":"01","value":"0066000000000"}]},{"id":"58","value":"TH"},{"id":"53","value":"764"},{"id":"54","value":"4.22"}]}' | paywire emvqr encode"##))]
     Encode {
         /// Input file; `-` or nothing reads standard input.
         input: Option<PathBuf>,
     },
     /// Draw the payload as a QR code (byte mode, ECI 26 for non-ASCII, quiet zone 4).
+    #[command(after_help = concat!("Example (from a paywire checkout):\n  ", r##"echo '00020126580014br.gov.bcb.pix0136123e4567-e12b-12d1-a456-4266554400005204000053039865802BR5913Fulano de Tal6008BRASILIA62070503***63041D3D' | paywire emvqr render --format svg"##))]
     Render {
         /// Output format.
         #[arg(long, value_enum, default_value = "text")]
@@ -42,6 +45,7 @@ pub(crate) enum Command {
         input: Option<PathBuf>,
     },
     /// Tell what a scanned code is: {"kind":"emv-mpm"|"emv-cpm"|"wechat-auth-code"|...}.
+    #[command(after_help = concat!("Example (from a paywire checkout):\n  ", r##"echo 134567890123456789 | paywire emvqr classify"##))]
     Classify {
         /// Input file; `-` or nothing reads standard input.
         input: Option<PathBuf>,

@@ -14,8 +14,10 @@ use crate::{Failure, Outcome, input, print};
 #[derive(Subcommand, Debug)]
 pub(crate) enum Command {
     /// List the built-in specs, one per line: name, a tab, description.
+    #[command(after_help = concat!("Example (from a paywire checkout):\n  ", r##"paywire iso8583 specs"##))]
     Specs,
     /// Decode a message to JSON: {"mti":"0200","fields":{"2":"...",...}}.
+    #[command(after_help = concat!("Example (from a paywire checkout):\n  ", r##"printf 02007000000000000000164761739001010010000000000000001000 | paywire iso8583 decode --spec iso87ascii"##))]
     Decode {
         #[command(flatten)]
         common: Common,
@@ -24,6 +26,7 @@ pub(crate) enum Command {
         framing: Option<FramingArg>,
     },
     /// Encode the JSON that `decode` prints back into a message.
+    #[command(after_help = concat!("Example (from a paywire checkout):\n  ", r##"echo '{"mti":"0200","fields":{"2":"4761739001010010","3":"000000","4":"000000001000"}}' | paywire iso8583 encode --spec iso87ascii"##))]
     Encode {
         #[command(flatten)]
         spec: SpecArg,
@@ -37,6 +40,7 @@ pub(crate) enum Command {
         input: Option<PathBuf>,
     },
     /// Print a field table: number, name, length, value (PAN, track, PIN, key fields masked).
+    #[command(after_help = concat!("Example (from a paywire checkout):\n  ", r##"paywire iso8583 describe --spec cups-pos --hex --framing cups iso8583/tests/vectors/cups-0810-signin.hex"##))]
     Describe {
         #[command(flatten)]
         common: Common,

@@ -9,9 +9,10 @@ mod unionpay;
 mod wechat;
 
 use std::io::Write as _;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory as _, Parser, Subcommand};
 
 /// What a command run came to, mapped to the exit codes of the CLI contract.
 #[derive(Debug)]
@@ -36,7 +37,14 @@ type Outcome = Result<(), Failure>;
 /// Decode, validate, build and sign point-of-sale payment messages: ISO 8583, EMV TLV, EMVCo QR,
 /// UnionPay, WeChat Pay and Alipay.
 #[derive(Parser, Debug)]
-#[command(name = "paywire", version, about, long_about = None, propagate_version = true)]
+#[command(
+    name = "paywire",
+    version,
+    about,
+    long_about = None,
+    propagate_version = true,
+    after_help = concat!("Example (from a paywire checkout):\n  ", r##"paywire tlv decode --hex --pretty examples/cpm-b2.hex"##)
+)]
 struct Cli {
     #[command(subcommand)]
     group: Group,
@@ -45,23 +53,40 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Group {
     /// BER-TLV as EMV uses it (ISO 8583 DE 55, EMVCo CPM payloads).
-    #[command(subcommand)]
+    #[command(subcommand, after_help = concat!("Example (from a paywire checkout):\n  ", r##"paywire tlv decode --hex --pretty examples/cpm-b2.hex"##))]
     Tlv(tlv::Command),
     /// ISO 8583 messages: decode, encode, describe against a spec.
-    #[command(subcommand)]
+    #[command(subcommand, after_help = concat!("Example (from a paywire checkout):\n  ", r##"printf 02007000000000000000164761739001010010000000000000001000 | paywire iso8583 decode --spec iso87ascii"##))]
     Iso8583(iso8583::Command),
     /// EMVCo QR payloads: merchant-presented (MPM) and consumer-presented (CPM).
-    #[command(subcommand)]
+    #[command(subcommand, after_help = concat!("Example (from a paywire checkout):\n  ", r##"echo '00020126580014br.gov.bcb.pix0136123e4567-e12b-12d1-a456-4266554400005204000053039865802BR5913Fulano de Tal6008BRASILIA62070503***63041D3D' | paywire emvqr decode"##))]
     Emvqr(emvqr::Command),
     /// China UnionPay: terminal MACs, PIN blocks, key check values; ACP gateway signing.
-    #[command(subcommand)]
+    #[command(subcommand, after_help = concat!("Example (from a paywire checkout):\n  ", r##"paywire unionpay mac --algorithm cups-ecb --key C24A8FB57AA20123 --hex iso8583/tests/vectors/cups-0200-mab.hex"##))]
     Unionpay(unionpay::Command),
     /// WeChat Pay signatures: API v2 and v3, verification, decryption.
-    #[command(subcommand)]
+    #[command(subcommand, after_help = concat!("Example (from a paywire checkout):\n  ", r##"echo '{"appid":"wxd930ea5d5a258f4f","mch_id":"10000100","device_info":"1000","body":"test","nonce_str":"ibuaiVcKdpRxkhJA"}' | paywire wechat v2-sign --key 192006250b4c09247ec02edce69f6a2d"##))]
     Wechat(wechat::Command),
     /// Alipay OpenAPI signatures: signing, notification and response verification, cert SNs.
-    #[command(subcommand)]
+    #[command(subcommand, after_help = concat!("Example (from a paywire checkout):\n  ", r##"paywire alipay verify-notify --public-key alipay/tests/keys/notify-public-key-v1.txt alipay/tests/vectors/trade_notify.form"##))]
     Alipay(alipay::Command),
+    /// Print a completion script for a shell (bash, zsh, fish, powershell, elvish).
+    #[command(
+        after_help = "Example:\n  paywire completions bash > ~/.local/share/bash-completion/completions/paywire"
+    )]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page paywire(1) as roff, or write a page for every command into a
+    /// directory (paywire.1, paywire-iso8583.1, paywire-iso8583-decode.1, ...).
+    #[command(after_help = "Example:\n  paywire man --dir /usr/local/share/man/man1")]
+    Man {
+        /// Write every command's page into this directory instead.
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -80,6 +105,8 @@ fn main() -> ExitCode {
         Group::Unionpay(command) => unionpay::run(command),
         Group::Wechat(command) => wechat::run(command),
         Group::Alipay(command) => alipay::run(command),
+        Group::Completions { shell } => completions(shell),
+        Group::Man { dir } => man(dir),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -98,5 +125,29 @@ pub(crate) fn print(text: &str) -> Outcome {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(Failure::Usage(format!("cannot write output: {e}"))),
+    }
+}
+
+/// `paywire completions SHELL`: clap's generator over the same definitions as the parser.
+fn completions(shell: clap_complete::Shell) -> Outcome {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "paywire", &mut script);
+    print(&String::from_utf8_lossy(&script))
+}
+
+/// `paywire man [--dir DIR]`: clap_mangen over the same definitions as the parser.
+fn man(dir: Option<PathBuf>) -> Outcome {
+    let command = Cli::command();
+    match dir {
+        Some(dir) => std::fs::create_dir_all(&dir)
+            .and_then(|()| clap_mangen::generate_to(command, &dir))
+            .map_err(|e| Failure::Usage(format!("cannot write pages into {}: {e}", dir.display()))),
+        None => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(command)
+                .render(&mut page)
+                .map_err(|e| Failure::Usage(format!("cannot render the page: {e}")))?;
+            print(&String::from_utf8_lossy(&page))
+        }
     }
 }

@@ -11,6 +11,7 @@ use crate::{Failure, Outcome, input, print};
 #[derive(Subcommand, Debug)]
 pub(crate) enum Command {
     /// Decode BER-TLV bytes (EMV rules, as in DE 55 or a CPM payload) to JSON or a masked tree.
+    #[command(after_help = concat!("Example (from a paywire checkout):\n  ", r##"paywire tlv decode --hex --pretty examples/cpm-b2.hex"##))]
     Decode {
         /// The input is hexadecimal text (whitespace ignored, either case).
         #[arg(long)]

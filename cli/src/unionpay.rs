@@ -49,6 +49,7 @@ pub(crate) enum SignMethodArg {
 #[derive(Subcommand, Debug)]
 pub(crate) enum Command {
     /// Sign ACP gateway parameters (a JSON object); prints the `signature` value.
+    #[command(after_help = concat!("Example (from a paywire checkout):\n  ", r##"echo '{"version":"5.1.0","encoding":"UTF-8","certId":"69903319369","signMethod":"01","txnType":"01","txnSubType":"01","bizType":"000201","channelType":"07","accessType":"0","backUrl":"http://example.com/back","currencyCode":"156","merId":"777290058110097","orderId":"20240101000000","txnTime":"20240101000000","txnAmt":"100"}' | paywire unionpay acp-sign --sign-method 11 --secure-key 88888888"##))]
     AcpSign {
         /// The signature method.
         #[arg(long, value_enum)]
@@ -66,7 +67,9 @@ pub(crate) enum Command {
         /// Input file; `-` or nothing reads standard input.
         input: Option<PathBuf>,
     },
-    /// Compute a MAC over the input bytes; prints it as upper-case hex.
+    /// Compute a MAC over the input bytes: for cups-ecb and cups-ecb-sm4 the 8 characters of field
+    /// 64, for x9.9 and x9.19 the 8-byte MAC as upper-case hex.
+    #[command(after_help = concat!("Example (from a paywire checkout):\n  ", r##"paywire unionpay mac --algorithm cups-ecb --key C24A8FB57AA20123 --hex iso8583/tests/vectors/cups-0200-mab.hex"##))]
     Mac {
         /// The MAC algorithm.
         #[arg(long, value_enum)]
@@ -81,6 +84,7 @@ pub(crate) enum Command {
         input: Option<PathBuf>,
     },
     /// Build an ISO 9564 format-0 PIN block, encrypted when a key is given.
+    #[command(after_help = concat!("Example (from a paywire checkout):\n  ", r##"paywire unionpay pin-block --pan 4217123412341234 --pin 123456"##))]
     PinBlock {
         /// The card number.
         #[arg(long)]
@@ -99,6 +103,7 @@ pub(crate) enum Command {
         cipher: Option<CipherArg>,
     },
     /// Print a key's check value (4 bytes for DES/3DES, 8 for SM4).
+    #[command(after_help = concat!("Example (from a paywire checkout):\n  ", r##"paywire unionpay kcv --key F351D490994603795C6EBEE8FAEBB481 --cipher sm4"##))]
     Kcv {
         /// The key as hex.
         #[arg(long)]
@@ -205,18 +210,18 @@ pub(crate) fn run(command: Command) -> Outcome {
                 _ => CipherArg::Tdes,
             };
             let key = key_from(&key, cipher)?;
-            let out: Vec<u8> = match algorithm {
-                MacAlgorithm::CupsEcb => mac::cups_ecb(&key, &data)
-                    .get(..8)
-                    .unwrap_or_default()
-                    .to_vec(),
-                MacAlgorithm::CupsEcbSm4 => mac::cups_ecb(&key, &data).to_vec(),
-                MacAlgorithm::X99 => mac::x9_9(&key, &data).to_vec(),
-                MacAlgorithm::X919 => mac::x9_19(&key, &data)
-                    .map_err(|e| Failure::Usage(format!("--key: {e}")))?
-                    .to_vec(),
+            // The ECB MACs print what goes into field 64: the first 8 hex characters of the
+            // final block, as the UnionPay POS specification defines the MAC.
+            let text = match algorithm {
+                MacAlgorithm::CupsEcb | MacAlgorithm::CupsEcbSm4 => {
+                    String::from_utf8_lossy(&mac::field64(&mac::cups_ecb(&key, &data))).into_owned()
+                }
+                MacAlgorithm::X99 => hex::encode_upper(mac::x9_9(&key, &data)),
+                MacAlgorithm::X919 => hex::encode_upper(
+                    mac::x9_19(&key, &data).map_err(|e| Failure::Usage(format!("--key: {e}")))?,
+                ),
             };
-            print(&format!("{}\n", hex::encode_upper(out)))
+            print(&format!("{text}\n"))
         }
         Command::PinBlock {
             pan,

@@ -24,6 +24,7 @@ pub(crate) enum SignTypeArg {
 pub(crate) enum Command {
     /// Sign API v2 parameters (a JSON object of string values, or a v2 XML document); prints the
     /// upper-case hex.
+    #[command(after_help = concat!("Example (from a paywire checkout):\n  ", r##"echo '{"appid":"wxd930ea5d5a258f4f","mch_id":"10000100","device_info":"1000","body":"test","nonce_str":"ibuaiVcKdpRxkhJA"}' | paywire wechat v2-sign --key 192006250b4c09247ec02edce69f6a2d"##))]
     V2Sign {
         /// The API key.
         #[arg(long)]
@@ -35,6 +36,7 @@ pub(crate) enum Command {
         input: Option<PathBuf>,
     },
     /// Decrypt an API v3 notification (or its `resource` object); prints the plaintext.
+    #[command(after_help = concat!("Example (from a paywire checkout):\n  ", r##"echo '{"resource":{"algorithm":"AEAD_AES_256_GCM","ciphertext":"ulwSiIajGClcvcOYvOQ7+l+0PAbzzwI=","associated_data":"associatedData","nonce":"uluk4a9R25RW"}}' | paywire wechat v3-decrypt --api-v3-key a7cde1ZJB1kG2e7VfTs3jQzaWizur8Gb"##))]
     V3Decrypt {
         /// The API v3 key.
         #[arg(long)]
@@ -43,6 +45,7 @@ pub(crate) enum Command {
         input: Option<PathBuf>,
     },
     /// Sign an API v3 request; prints the whole `Authorization` header value.
+    #[command(after_help = concat!("Example (from a paywire checkout):\n  ", r##"paywire wechat v3-authorization --mchid 1230000109 --serial F5765756002FDD77 --private-key wechat-pay/tests/keys/go_signer_key.pem --method GET --url /v3/certificates --timestamp 1554208460 --nonce 593BEC0C930BF1AFEB40B4A08C8FB242"##))]
     V3Authorization {
         /// The merchant ID.
         #[arg(long)]
@@ -71,6 +74,7 @@ pub(crate) enum Command {
     },
     /// Verify an API v3 response or notification signature; exit 0 valid, 1 invalid.
     #[command(group(clap::ArgGroup::new("key").required(true).args(["public_key", "certificate"])))]
+    #[command(after_help = concat!("Example (from a paywire checkout):\n  ", r##"paywire wechat v3-verify --certificate wechat-pay/tests/keys/go_platform_cert.pem --timestamp 1624523846 --nonce EcZ9Cmy4Xyx1i6RlJQzLcCyEqDa26NBz --signature tJHIiIS9eB2hAYstmAmbbD3ZE5LiIm/Ug5tuL4fC0YOFRWIHV39UFIZXC0e9Wl6lBu6sKvkqDkzpqzBsVHyXFlbYZTOQrVdG4b6LfTnK4mikv9++ixJMd3vTf2yCqvBkh98zs3Ds5zsYQakzbcwhmw4fMJs4nPLws28H0UW9FjDR//rxELLwXvV1VEA1IBLX70xptjL8hrfUjEE8kkry6yNJTHZRU8CAc7qHli2Ng1V1qb9ARbK8A3ThmFmPQvRGrapI/jS2laKKgYUmfdEdkNO6B2Cke5e8VTxY406ArAmQ90GAihDwIcb16TQMnzCMBoutnwZKNiKRACrFmtxw2Q== --now 1624523846 --body wechat-pay/tests/vectors/go_notify_body.json"##))]
     V3Verify {
         /// WeChat Pay's public key (PEM).
         #[arg(long)]
@@ -95,6 +99,7 @@ pub(crate) enum Command {
         body: Option<PathBuf>,
     },
     /// Verify the `sign` of API v2 parameters (v2 XML or a JSON object); exit 0 valid, 1 invalid.
+    #[command(after_help = concat!("Example (from a paywire checkout):\n  ", r##"echo '<xml><appid>wxd930ea5d5a258f4f</appid><mch_id>10000100</mch_id><device_info>1000</device_info><body>test</body><nonce_str>ibuaiVcKdpRxkhJA</nonce_str><sign>9A0A8659F005D6984697E2CA0A9CF3B7</sign></xml>' | paywire wechat v2-verify --key 192006250b4c09247ec02edce69f6a2d"##))]
     V2Verify {
         /// The API key.
         #[arg(long)]

@@ -43,7 +43,8 @@ fn macs() {
         ],
         mab.as_bytes(),
     );
-    assert_eq!(out, (0, "8A9E91B88D839AC5\n".to_string()));
+    // The MAC is what field 64 carries: the first 8 hex characters of the final block.
+    assert_eq!(out, (0, "8A9E91B8\n".to_string()));
     assert_eq!(
         paywire(
             &["unionpay", "mac", "--algorithm", "x9.19", "--key", "0123"],
@@ -384,4 +385,32 @@ fn builder_messages_round_trip_through_the_cli() {
         assert_eq!(again.code, 0, "{name}: {}", again.stderr);
         assert_eq!(again.text().trim(), hex_in, "{name}");
     }
+}
+
+// No published SM4 variant of the ECB MAC is at hand (see unionpay-cps's README): this checks the
+// command's wiring — field 64's 8 characters of the library's final SM4 block — not the algorithm.
+#[test]
+fn cups_ecb_sm4_prints_field_64() {
+    let key = "F351D490994603795C6EBEE8FAEBB481";
+    let data = b"0200 message bytes";
+    let lib = paywire_unionpay_field64(key, data);
+    let out = paywire(
+        &[
+            "unionpay",
+            "mac",
+            "--algorithm",
+            "cups-ecb-sm4",
+            "--key",
+            key,
+        ],
+        data,
+    );
+    assert_eq!(out, (0, format!("{lib}\n")));
+    assert_eq!(lib.len(), 8);
+}
+
+fn paywire_unionpay_field64(key: &str, data: &[u8]) -> String {
+    let key = unionpay_cps::Key::sm4(&hex::decode(key).unwrap()).unwrap();
+    let block = unionpay_cps::mac::cups_ecb(&key, data);
+    String::from_utf8(unionpay_cps::mac::field64(&block).to_vec()).unwrap()
 }
