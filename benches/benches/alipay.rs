@@ -7,9 +7,9 @@
 
 use std::hint::black_box;
 
-use alipay::keys::{PrivateKey, Signer as _};
-use alipay::v1;
 use criterion::{Criterion, criterion_group};
+use paywire_alipay::keys::{PrivateKey, Signer as _};
+use paywire_alipay::v1;
 use paywire_benches::best_of;
 
 const KEY: &str = include_str!("../../alipay/tests/keys/app-private-key.pem");

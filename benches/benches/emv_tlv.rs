@@ -7,8 +7,8 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group};
-use emv_tlv::{DecodeOptions, Encode, Tag, Tlvs};
 use paywire_benches::{best_of, byte_loop, de55};
+use paywire_emv_tlv::{DecodeOptions, Encode, Tag, Tlvs};
 
 /// The walk the project's limit is about: one pass that validates every header and length and
 /// visits every object (templates included), reading its tag and value length.
@@ -60,7 +60,7 @@ fn bench(c: &mut Criterion) {
                 .map(|t| t.value().len())
         })
     });
-    let owned = emv_tlv::parse_owned(&data).unwrap_or_default();
+    let owned = paywire_emv_tlv::parse_owned(&data).unwrap_or_default();
     let mut buf = vec![0u8; data.len()];
     group.bench_function("encode_owned", |b| {
         b.iter(|| black_box(&owned).encode_to_slice(&mut buf).map(|o| o.len()))

@@ -8,8 +8,8 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group};
-use emvqr::{ParseOptions, PayloadRef, crc16};
 use paywire_benches::best_of;
+use paywire_emvqr::{ParseOptions, PayloadRef, crc16};
 
 // Pix static example of the BCB manual (bacen/pix-api#79); PromptPay (dtinth/promptpay-qr).
 const PAYLOADS: [(&str, &str); 2] = [
@@ -46,7 +46,7 @@ fn parse_then_validate(text: &str) -> usize {
         return 0;
     };
     let mut n = 0usize;
-    p.validate(emvqr::Rules::Emvco, |_| n = n.saturating_add(1));
+    p.validate(paywire_emvqr::Rules::Emvco, |_| n = n.saturating_add(1));
     n
 }
 

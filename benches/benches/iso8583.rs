@@ -19,9 +19,9 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group};
-use iso8583::builtin::{ISO87ASCII, ISO87BINARY};
-use iso8583::{FieldIndex, FieldRef, MessageBuilder, MessageRef, Mti, Spec};
 use paywire_benches::{PURCHASE_0200, best_of_each, byte_loop, purchase_0200};
+use paywire_iso8583::builtin::{ISO87ASCII, ISO87BINARY};
+use paywire_iso8583::{FieldIndex, FieldRef, MessageBuilder, MessageRef, Mti, Spec};
 
 /// Parse, then fold every field through `read` (a sum of the bytes it yields).
 #[inline]

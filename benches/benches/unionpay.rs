@@ -11,7 +11,7 @@ use std::hint::black_box;
 use criterion::{Criterion, Throughput, criterion_group};
 use des::cipher::{Array, BlockCipherDecrypt, BlockCipherEncrypt, KeyInit};
 use paywire_benches::best_of;
-use unionpay_cps::{Key, mac};
+use paywire_unionpay::{Key, mac};
 
 const MAB: &str = "0200302004C020C0981100000000000000005100183402100006324392260009942820D1312101120084393136363838303134303030303030303030303030303031313536ACF46E73838A82F92600000000000000000822000001";
 const KEY: [u8; 16] = [

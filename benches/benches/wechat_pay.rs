@@ -9,8 +9,8 @@ use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group};
 use paywire_benches::best_of;
-use wechat_pay::keys::{PrivateKey, Signer as _};
-use wechat_pay::v3::{self, Request};
+use paywire_wechat_pay::keys::{PrivateKey, Signer as _};
+use paywire_wechat_pay::v3::{self, Request};
 
 const RSA_KEY: &str = include_str!("../../wechat-pay/tests/keys/go_signer_key.pem");
 const SM2_KEY: &str = include_str!("../../wechat-pay/tests/keys/sm2_merchant_private_key.pem");

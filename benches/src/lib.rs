@@ -72,8 +72,8 @@ pub const PURCHASE_0200: [(u8, &[u8]); 20] = [
 ];
 
 /// [`PURCHASE_0200`] encoded with `spec`.
-pub fn purchase_0200(spec: &'static iso8583::Spec<'static>) -> Vec<u8> {
-    let mut b = iso8583::MessageBuilder::new(spec, iso8583::Mti::FINANCIAL_REQUEST);
+pub fn purchase_0200(spec: &'static paywire_iso8583::Spec<'static>) -> Vec<u8> {
+    let mut b = paywire_iso8583::MessageBuilder::new(spec, paywire_iso8583::Mti::FINANCIAL_REQUEST);
     for (n, v) in PURCHASE_0200 {
         if b.set(n, v).is_err() {
             return Vec::new();

@@ -2,9 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use alipay::keys::{Certificate, PrivateKey, PublicKey, SignType};
-use alipay::v1::{self, Notification};
 use clap::{Subcommand, ValueEnum};
+use paywire_alipay::keys::{Certificate, PrivateKey, PublicKey, SignType};
+use paywire_alipay::v1::{self, Notification};
 
 use crate::{Failure, Outcome, input, print};
 
@@ -134,7 +134,7 @@ pub(crate) fn run(command: Command) -> Outcome {
             print(&format!("{}\n", cert.sn()))
         }
         Command::RootCertSn { certificate } => {
-            let sn = alipay::keys::root_cert_sn(&input::read_text(&certificate)?)
+            let sn = paywire_alipay::keys::root_cert_sn(&input::read_text(&certificate)?)
                 .map_err(|e| Failure::Rejected(format!("{}: {e}", certificate.display())))?;
             print(&format!("{sn}\n"))
         }

@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 
 use clap::Subcommand;
-use emvqr::{Issue, Rules, Severity};
-use emvqr::{Object, ParseOptions, PayloadRef, cpm};
+use paywire_emvqr::{Issue, Rules, Severity};
+use paywire_emvqr::{Object, ParseOptions, PayloadRef, cpm};
 use serde::Serialize;
 use serde_json::Value as Json;
 
@@ -84,7 +84,7 @@ fn render(
     out: Option<PathBuf>,
     input: Option<PathBuf>,
 ) -> Outcome {
-    use emvqr::render::{BUFFER_LEN, Ecc};
+    use paywire_emvqr::render::{BUFFER_LEN, Ecc};
     let raw = input::read(input.as_deref())?;
     let text =
         String::from_utf8(raw).map_err(|_| Failure::Rejected("input is not UTF-8 text".into()))?;
@@ -103,13 +103,13 @@ fn render(
     ) else {
         return Err(Failure::Usage("internal buffer size".into()));
     };
-    let matrix =
-        emvqr::render::matrix(text, ecc, a, b).map_err(|e| Failure::Rejected(e.to_string()))?;
+    let matrix = paywire_emvqr::render::matrix(text, ecc, a, b)
+        .map_err(|e| Failure::Rejected(e.to_string()))?;
     let bytes = match format {
-        RenderFormat::Text => emvqr::render::text(&matrix).into_bytes(),
-        RenderFormat::Svg => emvqr::render::svg(&matrix).into_bytes(),
+        RenderFormat::Text => paywire_emvqr::render::text(&matrix).into_bytes(),
+        RenderFormat::Svg => paywire_emvqr::render::svg(&matrix).into_bytes(),
         RenderFormat::Png => {
-            emvqr::render::png(&matrix, 8).map_err(|e| Failure::Rejected(e.to_string()))?
+            paywire_emvqr::render::png(&matrix, 8).map_err(|e| Failure::Rejected(e.to_string()))?
         }
     };
     match out {
@@ -155,7 +155,7 @@ struct ObjectJson {
     objects: Option<Vec<ObjectJson>>,
 }
 
-fn object_json(object: &emvqr::ObjectRef<'_>) -> ObjectJson {
+fn object_json(object: &paywire_emvqr::ObjectRef<'_>) -> ObjectJson {
     let id = format!("{:02}", object.id());
     match object.children() {
         Some(children) => ObjectJson {
@@ -199,7 +199,7 @@ fn emit(json: &impl Serialize, valid: bool) -> Outcome {
     }
 }
 
-fn decode_mpm(text: &str, profile: Option<emvqr::profile::Profile>) -> Outcome {
+fn decode_mpm(text: &str, profile: Option<paywire_emvqr::profile::Profile>) -> Outcome {
     match PayloadRef::parse_with(text, ParseOptions::default().with_crc_check(false)) {
         Ok(payload) => {
             let mut issues = Vec::new();
@@ -285,16 +285,18 @@ pub(crate) fn run(command: Command) -> Outcome {
         Command::Decode { profile, input } => {
             let profile = match profile.as_deref() {
                 None => None,
-                Some(name) => Some(emvqr::profile::Profile::from_name(name).ok_or_else(|| {
-                    let known: Vec<&str> = emvqr::profile::Profile::ALL
-                        .iter()
-                        .map(|p| p.name())
-                        .collect();
-                    Failure::Usage(format!(
-                        "unknown profile {name:?}; known: {}",
-                        known.join(", ")
-                    ))
-                })?),
+                Some(name) => Some(paywire_emvqr::profile::Profile::from_name(name).ok_or_else(
+                    || {
+                        let known: Vec<&str> = paywire_emvqr::profile::Profile::ALL
+                            .iter()
+                            .map(|p| p.name())
+                            .collect();
+                        Failure::Usage(format!(
+                            "unknown profile {name:?}; known: {}",
+                            known.join(", ")
+                        ))
+                    },
+                )?),
             };
             let raw = input::read(input.as_deref())?;
             let text = String::from_utf8(raw)
@@ -320,7 +322,7 @@ pub(crate) fn run(command: Command) -> Outcome {
         Command::Classify { input } => {
             let raw = input::read(input.as_deref())?;
             let text = String::from_utf8_lossy(&raw);
-            let kind = emvqr::classify(&text).as_str();
+            let kind = paywire_emvqr::classify(&text).as_str();
             print(&format!("{{\"kind\":\"{kind}\"}}\n"))
         }
         Command::Encode { input } => {
@@ -328,7 +330,8 @@ pub(crate) fn run(command: Command) -> Outcome {
             let doc: Json = serde_json::from_slice(&raw)
                 .map_err(|e| Failure::Rejected(format!("input is not JSON: {e}")))?;
             let objects = objects_from_json(doc.get("objects").unwrap_or(&Json::Null), 0)?;
-            let text = emvqr::encode(&objects).map_err(|e| Failure::Rejected(e.to_string()))?;
+            let text =
+                paywire_emvqr::encode(&objects).map_err(|e| Failure::Rejected(e.to_string()))?;
             print(&format!("{text}\n"))
         }
     }

@@ -4,9 +4,9 @@ use std::io::Write as _;
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueEnum};
-use iso8583::framing::{Framing, Status};
-use iso8583::spec::{Content, Encoding, Spec};
-use iso8583::{Message, MessageRef, Mti, builtin};
+use paywire_iso8583::framing::{Framing, Status};
+use paywire_iso8583::spec::{Content, Encoding, Spec};
+use paywire_iso8583::{Message, MessageRef, Mti, builtin};
 use serde_json::Value as Json;
 
 use crate::{Failure, Outcome, input, print};
@@ -99,7 +99,7 @@ fn spec(arg: &SpecArg) -> Result<&'static Spec<'static>, Failure> {
     if let Some(path) = &arg.spec_file {
         let text = std::fs::read_to_string(path)
             .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", path.display())))?;
-        return iso8583::json::load(&text)
+        return paywire_iso8583::json::load(&text)
             .map_err(|e| Failure::Usage(format!("bad spec file {}: {e}", path.display())));
     }
     let name = arg.spec.as_deref().unwrap_or_default();
@@ -117,7 +117,7 @@ fn all_specs() -> impl Iterator<Item = &'static Spec<'static>> {
     builtin::BUILTIN
         .iter()
         .copied()
-        .chain([&unionpay_cps::spec::CUPS_POS])
+        .chain([&paywire_unionpay::spec::CUPS_POS])
 }
 
 fn rejected(e: impl std::fmt::Display) -> Failure {

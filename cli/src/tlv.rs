@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Subcommand;
-use emv_tlv::{TlvRef, Tlvs};
+use paywire_emv_tlv::{TlvRef, Tlvs};
 use serde::Serialize;
 
 use crate::{Failure, Outcome, input, print};

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Subcommand, ValueEnum};
-use unionpay_cps::{Key, acp, key, mac, pin};
+use paywire_unionpay::{Key, acp, key, mac, pin};
 
 use crate::{Failure, Outcome, input, print};
 
@@ -134,13 +134,13 @@ fn signing_key(
     params: &[(&str, &str)],
 ) -> Result<acp::SigningKey, Failure> {
     let bytes = input::read(Some(path))?;
-    let bad = |e: unionpay_cps::Error| Failure::Usage(format!("{}: {e}", path.display()));
+    let bad = |e: paywire_unionpay::Error| Failure::Usage(format!("{}: {e}", path.display()));
     if let Ok(text) = std::str::from_utf8(&bytes)
         && text.contains("-----BEGIN")
     {
         return acp::SigningKey::from_pem(text).map_err(bad);
     }
-    let cert = unionpay_cps::pfx::load(&bytes, password.unwrap_or_default()).map_err(bad)?;
+    let cert = paywire_unionpay::pfx::load(&bytes, password.unwrap_or_default()).map_err(bad)?;
     let cert_id = params.iter().find(|(k, _)| *k == "certId").map(|(_, v)| *v);
     if cert_id != Some(cert.cert_id()) {
         return Err(Failure::Rejected(format!(
@@ -258,7 +258,7 @@ pub(crate) fn run(command: Command) -> Outcome {
 
 #[cfg(test)]
 mod tests {
-    use unionpay_cps::Cipher;
+    use paywire_unionpay::Cipher;
 
     use super::*;
 

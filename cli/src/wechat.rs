@@ -3,10 +3,10 @@
 use std::path::PathBuf;
 
 use clap::{Subcommand, ValueEnum};
+use paywire_wechat_pay::keys::{Certificate, PrivateKey, PublicKey, Verifier as _};
+use paywire_wechat_pay::v2::{self, SignType};
+use paywire_wechat_pay::v3;
 use serde_json::Value as Json;
-use wechat_pay::keys::{Certificate, PrivateKey, PublicKey, Verifier as _};
-use wechat_pay::v2::{self, SignType};
-use wechat_pay::v3;
 
 use crate::{Failure, Outcome, input, print};
 
@@ -165,11 +165,11 @@ pub(crate) fn run(command: Command) -> Outcome {
                     .and_then(Json::as_str)
                     .ok_or_else(|| Failure::Rejected(format!("resource has no string {name:?}")))
             };
-            let algorithm = wechat_pay::v3::Algorithm::from_name(field("algorithm")?)
+            let algorithm = paywire_wechat_pay::v3::Algorithm::from_name(field("algorithm")?)
                 .map_err(|e| Failure::Rejected(e.to_string()))?;
             let ciphertext = field("ciphertext")?;
             let mut out = vec![0u8; ciphertext.len()];
-            let plain = wechat_pay::v3::decrypt(
+            let plain = paywire_wechat_pay::v3::decrypt(
                 algorithm,
                 api_v3_key.as_bytes(),
                 field("nonce")?,

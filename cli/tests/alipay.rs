@@ -112,7 +112,7 @@ fn verify_notify() {
 
 #[test]
 fn sign_and_verify_response() {
-    use alipay::keys::{PrivateKey, PublicKey, Signer as _};
+    use paywire_alipay::keys::{PrivateKey, PublicKey, Signer as _};
     let private =
         PrivateKey::from_pem(&std::fs::read_to_string(key("app-private-key.pem")).unwrap())
             .unwrap();
@@ -141,7 +141,7 @@ fn sign_and_verify_response() {
         ("biz_content", r#"{"out_trade_no":"1"}"#),
         ("sign", sign.as_str()),
     ];
-    alipay::v1::verify(&public, &pairs).unwrap();
+    paywire_alipay::v1::verify(&public, &pairs).unwrap();
     // `verify-response` over the raw node, `\/` escapes kept.
     let node = r#"{"code":"10000","msg":"Success","url":"http:\/\/a.b\/c"}"#;
     use base64::Engine as _;

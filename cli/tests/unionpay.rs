@@ -253,7 +253,7 @@ fn acp_sign_with_a_pkcs12_file() {
 /// and encoding the decoded JSON gives the same bytes back.
 #[test]
 fn builder_messages_round_trip_through_the_cli() {
-    use unionpay_cps::txn::{self, Entry, KeyScheme, Original, Terminal, Totals};
+    use paywire_unionpay::txn::{self, Entry, KeyScheme, Original, Terminal, Totals};
     let terminal = Terminal {
         terminal_id: "A1000005",
         merchant_id: "800075553090001",
@@ -410,7 +410,7 @@ fn cups_ecb_sm4_prints_field_64() {
 }
 
 fn paywire_unionpay_field64(key: &str, data: &[u8]) -> String {
-    let key = unionpay_cps::Key::sm4(&hex::decode(key).unwrap()).unwrap();
-    let block = unionpay_cps::mac::cups_ecb(&key, data);
-    String::from_utf8(unionpay_cps::mac::field64(&block).to_vec()).unwrap()
+    let key = paywire_unionpay::Key::sm4(&hex::decode(key).unwrap()).unwrap();
+    let block = paywire_unionpay::mac::cups_ecb(&key, data);
+    String::from_utf8(paywire_unionpay::mac::field64(&block).to_vec()).unwrap()
 }

@@ -2,8 +2,8 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use emv_tlv::mask::{self, Masked, Sensitivity};
-use emv_tlv::{Tag, Tlvs};
+use paywire_emv_tlv::mask::{self, Masked, Sensitivity};
+use paywire_emv_tlv::{Tag, Tlvs};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::findings::{Issue, IssueKind, Severity};
@@ -128,7 +128,7 @@ impl<'b> CpmRef<'b> {
 }
 
 /// Primitive tags directly in `list` or inside its transparent template (63 or 64).
-fn primitives<'b>(list: Tlvs<'b>) -> impl Iterator<Item = emv_tlv::TlvRef<'b>> + Clone {
+fn primitives<'b>(list: Tlvs<'b>) -> impl Iterator<Item = paywire_emv_tlv::TlvRef<'b>> + Clone {
     list.iter().flat_map(|t| {
         let inner = match t.tag() {
             Tag::APPLICATION_SPECIFIC_TRANSPARENT_TEMPLATE
@@ -214,11 +214,11 @@ fn check(payload: &CpmRef<'_>, mut emit: impl FnMut(Issue)) {
 /// the BER-TLV bytes meanwhile.
 pub fn build<'o, F>(work: &mut [u8], out: &'o mut [u8], contents: F) -> Result<&'o str>
 where
-    F: FnOnce(&mut emv_tlv::TlvBuilder<'_>) -> emv_tlv::Result<()>,
+    F: FnOnce(&mut paywire_emv_tlv::TlvBuilder<'_>) -> paywire_emv_tlv::Result<()>,
 {
     let tlv_error =
-        |e: emv_tlv::Error| Error::new(ErrorKind::Tlv(e.kind()), Path::ROOT, e.offset());
-    let bytes = emv_tlv::build_to_slice(work, |b| {
+        |e: paywire_emv_tlv::Error| Error::new(ErrorKind::Tlv(e.kind()), Path::ROOT, e.offset());
+    let bytes = paywire_emv_tlv::build_to_slice(work, |b| {
         b.primitive(Tag::PAYLOAD_FORMAT_INDICATOR, b"CPV01")?;
         contents(b)
     })

@@ -38,7 +38,7 @@ pub enum ErrorKind {
     /// A consumer-presented payload is not valid base64.
     Base64,
     /// A consumer-presented payload is not valid BER-TLV.
-    Tlv(emv_tlv::ErrorKind),
+    Tlv(paywire_emv_tlv::ErrorKind),
     /// A value to build is longer than 99 characters or empty.
     ValueLength {
         /// Its length in characters.

@@ -1,7 +1,7 @@
 //! Building merchant-presented payloads without an allocator: objects into a caller's buffer,
 //! template lengths computed by the builder, `6304` and the CRC appended at the end.
 
-use emv_tlv::{Full, SliceWriter, Writer};
+use paywire_emv_tlv::{Full, SliceWriter, Writer};
 
 use crate::crc::crc16;
 use crate::error::{Error, ErrorKind, Result};

@@ -10,7 +10,7 @@
 
 use std::fmt::Write as _;
 
-use emv_tlv::Tag;
+use paywire_emv_tlv::Tag;
 use paywire_emvqr::cpm::{self, CpmRef, Track2};
 use paywire_testkit::{Secrets, bcd, pan, secret_bytes, track2};
 use proptest::prelude::*;

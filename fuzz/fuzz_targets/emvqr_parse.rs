@@ -4,8 +4,8 @@
 //! decoding never panics.
 #![no_main]
 
-use emvqr::profile::{self, Profile};
-use emvqr::{Object, ParseOptions, PayloadRef, Rules, cpm};
+use paywire_emvqr::profile::{self, Profile};
+use paywire_emvqr::{Object, ParseOptions, PayloadRef, Rules, cpm};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -35,7 +35,7 @@ fuzz_target!(|data: &[u8]| {
     let _ = (profile::qris(&payload), profile::duitnow(&payload), profile::bharatqr(&payload));
     let _ = (profile::fps(&payload), profile::detect(&payload));
     let objects: Vec<Object> = payload.objects().map(|o| Object::from_ref(&o)).collect();
-    let again = emvqr::encode(&objects).expect("a parsed payload re-encodes");
+    let again = paywire_emvqr::encode(&objects).expect("a parsed payload re-encodes");
     if payload.crc_ok() {
         let (head, crc) = text.split_at(text.len() - 4);
         assert_eq!(again, format!("{head}{}", crc.to_ascii_uppercase()));

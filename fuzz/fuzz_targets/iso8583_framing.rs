@@ -1,7 +1,7 @@
 //! iso8583 framing: decoding never panics; a complete frame re-encodes to the bytes it took.
 #![no_main]
 
-use iso8583::framing::{Framing, Status};
+use paywire_iso8583::framing::{Framing, Status};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

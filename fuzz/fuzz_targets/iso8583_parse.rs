@@ -7,7 +7,7 @@
 use std::cell::RefCell;
 use std::fmt::Write as _;
 
-use iso8583::{FieldIndex, Message, MessageRef, builtin};
+use paywire_iso8583::{FieldIndex, Message, MessageRef, builtin};
 use libfuzzer_sys::fuzz_target;
 
 type Reads = Vec<(u8, usize, usize, Vec<u8>)>;
@@ -25,7 +25,7 @@ fn reads<I: std::borrow::Borrow<FieldIndex>>(m: &MessageRef<'_, '_, I>) -> Reads
 
 /// Every field's number, offset, length and wire bytes, or the error; checked to be the same
 /// through the kept index.
-fn outcome(spec: &iso8583::Spec<'_>, data: &[u8]) -> Result<Reads, iso8583::Error> {
+fn outcome(spec: &paywire_iso8583::Spec<'_>, data: &[u8]) -> Result<Reads, paywire_iso8583::Error> {
     let fresh = MessageRef::parse(spec, data).map(|m| reads(&m));
     let kept = KEPT.with(|index| MessageRef::parse_in(&mut index.borrow_mut(), spec, data).map(|m| reads(&m)));
     assert_eq!(fresh, kept);
@@ -33,14 +33,14 @@ fn outcome(spec: &iso8583::Spec<'_>, data: &[u8]) -> Result<Reads, iso8583::Erro
 }
 
 fuzz_target!(|data: &[u8]| {
-    for spec in builtin::BUILTIN.iter().copied().chain([&unionpay_cps::spec::CUPS_POS]) {
+    for spec in builtin::BUILTIN.iter().copied().chain([&paywire_unionpay::spec::CUPS_POS]) {
         let _ = MessageRef::parse_prefix(spec, data);
         // The compiled plan is only a faster reader: the definitions read the same.
-        let general = iso8583::Spec { plan: None, ..*spec };
+        let general = paywire_iso8583::Spec { plan: None, ..*spec };
         assert_eq!(outcome(spec, data), outcome(&general, data));
         let Ok(m) = MessageRef::parse(spec, data) else { continue };
         let again = Message::from_ref(&m).to_vec().expect("re-encodes");
-        if spec.bitmap == iso8583::spec::BitmapEncoding::Binary {
+        if spec.bitmap == paywire_iso8583::spec::BitmapEncoding::Binary {
             assert_eq!(again, data);
         } else {
             assert_eq!(again.to_ascii_uppercase(), data.to_ascii_uppercase());

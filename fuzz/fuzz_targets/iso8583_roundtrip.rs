@@ -2,7 +2,7 @@
 //! skipped), encoded, parsed: the same values come back, and re-encoding gives the same bytes.
 #![no_main]
 
-use iso8583::{MessageBuilder, MessageRef, Mti, builtin};
+use paywire_iso8583::{MessageBuilder, MessageRef, Mti, builtin};
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;
 
@@ -36,6 +36,6 @@ fuzz_target!(|input: Input| {
         assert!(set.is_empty() || value.windows(set.len()).any(|w| w == set));
     }
     assert_eq!(m.fields().count(), b.bitmap().fields().count());
-    let again = iso8583::Message::from_ref(&m).to_vec().expect("re-encodes");
+    let again = paywire_iso8583::Message::from_ref(&m).to_vec().expect("re-encodes");
     assert_eq!(again, bytes);
 });

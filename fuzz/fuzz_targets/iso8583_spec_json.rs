@@ -3,8 +3,8 @@
 //! text, a NUL byte, then the message bytes.
 #![no_main]
 
-use iso8583::json::SpecDoc;
-use iso8583::{Message, MessageRef};
+use paywire_iso8583::json::SpecDoc;
+use paywire_iso8583::{Message, MessageRef};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -5,10 +5,10 @@
 
 use std::fmt::Write as _;
 
-use iso8583::spec::{
+use paywire_iso8583::spec::{
     BitmapEncoding, Content, Encoding, FieldSpec, Length, MtiEncoding, Part, Prefix, Spec, Subfields,
 };
-use iso8583::{Message, MessageRef};
+use paywire_iso8583::{Message, MessageRef};
 use libfuzzer_sys::fuzz_target;
 
 const fn var(prefix: Prefix, max: u16) -> Length {

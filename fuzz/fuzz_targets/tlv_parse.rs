@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use emv_tlv::{DecodeOptions, Encode, Tag, TlvRef, Tlvs, to_owned_list};
+use paywire_emv_tlv::{DecodeOptions, Encode, Tag, TlvRef, Tlvs, to_owned_list};
 use libfuzzer_sys::fuzz_target;
 
 /// Every object of a validated list with its depth, parents first (the iterator's view).

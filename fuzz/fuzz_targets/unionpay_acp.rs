@@ -6,7 +6,7 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use unionpay_cps::acp;
+use paywire_unionpay::acp;
 
 /// The test chain of unionpay-cps/tests/vectors/chain.
 fn roots() -> &'static acp::AcpRoots {

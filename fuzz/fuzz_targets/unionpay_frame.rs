@@ -4,12 +4,12 @@
 //! bytes.
 #![no_main]
 
-use iso8583::framing::{Framing, Status};
-use iso8583::{Message, MessageRef};
+use paywire_iso8583::framing::{Framing, Status};
+use paywire_iso8583::{Message, MessageRef};
 use libfuzzer_sys::fuzz_target;
-use unionpay_cps::framing::parse_header;
-use unionpay_cps::spec::CUPS_POS;
-use unionpay_cps::{Key, signin, txn};
+use paywire_unionpay::framing::parse_header;
+use paywire_unionpay::spec::CUPS_POS;
+use paywire_unionpay::{Key, signin, txn};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(Status::Complete(frame)) = Framing::CUPS.decode(data) else { return };

@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use unionpay_cps::pfx;
+use paywire_unionpay::pfx;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(cert) = pfx::load_limited(data, "000000", 4096) {

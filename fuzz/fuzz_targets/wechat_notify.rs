@@ -5,8 +5,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use wechat_pay::keys::Certificate;
-use wechat_pay::v3::{self, Headers, Verifiers};
+use paywire_wechat_pay::keys::Certificate;
+use paywire_wechat_pay::v3::{self, Headers, Verifiers};
 
 const CERT: &str = include_str!("../../wechat-pay/tests/keys/go_platform_cert.pem");
 

@@ -3,7 +3,7 @@
 use core::borrow::Borrow;
 use core::fmt::{self, Write as _};
 
-use emv_tlv::mask::{Form, Masked};
+use paywire_emv_tlv::mask::{Form, Masked};
 
 use crate::parse::{FieldIndex, MessageRef};
 use crate::spec::{Content, Sensitivity};

@@ -65,7 +65,7 @@ pub enum ErrorKind {
     /// A field number the builder cannot set: 0, 1, 65, 129 (MTI and bitmaps) or above 192.
     ReservedField,
     /// Field 55 is not valid BER-TLV.
-    Tlv(emv_tlv::ErrorKind),
+    Tlv(paywire_emv_tlv::ErrorKind),
     /// A spec is not usable (unsorted or duplicate fields, impossible lengths, an encoding that
     /// cannot carry the content class).
     BadSpec,
@@ -193,9 +193,9 @@ impl fmt::Display for Error {
 
 impl core::error::Error for Error {}
 
-impl From<emv_tlv::Full> for Error {
+impl From<paywire_emv_tlv::Full> for Error {
     /// A writer that could not take the bytes: the output offset is where the buffer ends.
-    fn from(full: emv_tlv::Full) -> Self {
+    fn from(full: paywire_emv_tlv::Full) -> Self {
         let kind = ErrorKind::BufferTooSmall {
             needed: full.needed,
             capacity: full.available,

@@ -7,7 +7,7 @@
 use core::borrow::Borrow;
 use core::fmt;
 
-use emv_tlv::mask::Masked;
+use paywire_emv_tlv::mask::Masked;
 
 use crate::bitmap::Bitmap;
 use crate::error::{Error, ErrorKind, Result};
@@ -71,8 +71,8 @@ impl<'a, 's> FieldRef<'a, 's> {
 
     /// The value as BER-TLV (field 55 and other binary fields), zero-copy. `None` when the wire
     /// does not hold the bytes as they are (hex text) or they are not valid BER-TLV.
-    pub fn tlv(&self) -> Option<emv_tlv::Tlvs<'a>> {
-        emv_tlv::Tlvs::parse(self.value.as_bytes()?).ok()
+    pub fn tlv(&self) -> Option<paywire_emv_tlv::Tlvs<'a>> {
+        paywire_emv_tlv::Tlvs::parse(self.value.as_bytes()?).ok()
     }
 }
 
@@ -237,17 +237,20 @@ impl<'a, 's, I: Borrow<FieldIndex>> MessageRef<'a, 's, I> {
 
     /// Field 55, ICC data, as a BER-TLV view (zero-copy). `None` when absent or when the spec
     /// writes field 55 as hex text (use [`MessageRef::icc_data_into`]).
-    pub fn icc_data(&self) -> Option<Result<emv_tlv::Tlvs<'a>>> {
+    pub fn icc_data(&self) -> Option<Result<paywire_emv_tlv::Tlvs<'a>>> {
         let field = self.field(55)?;
         let bytes = match field.value.encoding {
             Encoding::Binary => field.value.wire(),
             _ => return None,
         };
-        Some(emv_tlv::Tlvs::parse(bytes).map_err(|e| tlv_error(e, field.offset)))
+        Some(paywire_emv_tlv::Tlvs::parse(bytes).map_err(|e| tlv_error(e, field.offset)))
     }
 
     /// Field 55 decoded into `buf` (for any encoding), as a BER-TLV view.
-    pub fn icc_data_into<'b>(&self, buf: &'b mut [u8]) -> Option<Result<emv_tlv::Tlvs<'b>>> {
+    pub fn icc_data_into<'b>(
+        &self,
+        buf: &'b mut [u8],
+    ) -> Option<Result<paywire_emv_tlv::Tlvs<'b>>> {
         let field = self.field(55)?;
         Some(
             field
@@ -255,7 +258,7 @@ impl<'a, 's, I: Borrow<FieldIndex>> MessageRef<'a, 's, I> {
                 .copy_to(buf)
                 .map_err(|e| Error::new(e.kind(), Some(55), field.offset))
                 .and_then(|bytes| {
-                    emv_tlv::Tlvs::parse(bytes).map_err(|e| tlv_error(e, field.offset))
+                    paywire_emv_tlv::Tlvs::parse(bytes).map_err(|e| tlv_error(e, field.offset))
                 }),
         )
     }
@@ -315,7 +318,7 @@ impl<'a, 's> Iterator for FieldIter<'_, 'a, 's> {
     }
 }
 
-fn tlv_error(e: emv_tlv::Error, base: usize) -> Error {
+fn tlv_error(e: paywire_emv_tlv::Error, base: usize) -> Error {
     Error::new(
         ErrorKind::Tlv(e.kind()),
         Some(55),

@@ -275,7 +275,7 @@ pub enum Pad {
 }
 
 /// How much of a field may be shown: the workspace's one masking rule, from `emv-tlv`.
-pub use emv_tlv::mask::Sensitivity;
+pub use paywire_emv_tlv::mask::Sensitivity;
 
 /// One field of a spec.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -19,8 +19,8 @@ use proptest::prelude::*;
 
 /// Field 55: `5A` (PAN, BCD), `57` (track 2 equivalent), `9F26` (cryptogram) in a `70`.
 fn icc(pan: &str, track: &str, cryptogram: &[u8]) -> Vec<u8> {
-    use emv_tlv::Tag;
-    emv_tlv::build_to_vec(|b| {
+    use paywire_emv_tlv::Tag;
+    paywire_emv_tlv::build_to_vec(|b| {
         b.constructed(Tag::new(0x70)?, |t| {
             t.primitive(Tag::APPLICATION_PAN, &paywire_testkit::bcd(pan, b'F'))?;
             t.primitive(

@@ -78,7 +78,7 @@ fn parse_access_encode_and_frame_without_heap() {
     let amount = m.amount().unwrap();
     let tlv = m.icc_data().unwrap().unwrap();
     let cryptogram = tlv
-        .find(emv_tlv::Tag::APPLICATION_CRYPTOGRAM)
+        .find(paywire_emv_tlv::Tag::APPLICATION_CRYPTOGRAM)
         .unwrap()
         .value()
         .len();

@@ -215,7 +215,7 @@ fn ber_tlv_checked_at_parse() {
             .unwrap()
             .tlv()
             .unwrap()
-            .find(emv_tlv::Tag::APPLICATION_CRYPTOGRAM)
+            .find(paywire_emv_tlv::Tag::APPLICATION_CRYPTOGRAM)
             .unwrap()
             .value(),
         &[0xAB, 0xCD]

@@ -7,33 +7,33 @@
 /// public key data (the `paywire-emv-tlv` crate).
 #[cfg(feature = "tlv")]
 #[doc(inline)]
-pub use emv_tlv as tlv;
+pub use paywire_emv_tlv as tlv;
 
 /// Spec-driven, zero-copy ISO 8583 (the `paywire-iso8583` crate).
 #[cfg(feature = "iso8583")]
 #[doc(inline)]
-pub use iso8583;
+pub use paywire_iso8583 as iso8583;
 
 /// EMVCo merchant- and consumer-presented QR codes, national profiles, rendering (the
 /// `paywire-emvqr` crate).
 #[cfg(feature = "emvqr")]
 #[doc(inline)]
-pub use emvqr;
+pub use paywire_emvqr as emvqr;
 
 /// The China UnionPay POS dialect, its MAC and PIN schemes, sign-in keys, transactions and ACP
 /// gateway signing (the `paywire-unionpay` crate).
 #[cfg(feature = "unionpay")]
 #[doc(inline)]
-pub use unionpay_cps as unionpay;
+pub use paywire_unionpay as unionpay;
 
 /// WeChat Pay API v2 and v3 signing, verification and decryption (the `paywire-wechat-pay`
 /// crate).
 #[cfg(feature = "wechat")]
 #[doc(inline)]
-pub use wechat_pay as wechat;
+pub use paywire_wechat_pay as wechat;
 
 /// Alipay OpenAPI v1 and v3 signing, verification and content encryption (the
 /// `paywire-alipay` crate).
 #[cfg(feature = "alipay")]
 #[doc(inline)]
-pub use alipay;
+pub use paywire_alipay as alipay;

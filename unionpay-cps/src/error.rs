@@ -28,7 +28,7 @@ pub enum ErrorKind {
     BadFrame,
     /// What the `iso8583` codec refused, as it said it ([`Error::place`] has the field and
     /// [`Error::offset`] the byte offset it gave).
-    Iso8583(iso8583::ErrorKind),
+    Iso8583(paywire_iso8583::ErrorKind),
     /// An amount or count over what its field's digits hold.
     Amount,
     /// A parameter (ACP or transaction input) missing or empty ([`Error::place`] names it).
@@ -139,9 +139,9 @@ impl Error {
     }
 }
 
-impl From<iso8583::Error> for Error {
+impl From<paywire_iso8583::Error> for Error {
     /// The codec's kind, field and offset, as it gave them.
-    fn from(e: iso8583::Error) -> Self {
+    fn from(e: paywire_iso8583::Error) -> Self {
         Self {
             kind: ErrorKind::Iso8583(e.kind()),
             place: e.field().map(Place::Field),

@@ -89,7 +89,7 @@ impl Header {
     }
 }
 
-/// TPDU and header from the 11 header bytes `iso8583::framing::Framing::CUPS` splits off.
+/// TPDU and header from the 11 header bytes `paywire_iso8583::framing::Framing::CUPS` splits off.
 pub fn parse_header(bytes: &[u8]) -> Result<(Tpdu, Header)> {
     let (tpdu, header) = bytes
         .split_at_checked(5)

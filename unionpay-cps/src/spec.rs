@@ -8,8 +8,8 @@
 //! in the published host response (rufus123456/Java8583Sample) where requests pad with `0`
 //! (AFC, Ajsgn).
 
-use iso8583::Mti;
-use iso8583::spec::{
+use paywire_iso8583::Mti;
+use paywire_iso8583::spec::{
     Align, BitmapEncoding, Content, Encoding, FieldSpec, Length, MtiEncoding, Override, Part, Plan,
     Prefix, Sensitivity, Spec, Subfields,
 };

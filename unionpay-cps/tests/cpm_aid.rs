@@ -2,14 +2,14 @@
 //! with `emvqr`, AIDs as POS kernels configure them; see `aid`).
 #![allow(clippy::unwrap_used, reason = "tests")]
 
-use emv_tlv::Tag;
+use paywire_emv_tlv::Tag;
 use paywire_unionpay::aid::{self, Product};
 
 #[test]
 fn cpm_applications_by_unionpay_product() {
     let mut work = [0u8; 128];
     let mut out = [0u8; 192];
-    let text = emvqr::cpm::build(&mut work, &mut out, |b| {
+    let text = paywire_emvqr::cpm::build(&mut work, &mut out, |b| {
         for aid in [
             &[0xA0, 0, 0, 0x03, 0x33, 0x01, 0x01, 0x02][..],
             &[0xA0, 0, 0, 0x03, 0x33, 0x01, 0x01, 0x01][..],
@@ -31,7 +31,7 @@ fn cpm_applications_by_unionpay_product() {
     .unwrap()
     .to_string();
     let mut buf = [0u8; 192];
-    let cpm = emvqr::cpm::CpmRef::parse(&text, &mut buf).unwrap();
+    let cpm = paywire_emvqr::cpm::CpmRef::parse(&text, &mut buf).unwrap();
     let products: Vec<Option<Product>> = cpm
         .applications()
         .map(|app| {

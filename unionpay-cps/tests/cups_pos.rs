@@ -2,8 +2,8 @@
 //! its README): each decodes field by field and re-encodes to the same bytes.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
 
-use iso8583::framing::{Framing, Status};
-use iso8583::{Message, MessageRef};
+use paywire_iso8583::framing::{Framing, Status};
+use paywire_iso8583::{Message, MessageRef};
 use paywire_unionpay::framing::parse_header;
 use paywire_unionpay::spec::CUPS_POS;
 

@@ -11,7 +11,7 @@
 
 use std::fmt::Write as _;
 
-use iso8583::MessageRef;
+use paywire_iso8583::MessageRef;
 use paywire_testkit::{Secrets, pan, secret_bytes, track2};
 use paywire_unionpay::spec::CUPS_POS;
 use paywire_unionpay::txn::{self, Entry, Original, Pin, Purchase, Refund, Terminal, Void};
@@ -32,7 +32,7 @@ const ORIGINAL: Original<'static> = Original {
     date: Some("1206"),
 };
 
-fn print_message(out: &mut String, m: &iso8583::Message<'_>, mak: &Key) {
+fn print_message(out: &mut String, m: &paywire_iso8583::Message<'_>, mak: &Key) {
     let bytes = txn::encode_with_mac(m, mak).unwrap();
     let parsed = MessageRef::parse(&CUPS_POS, &bytes).unwrap();
     writeln!(out, "{m:?} {m:#?} {parsed:?} {}", parsed.describe()).unwrap();

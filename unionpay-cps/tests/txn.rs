@@ -2,7 +2,7 @@
 //! README; the purchase from https://blog.youkuaiyun.com/zhu244912654/article/details/80005341).
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
 
-use iso8583::MessageRef;
+use paywire_iso8583::MessageRef;
 use paywire_unionpay::framing::parse_header;
 use paywire_unionpay::spec::CUPS_POS;
 use paywire_unionpay::txn::{self, Entry, KeyScheme, Pin, Purchase, ResponseCode, Terminal};
@@ -294,7 +294,7 @@ fn codec_errors_keep_their_kind_and_field() {
     assert!(
         matches!(
             e.kind(),
-            ErrorKind::Iso8583(iso8583::ErrorKind::TooLong { .. })
+            ErrorKind::Iso8583(paywire_iso8583::ErrorKind::TooLong { .. })
         ),
         "{e:?}"
     );
@@ -327,7 +327,8 @@ fn balance_inquiry_and_its_answer() {
 
     // The answer's field 54 (ISO 8583:1987 layout): savings account (10), ledger balance (01)
     // of CNY 1,234.56 in credit, available balance (02) of CNY 20.00 in debit.
-    let mut answer = iso8583::Message::new(&CUPS_POS, iso8583::Mti::FINANCIAL_RESPONSE);
+    let mut answer =
+        paywire_iso8583::Message::new(&CUPS_POS, paywire_iso8583::Mti::FINANCIAL_RESPONSE);
     answer
         .set(54, "1001156C0000001234561002156D000000002000")
         .unwrap();
@@ -340,7 +341,8 @@ fn balance_inquiry_and_its_answer() {
     assert_eq!(amounts[0].currency, *b"156");
     assert_eq!(amounts[0].amount, 123_456);
     assert_eq!(amounts[1].amount, -2000);
-    let mut odd = iso8583::Message::new(&CUPS_POS, iso8583::Mti::FINANCIAL_RESPONSE);
+    let mut odd =
+        paywire_iso8583::Message::new(&CUPS_POS, paywire_iso8583::Mti::FINANCIAL_RESPONSE);
     odd.set(54, "1001156X000000123456").unwrap();
     let bytes = odd.to_vec().unwrap();
     assert_eq!(
@@ -388,7 +390,8 @@ fn settlement_totals_and_verdict() {
     );
     assert_eq!(text(&parsed, 60), "00100000201");
 
-    let mut answer = iso8583::Message::new(&CUPS_POS, iso8583::Mti::new(510).unwrap());
+    let mut answer =
+        paywire_iso8583::Message::new(&CUPS_POS, paywire_iso8583::Mti::new(510).unwrap());
     let mut f48 = text(&parsed, 48).into_bytes();
     f48[30] = b'1';
     f48[61] = b'1';

@@ -15,5 +15,5 @@ mod tests;
 pub(crate) mod value;
 pub(crate) mod write;
 
-pub use emv_tlv::{Counter, Full, SliceWriter, Writer};
+pub use paywire_emv_tlv::{Counter, Full, SliceWriter, Writer};
 pub use value::{Iter, Value};

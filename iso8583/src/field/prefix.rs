@@ -5,7 +5,7 @@ use super::chars::*;
 use crate::ebcdic;
 use crate::error::{Error, ErrorKind, Result};
 use crate::spec::{Prefix, PrefixEncoding};
-use emv_tlv::Writer;
+use paywire_emv_tlv::Writer;
 
 /// Reads the length prefix at the start of `input`: the number it holds.
 pub(crate) fn read_prefix(prefix: Prefix, input: &[u8], field: u8, offset: usize) -> Result<usize> {

@@ -331,13 +331,15 @@ pub(crate) fn check_subfields(spec: &FieldSpec<'_>, value: Value<'_>, offset: us
         Subfields::BerTlv => {
             let bytes = value.as_bytes();
             match bytes {
-                Some(bytes) => emv_tlv::Tlvs::parse(bytes).map(|_| ()).map_err(|e| {
-                    Error::new(
-                        ErrorKind::Tlv(e.kind()),
-                        field,
-                        offset.saturating_add(e.offset()),
-                    )
-                }),
+                Some(bytes) => paywire_emv_tlv::Tlvs::parse(bytes)
+                    .map(|_| ())
+                    .map_err(|e| {
+                        Error::new(
+                            ErrorKind::Tlv(e.kind()),
+                            field,
+                            offset.saturating_add(e.offset()),
+                        )
+                    }),
                 // Hex-text ICC data is checked when decoded (`icc_data_into`).
                 None => Ok(()),
             }

@@ -7,7 +7,7 @@ use super::value::*;
 use crate::ebcdic;
 use crate::error::{Error, ErrorKind, Result};
 use crate::spec::{Align, Counts, Encoding, FieldSpec, Length};
-use emv_tlv::Writer;
+use paywire_emv_tlv::Writer;
 
 /// Checks a logical value (as a builder receives it) against the field's length and content.
 pub(crate) fn check_logical(spec: &FieldSpec<'_>, value: &[u8]) -> Result<()> {

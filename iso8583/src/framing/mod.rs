@@ -4,7 +4,7 @@
 #[cfg(feature = "tokio-util")]
 pub mod tokio;
 
-use emv_tlv::mask::{Form, Masked, Sensitivity};
+use paywire_emv_tlv::mask::{Form, Masked, Sensitivity};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::field::Writer;

@@ -3,7 +3,7 @@
 use alloc::vec::Vec;
 use core::borrow::Borrow;
 
-use iso8583::{FieldIndex, Message, MessageRef, Mti};
+use paywire_iso8583::{FieldIndex, Message, MessageRef, Mti};
 
 use crate::error::Result;
 

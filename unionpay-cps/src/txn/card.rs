@@ -3,8 +3,8 @@
 use alloc::string::String;
 use core::fmt;
 
-use emv_tlv::mask::{Masked, Sensitivity};
-use iso8583::{Message, Mti};
+use paywire_emv_tlv::mask::{Masked, Sensitivity};
+use paywire_iso8583::{Message, Mti};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::spec::CUPS_POS;

@@ -2,7 +2,7 @@
 
 use alloc::vec::Vec;
 
-use iso8583::Message;
+use paywire_iso8583::Message;
 
 use crate::error::{Error, ErrorKind, Place, Result};
 

@@ -2,7 +2,7 @@
 
 use alloc::string::String;
 
-use iso8583::{Message, Mti};
+use paywire_iso8583::{Message, Mti};
 
 use crate::error::{Error, ErrorKind, Result};
 

@@ -1,6 +1,6 @@
 //! Purchase (`0200`, 消费).
 
-use iso8583::{Message, Mti};
+use paywire_iso8583::{Message, Mti};
 
 use crate::error::Result;
 

@@ -2,7 +2,7 @@
 
 use core::borrow::Borrow;
 
-use iso8583::{FieldIndex, MessageRef};
+use paywire_iso8583::{FieldIndex, MessageRef};
 
 /// The host's verdict in field 39, with the meaning from the 银行卡联网联合技术规范 code table
 /// for the codes it lists (as republished, e.g. <https://17tex.com/tex/3/487253.html>).

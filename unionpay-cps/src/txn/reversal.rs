@@ -1,6 +1,6 @@
 //! Reversal (`0400`, 冲正) of a request that got no answer.
 
-use iso8583::{Message, Mti};
+use paywire_iso8583::{Message, Mti};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::spec::CUPS_POS;

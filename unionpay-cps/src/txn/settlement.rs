@@ -3,7 +3,7 @@
 use alloc::string::String;
 use core::borrow::Borrow;
 
-use iso8583::{FieldIndex, Message, MessageRef, Mti};
+use paywire_iso8583::{FieldIndex, Message, MessageRef, Mti};
 
 use crate::error::{Error, ErrorKind, Place, Result};
 use crate::spec::CUPS_POS;

@@ -3,7 +3,7 @@
 use alloc::vec::Vec;
 use core::borrow::Borrow;
 
-use iso8583::{FieldIndex, Message, MessageRef};
+use paywire_iso8583::{FieldIndex, Message, MessageRef};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::framing::{Header, Tpdu};
@@ -40,14 +40,14 @@ pub fn verify_mac<I: Borrow<FieldIndex>>(message: &MessageRef<'_, '_, I>, mak: &
     mac::verify(&expected, &got)
 }
 
-/// The whole frame: 2-byte length, TPDU, header, message ([`iso8583::framing::Framing::CUPS`]).
+/// The whole frame: 2-byte length, TPDU, header, message ([`paywire_iso8583::framing::Framing::CUPS`]).
 pub fn frame(tpdu: Tpdu, header: Header, message: &[u8]) -> Result<Vec<u8>> {
     let mut head = [0u8; 11];
     let (t, h) = head.split_at_mut(5);
     t.copy_from_slice(&tpdu.to_bytes());
     h.copy_from_slice(&header.to_bytes());
     let mut out = Vec::new();
-    iso8583::framing::Framing::CUPS
+    paywire_iso8583::framing::Framing::CUPS
         .encode(&head, message, &mut out)
         .map_err(Error::from)?;
     Ok(out)
