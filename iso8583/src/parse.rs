@@ -317,11 +317,12 @@ impl<'a, 's, 'i> MessageRef<'a, 's, &'i FieldIndex> {
     /// let mut b = MessageBuilder::new(&ISO87BINARY, Mti::FINANCIAL_REQUEST);
     /// b.set(3, b"000000")?;
     /// b.set(11, b"000123")?;
-    /// let wire = b.to_vec()?;
+    /// let mut buf = [0u8; 64];
+    /// let wire = b.encode_to_slice(&mut buf)?;
     ///
     /// let mut index = FieldIndex::new(); // once, e.g. per connection
     /// for _ in 0..3 {
-    ///     let m = MessageRef::parse_in(&mut index, &ISO87BINARY, &wire)?;
+    ///     let m = MessageRef::parse_in(&mut index, &ISO87BINARY, wire)?;
     ///     assert_eq!(m.stan(), Some(123));
     /// }
     /// # Ok::<(), paywire_iso8583::Error>(())

@@ -4,7 +4,7 @@
 //! into a QR module matrix. `#![no_std]`, no `alloc`: CI builds it for `thumbv7em-none-eabihf`
 //! (`cargo build -p paywire-example-no-heap --target thumbv7em-none-eabihf`) and runs its tests
 //! on the host, where the 0200 is the published one of
-//! https://blog.youkuaiyun.com/zhu244912654/article/details/80005341 with its MAC `8A9E91B8`.
+//! <https://blog.youkuaiyun.com/zhu244912654/article/details/80005341> with its MAC `8A9E91B8`.
 //!
 //! It depends on the facade alone:
 //! `paywire = { default-features = false, features = ["iso8583", "emvqr", "unionpay", "render"] }`.
