@@ -20,6 +20,17 @@ fn key(base64_key: &str) -> Result<[u8; 16]> {
 }
 
 /// Decrypts base64 `content` with the base64 `aes_key` into `out`; returns the plaintext.
+///
+/// ```
+/// use paywire_alipay::aes;
+/// // alipay-sdk-nodejs-all test/alipay.exec.test.ts.
+/// let mut out = [0u8; 96];
+/// let plain = aes::decrypt("aYA0GP8JEW+D7/UFaskCWA==",
+///     "4AOYHE0rpPnRnghunsGo+mY02DzANFLwNJJCiHfrNh2oaB2pn33PwOEOvH8mjhkE3Wh/jR+3jHM9nvoFvOsY/SqZbZzamRg9Eh3VkRqOhSM=",
+///     &mut out)?;
+/// assert!(plain.starts_with(br#"{"code":"10000""#));
+/// # Ok::<(), paywire_alipay::Error>(())
+/// ```
 pub fn decrypt<'o>(aes_key: &str, content: &str, out: &'o mut [u8]) -> Result<&'o [u8]> {
     let key = key(aes_key)?;
     let needed = content.len().div_ceil(4).saturating_mul(3);

@@ -22,6 +22,11 @@ pub mod v3;
 
 /// Whether `code` has the form of an Alipay payment code (`auth_code`): 16 to 24 digits whose
 /// first two are 25 to 30. A form check only.
+///
+/// ```
+/// assert!(paywire_alipay::is_auth_code("287654321098765432"));
+/// assert!(!paywire_alipay::is_auth_code("134567890123456789")); // a WeChat Pay code
+/// ```
 pub fn is_auth_code(code: &str) -> bool {
     let b = code.as_bytes();
     (16..=24).contains(&b.len())

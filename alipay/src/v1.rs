@@ -62,6 +62,14 @@ pub fn string_to_sign(params: &[(&str, &str)]) -> String {
 
 /// Signs request parameters; returns the base64 `sign`. A `sign_type` parameter, when
 /// present, must name the signer's type.
+///
+/// ```
+/// use paywire_alipay::{keys::PrivateKey, v1};
+/// let key = PrivateKey::from_pem(include_str!("../tests/keys/app-private-key.pem"))?;
+/// let params = [("app_id", "2014060600164699"), ("method", "alipay.trade.query"), ("sign_type", "RSA")];
+/// assert!(v1::sign(&key, &params).is_err()); // the key signs RSA2
+/// # Ok::<(), paywire_alipay::Error>(())
+/// ```
 pub fn sign(signer: &impl Signer, params: &[(&str, &str)]) -> Result<String> {
     if let Some((_, t)) = params.iter().find(|(k, _)| *k == "sign_type")
         && SignType::from_name(t)? != signer.sign_type()
@@ -85,6 +93,23 @@ fn check(verifier: &impl Verifier, sign_type: SignType, parts: &[&[u8]], sign: &
 }
 
 /// Verifies request-style parameters carrying `sign` (and `sign_type`, which is signed).
+///
+/// ```
+/// use paywire_alipay::{keys::PublicKey, v1};
+/// let public = PublicKey::from_pem(include_str!("../tests/keys/app-public-key.pem"))?;
+/// // Signed by OpenSSL over the same string to sign (tests/vectors/README.md).
+/// let params = [
+///     ("app_id", "2014060600164699"), ("method", "alipay.trade.query"), ("charset", "utf-8"),
+///     ("sign_type", "RSA2"), ("timestamp", "2024-01-02 03:04:05"), ("version", "1.0"),
+///     ("biz_content", r#"{"out_trade_no":"1"}"#),
+///     ("sign", "OHPASM8D2E2CRJnYzno5S1uGSpXnOOQEPFDJkPNxSc3hE/lB74+ADeQlI96nG95rT8UrBup7kM4fGXM6BbMV1kI2VcJm8ahxgjSd3GPsN151WlvgpS4VFcBprejP7MHcsWYn7Gb/SaKRzwJBQRhjXkJwcYeoLzUZwjeSEc49ppBQqQ4JPml/0HHaI4TVv808uVY9GPfRvOwlfJ7MtumPmnnlLiKO8PAkTeA5LfeckVtN16FED8ftKVs3UhY9kYlHzNENjAfmq9NNhQtIPZ1O462y72cqT+V9ZEAzgFoRITZmwnr8ehG9DaNontdRcmgfpHj5/gWHcHGzbiGDDsodKw=="),
+/// ];
+/// v1::verify(&public, &params)?;
+/// let mut altered = params;
+/// altered[0].1 = "2014060600164698";
+/// assert!(v1::verify(&public, &altered).is_err());
+/// # Ok::<(), paywire_alipay::Error>(())
+/// ```
 pub fn verify(verifier: &impl Verifier, params: &[(&str, &str)]) -> Result<()> {
     verify_params(verifier, params, false)
 }
@@ -118,6 +143,16 @@ fn find<'p>(params: &[(&'p str, &'p str)], name: &'static str) -> Result<&'p str
 }
 
 /// A v1 request: common parameters, business content, signature, and its encoding.
+///
+/// ```
+/// use paywire_alipay::{keys::PrivateKey, v1::Request};
+/// let key = PrivateKey::from_pem(include_str!("../tests/keys/app-private-key.pem"))?;
+/// let mut request = Request::new("2014060600164699", "alipay.trade.query", "2024-01-02 03:04:05");
+/// request.set("biz_content", r#"{"out_trade_no":"1"}"#).sign(&key)?;
+/// let form = request.to_form();
+/// assert!(form.contains("&timestamp=2024-01-02+03%3A04%3A05&") && form.contains("&sign="));
+/// # Ok::<(), paywire_alipay::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Request {
     params: Vec<(String, String)>,
@@ -206,6 +241,17 @@ impl Request {
 /// Verifies a synchronous response of `method` over the raw node text and returns the node.
 /// `sign_type` is the one the request used. An unsigned answer is refused
 /// (`MissingParameter { name: "sign" }`).
+///
+/// ```
+/// use paywire_alipay::{keys::{PublicKey, SignType}, v1};
+/// let public = PublicKey::from_pem(include_str!("../tests/keys/app-public-key.pem"))?;
+/// // A response whose node OpenSSL signed (tests/vectors/README.md).
+/// let response = include_str!("../tests/vectors/trade_query_response.json");
+/// let node = v1::verify_response(&public, SignType::Rsa2, response, "alipay.trade.query")?;
+/// assert!(node.signed.starts_with(r#"{"code":"10000""#));
+/// assert!(v1::verify_response(&public, SignType::Rsa2, response, "alipay.trade.pay").is_err());
+/// # Ok::<(), paywire_alipay::Error>(())
+/// ```
 pub fn verify_response<'a>(
     verifier: &impl Verifier,
     sign_type: SignType,
@@ -272,6 +318,16 @@ pub fn timestamp_now() -> String {
 }
 
 /// An asynchronous notification's parameters, decoded once from the form body.
+///
+/// ```
+/// use paywire_alipay::{keys::PublicKey, v1::Notification};
+/// // alipay-sdk-nodejs-all test/alipay.test.ts, as the form body Alipay posts.
+/// let key = PublicKey::from_pem(include_str!("../tests/keys/notify-public-key-v1.txt"))?;
+/// let notification = Notification::parse(include_bytes!("../tests/vectors/trade_notify.form"))?;
+/// notification.verify(&key)?;
+/// assert!(notification.verify_keeping_sign_type(&key).is_err()); // this one was signed without it
+/// # Ok::<(), paywire_alipay::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Notification {
     params: Vec<(String, String)>,

@@ -78,6 +78,17 @@ impl fmt::Display for Describe<'_> {
 
 impl<'a> Tlvs<'a> {
     /// The masked human tree of this list (see [`Describe`]).
+    ///
+    /// ```
+    /// use paywire_emv_tlv::Tlvs;
+    /// // 5A (PAN) 1234567890123458, 9F02 (amount) 1.00.
+    /// let list = Tlvs::parse(&[0x5A, 0x08, 0x12, 0x34, 0x56, 0x78, 0x90, 0x12, 0x34, 0x58,
+    ///                          0x9F, 0x02, 0x06, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00])?;
+    /// let tree = list.describe().to_string();
+    /// assert!(tree.contains("123456******3458") && !tree.contains("1234567890123458"));
+    /// assert!(tree.contains("9F02 Amount, Authorised (Numeric) [6] 000000000100"));
+    /// # Ok::<(), paywire_emv_tlv::Error>(())
+    /// ```
     pub const fn describe(&self) -> Describe<'a> {
         Describe::new(*self)
     }

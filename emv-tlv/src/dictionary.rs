@@ -226,6 +226,14 @@ dictionary! {
 }
 
 /// What the dictionary knows about `tag`, if anything.
+///
+/// ```
+/// use paywire_emv_tlv::{Tag, dictionary::{self, Format}};
+/// let info = dictionary::lookup(Tag::APPLICATION_CRYPTOGRAM).unwrap();
+/// assert_eq!((info.name, info.format), ("Application Cryptogram", Format::Binary));
+/// assert!(dictionary::lookup(Tag::new(0xDF7F)?).is_none()); // well-formed, not in the dictionary
+/// # Ok::<(), paywire_emv_tlv::Error>(())
+/// ```
 pub fn lookup(tag: Tag) -> Option<&'static TagInfo> {
     TAGS.iter().find(|info| info.tag == tag)
 }

@@ -120,6 +120,15 @@ pub fn to_owned_list(list: &Tlvs<'_>) -> Vec<Tlv> {
 }
 
 /// Parses `input` under EMV rules into owned objects.
+///
+/// ```
+/// use paywire_emv_tlv::{Encode as _, Tag, Value, parse_owned};
+/// let mut list = parse_owned(&[0x9F, 0x36, 0x02, 0x00, 0x01])?;
+/// list[0].value = Value::Primitive(vec![0x00, 0x02]); // the next ATC
+/// assert_eq!(list[0].tag, Tag::APPLICATION_TRANSACTION_COUNTER);
+/// assert_eq!(list.to_vec()?, [0x9F, 0x36, 0x02, 0x00, 0x02]);
+/// # Ok::<(), paywire_emv_tlv::Error>(())
+/// ```
 pub fn parse_owned(input: &[u8]) -> Result<Vec<Tlv>> {
     Tlvs::parse(input).map(|list| to_owned_list(&list))
 }

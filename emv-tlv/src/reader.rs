@@ -84,6 +84,14 @@ pub struct TlvRef<'a> {
 
 impl<'a> Tlvs<'a> {
     /// Validates `input` as a TLV list under EMV's rules ([`DecodeOptions::EMV`]).
+    ///
+    /// ```
+    /// use paywire_emv_tlv::{Tag, Tlvs};
+    /// let list = Tlvs::parse(&[0x9F, 0x36, 0x02, 0x00, 0x01, 0x9F, 0x37, 0x04, 0x6D, 0x58, 0xEF, 0x13])?;
+    /// assert_eq!(list.find(Tag::UNPREDICTABLE_NUMBER).map(|t| t.value()), Some(&[0x6D, 0x58, 0xEF, 0x13][..]));
+    /// assert!(Tlvs::parse(&[0x9F, 0x36, 0x02, 0x00]).is_err()); // the value runs past the end
+    /// # Ok::<(), paywire_emv_tlv::Error>(())
+    /// ```
     pub fn parse(input: &'a [u8]) -> Result<Self> {
         Self::parse_with(input, DecodeOptions::EMV)
     }
@@ -218,6 +226,14 @@ impl core::fmt::Debug for Tlvs<'_> {
 
 impl<'a> TlvRef<'a> {
     /// Validates exactly one object that takes all of `input` (EMV rules).
+    ///
+    /// ```
+    /// use paywire_emv_tlv::{Tag, TlvRef};
+    /// let tlv = TlvRef::parse(&[0x5F, 0x2A, 0x02, 0x01, 0x56])?; // transaction currency: 156 (CNY)
+    /// assert_eq!((tlv.tag(), tlv.value()), (Tag::TRANSACTION_CURRENCY_CODE, &[0x01, 0x56][..]));
+    /// assert!(TlvRef::parse(&[0x5F, 0x2A, 0x02, 0x01, 0x56, 0x00]).is_err()); // a trailing byte
+    /// # Ok::<(), paywire_emv_tlv::Error>(())
+    /// ```
     pub fn parse(input: &'a [u8]) -> Result<Self> {
         Self::parse_with(input, DecodeOptions::EMV)
     }

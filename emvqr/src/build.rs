@@ -34,6 +34,18 @@ fn finish(objects: &[Object], profile: Profile) -> Result<String> {
 
 /// A Pix code (Banco Central do Brasil): `key` (phone, e-mail, CPF/CNPJ or random key), merchant
 /// `name` and `city`, optional `amount` (in reais, `"10.50"`) and `txid` (`***` when `None`).
+///
+/// ```
+/// use paywire_emvqr::{PayloadRef, build, profile};
+/// // bacen/pix-api#79, byte for byte.
+/// let text = build::pix("123e4567-e12b-12d1-a456-426655440000", "Fulano de Tal", "BRASILIA", None, None)?;
+/// assert_eq!(text, "00020126580014br.gov.bcb.pix0136123e4567-e12b-12d1-a456-4266554400005204000053039865802BR5913Fulano de Tal6008BRASILIA62070503***63041D3D");
+/// let with_amount = build::pix("123e4567-e12b-12d1-a456-426655440000", "Fulano de Tal", "BRASILIA", Some("10.50"), Some("PEDIDO1"))?;
+/// let fields = profile::pix(&PayloadRef::parse(&with_amount)?).unwrap();
+/// assert_eq!(fields.txid, Some("PEDIDO1"));
+/// assert!(build::pix("123e4567-e12b-12d1-a456-426655440000", "Fulano de Tal", "BRASILIA", Some("10,50"), None).is_err());
+/// # Ok::<(), paywire_emvqr::Error>(())
+/// ```
 pub fn pix(
     key: &str,
     name: &str,

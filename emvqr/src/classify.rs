@@ -50,6 +50,14 @@ fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
 
 /// Classifies scanned text by its documented prefixes and lengths (surrounding whitespace
 /// ignored). A payload's validity is not checked: parse it for that.
+///
+/// ```
+/// use paywire_emvqr::{Kind, classify};
+/// assert_eq!(classify("00020126580014br.gov.bcb.pix0136123e4567-e12b-12d1-a456-4266554400005204000053039865802BR5913Fulano de Tal6008BRASILIA62070503***63041D3D"), Kind::EmvMpm);
+/// assert_eq!(classify(" 134567890123456789\n"), Kind::WechatAuthCode);
+/// assert_eq!(classify("https://qr.alipay.com/bax01234"), Kind::AlipayUrl);
+/// assert_eq!(classify("12345"), Kind::Unknown);
+/// ```
 pub fn classify(text: &str) -> Kind {
     let text = text.trim();
     if text.starts_with(crate::cpm::PREFIX) {

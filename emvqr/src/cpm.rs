@@ -21,6 +21,17 @@ pub struct CpmRef<'b> {
 impl<'b> CpmRef<'b> {
     /// Decodes base64 `text` into `buf` (at least `text.len() * 3 / 4` bytes) and checks the
     /// BER-TLV structure.
+    ///
+    /// ```
+    /// use paywire_emvqr::cpm::CpmRef;
+    /// // EMVCo CPM specification, Annex B.2.
+    /// let text = "hQVDUFYwMWETTwegAAAAVVVVUAhQcm9kdWN0MWETTwegAAAAZmZmUAhQcm9kdWN0MmJJWggSNFZ4kBI0WF8gDkNBUkRIT0xERVIvRU1WXy0IcnVlc2RlZW5kIZ8QBwYBCgMAAACfJghYT9OF+iNLzJ82AgABnzcEbVjvEw==";
+    /// let mut buf = [0u8; 256];
+    /// let code = CpmRef::parse(text, &mut buf)?;
+    /// assert_eq!(code.applications().count(), 2);
+    /// assert!(CpmRef::parse("hQVDUFYw!!", &mut buf).is_err()); // not base64
+    /// # Ok::<(), paywire_emvqr::Error>(())
+    /// ```
     pub fn parse(text: &str, buf: &'b mut [u8]) -> Result<Self> {
         let n = STANDARD
             .decode_slice(text.trim_end(), buf)

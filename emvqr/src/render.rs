@@ -82,6 +82,15 @@ impl core::fmt::Debug for Matrix<'_> {
 }
 
 /// Encodes `text` as a QR symbol in byte mode (with ECI 26 when needed) at `ecc`.
+///
+/// ```
+/// use paywire_emvqr::render::{BUFFER_LEN, Ecc, matrix};
+/// let (mut modules, mut work) = ([0u8; BUFFER_LEN], [0u8; BUFFER_LEN]);
+/// let m = matrix("00020126580014br.gov.bcb.pix0136123e4567-e12b-12d1-a456-4266554400005204000053039865802BR5913Fulano de Tal6008BRASILIA62070503***63041D3D", Ecc::Medium, &mut modules, &mut work)?;
+/// assert_eq!(m.size(), 17 + 4 * usize::from(m.version())); // ISO/IEC 18004
+/// assert!(m.dark(0, 0)); // the top-left finder pattern
+/// # Ok::<(), paywire_emvqr::Error>(())
+/// ```
 pub fn matrix<'a>(
     text: &str,
     ecc: Ecc,

@@ -192,6 +192,18 @@ pub(crate) fn validate(payload: &PayloadRef<'_>, emit: &mut impl FnMut(Issue)) {
 
 impl<'a> PayloadRef<'a> {
     /// Parses `text`, checking structure and CRC.
+    ///
+    /// ```
+    /// use paywire_emvqr::PayloadRef;
+    /// // bacen/pix-api#79.
+    /// let text = "00020126580014br.gov.bcb.pix0136123e4567-e12b-12d1-a456-4266554400005204000053039865802BR5913Fulano de Tal6008BRASILIA62070503***63041D3D";
+    /// let payload = PayloadRef::parse(text)?;
+    /// assert_eq!(payload.value(&[26, 0]), Some("br.gov.bcb.pix"));
+    /// assert_eq!(payload.objects().map(|o| o.id()).collect::<Vec<_>>(), [0, 26, 52, 53, 58, 59, 60, 62, 63]);
+    /// assert!(PayloadRef::parse(&text.replace("1D3D", "1D3E")).is_err()); // CRC mismatch
+    /// assert!(PayloadRef::parse(&text.replace("1D3D", "1d3d")).is_ok()); // lower case accepted
+    /// # Ok::<(), paywire_emvqr::Error>(())
+    /// ```
     pub fn parse(text: &'a str) -> Result<Self> {
         Self::parse_with(text, ParseOptions::default())
     }

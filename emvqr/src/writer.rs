@@ -101,6 +101,28 @@ impl MpmBuilder<'_> {
 
 /// Builds a payload into `buf`: the objects `contents` adds, then `6304` and the CRC (upper-case
 /// hex). Returns the payload text.
+///
+/// ```
+/// use paywire_emvqr::{PayloadRef, writer::build_to_slice};
+/// let mut buf = [0u8; 160];
+/// let text = build_to_slice(&mut buf, |b| {
+///     b.object(0, "01")?;
+///     b.template(26, |t| {
+///         t.object(0, "br.gov.bcb.pix")?.object(1, "123e4567-e12b-12d1-a456-426655440000")?;
+///         Ok(())
+///     })?;
+///     b.object(52, "0000")?.object(53, "986")?.object(58, "BR")?;
+///     b.object(59, "Fulano de Tal")?.object(60, "BRASILIA")?;
+///     b.template(62, |t| { t.object(5, "***")?; Ok(()) })?;
+///     Ok(())
+/// })?;
+/// // bacen/pix-api#79: the template lengths and the CRC come out as published.
+/// assert!(text.ends_with("62070503***63041D3D"));
+/// assert!(PayloadRef::parse(text).is_ok());
+/// // Too small a buffer is an error naming the object that did not fit.
+/// assert!(build_to_slice(&mut [0u8; 16], |b| { b.object(59, "Fulano de Tal")?; Ok(()) }).is_err());
+/// # Ok::<(), paywire_emvqr::Error>(())
+/// ```
 pub fn build_to_slice<F>(buf: &mut [u8], contents: F) -> Result<&str>
 where
     F: FnOnce(&mut MpmBuilder<'_>) -> Result<()>,

@@ -47,6 +47,15 @@ impl<'m, 'a, 's, I> Describe<'m, 'a, 's, I> {
 
 impl<'a, 's, I: Borrow<FieldIndex>> MessageRef<'a, 's, I> {
     /// The masked field table of this message (see [`Describe`]).
+    ///
+    /// ```
+    /// use paywire_iso8583::{MessageRef, builtin::ISO87ASCII};
+    /// let m = MessageRef::parse(&ISO87ASCII, b"02007000000000000000164761739001010010000000000000001000")?;
+    /// let table = m.describe().to_string();
+    /// let pan_line = table.lines().find(|l| l.trim_start().starts_with("2 ")).unwrap();
+    /// assert!(pan_line.ends_with("476173******0010"));
+    /// # Ok::<(), paywire_iso8583::Error>(())
+    /// ```
     pub const fn describe(&self) -> Describe<'_, 'a, 's, I> {
         Describe::new(self)
     }

@@ -8,6 +8,17 @@ use crate::field::Writer;
 use crate::field::chars;
 
 /// A message type indicator such as `0200`: four decimal digits, an open set.
+///
+/// ```
+/// use paywire_iso8583::Mti;
+/// let mti = Mti::from_ascii(b"0200")?;
+/// assert_eq!(mti, Mti::FINANCIAL_REQUEST);
+/// assert_eq!((mti.version(), mti.class(), mti.function(), mti.origin()), (0, 2, 0, 0));
+/// assert_eq!(mti.response().to_string(), "0210");
+/// assert_eq!(Mti::new(9999)?.to_string(), "9999"); // unknown types are kept, not refused
+/// assert!(Mti::from_ascii(b"02A0").is_err());
+/// # Ok::<(), paywire_iso8583::Error>(())
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Mti(u16);
 

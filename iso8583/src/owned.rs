@@ -11,6 +11,18 @@ use crate::parse::{FieldIndex, MessageRef};
 use crate::spec::{Length, Pad, Spec};
 
 /// An owned message: MTI and logical field values, checked against the spec when set.
+///
+/// ```
+/// use paywire_iso8583::{Message, MessageRef, Mti, builtin::ISO87ASCII};
+/// let mut m = Message::new(&ISO87ASCII, Mti::NETWORK_MANAGEMENT_REQUEST);
+/// m.set(11, "000001")?.set(70, "301")?;
+/// assert!(m.set(11, "1").is_err()); // field 11 is n 6
+/// let bytes = m.to_vec()?;
+/// let answer = Message::parse(&ISO87ASCII, &bytes)?.response(&[11, 70]);
+/// assert_eq!(answer.get(70), Some(&b"301"[..]));
+/// assert_eq!(MessageRef::parse(&ISO87ASCII, &answer.to_vec()?)?.mti(), Mti::NETWORK_MANAGEMENT_RESPONSE);
+/// # Ok::<(), paywire_iso8583::Error>(())
+/// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct Message<'s> {
     spec: &'s Spec<'s>,

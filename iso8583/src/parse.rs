@@ -272,6 +272,18 @@ impl<'a, 's> MessageRef<'a, 's> {
     /// and returning the message moves it. Bind the result by reference
     /// (`if let Ok(m) = &parsed`), and where messages come one after another use
     /// [`MessageRef::parse_in`] with one [`FieldIndex`] for all of them.
+    ///
+    /// ```
+    /// use paywire_iso8583::{ErrorKind, MessageRef, builtin::ISO87ASCII};
+    /// let m = MessageRef::parse(&ISO87ASCII, b"02007000000000000000164761739001010010000000000000001000")?;
+    /// assert_eq!((m.mti().number(), m.amount()), (200, Some(1000)));
+    /// assert_eq!(m.value(3).and_then(|v| v.as_str()), Some("000000"));
+    /// // A short message: the error names the field and the byte offset, never the content.
+    /// let e = MessageRef::parse(&ISO87ASCII, b"0200700000000000000016476173900101001000000").unwrap_err();
+    /// assert_eq!((e.field(), e.offset()), (Some(3), 38)); // 5 of field 3's 6 digits left
+    /// assert!(matches!(e.kind(), ErrorKind::Truncated { .. }));
+    /// # Ok::<(), paywire_iso8583::Error>(())
+    /// ```
     #[inline]
     pub fn parse(spec: &'s Spec<'s>, bytes: &'a [u8]) -> Result<Self> {
         // Small and inlined; `read` fills the message in place. The compiler still moves the

@@ -113,6 +113,24 @@ fn rsa_prehash(params: &[(&str, &str)]) -> sha2::digest::Output<sha2::Sha256> {
 }
 
 /// The `signature` for `signMethod` 11 (SHA-256) or 12 (SM3) with the secure key.
+///
+/// ```
+/// use paywire_unionpay::acp::{self, SignMethod};
+/// // An ACP 5.1.0 consume request; both values were computed independently with Python's hashlib
+/// // over its stringData (tests/acp.rs).
+/// let request = [
+///     ("version", "5.1.0"), ("encoding", "UTF-8"), ("certId", "69903319369"), ("signMethod", "01"),
+///     ("txnType", "01"), ("txnSubType", "01"), ("bizType", "000201"), ("channelType", "07"),
+///     ("accessType", "0"), ("backUrl", "http://example.com/back"), ("currencyCode", "156"),
+///     ("merId", "777290058110097"), ("orderId", "20240101000000"), ("txnTime", "20240101000000"),
+///     ("txnAmt", "100"),
+/// ];
+/// assert_eq!(acp::sign_with_secure_key(&request, SignMethod::Sha256, "88888888")?,
+///     "ac126baccf2ccfa08c009e67e885ce3db674571a3f0aefead7eb0313a56edcf6");
+/// assert_eq!(acp::sign_with_secure_key(&request, SignMethod::Sm3, "88888888")?,
+///     "3c7c26eddf89a29f339a6f47b885805e50f9773cfe4d08daf72804c1723b5f12");
+/// # Ok::<(), paywire_unionpay::Error>(())
+/// ```
 pub fn sign_with_secure_key(
     params: &[(&str, &str)],
     method: SignMethod,

@@ -4,6 +4,16 @@
 use crate::error::{Error, ErrorKind, Result};
 
 /// Transport protocol data unit: ID (`60`), destination and source addresses (2 bytes each).
+///
+/// ```
+/// use paywire_unionpay::framing::parse_header;
+/// // rufus123456/Java8583Sample IsoTest.java: TPDU 6000000004, header 603100310000.
+/// let (tpdu, header) = parse_header(&[0x60, 0x00, 0x00, 0x00, 0x04, 0x60, 0x31, 0x00, 0x31, 0x00, 0x00])?;
+/// assert_eq!((tpdu.destination, tpdu.source), ([0, 0], [0, 4]));
+/// assert_eq!(tpdu.reply().to_bytes(), [0x60, 0x00, 0x04, 0x00, 0x00]); // addresses swapped
+/// assert_eq!((header.application, header.version), (0x60, 0x31));
+/// # Ok::<(), paywire_unionpay::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Tpdu {
     /// TPDU ID, `0x60` in UnionPay traffic.

@@ -39,6 +39,15 @@ enum Engine {
 }
 
 /// A secret key. `Debug` prints `<redacted>`; the bytes are zeroed when dropped.
+///
+/// ```
+/// use paywire_unionpay::{Cipher, Key};
+/// let key = Key::des_or_tdes(&[0x01, 0x23, 0x45, 0x67, 0x89, 0xAB, 0xCD, 0xEF, 0xFE, 0xDC, 0xBA, 0x98, 0x76, 0x54, 0x32, 0x10])?;
+/// assert_eq!(key.cipher(), Cipher::Tdes);
+/// assert!(!format!("{key:?}").contains("0123")); // redacted
+/// assert!(Key::des_or_tdes(&[0u8; 12]).is_err()); // 8, 16 or 24 bytes
+/// # Ok::<(), paywire_unionpay::Error>(())
+/// ```
 #[derive(Clone)]
 pub struct Key {
     cipher: Cipher,
@@ -178,6 +187,14 @@ impl fmt::Debug for Key {
 
 /// The key check value: the first `len` bytes of the key's encryption of a zero block (4 bytes
 /// for DES/3DES and 8 for SM4 are what UnionPay terminals compare).
+///
+/// ```
+/// use paywire_unionpay::{Key, key::check_value};
+/// // An SM4 working key and its check value (blog.csdn.net/M_Kerry/article/details/104625499).
+/// let key = Key::sm4(&[0xF3, 0x51, 0xD4, 0x90, 0x99, 0x46, 0x03, 0x79, 0x5C, 0x6E, 0xBE, 0xE8, 0xFA, 0xEB, 0xB4, 0x81])?;
+/// assert_eq!(check_value(&key)[..8], [0x86, 0x1E, 0x83, 0xE3, 0x1F, 0xAE, 0xBF, 0x10]);
+/// # Ok::<(), paywire_unionpay::Error>(())
+/// ```
 pub fn check_value(key: &Key) -> [u8; 16] {
     let mut block = [0u8; 16];
     let n = key.block_len();

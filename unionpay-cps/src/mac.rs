@@ -34,6 +34,18 @@ fn hex_upper(bytes: &[u8], out: &mut [u8]) {
 /// upper-case hex, encrypt its first half, XOR with its second half, encrypt again. Returns the
 /// final cipher block (8 bytes for DES/3DES, 16 for SM4); field 64 carries the first 8 hex
 /// characters of it as ASCII ([`field64`]).
+///
+/// ```
+/// use paywire_unionpay::{Cipher, Key, key::unwrap_key, mac};
+/// // blog.youkuaiyun.com/zhu244912654/article/details/80005341: the MAC key under the TMK, a 0200's
+/// // MAC block, field 64 = "8A9E91B8".
+/// let tmk = Key::des_or_tdes(&[0x70, 0xF2, 0xA8, 0x4C, 0xCB, 0xC2, 0xAE, 0x86, 0x25, 0xCB, 0xB0, 0xF2, 0xC2, 0x2A, 0xB9, 0x23])?;
+/// let mak = unwrap_key(&tmk, &[0x96, 0xD6, 0x05, 0xEA, 0x17, 0x6B, 0x7E, 0x9E], Cipher::Des)?;
+/// let mab = hex::decode(include_str!("../tests/vectors/cups-0200-mab.hex").trim()).unwrap();
+/// let block = mac::cups_ecb(&mak, &mab);
+/// assert_eq!(&mac::field64(&block), b"8A9E91B8");
+/// # Ok::<(), paywire_unionpay::Error>(())
+/// ```
 pub fn cups_ecb(key: &Key, data: &[u8]) -> [u8; 16] {
     let n = key.block_len();
     let x = xor_blocks(data, n);
@@ -86,6 +98,16 @@ pub fn x9_9(key: &Key, data: &[u8]) -> [u8; 8] {
 
 /// ANSI X9.19 (ISO 9797-1 algorithm 3, "retail MAC"): DES CBC-MAC under the left half of a
 /// double-length key, then decrypt with the right half and encrypt with the left.
+///
+/// ```
+/// use paywire_unionpay::{Key, mac};
+/// // The retail MAC of "Now is the time for all " (docs.rs/retail-mac).
+/// let key = Key::des_or_tdes(&[0x01, 0x23, 0x45, 0x67, 0x89, 0xAB, 0xCD, 0xEF, 0xFE, 0xDC, 0xBA, 0x98, 0x76, 0x54, 0x32, 0x10])?;
+/// let out = mac::x9_19(&key, b"Now is the time for all ")?;
+/// assert_eq!(out, [0xA1, 0xC7, 0x2E, 0x74, 0xEA, 0x3F, 0xA9, 0xB6]);
+/// mac::verify(&out, &[0xA1, 0xC7, 0x2E, 0x74, 0xEA, 0x3F, 0xA9, 0xB6])?; // constant time
+/// # Ok::<(), paywire_unionpay::Error>(())
+/// ```
 pub fn x9_19(key: &Key, data: &[u8]) -> Result<[u8; 8]> {
     use des::cipher::{BlockCipherDecrypt as _, BlockCipherEncrypt as _};
     let Some((left, right)) = key.des_halves() else {

@@ -115,6 +115,16 @@ pub fn format0(pin: &[u8], pan: &[u8]) -> Result<PinBlock> {
 }
 
 /// The format-0 block encrypted under `key`: 3DES (8-byte block) or SM4 (the 16-byte variant).
+///
+/// ```
+/// use paywire_unionpay::{Key, pin};
+/// let pik = Key::des_or_tdes(&[0x01, 0x23, 0x45, 0x67, 0x89, 0xAB, 0xCD, 0xEF, 0xFE, 0xDC, 0xBA, 0x98, 0x76, 0x54, 0x32, 0x10])?;
+/// let block = pin::encrypt(b"123456", b"4217123412341234", &pik)?;
+/// assert_eq!(block.as_bytes().len(), 8); // field 52
+/// let mut out = [0u8; 12];
+/// assert_eq!(pin::decrypt(block.as_bytes(), b"4217123412341234", &pik, &mut out)?, b"123456");
+/// # Ok::<(), paywire_unionpay::Error>(())
+/// ```
 pub fn encrypt(pin: &[u8], pan: &[u8], key: &Key) -> Result<PinBlock> {
     encrypt_block(&clear_block(pin, pan, key.block_len())?, key)
 }

@@ -55,6 +55,27 @@ fn key_and_check(tmk: &Key, bytes: &[u8], at: &mut usize, len: usize) -> Result<
 
 /// Decrypts and checks the keys in field 62 for network management code `code` (`b"001"`,
 /// `b"003"`, `b"004"`).
+///
+/// ```
+/// use paywire_unionpay::{Cipher, Key, key::check_value, signin::work_keys};
+/// let tmk = Key::des_or_tdes(&[0x70, 0xF2, 0xA8, 0x4C, 0xCB, 0xC2, 0xAE, 0x86, 0x25, 0xCB, 0xB0, 0xF2, 0xC2, 0x2A, 0xB9, 0x23])?;
+/// # let pik = Key::des_or_tdes(&[0x01, 0x23, 0x45, 0x67, 0x89, 0xAB, 0xCD, 0xEF, 0xFE, 0xDC, 0xBA, 0x98, 0x76, 0x54, 0x32, 0x10])?;
+/// # let mut field62 = pik.expose().to_vec();
+/// # for block in field62.chunks_mut(8) { tmk.encrypt_block(block); }
+/// # field62.extend(&check_value(&pik)[..4]);
+/// # let mak = Key::des_or_tdes(&[0x11; 8])?;
+/// # let mut wrapped = mak.expose().to_vec();
+/// # tmk.encrypt_block(&mut wrapped);
+/// # field62.extend(wrapped);
+/// # field62.extend([0u8; 8]);
+/// # field62.extend(&check_value(&mak)[..4]);
+/// // `field62` of an 0810: PIK + check value, MAK (single length, zero right half) + check value.
+/// let keys = work_keys(&tmk, &field62, b"003")?;
+/// assert_eq!((keys.pik.cipher(), keys.mak.cipher()), (Cipher::Tdes, Cipher::Des));
+/// assert!(keys.tdk.is_none());
+/// assert!(work_keys(&tmk, &field62[..39], b"003").is_err()); // a cut field 62
+/// # Ok::<(), paywire_unionpay::Error>(())
+/// ```
 pub fn work_keys(tmk: &Key, field62: &[u8], code: &[u8]) -> Result<WorkKeys> {
     let (len, with_tdk) = match code {
         b"001" => (8usize, false),

@@ -123,6 +123,19 @@ pub fn string_to_sign<'o>(
 }
 
 /// Signs `params` with the API `key`.
+///
+/// ```
+/// use paywire_wechat_pay::v2::{SignType, sign};
+/// // WeChat Pay's API v2 security specification example ("签名算法").
+/// let params = [
+///     ("appid", "wxd930ea5d5a258f4f"), ("mch_id", "10000100"), ("device_info", "1000"),
+///     ("body", "test"), ("nonce_str", "ibuaiVcKdpRxkhJA"),
+/// ];
+/// let key = "192006250b4c09247ec02edce69f6a2d";
+/// assert_eq!(sign(&params, key, SignType::Md5).as_str(), "9A0A8659F005D6984697E2CA0A9CF3B7");
+/// assert_eq!(sign(&params, key, SignType::HmacSha256).as_str(),
+///     "6A9AE1657590FD6257D693A078E1C3E4BB6BA4DC30B23E0EE2496E54170DACD6");
+/// ```
 pub fn sign(params: &[(&str, &str)], key: &str, sign_type: SignType) -> Signature {
     match sign_type {
         SignType::Md5 => {
@@ -144,6 +157,17 @@ pub fn sign(params: &[(&str, &str)], key: &str, sign_type: SignType) -> Signatur
 /// Verifies the `sign` parameter of `params` in constant time. The sign type is `sign_type`,
 /// else the `sign_type` parameter, else inferred from the signature's length (32 → MD5,
 /// 64 → HMAC-SHA256). Hex case is ignored.
+///
+/// ```
+/// use paywire_wechat_pay::v2::verify;
+/// let signed = [
+///     ("appid", "wxd930ea5d5a258f4f"), ("mch_id", "10000100"), ("device_info", "1000"),
+///     ("body", "test"), ("nonce_str", "ibuaiVcKdpRxkhJA"),
+///     ("sign", "9a0a8659f005d6984697e2ca0a9cf3b7"),
+/// ];
+/// assert!(verify(&signed, "192006250b4c09247ec02edce69f6a2d", None)); // MD5, from the length
+/// assert!(!verify(&signed, "192006250b4c09247ec02edce69f6a2e", None));
+/// ```
 pub fn verify(params: &[(&str, &str)], key: &str, sign_type: Option<SignType>) -> bool {
     let Some(received) = params.iter().find(|(k, _)| *k == "sign").map(|(_, v)| *v) else {
         return false;
@@ -204,6 +228,12 @@ pub fn decrypt_req_info<'o>(
 /// Whether `code` has the form of a WeChat payment code (micropay `auth_code`): 18 digits
 /// whose first two are 10 to 15 (10–14 mainland, 15 Hong Kong wallets). A form check only: the
 /// code lives about a minute and only WeChat Pay knows whether it is real.
+///
+/// ```
+/// use paywire_wechat_pay::v2::is_auth_code;
+/// assert!(is_auth_code("134567890123456789"));
+/// assert!(!is_auth_code("284567890123456789")); // an Alipay code's prefix
+/// ```
 pub fn is_auth_code(code: &str) -> bool {
     let bytes = code.as_bytes();
     bytes.len() == 18

@@ -97,6 +97,18 @@ fn run<C: KeyInit + AeadInOut<TagSize = U16>>(
 /// Decrypts a resource: `ciphertext` is base64 of ciphertext ‖ 16-byte tag, `nonce` and
 /// `associated_data` as the notification gives them. The plaintext is written into `out`
 /// (at least as long as the decoded ciphertext) and returned.
+///
+/// ```
+/// use paywire_wechat_pay::v3::{Algorithm, decrypt};
+/// // wechatpay-java AeadAesCipherTest and, for SM4-GCM, its shangmi BaseAeadSM4Test.
+/// let key = b"a7cde1ZJB1kG2e7VfTs3jQzaWizur8Gb";
+/// let mut out = [0u8; 32];
+/// assert_eq!(decrypt(Algorithm::AeadAes256Gcm, key, "uluk4a9R25RW", "associatedData",
+///     "ulwSiIajGClcvcOYvOQ7+l+0PAbzzwI=", &mut out)?, b"message");
+/// assert_eq!(decrypt(Algorithm::AeadSm4Gcm, key, "uluk4a9R25RW", "associatedData",
+///     "+lcLNfkZQQx+iQm20Apa3x9Mb/5L7PgZ7w==", &mut out)?, b"plaintext");
+/// # Ok::<(), paywire_wechat_pay::Error>(())
+/// ```
 pub fn decrypt<'o>(
     algorithm: Algorithm,
     api_v3_key: &[u8],

@@ -13,6 +13,16 @@ pub const MAX_TAG_LEN: usize = 3;
 /// Tags are an open set: any well-formed tag is representable, known or not. The dictionary
 /// ([`crate::dictionary`]) names the common ones and defines constants such as
 /// [`Tag::APPLICATION_CRYPTOGRAM`].
+///
+/// ```
+/// use paywire_emv_tlv::{Class, Tag};
+/// let (tag, len) = Tag::parse(&[0x9F, 0x26, 0x08])?;
+/// assert_eq!((tag, len), (Tag::APPLICATION_CRYPTOGRAM, 2));
+/// assert_eq!(tag.class(), Class::ContextSpecific);
+/// assert!(!tag.is_constructed() && Tag::APPLICATION_TEMPLATE.is_constructed());
+/// assert_eq!(tag.to_string(), "9F26");
+/// # Ok::<(), paywire_emv_tlv::Error>(())
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Tag(u32);
 

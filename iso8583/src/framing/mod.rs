@@ -94,6 +94,16 @@ impl Framing {
     };
 
     /// Reads one frame from the start of `input`.
+    ///
+    /// ```
+    /// use paywire_iso8583::framing::{Framing, Status};
+    /// // A CUPS frame: 2-byte length, TPDU 6000030000, header 603100310000, then the message.
+    /// let input = b"\x00\x0F\x60\x00\x03\x00\x00\x60\x31\x00\x31\x00\x000800";
+    /// let Status::Complete(frame) = Framing::CUPS.decode(input)? else { panic!("complete") };
+    /// assert_eq!((frame.header.len(), frame.message, frame.consumed), (11, &b"0800"[..], 17));
+    /// assert!(matches!(Framing::CUPS.decode(&input[..9])?, Status::Partial { needed: 8 }));
+    /// # Ok::<(), paywire_iso8583::Error>(())
+    /// ```
     pub fn decode<'a>(&self, input: &'a [u8]) -> Result<Status<Frame<'a>>> {
         let (body_start, body_len) = match self.length {
             Some(header) => {

@@ -32,6 +32,19 @@ impl core::fmt::Debug for OwnedFrame {
 
 /// Decodes and encodes frames of one [`Framing`], refusing frames over `max_frame` bytes before
 /// buffering them.
+///
+/// ```
+/// use bytes::BytesMut;
+/// use paywire_iso8583::framing::{Framing, tokio::FrameCodec};
+/// use tokio_util::codec::Decoder as _;
+/// let mut codec = FrameCodec::new(Framing::LEN2).with_max_frame(4096);
+/// let mut buf = BytesMut::from(&b"\x00\x0408"[..]);
+/// assert!(codec.decode(&mut buf)?.is_none()); // wait for more
+/// buf.extend_from_slice(b"00");
+/// let frame = codec.decode(&mut buf)?.unwrap();
+/// assert_eq!(&frame.message[..], b"0800");
+/// # Ok::<(), paywire_iso8583::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct FrameCodec {
     framing: Framing,

@@ -28,6 +28,21 @@ pub struct Purchase<'a> {
 }
 
 /// A purchase (`0200`), without its MAC: encode it with [`encode_with_mac`](super::encode_with_mac).
+///
+/// ```
+/// use paywire_unionpay::txn::{self, Entry, Purchase, Terminal};
+/// let terminal = Terminal { terminal_id: "16688014", merchant_id: "000000000000001", batch: "000001" };
+/// // A customer's UnionPay payment code, scanned by the terminal (field 59, tag A3).
+/// let sale = Purchase {
+///     amount: 1, stan: "000002", currency: "156", entry: Entry::ScanCode("6223456789012345678"),
+///     pin: None, condition: "00", f60_tail: "000601",
+/// };
+/// let m = txn::purchase(&terminal, &sale)?;
+/// assert_eq!(m.get(59), Some(&b"A30196223456789012345678"[..]));
+/// assert_eq!(m.get(22), Some(&b"032"[..]));
+/// assert!(txn::purchase(&terminal, &Purchase { stan: "2", ..sale }).is_err());
+/// # Ok::<(), paywire_unionpay::Error>(())
+/// ```
 pub fn purchase(terminal: &Terminal<'_>, p: &Purchase<'_>) -> Result<Message<'static>> {
     card_request(
         terminal,

@@ -14,6 +14,21 @@ const REVERSAL_FIELDS: [u8; 17] = [
 
 /// A reversal (`0400`) of `original` with reason code 39 (`98`: no answer in time; `06`:
 /// other error), without its MAC.
+///
+/// ```
+/// use paywire_unionpay::txn::{self, Entry, Purchase, Terminal};
+/// let terminal = Terminal { terminal_id: "16688014", merchant_id: "000000000000001", batch: "000001" };
+/// let sale = txn::purchase(&terminal, &Purchase {
+///     amount: 51, stan: "001834", currency: "156",
+///     entry: Entry::Card { pan: None, track2: Some("4392260009942820=131210112008439"), sequence: None, icc: None, entry_mode: "021" },
+///     pin: None, condition: "00", f60_tail: "",
+/// })?;
+/// // No answer in time: reverse with reason 98.
+/// let reversal = txn::reversal(&sale, "98")?;
+/// assert_eq!(reversal.mti().number(), 400);
+/// assert_eq!((reversal.get(11), reversal.get(39)), (Some(&b"001834"[..]), Some(&b"98"[..])));
+/// # Ok::<(), paywire_unionpay::Error>(())
+/// ```
 pub fn reversal(original: &Message<'_>, reason: &str) -> Result<Message<'static>> {
     if reason.len() != 2 {
         return Err(Error::param(ErrorKind::InvalidParameter, "reason"));

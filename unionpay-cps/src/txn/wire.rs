@@ -31,6 +31,19 @@ pub fn encode_with_mac(message: &Message<'_>, mak: &Key) -> Result<Vec<u8>> {
 }
 
 /// Checks the MAC of a received message (field 64) under `mak`, in constant time.
+///
+/// ```
+/// use paywire_iso8583::MessageRef;
+/// use paywire_unionpay::{ErrorKind, Key, spec::CUPS_POS, txn};
+/// // The published 0200 of blog.youkuaiyun.com/zhu244912654/article/details/80005341 with its MAC.
+/// let mut bytes = hex::decode(include_str!("../../tests/vectors/cups-0200-mab.hex").trim()).unwrap();
+/// bytes.extend(b"8A9E91B8");
+/// let m = MessageRef::parse(&CUPS_POS, &bytes)?;
+/// txn::verify_mac(&m, &Key::des_or_tdes(&[0xC2, 0x4A, 0x8F, 0xB5, 0x7A, 0xA2, 0x01, 0x23])?)?;
+/// let wrong = Key::des_or_tdes(&[0xC2, 0x4A, 0x8F, 0xB5, 0x7A, 0xA2, 0x01, 0x24])?;
+/// assert_eq!(txn::verify_mac(&m, &wrong).unwrap_err().kind(), ErrorKind::MacMismatch);
+/// # Ok::<(), paywire_unionpay::Error>(())
+/// ```
 pub fn verify_mac<I: Borrow<FieldIndex>>(message: &MessageRef<'_, '_, I>, mak: &Key) -> Result<()> {
     let (Some(input), Some(received)) = (message.mac_input(), message.value(64)) else {
         return Err(Error::new(ErrorKind::MacMismatch));

@@ -27,6 +27,14 @@ pub const MAX_PARAMETERS: usize = 512;
 pub const ACK_SUCCESS: &str = "<xml><return_code><![CDATA[SUCCESS]]></return_code><return_msg><![CDATA[OK]]></return_msg></xml>";
 
 /// A flat v2 document's parameters, in document order.
+///
+/// ```
+/// use paywire_wechat_pay::v2::xml::Document;
+/// let doc = Document::parse("<xml><return_code><![CDATA[SUCCESS]]></return_code><total_fee>1</total_fee></xml>")?;
+/// assert_eq!((doc.get("return_code"), doc.get("total_fee")), (Some("SUCCESS"), Some("1")));
+/// assert!(Document::parse("<xml><a><b>nested</b></a></xml>").is_err());
+/// # Ok::<(), paywire_wechat_pay::Error>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Document {
     params: Vec<(String, String)>,

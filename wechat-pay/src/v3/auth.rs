@@ -78,6 +78,19 @@ pub(crate) fn check_value(name: &'static str, value: &str) -> Result<()> {
 /// `WECHATPAY2-SHA256-RSA2048 mchid="..",nonce_str="..",timestamp="..",serial_no="..",signature=".."`
 /// (the scheme is the signer's: `WECHATPAY2-SM2-WITH-SM3` for an SM2 key). `serial_no` is the
 /// merchant API certificate's serial number.
+///
+/// ```
+/// use paywire_wechat_pay::{keys::PrivateKey, v3::{Request, authorization}};
+/// // wechatpay-go's test key; the signature is OpenSSL's over the same string to sign.
+/// let key = PrivateKey::from_pem(include_str!("../../tests/keys/go_signer_key.pem"))?;
+/// let request = Request {
+///     method: "GET", url: "/v3/certificates", timestamp: "1554208460",
+///     nonce: "593BEC0C930BF1AFEB40B4A08C8FB242", body: b"",
+/// };
+/// let header = authorization(&key, "1230000109", "F5765756002FDD77", &request)?;
+/// assert!(header.contains(",signature=\"RjVFHMcrr9NsM4SiNmpFx6QPR99WztxatBshmr/6f7pXnt2YSPAhmN"));
+/// # Ok::<(), paywire_wechat_pay::Error>(())
+/// ```
 pub fn authorization(
     signer: &impl Signer,
     mchid: &str,

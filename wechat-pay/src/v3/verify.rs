@@ -147,6 +147,19 @@ fn verify_checked(
 
 /// WeChat Pay's keys by serial: platform certificates (by certificate serial) and platform
 /// public keys (by `PUB_KEY_ID_...`), or any [`Verifier`] (an HSM, a remote service).
+///
+/// ```
+/// use paywire_wechat_pay::{ErrorKind, keys::Certificate, v3::{Headers, Verifiers}};
+/// let mut platform = Verifiers::new();
+/// platform.add_certificate(Certificate::from_pem(include_str!("../../tests/keys/go_platform_cert.pem"))?);
+/// // WeChat Pay's signature probes are refused with their own error.
+/// let probe = Headers {
+///     timestamp: "1624523846", nonce: "n", signature: "WECHATPAY/SIGNTEST/x",
+///     serial: "D7CE59D1F522D701", signature_type: None,
+/// };
+/// assert_eq!(platform.verify(&probe, b"{}", 1_624_523_846).unwrap_err().kind(), ErrorKind::SignTestProbe);
+/// # Ok::<(), paywire_wechat_pay::Error>(())
+/// ```
 #[derive(Default)]
 pub struct Verifiers {
     by_serial: BTreeMap<String, Box<dyn Verifier + Send + Sync>>,
