@@ -14,6 +14,30 @@
 
 use proptest::prelude::*;
 
+/// Whether `upper[at..at + len]` lies inside a hex dump that cannot be card data printed as
+/// text: a run of hex digits holding a letter (a binary value's hex; digits printed as text
+/// never hold one, and a BCD dump of a PAN or track is caught by the byte checks), or a run of
+/// 16 or more hex digits that is the hex of ASCII hex text (a MAC field as the UnionPay POS
+/// dialect carries it: `8A9E91B8` prints as `3841394539314238`). Without this, 7 digits of a
+/// random track turned up inside such dumps now and then (proptest found one).
+fn inside_hex_dump(upper: &str, at: usize, len: usize) -> bool {
+    let bytes = upper.as_bytes();
+    let start = bytes[..at]
+        .iter()
+        .rposition(|b| !b.is_ascii_hexdigit())
+        .map_or(0, |i| i + 1);
+    let end = bytes[at + len..]
+        .iter()
+        .position(|b| !b.is_ascii_hexdigit())
+        .map_or(bytes.len(), |i| at + len + i);
+    let run = &bytes[start..end];
+    if run.iter().any(|b| b.is_ascii_alphabetic()) {
+        return true;
+    }
+    let ascii_hex_pair = |p: &[u8]| matches!(p, [b'3', b'0'..=b'9'] | [b'4', b'1'..=b'6']);
+    run.len() >= 16 && run.len().is_multiple_of(2) && run.chunks(2).all(ascii_hex_pair)
+}
+
 /// How many consecutive PAN digits may never appear: a masked PAN shows 6, then 4.
 pub const PAN_RUN: usize = 7;
 /// How many consecutive wire bytes of a binary secret (or of a BCD PAN) may never appear, as
@@ -90,7 +114,10 @@ impl Secrets {
         for text in &self.texts {
             for window in text.windows(PAN_RUN) {
                 let window = String::from_utf8_lossy(window).to_ascii_uppercase();
-                if upper.contains(&window) {
+                let shown = upper
+                    .match_indices(&window)
+                    .any(|(at, _)| !inside_hex_dump(&upper, at, window.len()));
+                if shown {
                     return Some(window);
                 }
             }
@@ -259,5 +286,22 @@ mod tests {
     fn bcd_packs_left_aligned() {
         assert_eq!(bcd("123", b'F'), vec![0x12, 0x3F]);
         assert_eq!(bcd("12D4", b'F'), vec![0x12, 0xD4]);
+    }
+
+    // The case proptest found in unionpay-cps's leak test: 7 characters of the track after the
+    // separator inside the hex of an ASCII MAC field.
+    #[test]
+    fn hex_dumps_are_not_text_leaks_but_text_is() {
+        let secrets = Secrets::new().track("374545797986148D0402220414633973849");
+        let mac_field = " 64  Message authentication code  8   4337393041463338";
+        assert_eq!(secrets.find(mac_field), None);
+        assert_eq!(secrets.find("binary 9A0414633F01"), None);
+        assert!(
+            secrets
+                .find("track: 374545*****6148=0402220414633973849")
+                .is_some()
+        );
+        assert!(secrets.find("discretionary 0414633 shown").is_some());
+        assert!(secrets.find("pan 3745457979").is_some());
     }
 }
