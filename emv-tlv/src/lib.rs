@@ -11,6 +11,8 @@ pub mod dictionary;
 mod error;
 mod header;
 pub mod mask;
+#[cfg(feature = "nom")]
+pub mod nom;
 #[cfg(feature = "alloc")]
 mod owned;
 mod reader;

@@ -122,3 +122,50 @@ proptest! {
         check_visit_matches_iterate(&bytes, DecodeOptions::EMV.with_max_depth(2))?;
     }
 }
+
+/// The streaming nom parser (feature `nom`): every proper prefix of an object is `Incomplete`
+/// with a lower bound on what is missing, and the whole object parses as `parse_prefix` does.
+#[cfg(feature = "nom")]
+mod streaming {
+    use super::*;
+    use nom::{Err, Needed};
+    use paywire_emv_tlv::nom::tlv;
+
+    type E<'a> = nom::error::Error<&'a [u8]>;
+
+    proptest! {
+        #[test]
+        fn every_prefix_is_incomplete_and_the_whole_parses(t in tree(), tail in prop::collection::vec(any::<u8>(), 0..4)) {
+            let bytes = t.to_vec().unwrap();
+            for cut in 0..bytes.len() {
+                match tlv::<E>(&bytes[..cut]) {
+                    Err(Err::Incomplete(Needed::Size(n))) => {
+                        prop_assert!(n.get() <= bytes.len() - cut, "cut {} asks for {}", cut, n);
+                    }
+                    other => prop_assert!(false, "cut {}: {:?}", cut, other.map(|(r, o)| (r.len(), o.tag()))),
+                }
+            }
+            let mut stream = bytes.clone();
+            stream.extend(&tail);
+            let (rest, object) = tlv::<E>(&stream).unwrap();
+            let (expected, expected_rest) = TlvRef::parse_prefix(&stream).unwrap();
+            prop_assert_eq!(object.raw(), expected.raw());
+            prop_assert_eq!(rest, expected_rest);
+            prop_assert_eq!(rest, &tail[..]);
+        }
+
+        #[test]
+        fn arbitrary_bytes_agree_with_parse_prefix(bytes in prop::collection::vec(any::<u8>(), 0..64)) {
+            // Wherever parse_prefix accepts, nom gives the same object; where it refuses for a
+            // reason other than the input ending, nom refuses too.
+            match (tlv::<E>(&bytes), TlvRef::parse_prefix(&bytes)) {
+                (Ok((rest, object)), Ok((expected, expected_rest))) => {
+                    prop_assert_eq!(object.raw(), expected.raw());
+                    prop_assert_eq!(rest, expected_rest);
+                }
+                (Err(Err::Incomplete(_)), Err(_)) | (Err(Err::Error(_)), Err(_)) => {}
+                (nom, prefix) => prop_assert!(false, "nom {:?} vs parse_prefix {:?}", nom.map(|(r, _)| r.len()), prefix.map(|(_, r)| r.len())),
+            }
+        }
+    }
+}

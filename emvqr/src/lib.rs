@@ -14,6 +14,8 @@ mod crc;
 mod error;
 pub mod findings;
 pub mod mpm;
+#[cfg(feature = "nom")]
+pub mod nom;
 mod path;
 pub mod profile;
 mod read;

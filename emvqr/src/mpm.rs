@@ -189,6 +189,18 @@ impl<'a> PayloadRef<'a> {
 }
 
 impl<'a> ObjectRef<'a> {
+    /// A top-level object read on its own, at offset 0 (the streaming parser's).
+    #[cfg(feature = "nom")]
+    pub(crate) const fn top_level(id: u8, value: &'a str, ascii: bool) -> Self {
+        Self {
+            id,
+            value,
+            offset: 0,
+            path: Path::ROOT.child(id),
+            ascii,
+        }
+    }
+
     /// The ID.
     pub const fn id(&self) -> u8 {
         self.id

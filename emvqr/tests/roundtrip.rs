@@ -1,5 +1,10 @@
 //! Round trips: random object trees → encode → parse → same objects; any text never panics.
-#![allow(clippy::unwrap_used, reason = "tests")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::arithmetic_side_effects,
+    clippy::indexing_slicing,
+    reason = "tests"
+)]
 
 use paywire_emvqr::{Object, ParseOptions, PayloadRef, crc16, encode};
 use proptest::prelude::*;
@@ -132,4 +137,52 @@ fn inner_crc_object_survives_a_round_trip() {
     let again = encode(&objects).unwrap();
     assert_eq!(again[..again.len() - 4], text[..text.len() - 4]);
     assert!(PayloadRef::parse(&again).is_ok());
+}
+
+/// The streaming nom parsers (feature `nom`): every proper prefix of a payload (on a character
+/// boundary) is `Incomplete` with a lower bound on the bytes missing, and the whole payload
+/// parses as `PayloadRef::parse` does, with what follows it left over.
+#[cfg(feature = "nom")]
+mod streaming {
+    use super::*;
+    use nom::{Err, Needed};
+    use paywire_emvqr::nom::{object as nom_object, payload};
+
+    type E<'a> = nom::error::Error<&'a str>;
+
+    proptest! {
+        #[test]
+        fn every_prefix_is_incomplete_and_the_whole_parses(objects in prop::collection::vec(object(), 0..6)) {
+            let text = encode(&objects).unwrap();
+            for (cut, _) in text.char_indices() {
+                match payload::<E>(&text[..cut]) {
+                    Err(Err::Incomplete(Needed::Size(n))) => {
+                        prop_assert!(n.get() <= text.len() - cut, "cut {} asks for {}", cut, n);
+                    }
+                    other => prop_assert!(false, "cut {}: {:?}", cut, other.map(|(r, _)| r.len())),
+                }
+            }
+            let stream = format!("{text}\r\n");
+            let (rest, p) = payload::<E>(&stream).unwrap();
+            prop_assert_eq!(rest, "\r\n");
+            prop_assert_eq!(p, PayloadRef::parse(&text).unwrap());
+            // Object by object, the same objects as the parsed payload's.
+            let mut input = text.as_str();
+            for expected in p.objects() {
+                let (rest, o) = nom_object::<E>(input).unwrap();
+                prop_assert_eq!((o.id(), o.value()), (expected.id(), expected.value()));
+                input = rest;
+            }
+            prop_assert!(input.is_empty());
+        }
+
+        #[test]
+        fn any_text_agrees_with_parse(text in "\\PC{0,120}") {
+            // Where nom's payload parser accepts, PayloadRef::parse accepts the same prefix.
+            if let Ok((rest, p)) = payload::<E>(&text) {
+                let consumed = &text[..text.len() - rest.len()];
+                prop_assert_eq!(p, PayloadRef::parse(consumed).unwrap());
+            }
+        }
+    }
 }

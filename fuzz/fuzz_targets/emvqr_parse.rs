@@ -1,7 +1,7 @@
 //! emvqr: any text parses or fails cleanly; the one-pass parse_and_validate agrees with parse then
 //! validate; accepted payloads validate (EMVCo and every national profile) and give their typed
 //! profile fields without panicking, and re-encode to the same text (CRC case normalised); CPM
-//! decoding never panics.
+//! decoding never panics; the streaming nom parser agrees with `PayloadRef::parse`.
 #![no_main]
 
 use paywire_emvqr::profile::{self, Profile};
@@ -10,6 +10,11 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
+    // The streaming nom parser accepts only what PayloadRef::parse accepts, up to object 63.
+    if let Ok((rest, p)) = paywire_emvqr::nom::payload::<nom::error::Error<&str>>(text) {
+        let consumed = &text[..text.len() - rest.len()];
+        assert_eq!(PayloadRef::parse(consumed), Ok(p));
+    }
     let mut buf = [0u8; 1024];
     if let Ok(payload) = cpm::CpmRef::parse(text, &mut buf) {
         payload.validate(|_| {});

@@ -1,7 +1,8 @@
 //! iso8583: parsing never panics under any built-in spec (and UnionPay's cups-pos) and reads the same with and
 //! without the spec's compiled plan, and through a field index reused from input to input
 //! (`parse_in`) as through a fresh one; accepted input re-encodes to the same
-//! bytes (exactly for binary specs; up to the case of hex digits for hex-text specs).
+//! bytes (exactly for binary specs; up to the case of hex digits for hex-text specs); the
+//! streaming nom parser agrees with `parse_prefix`.
 #![no_main]
 
 use std::cell::RefCell;
@@ -11,6 +12,7 @@ use paywire_iso8583::{FieldIndex, Message, MessageRef, builtin};
 use libfuzzer_sys::fuzz_target;
 
 type Reads = Vec<(u8, usize, usize, Vec<u8>)>;
+type NomError<'a> = nom::error::Error<&'a [u8]>;
 
 thread_local! {
     /// One index for the whole run: every input finds the slots of earlier ones in it.
@@ -34,7 +36,19 @@ fn outcome(spec: &paywire_iso8583::Spec<'_>, data: &[u8]) -> Result<Reads, paywi
 
 fuzz_target!(|data: &[u8]| {
     for spec in builtin::BUILTIN.iter().copied().chain([&paywire_unionpay::spec::CUPS_POS]) {
-        let _ = MessageRef::parse_prefix(spec, data);
+        // The streaming nom parser agrees with parse_prefix: the same message where it accepts,
+        // Incomplete only where parse_prefix says the input ends.
+        let prefix = MessageRef::parse_prefix(spec, data);
+        match (paywire_iso8583::nom::message::<NomError<'_>>(spec)(data), &prefix) {
+            (Ok((rest, m)), Ok((expected, expected_rest))) => {
+                assert_eq!((rest, reads(&m)), (*expected_rest, reads(expected)));
+            }
+            (Err(nom::Err::Incomplete(_)), Err(e)) => {
+                assert!(matches!(e.kind(), paywire_iso8583::ErrorKind::Truncated { .. }));
+            }
+            (Err(nom::Err::Error(_)), Err(_)) => {}
+            (nom, _) => panic!("nom {:?} disagrees with parse_prefix", nom.map(|(r, _)| r.len())),
+        }
         // The compiled plan is only a faster reader: the definitions read the same.
         let general = paywire_iso8583::Spec { plan: None, ..*spec };
         assert_eq!(outcome(spec, data), outcome(&general, data));

@@ -1,6 +1,6 @@
 //! emv-tlv: parsing never panics; the one-pass visitor agrees with validate-then-iterate; strict
 //! input re-encodes to identical bytes; EMV input re-encodes to a canonical form that parses
-//! strictly to the same tree.
+//! strictly to the same tree; the streaming nom parser agrees with `TlvRef::parse_prefix`.
 #![no_main]
 
 use std::fmt::Write as _;
@@ -19,6 +19,12 @@ fn preorder<'a>(list: &Tlvs<'a>, depth: u8, out: &mut Vec<(u8, TlvRef<'a>)>) {
 }
 
 fuzz_target!(|data: &[u8]| {
+    // The streaming nom parser agrees with parse_prefix wherever the whole object is there.
+    match (paywire_emv_tlv::nom::tlv::<nom::error::Error<&[u8]>>(data), TlvRef::parse_prefix(data)) {
+        (Ok((rest, t)), Ok((expected, expected_rest))) => assert_eq!((rest, t.raw()), (expected_rest, expected.raw())),
+        (Err(nom::Err::Incomplete(_) | nom::Err::Error(_)), Err(_)) => {}
+        (nom, prefix) => panic!("nom {:?} vs parse_prefix {:?}", nom.map(|(r, _)| r.len()), prefix.map(|(_, r)| r.len())),
+    }
     // Differential: the one-pass visitor and validate-then-iterate agree on the verdict and,
     // when valid, on every object and its depth.
     for options in [DecodeOptions::EMV, DecodeOptions::STRICT, DecodeOptions::EMV.with_max_depth(1)] {

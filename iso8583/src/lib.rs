@@ -20,6 +20,8 @@ pub mod framing;
 pub mod json;
 mod message;
 mod mti;
+#[cfg(feature = "nom")]
+pub mod nom;
 #[cfg(feature = "alloc")]
 mod owned;
 mod parse;

@@ -295,3 +295,71 @@ fn padded_values_encode_the_same_into_a_slice() {
         assert_eq!(m.merchant_id().unwrap().to_vec(), b"M              ");
     }
 }
+
+/// The streaming nom parsers (feature `nom`): every proper prefix of a message is `Incomplete`
+/// with a lower bound on what is missing, the whole message parses as `parse_prefix` does, and
+/// a frame waits for exactly the bytes its length header announces.
+#[cfg(feature = "nom")]
+mod streaming {
+    use super::*;
+    use nom::{Err, Needed, Parser as _};
+    use paywire_iso8583::framing::Framing;
+    use paywire_iso8583::nom::{frame, message as nom_message};
+
+    type E<'a> = nom::error::Error<&'a [u8]>;
+
+    fn check_streaming(
+        spec: &'static Spec<'static>,
+        mti: Mti,
+        fields: &[(u8, Vec<u8>)],
+        tail: &[u8],
+    ) -> Result<(), TestCaseError> {
+        let mut b = MessageBuilder::new(spec, mti);
+        for (n, v) in fields {
+            b.set(*n, v).unwrap();
+        }
+        let bytes = b.to_vec().unwrap();
+        for cut in 0..bytes.len() {
+            match nom_message::<E>(spec).parse(&bytes[..cut]) {
+                Err(Err::Incomplete(Needed::Size(n))) => {
+                    prop_assert!(n.get() <= bytes.len() - cut, "cut {} asks for {}", cut, n);
+                }
+                other => prop_assert!(false, "cut {}: {:?}", cut, other.map(|(r, _)| r.len())),
+            }
+        }
+        let mut stream = bytes.clone();
+        stream.extend_from_slice(tail);
+        let (rest, m) = nom_message::<E>(spec).parse(&stream).unwrap();
+        let (expected, expected_rest) = MessageRef::parse_prefix(spec, &stream).unwrap();
+        prop_assert_eq!(rest, expected_rest);
+        prop_assert_eq!(m.mac_input(), expected.mac_input());
+        prop_assert_eq!(reads(&m), reads(&expected));
+        // Framed: the length header says exactly how much is missing.
+        let mut framed = vec![0u8; 2];
+        framed[..2].copy_from_slice(&u16::try_from(bytes.len()).unwrap().to_be_bytes());
+        framed.extend_from_slice(&bytes);
+        for cut in 0..framed.len() {
+            let want = if cut < 2 { 2 - cut } else { framed.len() - cut };
+            prop_assert_eq!(
+                frame::<E>(Framing::LEN2).parse(&framed[..cut]).unwrap_err(),
+                Err::Incomplete(Needed::new(want))
+            );
+        }
+        let (rest, f) = frame::<E>(Framing::LEN2).parse(&framed).unwrap();
+        prop_assert!(rest.is_empty());
+        prop_assert_eq!(f.message, &bytes[..]);
+        Ok(())
+    }
+
+    proptest! {
+        #[test]
+        fn iso87ascii_streams((mti, fields) in message(&builtin::ISO87ASCII), tail in prop::collection::vec(any::<u8>(), 0..4)) {
+            check_streaming(&builtin::ISO87ASCII, mti, &fields, &tail)?;
+        }
+
+        #[test]
+        fn iso87binary_streams((mti, fields) in message(&builtin::ISO87BINARY), tail in prop::collection::vec(any::<u8>(), 0..4)) {
+            check_streaming(&builtin::ISO87BINARY, mti, &fields, &tail)?;
+        }
+    }
+}

@@ -278,8 +278,9 @@ fn bitmap_controlled_subfields() {
         b.set(62, &trailing).unwrap_err().kind(),
         ErrorKind::TrailingData { remaining: 1 }
     );
+    // The subfield bitmap (subfield 0) cut short: a malformed field, not a truncated message.
     assert_eq!(
         b.set(62, &[0xC0]).unwrap_err().kind(),
-        ErrorKind::Truncated { needed: 7 }
+        ErrorKind::BadSubfield { index: 0 }
     );
 }

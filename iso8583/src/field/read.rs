@@ -305,8 +305,15 @@ pub(crate) fn check_subfields(spec: &FieldSpec<'_>, value: Value<'_>, offset: us
         }
         Subfields::Bitmap { encoding, fields } => {
             let wire = value.as_bytes().unwrap_or_default();
+            // A subfield bitmap cut short is a malformed field, not the message's input ending
+            // (`Truncated` means only that, so a streaming reader can wait for more bytes).
             let (mut bits, mut pos) = crate::bitmap::Bitmap::read_word(wire, encoding, offset)
-                .map_err(|e| Error::new(e.kind(), field, e.offset()))?;
+                .map_err(|e| match e.kind() {
+                    ErrorKind::Truncated { .. } => {
+                        Error::new(ErrorKind::BadSubfield { index: 0 }, field, e.offset())
+                    }
+                    kind => Error::new(kind, field, e.offset()),
+                })?;
             while let Some((n, rest)) = next_bit(bits) {
                 bits = rest;
                 let index = usize::from(n).saturating_sub(1);
