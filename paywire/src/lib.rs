@@ -37,3 +37,9 @@ pub use paywire_wechat_pay as wechat;
 #[cfg(feature = "alipay")]
 #[doc(inline)]
 pub use paywire_alipay as alipay;
+
+// The repository's README (its Rust example runs as a doctest of this crate; the file is not
+// part of the package, so only a checkout's `cargo test --doc` reads it).
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct RepositoryReadme;
