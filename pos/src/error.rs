@@ -1,0 +1,63 @@
+//! The error type of the terminal's flows.
+
+use core::fmt;
+
+/// What went wrong.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// An order number that is not 1–32 characters of `A-Z a-z 0-9 _ -`.
+    OrderNo,
+    /// An order number the journal already holds (order numbers are never reused).
+    DuplicateOrderNo,
+    /// The terminal has no working keys: sign in first.
+    NotSignedIn,
+    /// Another operation is in flight.
+    Busy,
+    /// The request could not be built (a field the channel's codec refused).
+    Request(paywire_unionpay::ErrorKind),
+    /// The journal could not record a transition; nothing was sent.
+    Journal,
+    /// Every STAN of the current batch has been used (999 999).
+    StanExhausted,
+}
+
+/// An error of the flows: its kind only (never card data).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Error {
+    kind: ErrorKind,
+}
+
+impl Error {
+    /// An error of `kind`.
+    pub const fn new(kind: ErrorKind) -> Self {
+        Self { kind }
+    }
+
+    /// What went wrong.
+    pub const fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+}
+
+impl From<paywire_unionpay::Error> for Error {
+    fn from(e: paywire_unionpay::Error) -> Self {
+        Self::new(ErrorKind::Request(e.kind()))
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.kind {
+            ErrorKind::OrderNo => f.write_str("order number: 1 to 32 of A-Z a-z 0-9 _ -"),
+            ErrorKind::DuplicateOrderNo => f.write_str("order number already used"),
+            ErrorKind::NotSignedIn => f.write_str("not signed in: no working keys"),
+            ErrorKind::Busy => f.write_str("another operation is in flight"),
+            ErrorKind::Request(kind) => write!(f, "request: {kind:?}"),
+            ErrorKind::Journal => f.write_str("the journal could not record the transition"),
+            ErrorKind::StanExhausted => f.write_str("every STAN of the batch is used"),
+        }
+    }
+}
+
+impl core::error::Error for Error {}

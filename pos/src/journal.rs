@@ -1,0 +1,140 @@
+//! The write-ahead journal: every transition is recorded before the request it leads to is
+//! handed out, so that after a power cut at any instant the terminal knows what it may have done.
+
+use alloc::vec::Vec;
+use core::fmt;
+
+use crate::payment::{Amount, OrderNo, Outcome, UndoReason};
+
+/// One transition of the terminal, in the order it happened.
+#[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Record {
+    /// A sign-in request is about to be sent with this STAN (STANs are never reused).
+    SignInSent {
+        /// Field 11.
+        stan: u32,
+    },
+    /// A card sale's request is about to be sent. `reversal` is the `0400` that undoes it,
+    /// prepared before the sale leaves (without PIN data or MAC; its field 39 is set when it is
+    /// sent), so that a terminal that loses power can still reverse it.
+    SaleSent {
+        /// The payment's order number.
+        order: OrderNo,
+        /// Field 11 of the sale and of its reversal.
+        stan: u32,
+        /// What is charged.
+        amount: Amount,
+        /// The encoded reversal (it repeats the card's track data: the journal holds card data
+        /// and must be stored as such).
+        reversal: Vec<u8>,
+    },
+    /// The sale must be reversed.
+    ReversalDue {
+        /// The payment.
+        order: OrderNo,
+        /// Why (it decides field 39 of the reversal).
+        reason: UndoReason,
+    },
+    /// A reversal attempt (1, 2, ...) is about to be sent.
+    ReversalSent {
+        /// The payment.
+        order: OrderNo,
+        /// Which attempt.
+        attempt: u8,
+    },
+    /// The payment's one final outcome.
+    Final {
+        /// The payment.
+        order: OrderNo,
+        /// How it ended.
+        outcome: Outcome,
+    },
+}
+
+impl fmt::Debug for Record {
+    /// The reversal's bytes hold track data: only their length is shown.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::SignInSent { stan } => f.debug_struct("SignInSent").field("stan", stan).finish(),
+            Self::SaleSent {
+                order,
+                stan,
+                amount,
+                reversal,
+            } => f
+                .debug_struct("SaleSent")
+                .field("order", order)
+                .field("stan", stan)
+                .field("amount", amount)
+                .field("reversal_len", &reversal.len())
+                .finish(),
+            Self::ReversalDue { order, reason } => f
+                .debug_struct("ReversalDue")
+                .field("order", order)
+                .field("reason", reason)
+                .finish(),
+            Self::ReversalSent { order, attempt } => f
+                .debug_struct("ReversalSent")
+                .field("order", order)
+                .field("attempt", attempt)
+                .finish(),
+            Self::Final { order, outcome } => f
+                .debug_struct("Final")
+                .field("order", order)
+                .field("outcome", outcome)
+                .finish(),
+        }
+    }
+}
+
+/// A journal could not record or read a transition.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct JournalError;
+
+impl fmt::Display for JournalError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("journal I/O failed")
+    }
+}
+
+/// Where the terminal records its transitions. `append` must be durable when it returns `Ok`
+/// (the request it precedes leaves right after); `records` gives them back in order.
+pub trait Journal {
+    /// Records `record` after the others.
+    fn append(&mut self, record: &Record) -> Result<(), JournalError>;
+    /// Every record, oldest first.
+    fn records(&self) -> Result<Vec<Record>, JournalError>;
+}
+
+/// A journal in memory: for tests, simulators and `no_std` terminals that keep it in RAM with
+/// a battery (it is lost with the process).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MemoryJournal {
+    records: Vec<Record>,
+}
+
+impl MemoryJournal {
+    /// An empty journal.
+    pub const fn new() -> Self {
+        Self {
+            records: Vec::new(),
+        }
+    }
+
+    /// The records so far.
+    pub fn as_slice(&self) -> &[Record] {
+        &self.records
+    }
+}
+
+impl Journal for MemoryJournal {
+    fn append(&mut self, record: &Record) -> Result<(), JournalError> {
+        self.records.push(record.clone());
+        Ok(())
+    }
+
+    fn records(&self) -> Result<Vec<Record>, JournalError> {
+        Ok(self.records.clone())
+    }
+}

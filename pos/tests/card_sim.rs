@@ -1,0 +1,709 @@
+//! Card sales against a simulated UnionPay host under seeded fault schedules.
+//!
+//! The host keeps its own ledger (which STANs it charged, which it reversed). The network
+//! loses requests and answers, delivers answers after the terminal's deadline, duplicates
+//! them and corrupts their MAC; the terminal crashes (the machine is dropped and reopened on
+//! its journal) at any step. After the faults stop and the terminal has finished what it owes,
+//! the invariants hold: every sale the journal sent has exactly one final outcome; it is
+//! approved exactly when the host's ledger holds a net charge for it; the host charged nothing
+//! the journal did not send; STANs are never reused.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    reason = "tests"
+)]
+
+use std::collections::BTreeMap;
+
+use paywire_iso8583::framing::{Framing, Status};
+use paywire_iso8583::{Message, MessageRef, Mti};
+use paywire_pos::{
+    Amount, CardConfig, CardSale, CardTerminal, Event, Journal, MemoryJournal, OrderNo, Outcome,
+    Record, SqliteJournal, UndoReason,
+};
+use paywire_unionpay::Key;
+use paywire_unionpay::framing::{Header, Tpdu, parse_header};
+use paywire_unionpay::key::check_value;
+use paywire_unionpay::spec::CUPS_POS;
+use paywire_unionpay::txn::{self, Entry, KeyScheme};
+use proptest::prelude::*;
+
+const TMK: [u8; 16] = [
+    0x70, 0xF2, 0xA8, 0x4C, 0xCB, 0xC2, 0xAE, 0x86, 0x25, 0xCB, 0xB0, 0xF2, 0xC2, 0x2A, 0xB9, 0x23,
+];
+const TIMEOUT: u64 = 60_000;
+const LATENCY: u64 = 200;
+
+fn config() -> CardConfig {
+    CardConfig {
+        terminal_id: "16688014".into(),
+        merchant_id: "000000000000001".into(),
+        batch: 1,
+        tpdu: Tpdu {
+            id: 0x60,
+            destination: [0x00, 0x03],
+            source: [0x00, 0x00],
+        },
+        header: Header::parse(&[0x60, 0x31, 0x00, 0x31, 0x00, 0x00]).unwrap(),
+        response_timeout: TIMEOUT,
+        reversal_attempts: 3,
+        key_scheme: KeyScheme::Double,
+        operator: "CUP".into(),
+    }
+}
+
+fn open<J: Journal>(journal: J) -> CardTerminal<J> {
+    CardTerminal::open(config(), Key::des_or_tdes(&TMK).unwrap(), journal).unwrap()
+}
+
+/// A UnionPay host: hands out working keys, charges approved sales, undoes reversed ones.
+struct Host {
+    tmk: Key,
+    pik: Key,
+    mak: Key,
+    /// STAN → (amount, charged now).
+    ledger: BTreeMap<u32, (u64, bool)>,
+    rrn: u32,
+    /// Every request it read: MTI, STAN, field 39.
+    seen: Vec<(u16, u32, Option<String>)>,
+}
+
+impl Host {
+    fn new() -> Self {
+        Self {
+            tmk: Key::des_or_tdes(&TMK).unwrap(),
+            pik: Key::des_or_tdes(&[
+                0x01, 0x23, 0x45, 0x67, 0x89, 0xAB, 0xCD, 0xEF, 0xFE, 0xDC, 0xBA, 0x98, 0x76, 0x54,
+                0x32, 0x10,
+            ])
+            .unwrap(),
+            mak: Key::des_or_tdes(&[0xC2, 0x4A, 0x8F, 0xB5, 0x7A, 0xA2, 0x01, 0x23]).unwrap(),
+            ledger: BTreeMap::new(),
+            rrn: 0,
+            seen: Vec::new(),
+        }
+    }
+
+    fn field62(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut pik = self.pik.expose().to_vec();
+        for block in pik.chunks_mut(8) {
+            self.tmk.encrypt_block(block);
+        }
+        out.extend(pik);
+        out.extend(&check_value(&self.pik)[..4]);
+        let mut mak = self.mak.expose().to_vec();
+        self.tmk.encrypt_block(&mut mak);
+        out.extend(mak);
+        out.extend([0u8; 8]);
+        out.extend(&check_value(&self.mak)[..4]);
+        out
+    }
+
+    /// The answer to one request frame, if the host answers it.
+    fn handle(&mut self, frame: &[u8]) -> Option<Vec<u8>> {
+        let Ok(Status::Complete(f)) = Framing::CUPS.decode(frame) else {
+            return None;
+        };
+        let (tpdu, header) = parse_header(f.header).ok()?;
+        let request = MessageRef::parse(&CUPS_POS, f.message).ok()?;
+        let stan = request.stan()?;
+        let code39 = request
+            .value(39)
+            .map(|v| v.iter().map(char::from).collect());
+        self.seen.push((request.mti().number(), stan, code39));
+        let answer = match request.mti().number() {
+            800 => {
+                let mut m = Message::from_ref(&request).response(&[11, 41, 42, 60]);
+                m.set(39, "00").unwrap().set(62, self.field62()).unwrap();
+                m.to_vec().unwrap()
+            }
+            200 => {
+                txn::verify_mac(&request, &self.mak).ok()?;
+                let amount = request.amount()?;
+                let code = match self.ledger.entry(stan) {
+                    // A duplicate transmission is never charged twice.
+                    std::collections::btree_map::Entry::Occupied(_) => "94",
+                    std::collections::btree_map::Entry::Vacant(slot) => {
+                        // Amounts divisible by 7 are declined: insufficient funds.
+                        let approve = amount % 7 != 0;
+                        slot.insert((amount, approve));
+                        if approve { "00" } else { "51" }
+                    }
+                };
+                self.rrn += 1;
+                let mut m =
+                    Message::from_ref(&request).response(&[3, 4, 11, 22, 25, 41, 42, 49, 60]);
+                m.set(37, format!("{:012}", self.rrn))
+                    .unwrap()
+                    .set(39, code)
+                    .unwrap();
+                if code == "00" {
+                    m.set(38, "A1B2C3").unwrap();
+                }
+                txn::encode_with_mac(&m, &self.mak).unwrap()
+            }
+            400 => {
+                txn::verify_mac(&request, &self.mak).ok()?;
+                if let Some(entry) = self.ledger.get_mut(&stan) {
+                    entry.1 = false;
+                }
+                let mut m = Message::from_ref(&request).response(&[3, 4, 11, 41, 42, 49, 60]);
+                m.set(39, "00").unwrap();
+                txn::encode_with_mac(&m, &self.mak).unwrap()
+            }
+            _ => return None,
+        };
+        Some(txn::frame(tpdu.reply(), header, &answer).unwrap())
+    }
+}
+
+/// `answer` with its response code flipped (00 ↔ 51) and a MAC under a key that is not the MAK.
+fn forge(answer: &[u8]) -> Vec<u8> {
+    let Ok(Status::Complete(f)) = Framing::CUPS.decode(answer) else {
+        return answer.to_vec();
+    };
+    let (tpdu, header) = parse_header(f.header).unwrap();
+    let mut m = Message::parse(&CUPS_POS, f.message).unwrap();
+    let code = if m.get(39) == Some(&b"00"[..]) {
+        "51"
+    } else {
+        "00"
+    };
+    m.set(39, code).unwrap();
+    let wrong = Key::des_or_tdes(&[0x11; 8]).unwrap();
+    let bytes = txn::encode_with_mac(&m, &wrong).unwrap();
+    let mut framed = vec![];
+    framed.extend(txn::frame(tpdu, header, &bytes).unwrap());
+    framed
+}
+
+/// What the network does to the next exchange.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Fault {
+    None,
+    DropRequest,
+    DropResponse,
+    /// The answer arrives after the terminal's deadline.
+    Late,
+    Duplicate,
+    BadMac,
+    /// The terminal crashes right after handing out the request.
+    Crash,
+}
+
+fn fault() -> impl Strategy<Value = Fault> {
+    prop_oneof![
+        6 => Just(Fault::None),
+        1 => Just(Fault::DropRequest),
+        1 => Just(Fault::DropResponse),
+        1 => Just(Fault::Late),
+        1 => Just(Fault::Duplicate),
+        1 => Just(Fault::BadMac),
+        1 => Just(Fault::Crash),
+    ]
+}
+
+struct World<J: Journal> {
+    host: Host,
+    terminal: Option<CardTerminal<J>>,
+    /// What survives a crash: the journal, reopened as the terminal would find it.
+    reopen: fn(J) -> J,
+    now: u64,
+    /// Answers on their way: (arrival time, frame).
+    inflight: Vec<(u64, Vec<u8>)>,
+    faults: std::vec::IntoIter<Fault>,
+    events: Vec<Event>,
+    crashes: u32,
+}
+
+impl<J: Journal> World<J> {
+    fn new(journal: J, reopen: fn(J) -> J, faults: Vec<Fault>) -> Self {
+        Self {
+            host: Host::new(),
+            terminal: Some(open(journal)),
+            reopen,
+            now: 0,
+            inflight: Vec::new(),
+            faults: faults.into_iter(),
+            events: Vec::new(),
+            crashes: 0,
+        }
+    }
+
+    fn t(&mut self) -> &mut CardTerminal<J> {
+        self.terminal.as_mut().unwrap()
+    }
+
+    fn crash(&mut self) {
+        let journal = (self.reopen)(self.terminal.take().unwrap().into_journal());
+        self.terminal = Some(open(journal));
+        self.crashes += 1;
+    }
+
+    /// Sends what the terminal hands out through the faulty network.
+    fn send(&mut self) {
+        while let Some(tx) = self.t().poll_transmit() {
+            let fault = self.faults.next().unwrap_or(Fault::None);
+            if fault == Fault::Crash {
+                // The request may or may not have left before the power went.
+                if let Some(answer) = self.host.handle(&tx.bytes) {
+                    self.inflight.push((self.now + LATENCY, answer));
+                }
+                self.crash();
+                return;
+            }
+            if fault == Fault::DropRequest {
+                continue;
+            }
+            let Some(mut answer) = self.host.handle(&tx.bytes) else {
+                continue;
+            };
+            match fault {
+                Fault::DropResponse => {}
+                Fault::Late => self.inflight.push((tx.deadline + 1_000, answer)),
+                Fault::Duplicate => {
+                    self.inflight.push((self.now + LATENCY, answer.clone()));
+                    self.inflight.push((self.now + LATENCY + 1, answer));
+                }
+                Fault::BadMac => {
+                    // A forged answer: an approval turned into a decline (or the other way),
+                    // MAC'd without the working key. Trusting it would break the ledger.
+                    let forged = forge(&answer);
+                    answer.clone_from(&forged);
+                    self.inflight.push((self.now + LATENCY, answer));
+                }
+                _ => self.inflight.push((self.now + LATENCY, answer)),
+            }
+        }
+    }
+
+    /// Runs until the terminal waits for nothing: answers delivered in time order, deadlines
+    /// handled when nothing arrives before them.
+    fn settle(&mut self) {
+        for _ in 0..10_000 {
+            self.send();
+            while let Some(e) = self.t().poll_event() {
+                self.events.push(e);
+            }
+            let deadline = self.t().poll_timeout();
+            self.inflight.sort_by_key(|(at, _)| *at);
+            let next = self.inflight.first().map(|(at, _)| *at);
+            match (next, deadline) {
+                (Some(at), Some(d)) if at <= d => {
+                    let (at, frame) = self.inflight.remove(0);
+                    self.now = self.now.max(at);
+                    let now = self.now;
+                    self.t().handle_response(now, &frame).unwrap();
+                }
+                (_, Some(d)) => {
+                    self.now = self.now.max(d);
+                    let now = self.now;
+                    self.t().handle_timeout(now).unwrap();
+                }
+                (_, None) => return,
+            }
+        }
+        panic!("the terminal never settled");
+    }
+
+    fn sign_in(&mut self) {
+        for _ in 0..50 {
+            if self.t().is_signed_in() {
+                return;
+            }
+            let now = self.now;
+            self.t().sign_in(now).unwrap();
+            self.settle();
+        }
+        panic!("never signed in");
+    }
+}
+
+fn run<J: Journal>(
+    journal: J,
+    reopen: fn(J) -> J,
+    amounts: &[u64],
+    faults: Vec<Fault>,
+) -> Result<(), TestCaseError> {
+    let mut w = World::new(journal, reopen, faults);
+    for (i, &amount) in amounts.iter().enumerate() {
+        w.sign_in();
+        let order = OrderNo::new(&format!("ORDER{i:04}")).unwrap();
+        let sale = CardSale {
+            amount: Amount::cny(amount),
+            entry: Entry::Card {
+                pan: None,
+                track2: Some("4392260009942820=131210112008439"),
+                sequence: None,
+                icc: None,
+                entry_mode: "021",
+            },
+            pin: None,
+        };
+        let now = w.now;
+        w.t().purchase(now, order, &sale).unwrap();
+        w.settle();
+    }
+    // The faults are over: finish what the terminal owes (signing in again after a crash).
+    w.faults = Vec::new().into_iter();
+    for _ in 0..20 {
+        w.sign_in();
+        let now = w.now;
+        w.t().retry_reversals(now).unwrap();
+        w.settle();
+        if w.t().pending_reversals().next().is_none() {
+            break;
+        }
+    }
+    prop_assert!(w.t().pending_reversals().next().is_none());
+    check(&w)
+}
+
+fn check<J: Journal>(w: &World<J>) -> Result<(), TestCaseError> {
+    let records = w.terminal.as_ref().unwrap().journal().records().unwrap();
+    let records = records.as_slice();
+    let mut sent: BTreeMap<OrderNo, (u32, u64)> = BTreeMap::new();
+    let mut finals: BTreeMap<OrderNo, Vec<Outcome>> = BTreeMap::new();
+    let mut stans = Vec::new();
+    for r in records {
+        match r {
+            Record::SaleSent {
+                order,
+                stan,
+                amount,
+                ..
+            } => {
+                prop_assert!(sent.insert(order.clone(), (*stan, amount.minor)).is_none());
+                stans.push(*stan);
+            }
+            Record::SignInSent { stan } => stans.push(*stan),
+            Record::Final { order, outcome } => finals
+                .entry(order.clone())
+                .or_default()
+                .push(outcome.clone()),
+            _ => {}
+        }
+    }
+    let mut unique = stans.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    prop_assert_eq!(unique.len(), stans.len(), "a STAN was reused");
+    for (order, (stan, amount)) in &sent {
+        let outcomes = finals.get(order).cloned().unwrap_or_default();
+        prop_assert_eq!(outcomes.len(), 1, "{:?}: outcomes {:?}", order, outcomes);
+        let charged = w.host.ledger.get(stan).is_some_and(|(_, c)| *c);
+        prop_assert_eq!(
+            outcomes[0].is_approved(),
+            charged,
+            "{:?}: {:?} but the host {}",
+            order,
+            outcomes[0],
+            if charged {
+                "charged it"
+            } else {
+                "holds no charge"
+            }
+        );
+        if charged {
+            prop_assert_eq!(w.host.ledger[stan].0, *amount);
+        }
+    }
+    // The host charged nothing the journal did not send.
+    let sent_stans: Vec<u32> = sent.values().map(|(s, _)| *s).collect();
+    for (stan, (_, charged)) in &w.host.ledger {
+        prop_assert!(
+            !charged || sent_stans.contains(stan),
+            "STAN {} charged, never journaled",
+            stan
+        );
+    }
+    // Every outcome the terminal reported is the journal's.
+    for e in &w.events {
+        if let Event::Finished { order, outcome } = e {
+            prop_assert_eq!(finals.get(order).map(|v| &v[0]), Some(outcome));
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn every_sale_ends_once_and_approved_means_charged(
+        amounts in prop::collection::vec(1u64..100, 1..6),
+        faults in prop::collection::vec(fault(), 0..40),
+    ) {
+        run(MemoryJournal::new(), |j| j, &amounts, faults)?;
+    }
+}
+
+/// The same schedules over the durable journal: a crash drops the connection and the terminal
+/// reopens the file.
+mod durable {
+    use super::*;
+
+    thread_local! {
+        static PATH: std::cell::RefCell<Option<std::path::PathBuf>> = const { std::cell::RefCell::new(None) };
+    }
+
+    fn reopen(journal: SqliteJournal) -> SqliteJournal {
+        drop(journal);
+        PATH.with(|p| SqliteJournal::open(p.borrow().as_ref().unwrap()).unwrap())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn sqlite_journal_survives_crashes(
+            amounts in prop::collection::vec(1u64..100, 1..5),
+            faults in prop::collection::vec(fault(), 0..30),
+        ) {
+            let dir = std::env::temp_dir().join(format!("paywire-pos-{}-{:?}", std::process::id(), std::thread::current().id()));
+            std::fs::create_dir_all(&dir).unwrap();
+            let path = dir.join("journal.sqlite");
+            let _ = std::fs::remove_file(&path);
+            let _ = std::fs::remove_file(path.with_extension("sqlite-wal"));
+            let _ = std::fs::remove_file(path.with_extension("sqlite-shm"));
+            PATH.with(|p| *p.borrow_mut() = Some(path.clone()));
+            run(SqliteJournal::open(&path).unwrap(), reopen, &amounts, faults)?;
+        }
+    }
+
+    #[test]
+    fn every_record_reads_back() {
+        let path =
+            std::env::temp_dir().join(format!("paywire-pos-rt-{}.sqlite", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        let order = OrderNo::new("RT-1").unwrap();
+        let records = [
+            Record::SignInSent { stan: 1 },
+            Record::SaleSent {
+                order: order.clone(),
+                stan: 2,
+                amount: Amount::cny(51),
+                reversal: vec![1, 2, 3],
+            },
+            Record::ReversalDue {
+                order: order.clone(),
+                reason: UndoReason::BadMac,
+            },
+            Record::ReversalSent {
+                order: order.clone(),
+                attempt: 2,
+            },
+            Record::Final {
+                order: order.clone(),
+                outcome: Outcome::Undone(UndoReason::Interrupted),
+            },
+            Record::Final {
+                order: order.clone(),
+                outcome: Outcome::Declined {
+                    code: "51".into(),
+                    meaning: Some("x".into()),
+                },
+            },
+            Record::Final {
+                order,
+                outcome: Outcome::Approved(paywire_pos::Approval {
+                    rrn: Some("1".into()),
+                    auth_code: None,
+                    transaction_id: Some("t".into()),
+                }),
+            },
+        ];
+        {
+            let mut j = SqliteJournal::open(&path).unwrap();
+            for r in &records {
+                j.append(r).unwrap();
+            }
+        }
+        let j = SqliteJournal::open(&path).unwrap();
+        assert_eq!(j.records().unwrap(), records);
+        assert_eq!(j.len().unwrap(), 7);
+        std::fs::remove_file(&path).unwrap();
+    }
+}
+
+/// Without faults: sign-in, then approved and declined sales, each reported once.
+#[test]
+fn clean_run() {
+    let mut w = World::new(MemoryJournal::new(), |j| j, Vec::new());
+    w.sign_in();
+    assert_eq!(w.events, [Event::SignedIn]);
+    for (i, amount) in [51u64, 49].into_iter().enumerate() {
+        let order = OrderNo::new(&format!("O{i}")).unwrap();
+        let sale = CardSale {
+            amount: Amount::cny(amount),
+            entry: Entry::ScanCode("6223456789012345678"),
+            pin: None,
+        };
+        let now = w.now;
+        w.t().purchase(now, order, &sale).unwrap();
+        w.settle();
+    }
+    let finished: Vec<&Outcome> = w
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Finished { outcome, .. } => Some(outcome),
+            _ => None,
+        })
+        .collect();
+    assert!(finished[0].is_approved());
+    assert!(matches!(finished[1], Outcome::Declined { code, .. } if code == "51"));
+    // An order number is never reused.
+    let sale = CardSale {
+        amount: Amount::cny(1),
+        entry: Entry::ScanCode("6223456789012345678"),
+        pin: None,
+    };
+    let now = w.now;
+    assert!(
+        w.t()
+            .purchase(now, OrderNo::new("O0").unwrap(), &sale)
+            .is_err()
+    );
+}
+
+/// A lost answer: the sale is reversed with reason 98 before anything else, and undone.
+#[test]
+fn lost_answer_is_reversed_with_98() {
+    let mut w = World::new(
+        MemoryJournal::new(),
+        |j| j,
+        vec![Fault::None, Fault::DropResponse],
+    );
+    w.sign_in();
+    let sale = CardSale {
+        amount: Amount::cny(51),
+        entry: Entry::ScanCode("6223456789012345678"),
+        pin: None,
+    };
+    let now = w.now;
+    w.t()
+        .purchase(now, OrderNo::new("LOST").unwrap(), &sale)
+        .unwrap();
+    w.settle();
+    let records = w.t().journal().as_slice().to_vec();
+    assert!(records.contains(&Record::ReversalDue {
+        order: OrderNo::new("LOST").unwrap(),
+        reason: UndoReason::Timeout
+    }));
+    assert_eq!(
+        w.t().outcome(&OrderNo::new("LOST").unwrap()),
+        Some(&Outcome::Undone(UndoReason::Timeout))
+    );
+    // The host charged and then reversed it.
+    assert_eq!(w.host.ledger.values().next(), Some(&(51, false)));
+    let _ = Mti::FINANCIAL_REQUEST;
+}
+
+/// An answer whose MAC does not verify is reversed with reason A0, and the forged decline it
+/// carried changes nothing.
+#[test]
+fn bad_mac_is_reversed_with_a0() {
+    let mut w = World::new(
+        MemoryJournal::new(),
+        |j| j,
+        vec![Fault::None, Fault::BadMac],
+    );
+    w.sign_in();
+    let sale = CardSale {
+        amount: Amount::cny(51),
+        entry: Entry::ScanCode("6223456789012345678"),
+        pin: None,
+    };
+    let now = w.now;
+    w.t()
+        .purchase(now, OrderNo::new("MAC").unwrap(), &sale)
+        .unwrap();
+    w.settle();
+    let reversal = w.host.seen.iter().find(|(mti, ..)| *mti == 400).unwrap();
+    assert_eq!(reversal.2.as_deref(), Some("A0"));
+    assert_eq!(
+        w.t().outcome(&OrderNo::new("MAC").unwrap()),
+        Some(&Outcome::Undone(UndoReason::BadMac))
+    );
+    assert_eq!(w.host.ledger.values().next(), Some(&(51, false)));
+}
+
+/// A reversal that got no answer after 3 attempts waits, and goes out before the next sale.
+#[test]
+fn pending_reversal_goes_before_the_next_sale() {
+    let faults = vec![
+        Fault::None,         // sign-in
+        Fault::DropResponse, // sale 1: no answer
+        Fault::DropRequest,  // its reversal, 3 times
+        Fault::DropRequest,
+        Fault::DropRequest,
+    ];
+    let mut w = World::new(MemoryJournal::new(), |j| j, faults);
+    w.sign_in();
+    let sale = CardSale {
+        amount: Amount::cny(51),
+        entry: Entry::ScanCode("6223456789012345678"),
+        pin: None,
+    };
+    let now = w.now;
+    w.t()
+        .purchase(now, OrderNo::new("FIRST").unwrap(), &sale)
+        .unwrap();
+    w.settle();
+    assert!(w.events.contains(&Event::ReversalDeferred {
+        order: OrderNo::new("FIRST").unwrap()
+    }));
+    assert_eq!(w.t().outcome(&OrderNo::new("FIRST").unwrap()), None);
+    let now = w.now;
+    w.t()
+        .purchase(now, OrderNo::new("SECOND").unwrap(), &sale)
+        .unwrap();
+    w.settle();
+    // The host read: 0800, 0200 (first), then the reversal before the second sale.
+    let order: Vec<u16> = w.host.seen.iter().map(|(mti, ..)| *mti).collect();
+    assert_eq!(order, [800, 200, 400, 200]);
+    assert_eq!(
+        w.t().outcome(&OrderNo::new("FIRST").unwrap()),
+        Some(&Outcome::Undone(UndoReason::Timeout))
+    );
+    assert!(
+        w.t()
+            .outcome(&OrderNo::new("SECOND").unwrap())
+            .unwrap()
+            .is_approved()
+    );
+}
+
+/// A crash after the sale left: the reopened terminal reverses it (reason 98) once signed in.
+#[test]
+fn crash_after_sending_is_reversed_on_recovery() {
+    let mut w = World::new(MemoryJournal::new(), |j| j, vec![Fault::None, Fault::Crash]);
+    w.sign_in();
+    let sale = CardSale {
+        amount: Amount::cny(51),
+        entry: Entry::ScanCode("6223456789012345678"),
+        pin: None,
+    };
+    let now = w.now;
+    w.t()
+        .purchase(now, OrderNo::new("CUT").unwrap(), &sale)
+        .unwrap();
+    w.settle();
+    assert_eq!(w.crashes, 1);
+    assert!(!w.t().is_signed_in());
+    assert_eq!(w.t().pending_reversals().count(), 1);
+    w.sign_in();
+    w.settle();
+    assert_eq!(
+        w.t().outcome(&OrderNo::new("CUT").unwrap()),
+        Some(&Outcome::Undone(UndoReason::Interrupted))
+    );
+    let reversal = w.host.seen.iter().find(|(mti, ..)| *mti == 400).unwrap();
+    assert_eq!(reversal.2.as_deref(), Some("98"));
+    assert_eq!(w.host.ledger.values().next(), Some(&(51, false)));
+}

@@ -1,0 +1,59 @@
+//! Nothing the terminal prints shows card data: the journal's records (which hold the reversal
+//! with track 2), the requests handed out, the terminal itself and the sale it was given.
+#![allow(clippy::unwrap_used, reason = "tests")]
+
+use std::fmt::Write as _;
+
+use paywire_pos::{Amount, CardConfig, CardSale, CardTerminal, Journal, MemoryJournal, OrderNo};
+use paywire_testkit::{Secrets, pan, track2};
+use paywire_unionpay::Key;
+use paywire_unionpay::framing::{Header, Tpdu};
+use paywire_unionpay::txn::{Entry, KeyScheme};
+use proptest::prelude::*;
+
+fn config() -> CardConfig {
+    CardConfig {
+        terminal_id: "16688014".into(),
+        merchant_id: "000000000000001".into(),
+        batch: 1,
+        tpdu: Tpdu {
+            id: 0x60,
+            destination: [0x00, 0x03],
+            source: [0x00, 0x00],
+        },
+        header: Header::parse(&[0x60, 0x31, 0x00, 0x31, 0x00, 0x00]).unwrap(),
+        response_timeout: 60_000,
+        reversal_attempts: 3,
+        key_scheme: KeyScheme::Double,
+        operator: "CUP".into(),
+    }
+}
+
+proptest! {
+    #[test]
+    fn journal_requests_and_terminal_print_no_card_data(track in pan().prop_flat_map(track2)) {
+        let tmk = Key::des_or_tdes(&[0x11; 16]).unwrap();
+        let mut journal = MemoryJournal::new();
+        let order = OrderNo::new("LEAK").unwrap();
+        // A journal as a sale leaves it: the reversal (with the track) recorded.
+        let reversal = track.as_bytes().to_vec();
+        journal.append(&paywire_pos::Record::SaleSent {
+            order: order.clone(),
+            stan: 7,
+            amount: Amount::cny(1),
+            reversal,
+        }).unwrap();
+        let terminal = CardTerminal::open(config(), tmk, journal).unwrap();
+        let sale = CardSale {
+            amount: Amount::cny(1),
+            entry: Entry::Card { pan: None, track2: Some(&track), sequence: None, icc: None, entry_mode: "021" },
+            pin: None,
+        };
+        let mut out = String::new();
+        writeln!(out, "{terminal:?} {sale:?} {sale:#?}").unwrap();
+        for r in terminal.journal().records().unwrap() {
+            writeln!(out, "{r:?} {r:#?}").unwrap();
+        }
+        Secrets::new().track(&track).assert_hidden("paywire-pos", &out);
+    }
+}
