@@ -38,6 +38,12 @@ pub use paywire_wechat_pay as wechat;
 #[doc(inline)]
 pub use paywire_alipay as alipay;
 
+/// A POS terminal's payment flows as sans-IO state machines with a write-ahead journal (the
+/// `paywire-pos` crate).
+#[cfg(feature = "pos")]
+#[doc(inline)]
+pub use paywire_pos as pos;
+
 // The repository's README (its Rust example runs as a doctest of this crate; the file is not
 // part of the package, so only a checkout's `cargo test --doc` reads it).
 #[cfg(doctest)]
