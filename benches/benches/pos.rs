@@ -53,6 +53,7 @@ fn config() -> CardConfig {
         reversal_attempts: 3,
         key_scheme: KeyScheme::Double,
         operator: "CUP".into(),
+        confirm_approvals: false,
     }
 }
 

@@ -70,6 +70,10 @@ pub struct CardConfig {
     pub key_scheme: KeyScheme,
     /// Field 63 of the sign-in (the operator; `CUP` for most hosts).
     pub operator: String,
+    /// Whether an approval waits for the terminal to complete the sale
+    /// ([`CardTerminal::complete`] or [`CardTerminal::fail_completion`], reversal reason `96`)
+    /// before it is final. Without it an approval is final when it arrives.
+    pub confirm_approvals: bool,
 }
 
 /// A card sale the terminal is asked to make.
@@ -116,6 +120,15 @@ pub enum Event {
         order: OrderNo,
         /// How it ended.
         outcome: Outcome,
+    },
+    /// The channel approved; complete the sale ([`CardTerminal::complete`]) or report that it
+    /// could not be completed ([`CardTerminal::fail_completion`]). Only with
+    /// [`CardConfig::confirm_approvals`].
+    AwaitingCompletion {
+        /// The payment.
+        order: OrderNo,
+        /// The channel's references.
+        approval: Approval,
     },
     /// A reversal got no answer after every attempt: it stays pending and goes out before the
     /// next sale; the payment has no outcome yet.
@@ -187,6 +200,8 @@ pub struct CardTerminal<J: Journal> {
     /// Every order number the journal holds, with its outcome once final.
     orders: BTreeMap<OrderNo, Option<Outcome>>,
     reversals: VecDeque<PendingReversal>,
+    /// Approved sales the terminal is completing: STAN, reversal, references.
+    awaiting: BTreeMap<OrderNo, (u32, Vec<u8>, Approval)>,
     queued: Option<QueuedSale>,
     waiting: Option<Waiting>,
     transmit: VecDeque<Transmit>,
@@ -213,6 +228,7 @@ const fn reversal_code(reason: UndoReason) -> &'static str {
     match reason {
         UndoReason::BadMac => "A0",
         UndoReason::Timeout | UndoReason::Interrupted => "98",
+        UndoReason::NotCompleted => "96",
     }
 }
 
@@ -233,6 +249,7 @@ impl<J: Journal> CardTerminal<J> {
         let mut orders: BTreeMap<OrderNo, Option<Outcome>> = BTreeMap::new();
         let mut sent: BTreeMap<OrderNo, (u32, Vec<u8>)> = BTreeMap::new();
         let mut due: BTreeMap<OrderNo, UndoReason> = BTreeMap::new();
+        let mut completing: Vec<OrderNo> = Vec::new();
         for record in &records {
             match record {
                 Record::SignInSent { stan } => last_stan = last_stan.max(*stan),
@@ -250,6 +267,7 @@ impl<J: Journal> CardTerminal<J> {
                     due.insert(order.clone(), *reason);
                 }
                 Record::ReversalSent { .. } => {}
+                Record::AwaitingCompletion { order, .. } => completing.push(order.clone()),
                 Record::Final { order, outcome } => {
                     orders.insert(order.clone(), Some(outcome.clone()));
                 }
@@ -263,7 +281,13 @@ impl<J: Journal> CardTerminal<J> {
             let reason = match due.get(&order) {
                 Some(reason) => *reason,
                 None => {
-                    let reason = UndoReason::Interrupted;
+                    // Approved but not completed when the power went: the sale was not
+                    // completed (96); otherwise its answer was lost with the terminal (98).
+                    let reason = if completing.contains(&order) {
+                        UndoReason::NotCompleted
+                    } else {
+                        UndoReason::Interrupted
+                    };
                     journal
                         .append(&Record::ReversalDue {
                             order: order.clone(),
@@ -290,6 +314,7 @@ impl<J: Journal> CardTerminal<J> {
             last_stan,
             orders,
             reversals,
+            awaiting: BTreeMap::new(),
             queued: None,
             waiting: None,
             transmit: VecDeque::new(),
@@ -323,8 +348,8 @@ impl<J: Journal> CardTerminal<J> {
     }
 
     /// Whether a request is in flight.
-    pub const fn is_busy(&self) -> bool {
-        self.waiting.is_some() || self.queued.is_some()
+    pub fn is_busy(&self) -> bool {
+        self.waiting.is_some() || self.queued.is_some() || !self.awaiting.is_empty()
     }
 
     fn record(&mut self, record: &Record) -> Result<(), Error> {
@@ -509,6 +534,26 @@ impl<J: Journal> CardTerminal<J> {
         Ok(())
     }
 
+    /// The sale `order`, approved and awaiting completion, was completed: its approval is final.
+    pub fn complete(&mut self, now: Millis, order: &OrderNo) -> Result<(), Error> {
+        let Some((_, _, approval)) = self.awaiting.remove(order) else {
+            return Err(Error::new(ErrorKind::NotAwaiting));
+        };
+        self.finish(order.clone(), Outcome::Approved(approval))?;
+        self.drive(now)
+    }
+
+    /// The sale `order`, approved and awaiting completion, could not be completed (the card's
+    /// second cryptogram refused it, the receipt could not be printed): it is reversed with
+    /// reason `96`.
+    pub fn fail_completion(&mut self, now: Millis, order: &OrderNo) -> Result<(), Error> {
+        let Some((stan, reversal, _)) = self.awaiting.remove(order) else {
+            return Err(Error::new(ErrorKind::NotAwaiting));
+        };
+        self.reverse(order.clone(), stan, reversal, UndoReason::NotCompleted)?;
+        self.drive(now)
+    }
+
     /// The next request to send, if any.
     pub fn poll_transmit(&mut self) -> Option<Transmit> {
         self.transmit.pop_front()
@@ -626,12 +671,25 @@ impl<J: Journal> CardTerminal<J> {
                     self.reverse(order, sent, reversal, UndoReason::BadMac)?;
                     return self.drive(now);
                 }
+                let approval = Approval {
+                    rrn: text(&m, 37),
+                    auth_code: text(&m, 38),
+                    transaction_id: None,
+                };
+                let approved = ResponseCode::of(&m).is_some_and(ResponseCode::is_approved);
+                if approved && self.config.confirm_approvals {
+                    self.record(&Record::AwaitingCompletion {
+                        order: order.clone(),
+                        approval: approval.clone(),
+                    })?;
+                    self.awaiting
+                        .insert(order.clone(), (sent, reversal, approval.clone()));
+                    self.events
+                        .push_back(Event::AwaitingCompletion { order, approval });
+                    return Ok(());
+                }
                 let outcome = match ResponseCode::of(&m) {
-                    Some(code) if code.is_approved() => Outcome::Approved(Approval {
-                        rrn: text(&m, 37),
-                        auth_code: text(&m, 38),
-                        transaction_id: None,
-                    }),
+                    Some(code) if code.is_approved() => Outcome::Approved(approval),
                     Some(code) => Outcome::Declined {
                         code: code.0.iter().map(|&b| char::from(b)).collect(),
                         meaning: code.meaning().map(String::from),

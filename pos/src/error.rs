@@ -20,6 +20,8 @@ pub enum ErrorKind {
     Journal,
     /// Every STAN of the current batch has been used (999 999).
     StanExhausted,
+    /// No approved sale with that order number awaits completion.
+    NotAwaiting,
 }
 
 /// An error of the flows: its kind only (never card data).
@@ -56,6 +58,7 @@ impl fmt::Display for Error {
             ErrorKind::Request(kind) => write!(f, "request: {kind:?}"),
             ErrorKind::Journal => f.write_str("the journal could not record the transition"),
             ErrorKind::StanExhausted => f.write_str("every STAN of the batch is used"),
+            ErrorKind::NotAwaiting => f.write_str("no approved sale awaits completion"),
         }
     }
 }

@@ -4,7 +4,7 @@
 use alloc::vec::Vec;
 use core::fmt;
 
-use crate::payment::{Amount, OrderNo, Outcome, UndoReason};
+use crate::payment::{Amount, Approval, OrderNo, Outcome, UndoReason};
 
 /// One transition of the terminal, in the order it happened.
 #[derive(Clone, PartialEq, Eq)]
@@ -43,6 +43,14 @@ pub enum Record {
         /// Which attempt.
         attempt: u8,
     },
+    /// The channel approved; the terminal is completing the sale (printing, the card's second
+    /// cryptogram) and will record its final outcome, or reverse it (reason `96`).
+    AwaitingCompletion {
+        /// The payment.
+        order: OrderNo,
+        /// The channel's references.
+        approval: Approval,
+    },
     /// The payment's one final outcome.
     Final {
         /// The payment.
@@ -78,6 +86,11 @@ impl fmt::Debug for Record {
                 .debug_struct("ReversalSent")
                 .field("order", order)
                 .field("attempt", attempt)
+                .finish(),
+            Self::AwaitingCompletion { order, approval } => f
+                .debug_struct("AwaitingCompletion")
+                .field("order", order)
+                .field("approval", approval)
                 .finish(),
             Self::Final { order, outcome } => f
                 .debug_struct("Final")

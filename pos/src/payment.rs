@@ -90,6 +90,9 @@ pub enum UndoReason {
     BadMac,
     /// The terminal stopped (a power cut, a crash) before the answer was known.
     Interrupted,
+    /// The channel approved, but the terminal could not complete the sale (card reversal
+    /// reason `96`).
+    NotCompleted,
 }
 
 /// How a payment ended. A payment has exactly one, once its flow has resolved it; until then

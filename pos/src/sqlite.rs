@@ -68,6 +68,7 @@ const fn reason_name(reason: UndoReason) -> &'static str {
         UndoReason::Timeout => "timeout",
         UndoReason::BadMac => "bad-mac",
         UndoReason::Interrupted => "interrupted",
+        UndoReason::NotCompleted => "not-completed",
     }
 }
 
@@ -76,6 +77,7 @@ fn reason_from(name: &str) -> Option<UndoReason> {
         "timeout" => Some(UndoReason::Timeout),
         "bad-mac" => Some(UndoReason::BadMac),
         "interrupted" => Some(UndoReason::Interrupted),
+        "not-completed" => Some(UndoReason::NotCompleted),
         _ => None,
     }
 }
@@ -110,6 +112,14 @@ fn row(record: &Record) -> Row {
             kind: "reversal-sent",
             order: Some(String::from(order.as_str())),
             attempt: Some(*attempt),
+            ..Row::default()
+        },
+        Record::AwaitingCompletion { order, approval } => Row {
+            kind: "awaiting-completion",
+            order: Some(String::from(order.as_str())),
+            rrn: approval.rrn.clone(),
+            auth_code: approval.auth_code.clone(),
+            transaction_id: approval.transaction_id.clone(),
             ..Row::default()
         },
         Record::Final { order, outcome } => {
@@ -202,6 +212,14 @@ fn record_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Record>> {
         ("reversal-sent", Some(order)) => {
             attempt.map(|attempt| Record::ReversalSent { order, attempt })
         }
+        ("awaiting-completion", Some(order)) => Some(Record::AwaitingCompletion {
+            order,
+            approval: Approval {
+                rrn,
+                auth_code,
+                transaction_id,
+            },
+        }),
         ("final", Some(order)) => {
             let outcome = match outcome.as_deref() {
                 Some("approved") => Some(Outcome::Approved(Approval {

@@ -37,6 +37,11 @@ const TMK: [u8; 16] = [
 const TIMEOUT: u64 = 60_000;
 const LATENCY: u64 = 200;
 
+thread_local! {
+    /// Whether approvals wait for completion in the current case.
+    static CONFIRM: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 fn config() -> CardConfig {
     CardConfig {
         terminal_id: "16688014".into(),
@@ -52,6 +57,7 @@ fn config() -> CardConfig {
         reversal_attempts: 3,
         key_scheme: KeyScheme::Double,
         operator: "CUP".into(),
+        confirm_approvals: CONFIRM.with(std::cell::Cell::get),
     }
 }
 
@@ -191,8 +197,10 @@ enum Fault {
     Late,
     Duplicate,
     BadMac,
-    /// The terminal crashes right after handing out the request.
+    /// The terminal crashes right after handing out the request (or while completing a sale).
     Crash,
+    /// The terminal cannot complete an approved sale (reversal reason 96).
+    FailCompletion,
 }
 
 fn fault() -> impl Strategy<Value = Fault> {
@@ -204,6 +212,7 @@ fn fault() -> impl Strategy<Value = Fault> {
         1 => Just(Fault::Duplicate),
         1 => Just(Fault::BadMac),
         1 => Just(Fault::Crash),
+        1 => Just(Fault::FailCompletion),
     ]
 }
 
@@ -287,6 +296,18 @@ impl<J: Journal> World<J> {
         for _ in 0..10_000 {
             self.send();
             while let Some(e) = self.t().poll_event() {
+                if let Event::AwaitingCompletion { order, .. } = &e {
+                    let now = self.now;
+                    match self.faults.next().unwrap_or(Fault::None) {
+                        Fault::FailCompletion => self.t().fail_completion(now, order).unwrap(),
+                        Fault::Crash => {
+                            self.events.push(e);
+                            self.crash();
+                            break;
+                        }
+                        _ => self.t().complete(now, order).unwrap(),
+                    }
+                }
                 self.events.push(e);
             }
             let deadline = self.t().poll_timeout();
@@ -437,7 +458,9 @@ proptest! {
     fn every_sale_ends_once_and_approved_means_charged(
         amounts in prop::collection::vec(1u64..100, 1..6),
         faults in prop::collection::vec(fault(), 0..40),
+        confirm in any::<bool>(),
     ) {
+        CONFIRM.with(|c| c.set(confirm));
         run(MemoryJournal::new(), |j| j, &amounts, faults)?;
     }
 }
@@ -471,6 +494,7 @@ mod durable {
             let _ = std::fs::remove_file(path.with_extension("sqlite-wal"));
             let _ = std::fs::remove_file(path.with_extension("sqlite-shm"));
             PATH.with(|p| *p.borrow_mut() = Some(path.clone()));
+            CONFIRM.with(|c| c.set(true));
             run(SqliteJournal::open(&path).unwrap(), reopen, &amounts, faults)?;
         }
     }
@@ -496,6 +520,14 @@ mod durable {
             Record::ReversalSent {
                 order: order.clone(),
                 attempt: 2,
+            },
+            Record::AwaitingCompletion {
+                order: order.clone(),
+                approval: paywire_pos::Approval {
+                    rrn: Some("9".into()),
+                    auth_code: Some("A1".into()),
+                    transaction_id: None,
+                },
             },
             Record::Final {
                 order: order.clone(),
@@ -525,7 +557,7 @@ mod durable {
         }
         let j = SqliteJournal::open(&path).unwrap();
         assert_eq!(j.records().unwrap(), records);
-        assert_eq!(j.len().unwrap(), 7);
+        assert_eq!(j.len().unwrap(), 8);
         std::fs::remove_file(&path).unwrap();
     }
 }
@@ -682,6 +714,7 @@ fn pending_reversal_goes_before_the_next_sale() {
 /// A crash after the sale left: the reopened terminal reverses it (reason 98) once signed in.
 #[test]
 fn crash_after_sending_is_reversed_on_recovery() {
+    CONFIRM.with(|c| c.set(false));
     let mut w = World::new(MemoryJournal::new(), |j| j, vec![Fault::None, Fault::Crash]);
     w.sign_in();
     let sale = CardSale {
@@ -706,4 +739,38 @@ fn crash_after_sending_is_reversed_on_recovery() {
     let reversal = w.host.seen.iter().find(|(mti, ..)| *mti == 400).unwrap();
     assert_eq!(reversal.2.as_deref(), Some("98"));
     assert_eq!(w.host.ledger.values().next(), Some(&(51, false)));
+}
+
+/// An approval the terminal could not complete is reversed with reason 96; a crash while
+/// completing is too, after recovery.
+#[test]
+fn uncompleted_approval_is_reversed_with_96() {
+    for faults in [
+        vec![Fault::None, Fault::None, Fault::FailCompletion],
+        vec![Fault::None, Fault::None, Fault::Crash],
+    ] {
+        CONFIRM.with(|c| c.set(true));
+        let mut w = World::new(MemoryJournal::new(), |j| j, faults);
+        w.sign_in();
+        let sale = CardSale {
+            amount: Amount::cny(51),
+            entry: Entry::ScanCode("6223456789012345678"),
+            pin: None,
+        };
+        let now = w.now;
+        w.t()
+            .purchase(now, OrderNo::new("DONE").unwrap(), &sale)
+            .unwrap();
+        w.settle();
+        w.sign_in();
+        w.settle();
+        let reversal = w.host.seen.iter().find(|(mti, ..)| *mti == 400).unwrap();
+        assert_eq!(reversal.2.as_deref(), Some("96"));
+        assert_eq!(
+            w.t().outcome(&OrderNo::new("DONE").unwrap()),
+            Some(&Outcome::Undone(UndoReason::NotCompleted))
+        );
+        assert_eq!(w.host.ledger.values().next(), Some(&(51, false)));
+    }
+    CONFIRM.with(|c| c.set(false));
 }
