@@ -155,6 +155,8 @@ struct PendingReversal {
 /// A sale built and waiting for the reversals before it.
 struct QueuedSale {
     order: OrderNo,
+    /// The approved sale this one voids.
+    void_of: Option<OrderNo>,
     stan: u32,
     amount: Amount,
     request: Message<'static>,
@@ -200,6 +202,10 @@ pub struct CardTerminal<J: Journal> {
     /// Every order number the journal holds, with its outcome once final.
     orders: BTreeMap<OrderNo, Option<Outcome>>,
     reversals: VecDeque<PendingReversal>,
+    /// Every sale sent: its STAN and amount.
+    sent: BTreeMap<OrderNo, (u32, Amount)>,
+    /// Voids sent: the void's order → the sale it voids.
+    voids: BTreeMap<OrderNo, OrderNo>,
     /// Approved sales the terminal is completing: STAN, reversal, references.
     awaiting: BTreeMap<OrderNo, (u32, Vec<u8>, Approval)>,
     queued: Option<QueuedSale>,
@@ -250,6 +256,8 @@ impl<J: Journal> CardTerminal<J> {
         let mut sent: BTreeMap<OrderNo, (u32, Vec<u8>)> = BTreeMap::new();
         let mut due: BTreeMap<OrderNo, UndoReason> = BTreeMap::new();
         let mut completing: Vec<OrderNo> = Vec::new();
+        let mut sent_info: BTreeMap<OrderNo, (u32, Amount)> = BTreeMap::new();
+        let mut voids: BTreeMap<OrderNo, OrderNo> = BTreeMap::new();
         for record in &records {
             match record {
                 Record::SignInSent { stan } => last_stan = last_stan.max(*stan),
@@ -257,9 +265,10 @@ impl<J: Journal> CardTerminal<J> {
                     order,
                     stan,
                     reversal,
-                    ..
+                    amount,
                 } => {
                     last_stan = last_stan.max(*stan);
+                    sent_info.insert(order.clone(), (*stan, *amount));
                     orders.entry(order.clone()).or_insert(None);
                     sent.insert(order.clone(), (*stan, reversal.clone()));
                 }
@@ -267,6 +276,9 @@ impl<J: Journal> CardTerminal<J> {
                     due.insert(order.clone(), *reason);
                 }
                 Record::ReversalSent { .. } => {}
+                Record::VoidOf { order, original } => {
+                    voids.insert(order.clone(), original.clone());
+                }
                 Record::AwaitingCompletion { order, .. } => completing.push(order.clone()),
                 Record::Final { order, outcome } => {
                     orders.insert(order.clone(), Some(outcome.clone()));
@@ -314,6 +326,8 @@ impl<J: Journal> CardTerminal<J> {
             last_stan,
             orders,
             reversals,
+            sent: sent_info,
+            voids,
             awaiting: BTreeMap::new(),
             queued: None,
             waiting: None,
@@ -449,6 +463,7 @@ impl<J: Journal> CardTerminal<J> {
         self.orders.insert(order.clone(), None);
         self.queued = Some(QueuedSale {
             order,
+            void_of: None,
             stan,
             amount: sale.amount,
             request,
@@ -460,6 +475,97 @@ impl<J: Journal> CardTerminal<J> {
             r.attempts = 0;
         }
         self.drive(now)
+    }
+
+    /// Voids (消费撤销) the approved sale `original` of this terminal under a new order number
+    /// `order`: a `0200` with processing code `200000` carrying the original's RRN,
+    /// authorisation code, batch and trace, reversed like a sale when its answer is lost or its
+    /// MAC is wrong. The card is read again (`entry`, `pin`).
+    pub fn void(
+        &mut self,
+        now: Millis,
+        order: OrderNo,
+        original: &OrderNo,
+        entry: Entry<'_>,
+        pin: Option<Pin<'_>>,
+    ) -> Result<(), Error> {
+        if self.keys.is_none() {
+            return Err(Error::new(ErrorKind::NotSignedIn));
+        }
+        if self.is_busy() {
+            return Err(Error::new(ErrorKind::Busy));
+        }
+        if self.orders.contains_key(&order) {
+            return Err(Error::new(ErrorKind::DuplicateOrderNo));
+        }
+        let approval = match self.orders.get(original) {
+            Some(Some(Outcome::Approved(approval))) => approval.clone(),
+            _ => return Err(Error::new(ErrorKind::NotVoidable)),
+        };
+        // A sale is voided once: a void of it that is approved, or not final yet, blocks another.
+        let voided = self.voids.iter().any(|(void, of)| {
+            of == original
+                && !matches!(
+                    self.orders.get(void),
+                    Some(Some(Outcome::Declined { .. } | Outcome::Undone(_)))
+                )
+        });
+        if voided || self.voids.contains_key(original) {
+            return Err(Error::new(ErrorKind::NotVoidable));
+        }
+        let Some(&(original_stan, amount)) = self.sent.get(original) else {
+            return Err(Error::new(ErrorKind::NotVoidable));
+        };
+        let rrn = approval.rrn.clone().unwrap_or_default();
+        let stan = self.next_stan()?;
+        let (tid, mid, batch) = self.terminal()?;
+        let terminal = Terminal {
+            terminal_id: &tid,
+            merchant_id: &mid,
+            batch: &batch,
+        };
+        let currency = core::str::from_utf8(&amount.currency).unwrap_or("");
+        let stan_digits = stan_text(stan);
+        let original_stan = stan_text(original_stan);
+        let request = txn::void(
+            &terminal,
+            &txn::Void {
+                amount: amount.minor,
+                stan: &stan_digits,
+                currency,
+                entry,
+                pin,
+                original: txn::Original {
+                    batch: &batch,
+                    stan: &original_stan,
+                    rrn: &rrn,
+                    auth_code: approval.auth_code.as_deref(),
+                    date: None,
+                },
+            },
+        )?;
+        let reversal = txn::reversal(&request, reversal_code(UndoReason::Timeout))?
+            .to_vec()
+            .map_err(paywire_unionpay::Error::from)?;
+        self.orders.insert(order.clone(), None);
+        self.queued = Some(QueuedSale {
+            order,
+            void_of: Some(original.clone()),
+            stan,
+            amount,
+            request,
+            reversal,
+        });
+        for r in &mut self.reversals {
+            r.deferred = false;
+            r.attempts = 0;
+        }
+        self.drive(now)
+    }
+
+    /// The sale a void voids, when `order` is a void.
+    pub fn voided_sale(&self, order: &OrderNo) -> Option<&OrderNo> {
+        self.voids.get(order)
     }
 
     /// Sends the pending reversals again (those out of attempts included), when nothing else is
@@ -487,12 +593,23 @@ impl<J: Journal> CardTerminal<J> {
             let bytes = txn::encode_with_mac(&sale.request, &mak)?;
             let framed = self.frame(&bytes)?;
             // Write-ahead: the sale and the reversal that undoes it are recorded first.
+            if let Some(original) = &sale.void_of {
+                self.record(&Record::VoidOf {
+                    order: sale.order.clone(),
+                    original: original.clone(),
+                })?;
+            }
             self.record(&Record::SaleSent {
                 order: sale.order.clone(),
                 stan: sale.stan,
                 amount: sale.amount,
                 reversal: sale.reversal.clone(),
             })?;
+            self.sent
+                .insert(sale.order.clone(), (sale.stan, sale.amount));
+            if let Some(original) = sale.void_of.clone() {
+                self.voids.insert(sale.order.clone(), original);
+            }
             let deadline = now.saturating_add(self.config.response_timeout);
             self.transmit.push_back(Transmit {
                 bytes: framed,

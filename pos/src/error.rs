@@ -22,6 +22,9 @@ pub enum ErrorKind {
     StanExhausted,
     /// No approved sale with that order number awaits completion.
     NotAwaiting,
+    /// The sale cannot be voided: not an approved sale of this terminal, a void itself, or
+    /// voided already.
+    NotVoidable,
 }
 
 /// An error of the flows: its kind only (never card data).
@@ -59,6 +62,7 @@ impl fmt::Display for Error {
             ErrorKind::Journal => f.write_str("the journal could not record the transition"),
             ErrorKind::StanExhausted => f.write_str("every STAN of the batch is used"),
             ErrorKind::NotAwaiting => f.write_str("no approved sale awaits completion"),
+            ErrorKind::NotVoidable => f.write_str("not an approved sale that can be voided"),
         }
     }
 }

@@ -29,6 +29,14 @@ pub enum Record {
         /// and must be stored as such).
         reversal: Vec<u8>,
     },
+    /// The sale sent next (its `SaleSent` follows) voids the approved sale `original`
+    /// (消费撤销).
+    VoidOf {
+        /// The void's own order number.
+        order: OrderNo,
+        /// The sale it voids.
+        original: OrderNo,
+    },
     /// The sale must be reversed.
     ReversalDue {
         /// The payment.
@@ -76,6 +84,11 @@ impl fmt::Debug for Record {
                 .field("stan", stan)
                 .field("amount", amount)
                 .field("reversal_len", &reversal.len())
+                .finish(),
+            Self::VoidOf { order, original } => f
+                .debug_struct("VoidOf")
+                .field("order", order)
+                .field("original", original)
                 .finish(),
             Self::ReversalDue { order, reason } => f
                 .debug_struct("ReversalDue")

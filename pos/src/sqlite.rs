@@ -6,7 +6,7 @@
 //! CREATE TABLE journal (seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL,
 //!   order_no TEXT, stan INTEGER, amount INTEGER, currency TEXT, reason TEXT, attempt INTEGER,
 //!   outcome TEXT, code TEXT, meaning TEXT, rrn TEXT, auth_code TEXT, transaction_id TEXT,
-//!   reversal BLOB);
+//!   reversal BLOB, original_order TEXT);
 //! ```
 //!
 //! The `reversal` column holds the reversal message, which repeats the card's track 2 data:
@@ -36,7 +36,8 @@ const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS journal (
     rrn TEXT,
     auth_code TEXT,
     transaction_id TEXT,
-    reversal BLOB
+    reversal BLOB,
+    original_order TEXT
 )";
 
 /// A journal in an SQLite file.
@@ -61,6 +62,7 @@ struct Row {
     auth_code: Option<String>,
     transaction_id: Option<String>,
     reversal: Option<Vec<u8>>,
+    original: Option<String>,
 }
 
 const fn reason_name(reason: UndoReason) -> &'static str {
@@ -100,6 +102,12 @@ fn row(record: &Record) -> Row {
             stan: Some(*stan),
             amount: Some(*amount),
             reversal: Some(reversal.clone()),
+            ..Row::default()
+        },
+        Record::VoidOf { order, original } => Row {
+            kind: "void-of",
+            order: Some(String::from(order.as_str())),
+            original: Some(String::from(original.as_str())),
             ..Row::default()
         },
         Record::ReversalDue { order, reason } => Row {
@@ -194,6 +202,8 @@ fn record_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Record>> {
     let auth_code: Option<String> = r.get(11)?;
     let transaction_id: Option<String> = r.get(12)?;
     let reversal: Option<Vec<u8>> = r.get(13)?;
+    let original: Option<String> = r.get(14)?;
+    let original = original.as_deref().and_then(|o| OrderNo::new(o).ok());
     let currency = currency
         .as_deref()
         .and_then(|c| <[u8; 3]>::try_from(c.as_bytes()).ok());
@@ -208,6 +218,7 @@ fn record_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Record>> {
             }),
             _ => None,
         },
+        ("void-of", Some(order)) => original.map(|original| Record::VoidOf { order, original }),
         ("reversal-due", Some(order)) => reason.map(|reason| Record::ReversalDue { order, reason }),
         ("reversal-sent", Some(order)) => {
             attempt.map(|attempt| Record::ReversalSent { order, attempt })
@@ -246,8 +257,8 @@ impl Journal for SqliteJournal {
         self.db
             .execute(
                 "INSERT INTO journal (kind, order_no, stan, amount, currency, reason, attempt,
-                    outcome, code, meaning, rrn, auth_code, transaction_id, reversal)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                    outcome, code, meaning, rrn, auth_code, transaction_id, reversal, original_order)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
                 params![
                     r.kind,
                     r.order,
@@ -263,6 +274,7 @@ impl Journal for SqliteJournal {
                     r.auth_code,
                     r.transaction_id,
                     r.reversal,
+                    r.original,
                 ],
             )
             .map(|_| ())
@@ -276,7 +288,8 @@ impl Journal for SqliteJournal {
             .db
             .prepare(
                 "SELECT kind, order_no, stan, amount, currency, reason, attempt, outcome, code,
-                    meaning, rrn, auth_code, transaction_id, reversal FROM journal ORDER BY seq",
+                    meaning, rrn, auth_code, transaction_id, reversal, original_order
+                 FROM journal ORDER BY seq",
             )
             .map_err(|_| JournalError)?;
         let rows = statement

@@ -75,6 +75,8 @@ struct Host {
     rrn: u32,
     /// Every request it read: MTI, STAN, field 39.
     seen: Vec<(u16, u32, Option<String>)>,
+    /// Void STAN → (the voided sale's STAN, applied now).
+    voids: BTreeMap<u32, (u32, bool)>,
 }
 
 impl Host {
@@ -90,6 +92,7 @@ impl Host {
             ledger: BTreeMap::new(),
             rrn: 0,
             seen: Vec::new(),
+            voids: BTreeMap::new(),
         }
     }
 
@@ -127,6 +130,38 @@ impl Host {
                 m.set(39, "00").unwrap().set(62, self.field62()).unwrap();
                 m.to_vec().unwrap()
             }
+            200 if request
+                .processing_code()
+                .is_some_and(|v| v.iter().eq(*b"200000")) =>
+            {
+                // A void: field 61 holds the original's batch (6) and trace (6).
+                txn::verify_mac(&request, &self.mak).ok()?;
+                let f61: String = request.value(61)?.iter().map(char::from).collect();
+                let original: u32 = f61.get(6..12)?.parse().ok()?;
+                let code = if self.ledger.contains_key(&stan) || self.voids.contains_key(&stan) {
+                    "94"
+                } else {
+                    match self.ledger.get_mut(&original) {
+                        Some(charge) if charge.1 => {
+                            charge.1 = false;
+                            self.voids.insert(stan, (original, true));
+                            "00"
+                        }
+                        _ => {
+                            self.voids.insert(stan, (original, false));
+                            "25" // unable to locate the original
+                        }
+                    }
+                };
+                self.rrn += 1;
+                let mut m =
+                    Message::from_ref(&request).response(&[3, 4, 11, 22, 25, 41, 42, 49, 60]);
+                m.set(37, format!("{:012}", self.rrn))
+                    .unwrap()
+                    .set(39, code)
+                    .unwrap();
+                txn::encode_with_mac(&m, &self.mak).unwrap()
+            }
             200 => {
                 txn::verify_mac(&request, &self.mak).ok()?;
                 let amount = request.amount()?;
@@ -156,6 +191,15 @@ impl Host {
                 txn::verify_mac(&request, &self.mak).ok()?;
                 if let Some(entry) = self.ledger.get_mut(&stan) {
                     entry.1 = false;
+                }
+                // Reversing a void puts the charge back.
+                if let Some((original, applied)) = self.voids.get_mut(&stan)
+                    && *applied
+                {
+                    *applied = false;
+                    if let Some(charge) = self.ledger.get_mut(original) {
+                        charge.1 = true;
+                    }
                 }
                 let mut m = Message::from_ref(&request).response(&[3, 4, 11, 41, 42, 49, 60]);
                 m.set(39, "00").unwrap();
@@ -344,29 +388,59 @@ impl<J: Journal> World<J> {
     }
 }
 
+/// What the cashier does next.
+#[derive(Clone, Copy, Debug)]
+enum Op {
+    Sale(u64),
+    /// Void the n-th sale made so far (skipped when it cannot be voided).
+    Void(usize),
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        3 => (1u64..100).prop_map(Op::Sale),
+        1 => (0usize..6).prop_map(Op::Void),
+    ]
+}
+
 fn run<J: Journal>(
     journal: J,
     reopen: fn(J) -> J,
-    amounts: &[u64],
+    ops: &[Op],
     faults: Vec<Fault>,
 ) -> Result<(), TestCaseError> {
     let mut w = World::new(journal, reopen, faults);
-    for (i, &amount) in amounts.iter().enumerate() {
+    let mut sales: Vec<OrderNo> = Vec::new();
+    for (i, op) in ops.iter().enumerate() {
         w.sign_in();
         let order = OrderNo::new(&format!("ORDER{i:04}")).unwrap();
-        let sale = CardSale {
-            amount: Amount::cny(amount),
-            entry: Entry::Card {
-                pan: None,
-                track2: Some("4392260009942820=131210112008439"),
-                sequence: None,
-                icc: None,
-                entry_mode: "021",
-            },
-            pin: None,
+        let entry = Entry::Card {
+            pan: None,
+            track2: Some("4392260009942820=131210112008439"),
+            sequence: None,
+            icc: None,
+            entry_mode: "021",
         };
         let now = w.now;
-        w.t().purchase(now, order, &sale).unwrap();
+        match *op {
+            Op::Sale(amount) => {
+                let sale = CardSale {
+                    amount: Amount::cny(amount),
+                    entry,
+                    pin: None,
+                };
+                w.t().purchase(now, order.clone(), &sale).unwrap();
+                sales.push(order);
+            }
+            Op::Void(n) => {
+                let Some(original) = sales.get(n).cloned() else {
+                    continue;
+                };
+                if w.t().void(now, order, &original, entry, None).is_err() {
+                    continue;
+                }
+            }
+        }
         w.settle();
     }
     // The faults are over: finish what the terminal owes (signing in again after a crash).
@@ -413,16 +487,43 @@ fn check<J: Journal>(w: &World<J>) -> Result<(), TestCaseError> {
     unique.sort_unstable();
     unique.dedup();
     prop_assert_eq!(unique.len(), stans.len(), "a STAN was reused");
+    let mut void_of: BTreeMap<OrderNo, OrderNo> = BTreeMap::new();
+    for r in records {
+        if let Record::VoidOf { order, original } = r {
+            void_of.insert(order.clone(), original.clone());
+        }
+    }
+    for (order, outcomes) in &finals {
+        prop_assert_eq!(outcomes.len(), 1, "{:?}: outcomes {:?}", order, outcomes);
+    }
     for (order, (stan, amount)) in &sent {
         let outcomes = finals.get(order).cloned().unwrap_or_default();
         prop_assert_eq!(outcomes.len(), 1, "{:?}: outcomes {:?}", order, outcomes);
+        if let Some(original) = void_of.get(order) {
+            // A void: approved exactly when the host applied it.
+            let applied = w.host.voids.get(stan).is_some_and(|(_, a)| *a);
+            prop_assert_eq!(
+                outcomes[0].is_approved(),
+                applied,
+                "void {:?} of {:?}: {:?}",
+                order,
+                original,
+                outcomes[0]
+            );
+            continue;
+        }
+        // A sale: charged exactly when approved and not voided by an approved void.
+        let voided = void_of
+            .iter()
+            .any(|(void, of)| of == order && finals.get(void).is_some_and(|o| o[0].is_approved()));
         let charged = w.host.ledger.get(stan).is_some_and(|(_, c)| *c);
         prop_assert_eq!(
-            outcomes[0].is_approved(),
+            outcomes[0].is_approved() && !voided,
             charged,
-            "{:?}: {:?} but the host {}",
+            "{:?}: {:?} (voided: {}) but the host {}",
             order,
             outcomes[0],
+            voided,
             if charged {
                 "charged it"
             } else {
@@ -456,12 +557,12 @@ proptest! {
 
     #[test]
     fn every_sale_ends_once_and_approved_means_charged(
-        amounts in prop::collection::vec(1u64..100, 1..6),
+        ops in prop::collection::vec(op(), 1..8),
         faults in prop::collection::vec(fault(), 0..40),
         confirm in any::<bool>(),
     ) {
         CONFIRM.with(|c| c.set(confirm));
-        run(MemoryJournal::new(), |j| j, &amounts, faults)?;
+        run(MemoryJournal::new(), |j| j, &ops, faults)?;
     }
 }
 
@@ -484,7 +585,7 @@ mod durable {
 
         #[test]
         fn sqlite_journal_survives_crashes(
-            amounts in prop::collection::vec(1u64..100, 1..5),
+            ops in prop::collection::vec(op(), 1..6),
             faults in prop::collection::vec(fault(), 0..30),
         ) {
             let dir = std::env::temp_dir().join(format!("paywire-pos-{}-{:?}", std::process::id(), std::thread::current().id()));
@@ -495,7 +596,7 @@ mod durable {
             let _ = std::fs::remove_file(path.with_extension("sqlite-shm"));
             PATH.with(|p| *p.borrow_mut() = Some(path.clone()));
             CONFIRM.with(|c| c.set(true));
-            run(SqliteJournal::open(&path).unwrap(), reopen, &amounts, faults)?;
+            run(SqliteJournal::open(&path).unwrap(), reopen, &ops, faults)?;
         }
     }
 
@@ -773,4 +874,53 @@ fn uncompleted_approval_is_reversed_with_96() {
         assert_eq!(w.host.ledger.values().next(), Some(&(51, false)));
     }
     CONFIRM.with(|c| c.set(false));
+}
+
+/// A void undoes an approved sale; a void whose answer is lost is reversed, which puts the
+/// charge back; a sale is voided once.
+#[test]
+fn void_and_its_reversal() {
+    CONFIRM.with(|c| c.set(false));
+    // sign-in, sale, void (answer lost), its reversal, then a second void that goes through.
+    let faults = vec![Fault::None, Fault::None, Fault::DropResponse];
+    let mut w = World::new(MemoryJournal::new(), |j| j, faults);
+    w.sign_in();
+    let entry = Entry::ScanCode("6223456789012345678");
+    let sale = CardSale {
+        amount: Amount::cny(51),
+        entry,
+        pin: None,
+    };
+    let (s, v1, v2) = (
+        OrderNo::new("S").unwrap(),
+        OrderNo::new("V1").unwrap(),
+        OrderNo::new("V2").unwrap(),
+    );
+    let now = w.now;
+    w.t().purchase(now, s.clone(), &sale).unwrap();
+    w.settle();
+    assert!(w.t().outcome(&s).unwrap().is_approved());
+    let now = w.now;
+    w.t().void(now, v1.clone(), &s, entry, None).unwrap();
+    w.settle();
+    assert_eq!(
+        w.t().outcome(&v1),
+        Some(&Outcome::Undone(UndoReason::Timeout))
+    );
+    assert_eq!(
+        w.host.ledger.get(&2),
+        Some(&(51, true)),
+        "the reversed void put the charge back"
+    );
+    let now = w.now;
+    w.t().void(now, v2.clone(), &s, entry, None).unwrap();
+    w.settle();
+    assert!(w.t().outcome(&v2).unwrap().is_approved());
+    assert_eq!(w.t().voided_sale(&v2), Some(&s));
+    assert_eq!(w.host.ledger.get(&2), Some(&(51, false)));
+    // Voided once: neither the sale again nor a void.
+    let now = w.now;
+    let again = OrderNo::new("V3").unwrap();
+    assert!(w.t().void(now, again.clone(), &s, entry, None).is_err());
+    assert!(w.t().void(now, again, &v2, entry, None).is_err());
 }
