@@ -37,7 +37,9 @@ use paywire_unionpay::Key;
 use paywire_unionpay::framing::{Header, Tpdu};
 use paywire_unionpay::signin::{WorkKeys, work_keys};
 use paywire_unionpay::spec::CUPS_POS;
-use paywire_unionpay::txn::{self, Entry, KeyScheme, Pin, Purchase, ResponseCode, Terminal};
+use paywire_unionpay::txn::{
+    self, Entry, KeyScheme, Pin, Purchase, ResponseCode, SettlementResult, Terminal, Totals,
+};
 
 use crate::error::{Error, ErrorKind};
 use crate::journal::{Journal, Record};
@@ -130,6 +132,18 @@ pub enum Event {
         /// The channel's references.
         approval: Approval,
     },
+    /// The host answered the batch settlement: the batch is closed (`balanced`: the host's
+    /// totals agreed with the journal's).
+    Settled {
+        /// The batch closed.
+        batch: u32,
+        /// Whether the totals agreed.
+        balanced: bool,
+        /// The terminal's totals that were sent.
+        totals: Totals,
+    },
+    /// The settlement got no valid answer in time; the batch stays open.
+    SettlementFailed,
     /// A reversal got no answer after every attempt: it stays pending and goes out before the
     /// next sale; the payment has no outcome yet.
     ReversalDeferred {
@@ -180,6 +194,11 @@ enum Waiting {
         stan: u32,
         deadline: Millis,
     },
+    Settlement {
+        stan: u32,
+        deadline: Millis,
+        totals: Totals,
+    },
 }
 
 impl Waiting {
@@ -187,7 +206,8 @@ impl Waiting {
         match *self {
             Self::SignIn { deadline, .. }
             | Self::Sale { deadline, .. }
-            | Self::Reversal { deadline, .. } => deadline,
+            | Self::Reversal { deadline, .. }
+            | Self::Settlement { deadline, .. } => deadline,
         }
     }
 }
@@ -204,6 +224,9 @@ pub struct CardTerminal<J: Journal> {
     reversals: VecDeque<PendingReversal>,
     /// Every sale sent: its STAN and amount.
     sent: BTreeMap<OrderNo, (u32, Amount)>,
+    /// The open batch (60.2) and the sales sent in it.
+    batch: u32,
+    batch_sales: Vec<OrderNo>,
     /// Voids sent: the void's order → the sale it voids.
     voids: BTreeMap<OrderNo, OrderNo>,
     /// Approved sales the terminal is completing: STAN, reversal, references.
@@ -258,6 +281,8 @@ impl<J: Journal> CardTerminal<J> {
         let mut completing: Vec<OrderNo> = Vec::new();
         let mut sent_info: BTreeMap<OrderNo, (u32, Amount)> = BTreeMap::new();
         let mut voids: BTreeMap<OrderNo, OrderNo> = BTreeMap::new();
+        let mut batch = config.batch;
+        let mut batch_sales: Vec<OrderNo> = Vec::new();
         for record in &records {
             match record {
                 Record::SignInSent { stan } => last_stan = last_stan.max(*stan),
@@ -269,6 +294,7 @@ impl<J: Journal> CardTerminal<J> {
                 } => {
                     last_stan = last_stan.max(*stan);
                     sent_info.insert(order.clone(), (*stan, *amount));
+                    batch_sales.push(order.clone());
                     orders.entry(order.clone()).or_insert(None);
                     sent.insert(order.clone(), (*stan, reversal.clone()));
                 }
@@ -276,6 +302,11 @@ impl<J: Journal> CardTerminal<J> {
                     due.insert(order.clone(), *reason);
                 }
                 Record::ReversalSent { .. } => {}
+                Record::SettlementSent { stan, .. } => last_stan = last_stan.max(*stan),
+                Record::BatchClosed { batch: closed, .. } => {
+                    batch = batch.max(closed.saturating_add(1));
+                    batch_sales.clear();
+                }
                 Record::VoidOf { order, original } => {
                     voids.insert(order.clone(), original.clone());
                 }
@@ -327,6 +358,8 @@ impl<J: Journal> CardTerminal<J> {
             orders,
             reversals,
             sent: sent_info,
+            batch,
+            batch_sales,
             voids,
             awaiting: BTreeMap::new(),
             queued: None,
@@ -385,7 +418,7 @@ impl<J: Journal> CardTerminal<J> {
         Ok((
             self.config.terminal_id.clone(),
             self.config.merchant_id.clone(),
-            alloc::format!("{:06}", self.config.batch),
+            alloc::format!("{:06}", self.batch),
         ))
     }
 
@@ -563,6 +596,81 @@ impl<J: Journal> CardTerminal<J> {
         self.drive(now)
     }
 
+    /// The open batch's totals as the journal holds them: approved sales that no approved void
+    /// undid (debits); refunds are not built yet (credits stay zero).
+    pub fn totals(&self) -> Totals {
+        let voided = |sale: &OrderNo| {
+            self.voids.iter().any(|(void, of)| {
+                of == sale && matches!(self.orders.get(void), Some(Some(Outcome::Approved(_))))
+            })
+        };
+        let mut totals = Totals::default();
+        for order in &self.batch_sales {
+            let is_void = self.voids.contains_key(order);
+            let approved = matches!(self.orders.get(order), Some(Some(Outcome::Approved(_))));
+            if is_void || !approved || voided(order) {
+                continue;
+            }
+            if let Some((_, amount)) = self.sent.get(order) {
+                totals.debit_amount = totals.debit_amount.saturating_add(amount.minor);
+                totals.debit_count = totals.debit_count.saturating_add(1);
+            }
+        }
+        totals
+    }
+
+    /// Settles the open batch (`0500`) with the journal's totals; `network_code` is 60.3 as the
+    /// acquirer's specification gives it for settlement. Pending reversals are resolved first
+    /// ([`CardTerminal::retry_reversals`]): a batch with a payment still unresolved is refused.
+    pub fn settle(&mut self, now: Millis, network_code: &str) -> Result<(), Error> {
+        if self.keys.is_none() {
+            return Err(Error::new(ErrorKind::NotSignedIn));
+        }
+        if self.is_busy() {
+            return Err(Error::new(ErrorKind::Busy));
+        }
+        if !self.reversals.is_empty() {
+            return Err(Error::new(ErrorKind::Unresolved));
+        }
+        let stan = self.next_stan()?;
+        let (tid, mid, batch) = self.terminal()?;
+        let terminal = Terminal {
+            terminal_id: &tid,
+            merchant_id: &mid,
+            batch: &batch,
+        };
+        let totals = self.totals();
+        let request = txn::settlement(
+            &terminal,
+            &txn::Settlement {
+                stan: &stan_text(stan),
+                currency: "156",
+                domestic: totals,
+                foreign: Totals::default(),
+                network_code,
+                operator: &self.config.operator,
+            },
+        )?;
+        let bytes = self.frame(&request.to_vec().map_err(paywire_unionpay::Error::from)?)?;
+        self.record(&Record::SettlementSent {
+            stan,
+            batch: self.batch,
+        })?;
+        let deadline = now.saturating_add(self.config.response_timeout);
+        self.transmit.push_back(Transmit { bytes, deadline });
+        self.waiting = Some(Waiting::Settlement {
+            stan,
+            deadline,
+            totals,
+        });
+        Ok(())
+    }
+
+    /// The open batch number.
+    pub const fn batch(&self) -> u32 {
+        self.batch
+    }
+
     /// The sale a void voids, when `order` is a void.
     pub fn voided_sale(&self, order: &OrderNo) -> Option<&OrderNo> {
         self.voids.get(order)
@@ -607,6 +715,7 @@ impl<J: Journal> CardTerminal<J> {
             })?;
             self.sent
                 .insert(sale.order.clone(), (sale.stan, sale.amount));
+            self.batch_sales.push(sale.order.clone());
             if let Some(original) = sale.void_of.clone() {
                 self.voids.insert(sale.order.clone(), original);
             }
@@ -844,6 +953,33 @@ impl<J: Journal> CardTerminal<J> {
                 }
                 self.drive(now)
             }
+            Some(Waiting::Settlement {
+                stan: sent,
+                deadline,
+                totals,
+            }) => {
+                let result = (m.mti().number() == 510 && stan == Some(sent))
+                    .then(|| SettlementResult::of(&m))
+                    .flatten();
+                let Some(result) = result else {
+                    self.waiting = Some(Waiting::Settlement {
+                        stan: sent,
+                        deadline,
+                        totals,
+                    });
+                    return Ok(());
+                };
+                let (batch, balanced) = (self.batch, result.is_balanced());
+                self.record(&Record::BatchClosed { batch, balanced })?;
+                self.batch = batch.saturating_add(1);
+                self.batch_sales.clear();
+                self.events.push_back(Event::Settled {
+                    batch,
+                    balanced,
+                    totals,
+                });
+                self.drive(now)
+            }
             None => Ok(()),
         }
     }
@@ -861,6 +997,7 @@ impl<J: Journal> CardTerminal<J> {
         }
         match waiting {
             Waiting::SignIn { .. } => self.events.push_back(Event::SignInFailed(None)),
+            Waiting::Settlement { .. } => self.events.push_back(Event::SettlementFailed),
             Waiting::Sale {
                 order,
                 stan,

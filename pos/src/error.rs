@@ -22,6 +22,8 @@ pub enum ErrorKind {
     StanExhausted,
     /// No approved sale with that order number awaits completion.
     NotAwaiting,
+    /// A payment of the batch is still unresolved (a reversal is pending).
+    Unresolved,
     /// The sale cannot be voided: not an approved sale of this terminal, a void itself, or
     /// voided already.
     NotVoidable,
@@ -62,6 +64,7 @@ impl fmt::Display for Error {
             ErrorKind::Journal => f.write_str("the journal could not record the transition"),
             ErrorKind::StanExhausted => f.write_str("every STAN of the batch is used"),
             ErrorKind::NotAwaiting => f.write_str("no approved sale awaits completion"),
+            ErrorKind::Unresolved => f.write_str("a payment of the batch is still unresolved"),
             ErrorKind::NotVoidable => f.write_str("not an approved sale that can be voided"),
         }
     }

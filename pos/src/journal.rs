@@ -29,6 +29,21 @@ pub enum Record {
         /// and must be stored as such).
         reversal: Vec<u8>,
     },
+    /// A batch settlement (`0500`) is about to be sent with this STAN and these totals.
+    SettlementSent {
+        /// Field 11.
+        stan: u32,
+        /// The batch it settles.
+        batch: u32,
+    },
+    /// The host answered the settlement: the batch is closed; sales from now on belong to the
+    /// next one.
+    BatchClosed {
+        /// The batch closed.
+        batch: u32,
+        /// Whether the host's totals agreed with the terminal's.
+        balanced: bool,
+    },
     /// The sale sent next (its `SaleSent` follows) voids the approved sale `original`
     /// (消费撤销).
     VoidOf {
@@ -84,6 +99,16 @@ impl fmt::Debug for Record {
                 .field("stan", stan)
                 .field("amount", amount)
                 .field("reversal_len", &reversal.len())
+                .finish(),
+            Self::SettlementSent { stan, batch } => f
+                .debug_struct("SettlementSent")
+                .field("stan", stan)
+                .field("batch", batch)
+                .finish(),
+            Self::BatchClosed { batch, balanced } => f
+                .debug_struct("BatchClosed")
+                .field("batch", batch)
+                .field("balanced", balanced)
                 .finish(),
             Self::VoidOf { order, original } => f
                 .debug_struct("VoidOf")

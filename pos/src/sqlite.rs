@@ -9,6 +9,9 @@
 //!   reversal BLOB, original_order TEXT);
 //! ```
 //!
+//! Settlement rows keep the batch number in `code` (six digits) and `balanced` /
+//! `unbalanced` in `outcome`.
+//!
 //! The `reversal` column holds the reversal message, which repeats the card's track 2 data:
 //! the file is cardholder data and must be protected as such.
 
@@ -102,6 +105,19 @@ fn row(record: &Record) -> Row {
             stan: Some(*stan),
             amount: Some(*amount),
             reversal: Some(reversal.clone()),
+            ..Row::default()
+        },
+        Record::SettlementSent { stan, batch } => Row {
+            kind: "settlement-sent",
+            stan: Some(*stan),
+            attempt: None,
+            code: Some(alloc::format!("{batch:06}")),
+            ..Row::default()
+        },
+        Record::BatchClosed { batch, balanced } => Row {
+            kind: "batch-closed",
+            code: Some(alloc::format!("{batch:06}")),
+            outcome: Some(if *balanced { "balanced" } else { "unbalanced" }),
             ..Row::default()
         },
         Record::VoidOf { order, original } => Row {
@@ -209,6 +225,18 @@ fn record_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Record>> {
         .and_then(|c| <[u8; 3]>::try_from(c.as_bytes()).ok());
     Ok(match (kind.as_str(), order) {
         ("sign-in-sent", _) => stan.map(|stan| Record::SignInSent { stan }),
+        ("settlement-sent", _) => match (stan, code.as_deref().and_then(|c| c.parse().ok())) {
+            (Some(stan), Some(batch)) => Some(Record::SettlementSent { stan, batch }),
+            _ => None,
+        },
+        ("batch-closed", _) => {
+            code.as_deref()
+                .and_then(|c| c.parse().ok())
+                .map(|batch| Record::BatchClosed {
+                    batch,
+                    balanced: outcome.as_deref() == Some("balanced"),
+                })
+        }
         ("sale-sent", Some(order)) => match (stan, amount, currency, reversal) {
             (Some(stan), Some(minor), Some(currency), Some(reversal)) => Some(Record::SaleSent {
                 order,

@@ -187,6 +187,21 @@ impl Host {
                 }
                 txn::encode_with_mac(&m, &self.mak).unwrap()
             }
+            500 => {
+                // Reconcile: the terminal's debit totals against what the host holds charged.
+                let theirs = txn::SettlementResult::of(&request)?.domestic;
+                let charged = self.ledger.values().filter(|(_, c)| *c);
+                let (amount, count) = charged.fold((0u64, 0u16), |(a, n), (x, _)| (a + x, n + 1));
+                let code = if (theirs.debit_amount, theirs.debit_count) == (amount, count) {
+                    '1'
+                } else {
+                    '2'
+                };
+                let f48 = format!("{:012}{:03}{:012}{:03}{code}{:031}", amount, count, 0, 0, 1);
+                let mut m = Message::from_ref(&request).response(&[11, 41, 42, 49, 60]);
+                m.set(39, "00").unwrap().set(48, f48).unwrap();
+                m.to_vec().unwrap()
+            }
             400 => {
                 txn::verify_mac(&request, &self.mak).ok()?;
                 if let Some(entry) = self.ledger.get_mut(&stan) {
@@ -455,7 +470,21 @@ fn run<J: Journal>(
         }
     }
     prop_assert!(w.t().pending_reversals().next().is_none());
-    check(&w)
+    check(&w)?;
+    // Ledger = journal: the batch settles balanced.
+    let batch = w.t().batch();
+    let now = w.now;
+    w.t().settle(now, "201").unwrap();
+    w.settle();
+    let settled = w.events.iter().rev().find_map(|e| match e {
+        Event::Settled {
+            batch, balanced, ..
+        } => Some((*batch, *balanced)),
+        _ => None,
+    });
+    prop_assert_eq!(settled, Some((batch, true)));
+    prop_assert_eq!(w.t().batch(), batch + 1);
+    Ok(())
 }
 
 fn check<J: Journal>(w: &World<J>) -> Result<(), TestCaseError> {
@@ -622,6 +651,19 @@ mod durable {
                 order: order.clone(),
                 attempt: 2,
             },
+            Record::SettlementSent { stan: 9, batch: 12 },
+            Record::BatchClosed {
+                batch: 12,
+                balanced: true,
+            },
+            Record::BatchClosed {
+                batch: 13,
+                balanced: false,
+            },
+            Record::VoidOf {
+                order: OrderNo::new("RT-2").unwrap(),
+                original: order.clone(),
+            },
             Record::AwaitingCompletion {
                 order: order.clone(),
                 approval: paywire_pos::Approval {
@@ -658,7 +700,7 @@ mod durable {
         }
         let j = SqliteJournal::open(&path).unwrap();
         assert_eq!(j.records().unwrap(), records);
-        assert_eq!(j.len().unwrap(), 8);
+        assert_eq!(j.len().unwrap(), 12);
         std::fs::remove_file(&path).unwrap();
     }
 }
