@@ -38,7 +38,8 @@ use paywire_unionpay::framing::{Header, Tpdu};
 use paywire_unionpay::signin::{WorkKeys, work_keys};
 use paywire_unionpay::spec::CUPS_POS;
 use paywire_unionpay::txn::{
-    self, Entry, KeyScheme, Pin, Purchase, ResponseCode, SettlementResult, Terminal, Totals,
+    self, AdditionalAmount, Entry, KeyScheme, Pin, Purchase, ResponseCode, SettlementResult,
+    Terminal, Totals,
 };
 
 use crate::error::{Error, ErrorKind};
@@ -144,6 +145,16 @@ pub enum Event {
     },
     /// The settlement got no valid answer in time; the batch stays open.
     SettlementFailed,
+    /// The answer to a balance inquiry: its response code and the balances of field 54 (none
+    /// when it was declined). An inquiry moves no money, so nothing is journaled or reversed.
+    Balance {
+        /// Field 39.
+        code: [u8; 2],
+        /// The balances.
+        amounts: Vec<AdditionalAmount>,
+    },
+    /// A balance inquiry got no valid answer in time (or one whose MAC does not verify).
+    BalanceFailed,
     /// A reversal got no answer after every attempt: it stays pending and goes out before the
     /// next sale; the payment has no outcome yet.
     ReversalDeferred {
@@ -199,6 +210,10 @@ enum Waiting {
         deadline: Millis,
         totals: Totals,
     },
+    Balance {
+        stan: u32,
+        deadline: Millis,
+    },
 }
 
 impl Waiting {
@@ -207,7 +222,8 @@ impl Waiting {
             Self::SignIn { deadline, .. }
             | Self::Sale { deadline, .. }
             | Self::Reversal { deadline, .. }
-            | Self::Settlement { deadline, .. } => deadline,
+            | Self::Settlement { deadline, .. }
+            | Self::Balance { deadline, .. } => deadline,
         }
     }
 }
@@ -302,7 +318,9 @@ impl<J: Journal> CardTerminal<J> {
                     due.insert(order.clone(), *reason);
                 }
                 Record::ReversalSent { .. } => {}
-                Record::SettlementSent { stan, .. } => last_stan = last_stan.max(*stan),
+                Record::SettlementSent { stan, .. } | Record::InquirySent { stan } => {
+                    last_stan = last_stan.max(*stan);
+                }
                 Record::BatchClosed { batch: closed, .. } => {
                     batch = batch.max(closed.saturating_add(1));
                     batch_sales.clear();
@@ -666,6 +684,44 @@ impl<J: Journal> CardTerminal<J> {
         Ok(())
     }
 
+    /// Asks for the card's balance (`0200`, processing code `310000`). The STAN is used (and
+    /// journaled, so it is never reused); the answer's MAC is checked.
+    pub fn balance_inquiry(
+        &mut self,
+        now: Millis,
+        entry: Entry<'_>,
+        pin: Option<Pin<'_>>,
+    ) -> Result<(), Error> {
+        let Some(mak) = self.keys.as_ref().map(|k| k.mak.clone()) else {
+            return Err(Error::new(ErrorKind::NotSignedIn));
+        };
+        if self.is_busy() || !self.reversals.is_empty() {
+            return Err(Error::new(ErrorKind::Busy));
+        }
+        let stan = self.next_stan()?;
+        let (tid, mid, batch) = self.terminal()?;
+        let terminal = Terminal {
+            terminal_id: &tid,
+            merchant_id: &mid,
+            batch: &batch,
+        };
+        let request = txn::balance_inquiry(
+            &terminal,
+            &txn::BalanceInquiry {
+                stan: &stan_text(stan),
+                currency: "156",
+                entry,
+                pin,
+            },
+        )?;
+        let bytes = self.frame(&txn::encode_with_mac(&request, &mak)?)?;
+        self.record(&Record::InquirySent { stan })?;
+        let deadline = now.saturating_add(self.config.response_timeout);
+        self.transmit.push_back(Transmit { bytes, deadline });
+        self.waiting = Some(Waiting::Balance { stan, deadline });
+        Ok(())
+    }
+
     /// The open batch number.
     pub const fn batch(&self) -> u32 {
         self.batch
@@ -953,6 +1009,26 @@ impl<J: Journal> CardTerminal<J> {
                 }
                 self.drive(now)
             }
+            Some(Waiting::Balance {
+                stan: sent,
+                deadline,
+            }) => {
+                let mac_ok = self
+                    .keys
+                    .as_ref()
+                    .is_some_and(|k| txn::verify_mac(&m, &k.mak).is_ok());
+                if m.mti() != Mti::FINANCIAL_RESPONSE || stan != Some(sent) || !mac_ok {
+                    self.waiting = Some(Waiting::Balance {
+                        stan: sent,
+                        deadline,
+                    });
+                    return Ok(());
+                }
+                let code = ResponseCode::of(&m).map_or(*b"  ", |c| c.0);
+                let amounts = txn::additional_amounts(&m).unwrap_or_default();
+                self.events.push_back(Event::Balance { code, amounts });
+                self.drive(now)
+            }
             Some(Waiting::Settlement {
                 stan: sent,
                 deadline,
@@ -998,6 +1074,7 @@ impl<J: Journal> CardTerminal<J> {
         match waiting {
             Waiting::SignIn { .. } => self.events.push_back(Event::SignInFailed(None)),
             Waiting::Settlement { .. } => self.events.push_back(Event::SettlementFailed),
+            Waiting::Balance { .. } => self.events.push_back(Event::BalanceFailed),
             Waiting::Sale {
                 order,
                 stan,

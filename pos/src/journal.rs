@@ -29,6 +29,12 @@ pub enum Record {
         /// and must be stored as such).
         reversal: Vec<u8>,
     },
+    /// A balance inquiry is about to be sent with this STAN (it moves no money: only the STAN is
+    /// kept, so that it is never reused).
+    InquirySent {
+        /// Field 11.
+        stan: u32,
+    },
     /// A batch settlement (`0500`) is about to be sent with this STAN and these totals.
     SettlementSent {
         /// Field 11.
@@ -100,6 +106,9 @@ impl fmt::Debug for Record {
                 .field("amount", amount)
                 .field("reversal_len", &reversal.len())
                 .finish(),
+            Self::InquirySent { stan } => {
+                f.debug_struct("InquirySent").field("stan", stan).finish()
+            }
             Self::SettlementSent { stan, batch } => f
                 .debug_struct("SettlementSent")
                 .field("stan", stan)

@@ -107,10 +107,14 @@ fn row(record: &Record) -> Row {
             reversal: Some(reversal.clone()),
             ..Row::default()
         },
+        Record::InquirySent { stan } => Row {
+            kind: "inquiry-sent",
+            stan: Some(*stan),
+            ..Row::default()
+        },
         Record::SettlementSent { stan, batch } => Row {
             kind: "settlement-sent",
             stan: Some(*stan),
-            attempt: None,
             code: Some(alloc::format!("{batch:06}")),
             ..Row::default()
         },
@@ -225,6 +229,7 @@ fn record_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Record>> {
         .and_then(|c| <[u8; 3]>::try_from(c.as_bytes()).ok());
     Ok(match (kind.as_str(), order) {
         ("sign-in-sent", _) => stan.map(|stan| Record::SignInSent { stan }),
+        ("inquiry-sent", _) => stan.map(|stan| Record::InquirySent { stan }),
         ("settlement-sent", _) => match (stan, code.as_deref().and_then(|c| c.parse().ok())) {
             (Some(stan), Some(batch)) => Some(Record::SettlementSent { stan, batch }),
             _ => None,

@@ -132,6 +132,19 @@ impl Host {
             }
             200 if request
                 .processing_code()
+                .is_some_and(|v| v.iter().eq(*b"310000")) =>
+            {
+                // A balance inquiry: the available balance, as field 54 carries it.
+                txn::verify_mac(&request, &self.mak).ok()?;
+                let mut m = Message::from_ref(&request).response(&[3, 11, 22, 25, 41, 42, 49, 60]);
+                m.set(39, "00")
+                    .unwrap()
+                    .set(54, "1002156C000000012345")
+                    .unwrap();
+                txn::encode_with_mac(&m, &self.mak).unwrap()
+            }
+            200 if request
+                .processing_code()
                 .is_some_and(|v| v.iter().eq(*b"200000")) =>
             {
                 // A void: field 61 holds the original's batch (6) and trace (6).
@@ -652,6 +665,7 @@ mod durable {
                 attempt: 2,
             },
             Record::SettlementSent { stan: 9, batch: 12 },
+            Record::InquirySent { stan: 10 },
             Record::BatchClosed {
                 batch: 12,
                 balanced: true,
@@ -700,7 +714,7 @@ mod durable {
         }
         let j = SqliteJournal::open(&path).unwrap();
         assert_eq!(j.records().unwrap(), records);
-        assert_eq!(j.len().unwrap(), 12);
+        assert_eq!(j.len().unwrap(), 13);
         std::fs::remove_file(&path).unwrap();
     }
 }
@@ -965,4 +979,33 @@ fn void_and_its_reversal() {
     let again = OrderNo::new("V3").unwrap();
     assert!(w.t().void(now, again.clone(), &s, entry, None).is_err());
     assert!(w.t().void(now, again, &v2, entry, None).is_err());
+}
+
+/// A balance inquiry: the balances of field 54, the MAC checked, no money moved; a lost answer
+/// is a failure, not a reversal.
+#[test]
+fn balance_inquiry() {
+    CONFIRM.with(|c| c.set(false));
+    let mut w = World::new(
+        MemoryJournal::new(),
+        |j| j,
+        vec![Fault::None, Fault::None, Fault::DropResponse],
+    );
+    w.sign_in();
+    let entry = Entry::ScanCode("6223456789012345678");
+    let now = w.now;
+    w.t().balance_inquiry(now, entry, None).unwrap();
+    w.settle();
+    let Some(Event::Balance { code, amounts }) = w.events.last().cloned() else {
+        panic!("{:?}", w.events)
+    };
+    assert_eq!(&code, b"00");
+    assert_eq!(amounts[0].amount, 12_345);
+    assert_eq!(&amounts[0].amount_type, b"02");
+    let now = w.now;
+    w.t().balance_inquiry(now, entry, None).unwrap();
+    w.settle();
+    assert_eq!(w.events.last(), Some(&Event::BalanceFailed));
+    assert!(w.host.seen.iter().all(|(mti, ..)| *mti != 400));
+    assert!(w.host.ledger.is_empty());
 }
