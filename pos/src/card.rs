@@ -432,12 +432,52 @@ impl<J: Journal> CardTerminal<J> {
         Ok(next)
     }
 
-    fn terminal(&self) -> Result<(String, String, String), Error> {
-        Ok((
-            self.config.terminal_id.clone(),
-            self.config.merchant_id.clone(),
-            alloc::format!("{:06}", self.batch),
-        ))
+    /// Calls `build` with the terminal's identity and open batch (a request builder).
+    fn build<T>(
+        &self,
+        build: impl FnOnce(&Terminal<'_>) -> Result<T, paywire_unionpay::Error>,
+    ) -> Result<T, Error> {
+        let batch = stan_text(self.batch);
+        let terminal = Terminal {
+            terminal_id: &self.config.terminal_id,
+            merchant_id: &self.config.merchant_id,
+            batch: &batch,
+        };
+        Ok(build(&terminal)?)
+    }
+
+    /// The checks every payment passes before its STAN is taken: working keys, nothing in
+    /// flight, an order number never used.
+    fn begin_payment(&mut self, order: &OrderNo) -> Result<u32, Error> {
+        if self.keys.is_none() {
+            return Err(Error::new(ErrorKind::NotSignedIn));
+        }
+        if self.is_busy() {
+            return Err(Error::new(ErrorKind::Busy));
+        }
+        if self.orders.contains_key(order) {
+            return Err(Error::new(ErrorKind::DuplicateOrderNo));
+        }
+        self.next_stan()
+    }
+
+    /// Queues a payment's request with the reversal that undoes it; pending reversals go out
+    /// first (even those out of attempts: the next transaction asks for them again).
+    fn queue_payment(&mut self, now: Millis, sale: QueuedSale) -> Result<(), Error> {
+        self.orders.insert(sale.order.clone(), None);
+        self.queued = Some(sale);
+        for r in &mut self.reversals {
+            r.deferred = false;
+            r.attempts = 0;
+        }
+        self.drive(now)
+    }
+
+    /// The reversal of `request`, encoded without MAC (field 39 is set when it is sent).
+    fn reversal_of(request: &Message<'_>) -> Result<Vec<u8>, Error> {
+        Ok(txn::reversal(request, reversal_code(UndoReason::Timeout))?
+            .to_vec()
+            .map_err(paywire_unionpay::Error::from)?)
     }
 
     fn frame(&self, message: &[u8]) -> Result<Vec<u8>, Error> {
@@ -450,19 +490,8 @@ impl<J: Journal> CardTerminal<J> {
             return Err(Error::new(ErrorKind::Busy));
         }
         let stan = self.next_stan()?;
-        let (tid, mid, batch) = self.terminal()?;
-        let terminal = Terminal {
-            terminal_id: &tid,
-            merchant_id: &mid,
-            batch: &batch,
-        };
-        let request = txn::sign_in(
-            &terminal,
-            &stan_text(stan),
-            self.config.key_scheme,
-            &self.config.operator,
-            None,
-        )?;
+        let (scheme, operator) = (self.config.key_scheme, self.config.operator.clone());
+        let request = self.build(|t| txn::sign_in(t, &stan_text(stan), scheme, &operator, None))?;
         let bytes = self.frame(&request.to_vec().map_err(paywire_unionpay::Error::from)?)?;
         self.record(&Record::SignInSent { stan })?;
         let deadline = now.saturating_add(self.config.response_timeout);
@@ -478,54 +507,35 @@ impl<J: Journal> CardTerminal<J> {
         order: OrderNo,
         sale: &CardSale<'_>,
     ) -> Result<(), Error> {
-        if self.keys.is_none() {
-            return Err(Error::new(ErrorKind::NotSignedIn));
-        }
-        if self.is_busy() {
-            return Err(Error::new(ErrorKind::Busy));
-        }
-        if self.orders.contains_key(&order) {
-            return Err(Error::new(ErrorKind::DuplicateOrderNo));
-        }
-        let stan = self.next_stan()?;
-        let (tid, mid, batch) = self.terminal()?;
-        let terminal = Terminal {
-            terminal_id: &tid,
-            merchant_id: &mid,
-            batch: &batch,
-        };
+        let stan = self.begin_payment(&order)?;
         let currency = core::str::from_utf8(&sale.amount.currency).unwrap_or("");
         let stan_digits = stan_text(stan);
-        let request = txn::purchase(
-            &terminal,
-            &Purchase {
-                amount: sale.amount.minor,
-                stan: &stan_digits,
-                currency,
-                entry: sale.entry,
-                pin: sale.pin,
-                condition: "00",
-                f60_tail: "",
+        let request = self.build(|t| {
+            txn::purchase(
+                t,
+                &Purchase {
+                    amount: sale.amount.minor,
+                    stan: &stan_digits,
+                    currency,
+                    entry: sale.entry,
+                    pin: sale.pin,
+                    condition: "00",
+                    f60_tail: "",
+                },
+            )
+        })?;
+        let reversal = Self::reversal_of(&request)?;
+        self.queue_payment(
+            now,
+            QueuedSale {
+                order,
+                void_of: None,
+                stan,
+                amount: sale.amount,
+                request,
+                reversal,
             },
-        )?;
-        let reversal = txn::reversal(&request, reversal_code(UndoReason::Timeout))?
-            .to_vec()
-            .map_err(paywire_unionpay::Error::from)?;
-        self.orders.insert(order.clone(), None);
-        self.queued = Some(QueuedSale {
-            order,
-            void_of: None,
-            stan,
-            amount: sale.amount,
-            request,
-            reversal,
-        });
-        // A pending reversal goes out before the next transaction, even one out of attempts.
-        for r in &mut self.reversals {
-            r.deferred = false;
-            r.attempts = 0;
-        }
-        self.drive(now)
+        )
     }
 
     /// Voids (消费撤销) the approved sale `original` of this terminal under a new order number
@@ -540,15 +550,6 @@ impl<J: Journal> CardTerminal<J> {
         entry: Entry<'_>,
         pin: Option<Pin<'_>>,
     ) -> Result<(), Error> {
-        if self.keys.is_none() {
-            return Err(Error::new(ErrorKind::NotSignedIn));
-        }
-        if self.is_busy() {
-            return Err(Error::new(ErrorKind::Busy));
-        }
-        if self.orders.contains_key(&order) {
-            return Err(Error::new(ErrorKind::DuplicateOrderNo));
-        }
         let approval = match self.orders.get(original) {
             Some(Some(Outcome::Approved(approval))) => approval.clone(),
             _ => return Err(Error::new(ErrorKind::NotVoidable)),
@@ -568,50 +569,42 @@ impl<J: Journal> CardTerminal<J> {
             return Err(Error::new(ErrorKind::NotVoidable));
         };
         let rrn = approval.rrn.clone().unwrap_or_default();
-        let stan = self.next_stan()?;
-        let (tid, mid, batch) = self.terminal()?;
-        let terminal = Terminal {
-            terminal_id: &tid,
-            merchant_id: &mid,
-            batch: &batch,
-        };
+        let stan = self.begin_payment(&order)?;
+        let batch = stan_text(self.batch);
         let currency = core::str::from_utf8(&amount.currency).unwrap_or("");
         let stan_digits = stan_text(stan);
         let original_stan = stan_text(original_stan);
-        let request = txn::void(
-            &terminal,
-            &txn::Void {
-                amount: amount.minor,
-                stan: &stan_digits,
-                currency,
-                entry,
-                pin,
-                original: txn::Original {
-                    batch: &batch,
-                    stan: &original_stan,
-                    rrn: &rrn,
-                    auth_code: approval.auth_code.as_deref(),
-                    date: None,
+        let request = self.build(|t| {
+            txn::void(
+                t,
+                &txn::Void {
+                    amount: amount.minor,
+                    stan: &stan_digits,
+                    currency,
+                    entry,
+                    pin,
+                    original: txn::Original {
+                        batch: &batch,
+                        stan: &original_stan,
+                        rrn: &rrn,
+                        auth_code: approval.auth_code.as_deref(),
+                        date: None,
+                    },
                 },
+            )
+        })?;
+        let reversal = Self::reversal_of(&request)?;
+        self.queue_payment(
+            now,
+            QueuedSale {
+                order,
+                void_of: Some(original.clone()),
+                stan,
+                amount,
+                request,
+                reversal,
             },
-        )?;
-        let reversal = txn::reversal(&request, reversal_code(UndoReason::Timeout))?
-            .to_vec()
-            .map_err(paywire_unionpay::Error::from)?;
-        self.orders.insert(order.clone(), None);
-        self.queued = Some(QueuedSale {
-            order,
-            void_of: Some(original.clone()),
-            stan,
-            amount,
-            request,
-            reversal,
-        });
-        for r in &mut self.reversals {
-            r.deferred = false;
-            r.attempts = 0;
-        }
-        self.drive(now)
+        )
     }
 
     /// The open batch's totals as the journal holds them: approved sales that no approved void
@@ -651,24 +644,21 @@ impl<J: Journal> CardTerminal<J> {
             return Err(Error::new(ErrorKind::Unresolved));
         }
         let stan = self.next_stan()?;
-        let (tid, mid, batch) = self.terminal()?;
-        let terminal = Terminal {
-            terminal_id: &tid,
-            merchant_id: &mid,
-            batch: &batch,
-        };
         let totals = self.totals();
-        let request = txn::settlement(
-            &terminal,
-            &txn::Settlement {
-                stan: &stan_text(stan),
-                currency: "156",
-                domestic: totals,
-                foreign: Totals::default(),
-                network_code,
-                operator: &self.config.operator,
-            },
-        )?;
+        let operator = self.config.operator.clone();
+        let request = self.build(|t| {
+            txn::settlement(
+                t,
+                &txn::Settlement {
+                    stan: &stan_text(stan),
+                    currency: "156",
+                    domestic: totals,
+                    foreign: Totals::default(),
+                    network_code,
+                    operator: &operator,
+                },
+            )
+        })?;
         let bytes = self.frame(&request.to_vec().map_err(paywire_unionpay::Error::from)?)?;
         self.record(&Record::SettlementSent {
             stan,
@@ -699,21 +689,17 @@ impl<J: Journal> CardTerminal<J> {
             return Err(Error::new(ErrorKind::Busy));
         }
         let stan = self.next_stan()?;
-        let (tid, mid, batch) = self.terminal()?;
-        let terminal = Terminal {
-            terminal_id: &tid,
-            merchant_id: &mid,
-            batch: &batch,
-        };
-        let request = txn::balance_inquiry(
-            &terminal,
-            &txn::BalanceInquiry {
-                stan: &stan_text(stan),
-                currency: "156",
-                entry,
-                pin,
-            },
-        )?;
+        let request = self.build(|t| {
+            txn::balance_inquiry(
+                t,
+                &txn::BalanceInquiry {
+                    stan: &stan_text(stan),
+                    currency: "156",
+                    entry,
+                    pin,
+                },
+            )
+        })?;
         let bytes = self.frame(&txn::encode_with_mac(&request, &mak)?)?;
         self.record(&Record::InquirySent { stan })?;
         let deadline = now.saturating_add(self.config.response_timeout);

@@ -19,7 +19,7 @@
 use std::collections::BTreeMap;
 
 use paywire_iso8583::framing::{Framing, Status};
-use paywire_iso8583::{Message, MessageRef, Mti};
+use paywire_iso8583::{Message, MessageRef};
 use paywire_pos::{
     Amount, CardConfig, CardSale, CardTerminal, Event, Journal, MemoryJournal, OrderNo, Outcome,
     Record, SqliteJournal, UndoReason,
@@ -416,6 +416,27 @@ impl<J: Journal> World<J> {
     }
 }
 
+/// A world whose terminal signed in and made one 0.51 CNY sale under `order`, through `faults`.
+fn one_sale(faults: Vec<Fault>, order: &str) -> World<MemoryJournal> {
+    let mut w = World::new(MemoryJournal::new(), |j| j, faults);
+    w.sign_in();
+    let now = w.now;
+    w.t()
+        .purchase(now, OrderNo::new(order).unwrap(), &scan_sale(51))
+        .unwrap();
+    w.settle();
+    w
+}
+
+/// A sale paid with a scanned UnionPay code.
+fn scan_sale(minor: u64) -> CardSale<'static> {
+    CardSale {
+        amount: Amount::cny(minor),
+        entry: Entry::ScanCode("6223456789012345678"),
+        pin: None,
+    }
+}
+
 /// What the cashier does next.
 #[derive(Clone, Copy, Debug)]
 enum Op {
@@ -727,11 +748,7 @@ fn clean_run() {
     assert_eq!(w.events, [Event::SignedIn]);
     for (i, amount) in [51u64, 49].into_iter().enumerate() {
         let order = OrderNo::new(&format!("O{i}")).unwrap();
-        let sale = CardSale {
-            amount: Amount::cny(amount),
-            entry: Entry::ScanCode("6223456789012345678"),
-            pin: None,
-        };
+        let sale = scan_sale(amount);
         let now = w.now;
         w.t().purchase(now, order, &sale).unwrap();
         w.settle();
@@ -747,11 +764,7 @@ fn clean_run() {
     assert!(finished[0].is_approved());
     assert!(matches!(finished[1], Outcome::Declined { code, .. } if code == "51"));
     // An order number is never reused.
-    let sale = CardSale {
-        amount: Amount::cny(1),
-        entry: Entry::ScanCode("6223456789012345678"),
-        pin: None,
-    };
+    let sale = scan_sale(1);
     let now = w.now;
     assert!(
         w.t()
@@ -763,22 +776,7 @@ fn clean_run() {
 /// A lost answer: the sale is reversed with reason 98 before anything else, and undone.
 #[test]
 fn lost_answer_is_reversed_with_98() {
-    let mut w = World::new(
-        MemoryJournal::new(),
-        |j| j,
-        vec![Fault::None, Fault::DropResponse],
-    );
-    w.sign_in();
-    let sale = CardSale {
-        amount: Amount::cny(51),
-        entry: Entry::ScanCode("6223456789012345678"),
-        pin: None,
-    };
-    let now = w.now;
-    w.t()
-        .purchase(now, OrderNo::new("LOST").unwrap(), &sale)
-        .unwrap();
-    w.settle();
+    let mut w = one_sale(vec![Fault::None, Fault::DropResponse], "LOST");
     let records = w.t().journal().as_slice().to_vec();
     assert!(records.contains(&Record::ReversalDue {
         order: OrderNo::new("LOST").unwrap(),
@@ -790,29 +788,13 @@ fn lost_answer_is_reversed_with_98() {
     );
     // The host charged and then reversed it.
     assert_eq!(w.host.ledger.values().next(), Some(&(51, false)));
-    let _ = Mti::FINANCIAL_REQUEST;
 }
 
 /// An answer whose MAC does not verify is reversed with reason A0, and the forged decline it
 /// carried changes nothing.
 #[test]
 fn bad_mac_is_reversed_with_a0() {
-    let mut w = World::new(
-        MemoryJournal::new(),
-        |j| j,
-        vec![Fault::None, Fault::BadMac],
-    );
-    w.sign_in();
-    let sale = CardSale {
-        amount: Amount::cny(51),
-        entry: Entry::ScanCode("6223456789012345678"),
-        pin: None,
-    };
-    let now = w.now;
-    w.t()
-        .purchase(now, OrderNo::new("MAC").unwrap(), &sale)
-        .unwrap();
-    w.settle();
+    let mut w = one_sale(vec![Fault::None, Fault::BadMac], "MAC");
     let reversal = w.host.seen.iter().find(|(mti, ..)| *mti == 400).unwrap();
     assert_eq!(reversal.2.as_deref(), Some("A0"));
     assert_eq!(
@@ -834,11 +816,7 @@ fn pending_reversal_goes_before_the_next_sale() {
     ];
     let mut w = World::new(MemoryJournal::new(), |j| j, faults);
     w.sign_in();
-    let sale = CardSale {
-        amount: Amount::cny(51),
-        entry: Entry::ScanCode("6223456789012345678"),
-        pin: None,
-    };
+    let sale = scan_sale(51);
     let now = w.now;
     w.t()
         .purchase(now, OrderNo::new("FIRST").unwrap(), &sale)
@@ -872,18 +850,7 @@ fn pending_reversal_goes_before_the_next_sale() {
 #[test]
 fn crash_after_sending_is_reversed_on_recovery() {
     CONFIRM.with(|c| c.set(false));
-    let mut w = World::new(MemoryJournal::new(), |j| j, vec![Fault::None, Fault::Crash]);
-    w.sign_in();
-    let sale = CardSale {
-        amount: Amount::cny(51),
-        entry: Entry::ScanCode("6223456789012345678"),
-        pin: None,
-    };
-    let now = w.now;
-    w.t()
-        .purchase(now, OrderNo::new("CUT").unwrap(), &sale)
-        .unwrap();
-    w.settle();
+    let mut w = one_sale(vec![Fault::None, Fault::Crash], "CUT");
     assert_eq!(w.crashes, 1);
     assert!(!w.t().is_signed_in());
     assert_eq!(w.t().pending_reversals().count(), 1);
@@ -909,11 +876,7 @@ fn uncompleted_approval_is_reversed_with_96() {
         CONFIRM.with(|c| c.set(true));
         let mut w = World::new(MemoryJournal::new(), |j| j, faults);
         w.sign_in();
-        let sale = CardSale {
-            amount: Amount::cny(51),
-            entry: Entry::ScanCode("6223456789012345678"),
-            pin: None,
-        };
+        let sale = scan_sale(51);
         let now = w.now;
         w.t()
             .purchase(now, OrderNo::new("DONE").unwrap(), &sale)
