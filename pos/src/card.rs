@@ -44,7 +44,7 @@ use paywire_unionpay::txn::{
 
 use crate::error::{Error, ErrorKind};
 use crate::journal::{Journal, Record};
-use crate::payment::{Amount, Approval, OrderNo, Outcome, UndoReason};
+use crate::payment::{Amount, Approval, OrderNo, OrderNumbers, Outcome, UndoReason};
 
 /// Milliseconds from a start the caller chooses (a monotonic clock).
 pub type Millis = u64;
@@ -400,6 +400,19 @@ impl<J: Journal> CardTerminal<J> {
     /// Whether working keys are installed.
     pub const fn is_signed_in(&self) -> bool {
         self.keys.is_some()
+    }
+
+    /// A fresh order number from `generator`: one the journal does not hold (order numbers are
+    /// never reused). A generator that keeps repeating numbers the journal holds (16 in a row)
+    /// is an error.
+    pub fn new_order_no(&self, generator: &mut impl OrderNumbers) -> Result<OrderNo, Error> {
+        for _ in 0..16 {
+            let order = generator.next_order_no();
+            if !self.orders.contains_key(&order) {
+                return Ok(order);
+            }
+        }
+        Err(Error::new(ErrorKind::DuplicateOrderNo))
     }
 
     /// The final outcome of `order`, once it has one.
