@@ -19,7 +19,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use std::path::Path;
 
-use rusqlite::{Connection, OptionalExtension as _, params};
+use rusqlite::{Connection, params};
 
 use crate::journal::{Journal, JournalError, Record};
 use crate::payment::{Amount, Approval, OrderNo, Outcome, UndoReason};
@@ -194,9 +194,7 @@ impl SqliteJournal {
     pub fn len(&self) -> Result<u64, JournalError> {
         self.db
             .query_row("SELECT COUNT(*) FROM journal", [], |r| r.get::<_, u64>(0))
-            .optional()
             .map_err(|_| JournalError)
-            .map(Option::unwrap_or_default)
     }
 
     /// Whether the journal is empty.

@@ -23,7 +23,7 @@ fn config() -> CardConfig {
         },
         header: Header::parse(&[0x60, 0x31, 0x00, 0x31, 0x00, 0x00]).unwrap(),
         response_timeout: 60_000,
-        reversal_attempts: 3,
+        reversal_attempts: paywire_pos::card::REVERSAL_ATTEMPTS,
         key_scheme: KeyScheme::Double,
         operator: "CUP".into(),
         confirm_approvals: false,
