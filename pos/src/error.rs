@@ -27,6 +27,16 @@ pub enum ErrorKind {
     /// The sale cannot be voided: not an approved sale of this terminal, a void itself, or
     /// voided already.
     NotVoidable,
+    /// The payment's wallet has no configuration in this terminal (WeChat Pay also needs the
+    /// `std` feature).
+    ChannelNotConfigured,
+    /// The code does not go to this flow: a UnionPay code is a card-network sale, and
+    /// merchant codes, URLs and unknown text are not payment codes.
+    WrongRoute,
+    /// A wallet payment in a currency other than CNY (`156`).
+    Currency,
+    /// A wallet request could not be signed or built.
+    Signing,
 }
 
 /// An error of the flows: its kind only (never card data).
@@ -66,6 +76,10 @@ impl fmt::Display for Error {
             ErrorKind::NotAwaiting => f.write_str("no approved sale awaits completion"),
             ErrorKind::Unresolved => f.write_str("a payment of the batch is still unresolved"),
             ErrorKind::NotVoidable => f.write_str("not an approved sale that can be voided"),
+            ErrorKind::ChannelNotConfigured => f.write_str("the wallet is not configured"),
+            ErrorKind::WrongRoute => f.write_str("the code is not a wallet payment code"),
+            ErrorKind::Currency => f.write_str("wallet payments are in CNY (156)"),
+            ErrorKind::Signing => f.write_str("the wallet request could not be signed"),
         }
     }
 }

@@ -4,7 +4,7 @@
 use alloc::vec::Vec;
 use core::fmt;
 
-use crate::payment::{Amount, Approval, OrderNo, Outcome, UndoReason};
+use crate::payment::{Amount, Approval, OrderNo, Outcome, UndoReason, Wallet};
 
 /// One transition of the terminal, in the order it happened.
 #[derive(Clone, PartialEq, Eq)]
@@ -58,14 +58,29 @@ pub enum Record {
         /// The sale it voids.
         original: OrderNo,
     },
-    /// The sale must be reversed.
+    /// A payment code's pay request (WeChat Pay `micropay`, Alipay `alipay.trade.pay`) is about
+    /// to be sent. The code itself is not kept (it is single-use and lets its holder pay):
+    /// recovery only queries and undoes.
+    CodePaySent {
+        /// The payment's order number (`out_trade_no`).
+        order: OrderNo,
+        /// The wallet.
+        wallet: Wallet,
+        /// What is charged.
+        amount: Amount,
+        /// When it was sent (Unix milliseconds): a WeChat Pay `reverse` waits 15 s after it.
+        at: u64,
+    },
+    /// The payment must be undone: a card sale reversed (`0400`), a payment code's order
+    /// reversed (WeChat Pay `reverse`) or cancelled (Alipay `alipay.trade.cancel`). Once due,
+    /// the payment can only end undone.
     ReversalDue {
         /// The payment.
         order: OrderNo,
         /// Why (it decides field 39 of the reversal).
         reason: UndoReason,
     },
-    /// A reversal attempt (1, 2, ...) is about to be sent.
+    /// A reversal (or wallet reverse / cancel) attempt (1, 2, ...) is about to be sent.
     ReversalSent {
         /// The payment.
         order: OrderNo,
@@ -105,6 +120,18 @@ impl fmt::Debug for Record {
                 .field("stan", stan)
                 .field("amount", amount)
                 .field("reversal_len", &reversal.len())
+                .finish(),
+            Self::CodePaySent {
+                order,
+                wallet,
+                amount,
+                at,
+            } => f
+                .debug_struct("CodePaySent")
+                .field("order", order)
+                .field("wallet", wallet)
+                .field("amount", amount)
+                .field("at", at)
                 .finish(),
             Self::InquirySent { stan } => {
                 f.debug_struct("InquirySent").field("stan", stan).finish()

@@ -69,6 +69,35 @@ pub trait OrderNumbers {
     fn next_order_no(&mut self) -> OrderNo;
 }
 
+/// The wallet a payment code or a shown code belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Wallet {
+    /// WeChat Pay (API v2 for payment codes).
+    WeChat,
+    /// Alipay (OpenAPI v1, `gateway.do`).
+    Alipay,
+}
+
+impl Wallet {
+    /// The name used in journals and output (`wechat`, `alipay`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::WeChat => "wechat",
+            Self::Alipay => "alipay",
+        }
+    }
+
+    /// The wallet named `name` (as [`Self::as_str`] writes it).
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "wechat" => Some(Self::WeChat),
+            "alipay" => Some(Self::Alipay),
+            _ => None,
+        }
+    }
+}
+
 /// The channel's references of an approved payment.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Approval {
@@ -93,6 +122,9 @@ pub enum UndoReason {
     /// The channel approved, but the terminal could not complete the sale (card reversal
     /// reason `96`).
     NotCompleted,
+    /// The channel never confirmed the payment within the flow's limit (a payment code still
+    /// "paying", or its state unknown, when the polling ran out): it was reversed or cancelled.
+    Unconfirmed,
 }
 
 /// How a payment ended. A payment has exactly one, once its flow has resolved it; until then

@@ -6,11 +6,13 @@
 //! CREATE TABLE journal (seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL,
 //!   order_no TEXT, stan INTEGER, amount INTEGER, currency TEXT, reason TEXT, attempt INTEGER,
 //!   outcome TEXT, code TEXT, meaning TEXT, rrn TEXT, auth_code TEXT, transaction_id TEXT,
-//!   reversal BLOB, original_order TEXT);
+//!   reversal BLOB, original_order TEXT, at INTEGER);
 //! ```
 //!
 //! Settlement rows keep the batch number in `code` (six digits) and `balanced` /
-//! `unbalanced` in `outcome`.
+//! `unbalanced` in `outcome`; a payment code's row (`code-pay-sent`) keeps its wallet
+//! (`wechat`, `alipay`) in `code` and its send time (Unix milliseconds) in `at`. A journal made
+//! before the `at` column existed gets it when opened.
 //!
 //! The `reversal` column holds the reversal message, which repeats the card's track 2 data:
 //! the file is cardholder data and must be protected as such.
@@ -22,7 +24,7 @@ use std::path::Path;
 use rusqlite::{Connection, params};
 
 use crate::journal::{Journal, JournalError, Record};
-use crate::payment::{Amount, Approval, OrderNo, Outcome, UndoReason};
+use crate::payment::{Amount, Approval, OrderNo, Outcome, UndoReason, Wallet};
 
 const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS journal (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -40,7 +42,8 @@ const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS journal (
     auth_code TEXT,
     transaction_id TEXT,
     reversal BLOB,
-    original_order TEXT
+    original_order TEXT,
+    at INTEGER
 )";
 
 /// A journal in an SQLite file.
@@ -66,6 +69,7 @@ struct Row {
     transaction_id: Option<String>,
     reversal: Option<Vec<u8>>,
     original: Option<String>,
+    at: Option<u64>,
 }
 
 const fn reason_name(reason: UndoReason) -> &'static str {
@@ -74,6 +78,7 @@ const fn reason_name(reason: UndoReason) -> &'static str {
         UndoReason::BadMac => "bad-mac",
         UndoReason::Interrupted => "interrupted",
         UndoReason::NotCompleted => "not-completed",
+        UndoReason::Unconfirmed => "unconfirmed",
     }
 }
 
@@ -83,6 +88,7 @@ fn reason_from(name: &str) -> Option<UndoReason> {
         "bad-mac" => Some(UndoReason::BadMac),
         "interrupted" => Some(UndoReason::Interrupted),
         "not-completed" => Some(UndoReason::NotCompleted),
+        "unconfirmed" => Some(UndoReason::Unconfirmed),
         _ => None,
     }
 }
@@ -105,6 +111,19 @@ fn row(record: &Record) -> Row {
             stan: Some(*stan),
             amount: Some(*amount),
             reversal: Some(reversal.clone()),
+            ..Row::default()
+        },
+        Record::CodePaySent {
+            order,
+            wallet,
+            amount,
+            at,
+        } => Row {
+            kind: "code-pay-sent",
+            order: Some(String::from(order.as_str())),
+            amount: Some(*amount),
+            code: Some(String::from(wallet.as_str())),
+            at: Some(*at),
             ..Row::default()
         },
         Record::InquirySent { stan } => Row {
@@ -187,6 +206,15 @@ impl SqliteJournal {
         db.pragma_update(None, "synchronous", "FULL")
             .map_err(|_| JournalError)?;
         db.execute_batch(SCHEMA).map_err(|_| JournalError)?;
+        // Journals written before the `at` column existed.
+        let has_at = db
+            .prepare("SELECT 1 FROM pragma_table_info('journal') WHERE name = 'at'")
+            .and_then(|mut s| s.exists([]))
+            .map_err(|_| JournalError)?;
+        if !has_at {
+            db.execute_batch("ALTER TABLE journal ADD COLUMN at INTEGER")
+                .map_err(|_| JournalError)?;
+        }
         Ok(Self { db })
     }
 
@@ -222,6 +250,7 @@ fn record_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Record>> {
     let reversal: Option<Vec<u8>> = r.get(13)?;
     let original: Option<String> = r.get(14)?;
     let original = original.as_deref().and_then(|o| OrderNo::new(o).ok());
+    let at: Option<u64> = r.get(15)?;
     let currency = currency
         .as_deref()
         .and_then(|c| <[u8; 3]>::try_from(c.as_bytes()).ok());
@@ -249,6 +278,24 @@ fn record_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Record>> {
             }),
             _ => None,
         },
+        ("code-pay-sent", Some(order)) => {
+            match (
+                code.as_deref().and_then(Wallet::from_name),
+                amount,
+                currency,
+                at,
+            ) {
+                (Some(wallet), Some(minor), Some(currency), Some(at)) => {
+                    Some(Record::CodePaySent {
+                        order,
+                        wallet,
+                        amount: Amount { minor, currency },
+                        at,
+                    })
+                }
+                _ => None,
+            }
+        }
         ("void-of", Some(order)) => original.map(|original| Record::VoidOf { order, original }),
         ("reversal-due", Some(order)) => reason.map(|reason| Record::ReversalDue { order, reason }),
         ("reversal-sent", Some(order)) => {
@@ -288,8 +335,9 @@ impl Journal for SqliteJournal {
         self.db
             .execute(
                 "INSERT INTO journal (kind, order_no, stan, amount, currency, reason, attempt,
-                    outcome, code, meaning, rrn, auth_code, transaction_id, reversal, original_order)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                    outcome, code, meaning, rrn, auth_code, transaction_id, reversal, original_order,
+                    at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
                 params![
                     r.kind,
                     r.order,
@@ -306,6 +354,7 @@ impl Journal for SqliteJournal {
                     r.transaction_id,
                     r.reversal,
                     r.original,
+                    r.at,
                 ],
             )
             .map(|_| ())
@@ -319,7 +368,7 @@ impl Journal for SqliteJournal {
             .db
             .prepare(
                 "SELECT kind, order_no, stan, amount, currency, reason, attempt, outcome, code,
-                    meaning, rrn, auth_code, transaction_id, reversal, original_order
+                    meaning, rrn, auth_code, transaction_id, reversal, original_order, at
                  FROM journal ORDER BY seq",
             )
             .map_err(|_| JournalError)?;

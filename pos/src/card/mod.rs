@@ -276,7 +276,7 @@ fn stan_text(stan: u32) -> String {
 const fn reversal_code(reason: UndoReason) -> &'static str {
     match reason {
         UndoReason::BadMac => "A0",
-        UndoReason::Timeout | UndoReason::Interrupted => "98",
+        UndoReason::Timeout | UndoReason::Interrupted | UndoReason::Unconfirmed => "98",
         UndoReason::NotCompleted => "96",
     }
 }

@@ -38,6 +38,11 @@ impl<J: Journal> CardTerminal<J> {
                     due.insert(order.clone(), *reason);
                 }
                 Record::ReversalSent { .. } => {}
+                // Another flow's payment (a payment code) sharing the journal: its number is
+                // taken; the scanned-code flow resumes it.
+                Record::CodePaySent { order, .. } => {
+                    orders.entry(order.clone()).or_insert(None);
+                }
                 Record::SettlementSent { stan, .. } | Record::InquirySent { stan } => {
                     last_stan = last_stan.max(*stan);
                 }

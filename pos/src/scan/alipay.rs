@@ -1,0 +1,226 @@
+//! Alipay payment codes over OpenAPI v1 (`gateway.do`, form posts signed RSA2 / SM2):
+//! `alipay.trade.pay` (`scene=bar_code`), `alipay.trade.query`, `alipay.trade.cancel`.
+
+use alloc::string::String;
+
+use paywire_alipay::keys::{PrivateKey, PublicKey, Signer as _};
+use paywire_alipay::v1::{self, Request};
+use serde_json::{Map, Value};
+
+use super::{Answer, Built, Millis, PollRule, UndoAnswer};
+use crate::error::{Error, ErrorKind};
+use crate::payment::{Amount, Approval, OrderNo};
+
+const FORM: &str = "application/x-www-form-urlencoded;charset=utf-8";
+
+/// An application's Alipay credentials and the terminal's settings. Its `Debug` never shows
+/// key material.
+#[derive(Clone, Debug)]
+pub struct AlipayConfig {
+    /// `app_id`.
+    pub app_id: String,
+    /// The application's private key (its sign type is the requests' `sign_type`).
+    pub private_key: PrivateKey,
+    /// Alipay's public key: every answer is verified with it.
+    pub alipay_public_key: PublicKey,
+    /// The gateway (`paywire_alipay::v1::GATEWAY`, the sandbox's, or a local counterpart).
+    pub gateway: String,
+    /// `subject`: what is sold.
+    pub subject: String,
+    /// `terminal_id` of the business content, when given.
+    pub terminal_id: Option<String>,
+    /// When to query and cancel ([`PollRule::ALIPAY`] by default).
+    pub rule: PollRule,
+}
+
+impl AlipayConfig {
+    /// A configuration for the production gateway with Alipay's rule.
+    pub fn new(app_id: &str, private_key: PrivateKey, alipay_public_key: PublicKey) -> Self {
+        Self {
+            app_id: app_id.into(),
+            private_key,
+            alipay_public_key,
+            gateway: v1::GATEWAY.into(),
+            subject: String::from("POS"),
+            terminal_id: None,
+            rule: PollRule::ALIPAY,
+        }
+    }
+
+    fn request(&self, now: Millis, method: &str, biz: &Map<String, Value>) -> Result<Built, Error> {
+        let timestamp = v1::timestamp_at(now / 1000);
+        let mut request = Request::new(&self.app_id, method, &timestamp);
+        let content = serde_json::to_string(biz).map_err(|_| Error::new(ErrorKind::Signing))?;
+        request
+            .set("biz_content", &content)
+            .sign(&self.private_key)
+            .map_err(|_| Error::new(ErrorKind::Signing))?;
+        Ok(Built {
+            url: self.gateway.clone(),
+            content_type: FORM,
+            body: request.to_form().into_bytes(),
+            client_certificate: false,
+        })
+    }
+
+    fn order_only(order: &OrderNo) -> Map<String, Value> {
+        let mut biz = Map::new();
+        biz.insert("out_trade_no".into(), Value::from(order.as_str()));
+        biz
+    }
+
+    /// `alipay.trade.pay` with the payment code.
+    pub(super) fn pay(
+        &self,
+        now: Millis,
+        order: &OrderNo,
+        amount: Amount,
+        code: Option<&str>,
+    ) -> Result<Built, Error> {
+        let code = code.ok_or(Error::new(ErrorKind::Signing))?;
+        let mut biz = Self::order_only(order);
+        biz.insert("scene".into(), Value::from("bar_code"));
+        biz.insert("auth_code".into(), Value::from(code));
+        biz.insert("subject".into(), Value::from(self.subject.as_str()));
+        biz.insert("total_amount".into(), Value::from(yuan(amount.minor)));
+        if let Some(id) = &self.terminal_id {
+            biz.insert("terminal_id".into(), Value::from(id.as_str()));
+        }
+        self.request(now, "alipay.trade.pay", &biz)
+    }
+
+    /// `alipay.trade.query` by the merchant's order number.
+    pub(super) fn query(&self, now: Millis, order: &OrderNo) -> Result<Built, Error> {
+        self.request(now, "alipay.trade.query", &Self::order_only(order))
+    }
+
+    /// `alipay.trade.cancel` by the merchant's order number.
+    pub(super) fn cancel(&self, now: Millis, order: &OrderNo) -> Result<Built, Error> {
+        self.request(now, "alipay.trade.cancel", &Self::order_only(order))
+    }
+
+    /// The verified node of `method`'s answer as JSON members; `None` when it does not verify.
+    fn verified(&self, text: &str, method: &str) -> Option<Map<String, Value>> {
+        let sign_type = self.private_key.sign_type();
+        let node = v1::verify_response(&self.alipay_public_key, sign_type, text, method).ok()?;
+        if node.is_encrypted() {
+            return None;
+        }
+        match serde_json::from_str::<Value>(node.signed).ok()? {
+            Value::Object(members) => Some(members),
+            _ => None,
+        }
+    }
+
+    /// Reads an `alipay.trade.pay` (`query == false`) or `alipay.trade.query` answer.
+    pub(super) fn read(
+        &self,
+        text: &str,
+        query: bool,
+        order: &OrderNo,
+        amount: Amount,
+    ) -> Option<Answer> {
+        let method = if query {
+            "alipay.trade.query"
+        } else {
+            "alipay.trade.pay"
+        };
+        let node = self.verified(text, method)?;
+        let get = |name: &str| node.get(name).and_then(Value::as_str);
+        let owned = |name: &str| get(name).map(String::from);
+        let paid = || {
+            // Another order's answer, or another amount, is not trusted.
+            let same = get("out_trade_no") == Some(order.as_str())
+                && get("total_amount").and_then(minor_units) == Some(amount.minor);
+            if same {
+                Answer::Paid(Approval {
+                    transaction_id: owned("trade_no"),
+                    ..Approval::default()
+                })
+            } else {
+                Answer::Unknown
+            }
+        };
+        Some(match (get("code")?, get("sub_code")) {
+            ("10000", _) if !query => paid(),
+            ("10000", _) => match get("trade_status") {
+                Some("TRADE_SUCCESS" | "TRADE_FINISHED") => paid(),
+                Some("WAIT_BUYER_PAY") => Answer::Paying,
+                Some("TRADE_CLOSED") => Answer::Declined {
+                    code: String::from("TRADE_CLOSED"),
+                    meaning: None,
+                },
+                _ => Answer::Unknown,
+            },
+            ("10003", _) => Answer::Paying,
+            // Unknown results, and an order not there (yet): query.
+            ("20000", _) | (_, Some("ACQ.SYSTEM_ERROR" | "ACQ.TRADE_NOT_EXIST")) => Answer::Unknown,
+            _ if query => Answer::Unknown,
+            // A refusal (an invalid code, not enough money, a closed order, a bad parameter):
+            // nothing is charged.
+            (code, sub_code) => Answer::Declined {
+                code: String::from(sub_code.unwrap_or(code)),
+                meaning: owned("sub_msg").or_else(|| owned("msg")),
+            },
+        })
+    }
+
+    /// Reads an `alipay.trade.cancel` answer: done unless it says to retry (`retry_flag=Y`).
+    pub(super) fn read_undo(&self, text: &str) -> Option<UndoAnswer> {
+        let node = self.verified(text, "alipay.trade.cancel")?;
+        let get = |name: &str| node.get(name).and_then(Value::as_str);
+        Some(match (get("code"), get("sub_code"), get("retry_flag")) {
+            (Some("10000"), _, Some("Y")) => UndoAnswer::Retry,
+            (Some("10000"), _, _) => UndoAnswer::Done,
+            // No such trade: nothing was charged under this number.
+            (_, Some("ACQ.TRADE_NOT_EXIST"), _) => UndoAnswer::Done,
+            _ => UndoAnswer::Retry,
+        })
+    }
+}
+
+/// Minor units (fen) as yuan with two decimals: `51` → `0.51`.
+fn yuan(minor: u64) -> String {
+    alloc::format!("{}.{:02}", minor / 100, minor % 100)
+}
+
+/// `12.3`, `12.30`, `12` → fen; anything else (three decimals, signs, spaces) → `None`.
+fn minor_units(text: &str) -> Option<u64> {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let (whole, fraction) = match text.split_once('.') {
+        Some((whole, fraction)) if digits(fraction) && fraction.len() <= 2 => (whole, fraction),
+        Some(_) => return None,
+        None => (text, ""),
+    };
+    if !digits(whole) {
+        return None;
+    }
+    let whole: u64 = whole.parse().ok()?;
+    let mut cents: u64 = if fraction.is_empty() {
+        0
+    } else {
+        fraction.parse().ok()?
+    };
+    if fraction.len() == 1 {
+        cents = cents.checked_mul(10)?;
+    }
+    whole.checked_mul(100)?.checked_add(cents)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+    use super::*;
+
+    #[test]
+    fn amounts() {
+        assert_eq!(yuan(51), "0.51");
+        assert_eq!(yuan(123_456), "1234.56");
+        assert_eq!(minor_units("0.51"), Some(51));
+        assert_eq!(minor_units("12.3"), Some(1230));
+        assert_eq!(minor_units("12"), Some(1200));
+        for bad in ["", ".5", "1.234", "-1.00", "1,00", " 1.00", "1."] {
+            assert_eq!(minor_units(bad), None, "{bad}");
+        }
+    }
+}

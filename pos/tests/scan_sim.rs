@@ -1,0 +1,1001 @@
+//! Payment codes against simulated WeChat Pay and Alipay under seeded fault schedules.
+//!
+//! Each simulated wallet speaks the real message formats (v2 XML signed with the API key;
+//! Alipay form posts verified with the application's RSA2 key, answers signed with the wallet's
+//! own key), keeps its own ledger (charged, refunded) and follows a customer script: pays at
+//! once, confirms on the phone after some queries, declines, never confirms, or answers with a
+//! system error while the charge goes through. The network loses requests and answers,
+//! delivers answers after the deadline, duplicates them, forges their signature and answers
+//! HTTP 500; the terminal crashes (dropped, reopened on its journal) between any two steps.
+//! After the faults stop and the terminal has finished what it owes, the invariants hold:
+//! every payment has exactly one final outcome; approved ⇔ the wallet's ledger holds exactly
+//! one net charge of its amount; anything else ⇔ no net charge; WeChat Pay's reverse always
+//! carries the client certificate and never comes sooner than 15 s after the payment; no
+//! order number is sent twice.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    reason = "tests"
+)]
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use paywire_alipay::keys::{PrivateKey, PublicKey, Signer as _};
+use paywire_alipay::v1;
+use paywire_pos::scan::{AlipayConfig, Event, PollRule, WechatConfig};
+use paywire_pos::{
+    Amount, HttpRequest, Journal, MemoryJournal, Nonces, OrderNo, Outcome, Record, ScanConfig,
+    ScanTerminal, SqliteJournal, UndoReason, Wallet,
+};
+use paywire_wechat_pay::v2::xml::Document;
+use paywire_wechat_pay::v2::{self, SignType};
+use proptest::prelude::*;
+use serde_json::{Value, json};
+
+const APPID: &str = "wx2421b1c4370ec43b";
+const MCH_ID: &str = "10000100";
+const API_KEY: &str = "192006250b4c09247ec02edce69f6a2d";
+const ALIPAY_APP_ID: &str = "2014072300007148";
+const START: u64 = 1_765_000_000_000;
+const LATENCY: u64 = 150;
+
+/// The application's key (paywire-alipay's test key), read once.
+fn app_key() -> PrivateKey {
+    static KEY: LazyLock<PrivateKey> = LazyLock::new(|| {
+        PrivateKey::from_pem(include_str!("../../alipay/tests/keys/app-private-key.pem")).unwrap()
+    });
+    KEY.clone()
+}
+
+/// The simulated Alipay's own key (tests/keys/README.md), read once.
+fn wallet_key() -> &'static PrivateKey {
+    static KEY: LazyLock<PrivateKey> = LazyLock::new(|| {
+        PrivateKey::from_pem(include_str!("keys/sim-alipay-private.pem")).unwrap()
+    });
+    &KEY
+}
+
+fn wallet_public_key() -> PublicKey {
+    static KEY: LazyLock<PublicKey> =
+        LazyLock::new(|| PublicKey::from_pem(include_str!("keys/sim-alipay-public.pem")).unwrap());
+    KEY.clone()
+}
+
+fn config() -> ScanConfig {
+    let mut wechat = WechatConfig::new(APPID, MCH_ID, API_KEY);
+    wechat.base_url = "http://wechat.test".into();
+    let alipay = AlipayConfig {
+        gateway: "http://alipay.test/gateway.do".into(),
+        ..AlipayConfig::new(ALIPAY_APP_ID, app_key(), wallet_public_key())
+    };
+    ScanConfig {
+        wechat: Some(wechat),
+        alipay: Some(alipay),
+    }
+}
+
+/// Nonces from a counter (any 1–32 alphanumerics will do for the signature).
+#[derive(Default)]
+struct Counter(u64);
+
+impl Nonces for Counter {
+    fn nonce(&mut self) -> String {
+        self.0 += 1;
+        format!("N{:015}", self.0)
+    }
+}
+
+/// What the customer (and the wallet behind them) does with a payment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Customer {
+    /// Paid at once.
+    Pays,
+    /// "Paying" until this many queries have been answered, then paid.
+    ConfirmsAfter(u8),
+    /// Refused (not enough money).
+    Declines,
+    /// Never confirms.
+    Walks,
+    /// The wallet answers with a system error; the charge went through.
+    SystemErrorPaid,
+    /// The wallet answers with a system error; nothing was charged.
+    SystemErrorUnpaid,
+}
+
+/// What the network does to one request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Fault {
+    None,
+    /// Never arrives.
+    DropRequest,
+    /// Processed; the answer is lost.
+    DropResponse,
+    /// Processed; the answer arrives after the deadline.
+    Late,
+    /// Processed; the answer arrives twice.
+    Duplicate,
+    /// Processed; the answer is replaced by a forgery ("paid", "undone") that does not verify.
+    BadSignature,
+    /// Not processed; HTTP 500.
+    ServerError,
+    /// Processed or not; the terminal is dropped before the answer and reopened.
+    Crash {
+        processed: bool,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum State {
+    Paying { queries_left: u8, will_pay: bool },
+    Paid,
+    Closed,
+    Reversed,
+    Declined,
+}
+
+#[derive(Debug)]
+struct Order {
+    amount: u64,
+    state: State,
+    created: u64,
+}
+
+/// One simulated wallet: its orders and its ledger (net charge per order).
+#[derive(Default)]
+struct Sim {
+    orders: BTreeMap<String, Order>,
+    ledger: BTreeMap<String, i64>,
+    /// Reverse / cancel attempts answered "retry" before one goes through.
+    undo_retries: u8,
+    /// Rule breaches the terminal committed (WeChat Pay: reverse without certificate or sooner
+    /// than 15 s after paying).
+    breaches: Vec<String>,
+    txid: u64,
+}
+
+impl Sim {
+    fn charge(&mut self, order: &str) {
+        let amount = self.orders[order].amount;
+        *self.ledger.entry(order.into()).or_default() += amount as i64;
+        self.orders.get_mut(order).unwrap().state = State::Paid;
+    }
+
+    fn create(&mut self, order: &str, amount: u64, now: u64, customer: Customer) -> State {
+        let state = match customer {
+            Customer::Pays | Customer::SystemErrorPaid => State::Paid,
+            Customer::ConfirmsAfter(n) => State::Paying {
+                queries_left: n,
+                will_pay: true,
+            },
+            Customer::Walks | Customer::SystemErrorUnpaid => State::Paying {
+                queries_left: u8::MAX,
+                will_pay: false,
+            },
+            Customer::Declines => State::Declined,
+        };
+        self.orders.insert(
+            order.into(),
+            Order {
+                amount,
+                state: State::Closed,
+                created: now,
+            },
+        );
+        match state {
+            State::Paid => self.charge(order),
+            other => self.orders.get_mut(order).unwrap().state = other,
+        }
+        state
+    }
+
+    /// A query: a paying customer moves one step.
+    fn query(&mut self, order: &str) -> Option<State> {
+        let o = self.orders.get_mut(order)?;
+        if let State::Paying {
+            queries_left,
+            will_pay,
+        } = o.state
+        {
+            if queries_left == 0 && will_pay {
+                self.charge(order);
+            } else {
+                o.state = State::Paying {
+                    queries_left: queries_left.saturating_sub(1),
+                    will_pay,
+                };
+            }
+        }
+        Some(self.orders[order].state)
+    }
+
+    /// A reverse / cancel: `None` when the order does not exist; `Some(false)` to retry.
+    fn undo(&mut self, order: &str) -> Option<bool> {
+        let state = self.orders.get(order)?.state;
+        if self.undo_retries > 0 {
+            self.undo_retries -= 1;
+            return Some(false);
+        }
+        if state == State::Paid {
+            let amount = self.orders[order].amount;
+            *self.ledger.entry(order.into()).or_default() -= amount as i64;
+        }
+        if matches!(state, State::Paid | State::Paying { .. }) {
+            self.orders.get_mut(order).unwrap().state = State::Reversed;
+        }
+        Some(true)
+    }
+
+    fn next_txid(&mut self) -> String {
+        self.txid += 1;
+        format!("4200000{:013}", self.txid)
+    }
+}
+
+/// WeChat Pay's side: `micropay`, `orderquery`, `reverse`.
+fn wechat(sim: &mut Sim, request: &HttpRequest, now: u64, customer: Customer) -> Vec<u8> {
+    let doc = Document::parse(std::str::from_utf8(&request.body).unwrap()).unwrap();
+    assert!(doc.verify(API_KEY), "the terminal's request must verify");
+    assert_eq!(doc.get("appid"), Some(APPID));
+    let order = doc.get("out_trade_no").unwrap().to_owned();
+    let mut reply = Document::default();
+    reply
+        .set("return_code", "SUCCESS")
+        .set("appid", APPID)
+        .set("mch_id", MCH_ID)
+        .set("nonce_str", "5K8264ILTKCH16CQ2502SI8ZNMTM67VS");
+    let fail = |reply: &mut Document, code: &str| {
+        reply
+            .set("result_code", "FAIL")
+            .set("err_code", code)
+            .set("err_code_des", code);
+    };
+    let path = request.url.rsplit_once(".test").unwrap().1;
+    match path {
+        "/pay/micropay" => {
+            assert!(!request.client_certificate);
+            assert!(
+                !sim.orders.contains_key(&order),
+                "micropay sent twice for {order}"
+            );
+            let amount: u64 = doc.get("total_fee").unwrap().parse().unwrap();
+            assert!(v2::is_auth_code(doc.get("auth_code").unwrap()));
+            match (sim.create(&order, amount, now, customer), customer) {
+                (_, Customer::SystemErrorPaid | Customer::SystemErrorUnpaid) => {
+                    fail(&mut reply, "SYSTEMERROR");
+                }
+                (State::Paid, _) => {
+                    let txid = sim.next_txid();
+                    reply
+                        .set("result_code", "SUCCESS")
+                        .set("out_trade_no", &order)
+                        .set("total_fee", &amount.to_string())
+                        .set("transaction_id", &txid);
+                }
+                (State::Declined, _) => fail(&mut reply, "NOTENOUGH"),
+                _ => fail(&mut reply, "USERPAYING"),
+            }
+        }
+        "/pay/orderquery" => match sim.query(&order) {
+            None => fail(&mut reply, "ORDERNOTEXIST"),
+            Some(state) => {
+                let trade_state = match state {
+                    State::Paid => "SUCCESS",
+                    State::Paying { .. } => "USERPAYING",
+                    State::Reversed => "REVOKED",
+                    State::Closed => "CLOSED",
+                    State::Declined => "PAYERROR",
+                };
+                let amount = sim.orders[&order].amount;
+                reply
+                    .set("result_code", "SUCCESS")
+                    .set("out_trade_no", &order)
+                    .set("trade_state", trade_state)
+                    .set("total_fee", &amount.to_string())
+                    .set("transaction_id", "4200000000000000000001");
+            }
+        },
+        "/secapi/pay/reverse" => {
+            if !request.client_certificate {
+                sim.breaches
+                    .push(format!("{order}: reverse without certificate"));
+            }
+            if let Some(o) = sim.orders.get(&order)
+                && now < o.created + 15_000
+            {
+                sim.breaches.push(format!(
+                    "{order}: reverse {} ms after paying",
+                    now - o.created
+                ));
+            }
+            match sim.undo(&order) {
+                None => fail(&mut reply, "ORDERNOTEXIST"),
+                Some(true) => {
+                    reply.set("result_code", "SUCCESS").set("recall", "N");
+                }
+                Some(false) => {
+                    fail(&mut reply, "SYSTEMERROR");
+                    reply.set("recall", "Y");
+                }
+            }
+        }
+        other => panic!("unexpected path {other}"),
+    }
+    reply.sign(API_KEY, SignType::Md5);
+    reply.to_xml().into_bytes()
+}
+
+/// Alipay's side: `alipay.trade.pay`, `.query`, `.cancel`.
+fn alipay(sim: &mut Sim, request: &HttpRequest, now: u64, customer: Customer) -> Vec<u8> {
+    let params: Vec<(String, String)> =
+        form_urlencoded::parse(&request.body).into_owned().collect();
+    let pairs: Vec<(&str, &str)> = params
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    static APP_PUBLIC: LazyLock<PublicKey> = LazyLock::new(|| app_key().public_key());
+    v1::verify(&*APP_PUBLIC, &pairs).expect("the terminal's request must verify");
+    let get = |name: &str| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| *v);
+    let method = get("method").unwrap();
+    let biz: Value = serde_json::from_str(get("biz_content").unwrap()).unwrap();
+    let order = biz["out_trade_no"].as_str().unwrap().to_owned();
+    let not_exist = json!({"code": "40004", "msg": "Business Failed",
+        "sub_code": "ACQ.TRADE_NOT_EXIST", "sub_msg": "交易不存在"});
+    let node = match method {
+        "alipay.trade.pay" => {
+            assert!(
+                !sim.orders.contains_key(&order),
+                "trade.pay sent twice for {order}"
+            );
+            assert_eq!(biz["scene"], "bar_code");
+            let amount = yuan_to_fen(biz["total_amount"].as_str().unwrap());
+            match (sim.create(&order, amount, now, customer), customer) {
+                (_, Customer::SystemErrorPaid | Customer::SystemErrorUnpaid) => {
+                    json!({"code": "20000", "msg": "Service Currently Unavailable",
+                        "sub_code": "isp.unknow-error", "sub_msg": "系统繁忙"})
+                }
+                (State::Paid, _) => {
+                    let txid = sim.next_txid();
+                    json!({"code": "10000", "msg": "Success", "trade_no": txid,
+                        "out_trade_no": order, "total_amount": biz["total_amount"]})
+                }
+                (State::Declined, _) => json!({"code": "40004", "msg": "Business Failed",
+                    "sub_code": "ACQ.BUYER_BALANCE_NOT_ENOUGH", "sub_msg": "买家余额不足"}),
+                _ => json!({"code": "10003", "msg": " order success pay inprocess",
+                    "out_trade_no": order, "total_amount": biz["total_amount"]}),
+            }
+        }
+        "alipay.trade.query" => match sim.query(&order) {
+            None => not_exist,
+            Some(state) => {
+                let status = match state {
+                    State::Paid => "TRADE_SUCCESS",
+                    State::Paying { .. } => "WAIT_BUYER_PAY",
+                    State::Reversed | State::Closed | State::Declined => "TRADE_CLOSED",
+                };
+                let amount = sim.orders[&order].amount;
+                json!({"code": "10000", "msg": "Success", "trade_no": "2013112011001004330000121536",
+                    "out_trade_no": order, "trade_status": status,
+                    "total_amount": format!("{}.{:02}", amount / 100, amount % 100)})
+            }
+        },
+        "alipay.trade.cancel" => match sim.undo(&order) {
+            None => not_exist,
+            Some(true) => json!({"code": "10000", "msg": "Success", "out_trade_no": order,
+                "retry_flag": "N", "action": "close"}),
+            Some(false) => json!({"code": "10000", "msg": "Success", "out_trade_no": order,
+                "retry_flag": "Y"}),
+        },
+        other => panic!("unexpected method {other}"),
+    };
+    let text = serde_json::to_string(&node).unwrap();
+    let sign = wallet_key().sign(&[text.as_bytes()]).unwrap();
+    let sign = base64_encode(&sign);
+    let name = format!("{}_response", method.replace('.', "_"));
+    format!(r#"{{"{name}":{text},"sign":"{sign}"}}"#).into_bytes()
+}
+
+fn base64_encode(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+fn yuan_to_fen(text: &str) -> u64 {
+    let (whole, fraction) = text.split_once('.').unwrap();
+    whole.parse::<u64>().unwrap() * 100 + fraction.parse::<u64>().unwrap()
+}
+
+/// A forged answer to `request`: the best news for the terminal (paid; undone), signed with
+/// the wrong key. Trusting it would approve a payment nobody charged or drop an undo.
+fn forge(request: &HttpRequest, amount: u64) -> Vec<u8> {
+    let order = order_of(request);
+    if request.wallet == Wallet::WeChat {
+        let mut reply = Document::default();
+        reply
+            .set("return_code", "SUCCESS")
+            .set("result_code", "SUCCESS")
+            .set("appid", APPID)
+            .set("mch_id", MCH_ID)
+            .set("nonce_str", "F0RGED")
+            .set("out_trade_no", &order)
+            .set("trade_state", "SUCCESS")
+            .set("recall", "N")
+            .set("total_fee", &amount.to_string())
+            .set("transaction_id", "4200000000000000000666");
+        reply.sign("not-the-merchants-api-key-000000", SignType::Md5);
+        return reply.to_xml().into_bytes();
+    }
+    let body = std::str::from_utf8(&request.body).unwrap();
+    let method = form_urlencoded::parse(body.as_bytes())
+        .find(|(k, _)| k == "method")
+        .unwrap()
+        .1
+        .into_owned();
+    let node = json!({"code": "10000", "msg": "Success", "trade_no": "2013112011001004330000666666",
+        "out_trade_no": order, "trade_status": "TRADE_SUCCESS", "retry_flag": "N",
+        "total_amount": format!("{}.{:02}", amount / 100, amount % 100)});
+    let text = serde_json::to_string(&node).unwrap();
+    // Signed with the application's key, not the wallet's.
+    let sign = base64_encode(&app_key().sign(&[text.as_bytes()]).unwrap());
+    let name = format!("{}_response", method.replace('.', "_"));
+    format!(r#"{{"{name}":{text},"sign":"{sign}"}}"#).into_bytes()
+}
+
+/// One payment of a schedule.
+#[derive(Clone, Debug)]
+struct Payment {
+    wallet: Wallet,
+    customer: Customer,
+    amount: u64,
+}
+
+struct World {
+    wechat: Sim,
+    alipay: Sim,
+    /// The customer of each order.
+    customers: BTreeMap<String, Customer>,
+    /// The amount of each order.
+    amounts: BTreeMap<String, u64>,
+    now: u64,
+}
+
+impl World {
+    fn serve(&mut self, request: &HttpRequest) -> Vec<u8> {
+        let order = order_of(request);
+        let customer = self.customers[&order];
+        let now = self.now;
+        match request.wallet {
+            Wallet::WeChat => wechat(&mut self.wechat, request, now, customer),
+            Wallet::Alipay => alipay(&mut self.alipay, request, now, customer),
+            _ => unreachable!(),
+        }
+    }
+
+    fn sim(&self, wallet: Wallet) -> &Sim {
+        match wallet {
+            Wallet::WeChat => &self.wechat,
+            _ => &self.alipay,
+        }
+    }
+}
+
+fn order_of(request: &HttpRequest) -> String {
+    let body = std::str::from_utf8(&request.body).unwrap();
+    if request.wallet == Wallet::WeChat {
+        Document::parse(body)
+            .unwrap()
+            .get("out_trade_no")
+            .unwrap()
+            .to_owned()
+    } else {
+        let biz = form_urlencoded::parse(body.as_bytes())
+            .find(|(k, _)| k == "biz_content")
+            .unwrap()
+            .1;
+        serde_json::from_str::<Value>(&biz).unwrap()["out_trade_no"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+}
+
+fn code_for(wallet: Wallet) -> &'static str {
+    match wallet {
+        Wallet::WeChat => "134567890123456789",
+        _ => "286543210987654321",
+    }
+}
+
+/// Drives the terminal until it has nothing left to do, injecting `faults` in order (then none).
+/// `reopen` rebuilds the terminal from its journal after a crash.
+fn drive<J: Journal>(
+    terminal: &mut Option<ScanTerminal<J, Counter>>,
+    world: &mut World,
+    faults: &mut std::vec::IntoIter<Fault>,
+    events: &mut Vec<Event>,
+    reopen: &dyn Fn(J, u64) -> ScanTerminal<J, Counter>,
+) {
+    for _ in 0..10_000 {
+        let t = terminal.as_mut().unwrap();
+        while let Some(e) = t.poll_event() {
+            events.push(e);
+        }
+        if let Some(request) = t.poll_transmit() {
+            let fault = faults.next().unwrap_or(Fault::None);
+            let arrives = world.now + LATENCY;
+            match fault {
+                Fault::None | Fault::Duplicate | Fault::BadSignature => {
+                    world.now = arrives;
+                    let mut body = world.serve(&request);
+                    if fault == Fault::BadSignature {
+                        body = forge(&request, world.amounts[&order_of(&request)]);
+                    }
+                    world.now += LATENCY;
+                    t.handle_response(world.now, request.id, 200, &body)
+                        .unwrap();
+                    if fault == Fault::Duplicate {
+                        t.handle_response(world.now, request.id, 200, &body)
+                            .unwrap();
+                    }
+                }
+                Fault::DropRequest => {}
+                Fault::DropResponse => {
+                    world.now = arrives;
+                    world.serve(&request);
+                }
+                Fault::Late => {
+                    world.now = arrives;
+                    let body = world.serve(&request);
+                    world.now = world.now.max(request.deadline);
+                    t.handle_timeout(world.now).unwrap();
+                    t.handle_response(world.now, request.id, 200, &body)
+                        .unwrap();
+                }
+                Fault::ServerError => {
+                    world.now += 2 * LATENCY;
+                    t.handle_response(world.now, request.id, 500, b"").unwrap();
+                }
+                Fault::Crash { processed } => {
+                    if processed {
+                        world.now = arrives;
+                        world.serve(&request);
+                    }
+                    let journal = terminal.take().unwrap().into_journal();
+                    world.now += 1_000;
+                    let mut reopened = reopen(journal, world.now);
+                    reopened.handle_timeout(world.now).unwrap();
+                    *terminal = Some(reopened);
+                }
+            }
+            continue;
+        }
+        match t.poll_timeout() {
+            Some(at) => {
+                world.now = world.now.max(at);
+                t.handle_timeout(world.now).unwrap();
+            }
+            None => return,
+        }
+    }
+    panic!("the terminal never settled");
+}
+
+fn run<J: Journal>(
+    journal: J,
+    reopen: &dyn Fn(J, u64) -> ScanTerminal<J, Counter>,
+    payments: &[Payment],
+    faults: Vec<Fault>,
+    undo_retries: u8,
+) {
+    let mut world = World {
+        wechat: Sim {
+            undo_retries,
+            ..Sim::default()
+        },
+        alipay: Sim {
+            undo_retries,
+            ..Sim::default()
+        },
+        customers: BTreeMap::new(),
+        amounts: BTreeMap::new(),
+        now: START,
+    };
+    let mut terminal =
+        Some(ScanTerminal::open(config(), journal, Counter::default(), START).unwrap());
+    let mut faults = faults.into_iter();
+    let mut events = Vec::new();
+    for (i, p) in payments.iter().enumerate() {
+        let order = OrderNo::new(&format!("S{i:04}")).unwrap();
+        world.customers.insert(order.to_string(), p.customer);
+        world.amounts.insert(order.to_string(), p.amount);
+        world.now += 1_000;
+        let t = terminal.as_mut().unwrap();
+        t.pay(world.now, order, Amount::cny(p.amount), code_for(p.wallet))
+            .unwrap();
+        drive(&mut terminal, &mut world, &mut faults, &mut events, reopen);
+    }
+    // The faults are over: whatever is still owed (deferred undos) is finished now.
+    for _ in 0..4 {
+        let t = terminal.as_mut().unwrap();
+        if t.pending_undos().next().is_none() {
+            break;
+        }
+        t.retry_undos(world.now).unwrap();
+        drive(&mut terminal, &mut world, &mut faults, &mut events, reopen);
+    }
+    let terminal = terminal.unwrap();
+    assert_eq!(terminal.pending_undos().count(), 0, "undos left");
+    let records = terminal.journal().records().unwrap();
+    // Exactly one final outcome per payment, and one pay request per order number.
+    let mut finals: BTreeMap<String, Vec<Outcome>> = BTreeMap::new();
+    let mut sent: BTreeMap<String, usize> = BTreeMap::new();
+    for r in &records {
+        match r {
+            Record::Final { order, outcome } => {
+                finals
+                    .entry(order.to_string())
+                    .or_default()
+                    .push(outcome.clone());
+            }
+            Record::CodePaySent { order, .. } => *sent.entry(order.to_string()).or_default() += 1,
+            _ => {}
+        }
+    }
+    for (i, p) in payments.iter().enumerate() {
+        let order = format!("S{i:04}");
+        let outcomes = finals.get(&order).cloned().unwrap_or_default();
+        assert_eq!(outcomes.len(), 1, "{order}: outcomes {outcomes:?}");
+        assert!(
+            sent.get(&order).copied().unwrap_or(0) <= 1,
+            "{order} sent twice"
+        );
+        let net = world.sim(p.wallet).ledger.get(&order).copied().unwrap_or(0);
+        match &outcomes[0] {
+            Outcome::Approved(a) => {
+                assert_eq!(net, p.amount as i64, "{order} approved, ledger {net}");
+                assert!(a.transaction_id.is_some());
+            }
+            other => assert_eq!(net, 0, "{order} {other:?}, ledger {net}"),
+        }
+        // The outcome reported is the journal's (reported at most once: a crash may lose the
+        // report of an outcome, never the outcome).
+        let reported: Vec<&Outcome> = events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Finished { order: o, outcome } if o.as_str() == order => Some(outcome),
+                _ => None,
+            })
+            .collect();
+        assert!(reported.len() <= 1, "{order} reported {reported:?}");
+        if let Some(r) = reported.first() {
+            assert_eq!(**r, outcomes[0]);
+        }
+    }
+    for sim in [&world.wechat, &world.alipay] {
+        assert!(sim.breaches.is_empty(), "{:?}", sim.breaches);
+        // The wallet charged nothing the journal did not send.
+        for order in sim.ledger.keys() {
+            assert!(sent.contains_key(order), "{order} charged, never sent");
+        }
+    }
+}
+
+fn memory_reopen(journal: MemoryJournal, now: u64) -> ScanTerminal<MemoryJournal, Counter> {
+    ScanTerminal::open(config(), journal, Counter(now), now).unwrap()
+}
+
+fn customer() -> impl Strategy<Value = Customer> {
+    prop_oneof![
+        3 => Just(Customer::Pays),
+        2 => (0u8..14).prop_map(Customer::ConfirmsAfter),
+        1 => Just(Customer::Declines),
+        1 => Just(Customer::Walks),
+        1 => Just(Customer::SystemErrorPaid),
+        1 => Just(Customer::SystemErrorUnpaid),
+    ]
+}
+
+fn fault() -> impl Strategy<Value = Fault> {
+    prop_oneof![
+        12 => Just(Fault::None),
+        1 => Just(Fault::DropRequest),
+        1 => Just(Fault::DropResponse),
+        1 => Just(Fault::Late),
+        1 => Just(Fault::Duplicate),
+        1 => Just(Fault::BadSignature),
+        1 => Just(Fault::ServerError),
+        1 => any::<bool>().prop_map(|processed| Fault::Crash { processed }),
+    ]
+}
+
+fn payment() -> impl Strategy<Value = Payment> {
+    (
+        prop_oneof![Just(Wallet::WeChat), Just(Wallet::Alipay)],
+        customer(),
+        1u64..100_000,
+    )
+        .prop_map(|(wallet, customer, amount)| Payment {
+            wallet,
+            customer,
+            amount,
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PAYWIRE_SCAN_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(300)
+    ))]
+
+    #[test]
+    fn every_payment_ends_once_and_the_ledger_agrees(
+        payments in prop::collection::vec(payment(), 1..5),
+        faults in prop::collection::vec(fault(), 0..40),
+        undo_retries in 0u8..3,
+    ) {
+        run(MemoryJournal::new(), &memory_reopen, &payments, faults, undo_retries);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// The same on the durable journal: a crash reopens the SQLite file.
+    #[test]
+    fn sqlite_journal_survives_crashes(
+        payments in prop::collection::vec(payment(), 1..4),
+        faults in prop::collection::vec(fault(), 0..20),
+    ) {
+        let dir = std::env::temp_dir().join(format!(
+            "paywire-scan-{}-{:?}",
+            std::process::id(),
+            std::thread::current().id()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("journal.sqlite");
+        for file in [path.clone(), path.with_extension("sqlite-wal"), path.with_extension("sqlite-shm")] {
+            let _ = std::fs::remove_file(file);
+        }
+        let reopen_path = path.clone();
+        let reopen = move |journal: SqliteJournal, now: u64| {
+            drop(journal);
+            let journal = SqliteJournal::open(&reopen_path).unwrap();
+            ScanTerminal::open(config(), journal, Counter(now), now).unwrap()
+        };
+        run(SqliteJournal::open(&path).unwrap(), &reopen, &payments, faults, 1);
+    }
+}
+
+/// Runs one payment without faults and returns its outcome and the requests' paths.
+fn one(wallet: Wallet, customer: Customer, faults: Vec<Fault>) -> (Outcome, Vec<String>) {
+    let mut world = World {
+        wechat: Sim::default(),
+        alipay: Sim::default(),
+        customers: BTreeMap::new(),
+        amounts: BTreeMap::new(),
+        now: START,
+    };
+    world.customers.insert("T1".into(), customer);
+    world.amounts.insert("T1".into(), 51);
+    let mut terminal = Some(
+        ScanTerminal::open(config(), MemoryJournal::new(), Counter::default(), START).unwrap(),
+    );
+    let order = OrderNo::new("T1").unwrap();
+    terminal
+        .as_mut()
+        .unwrap()
+        .pay(START, order.clone(), Amount::cny(51), code_for(wallet))
+        .unwrap();
+    let mut events = Vec::new();
+    drive(
+        &mut terminal,
+        &mut world,
+        &mut faults.into_iter(),
+        &mut events,
+        &memory_reopen,
+    );
+    let t = terminal.unwrap();
+    let kinds = t
+        .journal()
+        .records()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            format!("{r:?}")
+                .split([' ', '{'])
+                .next()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    (t.outcome(&order).cloned().unwrap(), kinds)
+}
+
+#[test]
+fn paid_at_once_is_approved_with_the_wallets_transaction_id() {
+    for wallet in [Wallet::WeChat, Wallet::Alipay] {
+        let (outcome, records) = one(wallet, Customer::Pays, vec![]);
+        let Outcome::Approved(a) = outcome else {
+            panic!("{outcome:?}")
+        };
+        assert_eq!(a.transaction_id.as_deref(), Some("42000000000000000001"));
+        assert_eq!(records, ["CodePaySent", "Final"]);
+    }
+}
+
+#[test]
+fn a_customer_confirming_on_the_phone_is_queried_until_paid() {
+    for wallet in [Wallet::WeChat, Wallet::Alipay] {
+        let (outcome, _) = one(wallet, Customer::ConfirmsAfter(3), vec![]);
+        assert!(outcome.is_approved(), "{wallet:?}: {outcome:?}");
+    }
+}
+
+#[test]
+fn a_refusal_is_declined_with_the_wallets_code() {
+    let (outcome, _) = one(Wallet::WeChat, Customer::Declines, vec![]);
+    assert_eq!(
+        outcome,
+        Outcome::Declined {
+            code: "NOTENOUGH".into(),
+            meaning: Some("NOTENOUGH".into())
+        }
+    );
+    let (outcome, _) = one(Wallet::Alipay, Customer::Declines, vec![]);
+    assert_eq!(
+        outcome,
+        Outcome::Declined {
+            code: "ACQ.BUYER_BALANCE_NOT_ENOUGH".into(),
+            meaning: Some("买家余额不足".into())
+        }
+    );
+}
+
+#[test]
+fn a_customer_who_never_confirms_is_undone_after_the_rule() {
+    for wallet in [Wallet::WeChat, Wallet::Alipay] {
+        let (outcome, records) = one(wallet, Customer::Walks, vec![]);
+        assert_eq!(outcome, Outcome::Undone(UndoReason::Unconfirmed));
+        assert!(records.contains(&"ReversalDue".to_owned()), "{records:?}");
+    }
+}
+
+#[test]
+fn polling_follows_each_wallets_documented_times() {
+    // WeChat Pay: USERPAYING → first query 5 s later, every 5 s, 10 queries, reverse no sooner
+    // than 15 s after paying. Alipay: queries from 5 s after the payment every 5 s until 60 s,
+    // then the cancel at once.
+    for (wallet, rule) in [
+        (Wallet::WeChat, PollRule::WECHAT),
+        (Wallet::Alipay, PollRule::ALIPAY),
+    ] {
+        let mut terminal =
+            ScanTerminal::open(config(), MemoryJournal::new(), Counter::default(), START).unwrap();
+        let mut world = World {
+            wechat: Sim::default(),
+            alipay: Sim::default(),
+            customers: BTreeMap::from([("P1".to_owned(), Customer::Walks)]),
+            amounts: BTreeMap::from([("P1".to_owned(), 51)]),
+            now: START,
+        };
+        terminal
+            .pay(
+                START,
+                OrderNo::new("P1").unwrap(),
+                Amount::cny(51),
+                code_for(wallet),
+            )
+            .unwrap();
+        let mut sent = Vec::new();
+        loop {
+            if let Some(request) = terminal.poll_transmit() {
+                sent.push((world.now - START, request.url.clone()));
+                let body = world.serve(&request);
+                terminal
+                    .handle_response(world.now, request.id, 200, &body)
+                    .unwrap();
+                continue;
+            }
+            match terminal.poll_timeout() {
+                Some(at) => {
+                    world.now = at;
+                    terminal.handle_timeout(at).unwrap();
+                }
+                None => break,
+            }
+        }
+        let queries: Vec<u64> = sent
+            .iter()
+            .filter(|(_, url)| url.ends_with("/pay/orderquery"))
+            .map(|(at, _)| *at)
+            .collect();
+        match wallet {
+            Wallet::WeChat => {
+                assert_eq!(queries, (1..=10).map(|k| k * 5_000).collect::<Vec<_>>());
+                let (at, url) = sent.last().unwrap();
+                assert!(
+                    url.ends_with("/secapi/pay/reverse") && *at == 50_000,
+                    "{sent:?}"
+                );
+                assert_eq!(sent.len(), 12);
+            }
+            _ => {
+                // Every Alipay request goes to the gateway: count them by time instead.
+                let times: Vec<u64> = sent.iter().map(|(at, _)| *at).collect();
+                assert_eq!(times[0], 0, "the payment");
+                assert_eq!(
+                    &times[1..times.len() - 1],
+                    (1..=12).map(|k| k * 5_000).collect::<Vec<_>>()
+                );
+                assert_eq!(
+                    *times.last().unwrap(),
+                    60_000,
+                    "the cancel right after the last query"
+                );
+            }
+        }
+        assert_eq!(rule.first_query_when_paying, 5_000);
+    }
+}
+
+/// WeChat Pay's reverse waits 15 s after the payment even when the rule gives up sooner (one
+/// query, at once after a system error).
+#[test]
+fn wechat_reverse_never_comes_sooner_than_15_s_after_paying() {
+    let mut config = config();
+    let wechat = config.wechat.as_mut().unwrap();
+    wechat.rule.max_queries = 1;
+    let mut terminal =
+        ScanTerminal::open(config, MemoryJournal::new(), Counter::default(), START).unwrap();
+    let mut world = World {
+        wechat: Sim::default(),
+        alipay: Sim::default(),
+        customers: BTreeMap::from([("R1".to_owned(), Customer::SystemErrorUnpaid)]),
+        amounts: BTreeMap::from([("R1".to_owned(), 51)]),
+        now: START,
+    };
+    terminal
+        .pay(
+            START,
+            OrderNo::new("R1").unwrap(),
+            Amount::cny(51),
+            code_for(Wallet::WeChat),
+        )
+        .unwrap();
+    let mut sent = Vec::new();
+    loop {
+        if let Some(request) = terminal.poll_transmit() {
+            sent.push((
+                world.now - START,
+                request.url.rsplit('/').next().unwrap().to_owned(),
+            ));
+            let body = world.serve(&request);
+            terminal
+                .handle_response(world.now, request.id, 200, &body)
+                .unwrap();
+            continue;
+        }
+        match terminal.poll_timeout() {
+            Some(at) => {
+                world.now = at;
+                terminal.handle_timeout(at).unwrap();
+            }
+            None => break,
+        }
+    }
+    assert_eq!(
+        sent,
+        [
+            (0, "micropay".to_owned()),
+            (0, "orderquery".to_owned()),
+            (15_000, "reverse".to_owned())
+        ]
+    );
+    assert!(world.wechat.breaches.is_empty());
+    assert_eq!(
+        terminal.outcome(&OrderNo::new("R1").unwrap()),
+        Some(&Outcome::Undone(UndoReason::Unconfirmed))
+    );
+}
