@@ -1,6 +1,6 @@
 //! Nothing the terminal prints shows card data: the journal's records (which hold the reversal
 //! with track 2), the requests handed out, the terminal itself and the sale it was given.
-#![allow(clippy::unwrap_used, reason = "tests")]
+#![allow(clippy::unwrap_used, clippy::arithmetic_side_effects, reason = "tests")]
 
 use std::fmt::Write as _;
 
@@ -57,4 +57,46 @@ proptest! {
         }
         Secrets::new().track(&track).assert_hidden("paywire-pos", &out);
     }
+}
+
+/// Nonces from a counter.
+struct Counter(u64);
+
+impl paywire_pos::Nonces for Counter {
+    fn nonce(&mut self) -> String {
+        self.0 += 1;
+        format!("N{}", self.0)
+    }
+}
+
+/// A scanned payment: the request handed out (it carries the customer's payment code, which
+/// pays for whoever holds it), the terminal, its journal and its configuration (the WeChat Pay
+/// API key) print none of it.
+#[test]
+fn scanned_codes_and_wallet_keys_are_not_printed() {
+    use paywire_pos::scan::WechatConfig;
+    use paywire_pos::{ScanConfig, ScanTerminal};
+    let api_key = "192006250b4c09247ec02edce69f6a2d";
+    let code = "134567890123456789";
+    let config = ScanConfig {
+        wechat: Some(WechatConfig::new("wx2421b1c4370ec43b", "10000100", api_key)),
+        alipay: None,
+    };
+    let mut out = format!("{config:?} {config:#?}");
+    let mut terminal = ScanTerminal::open(config, MemoryJournal::new(), Counter(0), 0).unwrap();
+    terminal
+        .pay(0, OrderNo::new("LEAK").unwrap(), Amount::cny(1), code)
+        .unwrap();
+    let request = terminal.poll_transmit().unwrap();
+    // The request does carry the code (the wallet needs it) ...
+    assert!(String::from_utf8_lossy(&request.body).contains(code));
+    // ... but no printout of it does.
+    writeln!(out, "{request:?} {request:#?} {terminal:?}").unwrap();
+    for r in terminal.journal().records().unwrap() {
+        writeln!(out, "{r:?} {r:#?}").unwrap();
+    }
+    Secrets::new()
+        .pan(code)
+        .text(api_key)
+        .assert_hidden("paywire-pos scan", &out);
 }

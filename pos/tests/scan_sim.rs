@@ -726,7 +726,7 @@ fn payment() -> impl Strategy<Value = Payment> {
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(
-        std::env::var("PAYWIRE_SCAN_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(300)
+        std::env::var("PAYWIRE_SCAN_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(1000)
     ))]
 
     #[test]
@@ -998,4 +998,65 @@ fn wechat_reverse_never_comes_sooner_than_15_s_after_paying() {
         terminal.outcome(&OrderNo::new("R1").unwrap()),
         Some(&Outcome::Undone(UndoReason::Unconfirmed))
     );
+}
+
+/// A journal file written before payment codes existed (no `at` column) opens, keeps its
+/// records, and takes a payment code's row.
+#[test]
+fn sqlite_journal_from_before_payment_codes_gains_the_at_column() {
+    let path = std::env::temp_dir().join(format!("paywire-scan-old-{}.sqlite", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    {
+        let db = rusqlite::Connection::open(&path).unwrap();
+        db.execute_batch(
+            "CREATE TABLE journal (seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL,
+               order_no TEXT, stan INTEGER, amount INTEGER, currency TEXT, reason TEXT,
+               attempt INTEGER, outcome TEXT, code TEXT, meaning TEXT, rrn TEXT, auth_code TEXT,
+               transaction_id TEXT, reversal BLOB, original_order TEXT);
+             INSERT INTO journal (kind, stan) VALUES ('sign-in-sent', 1);",
+        )
+        .unwrap();
+    }
+    let mut journal = SqliteJournal::open(&path).unwrap();
+    let record = Record::CodePaySent {
+        order: OrderNo::new("OLD1").unwrap(),
+        wallet: Wallet::Alipay,
+        amount: Amount::cny(51),
+        at: START,
+    };
+    journal.append(&record).unwrap();
+    drop(journal);
+    let records = SqliteJournal::open(&path).unwrap().records().unwrap();
+    assert_eq!(records, [Record::SignInSent { stan: 1 }, record]);
+    let _ = std::fs::remove_file(&path);
+}
+
+/// A terminal that loses power right after sending the payment queries it when it comes back:
+/// a payment that went through is approved, one that never arrived is undone.
+#[test]
+fn recovery_queries_before_it_undoes() {
+    for wallet in [Wallet::WeChat, Wallet::Alipay] {
+        let (outcome, records) = one(
+            wallet,
+            Customer::Pays,
+            vec![Fault::Crash { processed: true }],
+        );
+        assert!(outcome.is_approved(), "{wallet:?}: {outcome:?}");
+        assert_eq!(records, ["CodePaySent", "Final"]);
+        let (outcome, records) = one(
+            wallet,
+            Customer::Pays,
+            vec![Fault::Crash { processed: false }],
+        );
+        assert_eq!(
+            outcome,
+            Outcome::Undone(UndoReason::Unconfirmed),
+            "{wallet:?}"
+        );
+        assert_eq!(
+            records,
+            ["CodePaySent", "ReversalDue", "ReversalSent", "Final"],
+            "{wallet:?}"
+        );
+    }
 }

@@ -308,7 +308,10 @@ pub struct ScanTerminal<J: Journal, N: Nonces> {
     journal: J,
     #[cfg_attr(
         not(feature = "std"),
-        allow(dead_code, reason = "only WeChat Pay's requests carry nonces, and it needs std")
+        allow(
+            dead_code,
+            reason = "only WeChat Pay's requests carry nonces, and it needs std"
+        )
     )]
     nonces: N,
     /// Every order number the journal holds, with its outcome once final.
