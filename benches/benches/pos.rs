@@ -219,13 +219,14 @@ impl paywire_pos::Nonces for Counter {
 
 const API_KEY: &str = "192006250b4c09247ec02edce69f6a2d";
 
-fn scan_terminal() -> paywire_pos::ScanTerminal<MemoryJournal, Counter> {
-    use paywire_pos::scan::WechatConfig;
-    let config = paywire_pos::ScanConfig {
+fn scan_terminal() -> paywire_pos::WalletTerminal<MemoryJournal, Counter> {
+    use paywire_pos::wallet::WechatConfig;
+    let config = paywire_pos::WalletConfig {
         wechat: Some(WechatConfig::new("wx2421b1c4370ec43b", "10000100", API_KEY)),
+        wechat_native: None,
         alipay: None,
     };
-    paywire_pos::ScanTerminal::open(config, MemoryJournal::new(), Counter(0), 0).unwrap()
+    paywire_pos::WalletTerminal::open(config, MemoryJournal::new(), Counter(0), 0).unwrap()
 }
 
 /// WeChat Pay's signed answer: `order` paid (51 fen).
@@ -260,10 +261,11 @@ fn per_code_payment(n: usize) -> f64 {
             t.pay(1, order, Amount::cny(51), "134567890123456789")
                 .unwrap();
             let request = t.poll_transmit().unwrap();
-            t.handle_response(2, request.id, 200, &answer).unwrap();
+            t.handle_response(2, request.id, &paywire_pos::wallet::Response::ok(&answer))
+                .unwrap();
             assert!(matches!(
                 t.poll_event(),
-                Some(paywire_pos::scan::Event::Finished { .. })
+                Some(paywire_pos::wallet::Event::Finished { .. })
             ));
         }
         best = best.min(start.elapsed().as_secs_f64() * 1e9 / n as f64);
@@ -292,7 +294,8 @@ fn bench_scan(c: &mut Criterion) {
                     t.pay(1, order, Amount::cny(51), "134567890123456789")
                         .unwrap();
                     let request = t.poll_transmit().unwrap();
-                    t.handle_response(2, request.id, 200, &answer).unwrap();
+                    t.handle_response(2, request.id, &paywire_pos::wallet::Response::ok(&answer))
+                        .unwrap();
                     black_box(t.poll_event());
                 }
                 total += start.elapsed();

@@ -71,6 +71,20 @@ pub enum Record {
         /// When it was sent (Unix milliseconds): a WeChat Pay `reverse` waits 15 s after it.
         at: u64,
     },
+    /// A shown code's order (WeChat Pay Native, Alipay `alipay.trade.precreate`) is about to be
+    /// created: the code is payable until `expires_at`, and closed then if it was not paid.
+    CodeShown {
+        /// The payment's order number (`out_trade_no`).
+        order: OrderNo,
+        /// The wallet.
+        wallet: Wallet,
+        /// What is charged.
+        amount: Amount,
+        /// When the order was created (Unix milliseconds).
+        at: u64,
+        /// When the code stops being payable (Unix milliseconds).
+        expires_at: u64,
+    },
     /// The payment must be undone: a card sale reversed (`0400`), a payment code's order
     /// reversed (WeChat Pay `reverse`) or cancelled (Alipay `alipay.trade.cancel`). Once due,
     /// the payment can only end undone.
@@ -132,6 +146,20 @@ impl fmt::Debug for Record {
                 .field("wallet", wallet)
                 .field("amount", amount)
                 .field("at", at)
+                .finish(),
+            Self::CodeShown {
+                order,
+                wallet,
+                amount,
+                at,
+                expires_at,
+            } => f
+                .debug_struct("CodeShown")
+                .field("order", order)
+                .field("wallet", wallet)
+                .field("amount", amount)
+                .field("at", at)
+                .field("expires_at", expires_at)
                 .finish(),
             Self::InquirySent { stan } => {
                 f.debug_struct("InquirySent").field("stan", stan).finish()

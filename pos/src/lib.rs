@@ -11,14 +11,14 @@ pub mod card;
 mod error;
 pub mod journal;
 mod payment;
-pub mod scan;
 #[cfg(feature = "sqlite")]
 mod sqlite;
+pub mod wallet;
 
 pub use card::{CardConfig, CardSale, CardTerminal, Event, Millis, Transmit};
 pub use error::{Error, ErrorKind};
 pub use journal::{Journal, JournalError, MemoryJournal, Record};
 pub use payment::{Amount, Approval, OrderNo, OrderNumbers, Outcome, UndoReason, Wallet};
-pub use scan::{HttpRequest, Nonces, ScanConfig, ScanTerminal};
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteJournal;
+pub use wallet::{HttpRequest, Nonces, WalletConfig, WalletTerminal};

@@ -125,6 +125,8 @@ pub enum UndoReason {
     /// The channel never confirmed the payment within the flow's limit (a payment code still
     /// "paying", or its state unknown, when the polling ran out): it was reversed or cancelled.
     Unconfirmed,
+    /// A code shown to the customer expired unpaid: its order was closed.
+    Expired,
 }
 
 /// How a payment ended. A payment has exactly one, once its flow has resolved it; until then

@@ -6,13 +6,14 @@
 //! CREATE TABLE journal (seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL,
 //!   order_no TEXT, stan INTEGER, amount INTEGER, currency TEXT, reason TEXT, attempt INTEGER,
 //!   outcome TEXT, code TEXT, meaning TEXT, rrn TEXT, auth_code TEXT, transaction_id TEXT,
-//!   reversal BLOB, original_order TEXT, at INTEGER);
+//!   reversal BLOB, original_order TEXT, at INTEGER, expires_at INTEGER);
 //! ```
 //!
 //! Settlement rows keep the batch number in `code` (six digits) and `balanced` /
 //! `unbalanced` in `outcome`; a payment code's row (`code-pay-sent`) keeps its wallet
-//! (`wechat`, `alipay`) in `code` and its send time (Unix milliseconds) in `at`. A journal made
-//! before the `at` column existed gets it when opened.
+//! (`wechat`, `alipay`) in `code` and its send time (Unix milliseconds) in `at`; a shown code's
+//! (`code-shown`) also its expiry in `expires_at`. A journal made before those columns existed
+//! gets them when opened.
 //!
 //! The `reversal` column holds the reversal message, which repeats the card's track 2 data:
 //! the file is cardholder data and must be protected as such.
@@ -43,7 +44,8 @@ const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS journal (
     transaction_id TEXT,
     reversal BLOB,
     original_order TEXT,
-    at INTEGER
+    at INTEGER,
+    expires_at INTEGER
 )";
 
 /// A journal in an SQLite file.
@@ -70,6 +72,7 @@ struct Row {
     reversal: Option<Vec<u8>>,
     original: Option<String>,
     at: Option<u64>,
+    expires_at: Option<u64>,
 }
 
 const fn reason_name(reason: UndoReason) -> &'static str {
@@ -79,6 +82,7 @@ const fn reason_name(reason: UndoReason) -> &'static str {
         UndoReason::Interrupted => "interrupted",
         UndoReason::NotCompleted => "not-completed",
         UndoReason::Unconfirmed => "unconfirmed",
+        UndoReason::Expired => "expired",
     }
 }
 
@@ -89,6 +93,7 @@ fn reason_from(name: &str) -> Option<UndoReason> {
         "interrupted" => Some(UndoReason::Interrupted),
         "not-completed" => Some(UndoReason::NotCompleted),
         "unconfirmed" => Some(UndoReason::Unconfirmed),
+        "expired" => Some(UndoReason::Expired),
         _ => None,
     }
 }
@@ -124,6 +129,21 @@ fn row(record: &Record) -> Row {
             amount: Some(*amount),
             code: Some(String::from(wallet.as_str())),
             at: Some(*at),
+            ..Row::default()
+        },
+        Record::CodeShown {
+            order,
+            wallet,
+            amount,
+            at,
+            expires_at,
+        } => Row {
+            kind: "code-shown",
+            order: Some(String::from(order.as_str())),
+            amount: Some(*amount),
+            code: Some(String::from(wallet.as_str())),
+            at: Some(*at),
+            expires_at: Some(*expires_at),
             ..Row::default()
         },
         Record::InquirySent { stan } => Row {
@@ -206,14 +226,18 @@ impl SqliteJournal {
         db.pragma_update(None, "synchronous", "FULL")
             .map_err(|_| JournalError)?;
         db.execute_batch(SCHEMA).map_err(|_| JournalError)?;
-        // Journals written before the `at` column existed.
-        let has_at = db
-            .prepare("SELECT 1 FROM pragma_table_info('journal') WHERE name = 'at'")
-            .and_then(|mut s| s.exists([]))
-            .map_err(|_| JournalError)?;
-        if !has_at {
-            db.execute_batch("ALTER TABLE journal ADD COLUMN at INTEGER")
+        // Journals written before the payment-code columns existed.
+        for column in ["at", "expires_at"] {
+            let exists = db
+                .prepare("SELECT 1 FROM pragma_table_info('journal') WHERE name = ?1")
+                .and_then(|mut s| s.exists([column]))
                 .map_err(|_| JournalError)?;
+            if !exists {
+                db.execute_batch(&alloc::format!(
+                    "ALTER TABLE journal ADD COLUMN {column} INTEGER"
+                ))
+                .map_err(|_| JournalError)?;
+            }
         }
         Ok(Self { db })
     }
@@ -251,6 +275,7 @@ fn record_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Record>> {
     let original: Option<String> = r.get(14)?;
     let original = original.as_deref().and_then(|o| OrderNo::new(o).ok());
     let at: Option<u64> = r.get(15)?;
+    let expires_at: Option<u64> = r.get(16)?;
     let currency = currency
         .as_deref()
         .and_then(|c| <[u8; 3]>::try_from(c.as_bytes()).ok());
@@ -296,6 +321,24 @@ fn record_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Record>> {
                 _ => None,
             }
         }
+        ("code-shown", Some(order)) => match (
+            code.as_deref().and_then(Wallet::from_name),
+            amount,
+            currency,
+            at,
+            expires_at,
+        ) {
+            (Some(wallet), Some(minor), Some(currency), Some(at), Some(expires_at)) => {
+                Some(Record::CodeShown {
+                    order,
+                    wallet,
+                    amount: Amount { minor, currency },
+                    at,
+                    expires_at,
+                })
+            }
+            _ => None,
+        },
         ("void-of", Some(order)) => original.map(|original| Record::VoidOf { order, original }),
         ("reversal-due", Some(order)) => reason.map(|reason| Record::ReversalDue { order, reason }),
         ("reversal-sent", Some(order)) => {
@@ -336,8 +379,9 @@ impl Journal for SqliteJournal {
             .execute(
                 "INSERT INTO journal (kind, order_no, stan, amount, currency, reason, attempt,
                     outcome, code, meaning, rrn, auth_code, transaction_id, reversal, original_order,
-                    at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                    at, expires_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+                    ?17)",
                 params![
                     r.kind,
                     r.order,
@@ -355,6 +399,7 @@ impl Journal for SqliteJournal {
                     r.reversal,
                     r.original,
                     r.at,
+                    r.expires_at,
                 ],
             )
             .map(|_| ())
@@ -368,7 +413,8 @@ impl Journal for SqliteJournal {
             .db
             .prepare(
                 "SELECT kind, order_no, stan, amount, currency, reason, attempt, outcome, code,
-                    meaning, rrn, auth_code, transaction_id, reversal, original_order, at
+                    meaning, rrn, auth_code, transaction_id, reversal, original_order, at,
+                    expires_at
                  FROM journal ORDER BY seq",
             )
             .map_err(|_| JournalError)?;

@@ -74,16 +74,17 @@ impl paywire_pos::Nonces for Counter {
 /// API key) print none of it.
 #[test]
 fn scanned_codes_and_wallet_keys_are_not_printed() {
-    use paywire_pos::scan::WechatConfig;
-    use paywire_pos::{ScanConfig, ScanTerminal};
+    use paywire_pos::wallet::WechatConfig;
+    use paywire_pos::{WalletConfig, WalletTerminal};
     let api_key = "192006250b4c09247ec02edce69f6a2d";
     let code = "134567890123456789";
-    let config = ScanConfig {
+    let config = WalletConfig {
         wechat: Some(WechatConfig::new("wx2421b1c4370ec43b", "10000100", api_key)),
+        wechat_native: None,
         alipay: None,
     };
     let mut out = format!("{config:?} {config:#?}");
-    let mut terminal = ScanTerminal::open(config, MemoryJournal::new(), Counter(0), 0).unwrap();
+    let mut terminal = WalletTerminal::open(config, MemoryJournal::new(), Counter(0), 0).unwrap();
     terminal
         .pay(0, OrderNo::new("LEAK").unwrap(), Amount::cny(1), code)
         .unwrap();
@@ -99,4 +100,57 @@ fn scanned_codes_and_wallet_keys_are_not_printed() {
         .pan(code)
         .text(api_key)
         .assert_hidden("paywire-pos scan", &out);
+}
+
+/// A shown code's configuration prints no API v3 key, and its requests no signature.
+#[test]
+fn wechat_native_keys_and_signatures_are_not_printed() {
+    use std::sync::Arc;
+
+    use paywire_pos::wallet::{WalletConfig, WalletTerminal, WechatNativeConfig};
+    use paywire_wechat_pay::keys::PrivateKey;
+    use paywire_wechat_pay::v3::Verifiers;
+    let api_v3_key = "0123456789abcdefghijklmnopqrstuv";
+    let key = PrivateKey::from_pem(include_str!(
+        "../../wechat-pay/tests/keys/java_merchant_private_key.pem"
+    ))
+    .unwrap();
+    let native = WechatNativeConfig::new(
+        "wx2421b1c4370ec43b",
+        "10000100",
+        key,
+        "5157F09EFDC096DE15EBE81A47057A7232F1B8E1",
+        Arc::new(Verifiers::new()),
+        api_v3_key.as_bytes(),
+        "https://pos.example/notify",
+    );
+    let config = WalletConfig {
+        wechat: None,
+        wechat_native: Some(native),
+        alipay: None,
+    };
+    let mut out = format!("{config:?} {config:#?}");
+    let mut terminal = WalletTerminal::open(config, MemoryJournal::new(), Counter(0), 0).unwrap();
+    terminal
+        .show(
+            1_765_000_000_000,
+            OrderNo::new("LEAK01").unwrap(),
+            Amount::cny(1),
+            paywire_pos::Wallet::WeChat,
+            60_000,
+        )
+        .unwrap();
+    let request = terminal.poll_transmit().unwrap();
+    let authorization = &request
+        .headers
+        .iter()
+        .find(|(name, _)| *name == "Authorization")
+        .unwrap()
+        .1;
+    let signature = authorization.split("signature=\"").nth(1).unwrap();
+    writeln!(out, "{request:?} {request:#?}").unwrap();
+    Secrets::new()
+        .text(api_v3_key)
+        .text(signature.trim_end_matches('"'))
+        .assert_hidden("paywire-pos native", &out);
 }

@@ -276,7 +276,10 @@ fn stan_text(stan: u32) -> String {
 const fn reversal_code(reason: UndoReason) -> &'static str {
     match reason {
         UndoReason::BadMac => "A0",
-        UndoReason::Timeout | UndoReason::Interrupted | UndoReason::Unconfirmed => "98",
+        UndoReason::Timeout
+        | UndoReason::Interrupted
+        | UndoReason::Unconfirmed
+        | UndoReason::Expired => "98",
         UndoReason::NotCompleted => "96",
     }
 }

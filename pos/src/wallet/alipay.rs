@@ -1,17 +1,25 @@
-//! Alipay payment codes over OpenAPI v1 (`gateway.do`, form posts signed RSA2 / SM2):
-//! `alipay.trade.pay` (`scene=bar_code`), `alipay.trade.query`, `alipay.trade.cancel`.
+//! Alipay over OpenAPI v1 (`gateway.do`, form posts signed RSA2 / SM2): payment codes
+//! (`alipay.trade.pay`, `scene=bar_code`; `alipay.trade.cancel`), shown codes
+//! (`alipay.trade.precreate`; `alipay.trade.close`), `alipay.trade.query`, and the payment
+//! notification (verified as Alipay's `rsaCheckV1`).
 
 use alloc::string::String;
 
 use paywire_alipay::keys::{PrivateKey, PublicKey, Signer as _};
-use paywire_alipay::v1::{self, Request};
+use paywire_alipay::v1::{self, Notification, Request};
 use serde_json::{Map, Value};
 
-use super::{Answer, Built, Millis, PollRule, UndoAnswer};
+use super::{Answer, Built, Millis, NotifyReply, PollRule, Read, Subject, UndoAnswer};
 use crate::error::{Error, ErrorKind};
 use crate::payment::{Amount, Approval, OrderNo};
 
 const FORM: &str = "application/x-www-form-urlencoded;charset=utf-8";
+
+/// What a merchant answers a notification it accepted: `success`.
+pub(super) const NOTIFY_REPLY: NotifyReply = NotifyReply {
+    status: 200,
+    body: v1::NOTIFY_ACK,
+};
 
 /// An application's Alipay credentials and the terminal's settings. Its `Debug` never shows
 /// key material.
@@ -56,8 +64,9 @@ impl AlipayConfig {
             .sign(&self.private_key)
             .map_err(|_| Error::new(ErrorKind::Signing))?;
         Ok(Built {
+            method: "POST",
             url: self.gateway.clone(),
-            content_type: FORM,
+            headers: alloc::vec![("Content-Type", String::from(FORM))],
             body: request.to_form().into_bytes(),
             client_certificate: false,
         })
@@ -69,24 +78,45 @@ impl AlipayConfig {
         biz
     }
 
-    /// `alipay.trade.pay` with the payment code.
-    pub(super) fn pay(
-        &self,
-        now: Millis,
-        order: &OrderNo,
-        amount: Amount,
-        code: Option<&str>,
-    ) -> Result<Built, Error> {
-        let code = code.ok_or(Error::new(ErrorKind::Signing))?;
-        let mut biz = Self::order_only(order);
-        biz.insert("scene".into(), Value::from("bar_code"));
-        biz.insert("auth_code".into(), Value::from(code));
+    /// The business content every payment carries: order number, subject, amount, terminal.
+    fn payment(&self, subject: &Subject<'_>) -> Map<String, Value> {
+        let mut biz = Self::order_only(subject.order);
         biz.insert("subject".into(), Value::from(self.subject.as_str()));
-        biz.insert("total_amount".into(), Value::from(yuan(amount.minor)));
+        biz.insert(
+            "total_amount".into(),
+            Value::from(yuan(subject.amount.minor)),
+        );
         if let Some(id) = &self.terminal_id {
             biz.insert("terminal_id".into(), Value::from(id.as_str()));
         }
+        biz
+    }
+
+    /// `alipay.trade.pay` with the payment code.
+    pub(super) fn pay(&self, now: Millis, subject: &Subject<'_>) -> Result<Built, Error> {
+        let code = subject.code.ok_or(Error::new(ErrorKind::Signing))?;
+        let mut biz = self.payment(subject);
+        biz.insert("scene".into(), Value::from("bar_code"));
+        biz.insert("auth_code".into(), Value::from(code));
         self.request(now, "alipay.trade.pay", &biz)
+    }
+
+    /// `alipay.trade.precreate`: the code to show, payable until `expires_at`
+    /// (`timeout_express` in whole minutes, at least 1: the machine rounds the validity up).
+    pub(super) fn precreate(&self, now: Millis, subject: &Subject<'_>) -> Result<Built, Error> {
+        let mut biz = self.payment(subject);
+        let left = subject.expires_at.unwrap_or(now).saturating_sub(now);
+        let minutes = left.div_ceil(60_000).max(1);
+        biz.insert(
+            "timeout_express".into(),
+            Value::from(alloc::format!("{minutes}m")),
+        );
+        self.request(now, "alipay.trade.precreate", &biz)
+    }
+
+    /// `alipay.trade.close`: an unpaid shown code's trade closed.
+    pub(super) fn close(&self, now: Millis, order: &OrderNo) -> Result<Built, Error> {
+        self.request(now, "alipay.trade.close", &Self::order_only(order))
     }
 
     /// `alipay.trade.query` by the merchant's order number.
@@ -112,18 +142,18 @@ impl AlipayConfig {
         }
     }
 
-    /// Reads an `alipay.trade.pay` (`query == false`) or `alipay.trade.query` answer.
+    /// Reads an `alipay.trade.pay`, `alipay.trade.precreate` or `alipay.trade.query` answer.
     pub(super) fn read(
         &self,
         text: &str,
-        query: bool,
+        what: Read,
         order: &OrderNo,
         amount: Amount,
     ) -> Option<Answer> {
-        let method = if query {
-            "alipay.trade.query"
-        } else {
-            "alipay.trade.pay"
+        let method = match what {
+            Read::Pay => "alipay.trade.pay",
+            Read::Create => "alipay.trade.precreate",
+            Read::Query => "alipay.trade.query",
         };
         let node = self.verified(text, method)?;
         let get = |name: &str| node.get(name).and_then(Value::as_str);
@@ -141,9 +171,15 @@ impl AlipayConfig {
                 Answer::Unknown
             }
         };
-        Some(match (get("code")?, get("sub_code")) {
-            ("10000", _) if !query => paid(),
-            ("10000", _) => match get("trade_status") {
+        Some(match (what, get("code")?, get("sub_code")) {
+            (Read::Create, "10000", _) => match (get("out_trade_no"), owned("qr_code")) {
+                (Some(o), Some(code)) if o == order.as_str() && !code.is_empty() => {
+                    Answer::Created(code)
+                }
+                _ => Answer::Unknown,
+            },
+            (Read::Pay, "10000", _) => paid(),
+            (Read::Query, "10000", _) => match get("trade_status") {
                 Some("TRADE_SUCCESS" | "TRADE_FINISHED") => paid(),
                 Some("WAIT_BUYER_PAY") => Answer::Paying,
                 Some("TRADE_CLOSED") => Answer::Declined {
@@ -152,22 +188,31 @@ impl AlipayConfig {
                 },
                 _ => Answer::Unknown,
             },
-            ("10003", _) => Answer::Paying,
-            // Unknown results, and an order not there (yet): query.
-            ("20000", _) | (_, Some("ACQ.SYSTEM_ERROR" | "ACQ.TRADE_NOT_EXIST")) => Answer::Unknown,
-            _ if query => Answer::Unknown,
+            (_, "10003", _) => Answer::Paying,
+            // No such trade: not created (yet), or a shown code nobody scanned.
+            (_, _, Some("ACQ.TRADE_NOT_EXIST")) => Answer::Missing,
+            // Unknown results: query.
+            (_, "20000", _) | (_, _, Some("ACQ.SYSTEM_ERROR")) | (Read::Query, _, _) => {
+                Answer::Unknown
+            }
             // A refusal (an invalid code, not enough money, a closed order, a bad parameter):
             // nothing is charged.
-            (code, sub_code) => Answer::Declined {
+            (_, code, sub_code) => Answer::Declined {
                 code: String::from(sub_code.unwrap_or(code)),
                 meaning: owned("sub_msg").or_else(|| owned("msg")),
             },
         })
     }
 
-    /// Reads an `alipay.trade.cancel` answer: done unless it says to retry (`retry_flag=Y`).
-    pub(super) fn read_undo(&self, text: &str) -> Option<UndoAnswer> {
-        let node = self.verified(text, "alipay.trade.cancel")?;
+    /// Reads an `alipay.trade.cancel` answer (a payment code: done unless it says to retry,
+    /// `retry_flag=Y`) or an `alipay.trade.close` answer (a shown code: closed, or no trade).
+    pub(super) fn read_undo(&self, text: &str, shown: bool) -> Option<UndoAnswer> {
+        let method = if shown {
+            "alipay.trade.close"
+        } else {
+            "alipay.trade.cancel"
+        };
+        let node = self.verified(text, method)?;
         let get = |name: &str| node.get(name).and_then(Value::as_str);
         Some(match (get("code"), get("sub_code"), get("retry_flag")) {
             (Some("10000"), _, Some("Y")) => UndoAnswer::Retry,
@@ -175,6 +220,43 @@ impl AlipayConfig {
             // No such trade: nothing was charged under this number.
             (_, Some("ACQ.TRADE_NOT_EXIST"), _) => UndoAnswer::Done,
             _ => UndoAnswer::Retry,
+        })
+    }
+
+    /// A notification (the form body as posted): `None` when it does not verify or is not for
+    /// this application; otherwise the order it reports paid, if it does (`TRADE_SUCCESS`,
+    /// `TRADE_FINISHED`): number, amount in fen, Alipay's trade number.
+    #[allow(
+        clippy::type_complexity,
+        reason = "private: verified, then what it reports"
+    )]
+    pub(super) fn read_notification(
+        &self,
+        body: &[u8],
+    ) -> Option<Option<(OrderNo, u64, Approval)>> {
+        let notification = Notification::parse(body).ok()?;
+        notification.verify(&self.alipay_public_key).ok()?;
+        if notification.get("app_id") != Some(self.app_id.as_str()) {
+            return None;
+        }
+        let paid = matches!(
+            notification.get("trade_status"),
+            Some("TRADE_SUCCESS" | "TRADE_FINISHED")
+        );
+        let order = notification
+            .get("out_trade_no")
+            .and_then(|o| OrderNo::new(o).ok());
+        let minor = notification.get("total_amount").and_then(minor_units);
+        Some(match (paid, order, minor) {
+            (true, Some(order), Some(minor)) => Some((
+                order,
+                minor,
+                Approval {
+                    transaction_id: notification.get("trade_no").map(String::from),
+                    ..Approval::default()
+                },
+            )),
+            _ => None,
         })
     }
 }

@@ -86,8 +86,9 @@ impl WechatConfig {
         let mut url = String::from(self.base_url.trim_end_matches('/'));
         url.push_str(path);
         Built {
+            method: "POST",
             url,
-            content_type: XML,
+            headers: alloc::vec![("Content-Type", String::from(XML))],
             body: doc.to_xml().into_bytes(),
             client_certificate,
         }

@@ -24,15 +24,23 @@
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
+use std::sync::Arc;
+
 use paywire_alipay::keys::{PrivateKey, PublicKey, Signer as _};
 use paywire_alipay::v1;
-use paywire_pos::scan::{AlipayConfig, Event, PollRule, WechatConfig};
+use paywire_pos::wallet::{
+    AlipayConfig, Event, PollRule, Response, WechatConfig, WechatNativeConfig,
+};
 use paywire_pos::{
-    Amount, HttpRequest, Journal, MemoryJournal, Nonces, OrderNo, Outcome, Record, ScanConfig,
-    ScanTerminal, SqliteJournal, UndoReason, Wallet,
+    Amount, HttpRequest, Journal, MemoryJournal, Nonces, OrderNo, Outcome, Record, SqliteJournal,
+    UndoReason, Wallet, WalletConfig, WalletTerminal,
+};
+use paywire_wechat_pay::keys::{
+    PrivateKey as WechatKey, PublicKey as WechatPublicKey, Signer as _, Verifier as _,
 };
 use paywire_wechat_pay::v2::xml::Document;
 use paywire_wechat_pay::v2::{self, SignType};
+use paywire_wechat_pay::v3::Verifiers;
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -41,6 +49,39 @@ const MCH_ID: &str = "10000100";
 const API_KEY: &str = "192006250b4c09247ec02edce69f6a2d";
 const ALIPAY_APP_ID: &str = "2014072300007148";
 const START: u64 = 1_765_000_000_000;
+/// The API v3 key of the simulated merchant (32 bytes).
+const API_V3_KEY: &[u8; 32] = b"0123456789abcdefghijklmnopqrstuv";
+/// The simulated platform public key's ID.
+const PLATFORM_ID: &str = "PUB_KEY_ID_0114232134912410000000000000";
+/// How long a shown code is payable in the schedules.
+const VALID_FOR: u64 = 30_000;
+
+/// The merchant's API v3 key (wechat-pay's test key from wechatpay-java), read once.
+fn merchant_key() -> &'static WechatKey {
+    static KEY: LazyLock<WechatKey> = LazyLock::new(|| {
+        WechatKey::from_pem(include_str!(
+            "../../wechat-pay/tests/keys/java_merchant_private_key.pem"
+        ))
+        .unwrap()
+    });
+    &KEY
+}
+
+/// The simulated WeChat Pay platform's key (wechat-pay's test key from wechatpay-go).
+fn platform_key() -> &'static WechatKey {
+    static KEY: LazyLock<WechatKey> = LazyLock::new(|| {
+        WechatKey::from_pem(include_str!(
+            "../../wechat-pay/tests/keys/go_signer_key.pem"
+        ))
+        .unwrap()
+    });
+    &KEY
+}
+
+fn merchant_public() -> &'static WechatPublicKey {
+    static KEY: LazyLock<WechatPublicKey> = LazyLock::new(|| merchant_key().public_key());
+    &KEY
+}
 const LATENCY: u64 = 150;
 
 /// The application's key (paywire-alipay's test key), read once.
@@ -65,15 +106,30 @@ fn wallet_public_key() -> PublicKey {
     KEY.clone()
 }
 
-fn config() -> ScanConfig {
+fn config() -> WalletConfig {
     let mut wechat = WechatConfig::new(APPID, MCH_ID, API_KEY);
     wechat.base_url = "http://wechat.test".into();
     let alipay = AlipayConfig {
         gateway: "http://alipay.test/gateway.do".into(),
         ..AlipayConfig::new(ALIPAY_APP_ID, app_key(), wallet_public_key())
     };
-    ScanConfig {
+    let mut platform = Verifiers::new();
+    platform.add_public_key(PLATFORM_ID, platform_key().public_key());
+    let native = WechatNativeConfig {
+        base_url: "http://wechat.test".into(),
+        ..WechatNativeConfig::new(
+            APPID,
+            MCH_ID,
+            merchant_key().clone(),
+            "5157F09EFDC096DE15EBE81A47057A7232F1B8E1",
+            Arc::new(platform),
+            API_V3_KEY,
+            "http://pos.test/notify/wechat",
+        )
+    };
+    WalletConfig {
         wechat: Some(wechat),
+        wechat_native: Some(native),
         alipay: Some(alipay),
     }
 }
@@ -104,6 +160,22 @@ enum Customer {
     SystemErrorPaid,
     /// The wallet answers with a system error; nothing was charged.
     SystemErrorUnpaid,
+    /// A shown code: scanned and paid when the wallet has answered this many queries (if it
+    /// has not expired by then).
+    ScansAndPays(u8),
+    /// A shown code nobody scans.
+    NeverScans,
+    /// A shown code scanned at the first query, never confirmed.
+    ScansNeverConfirms,
+}
+
+impl Customer {
+    const fn shown(self) -> bool {
+        matches!(
+            self,
+            Self::ScansAndPays(_) | Self::NeverScans | Self::ScansNeverConfirms
+        )
+    }
 }
 
 /// What the network does to one request.
@@ -142,6 +214,12 @@ struct Order {
     amount: u64,
     state: State,
     created: u64,
+    /// A shown code: when the wallet stops accepting payment for it.
+    expires_at: Option<u64>,
+    /// A shown code: scanned by the customer (Alipay's trade exists only from then on).
+    scanned: bool,
+    /// A shown code: the payer asked for a notification.
+    notify: bool,
 }
 
 /// One simulated wallet: its orders and its ledger (net charge per order).
@@ -155,13 +233,91 @@ struct Sim {
     /// than 15 s after paying).
     breaches: Vec<String>,
     txid: u64,
+    /// Orders paid whose notification is still to be sent.
+    notices: Vec<String>,
 }
 
 impl Sim {
     fn charge(&mut self, order: &str) {
         let amount = self.orders[order].amount;
         *self.ledger.entry(order.into()).or_default() += amount as i64;
-        self.orders.get_mut(order).unwrap().state = State::Paid;
+        let o = self.orders.get_mut(order).unwrap();
+        o.state = State::Paid;
+        if o.notify {
+            self.notices.push(order.into());
+        }
+    }
+
+    /// A shown code's order (created by the terminal; paid by the customer's script).
+    fn create_shown(
+        &mut self,
+        order: &str,
+        amount: u64,
+        now: u64,
+        expires_at: u64,
+        customer: Customer,
+        notify: bool,
+    ) {
+        assert!(
+            !self.orders.contains_key(order),
+            "shown order {order} created twice"
+        );
+        let state = match customer {
+            Customer::ScansAndPays(n) => State::Paying {
+                queries_left: n,
+                will_pay: true,
+            },
+            _ => State::Paying {
+                queries_left: u8::MAX,
+                will_pay: false,
+            },
+        };
+        self.orders.insert(
+            order.into(),
+            Order {
+                amount,
+                state,
+                created: now,
+                expires_at: Some(expires_at),
+                scanned: false,
+                notify,
+            },
+        );
+    }
+
+    /// A shown code's query: the customer scans (all but `NeverScans`) and maybe pays.
+    fn query_shown(&mut self, order: &str, now: u64, customer: Customer) -> Option<&Order> {
+        let o = self.orders.get_mut(order)?;
+        if customer != Customer::NeverScans && o.expires_at.is_some_and(|e| now < e) {
+            o.scanned = true;
+        }
+        if let State::Paying {
+            queries_left,
+            will_pay,
+        } = o.state
+        {
+            if queries_left == 0 && will_pay && o.expires_at.is_some_and(|e| now < e) {
+                self.charge(order);
+            } else {
+                o.state = State::Paying {
+                    queries_left: queries_left.saturating_sub(1),
+                    will_pay,
+                };
+            }
+        }
+        self.orders.get(order)
+    }
+
+    /// A shown code's close: refused when it was paid.
+    fn close(&mut self, order: &str) -> Result<(), ()> {
+        let o = self.orders.get_mut(order).ok_or(())?;
+        match o.state {
+            State::Paid => Err(()),
+            _ => {
+                o.state = State::Closed;
+                Ok(())
+            }
+        }
     }
 
     fn create(&mut self, order: &str, amount: u64, now: u64, customer: Customer) -> State {
@@ -176,6 +332,7 @@ impl Sim {
                 will_pay: false,
             },
             Customer::Declines => State::Declined,
+            shown => panic!("{shown:?} is a shown code's customer"),
         };
         self.orders.insert(
             order.into(),
@@ -183,6 +340,9 @@ impl Sim {
                 amount,
                 state: State::Closed,
                 created: now,
+                expires_at: None,
+                scanned: true,
+                notify: false,
             },
         );
         match state {
@@ -329,7 +489,13 @@ fn wechat(sim: &mut Sim, request: &HttpRequest, now: u64, customer: Customer) ->
 }
 
 /// Alipay's side: `alipay.trade.pay`, `.query`, `.cancel`.
-fn alipay(sim: &mut Sim, request: &HttpRequest, now: u64, customer: Customer) -> Vec<u8> {
+fn alipay(
+    sim: &mut Sim,
+    request: &HttpRequest,
+    now: u64,
+    customer: Customer,
+    notify: bool,
+) -> Vec<u8> {
     let params: Vec<(String, String)> =
         form_urlencoded::parse(&request.body).into_owned().collect();
     let pairs: Vec<(&str, &str)> = params
@@ -368,6 +534,49 @@ fn alipay(sim: &mut Sim, request: &HttpRequest, now: u64, customer: Customer) ->
                     "out_trade_no": order, "total_amount": biz["total_amount"]}),
             }
         }
+        "alipay.trade.precreate" => {
+            let amount = yuan_to_fen(biz["total_amount"].as_str().unwrap());
+            let minutes: u64 = biz["timeout_express"]
+                .as_str()
+                .unwrap()
+                .strip_suffix('m')
+                .unwrap()
+                .parse()
+                .unwrap();
+            sim.create_shown(
+                &order,
+                amount,
+                now,
+                now + minutes * 60_000,
+                customer,
+                notify,
+            );
+            json!({"code": "10000", "msg": "Success", "out_trade_no": order,
+                "qr_code": format!("https://qr.alipay.com/bax0{order}")})
+        }
+        "alipay.trade.close" => match sim.orders.get(&order).map(|o| o.scanned) {
+            None => not_exist,
+            Some(scanned) => match sim.close(&order) {
+                // The trade exists only once scanned.
+                Ok(()) if !scanned => not_exist,
+                Ok(()) => json!({"code": "10000", "msg": "Success", "out_trade_no": order}),
+                Err(()) => json!({"code": "40004", "msg": "Business Failed",
+                    "sub_code": "ACQ.TRADE_STATUS_ERROR", "sub_msg": "交易状态不合法"}),
+            },
+        },
+        "alipay.trade.query" if customer.shown() => match sim.query_shown(&order, now, customer) {
+            Some(o) if o.scanned => {
+                let status = match o.state {
+                    State::Paid => "TRADE_SUCCESS",
+                    State::Paying { .. } => "WAIT_BUYER_PAY",
+                    _ => "TRADE_CLOSED",
+                };
+                json!({"code": "10000", "msg": "Success", "trade_no": "2013112011001004330000121536",
+                    "out_trade_no": order, "trade_status": status,
+                    "total_amount": format!("{}.{:02}", o.amount / 100, o.amount % 100)})
+            }
+            _ => not_exist,
+        },
         "alipay.trade.query" => match sim.query(&order) {
             None => not_exist,
             Some(state) => {
@@ -398,6 +607,249 @@ fn alipay(sim: &mut Sim, request: &HttpRequest, now: u64, customer: Customer) ->
     format!(r#"{{"{name}":{text},"sign":"{sign}"}}"#).into_bytes()
 }
 
+/// An answer: status, headers, body.
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn ok(body: Vec<u8>) -> Self {
+        Self {
+            status: 200,
+            headers: Vec::new(),
+            body,
+        }
+    }
+
+    fn deliver<J: Journal>(&self, t: &mut WalletTerminal<J, Counter>, now: u64, id: u64) {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let response = Response {
+            status: self.status,
+            headers: &headers,
+            body: &self.body,
+        };
+        t.handle_response(now, id, &response).unwrap();
+    }
+}
+
+/// WeChat Pay v3's signature headers over `body`, made with `key` at `now`.
+fn v3_signed(status: u16, body: Vec<u8>, now: u64, key: &WechatKey) -> Reply {
+    let timestamp = (now / 1000).to_string();
+    let nonce = format!("SIMNONCE{now}");
+    let signature = key
+        .sign(&[
+            timestamp.as_bytes(),
+            b"\n",
+            nonce.as_bytes(),
+            b"\n",
+            &body,
+            b"\n",
+        ])
+        .unwrap();
+    Reply {
+        status,
+        headers: vec![
+            ("Wechatpay-Timestamp".into(), timestamp),
+            ("Wechatpay-Nonce".into(), nonce),
+            ("Wechatpay-Signature".into(), base64_encode(&signature)),
+            ("Wechatpay-Serial".into(), PLATFORM_ID.into()),
+        ],
+        body,
+    }
+}
+
+/// `2025-12-06T13:46:40+08:00` → Unix milliseconds (days from the civil date, Howard
+/// Hinnant's algorithm).
+fn rfc3339_ms(text: &str) -> u64 {
+    let (date, rest) = text.split_once('T').unwrap();
+    let time = rest.strip_suffix("+08:00").unwrap();
+    let d: Vec<i64> = date.split('-').map(|p| p.parse().unwrap()).collect();
+    let t: Vec<i64> = time.split(':').map(|p| p.parse().unwrap()).collect();
+    let (y, m) = if d[1] <= 2 {
+        (d[0] - 1, d[1] + 9)
+    } else {
+        (d[0], d[1] - 3)
+    };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * m + 2) / 5 + d[2] - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let secs = days * 86_400 + t[0] * 3600 + t[1] * 60 + t[2] - 8 * 3600;
+    secs as u64 * 1000
+}
+
+/// WeChat Pay's API v3 side for shown codes: Native order, query, close.
+fn wechat_v3(
+    sim: &mut Sim,
+    request: &HttpRequest,
+    now: u64,
+    customer: Customer,
+    notify: bool,
+) -> Reply {
+    // The request's signature, checked as WeChat Pay checks it.
+    let auth = &request
+        .headers
+        .iter()
+        .find(|(name, _)| *name == "Authorization")
+        .unwrap()
+        .1;
+    assert!(auth.starts_with("WECHATPAY2-SHA256-RSA2048 "), "{auth}");
+    let field = |name: &str| {
+        auth.split(&format!("{name}=\""))
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(field("mchid"), MCH_ID);
+    let path = request.url.strip_prefix("http://wechat.test").unwrap();
+    let signature = {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD
+            .decode(field("signature"))
+            .unwrap()
+    };
+    let (timestamp, nonce) = (field("timestamp"), field("nonce_str"));
+    let parts: [&[u8]; 10] = [
+        request.method.as_bytes(),
+        b"\n",
+        path.as_bytes(),
+        b"\n",
+        timestamp.as_bytes(),
+        b"\n",
+        nonce.as_bytes(),
+        b"\n",
+        &request.body,
+        b"\n",
+    ];
+    assert!(
+        merchant_public().verify(&parts, &signature),
+        "request signature"
+    );
+    let error = |status: u16, code: &str| {
+        v3_signed(
+            status,
+            json!({"code": code, "message": code})
+                .to_string()
+                .into_bytes(),
+            now,
+            platform_key(),
+        )
+    };
+    const ORDERS: &str = "/v3/pay/transactions/out-trade-no/";
+    if request.method == "POST" && path == "/v3/pay/transactions/native" {
+        let body: Value = serde_json::from_slice(&request.body).unwrap();
+        let order = body["out_trade_no"].as_str().unwrap();
+        assert_eq!(body["mchid"], MCH_ID);
+        let expires_at = rfc3339_ms(body["time_expire"].as_str().unwrap());
+        let amount = body["amount"]["total"].as_u64().unwrap();
+        sim.create_shown(order, amount, now, expires_at, customer, notify);
+        let reply = json!({"code_url": format!("weixin://wxpay/bizpayurl?pr={order}")});
+        return v3_signed(200, reply.to_string().into_bytes(), now, platform_key());
+    }
+    if request.method == "GET" && path.starts_with(ORDERS) {
+        let order = path[ORDERS.len()..].split('?').next().unwrap().to_owned();
+        assert!(path.ends_with(&format!("?mchid={MCH_ID}")));
+        let Some(o) = sim.query_shown(&order, now, customer) else {
+            return error(404, "ORDER_NOT_EXIST");
+        };
+        let state = match o.state {
+            State::Paid => "SUCCESS",
+            State::Paying { .. } => "NOTPAY",
+            _ => "CLOSED",
+        };
+        let reply = json!({"appid": APPID, "mchid": MCH_ID, "out_trade_no": order,
+            "transaction_id": "4200000000000000000042", "trade_state": state,
+            "amount": {"total": o.amount, "currency": "CNY"}});
+        return v3_signed(200, reply.to_string().into_bytes(), now, platform_key());
+    }
+    if request.method == "POST" && path.starts_with(ORDERS) && path.ends_with("/close") {
+        let order = path[ORDERS.len()..path.len() - "/close".len()].to_owned();
+        if let Some(o) = sim.orders.get(&order)
+            && now < o.created + 300_000
+        {
+            sim.breaches.push(format!(
+                "{order}: closed {} ms after its creation",
+                now - o.created
+            ));
+        }
+        return match sim.close(&order) {
+            Ok(()) => v3_signed(204, Vec::new(), now, platform_key()),
+            Err(()) if sim.orders.contains_key(&order) => error(400, "ORDERPAID"),
+            Err(()) => error(404, "ORDER_NOT_EXIST"),
+        };
+    }
+    panic!("unexpected {} {path}", request.method);
+}
+
+/// The notification of `order`'s payment, as the wallet posts it (signed; WeChat Pay's
+/// resource encrypted with the API v3 key). `forged`: claims payment, signed with the wrong key.
+fn notice(sim: &Sim, wallet: Wallet, order: &str, amount: u64, now: u64, forged: bool) -> Reply {
+    if wallet == Wallet::WeChat {
+        use aes_gcm::aead::{Aead, KeyInit, Payload};
+        let plain = json!({"mchid": MCH_ID, "appid": APPID, "out_trade_no": order,
+            "transaction_id": "4200000000000000000042", "trade_state": "SUCCESS",
+            "amount": {"total": amount, "payer_total": amount, "currency": "CNY"}})
+        .to_string();
+        let cipher = aes_gcm::Aes256Gcm::new_from_slice(API_V3_KEY).unwrap();
+        let nonce =
+            aes_gcm::Nonce::<aes_gcm::aead::consts::U12>::try_from(&b"simnotify012"[..]).unwrap();
+        let sealed = cipher
+            .encrypt(
+                &nonce,
+                Payload {
+                    msg: plain.as_bytes(),
+                    aad: b"transaction",
+                },
+            )
+            .unwrap();
+        let body = json!({"id": format!("EV-{order}"), "create_time": "2025-12-06T13:46:40+08:00",
+            "resource_type": "encrypt-resource", "event_type": "TRANSACTION.SUCCESS",
+            "summary": "支付成功", "resource": {"original_type": "transaction",
+            "algorithm": "AEAD_AES_256_GCM", "ciphertext": base64_encode(&sealed),
+            "associated_data": "transaction", "nonce": "simnotify012"}});
+        let key = if forged {
+            merchant_key()
+        } else {
+            platform_key()
+        };
+        return v3_signed(200, body.to_string().into_bytes(), now, key);
+    }
+    let _ = sim;
+    let total = format!("{}.{:02}", amount / 100, amount % 100);
+    let mut params = vec![
+        ("app_id", ALIPAY_APP_ID.to_owned()),
+        ("notify_id", format!("N{order}")),
+        ("notify_time", "2025-12-06 13:46:40".to_owned()),
+        ("notify_type", "trade_status_sync".to_owned()),
+        ("out_trade_no", order.to_owned()),
+        ("total_amount", total),
+        ("trade_no", "2013112011001004330000121536".to_owned()),
+        ("trade_status", "TRADE_SUCCESS".to_owned()),
+    ];
+    // rsaCheckV1: `sign` and `sign_type` are not signed.
+    let pairs: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let signer: &PrivateKey = if forged { &APP_KEY } else { wallet_key() };
+    let sign = v1::sign(signer, &pairs).unwrap();
+    params.push(("sign_type", "RSA2".to_owned()));
+    params.push(("sign", sign));
+    let body = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(params.iter().map(|(k, v)| (*k, v.as_str())))
+        .finish();
+    Reply::ok(body.into_bytes())
+}
+
+static APP_KEY: LazyLock<PrivateKey> = LazyLock::new(app_key);
+
 fn base64_encode(bytes: &[u8]) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::STANDARD.encode(bytes)
@@ -410,8 +862,24 @@ fn yuan_to_fen(text: &str) -> u64 {
 
 /// A forged answer to `request`: the best news for the terminal (paid; undone), signed with
 /// the wrong key. Trusting it would approve a payment nobody charged or drop an undo.
-fn forge(request: &HttpRequest, amount: u64) -> Vec<u8> {
+fn forge(request: &HttpRequest, amount: u64, now: u64) -> Reply {
     let order = order_of(request);
+    if request.url.contains("/v3/") {
+        // Signed with the merchant's key, not the platform's.
+        if request.url.ends_with("/close") {
+            return v3_signed(204, Vec::new(), now, merchant_key());
+        }
+        let body = json!({"appid": APPID, "mchid": MCH_ID, "out_trade_no": order,
+            "transaction_id": "4200000000000000000666", "trade_state": "SUCCESS",
+            "code_url": "weixin://wxpay/bizpayurl?pr=FORGED",
+            "amount": {"total": amount, "currency": "CNY"}});
+        return v3_signed(200, body.to_string().into_bytes(), now, merchant_key());
+    }
+    Reply::ok(forge_body(request, amount, &order))
+}
+
+fn forge_body(request: &HttpRequest, amount: u64, order: &str) -> Vec<u8> {
+    let order = order.to_owned();
     if request.wallet == Wallet::WeChat {
         let mut reply = Document::default();
         reply
@@ -450,8 +918,13 @@ struct Payment {
     wallet: Wallet,
     customer: Customer,
     amount: u64,
+    /// A shown code's payer gets a notification sent when it is paid.
+    notify: bool,
+    /// A forged notification claiming the shown code paid arrives once it is shown.
+    forged_notice: bool,
 }
 
+#[derive(Default)]
 struct World {
     wechat: Sim,
     alipay: Sim,
@@ -459,19 +932,59 @@ struct World {
     customers: BTreeMap<String, Customer>,
     /// The amount of each order.
     amounts: BTreeMap<String, u64>,
+    /// Whether each order's payment is notified.
+    notify: BTreeMap<String, bool>,
+    /// Each order's wallet.
+    wallets: BTreeMap<String, Wallet>,
+    /// Orders that get a forged "paid" notification once shown.
+    forged: std::collections::BTreeSet<String>,
     now: u64,
 }
 
 impl World {
-    fn serve(&mut self, request: &HttpRequest) -> Vec<u8> {
+    fn new(now: u64) -> Self {
+        Self {
+            now,
+            ..Self::default()
+        }
+    }
+
+    fn add(&mut self, order: &str, wallet: Wallet, customer: Customer, amount: u64, notify: bool) {
+        self.wallets.insert(order.into(), wallet);
+        self.customers.insert(order.into(), customer);
+        self.amounts.insert(order.into(), amount);
+        self.notify.insert(order.into(), notify);
+    }
+
+    fn serve(&mut self, request: &HttpRequest) -> Reply {
         let order = order_of(request);
         let customer = self.customers[&order];
+        let notify = self.notify.get(&order).copied().unwrap_or(false);
         let now = self.now;
         match request.wallet {
-            Wallet::WeChat => wechat(&mut self.wechat, request, now, customer),
-            Wallet::Alipay => alipay(&mut self.alipay, request, now, customer),
+            Wallet::WeChat if request.url.contains("/v3/") => {
+                wechat_v3(&mut self.wechat, request, now, customer, notify)
+            }
+            Wallet::WeChat => Reply::ok(wechat(&mut self.wechat, request, now, customer)),
+            Wallet::Alipay => Reply::ok(alipay(&mut self.alipay, request, now, customer, notify)),
             _ => unreachable!(),
         }
+    }
+
+    /// The notifications the wallets have to send, taken.
+    fn notices(&mut self) -> Vec<(Wallet, Reply)> {
+        let mut out = Vec::new();
+        for wallet in [Wallet::WeChat, Wallet::Alipay] {
+            let sim = match wallet {
+                Wallet::WeChat => &mut self.wechat,
+                _ => &mut self.alipay,
+            };
+            for order in std::mem::take(&mut sim.notices) {
+                let amount = sim.orders[&order].amount;
+                out.push((wallet, notice(sim, wallet, &order, amount, self.now, false)));
+            }
+        }
+        out
     }
 
     fn sim(&self, wallet: Wallet) -> &Sim {
@@ -484,6 +997,16 @@ impl World {
 
 fn order_of(request: &HttpRequest) -> String {
     let body = std::str::from_utf8(&request.body).unwrap();
+    const ORDERS: &str = "/v3/pay/transactions/out-trade-no/";
+    if let Some((_, tail)) = request.url.split_once(ORDERS) {
+        return tail.split(['?', '/']).next().unwrap().to_owned();
+    }
+    if request.url.ends_with("/v3/pay/transactions/native") {
+        return serde_json::from_str::<Value>(body).unwrap()["out_trade_no"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+    }
     if request.wallet == Wallet::WeChat {
         Document::parse(body)
             .unwrap()
@@ -512,15 +1035,54 @@ fn code_for(wallet: Wallet) -> &'static str {
 /// Drives the terminal until it has nothing left to do, injecting `faults` in order (then none).
 /// `reopen` rebuilds the terminal from its journal after a crash.
 fn drive<J: Journal>(
-    terminal: &mut Option<ScanTerminal<J, Counter>>,
+    terminal: &mut Option<WalletTerminal<J, Counter>>,
     world: &mut World,
     faults: &mut std::vec::IntoIter<Fault>,
     events: &mut Vec<Event>,
-    reopen: &dyn Fn(J, u64) -> ScanTerminal<J, Counter>,
+    reopen: &dyn Fn(J, u64) -> WalletTerminal<J, Counter>,
+    until_free: bool,
 ) {
     for _ in 0..10_000 {
         let t = terminal.as_mut().unwrap();
+        if until_free && !t.is_busy() {
+            while let Some(e) = t.poll_event() {
+                events.push(e);
+            }
+            return;
+        }
         while let Some(e) = t.poll_event() {
+            if let Event::ShowCode { order, .. } = &e
+                && world.forged.contains(order.as_str())
+            {
+                // A forged "paid" notification for the code just shown: refused, changes nothing.
+                let wallet = world.wallets[order.as_str()];
+                let amount = world.amounts[order.as_str()];
+                let forged = notice(
+                    world.sim(wallet),
+                    wallet,
+                    order.as_str(),
+                    amount,
+                    world.now,
+                    true,
+                );
+                let headers: Vec<(&str, &str)> = forged
+                    .headers
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect();
+                let reply = t
+                    .handle_notification(
+                        world.now,
+                        wallet,
+                        &Response {
+                            status: 200,
+                            headers: &headers,
+                            body: &forged.body,
+                        },
+                    )
+                    .unwrap();
+                assert_eq!(reply, None, "a forged notification was accepted");
+            }
             events.push(e);
         }
         if let Some(request) = t.poll_transmit() {
@@ -529,34 +1091,39 @@ fn drive<J: Journal>(
             match fault {
                 Fault::None | Fault::Duplicate | Fault::BadSignature => {
                     world.now = arrives;
-                    let mut body = world.serve(&request);
+                    let mut reply = world.serve(&request);
+                    deliver_notices(t, world);
                     if fault == Fault::BadSignature {
-                        body = forge(&request, world.amounts[&order_of(&request)]);
+                        reply = forge(&request, world.amounts[&order_of(&request)], world.now);
                     }
                     world.now += LATENCY;
-                    t.handle_response(world.now, request.id, 200, &body)
-                        .unwrap();
+                    reply.deliver(t, world.now, request.id);
                     if fault == Fault::Duplicate {
-                        t.handle_response(world.now, request.id, 200, &body)
-                            .unwrap();
+                        reply.deliver(t, world.now, request.id);
                     }
                 }
                 Fault::DropRequest => {}
                 Fault::DropResponse => {
                     world.now = arrives;
                     world.serve(&request);
+                    deliver_notices(t, world);
                 }
                 Fault::Late => {
                     world.now = arrives;
-                    let body = world.serve(&request);
+                    let reply = world.serve(&request);
                     world.now = world.now.max(request.deadline);
                     t.handle_timeout(world.now).unwrap();
-                    t.handle_response(world.now, request.id, 200, &body)
-                        .unwrap();
+                    reply.deliver(t, world.now, request.id);
+                    deliver_notices(t, world);
                 }
                 Fault::ServerError => {
                     world.now += 2 * LATENCY;
-                    t.handle_response(world.now, request.id, 500, b"").unwrap();
+                    Reply {
+                        status: 500,
+                        headers: Vec::new(),
+                        body: Vec::new(),
+                    }
+                    .deliver(t, world.now, request.id);
                 }
                 Fault::Crash { processed } => {
                     if processed {
@@ -567,6 +1134,9 @@ fn drive<J: Journal>(
                     world.now += 1_000;
                     let mut reopened = reopen(journal, world.now);
                     reopened.handle_timeout(world.now).unwrap();
+                    // Notifications the wallet sent while the terminal was down are retried by
+                    // the wallet: they arrive now.
+                    deliver_notices(&mut reopened, world);
                     *terminal = Some(reopened);
                 }
             }
@@ -583,48 +1153,96 @@ fn drive<J: Journal>(
     panic!("the terminal never settled");
 }
 
+/// Delivers the wallets' pending notifications: each verifies and is acknowledged.
+fn deliver_notices<J: Journal>(t: &mut WalletTerminal<J, Counter>, world: &mut World) {
+    for (wallet, notice) in world.notices() {
+        let headers: Vec<(&str, &str)> = notice
+            .headers
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let reply = t
+            .handle_notification(
+                world.now,
+                wallet,
+                &Response {
+                    status: 200,
+                    headers: &headers,
+                    body: &notice.body,
+                },
+            )
+            .unwrap();
+        assert!(
+            reply.is_some(),
+            "a genuine {wallet:?} notification was refused"
+        );
+    }
+}
+
 fn run<J: Journal>(
     journal: J,
-    reopen: &dyn Fn(J, u64) -> ScanTerminal<J, Counter>,
+    reopen: &dyn Fn(J, u64) -> WalletTerminal<J, Counter>,
     payments: &[Payment],
     faults: Vec<Fault>,
     undo_retries: u8,
 ) {
-    let mut world = World {
-        wechat: Sim {
-            undo_retries,
-            ..Sim::default()
-        },
-        alipay: Sim {
-            undo_retries,
-            ..Sim::default()
-        },
-        customers: BTreeMap::new(),
-        amounts: BTreeMap::new(),
-        now: START,
-    };
+    let mut world = World::new(START);
+    world.wechat.undo_retries = undo_retries;
+    world.alipay.undo_retries = undo_retries;
     let mut terminal =
-        Some(ScanTerminal::open(config(), journal, Counter::default(), START).unwrap());
+        Some(WalletTerminal::open(config(), journal, Counter::default(), START).unwrap());
     let mut faults = faults.into_iter();
     let mut events = Vec::new();
     for (i, p) in payments.iter().enumerate() {
-        let order = OrderNo::new(&format!("S{i:04}")).unwrap();
-        world.customers.insert(order.to_string(), p.customer);
-        world.amounts.insert(order.to_string(), p.amount);
+        let order = OrderNo::new(&format!("S{i:05}")).unwrap();
+        world.add(order.as_str(), p.wallet, p.customer, p.amount, p.notify);
+        if p.forged_notice {
+            world.forged.insert(order.to_string());
+        }
         world.now += 1_000;
+        // The next payment starts as soon as the till is free: undos of earlier ones may still
+        // be waiting for their time (a WeChat Pay close waits 5 minutes).
         let t = terminal.as_mut().unwrap();
-        t.pay(world.now, order, Amount::cny(p.amount), code_for(p.wallet))
-            .unwrap();
-        drive(&mut terminal, &mut world, &mut faults, &mut events, reopen);
+        let amount = Amount::cny(p.amount);
+        if p.customer.shown() {
+            t.show(world.now, order, amount, p.wallet, VALID_FOR)
+                .unwrap();
+        } else {
+            t.pay(world.now, order, amount, code_for(p.wallet)).unwrap();
+        }
+        drive(
+            &mut terminal,
+            &mut world,
+            &mut faults,
+            &mut events,
+            reopen,
+            true,
+        );
     }
-    // The faults are over: whatever is still owed (deferred undos) is finished now.
+    // Everything still owed is finished (the faults may still be going on) ...
+    drive(
+        &mut terminal,
+        &mut world,
+        &mut faults,
+        &mut events,
+        reopen,
+        false,
+    );
+    // ... and when the faults are over, deferred undos are finished too.
     for _ in 0..4 {
         let t = terminal.as_mut().unwrap();
         if t.pending_undos().next().is_none() {
             break;
         }
         t.retry_undos(world.now).unwrap();
-        drive(&mut terminal, &mut world, &mut faults, &mut events, reopen);
+        drive(
+            &mut terminal,
+            &mut world,
+            &mut faults,
+            &mut events,
+            reopen,
+            false,
+        );
     }
     let terminal = terminal.unwrap();
     assert_eq!(terminal.pending_undos().count(), 0, "undos left");
@@ -640,19 +1258,29 @@ fn run<J: Journal>(
                     .or_default()
                     .push(outcome.clone());
             }
-            Record::CodePaySent { order, .. } => *sent.entry(order.to_string()).or_default() += 1,
+            Record::CodePaySent { order, .. } | Record::CodeShown { order, .. } => {
+                *sent.entry(order.to_string()).or_default() += 1;
+            }
             _ => {}
         }
     }
     for (i, p) in payments.iter().enumerate() {
-        let order = format!("S{i:04}");
+        let order = format!("S{i:05}");
         let outcomes = finals.get(&order).cloned().unwrap_or_default();
+        let net = world.sim(p.wallet).ledger.get(&order).copied().unwrap_or(0);
+        if !sent.contains_key(&order) {
+            // Never sent (the terminal went down while its request waited for another one's
+            // answer): nothing happened, and nothing was charged.
+            assert!(outcomes.is_empty(), "{order} unsent with {outcomes:?}");
+            assert_eq!(net, 0, "{order} unsent but charged");
+            assert!(!world.sim(p.wallet).orders.contains_key(&order));
+            continue;
+        }
         assert_eq!(outcomes.len(), 1, "{order}: outcomes {outcomes:?}");
         assert!(
             sent.get(&order).copied().unwrap_or(0) <= 1,
             "{order} sent twice"
         );
-        let net = world.sim(p.wallet).ledger.get(&order).copied().unwrap_or(0);
         match &outcomes[0] {
             Outcome::Approved(a) => {
                 assert_eq!(net, p.amount as i64, "{order} approved, ledger {net}");
@@ -683,8 +1311,8 @@ fn run<J: Journal>(
     }
 }
 
-fn memory_reopen(journal: MemoryJournal, now: u64) -> ScanTerminal<MemoryJournal, Counter> {
-    ScanTerminal::open(config(), journal, Counter(now), now).unwrap()
+fn memory_reopen(journal: MemoryJournal, now: u64) -> WalletTerminal<MemoryJournal, Counter> {
+    WalletTerminal::open(config(), journal, Counter(now), now).unwrap()
 }
 
 fn customer() -> impl Strategy<Value = Customer> {
@@ -695,6 +1323,9 @@ fn customer() -> impl Strategy<Value = Customer> {
         1 => Just(Customer::Walks),
         1 => Just(Customer::SystemErrorPaid),
         1 => Just(Customer::SystemErrorUnpaid),
+        3 => (0u8..8).prop_map(Customer::ScansAndPays),
+        1 => Just(Customer::NeverScans),
+        1 => Just(Customer::ScansNeverConfirms),
     ]
 }
 
@@ -716,17 +1347,23 @@ fn payment() -> impl Strategy<Value = Payment> {
         prop_oneof![Just(Wallet::WeChat), Just(Wallet::Alipay)],
         customer(),
         1u64..100_000,
+        any::<bool>(),
+        prop::bool::weighted(0.2),
     )
-        .prop_map(|(wallet, customer, amount)| Payment {
-            wallet,
-            customer,
-            amount,
-        })
+        .prop_map(
+            |(wallet, customer, amount, notify, forged_notice)| Payment {
+                wallet,
+                customer,
+                amount,
+                notify,
+                forged_notice,
+            },
+        )
 }
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(
-        std::env::var("PAYWIRE_SCAN_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(1000)
+        std::env::var("PAYWIRE_WALLET_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(1000)
     ))]
 
     #[test]
@@ -762,7 +1399,7 @@ proptest! {
         let reopen = move |journal: SqliteJournal, now: u64| {
             drop(journal);
             let journal = SqliteJournal::open(&reopen_path).unwrap();
-            ScanTerminal::open(config(), journal, Counter(now), now).unwrap()
+            WalletTerminal::open(config(), journal, Counter(now), now).unwrap()
         };
         run(SqliteJournal::open(&path).unwrap(), &reopen, &payments, faults, 1);
     }
@@ -770,24 +1407,31 @@ proptest! {
 
 /// Runs one payment without faults and returns its outcome and the requests' paths.
 fn one(wallet: Wallet, customer: Customer, faults: Vec<Fault>) -> (Outcome, Vec<String>) {
-    let mut world = World {
-        wechat: Sim::default(),
-        alipay: Sim::default(),
-        customers: BTreeMap::new(),
-        amounts: BTreeMap::new(),
-        now: START,
-    };
-    world.customers.insert("T1".into(), customer);
-    world.amounts.insert("T1".into(), 51);
+    let (outcome, records, _) = one_with(wallet, customer, false, faults);
+    (outcome, records)
+}
+
+/// [`one`], with notifications, also returning the events.
+fn one_with(
+    wallet: Wallet,
+    customer: Customer,
+    notify: bool,
+    faults: Vec<Fault>,
+) -> (Outcome, Vec<String>, Vec<Event>) {
+    let mut world = World::new(START);
+    world.add("T00001", wallet, customer, 51, notify);
     let mut terminal = Some(
-        ScanTerminal::open(config(), MemoryJournal::new(), Counter::default(), START).unwrap(),
+        WalletTerminal::open(config(), MemoryJournal::new(), Counter::default(), START).unwrap(),
     );
-    let order = OrderNo::new("T1").unwrap();
-    terminal
-        .as_mut()
-        .unwrap()
-        .pay(START, order.clone(), Amount::cny(51), code_for(wallet))
-        .unwrap();
+    let order = OrderNo::new("T00001").unwrap();
+    let t = terminal.as_mut().unwrap();
+    if customer.shown() {
+        t.show(START, order.clone(), Amount::cny(51), wallet, VALID_FOR)
+            .unwrap();
+    } else {
+        t.pay(START, order.clone(), Amount::cny(51), code_for(wallet))
+            .unwrap();
+    }
     let mut events = Vec::new();
     drive(
         &mut terminal,
@@ -795,6 +1439,7 @@ fn one(wallet: Wallet, customer: Customer, faults: Vec<Fault>) -> (Outcome, Vec<
         &mut faults.into_iter(),
         &mut events,
         &memory_reopen,
+        false,
     );
     let t = terminal.unwrap();
     let kinds = t
@@ -810,7 +1455,7 @@ fn one(wallet: Wallet, customer: Customer, faults: Vec<Fault>) -> (Outcome, Vec<
                 .to_owned()
         })
         .collect();
-    (t.outcome(&order).cloned().unwrap(), kinds)
+    (t.outcome(&order).cloned().unwrap(), kinds, events)
 }
 
 #[test]
@@ -872,14 +1517,10 @@ fn polling_follows_each_wallets_documented_times() {
         (Wallet::Alipay, PollRule::ALIPAY),
     ] {
         let mut terminal =
-            ScanTerminal::open(config(), MemoryJournal::new(), Counter::default(), START).unwrap();
-        let mut world = World {
-            wechat: Sim::default(),
-            alipay: Sim::default(),
-            customers: BTreeMap::from([("P1".to_owned(), Customer::Walks)]),
-            amounts: BTreeMap::from([("P1".to_owned(), 51)]),
-            now: START,
-        };
+            WalletTerminal::open(config(), MemoryJournal::new(), Counter::default(), START)
+                .unwrap();
+        let mut world = World::new(START);
+        world.add("P1", wallet, Customer::Walks, 51, false);
         terminal
             .pay(
                 START,
@@ -892,10 +1533,9 @@ fn polling_follows_each_wallets_documented_times() {
         loop {
             if let Some(request) = terminal.poll_transmit() {
                 sent.push((world.now - START, request.url.clone()));
-                let body = world.serve(&request);
-                terminal
-                    .handle_response(world.now, request.id, 200, &body)
-                    .unwrap();
+                world
+                    .serve(&request)
+                    .deliver(&mut terminal, world.now, request.id);
                 continue;
             }
             match terminal.poll_timeout() {
@@ -948,14 +1588,9 @@ fn wechat_reverse_never_comes_sooner_than_15_s_after_paying() {
     let wechat = config.wechat.as_mut().unwrap();
     wechat.rule.max_queries = 1;
     let mut terminal =
-        ScanTerminal::open(config, MemoryJournal::new(), Counter::default(), START).unwrap();
-    let mut world = World {
-        wechat: Sim::default(),
-        alipay: Sim::default(),
-        customers: BTreeMap::from([("R1".to_owned(), Customer::SystemErrorUnpaid)]),
-        amounts: BTreeMap::from([("R1".to_owned(), 51)]),
-        now: START,
-    };
+        WalletTerminal::open(config, MemoryJournal::new(), Counter::default(), START).unwrap();
+    let mut world = World::new(START);
+    world.add("R1", Wallet::WeChat, Customer::SystemErrorUnpaid, 51, false);
     terminal
         .pay(
             START,
@@ -971,10 +1606,9 @@ fn wechat_reverse_never_comes_sooner_than_15_s_after_paying() {
                 world.now - START,
                 request.url.rsplit('/').next().unwrap().to_owned(),
             ));
-            let body = world.serve(&request);
-            terminal
-                .handle_response(world.now, request.id, 200, &body)
-                .unwrap();
+            world
+                .serve(&request)
+                .deliver(&mut terminal, world.now, request.id);
             continue;
         }
         match terminal.poll_timeout() {
@@ -1056,6 +1690,97 @@ fn recovery_queries_before_it_undoes() {
         assert_eq!(
             records,
             ["CodePaySent", "ReversalDue", "ReversalSent", "Final"],
+            "{wallet:?}"
+        );
+    }
+}
+
+/// A shown code: the wallet's code is handed out to be shown, polled, and approved when paid.
+#[test]
+fn a_shown_code_is_shown_polled_and_approved() {
+    for (wallet, code) in [
+        (Wallet::WeChat, "weixin://wxpay/bizpayurl?pr=T00001"),
+        (Wallet::Alipay, "https://qr.alipay.com/bax0T00001"),
+    ] {
+        let (outcome, records, events) = one_with(wallet, Customer::ScansAndPays(2), false, vec![]);
+        assert!(outcome.is_approved(), "{wallet:?}: {outcome:?}");
+        assert_eq!(records, ["CodeShown", "Final"], "{wallet:?}");
+        assert_eq!(
+            events.first(),
+            Some(&Event::ShowCode {
+                order: OrderNo::new("T00001").unwrap(),
+                code: code.into()
+            })
+        );
+        let finished = events
+            .iter()
+            .filter(|e| matches!(e, Event::Finished { .. }))
+            .count();
+        assert_eq!(finished, 1);
+    }
+}
+
+/// A verified notification approves the shown code before the next query would have.
+#[test]
+fn a_verified_notification_approves_a_shown_code() {
+    for wallet in [Wallet::WeChat, Wallet::Alipay] {
+        let (outcome, records, events) = one_with(wallet, Customer::ScansAndPays(0), true, vec![]);
+        assert!(outcome.is_approved(), "{wallet:?}: {outcome:?}");
+        assert_eq!(records, ["CodeShown", "Final"]);
+        let Outcome::Approved(a) = outcome else {
+            unreachable!()
+        };
+        // The notification's transaction id, not a query's.
+        let expected = match wallet {
+            Wallet::WeChat => "4200000000000000000042",
+            _ => "2013112011001004330000121536",
+        };
+        assert_eq!(a.transaction_id.as_deref(), Some(expected));
+        assert_eq!(
+            events
+                .iter()
+                .filter(|e| matches!(e, Event::Finished { .. }))
+                .count(),
+            1
+        );
+    }
+}
+
+/// A code nobody pays is closed when it expires (WeChat Pay: not sooner than 5 minutes after
+/// its order was created) and ends undone.
+#[test]
+fn an_unpaid_shown_code_is_closed_when_it_expires() {
+    for wallet in [Wallet::WeChat, Wallet::Alipay] {
+        for customer in [Customer::NeverScans, Customer::ScansNeverConfirms] {
+            let (outcome, records, _) = one_with(wallet, customer, false, vec![]);
+            assert_eq!(
+                outcome,
+                Outcome::Undone(UndoReason::Expired),
+                "{wallet:?} {customer:?}"
+            );
+            assert_eq!(
+                records,
+                ["CodeShown", "ReversalDue", "ReversalSent", "Final"]
+            );
+        }
+    }
+}
+
+/// Paid at the last moment, but the answers saying so were lost: the close is refused (a paid
+/// order cannot be closed), the query that follows finds it paid, and it is approved.
+#[test]
+fn a_shown_code_paid_at_the_last_moment_is_approved_not_closed() {
+    // Create, four unpaid queries, then the paying fifth (at 25 s) and every query after it
+    // lost until the code expired: WeChat Pay's at 30 s + 10 s (two more queries), Alipay's at
+    // a whole minute + 10 s (four).
+    for (wallet, lost) in [(Wallet::WeChat, 2), (Wallet::Alipay, 4)] {
+        let mut faults = vec![Fault::None; 5];
+        faults.extend(vec![Fault::DropResponse; lost]);
+        let (outcome, records, _) = one_with(wallet, Customer::ScansAndPays(4), false, faults);
+        assert!(outcome.is_approved(), "{wallet:?}: {outcome:?} {records:?}");
+        assert_eq!(
+            records,
+            ["CodeShown", "ReversalDue", "ReversalSent", "Final"],
             "{wallet:?}"
         );
     }

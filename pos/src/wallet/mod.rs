@@ -1,0 +1,1252 @@
+//! Wallet payments as a sans-IO state machine: the customer's payment code the terminal scans
+//! (被扫, 付款码), and the code the terminal shows for the customer to scan (主扫). Route the
+//! code, ask the wallet to charge it (or to make the code), and when the answer is not final
+//! follow the wallet's documented rule until the payment is either confirmed or undone.
+//!
+//! Routing ([`route`], by `paywire_emvqr::classify`): a WeChat Pay code (18 digits, 10–15)
+//! goes to WeChat Pay `micropay` (API v2, XML); an Alipay code (16–24 digits, 25–30) to
+//! `alipay.trade.pay` (`scene=bar_code`); a UnionPay code (19 digits, 62) is a card-network
+//! payment: it goes to [`crate::CardTerminal::purchase`] with
+//! `paywire_unionpay::txn::Entry::ScanCode` (field 59, tag `A3`) and follows the card rules
+//! (reversal when the answer is lost).
+//!
+//! The rules for an unfinished payment, and where they come from:
+//! - **WeChat Pay** (<https://pay.weixin.qq.com/wiki/doc/api/micropay.php?chapter=9_10&index=1>,
+//!   error codes of `micropay`): `USERPAYING` (the customer is entering the password) → wait
+//!   5 s, then query the order (`orderquery`); `SYSTEMERROR` / `BANKERROR` (result unknown) →
+//!   query at once. WeChat Pay's own PHP SDK sample (`WxPay.MicroPay.php`, 刷卡支付实现类)
+//!   queries up to 10 times, then reverses the order, repeating the reverse while it fails (up to
+//!   10 times). The reverse (`/secapi/pay/reverse`, chapter 9_11) needs the merchant's client
+//!   certificate ([`HttpRequest::client_certificate`]), is called only after a query gave no
+//!   clear result, not sooner than 15 s after the payment was sent, and again while it answers
+//!   `recall=Y`.
+//! - **Alipay** (In-store Payment best practice,
+//!   <https://global.alipay.com/docs/ac/transaction_qr_code_hk/practice>): `10003` (waiting for
+//!   the buyer) and `20000` / `ACQ.SYSTEM_ERROR` (unknown) → query (`alipay.trade.query`) from 5 s
+//!   after the payment was created, every 3–5 s, up to a limit such as 60 s; a payment still
+//!   `WAIT_BUYER_PAY` then is cancelled (`alipay.trade.cancel`), again while the cancel answers
+//!   `retry_flag=Y` (`alipay.trade.cancel` response parameters: `retry_flag`, `action`).
+//! - Every answer is verified (WeChat Pay's v2 signature with the API key, Alipay's RSA2 / SM2
+//!   signature over the raw response node) before it changes anything; one that does not
+//!   verify, a transport error or a non-2xx status is treated as no answer. An answer whose
+//!   order number or amount is not the payment's is not trusted either.
+//! - **Shown codes**: a WeChat Pay Native order (API v3, `POST /v3/pay/transactions/native`,
+//!   <https://pay.weixin.qq.com/doc/v3/merchant/4012791877>, `time_expire` set) gives a
+//!   `code_url`; an Alipay `alipay.trade.precreate` (`timeout_express` set) gives a `qr_code`
+//!   (the trade itself exists only once the customer scans it: until then a query answers
+//!   `ACQ.TRADE_NOT_EXIST`). The order is queried until it is paid or its code expires, or a
+//!   verified notification says it was paid; an expired one is closed (WeChat Pay v3 close,
+//!   <https://pay.weixin.qq.com/doc/v3/merchant/4013070360>, "订单超时未支付 … 需进行关单处理",
+//!   not sooner than 5 minutes after it was created; Alipay `alipay.trade.close`). A close
+//!   that fails, or gets no answer, is preceded by a query before it is tried again: a code
+//!   paid at the last moment cannot be closed, and is approved instead.
+//! - Once an undo is due it is journaled ([`Record::ReversalDue`]), and the payment can only
+//!   end undone — a payment code's reverse or cancel refunds a payment that went through in
+//!   the meantime — except a shown code, which is only closed if it was not paid.
+//!
+//! Attempt counts and intervals the documentation leaves open are paywire's choices, marked
+//! in [`PollRule`]; all are configurable.
+//!
+//! Time (`now`) is Unix time in milliseconds here: Alipay's requests carry a timestamp, so the
+//! caller's wall clock is what the machine is fed (it never reads one).
+
+use alloc::collections::{BTreeMap, VecDeque};
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use paywire_emvqr::{Kind, classify};
+
+use crate::error::{Error, ErrorKind};
+use crate::journal::{Journal, Record};
+use crate::payment::{Amount, Approval, OrderNo, OrderNumbers, Outcome, UndoReason, Wallet};
+
+mod alipay;
+mod recover;
+#[cfg(feature = "std")]
+mod wechat;
+mod wechat_native;
+
+pub use alipay::AlipayConfig;
+pub use wechat_native::WechatNativeConfig;
+
+/// WeChat Pay's production API v3 host (its documented backup is `https://api2.mch.weixin.qq.com`).
+pub const WECHAT_V3_API: &str = "https://api.mch.weixin.qq.com";
+#[cfg(feature = "std")]
+pub use wechat::{API as WECHAT_API, WechatConfig};
+
+/// Milliseconds: Unix time for `now`, durations for the rules.
+pub type Millis = u64;
+
+/// Where a scanned code goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Route {
+    /// A wallet's payment code: [`WalletTerminal::pay`].
+    Wallet(Wallet),
+    /// A UnionPay payment code: a card-network sale ([`crate::CardTerminal::purchase`] with
+    /// `Entry::ScanCode`).
+    UnionPay,
+    /// Not a payment code a terminal can charge (a merchant code, a URL, an EMVCo consumer
+    /// payload this crate does not route, or unknown text): the classification.
+    Unsupported(Kind),
+}
+
+/// Routes a scanned code by its documented prefix and length (`paywire_emvqr::classify`).
+///
+/// ```
+/// use paywire_pos::wallet::{Route, route};
+/// use paywire_pos::Wallet;
+/// assert_eq!(route("134567890123456789"), Route::Wallet(Wallet::WeChat));
+/// assert_eq!(route("286543210987654321"), Route::Wallet(Wallet::Alipay));
+/// assert_eq!(route("6223456789012345678"), Route::UnionPay);
+/// assert!(matches!(route("https://qr.alipay.com/bax01234"), Route::Unsupported(_)));
+/// ```
+pub fn route(code: &str) -> Route {
+    match classify(code) {
+        Kind::WechatAuthCode => Route::Wallet(Wallet::WeChat),
+        Kind::AlipayAuthCode => Route::Wallet(Wallet::Alipay),
+        Kind::UnionpayAuthCode => Route::UnionPay,
+        other => Route::Unsupported(other),
+    }
+}
+
+/// When to query, when to give up, and how to undo: one wallet's rule for a payment whose
+/// answer is not final. Durations in milliseconds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PollRule {
+    /// How long to wait for an answer to any request.
+    pub response_timeout: Millis,
+    /// After a "the customer is paying" answer, the first query waits this long.
+    pub first_query_when_paying: Millis,
+    /// After an "unknown" answer (system error) or none, the first query waits this long
+    /// (counted from when the payment was sent, for Alipay; from the answer, for WeChat Pay).
+    pub first_query_when_unknown: Millis,
+    /// Between queries.
+    pub query_interval: Millis,
+    /// The most queries before undoing.
+    pub max_queries: u8,
+    /// No query later than this after the payment was sent: then undo.
+    pub give_up_after: Millis,
+    /// No undo sooner than this after the payment was sent.
+    pub undo_not_before: Millis,
+    /// Undo attempts before the undo waits for the next payment ([`Event::UndoDeferred`]).
+    pub undo_attempts: u8,
+    /// Between undo attempts.
+    pub undo_interval: Millis,
+}
+
+// Shown codes use `response_timeout`, `query_interval` (polled until the code expires),
+// `undo_not_before` (counted from the order's creation: the close), `undo_attempts` and
+// `undo_interval`.
+
+impl PollRule {
+    /// WeChat Pay's: first query 5 s after `USERPAYING`, at once after a system error
+    /// (`micropay` error codes); 10 queries and 10 reverses (the official SDK sample); reverse no
+    /// sooner than 15 s after paying (`reverse`). The 10 s timeout (the SDK's `micropay`
+    /// default), the 5 s interval and the 2 s between reverses are paywire's choices.
+    pub const WECHAT: Self = Self {
+        response_timeout: 10_000,
+        first_query_when_paying: 5_000,
+        first_query_when_unknown: 0,
+        query_interval: 5_000,
+        max_queries: 10,
+        give_up_after: Millis::MAX,
+        undo_not_before: 15_000,
+        undo_attempts: 10,
+        undo_interval: 2_000,
+    };
+
+    /// WeChat Pay's for shown codes (API v3 Native): the order is closed when its code
+    /// expires, but not sooner than 5 minutes after it was created (the close order
+    /// documentation: `closeorder`, and the v3 close of WeChat Pay's global API). The 10 s
+    /// timeout, the 5 s between queries and the 10 closes 2 s apart are paywire's choices.
+    pub const WECHAT_NATIVE: Self = Self {
+        response_timeout: 10_000,
+        first_query_when_paying: 5_000,
+        first_query_when_unknown: 5_000,
+        query_interval: 5_000,
+        max_queries: u8::MAX,
+        give_up_after: Millis::MAX,
+        undo_not_before: 300_000,
+        undo_attempts: 10,
+        undo_interval: 2_000,
+    };
+
+    /// Alipay's: query from 5 s after the payment, every 5 s (the practice says 3–5 s), until
+    /// 60 s, then cancel at once; cancel again while `retry_flag=Y`. The 10 s timeout, the
+    /// 10 cancel attempts and the 2 s between them are paywire's choices.
+    pub const ALIPAY: Self = Self {
+        response_timeout: 10_000,
+        first_query_when_paying: 5_000,
+        first_query_when_unknown: 5_000,
+        query_interval: 5_000,
+        max_queries: u8::MAX,
+        give_up_after: 60_000,
+        undo_not_before: 0,
+        undo_attempts: 10,
+        undo_interval: 2_000,
+    };
+}
+
+/// The wallets the terminal can charge, with their credentials.
+#[derive(Clone, Debug, Default)]
+pub struct WalletConfig {
+    /// WeChat Pay payment codes (API v2; needs `std`: its XML reader does).
+    #[cfg(feature = "std")]
+    pub wechat: Option<WechatConfig>,
+    /// WeChat Pay shown codes (API v3 Native).
+    pub wechat_native: Option<WechatNativeConfig>,
+    /// Alipay (payment codes and shown codes).
+    pub alipay: Option<AlipayConfig>,
+}
+
+/// Where the nonces of signed requests come from (WeChat Pay's `nonce_str`): the library has
+/// no randomness, the caller's generator does (`getrandom`, a hardware RNG).
+pub trait Nonces {
+    /// A fresh nonce: 1 to 32 characters of `A-Z a-z 0-9`.
+    fn nonce(&mut self) -> String;
+}
+
+/// The id the machine gives each request, so that an answer is matched to its request (a late
+/// answer to an earlier one is ignored).
+pub type RequestId = u64;
+
+/// An HTTP request to send, and the deadline of its answer.
+#[derive(Clone, PartialEq, Eq)]
+pub struct HttpRequest {
+    /// Give this back with the answer ([`WalletTerminal::handle_response`]).
+    pub id: RequestId,
+    /// The wallet.
+    pub wallet: Wallet,
+    /// `GET` or `POST`.
+    pub method: &'static str,
+    /// The whole URL.
+    pub url: String,
+    /// The headers to send (`Content-Type`, WeChat Pay v3's `Authorization`, ...).
+    pub headers: Vec<(&'static str, String)>,
+    /// The body (empty for a `GET`).
+    pub body: Vec<u8>,
+    /// The request must be sent with the merchant's client certificate (WeChat Pay's
+    /// `/secapi/` endpoints); a transport without it cannot send it.
+    pub client_certificate: bool,
+    /// When to give up on its answer ([`WalletTerminal::handle_timeout`]).
+    pub deadline: Millis,
+}
+
+impl core::fmt::Debug for HttpRequest {
+    /// The body of a payment carries the customer's payment code (whoever holds it can pay
+    /// with it while it is valid), and the headers a signature: names and lengths only.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let headers: Vec<&str> = self.headers.iter().map(|(name, _)| *name).collect();
+        f.debug_struct("HttpRequest")
+            .field("id", &self.id)
+            .field("wallet", &self.wallet)
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &headers)
+            .field("body_len", &self.body.len())
+            .field("client_certificate", &self.client_certificate)
+            .field("deadline", &self.deadline)
+            .finish()
+    }
+}
+
+/// An HTTP answer (or a notification the wallet sent): status, headers, body as received.
+#[derive(Clone, Copy, Debug)]
+pub struct Response<'a> {
+    /// The status code (a notification's is ignored).
+    pub status: u16,
+    /// The headers, names in any case (WeChat Pay v3 signs with `Wechatpay-*` headers).
+    pub headers: &'a [(&'a str, &'a str)],
+    /// The body.
+    pub body: &'a [u8],
+}
+
+impl<'a> Response<'a> {
+    /// A `200` answer with no headers (WeChat Pay v2 and Alipay sign inside the body).
+    pub const fn ok(body: &'a [u8]) -> Self {
+        Self {
+            status: 200,
+            headers: &[],
+            body,
+        }
+    }
+}
+
+/// What to answer a notification that verified: its status and body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NotifyReply {
+    /// The HTTP status.
+    pub status: u16,
+    /// The body (`success` for Alipay; none for WeChat Pay v3).
+    pub body: &'static str,
+}
+
+/// What the terminal has to say.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Event {
+    /// A payment has its final outcome (reported once). A shown code's payment may end after
+    /// the till has moved on (paid just before it expired): its outcome comes then.
+    Finished {
+        /// The payment.
+        order: OrderNo,
+        /// How it ended.
+        outcome: Outcome,
+    },
+    /// The wallet says the customer is confirming the payment on the phone (entering the
+    /// password): the terminal may say so; the machine keeps querying.
+    CustomerPaying {
+        /// The payment.
+        order: OrderNo,
+    },
+    /// Show this code to the customer (render it with `paywire_emvqr::render`): WeChat Pay's
+    /// `code_url`, Alipay's `qr_code`. The machine polls until it is paid or expires.
+    ShowCode {
+        /// The payment.
+        order: OrderNo,
+        /// The text of the QR code.
+        code: String,
+    },
+    /// An undo (reverse, cancel, close) got no confirmation after every attempt: it stays
+    /// pending and is tried again with the next payment ([`WalletTerminal::retry_undos`]).
+    UndoDeferred {
+        /// The payment.
+        order: OrderNo,
+    },
+}
+
+/// A wallet's answer, read and verified.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Answer {
+    /// Paid: the wallet's transaction id.
+    Paid(Approval),
+    /// The customer is confirming (`USERPAYING`, `10003`, `WAIT_BUYER_PAY`, `NOTPAY`).
+    Paying,
+    /// The wallet does not know yet (system error).
+    Unknown,
+    /// The wallet has no such order (not created, or a shown code nobody scanned).
+    Missing,
+    /// Refused or closed, with nothing charged: the wallet's code and message.
+    Declined {
+        code: String,
+        meaning: Option<String>,
+    },
+    /// A shown code's order was created: the code to show.
+    Created(String),
+}
+
+/// An undo's answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum UndoAnswer {
+    /// Closed or refunded: nothing is charged.
+    Done,
+    /// Try again.
+    Retry,
+}
+
+/// What a flow sends first.
+#[derive(Clone, Debug)]
+enum First {
+    /// The payment code's pay request (the code is forgotten once it is built).
+    Pay(String),
+    /// The shown code's order, payable for this long (whole minutes for Alipay).
+    Create(Millis),
+}
+
+/// A payment the machine is resolving.
+#[derive(Clone, Debug)]
+struct Flow {
+    order: OrderNo,
+    wallet: Wallet,
+    amount: Amount,
+    /// When the first request was sent (or is to be).
+    sent_at: Millis,
+    queries: u8,
+    /// When to send the next query (`None` while a request of this flow is in flight or before
+    /// the first request went out).
+    query_at: Option<Millis>,
+    first: Option<First>,
+    /// A shown code: when it is certainly no longer payable (set when its order is sent:
+    /// the validity plus the answer's timeout, by which the wallet received the order if it
+    /// did at all). Before the order is sent, the validity alone.
+    expires_at: Option<Millis>,
+}
+
+/// How a payment is undone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum UndoKind {
+    /// A payment code's order: reversed (WeChat Pay) or cancelled (Alipay), refunded if paid.
+    Reverse,
+    /// A shown code's order: closed (it cannot be paid any more); one that was paid is
+    /// approved instead. `check` asks for a query first (before a retry, and after a crash).
+    Close { check: bool },
+}
+
+/// An undo due.
+#[derive(Clone, Debug)]
+struct PendingUndo {
+    order: OrderNo,
+    wallet: Wallet,
+    kind: UndoKind,
+    reason: UndoReason,
+    /// The amount (a shown code's query checks it).
+    amount: Amount,
+    attempts: u8,
+    not_before: Millis,
+    deferred: bool,
+}
+
+/// What the request in flight is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Purpose {
+    Pay,
+    Create,
+    Query,
+    Undo,
+    /// A shown code's query before it is closed.
+    Check,
+}
+
+#[derive(Clone, Debug)]
+struct InFlight {
+    id: RequestId,
+    order: OrderNo,
+    purpose: Purpose,
+    deadline: Millis,
+}
+
+/// A terminal taking wallet payments — customers' payment codes it scans, and codes it shows —
+/// over a [`Journal`]. One payment is resolved at a time (a till serves one customer at a
+/// time); undos of earlier payments go out in between, when their time comes.
+pub struct WalletTerminal<J: Journal, N: Nonces> {
+    config: WalletConfig,
+    journal: J,
+    nonces: N,
+    /// Every order number the journal holds, with its outcome once final.
+    orders: BTreeMap<OrderNo, Option<Outcome>>,
+    /// The payment being resolved.
+    flow: Option<Flow>,
+    /// Payments whose query phase recovery resumes, after `flow`.
+    resumed: VecDeque<Flow>,
+    undos: VecDeque<PendingUndo>,
+    in_flight: Option<InFlight>,
+    next_id: RequestId,
+    transmit: VecDeque<HttpRequest>,
+    events: VecDeque<Event>,
+}
+
+impl<J: Journal, N: Nonces> core::fmt::Debug for WalletTerminal<J, N> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("WalletTerminal")
+            .field("paying", &self.flow.as_ref().map(|p| &p.order))
+            .field("pending_undos", &self.undos.len())
+            .field("in_flight", &self.in_flight.as_ref().map(|r| r.id))
+            .finish()
+    }
+}
+
+/// A request's parts before the machine gives it an id and a deadline.
+pub(crate) struct Built {
+    pub(crate) method: &'static str,
+    pub(crate) url: String,
+    pub(crate) headers: Vec<(&'static str, String)>,
+    pub(crate) body: Vec<u8>,
+    pub(crate) client_certificate: bool,
+}
+
+/// What a request is about: the payment, for the wallet's codec.
+pub(crate) struct Subject<'a> {
+    pub(crate) order: &'a OrderNo,
+    pub(crate) amount: Amount,
+    /// The payment code (a pay request).
+    pub(crate) code: Option<&'a str>,
+    /// A shown code's expiry (a create request).
+    pub(crate) expires_at: Option<Millis>,
+}
+
+impl<J: Journal, N: Nonces> WalletTerminal<J, N> {
+    /// The journal.
+    pub const fn journal(&self) -> &J {
+        &self.journal
+    }
+
+    /// Gives the journal back (what survives a crash).
+    pub fn into_journal(self) -> J {
+        self.journal
+    }
+
+    /// The final outcome of `order`, once it has one.
+    pub fn outcome(&self, order: &OrderNo) -> Option<&Outcome> {
+        self.orders.get(order).and_then(Option::as_ref)
+    }
+
+    /// Payments whose undo has not been confirmed yet.
+    pub fn pending_undos(&self) -> impl Iterator<Item = &OrderNo> + '_ {
+        self.undos.iter().map(|u| &u.order)
+    }
+
+    /// Whether a payment is being resolved (a new one must wait).
+    pub fn is_busy(&self) -> bool {
+        self.flow.is_some() || !self.resumed.is_empty()
+    }
+
+    /// A fresh order number from `generator`, one the journal does not hold (16 repeats in a
+    /// row are an error).
+    pub fn new_order_no(&self, generator: &mut impl OrderNumbers) -> Result<OrderNo, Error> {
+        for _ in 0..16 {
+            let order = generator.next_order_no();
+            if !self.orders.contains_key(&order) {
+                return Ok(order);
+            }
+        }
+        Err(Error::new(ErrorKind::DuplicateOrderNo))
+    }
+
+    fn record(&mut self, record: &Record) -> Result<(), Error> {
+        self.journal
+            .append(record)
+            .map_err(|_| Error::new(ErrorKind::Journal))
+    }
+
+    /// The rule of `wallet` for payment codes (`shown == false`) or shown codes.
+    fn rule(&self, wallet: Wallet, shown: bool) -> Result<PollRule, Error> {
+        match (wallet, shown) {
+            #[cfg(feature = "std")]
+            (Wallet::WeChat, false) => self.config.wechat.as_ref().map(|c| c.rule),
+            (Wallet::WeChat, true) => self.config.wechat_native.as_ref().map(|c| c.rule),
+            (Wallet::Alipay, _) => self.config.alipay.as_ref().map(|c| c.rule),
+            #[allow(unreachable_patterns, reason = "WeChat Pay payment codes need std")]
+            _ => None,
+        }
+        .ok_or(Error::new(ErrorKind::ChannelNotConfigured))
+    }
+
+    fn start(&mut self, order: OrderNo, amount: Amount) -> Result<(), Error> {
+        if amount.currency != *b"156" {
+            return Err(Error::new(ErrorKind::Currency));
+        }
+        if self.is_busy() {
+            return Err(Error::new(ErrorKind::Busy));
+        }
+        if self.orders.contains_key(&order) {
+            return Err(Error::new(ErrorKind::DuplicateOrderNo));
+        }
+        self.orders.insert(order, None);
+        Ok(())
+    }
+
+    /// Charges the payment code `code` (as scanned) for `amount` under `order` (never used
+    /// before). The code is routed by [`route`]: a UnionPay code is refused here
+    /// ([`ErrorKind::WrongRoute`]: it is a card-network sale).
+    pub fn pay(
+        &mut self,
+        now: Millis,
+        order: OrderNo,
+        amount: Amount,
+        code: &str,
+    ) -> Result<(), Error> {
+        let wallet = match route(code) {
+            Route::Wallet(wallet) => wallet,
+            Route::UnionPay | Route::Unsupported(_) => {
+                return Err(Error::new(ErrorKind::WrongRoute));
+            }
+        };
+        self.rule(wallet, false)?;
+        self.start(order.clone(), amount)?;
+        self.flow = Some(Flow {
+            order,
+            wallet,
+            amount,
+            sent_at: now,
+            queries: 0,
+            query_at: None,
+            first: Some(First::Pay(String::from(code.trim()))),
+            expires_at: None,
+        });
+        self.retry_undos(now)
+    }
+
+    /// Creates a code for the customer to scan (主扫): a WeChat Pay Native order (`code_url`)
+    /// or an Alipay `alipay.trade.precreate` (`qr_code`), payable for `valid_for` ms (the
+    /// order carries the limit: `time_expire`; `timeout_express`, whole minutes, so Alipay's
+    /// is rounded up). [`Event::ShowCode`] gives the code once the wallet made it; the machine
+    /// polls until it is paid (or a notification says so: [`Self::handle_notification`]) or
+    /// until the validity plus the answer timeout has passed (by then the wallet refuses
+    /// payment for it), and closes it. A WeChat Pay order number must have 6 to 32
+    /// characters.
+    pub fn show(
+        &mut self,
+        now: Millis,
+        order: OrderNo,
+        amount: Amount,
+        wallet: Wallet,
+        valid_for: Millis,
+    ) -> Result<(), Error> {
+        self.rule(wallet, true)?;
+        if wallet == Wallet::WeChat && order.as_str().len() < 6 {
+            // Native orders' out_trade_no is 6 to 32 characters.
+            return Err(Error::new(ErrorKind::OrderNo));
+        }
+        // Alipay's `timeout_express` counts whole minutes (at least one).
+        let valid_for = match wallet {
+            Wallet::Alipay => valid_for.div_ceil(60_000).max(1).saturating_mul(60_000),
+            _ => valid_for,
+        };
+        self.start(order.clone(), amount)?;
+        self.flow = Some(Flow {
+            order,
+            wallet,
+            amount,
+            sent_at: now,
+            queries: 0,
+            query_at: None,
+            first: Some(First::Create(valid_for)),
+            expires_at: Some(valid_for),
+        });
+        self.retry_undos(now)
+    }
+
+    /// Takes up every pending undo again (those out of attempts too) and sends what is due —
+    /// what recovery does, and what every new payment does first.
+    pub fn retry_undos(&mut self, now: Millis) -> Result<(), Error> {
+        for u in &mut self.undos {
+            u.deferred = false;
+            u.attempts = 0;
+        }
+        self.drive(now)
+    }
+
+    /// The next request to send, if any.
+    pub fn poll_transmit(&mut self) -> Option<HttpRequest> {
+        self.transmit.pop_front()
+    }
+
+    /// The next event, if any.
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.events.pop_front()
+    }
+
+    /// When [`Self::handle_timeout`] must be called next: the deadline of the request in
+    /// flight, or when the next query or undo is due.
+    pub fn poll_timeout(&self) -> Option<Millis> {
+        if let Some(r) = &self.in_flight {
+            return Some(r.deadline);
+        }
+        let undo = self
+            .undos
+            .iter()
+            .filter(|u| !u.deferred)
+            .map(|u| u.not_before)
+            .min();
+        let query = self
+            .flow
+            .as_ref()
+            .or_else(|| self.resumed.front())
+            .and_then(|f| f.query_at);
+        match (undo, query) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Handles the time: a request whose deadline passed counts as unanswered; a query or an
+    /// undo whose time has come is sent.
+    pub fn handle_timeout(&mut self, now: Millis) -> Result<(), Error> {
+        if let Some(r) = self.in_flight.take() {
+            if now < r.deadline {
+                self.in_flight = Some(r);
+                return Ok(());
+            }
+            self.no_answer(now, &r)?;
+        }
+        self.drive(now)
+    }
+
+    /// Feeds the answer to request `id`. An answer to another request (late, duplicated) is
+    /// ignored; one that does not verify counts as no answer.
+    pub fn handle_response(
+        &mut self,
+        now: Millis,
+        id: RequestId,
+        response: &Response<'_>,
+    ) -> Result<(), Error> {
+        let Some(r) = self.in_flight.take_if(|r| r.id == id) else {
+            return Ok(());
+        };
+        let subject = self
+            .flow_of(&r.order)
+            .map(|f| (f.wallet, f.amount, f.expires_at.is_some()))
+            .or_else(|| {
+                self.undos
+                    .iter()
+                    .find(|u| u.order == r.order)
+                    .map(|u| (u.wallet, u.amount, matches!(u.kind, UndoKind::Close { .. })))
+            });
+        let Some((wallet, amount, shown)) = subject else {
+            return self.drive(now);
+        };
+        match r.purpose {
+            Purpose::Undo => match self.read_undo(wallet, shown, now, response) {
+                Some(UndoAnswer::Done) => self.undone(&r.order)?,
+                Some(UndoAnswer::Retry) | None => self.undo_failed(now, &r.order),
+            },
+            purpose => {
+                let answer =
+                    self.read_answer(wallet, shown, purpose, now, &r.order, amount, response);
+                match answer {
+                    Some(answer) => self.answered(now, &r, answer)?,
+                    None => self.no_answer(now, &r)?,
+                }
+            }
+        }
+        self.drive(now)
+    }
+
+    /// Feeds a payment notification the wallet posted (WeChat Pay v3: headers and encrypted
+    /// body; Alipay: the form body). One that verifies gives the reply to send (and approves
+    /// the payment it reports paid, if it is still open); one that does not gives `None`:
+    /// answer it with an error so that the wallet sends it again.
+    pub fn handle_notification(
+        &mut self,
+        now: Millis,
+        wallet: Wallet,
+        notification: &Response<'_>,
+    ) -> Result<Option<NotifyReply>, Error> {
+        let read = match wallet {
+            Wallet::WeChat => self.config.wechat_native.as_ref().map(|c| {
+                (
+                    c.read_notification(now, notification),
+                    wechat_native::NOTIFY_REPLY,
+                )
+            }),
+            Wallet::Alipay => self
+                .config
+                .alipay
+                .as_ref()
+                .map(|c| (c.read_notification(notification.body), alipay::NOTIFY_REPLY)),
+            #[allow(unreachable_patterns, reason = "Wallet is non_exhaustive")]
+            _ => None,
+        };
+        let Some((Some(paid), reply)) = read else {
+            return Ok(None);
+        };
+        if let Some((order, minor, approval)) = paid {
+            self.notified_paid(&order, minor, approval)?;
+            self.drive(now)?;
+        }
+        Ok(Some(reply))
+    }
+
+    /// A verified notification says `order` was paid `minor` fen: an open shown (or scanned)
+    /// payment of that amount is approved; a shown code being closed too (closing a paid order
+    /// fails). A payment code being reversed stays undone (the reverse refunds it).
+    fn notified_paid(
+        &mut self,
+        order: &OrderNo,
+        minor: u64,
+        approval: Approval,
+    ) -> Result<(), Error> {
+        let open = self
+            .flow_of(order)
+            .is_some_and(|f| f.amount.minor == minor && f.first.is_none());
+        let closing = self.undos.iter().any(|u| {
+            u.order == *order && matches!(u.kind, UndoKind::Close { .. }) && u.amount.minor == minor
+        });
+        if open || closing {
+            self.undos.retain(|u| u.order != *order);
+            self.finish(order, Outcome::Approved(approval))?;
+        }
+        Ok(())
+    }
+
+    fn flow_of(&self, order: &OrderNo) -> Option<&Flow> {
+        self.flow
+            .iter()
+            .chain(self.resumed.iter())
+            .find(|f| f.order == *order)
+    }
+
+    fn flow_of_mut(&mut self, order: &OrderNo) -> Option<&mut Flow> {
+        self.flow
+            .iter_mut()
+            .chain(self.resumed.iter_mut())
+            .find(|f| f.order == *order)
+    }
+
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one dispatch over the wallets' readers"
+    )]
+    fn read_answer(
+        &self,
+        wallet: Wallet,
+        shown: bool,
+        purpose: Purpose,
+        now: Millis,
+        order: &OrderNo,
+        amount: Amount,
+        response: &Response<'_>,
+    ) -> Option<Answer> {
+        let what = match purpose {
+            Purpose::Pay => Read::Pay,
+            Purpose::Create => Read::Create,
+            _ => Read::Query,
+        };
+        match (wallet, shown) {
+            #[cfg(feature = "std")]
+            (Wallet::WeChat, false) => {
+                let c = self.config.wechat.as_ref()?;
+                ok_body(response).and_then(|t| c.read(t, what == Read::Query, order, amount))
+            }
+            (Wallet::WeChat, true) => {
+                let c = self.config.wechat_native.as_ref()?;
+                c.read(now, what, response, order, amount)
+            }
+            (Wallet::Alipay, _) => {
+                let c = self.config.alipay.as_ref()?;
+                ok_body(response).and_then(|t| c.read(t, what, order, amount))
+            }
+            #[allow(unreachable_patterns, reason = "WeChat Pay payment codes need std")]
+            _ => None,
+        }
+    }
+
+    fn read_undo(
+        &self,
+        wallet: Wallet,
+        shown: bool,
+        now: Millis,
+        response: &Response<'_>,
+    ) -> Option<UndoAnswer> {
+        match (wallet, shown) {
+            #[cfg(feature = "std")]
+            (Wallet::WeChat, false) => {
+                let c = self.config.wechat.as_ref()?;
+                ok_body(response).and_then(|t| c.read_undo(t))
+            }
+            (Wallet::WeChat, true) => self
+                .config
+                .wechat_native
+                .as_ref()?
+                .read_close(now, response),
+            (Wallet::Alipay, _) => {
+                let c = self.config.alipay.as_ref()?;
+                ok_body(response).and_then(|t| c.read_undo(t, shown))
+            }
+            #[allow(unreachable_patterns, reason = "WeChat Pay payment codes need std")]
+            _ => None,
+        }
+    }
+
+    /// A pay, create, query or check answer that verified.
+    fn answered(&mut self, now: Millis, r: &InFlight, answer: Answer) -> Result<(), Error> {
+        if r.purpose == Purpose::Check {
+            return self.checked(now, &r.order, Some(answer));
+        }
+        match answer {
+            Answer::Paid(approval) => self.finish(&r.order, Outcome::Approved(approval)),
+            Answer::Declined { code, meaning } => {
+                self.finish(&r.order, Outcome::Declined { code, meaning })
+            }
+            Answer::Created(code) => {
+                self.events.push_back(Event::ShowCode {
+                    order: r.order.clone(),
+                    code,
+                });
+                self.next_query(now, r, true)
+            }
+            Answer::Paying => {
+                if self
+                    .flow_of(&r.order)
+                    .is_some_and(|f| f.expires_at.is_none())
+                {
+                    self.events.push_back(Event::CustomerPaying {
+                        order: r.order.clone(),
+                    });
+                }
+                self.next_query(now, r, true)
+            }
+            Answer::Unknown | Answer::Missing => self.next_query(now, r, false),
+        }
+    }
+
+    /// No (trustworthy) answer in time.
+    fn no_answer(&mut self, now: Millis, r: &InFlight) -> Result<(), Error> {
+        match r.purpose {
+            Purpose::Pay | Purpose::Create | Purpose::Query => self.next_query(now, r, false),
+            Purpose::Check => self.checked(now, &r.order, None),
+            Purpose::Undo => {
+                self.undo_failed(now, &r.order);
+                Ok(())
+            }
+        }
+    }
+
+    /// Schedules the next query of the flow, or its undo when the rule's limit is reached.
+    fn next_query(&mut self, now: Millis, r: &InFlight, paying: bool) -> Result<(), Error> {
+        let Some(flow) = self.flow_of(&r.order).cloned() else {
+            return Ok(());
+        };
+        let rule = self.rule(flow.wallet, flow.expires_at.is_some())?;
+        if let Some(expires_at) = flow.expires_at {
+            // A shown code is polled until it expires, then closed (a last query first).
+            let at = now.saturating_add(rule.query_interval);
+            if now >= expires_at {
+                return self.give_up(now, &flow);
+            }
+            if let Some(f) = self.flow_of_mut(&r.order) {
+                f.query_at = Some(at.min(expires_at));
+            }
+            return Ok(());
+        }
+        let first = r.purpose == Purpose::Pay;
+        let at = match (first, paying, flow.wallet) {
+            (true, true, _) => now.saturating_add(rule.first_query_when_paying),
+            // Alipay counts its first query from the payment's creation.
+            (true, false, Wallet::Alipay) => flow
+                .sent_at
+                .saturating_add(rule.first_query_when_unknown)
+                .max(now),
+            (true, false, _) => now.saturating_add(rule.first_query_when_unknown),
+            (false, _, _) => now.saturating_add(rule.query_interval),
+        };
+        let limit = flow.sent_at.saturating_add(rule.give_up_after);
+        if flow.queries >= rule.max_queries || at > limit {
+            return self.give_up(now, &flow);
+        }
+        if let Some(f) = self.flow_of_mut(&r.order) {
+            f.query_at = Some(at);
+        }
+        Ok(())
+    }
+
+    /// The flow ran out of queries (or its code expired): undo the payment.
+    fn give_up(&mut self, now: Millis, flow: &Flow) -> Result<(), Error> {
+        let shown = flow.expires_at.is_some();
+        let rule = self.rule(flow.wallet, shown)?;
+        let (kind, reason) = if shown {
+            (UndoKind::Close { check: false }, UndoReason::Expired)
+        } else {
+            (UndoKind::Reverse, UndoReason::Unconfirmed)
+        };
+        self.undo_due(
+            flow.order.clone(),
+            flow.wallet,
+            kind,
+            reason,
+            flow.amount,
+            flow.sent_at.saturating_add(rule.undo_not_before).max(now),
+        )
+    }
+
+    /// Journals the undo and queues it; the flow ends.
+    fn undo_due(
+        &mut self,
+        order: OrderNo,
+        wallet: Wallet,
+        kind: UndoKind,
+        reason: UndoReason,
+        amount: Amount,
+        not_before: Millis,
+    ) -> Result<(), Error> {
+        self.record(&Record::ReversalDue {
+            order: order.clone(),
+            reason,
+        })?;
+        self.end_flow(&order);
+        self.undos.push_back(PendingUndo {
+            order,
+            wallet,
+            kind,
+            reason,
+            amount,
+            attempts: 0,
+            not_before,
+            deferred: false,
+        });
+        Ok(())
+    }
+
+    fn end_flow(&mut self, order: &OrderNo) {
+        if self.flow.as_ref().is_some_and(|f| f.order == *order) {
+            self.flow = None;
+        }
+        self.resumed.retain(|f| f.order != *order);
+    }
+
+    fn undone(&mut self, order: &OrderNo) -> Result<(), Error> {
+        let Some(index) = self.undos.iter().position(|u| u.order == *order) else {
+            return Ok(());
+        };
+        let reason = self
+            .undos
+            .get(index)
+            .map_or(UndoReason::Unconfirmed, |u| u.reason);
+        self.finish(order, Outcome::Undone(reason))?;
+        self.undos.remove(index);
+        Ok(())
+    }
+
+    /// The query before closing a shown code answered (`None`: it did not): paid → approved;
+    /// closed or never created → undone; otherwise close it.
+    fn checked(
+        &mut self,
+        now: Millis,
+        order: &OrderNo,
+        answer: Option<Answer>,
+    ) -> Result<(), Error> {
+        match answer {
+            Some(Answer::Paid(approval)) => {
+                self.undos.retain(|u| u.order != *order);
+                self.finish(order, Outcome::Approved(approval))
+            }
+            Some(Answer::Declined { .. } | Answer::Missing) => self.undone(order),
+            Some(_) => {
+                if let Some(u) = self.undos.iter_mut().find(|u| u.order == *order) {
+                    u.kind = UndoKind::Close { check: false };
+                    u.not_before = now;
+                }
+                Ok(())
+            }
+            None => {
+                self.undo_failed(now, order);
+                Ok(())
+            }
+        }
+    }
+
+    fn undo_failed(&mut self, now: Millis, order: &OrderNo) {
+        let Some(u) = self.undos.iter().find(|u| u.order == *order) else {
+            return;
+        };
+        let shown = matches!(u.kind, UndoKind::Close { .. });
+        let Ok(rule) = self.rule(u.wallet, shown) else {
+            return;
+        };
+        let Some(u) = self.undos.iter_mut().find(|u| u.order == *order) else {
+            return;
+        };
+        if shown {
+            // A close that failed may have failed because the order was paid: ask first.
+            u.kind = UndoKind::Close { check: true };
+        }
+        if u.attempts >= rule.undo_attempts {
+            u.deferred = true;
+            self.events.push_back(Event::UndoDeferred {
+                order: order.clone(),
+            });
+        } else {
+            u.not_before = now.saturating_add(rule.undo_interval);
+        }
+    }
+
+    fn finish(&mut self, order: &OrderNo, outcome: Outcome) -> Result<(), Error> {
+        self.end_flow(order);
+        // Exactly one final outcome per payment.
+        if matches!(self.orders.get(order), Some(Some(_))) {
+            return Ok(());
+        }
+        self.record(&Record::Final {
+            order: order.clone(),
+            outcome: outcome.clone(),
+        })?;
+        self.orders.insert(order.clone(), Some(outcome.clone()));
+        self.events.push_back(Event::Finished {
+            order: order.clone(),
+            outcome,
+        });
+        Ok(())
+    }
+
+    /// Builds a request of `purpose` for `subject`.
+    fn build(
+        &mut self,
+        wallet: Wallet,
+        shown: bool,
+        now: Millis,
+        purpose: Purpose,
+        subject: &Subject<'_>,
+    ) -> Result<Built, Error> {
+        let missing = || Error::new(ErrorKind::ChannelNotConfigured);
+        match (wallet, shown) {
+            #[cfg(feature = "std")]
+            (Wallet::WeChat, false) => {
+                let nonce = self.nonces.nonce();
+                let c = self.config.wechat.as_ref().ok_or_else(missing)?;
+                match purpose {
+                    Purpose::Pay => c.micropay(subject.order, subject.amount, subject.code, &nonce),
+                    Purpose::Undo => Ok(c.reverse(subject.order, &nonce)),
+                    _ => Ok(c.orderquery(subject.order, &nonce)),
+                }
+            }
+            (Wallet::WeChat, true) => {
+                let nonce = self.nonces.nonce();
+                let c = self.config.wechat_native.as_ref().ok_or_else(missing)?;
+                match purpose {
+                    Purpose::Create => c.create(now, subject, &nonce),
+                    Purpose::Undo => c.close(now, subject.order, &nonce),
+                    _ => c.query(now, subject.order, &nonce),
+                }
+            }
+            (Wallet::Alipay, _) => {
+                let c = self.config.alipay.as_ref().ok_or_else(missing)?;
+                match (purpose, shown) {
+                    (Purpose::Pay, _) => c.pay(now, subject),
+                    (Purpose::Create, _) => c.precreate(now, subject),
+                    (Purpose::Undo, false) => c.cancel(now, subject.order),
+                    (Purpose::Undo, true) => c.close(now, subject.order),
+                    _ => c.query(now, subject.order),
+                }
+            }
+            #[allow(unreachable_patterns, reason = "WeChat Pay payment codes need std")]
+            _ => Err(missing()),
+        }
+    }
+
+    fn send(
+        &mut self,
+        now: Millis,
+        wallet: Wallet,
+        shown: bool,
+        order: OrderNo,
+        purpose: Purpose,
+        built: Built,
+    ) -> Result<(), Error> {
+        let rule = self.rule(wallet, shown)?;
+        let id = self.next_id;
+        self.next_id = self.next_id.wrapping_add(1);
+        let deadline = now.saturating_add(rule.response_timeout);
+        self.transmit.push_back(HttpRequest {
+            id,
+            wallet,
+            method: built.method,
+            url: built.url,
+            headers: built.headers,
+            body: built.body,
+            client_certificate: built.client_certificate,
+            deadline,
+        });
+        self.in_flight = Some(InFlight {
+            id,
+            order,
+            purpose,
+            deadline,
+        });
+        Ok(())
+    }
+
+    /// Sends what is due when nothing is in flight: an undo whose time has come, then the
+    /// payment (its first request or its next query), then resumed payments' queries.
+    fn drive(&mut self, now: Millis) -> Result<(), Error> {
+        if self.in_flight.is_some() {
+            return Ok(());
+        }
+        if let Some(u) = self
+            .undos
+            .iter()
+            .find(|u| !u.deferred && u.not_before <= now)
+            .cloned()
+        {
+            let shown = matches!(u.kind, UndoKind::Close { .. });
+            let subject = Subject {
+                order: &u.order,
+                amount: u.amount,
+                code: None,
+                expires_at: None,
+            };
+            if u.kind == (UndoKind::Close { check: true }) {
+                let built = self.build(u.wallet, shown, now, Purpose::Check, &subject)?;
+                return self.send(now, u.wallet, shown, u.order, Purpose::Check, built);
+            }
+            let attempt = u.attempts.saturating_add(1);
+            let built = self.build(u.wallet, shown, now, Purpose::Undo, &subject)?;
+            self.record(&Record::ReversalSent {
+                order: u.order.clone(),
+                attempt,
+            })?;
+            if let Some(p) = self.undos.iter_mut().find(|p| p.order == u.order) {
+                p.attempts = attempt;
+            }
+            return self.send(now, u.wallet, shown, u.order, Purpose::Undo, built);
+        }
+        let Some(flow) = self.flow.clone().or_else(|| self.resumed.front().cloned()) else {
+            return Ok(());
+        };
+        let shown = flow.expires_at.is_some();
+        if let Some(first) = &flow.first {
+            let (code, payable_until) = match first {
+                First::Pay(code) => (Some(code.as_str()), None),
+                First::Create(valid_for) => (None, Some(now.saturating_add(*valid_for))),
+            };
+            let subject = Subject {
+                order: &flow.order,
+                amount: flow.amount,
+                code,
+                expires_at: payable_until,
+            };
+            let rule = self.rule(flow.wallet, shown)?;
+            let expires_at = payable_until.map(|until| until.saturating_add(rule.response_timeout));
+            let purpose = if shown { Purpose::Create } else { Purpose::Pay };
+            let built = self.build(flow.wallet, shown, now, purpose, &subject)?;
+            // Write-ahead: the payment is journaled before its request leaves; the payment
+            // code is forgotten once built.
+            let record = match expires_at {
+                Some(expires_at) => Record::CodeShown {
+                    order: flow.order.clone(),
+                    wallet: flow.wallet,
+                    amount: flow.amount,
+                    at: now,
+                    expires_at,
+                },
+                None => Record::CodePaySent {
+                    order: flow.order.clone(),
+                    wallet: flow.wallet,
+                    amount: flow.amount,
+                    at: now,
+                },
+            };
+            self.record(&record)?;
+            if let Some(f) = self.flow_of_mut(&flow.order) {
+                f.first = None;
+                f.sent_at = now;
+                f.expires_at = expires_at;
+            }
+            return self.send(now, flow.wallet, shown, flow.order, purpose, built);
+        }
+        match flow.query_at {
+            Some(at) if at <= now => {
+                let subject = Subject {
+                    order: &flow.order,
+                    amount: flow.amount,
+                    code: None,
+                    expires_at: flow.expires_at,
+                };
+                let built = self.build(flow.wallet, shown, now, Purpose::Query, &subject)?;
+                if let Some(f) = self.flow_of_mut(&flow.order) {
+                    f.queries = f.queries.saturating_add(1);
+                    f.query_at = None;
+                }
+                self.send(now, flow.wallet, shown, flow.order, Purpose::Query, built)
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// What an answer answers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Read {
+    Pay,
+    Create,
+    Query,
+}
+
+/// The body of a 2xx answer as text (WeChat Pay v2 and Alipay answer 200 and sign the body).
+fn ok_body<'a>(response: &Response<'a>) -> Option<&'a str> {
+    if (200..300).contains(&response.status) {
+        core::str::from_utf8(response.body).ok()
+    } else {
+        None
+    }
+}

@@ -1,0 +1,129 @@
+//! Opening a wallet terminal on its journal: every payment sent without a final outcome is
+//! resumed — a payment code is queried first (both wallets ask for a query before an undo), a
+//! shown code is polled until it expires, and one whose undo was already due is undone (a
+//! shown code's close is preceded by a query: it may have been paid).
+
+use super::*;
+
+/// A payment the journal holds without a final outcome.
+struct Open {
+    order: OrderNo,
+    wallet: Wallet,
+    amount: Amount,
+    at: Millis,
+    expires_at: Option<Millis>,
+}
+
+impl<J: Journal, N: Nonces> WalletTerminal<J, N> {
+    /// Opens a terminal on `journal` at `now` (Unix milliseconds), resuming what it holds.
+    /// Order numbers of every flow sharing the journal are taken. Call
+    /// [`Self::handle_timeout`] (or [`Self::retry_undos`]) to send what is due.
+    pub fn open(config: WalletConfig, journal: J, nonces: N, now: Millis) -> Result<Self, Error> {
+        let records = journal
+            .records()
+            .map_err(|_| Error::new(ErrorKind::Journal))?;
+        let mut orders: BTreeMap<OrderNo, Option<Outcome>> = BTreeMap::new();
+        let mut sent: Vec<Open> = Vec::new();
+        let mut due: BTreeMap<OrderNo, UndoReason> = BTreeMap::new();
+        for record in &records {
+            match record {
+                Record::CodePaySent {
+                    order,
+                    wallet,
+                    amount,
+                    at,
+                } => {
+                    orders.entry(order.clone()).or_insert(None);
+                    sent.push(Open {
+                        order: order.clone(),
+                        wallet: *wallet,
+                        amount: *amount,
+                        at: *at,
+                        expires_at: None,
+                    });
+                }
+                Record::CodeShown {
+                    order,
+                    wallet,
+                    amount,
+                    at,
+                    expires_at,
+                } => {
+                    orders.entry(order.clone()).or_insert(None);
+                    sent.push(Open {
+                        order: order.clone(),
+                        wallet: *wallet,
+                        amount: *amount,
+                        at: *at,
+                        expires_at: Some(*expires_at),
+                    });
+                }
+                Record::ReversalDue { order, reason } => {
+                    due.insert(order.clone(), *reason);
+                }
+                Record::Final { order, outcome } => {
+                    orders.insert(order.clone(), Some(outcome.clone()));
+                }
+                // A card sale sharing the journal: its number is taken.
+                Record::SaleSent { order, .. } | Record::VoidOf { order, .. } => {
+                    orders.entry(order.clone()).or_insert(None);
+                }
+                Record::SignInSent { .. }
+                | Record::InquirySent { .. }
+                | Record::SettlementSent { .. }
+                | Record::BatchClosed { .. }
+                | Record::ReversalSent { .. }
+                | Record::AwaitingCompletion { .. } => {}
+            }
+        }
+        let mut terminal = Self {
+            config,
+            journal,
+            nonces,
+            orders,
+            flow: None,
+            resumed: VecDeque::new(),
+            undos: VecDeque::new(),
+            in_flight: None,
+            next_id: 0,
+            transmit: VecDeque::new(),
+            events: VecDeque::new(),
+        };
+        for open in sent {
+            if matches!(terminal.orders.get(&open.order), Some(Some(_))) {
+                continue;
+            }
+            let shown = open.expires_at.is_some();
+            // A wallet this configuration lacks cannot be resumed: opening fails rather than
+            // leaving a payment unresolved without a word.
+            let rule = terminal.rule(open.wallet, shown)?;
+            match due.get(&open.order) {
+                Some(reason) => terminal.undos.push_back(PendingUndo {
+                    order: open.order,
+                    wallet: open.wallet,
+                    kind: if shown {
+                        UndoKind::Close { check: true }
+                    } else {
+                        UndoKind::Reverse
+                    },
+                    reason: *reason,
+                    amount: open.amount,
+                    attempts: 0,
+                    not_before: open.at.saturating_add(rule.undo_not_before),
+                    deferred: false,
+                }),
+                None => terminal.resumed.push_back(Flow {
+                    order: open.order,
+                    wallet: open.wallet,
+                    amount: open.amount,
+                    sent_at: open.at,
+                    queries: 0,
+                    query_at: Some(now),
+                    first: None,
+                    expires_at: open.expires_at,
+                }),
+            }
+        }
+        Ok(terminal)
+    }
+}
