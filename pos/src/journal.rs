@@ -213,13 +213,78 @@ impl fmt::Display for JournalError {
     }
 }
 
+impl Record {
+    /// The payment the record is about, if it is about one.
+    pub const fn order(&self) -> Option<&OrderNo> {
+        match self {
+            Self::SaleSent { order, .. }
+            | Self::CodePaySent { order, .. }
+            | Self::CodeShown { order, .. }
+            | Self::VoidOf { order, .. }
+            | Self::ReversalDue { order, .. }
+            | Self::ReversalSent { order, .. }
+            | Self::AwaitingCompletion { order, .. }
+            | Self::Final { order, .. } => Some(order),
+            Self::SignInSent { .. }
+            | Self::InquirySent { .. }
+            | Self::SettlementSent { .. }
+            | Self::BatchClosed { .. } => None,
+        }
+    }
+}
+
 /// Where the terminal records its transitions. `append` must be durable when it returns `Ok`
 /// (the request it precedes leaves right after); `records` gives them back in order.
+///
+/// The card terminal and the wallet terminal can share one journal (`Rc<RefCell<J>>`, or
+/// `Arc<Mutex<J>>` with `std`): each resumes its own payments from it, and neither starts a
+/// payment under an order number the journal holds ([`Journal::holds_order`]), whichever
+/// recorded it.
 pub trait Journal {
     /// Records `record` after the others.
     fn append(&mut self, record: &Record) -> Result<(), JournalError>;
     /// Every record, oldest first.
     fn records(&self) -> Result<Vec<Record>, JournalError>;
+    /// Whether a record names `order` (order numbers are never reused). The default reads
+    /// every record; journals with an index answer from it.
+    fn holds_order(&self, order: &OrderNo) -> Result<bool, JournalError> {
+        Ok(self.records()?.iter().any(|r| r.order() == Some(order)))
+    }
+}
+
+/// One journal shared by the terminals of one thread.
+impl<J: Journal> Journal for alloc::rc::Rc<core::cell::RefCell<J>> {
+    fn append(&mut self, record: &Record) -> Result<(), JournalError> {
+        self.try_borrow_mut()
+            .map_err(|_| JournalError)?
+            .append(record)
+    }
+
+    fn records(&self) -> Result<Vec<Record>, JournalError> {
+        self.try_borrow().map_err(|_| JournalError)?.records()
+    }
+
+    fn holds_order(&self, order: &OrderNo) -> Result<bool, JournalError> {
+        self.try_borrow()
+            .map_err(|_| JournalError)?
+            .holds_order(order)
+    }
+}
+
+/// One journal shared by terminals on several threads (a poisoned lock is an error).
+#[cfg(feature = "std")]
+impl<J: Journal> Journal for std::sync::Arc<std::sync::Mutex<J>> {
+    fn append(&mut self, record: &Record) -> Result<(), JournalError> {
+        self.lock().map_err(|_| JournalError)?.append(record)
+    }
+
+    fn records(&self) -> Result<Vec<Record>, JournalError> {
+        self.lock().map_err(|_| JournalError)?.records()
+    }
+
+    fn holds_order(&self, order: &OrderNo) -> Result<bool, JournalError> {
+        self.lock().map_err(|_| JournalError)?.holds_order(order)
+    }
 }
 
 /// A journal in memory: for tests, simulators and `no_std` terminals that keep it in RAM with
@@ -251,5 +316,9 @@ impl Journal for MemoryJournal {
 
     fn records(&self) -> Result<Vec<Record>, JournalError> {
         Ok(self.records.clone())
+    }
+
+    fn holds_order(&self, order: &OrderNo) -> Result<bool, JournalError> {
+        Ok(self.records.iter().any(|r| r.order() == Some(order)))
     }
 }

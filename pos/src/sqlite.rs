@@ -226,6 +226,8 @@ impl SqliteJournal {
         db.pragma_update(None, "synchronous", "FULL")
             .map_err(|_| JournalError)?;
         db.execute_batch(SCHEMA).map_err(|_| JournalError)?;
+        db.execute_batch("CREATE INDEX IF NOT EXISTS journal_order ON journal (order_no)")
+            .map_err(|_| JournalError)?;
         // Journals written before the payment-code columns existed.
         for column in ["at", "expires_at"] {
             let exists = db
@@ -403,6 +405,16 @@ impl Journal for SqliteJournal {
                 ],
             )
             .map(|_| ())
+            .map_err(|_| JournalError)
+    }
+
+    fn holds_order(&self, order: &OrderNo) -> Result<bool, JournalError> {
+        self.db
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM journal WHERE order_no = ?1)",
+                [order.as_str()],
+                |r| r.get::<_, bool>(0),
+            )
             .map_err(|_| JournalError)
     }
 

@@ -311,7 +311,7 @@ impl<J: Journal> CardTerminal<J> {
     pub fn new_order_no(&self, generator: &mut impl OrderNumbers) -> Result<OrderNo, Error> {
         for _ in 0..16 {
             let order = generator.next_order_no();
-            if !self.orders.contains_key(&order) {
+            if !self.is_taken(&order)? {
                 return Ok(order);
             }
         }
@@ -331,6 +331,16 @@ impl<J: Journal> CardTerminal<J> {
     /// Whether a request is in flight.
     pub fn is_busy(&self) -> bool {
         self.waiting.is_some() || self.queued.is_some() || !self.awaiting.is_empty()
+    }
+
+    /// Whether `order` is used: by this terminal, or by another flow sharing its journal.
+    fn is_taken(&self, order: &OrderNo) -> Result<bool, Error> {
+        if self.orders.contains_key(order) {
+            return Ok(true);
+        }
+        self.journal
+            .holds_order(order)
+            .map_err(|_| Error::new(ErrorKind::Journal))
     }
 
     fn record(&mut self, record: &Record) -> Result<(), Error> {
@@ -371,7 +381,7 @@ impl<J: Journal> CardTerminal<J> {
         if self.is_busy() {
             return Err(Error::new(ErrorKind::Busy));
         }
-        if self.orders.contains_key(order) {
+        if self.is_taken(order)? {
             return Err(Error::new(ErrorKind::DuplicateOrderNo));
         }
         self.next_stan()

@@ -496,11 +496,21 @@ impl<J: Journal, N: Nonces> WalletTerminal<J, N> {
     pub fn new_order_no(&self, generator: &mut impl OrderNumbers) -> Result<OrderNo, Error> {
         for _ in 0..16 {
             let order = generator.next_order_no();
-            if !self.orders.contains_key(&order) {
+            if !self.is_taken(&order)? {
                 return Ok(order);
             }
         }
         Err(Error::new(ErrorKind::DuplicateOrderNo))
+    }
+
+    /// Whether `order` is used: by this terminal, or by another flow sharing its journal.
+    fn is_taken(&self, order: &OrderNo) -> Result<bool, Error> {
+        if self.orders.contains_key(order) {
+            return Ok(true);
+        }
+        self.journal
+            .holds_order(order)
+            .map_err(|_| Error::new(ErrorKind::Journal))
     }
 
     fn record(&mut self, record: &Record) -> Result<(), Error> {
@@ -529,7 +539,7 @@ impl<J: Journal, N: Nonces> WalletTerminal<J, N> {
         if self.is_busy() {
             return Err(Error::new(ErrorKind::Busy));
         }
-        if self.orders.contains_key(&order) {
+        if self.is_taken(&order)? {
             return Err(Error::new(ErrorKind::DuplicateOrderNo));
         }
         self.orders.insert(order, None);
