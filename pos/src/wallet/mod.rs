@@ -11,15 +11,15 @@
 //! (reversal when the answer is lost).
 //!
 //! The rules for an unfinished payment, and where they come from:
-//! - **WeChat Pay** (<https://pay.weixin.qq.com/wiki/doc/api/micropay.php?chapter=9_10&index=1>,
-//!   error codes of `micropay`): `USERPAYING` (the customer is entering the password) → wait
-//!   5 s, then query the order (`orderquery`); `SYSTEMERROR` / `BANKERROR` (result unknown) →
-//!   query at once. WeChat Pay's own PHP SDK sample (`WxPay.MicroPay.php`, 刷卡支付实现类)
-//!   queries up to 10 times, then reverses the order, repeating the reverse while it fails (up to
-//!   10 times). The reverse (`/secapi/pay/reverse`, chapter 9_11) needs the merchant's client
-//!   certificate ([`HttpRequest::client_certificate`]), is called only after a query gave no
-//!   clear result, not sooner than 15 s after the payment was sent, and again while it answers
-//!   `recall=Y`.
+//! - **WeChat Pay** (`micropay`, <https://pay.weixin.qq.com/wiki/doc/api/micropay.php?chapter=9_10&index=1>
+//!   error codes, and the same API's notes in WeChat Pay's global documentation,
+//!   <https://pay.weixin.qq.com/doc/global/v2/zh/4013634893>): `USERPAYING` (the customer is
+//!   entering the password) → wait 5 s, then query the order (`orderquery`), again every 10 s
+//!   (suggested) until it is paid or 30 s (suggested) have passed; `SYSTEMERROR` / `BANKERROR`
+//!   (result unknown) → query at once. An order still unclear after the queries is reversed
+//!   (`/secapi/pay/reverse`, chapter 9_11), which needs the merchant's client certificate
+//!   ([`HttpRequest::client_certificate`]), not sooner than 15 s after the payment was sent,
+//!   and again when the reverse gets no answer, an error, or `recall=Y`.
 //! - **Alipay** (In-store Payment best practice,
 //!   <https://global.alipay.com/docs/ac/transaction_qr_code_hk/practice>): `10003` (waiting for
 //!   the buyer) and `20000` / `ACQ.SYSTEM_ERROR` (unknown) → query (`alipay.trade.query`) from 5 s
@@ -141,16 +141,17 @@ pub struct PollRule {
 
 impl PollRule {
     /// WeChat Pay's: first query 5 s after `USERPAYING`, at once after a system error
-    /// (`micropay` error codes); 10 queries and 10 reverses (the official SDK sample); reverse no
-    /// sooner than 15 s after paying (`reverse`). The 10 s timeout (the SDK's `micropay`
-    /// default), the 5 s interval and the 2 s between reverses are paywire's choices.
+    /// (`micropay` error codes), then every 10 s until 30 s after paying (the suggested values
+    /// of the global documentation's `micropay` notes); reverse no sooner than 15 s after
+    /// paying, again until it is confirmed. The 10 s timeout, the 10 reverse attempts (the
+    /// official PHP SDK sample's count) and the 2 s between them are paywire's choices.
     pub const WECHAT: Self = Self {
         response_timeout: 10_000,
         first_query_when_paying: 5_000,
         first_query_when_unknown: 0,
-        query_interval: 5_000,
-        max_queries: 10,
-        give_up_after: Millis::MAX,
+        query_interval: 10_000,
+        max_queries: u8::MAX,
+        give_up_after: 30_000,
         undo_not_before: 15_000,
         undo_attempts: 10,
         undo_interval: 2_000,
