@@ -1718,7 +1718,37 @@ fn a_shown_code_is_shown_polled_and_approved() {
             .filter(|e| matches!(e, Event::Finished { .. }))
             .count();
         assert_eq!(finished, 1);
+        // The code as a customer's phone sees it: rendered with emvqr, read by a real QR
+        // reader, recognised as the wallet's merchant URL.
+        assert_eq!(read_back(code), code);
+        let kind = paywire_emvqr::classify(code);
+        let expected = match wallet {
+            Wallet::WeChat => paywire_emvqr::Kind::WechatUrl,
+            _ => paywire_emvqr::Kind::AlipayUrl,
+        };
+        assert_eq!(kind, expected);
     }
+}
+
+/// `text` rendered as a QR symbol by paywire-emvqr and decoded by rqrr.
+fn read_back(text: &str) -> String {
+    use paywire_emvqr::render::{BUFFER_LEN, Ecc, QUIET_ZONE, matrix};
+    let (mut out, mut temp) = ([0u8; BUFFER_LEN], [0u8; BUFFER_LEN]);
+    let m = matrix(text, Ecc::Medium, &mut out, &mut temp).unwrap();
+    let scale = 4;
+    let side = (m.size() + 2 * QUIET_ZONE) * scale;
+    let mut image = rqrr::PreparedImage::prepare_from_greyscale(side, side, |x, y| {
+        match (
+            (x / scale).checked_sub(QUIET_ZONE),
+            (y / scale).checked_sub(QUIET_ZONE),
+        ) {
+            (Some(a), Some(b)) if a < m.size() && b < m.size() && m.dark(a, b) => 0,
+            _ => 255,
+        }
+    });
+    let grids = image.detect_grids();
+    assert_eq!(grids.len(), 1);
+    grids[0].decode().unwrap().1
 }
 
 /// A verified notification approves the shown code before the next query would have.
@@ -1784,5 +1814,52 @@ fn a_shown_code_paid_at_the_last_moment_is_approved_not_closed() {
             ["CodeShown", "ReversalDue", "ReversalSent", "Final"],
             "{wallet:?}"
         );
+    }
+}
+
+/// The documented `alipay.trade.precreate` answers (Alipay's API reference,
+/// <https://open.alitrip.com/docs/doc.htm?articleId=104629&docType=1&treeId=140>, "Sample
+/// response"), signed here by the simulated wallet's key (the documentation's signatures are
+/// Alipay's): the success gives the code to show, the failure is a decline with its sub-code.
+#[test]
+fn documented_precreate_answers() {
+    let success = r#"{"code":"10000","msg":"处理成功","out_trade_no":"6823789339978248","qr_code":"https://qr.alipay.com/bavh4wjlxf12tper3a"}"#;
+    let failure = r#"{"code":"40004","msg":"处理失败","sub_code":"ACQ.TRADE_BUYER_NOT_MATCH","sub_msg":"交易买家不匹配"}"#;
+    for (node, expected) in [
+        (
+            success,
+            Event::ShowCode {
+                order: OrderNo::new("6823789339978248").unwrap(),
+                code: "https://qr.alipay.com/bavh4wjlxf12tper3a".into(),
+            },
+        ),
+        (
+            failure,
+            Event::Finished {
+                order: OrderNo::new("6823789339978248").unwrap(),
+                outcome: Outcome::Declined {
+                    code: "ACQ.TRADE_BUYER_NOT_MATCH".into(),
+                    meaning: Some("交易买家不匹配".into()),
+                },
+            },
+        ),
+    ] {
+        let mut terminal =
+            WalletTerminal::open(config(), MemoryJournal::new(), Counter::default(), START)
+                .unwrap();
+        terminal
+            .show(
+                START,
+                OrderNo::new("6823789339978248").unwrap(),
+                Amount::cny(88_88),
+                Wallet::Alipay,
+                120_000,
+            )
+            .unwrap();
+        let request = terminal.poll_transmit().unwrap();
+        let sign = base64_encode(&wallet_key().sign(&[node.as_bytes()]).unwrap());
+        let body = format!(r#"{{"alipay_trade_precreate_response":{node},"sign":"{sign}"}}"#);
+        Reply::ok(body.into_bytes()).deliver(&mut terminal, START + 300, request.id);
+        assert_eq!(terminal.poll_event(), Some(expected));
     }
 }
