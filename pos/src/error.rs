@@ -37,6 +37,9 @@ pub enum ErrorKind {
     Currency,
     /// A wallet request could not be signed or built.
     Signing,
+    /// The refund cannot be made: not an approved wallet payment of this terminal, or more
+    /// than it charged minus its other refunds.
+    NotRefundable,
 }
 
 /// An error of the flows: its kind only (never card data).
@@ -80,6 +83,9 @@ impl fmt::Display for Error {
             ErrorKind::WrongRoute => f.write_str("the code is not a wallet payment code"),
             ErrorKind::Currency => f.write_str("wallet payments are in CNY (156)"),
             ErrorKind::Signing => f.write_str("the wallet request could not be signed"),
+            ErrorKind::NotRefundable => {
+                f.write_str("not an approved wallet payment with that much left to refund")
+            }
         }
     }
 }

@@ -85,6 +85,19 @@ pub enum Record {
         /// When the code stops being payable (Unix milliseconds).
         expires_at: u64,
     },
+    /// A wallet refund (WeChat Pay `/secapi/pay/refund`, Alipay `alipay.trade.refund`) of the
+    /// approved payment `original` is about to be sent under its own number `order` (the
+    /// refund's `out_refund_no` / `out_request_no`, repeated unchanged when it is retried).
+    RefundSent {
+        /// The refund's own number.
+        order: OrderNo,
+        /// The payment refunded.
+        original: OrderNo,
+        /// The wallet.
+        wallet: Wallet,
+        /// What is refunded.
+        amount: Amount,
+    },
     /// The payment must be undone: a card sale reversed (`0400`), a payment code's order
     /// reversed (WeChat Pay `reverse`) or cancelled (Alipay `alipay.trade.cancel`). Once due,
     /// the payment can only end undone.
@@ -161,6 +174,18 @@ impl fmt::Debug for Record {
                 .field("at", at)
                 .field("expires_at", expires_at)
                 .finish(),
+            Self::RefundSent {
+                order,
+                original,
+                wallet,
+                amount,
+            } => f
+                .debug_struct("RefundSent")
+                .field("order", order)
+                .field("original", original)
+                .field("wallet", wallet)
+                .field("amount", amount)
+                .finish(),
             Self::InquirySent { stan } => {
                 f.debug_struct("InquirySent").field("stan", stan).finish()
             }
@@ -220,6 +245,7 @@ impl Record {
             Self::SaleSent { order, .. }
             | Self::CodePaySent { order, .. }
             | Self::CodeShown { order, .. }
+            | Self::RefundSent { order, .. }
             | Self::VoidOf { order, .. }
             | Self::ReversalDue { order, .. }
             | Self::ReversalSent { order, .. }

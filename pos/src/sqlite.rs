@@ -13,7 +13,8 @@
 //! `unbalanced` in `outcome`; a payment code's row (`code-pay-sent`) keeps its wallet
 //! (`wechat`, `alipay`) in `code` and its send time (Unix milliseconds) in `at`; a shown code's
 //! (`code-shown`) also its expiry in `expires_at`. A journal made before those columns existed
-//! gets them when opened.
+//! gets them when opened. A wallet refund's row (`refund-sent`) keeps the refunded payment in
+//! `original_order` and its wallet in `code`.
 //!
 //! The `reversal` column holds the reversal message, which repeats the card's track 2 data:
 //! the file is cardholder data and must be protected as such.
@@ -144,6 +145,19 @@ fn row(record: &Record) -> Row {
             code: Some(String::from(wallet.as_str())),
             at: Some(*at),
             expires_at: Some(*expires_at),
+            ..Row::default()
+        },
+        Record::RefundSent {
+            order,
+            original,
+            wallet,
+            amount,
+        } => Row {
+            kind: "refund-sent",
+            order: Some(String::from(order.as_str())),
+            original: Some(String::from(original.as_str())),
+            code: Some(String::from(wallet.as_str())),
+            amount: Some(*amount),
             ..Row::default()
         },
         Record::InquirySent { stan } => Row {
@@ -341,6 +355,24 @@ fn record_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Record>> {
             }
             _ => None,
         },
+        ("refund-sent", Some(order)) => {
+            match (
+                code.as_deref().and_then(Wallet::from_name),
+                original.clone(),
+                amount,
+                currency,
+            ) {
+                (Some(wallet), Some(original), Some(minor), Some(currency)) => {
+                    Some(Record::RefundSent {
+                        order,
+                        original,
+                        wallet,
+                        amount: Amount { minor, currency },
+                    })
+                }
+                _ => None,
+            }
+        }
         ("void-of", Some(order)) => original.map(|original| Record::VoidOf { order, original }),
         ("reversal-due", Some(order)) => reason.map(|reason| Record::ReversalDue { order, reason }),
         ("reversal-sent", Some(order)) => {

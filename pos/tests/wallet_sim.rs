@@ -233,6 +233,8 @@ struct Sim {
     /// than 15 s after paying).
     breaches: Vec<String>,
     txid: u64,
+    /// Refunds accepted: refund number → (payment, amount).
+    refunds: BTreeMap<String, (String, u64)>,
     /// Orders paid whose notification is still to be sent.
     notices: Vec<String>,
 }
@@ -306,6 +308,38 @@ impl Sim {
             }
         }
         self.orders.get(order)
+    }
+
+    /// A refund, as the wallets process one: idempotent on its number; at most what was paid;
+    /// `Err(code)` when refused; `Ok(false)` for a system error (not processed).
+    fn refund(&mut self, refund_no: &str, order: &str, amount: u64) -> Result<bool, &'static str> {
+        if let Some((o, a)) = self.refunds.get(refund_no) {
+            return if o == order && *a == amount {
+                Ok(true)
+            } else {
+                Err("REFUND_FEE_MISMATCH")
+            };
+        }
+        if self.undo_retries > 0 {
+            self.undo_retries -= 1;
+            return Ok(false);
+        }
+        let Some(o) = self.orders.get(order).filter(|o| o.state == State::Paid) else {
+            return Err("TRADE_STATUS_ERROR");
+        };
+        let already: u64 = self
+            .refunds
+            .values()
+            .filter(|(o, _)| o == order)
+            .map(|(_, a)| a)
+            .sum();
+        if already + amount > o.amount {
+            return Err("REFUND_AMOUNT_EXCEEDED");
+        }
+        self.refunds
+            .insert(refund_no.into(), (order.into(), amount));
+        *self.ledger.entry(order.into()).or_default() -= amount as i64;
+        Ok(true)
     }
 
     /// A shown code's close: refused when it was paid.
@@ -458,6 +492,24 @@ fn wechat(sim: &mut Sim, request: &HttpRequest, now: u64, customer: Customer) ->
                     .set("transaction_id", "4200000000000000000001");
             }
         },
+        "/secapi/pay/refund" => {
+            if !request.client_certificate {
+                sim.breaches
+                    .push(format!("{order}: refund without certificate"));
+            }
+            let refund_no = doc.get("out_refund_no").unwrap().to_owned();
+            let amount: u64 = doc.get("refund_fee").unwrap().parse().unwrap();
+            match sim.refund(&refund_no, &order, amount) {
+                Ok(true) => {
+                    reply
+                        .set("result_code", "SUCCESS")
+                        .set("out_refund_no", &refund_no)
+                        .set("refund_id", &format!("5030{refund_no}"));
+                }
+                Ok(false) => fail(&mut reply, "SYSTEMERROR"),
+                Err(code) => fail(&mut reply, code),
+            }
+        }
         "/secapi/pay/reverse" => {
             if !request.client_certificate {
                 sim.breaches
@@ -591,6 +643,19 @@ fn alipay(
                     "total_amount": format!("{}.{:02}", amount / 100, amount % 100)})
             }
         },
+        "alipay.trade.refund" => {
+            let refund_no = biz["out_request_no"].as_str().unwrap().to_owned();
+            let amount = yuan_to_fen(biz["refund_amount"].as_str().unwrap());
+            match sim.refund(&refund_no, &order, amount) {
+                Ok(true) => json!({"code": "10000", "msg": "Success", "out_trade_no": order,
+                    "trade_no": "2013112011001004330000121536", "fund_change": "Y",
+                    "refund_fee": biz["refund_amount"]}),
+                Ok(false) => json!({"code": "20000", "msg": "Service Currently Unavailable",
+                    "sub_code": "ACQ.SYSTEM_ERROR", "sub_msg": "系统错误"}),
+                Err(code) => json!({"code": "40004", "msg": "Business Failed",
+                    "sub_code": format!("ACQ.{code}"), "sub_msg": code}),
+            }
+        }
         "alipay.trade.cancel" => match sim.undo(&order) {
             None => not_exist,
             Some(true) => json!({"code": "10000", "msg": "Success", "out_trade_no": order,
@@ -922,6 +987,8 @@ struct Payment {
     notify: bool,
     /// A forged notification claiming the shown code paid arrives once it is shown.
     forged_notice: bool,
+    /// Once approved, the payment is refunded in full.
+    refund: bool,
 }
 
 #[derive(Default)]
@@ -938,6 +1005,8 @@ struct World {
     wallets: BTreeMap<String, Wallet>,
     /// Orders that get a forged "paid" notification once shown.
     forged: std::collections::BTreeSet<String>,
+    /// Refunds the terminal accepted to make.
+    refunds_asked: std::collections::BTreeSet<String>,
     now: u64,
 }
 
@@ -1218,6 +1287,27 @@ fn run<J: Journal>(
             reopen,
             true,
         );
+        if p.refund {
+            // Refunded in full once approved (only an approved payment can be).
+            let t = terminal.as_mut().unwrap();
+            let refund = OrderNo::new(&format!("R{i:05}")).unwrap();
+            let order = OrderNo::new(&format!("S{i:05}")).unwrap();
+            world.now += 1_000;
+            let approved = t.outcome(&order).is_some_and(Outcome::is_approved);
+            let result = t.refund(world.now, refund.clone(), &order, Amount::cny(p.amount));
+            assert_eq!(result.is_ok(), approved, "{order}: refund {result:?}");
+            if approved {
+                world.refunds_asked.insert(refund.to_string());
+            }
+            drive(
+                &mut terminal,
+                &mut world,
+                &mut faults,
+                &mut events,
+                reopen,
+                true,
+            );
+        }
     }
     // Everything still owed is finished (the faults may still be going on) ...
     drive(
@@ -1231,7 +1321,7 @@ fn run<J: Journal>(
     // ... and when the faults are over, deferred undos are finished too.
     for _ in 0..4 {
         let t = terminal.as_mut().unwrap();
-        if t.pending_undos().next().is_none() {
+        if t.pending_undos().next().is_none() && t.pending_refunds().next().is_none() {
             break;
         }
         t.retry_undos(world.now).unwrap();
@@ -1246,6 +1336,7 @@ fn run<J: Journal>(
     }
     let terminal = terminal.unwrap();
     assert_eq!(terminal.pending_undos().count(), 0, "undos left");
+    assert_eq!(terminal.pending_refunds().count(), 0, "refunds left");
     let records = terminal.journal().records().unwrap();
     // Exactly one final outcome per payment, and one pay request per order number.
     let mut finals: BTreeMap<String, Vec<Outcome>> = BTreeMap::new();
@@ -1281,9 +1372,28 @@ fn run<J: Journal>(
             sent.get(&order).copied().unwrap_or(0) <= 1,
             "{order} sent twice"
         );
+        // A refund asked for: exactly one outcome; accepted ⇔ the wallet holds it once.
+        let refund_no = format!("R{i:05}");
+        let refund = finals.get(&refund_no).cloned().unwrap_or_default();
+        let refunded = world.sim(p.wallet).refunds.get(&refund_no).map(|(_, a)| *a);
+        if world.refunds_asked.contains(&refund_no) {
+            assert_eq!(refund.len(), 1, "{refund_no}: outcomes {refund:?}");
+            assert_eq!(
+                refund[0].is_approved(),
+                refunded == Some(p.amount),
+                "{refund_no}: {refund:?}, wallet {refunded:?}"
+            );
+        } else {
+            assert!(refund.is_empty() && refunded.is_none(), "{refund_no}");
+        }
+        let refunded = refunded.unwrap_or(0) as i64;
         match &outcomes[0] {
             Outcome::Approved(a) => {
-                assert_eq!(net, p.amount as i64, "{order} approved, ledger {net}");
+                assert_eq!(
+                    net,
+                    p.amount as i64 - refunded,
+                    "{order} approved, ledger {net}"
+                );
                 assert!(a.transaction_id.is_some());
             }
             other => assert_eq!(net, 0, "{order} {other:?}, ledger {net}"),
@@ -1357,6 +1467,8 @@ fn payment() -> impl Strategy<Value = Payment> {
                 amount,
                 notify,
                 forged_notice,
+                // A third of the payments are refunded (in full) once approved.
+                refund: amount % 3 == 0,
             },
         )
 }
@@ -1861,5 +1973,131 @@ fn documented_precreate_answers() {
         let body = format!(r#"{{"alipay_trade_precreate_response":{node},"sign":"{sign}"}}"#);
         Reply::ok(body.into_bytes()).deliver(&mut terminal, START + 300, request.id);
         assert_eq!(terminal.poll_event(), Some(expected));
+    }
+}
+
+/// A payment code paid at once, then refunded in full under `faults`: the refund's outcome,
+/// the numbers the wallet saw on the refund requests, and the wallet's refunds.
+fn refunded(wallet: Wallet, faults: Vec<Fault>) -> (Outcome, Vec<String>, Sim) {
+    let mut world = World::new(START);
+    world.add("P00001", wallet, Customer::Pays, 51, false);
+    let mut terminal = Some(
+        WalletTerminal::open(config(), MemoryJournal::new(), Counter::default(), START).unwrap(),
+    );
+    let order = OrderNo::new("P00001").unwrap();
+    terminal
+        .as_mut()
+        .unwrap()
+        .pay(START, order.clone(), Amount::cny(51), code_for(wallet))
+        .unwrap();
+    let mut events = Vec::new();
+    drive(
+        &mut terminal,
+        &mut world,
+        &mut vec![].into_iter(),
+        &mut events,
+        &memory_reopen,
+        false,
+    );
+    let t = terminal.as_mut().unwrap();
+    assert!(t.outcome(&order).unwrap().is_approved());
+    // More than was paid is refused before anything is sent.
+    let err = t
+        .refund(
+            world.now,
+            OrderNo::new("R00009").unwrap(),
+            &order,
+            Amount::cny(52),
+        )
+        .unwrap_err();
+    assert_eq!(err.kind(), paywire_pos::ErrorKind::NotRefundable);
+    let refund = OrderNo::new("R00001").unwrap();
+    t.refund(world.now, refund.clone(), &order, Amount::cny(51))
+        .unwrap();
+    // Nothing is left to refund once the whole amount is being refunded.
+    let err = t
+        .refund(
+            world.now,
+            OrderNo::new("R00002").unwrap(),
+            &order,
+            Amount::cny(1),
+        )
+        .unwrap_err();
+    assert_eq!(err.kind(), paywire_pos::ErrorKind::NotRefundable);
+    let mut numbers = Vec::new();
+    let mut faults = faults.into_iter();
+    for _ in 0..100 {
+        let t = terminal.as_mut().unwrap();
+        if let Some(request) = t.poll_transmit() {
+            let body = String::from_utf8(request.body.clone()).unwrap();
+            let number = if wallet == Wallet::WeChat {
+                Document::parse(&body)
+                    .unwrap()
+                    .get("out_refund_no")
+                    .unwrap()
+                    .to_owned()
+            } else {
+                let biz = form_urlencoded::parse(body.as_bytes())
+                    .find(|(k, _)| k == "biz_content")
+                    .unwrap()
+                    .1
+                    .into_owned();
+                serde_json::from_str::<Value>(&biz).unwrap()["out_request_no"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            };
+            numbers.push(number);
+            world.now += LATENCY;
+            let reply = world.serve(&request);
+            match faults.next().unwrap_or(Fault::None) {
+                Fault::DropResponse => {}
+                Fault::Crash { .. } => {
+                    let journal = terminal.take().unwrap().into_journal();
+                    let mut reopened = memory_reopen(journal, world.now);
+                    reopened.handle_timeout(world.now).unwrap();
+                    terminal = Some(reopened);
+                }
+                _ => reply.deliver(t, world.now, request.id),
+            }
+            continue;
+        }
+        match t.poll_timeout() {
+            Some(at) => {
+                world.now = world.now.max(at);
+                t.handle_timeout(world.now).unwrap();
+            }
+            None => break,
+        }
+    }
+    let t = terminal.unwrap();
+    let sim = match wallet {
+        Wallet::WeChat => world.wechat,
+        _ => world.alipay,
+    };
+    (t.outcome(&refund).cloned().unwrap(), numbers, sim)
+}
+
+/// A refund is accepted once, and a lost answer or a crash sends the same refund (same
+/// number) again: the wallet refunds once.
+#[test]
+fn a_refund_is_retried_unchanged_and_refunds_once() {
+    for wallet in [Wallet::WeChat, Wallet::Alipay] {
+        for faults in [
+            vec![],
+            vec![Fault::DropResponse, Fault::DropResponse],
+            vec![Fault::Crash { processed: true }],
+        ] {
+            let (outcome, numbers, sim) = refunded(wallet, faults.clone());
+            assert!(outcome.is_approved(), "{wallet:?} {faults:?}: {outcome:?}");
+            assert_eq!(numbers.len(), faults.len() + 1, "{wallet:?} {faults:?}");
+            assert!(numbers.iter().all(|n| n == "R00001"), "{numbers:?}");
+            assert_eq!(
+                sim.refunds,
+                BTreeMap::from([("R00001".to_owned(), ("P00001".to_owned(), 51))])
+            );
+            assert_eq!(sim.ledger["P00001"], 0);
+            assert!(sim.breaches.is_empty(), "{:?}", sim.breaches);
+        }
     }
 }

@@ -40,7 +40,9 @@ impl<J: Journal> CardTerminal<J> {
                 Record::ReversalSent { .. } => {}
                 // Another flow's payment (a payment code) sharing the journal: its number is
                 // taken; the scanned-code flow resumes it.
-                Record::CodePaySent { order, .. } | Record::CodeShown { order, .. } => {
+                Record::CodePaySent { order, .. }
+                | Record::CodeShown { order, .. }
+                | Record::RefundSent { order, .. } => {
                     orders.entry(order.clone()).or_insert(None);
                 }
                 Record::SettlementSent { stan, .. } | Record::InquirySent { stan } => {

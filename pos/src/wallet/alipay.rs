@@ -9,7 +9,9 @@ use paywire_alipay::keys::{PrivateKey, PublicKey, Signer as _};
 use paywire_alipay::v1::{self, Notification, Request};
 use serde_json::{Map, Value};
 
-use super::{Answer, Built, Millis, NotifyReply, PollRule, Read, Subject, UndoAnswer};
+use super::{
+    Answer, Built, Millis, NotifyReply, PollRule, Read, RefundAnswer, Subject, UndoAnswer,
+};
 use crate::error::{Error, ErrorKind};
 use crate::payment::{Amount, Approval, OrderNo};
 
@@ -112,6 +114,38 @@ impl AlipayConfig {
             Value::from(alloc::format!("{minutes}m")),
         );
         self.request(now, "alipay.trade.precreate", &biz)
+    }
+
+    /// `alipay.trade.refund`: `out_request_no` is the refund's own number, repeated unchanged
+    /// on a retry.
+    pub(super) fn refund(&self, now: Millis, subject: &Subject<'_>) -> Result<Built, Error> {
+        let (original, _) = subject.original.ok_or(Error::new(ErrorKind::Signing))?;
+        let mut biz = Self::order_only(original);
+        biz.insert(
+            "refund_amount".into(),
+            Value::from(yuan(subject.amount.minor)),
+        );
+        biz.insert("out_request_no".into(), Value::from(subject.order.as_str()));
+        self.request(now, "alipay.trade.refund", &biz)
+    }
+
+    /// Reads an `alipay.trade.refund` answer: `10000` accepted (whether this call moved the
+    /// money, `fund_change=Y`, or an earlier one with the same `out_request_no` did); a system
+    /// error is sent again; other failures are refusals.
+    pub(super) fn read_refund(&self, text: &str) -> Option<RefundAnswer> {
+        let node = self.verified(text, "alipay.trade.refund")?;
+        let get = |name: &str| node.get(name).and_then(Value::as_str);
+        Some(match (get("code")?, get("sub_code")) {
+            ("10000", _) => RefundAnswer::Done(Approval {
+                transaction_id: get("trade_no").map(String::from),
+                ..Approval::default()
+            }),
+            ("20000", _) | (_, Some("ACQ.SYSTEM_ERROR")) => RefundAnswer::Retry,
+            (code, sub_code) => RefundAnswer::Declined {
+                code: String::from(sub_code.unwrap_or(code)),
+                meaning: get("sub_msg").or_else(|| get("msg")).map(String::from),
+            },
+        })
     }
 
     /// `alipay.trade.close`: an unpaid shown code's trade closed.

@@ -315,6 +315,38 @@ pub enum Event {
         /// The payment.
         order: OrderNo,
     },
+    /// A refund got no answer after every attempt: it stays pending (unresolved) and is sent
+    /// again, unchanged, with the next payment ([`WalletTerminal::retry_undos`]).
+    RefundDeferred {
+        /// The refund.
+        order: OrderNo,
+    },
+}
+
+/// A refund's answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum RefundAnswer {
+    /// Accepted: the wallet's refund id.
+    Done(Approval),
+    /// Refused: nothing was refunded.
+    Declined {
+        code: String,
+        meaning: Option<String>,
+    },
+    /// Unknown (a system error): send the same refund again.
+    Retry,
+}
+
+/// A refund to send (again).
+#[derive(Clone, Debug)]
+struct PendingRefund {
+    order: OrderNo,
+    original: OrderNo,
+    wallet: Wallet,
+    amount: Amount,
+    attempts: u8,
+    not_before: Millis,
+    deferred: bool,
 }
 
 /// A wallet's answer, read and verified.
@@ -405,6 +437,7 @@ enum Purpose {
     Create,
     Query,
     Undo,
+    Refund,
     /// A shown code's query before it is closed.
     Check,
 }
@@ -431,6 +464,11 @@ pub struct WalletTerminal<J: Journal, N: Nonces> {
     /// Payments whose query phase recovery resumes, after `flow`.
     resumed: VecDeque<Flow>,
     undos: VecDeque<PendingUndo>,
+    refunds: VecDeque<PendingRefund>,
+    /// Every wallet payment sent: its wallet and amount (what a refund needs).
+    payments: BTreeMap<OrderNo, (Wallet, Amount)>,
+    /// Per payment, what its refunds (approved or not final yet) take back.
+    refunded: BTreeMap<OrderNo, u64>,
     in_flight: Option<InFlight>,
     next_id: RequestId,
     transmit: VecDeque<HttpRequest>,
@@ -464,6 +502,8 @@ pub(crate) struct Subject<'a> {
     pub(crate) code: Option<&'a str>,
     /// A shown code's expiry (a create request).
     pub(crate) expires_at: Option<Millis>,
+    /// A refund: the payment refunded and its amount.
+    pub(crate) original: Option<(&'a OrderNo, Amount)>,
 }
 
 impl<J: Journal, N: Nonces> WalletTerminal<J, N> {
@@ -485,6 +525,61 @@ impl<J: Journal, N: Nonces> WalletTerminal<J, N> {
     /// Payments whose undo has not been confirmed yet.
     pub fn pending_undos(&self) -> impl Iterator<Item = &OrderNo> + '_ {
         self.undos.iter().map(|u| &u.order)
+    }
+
+    /// Refunds sent without a final answer yet.
+    pub fn pending_refunds(&self) -> impl Iterator<Item = &OrderNo> + '_ {
+        self.refunds.iter().map(|r| &r.order)
+    }
+
+    /// Refunds `amount` of the approved wallet payment `original`, under the refund's own
+    /// number `order` (never used before; WeChat Pay's `out_refund_no`, Alipay's
+    /// `out_request_no`). Refunds of one payment may not take back more than it charged. The
+    /// refund is journaled, then sent; one that gets no answer (or an unknown one) is sent
+    /// again unchanged — same number, same amount — as both wallets require ("一笔退款失败后
+    /// 重新提交，请不要更换退款单号", WeChat Pay's `refund`; "the original out_request_no
+    /// should be used", Alipay's `alipay.trade.refund`). Approved means the wallet accepted
+    /// it (WeChat Pay then pays it back asynchronously). WeChat Pay refunds use API v2 (the
+    /// [`WechatConfig`], with the client certificate) for payment codes and shown codes alike.
+    pub fn refund(
+        &mut self,
+        now: Millis,
+        order: OrderNo,
+        original: &OrderNo,
+        amount: Amount,
+    ) -> Result<(), Error> {
+        let approved = matches!(self.orders.get(original), Some(Some(Outcome::Approved(_))));
+        let Some(&(wallet, paid)) = self.payments.get(original).filter(|_| approved) else {
+            return Err(Error::new(ErrorKind::NotRefundable));
+        };
+        self.rule(wallet, false)?;
+        let taken = self.refunded.get(original).copied().unwrap_or(0);
+        let left = paid.minor.saturating_sub(taken);
+        if amount.currency != paid.currency || amount.minor == 0 || amount.minor > left {
+            return Err(Error::new(ErrorKind::NotRefundable));
+        }
+        if self.is_taken(&order)? {
+            return Err(Error::new(ErrorKind::DuplicateOrderNo));
+        }
+        self.record(&Record::RefundSent {
+            order: order.clone(),
+            original: original.clone(),
+            wallet,
+            amount,
+        })?;
+        self.orders.insert(order.clone(), None);
+        self.refunded
+            .insert(original.clone(), taken.saturating_add(amount.minor));
+        self.refunds.push_back(PendingRefund {
+            order,
+            original: original.clone(),
+            wallet,
+            amount,
+            attempts: 0,
+            not_before: now,
+            deferred: false,
+        });
+        self.drive(now)
     }
 
     /// Whether a payment is being resolved (a new one must wait).
@@ -618,12 +713,16 @@ impl<J: Journal, N: Nonces> WalletTerminal<J, N> {
         self.retry_undos(now)
     }
 
-    /// Takes up every pending undo again (those out of attempts too) and sends what is due —
-    /// what recovery does, and what every new payment does first.
+    /// Takes up every pending undo and refund again (those out of attempts too) and sends what
+    /// is due — what recovery does, and what every new payment does first.
     pub fn retry_undos(&mut self, now: Millis) -> Result<(), Error> {
         for u in &mut self.undos {
             u.deferred = false;
             u.attempts = 0;
+        }
+        for r in &mut self.refunds {
+            r.deferred = false;
+            r.attempts = 0;
         }
         self.drive(now)
     }
@@ -649,6 +748,12 @@ impl<J: Journal, N: Nonces> WalletTerminal<J, N> {
             .iter()
             .filter(|u| !u.deferred)
             .map(|u| u.not_before)
+            .chain(
+                self.refunds
+                    .iter()
+                    .filter(|r| !r.deferred)
+                    .map(|r| r.not_before),
+            )
             .min();
         let query = self
             .flow
@@ -685,6 +790,23 @@ impl<J: Journal, N: Nonces> WalletTerminal<J, N> {
         let Some(r) = self.in_flight.take_if(|r| r.id == id) else {
             return Ok(());
         };
+        if r.purpose == Purpose::Refund {
+            let wallet = self
+                .refunds
+                .iter()
+                .find(|p| p.order == r.order)
+                .map(|p| p.wallet);
+            match wallet.and_then(|w| self.read_refund(w, response)) {
+                Some(RefundAnswer::Done(approval)) => {
+                    self.refund_final(&r.order, Outcome::Approved(approval))?;
+                }
+                Some(RefundAnswer::Declined { code, meaning }) => {
+                    self.refund_final(&r.order, Outcome::Declined { code, meaning })?;
+                }
+                Some(RefundAnswer::Retry) | None => self.refund_failed(now, &r.order),
+            }
+            return self.drive(now);
+        }
         let subject = self
             .flow_of(&r.order)
             .map(|f| (f.wallet, f.amount, f.expires_at.is_some()))
@@ -891,6 +1013,61 @@ impl<J: Journal, N: Nonces> WalletTerminal<J, N> {
                 self.undo_failed(now, &r.order);
                 Ok(())
             }
+            Purpose::Refund => {
+                self.refund_failed(now, &r.order);
+                Ok(())
+            }
+        }
+    }
+
+    fn read_refund(&self, wallet: Wallet, response: &Response<'_>) -> Option<RefundAnswer> {
+        let text = ok_body(response)?;
+        match wallet {
+            #[cfg(feature = "std")]
+            Wallet::WeChat => self.config.wechat.as_ref()?.read_refund(text),
+            Wallet::Alipay => self.config.alipay.as_ref()?.read_refund(text),
+            #[allow(unreachable_patterns, reason = "WeChat Pay payment codes need std")]
+            _ => None,
+        }
+    }
+
+    /// A refund's final answer: a declined one gives its amount back to what may be refunded.
+    fn refund_final(&mut self, order: &OrderNo, outcome: Outcome) -> Result<(), Error> {
+        let Some(index) = self.refunds.iter().position(|p| p.order == *order) else {
+            return Ok(());
+        };
+        if let (Outcome::Declined { .. }, Some(p)) = (&outcome, self.refunds.get(index)) {
+            let (original, minor) = (p.original.clone(), p.amount.minor);
+            if let Some(taken) = self.refunded.get_mut(&original) {
+                *taken = taken.saturating_sub(minor);
+            }
+        }
+        self.refunds.remove(index);
+        self.finish(order, outcome)
+    }
+
+    fn refund_failed(&mut self, now: Millis, order: &OrderNo) {
+        let Some(wallet) = self
+            .refunds
+            .iter()
+            .find(|p| p.order == *order)
+            .map(|p| p.wallet)
+        else {
+            return;
+        };
+        let Ok(rule) = self.rule(wallet, false) else {
+            return;
+        };
+        let Some(p) = self.refunds.iter_mut().find(|p| p.order == *order) else {
+            return;
+        };
+        if p.attempts >= rule.undo_attempts {
+            p.deferred = true;
+            self.events.push_back(Event::RefundDeferred {
+                order: order.clone(),
+            });
+        } else {
+            p.not_before = now.saturating_add(rule.undo_interval);
         }
     }
 
@@ -1088,6 +1265,7 @@ impl<J: Journal, N: Nonces> WalletTerminal<J, N> {
                 match purpose {
                     Purpose::Pay => c.micropay(subject.order, subject.amount, subject.code, &nonce),
                     Purpose::Undo => Ok(c.reverse(subject.order, &nonce)),
+                    Purpose::Refund => c.refund(subject, &nonce),
                     _ => Ok(c.orderquery(subject.order, &nonce)),
                 }
             }
@@ -1103,6 +1281,7 @@ impl<J: Journal, N: Nonces> WalletTerminal<J, N> {
             (Wallet::Alipay, _) => {
                 let c = self.config.alipay.as_ref().ok_or_else(missing)?;
                 match (purpose, shown) {
+                    (Purpose::Refund, _) => c.refund(now, subject),
                     (Purpose::Pay, _) => c.pay(now, subject),
                     (Purpose::Create, _) => c.precreate(now, subject),
                     (Purpose::Undo, false) => c.cancel(now, subject.order),
@@ -1165,6 +1344,7 @@ impl<J: Journal, N: Nonces> WalletTerminal<J, N> {
                 amount: u.amount,
                 code: None,
                 expires_at: None,
+                original: None,
             };
             if u.kind == (UndoKind::Close { check: true }) {
                 let built = self.build(u.wallet, shown, now, Purpose::Check, &subject)?;
@@ -1181,6 +1361,30 @@ impl<J: Journal, N: Nonces> WalletTerminal<J, N> {
             }
             return self.send(now, u.wallet, shown, u.order, Purpose::Undo, built);
         }
+        if let Some(p) = self
+            .refunds
+            .iter()
+            .find(|p| !p.deferred && p.not_before <= now)
+            .cloned()
+        {
+            let paid = self
+                .payments
+                .get(&p.original)
+                .map(|(_, amount)| *amount)
+                .ok_or(Error::new(ErrorKind::NotRefundable))?;
+            let subject = Subject {
+                order: &p.order,
+                amount: p.amount,
+                code: None,
+                expires_at: None,
+                original: Some((&p.original, paid)),
+            };
+            let built = self.build(p.wallet, false, now, Purpose::Refund, &subject)?;
+            if let Some(q) = self.refunds.iter_mut().find(|q| q.order == p.order) {
+                q.attempts = q.attempts.saturating_add(1);
+            }
+            return self.send(now, p.wallet, false, p.order, Purpose::Refund, built);
+        }
         let Some(flow) = self.flow.clone().or_else(|| self.resumed.front().cloned()) else {
             return Ok(());
         };
@@ -1195,6 +1399,7 @@ impl<J: Journal, N: Nonces> WalletTerminal<J, N> {
                 amount: flow.amount,
                 code,
                 expires_at: payable_until,
+                original: None,
             };
             let rule = self.rule(flow.wallet, shown)?;
             let expires_at = payable_until.map(|until| until.saturating_add(rule.response_timeout));
@@ -1218,6 +1423,8 @@ impl<J: Journal, N: Nonces> WalletTerminal<J, N> {
                 },
             };
             self.record(&record)?;
+            self.payments
+                .insert(flow.order.clone(), (flow.wallet, flow.amount));
             if let Some(f) = self.flow_of_mut(&flow.order) {
                 f.first = None;
                 f.sent_at = now;
@@ -1232,6 +1439,7 @@ impl<J: Journal, N: Nonces> WalletTerminal<J, N> {
                     amount: flow.amount,
                     code: None,
                     expires_at: flow.expires_at,
+                    original: None,
                 };
                 let built = self.build(flow.wallet, shown, now, Purpose::Query, &subject)?;
                 if let Some(f) = self.flow_of_mut(&flow.order) {

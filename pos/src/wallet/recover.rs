@@ -25,6 +25,7 @@ impl<J: Journal, N: Nonces> WalletTerminal<J, N> {
         let mut orders: BTreeMap<OrderNo, Option<Outcome>> = BTreeMap::new();
         let mut sent: Vec<Open> = Vec::new();
         let mut due: BTreeMap<OrderNo, UndoReason> = BTreeMap::new();
+        let mut refunds: Vec<(OrderNo, OrderNo, Wallet, Amount)> = Vec::new();
         for record in &records {
             match record {
                 Record::CodePaySent {
@@ -61,6 +62,15 @@ impl<J: Journal, N: Nonces> WalletTerminal<J, N> {
                 Record::ReversalDue { order, reason } => {
                     due.insert(order.clone(), *reason);
                 }
+                Record::RefundSent {
+                    order,
+                    original,
+                    wallet,
+                    amount,
+                } => {
+                    orders.entry(order.clone()).or_insert(None);
+                    refunds.push((order.clone(), original.clone(), *wallet, *amount));
+                }
                 Record::Final { order, outcome } => {
                     orders.insert(order.clone(), Some(outcome.clone()));
                 }
@@ -84,6 +94,12 @@ impl<J: Journal, N: Nonces> WalletTerminal<J, N> {
             flow: None,
             resumed: VecDeque::new(),
             undos: VecDeque::new(),
+            refunds: VecDeque::new(),
+            payments: sent
+                .iter()
+                .map(|o| (o.order.clone(), (o.wallet, o.amount)))
+                .collect(),
+            refunded: BTreeMap::new(),
             in_flight: None,
             next_id: 0,
             transmit: VecDeque::new(),
@@ -123,6 +139,26 @@ impl<J: Journal, N: Nonces> WalletTerminal<J, N> {
                     expires_at: open.expires_at,
                 }),
             }
+        }
+        for (order, original, wallet, amount) in refunds {
+            let outcome = terminal.orders.get(&order).cloned().flatten();
+            // What refunds take back: approved ones, and those still unresolved.
+            if !matches!(outcome, Some(Outcome::Declined { .. })) {
+                let taken = terminal.refunded.entry(original.clone()).or_insert(0);
+                *taken = taken.saturating_add(amount.minor);
+            }
+            if outcome.is_some() {
+                continue;
+            }
+            terminal.refunds.push_back(PendingRefund {
+                order,
+                original,
+                wallet,
+                amount,
+                attempts: 0,
+                not_before: now,
+                deferred: false,
+            });
         }
         Ok(terminal)
     }

@@ -8,7 +8,7 @@ use paywire_wechat_pay::v2::xml::Document;
 use paywire_wechat_pay::v2::{SignType, verify};
 use zeroize::Zeroizing;
 
-use super::{Answer, Built, PollRule, UndoAnswer};
+use super::{Answer, Built, PollRule, RefundAnswer, Subject, UndoAnswer};
 use crate::error::{Error, ErrorKind};
 use crate::payment::{Amount, Approval, OrderNo};
 
@@ -128,6 +128,46 @@ impl WechatConfig {
         let mut doc = self.common(nonce);
         doc.set("out_trade_no", order.as_str());
         self.finish(doc, "/secapi/pay/reverse", true)
+    }
+
+    /// `refund` (申请退款, chapter 9_4): `out_refund_no` is the refund's own number, repeated
+    /// unchanged on a retry; needs the merchant's client certificate.
+    pub(super) fn refund(&self, subject: &Subject<'_>, nonce: &str) -> Result<Built, Error> {
+        let (original, paid) = subject.original.ok_or(Error::new(ErrorKind::Signing))?;
+        let mut doc = self.common(nonce);
+        doc.set("out_trade_no", original.as_str())
+            .set("out_refund_no", subject.order.as_str())
+            .set("total_fee", &alloc::format!("{}", paid.minor))
+            .set("refund_fee", &alloc::format!("{}", subject.amount.minor))
+            .set("refund_fee_type", "CNY");
+        Ok(self.finish(doc, "/secapi/pay/refund", true))
+    }
+
+    /// Reads a `refund` answer: accepted, refused, or to be sent again (the error codes the
+    /// documentation answers with "请用相同参数再次调用API" / "请降低频率后重试").
+    pub(super) fn read_refund(&self, text: &str) -> Option<RefundAnswer> {
+        let doc = self.verified(text)?;
+        let owned = |name: &str| doc.get(name).map(String::from);
+        Some(match (doc.get("result_code")?, doc.get("err_code")) {
+            ("SUCCESS", _) => RefundAnswer::Done(Approval {
+                transaction_id: owned("refund_id"),
+                ..Approval::default()
+            }),
+            (
+                _,
+                None
+                | Some(
+                    "SYSTEMERROR"
+                    | "BIZERR_NEED_RETRY"
+                    | "FREQUENCY_LIMITED"
+                    | "INVALID_REQ_TOO_MUCH",
+                ),
+            ) => RefundAnswer::Retry,
+            (_, Some(code)) => RefundAnswer::Declined {
+                code: String::from(code),
+                meaning: owned("err_code_des"),
+            },
+        })
     }
 
     /// An answer that is WeChat Pay's, signed with the key, for this merchant; `None` otherwise
