@@ -7,6 +7,7 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+mod book;
 pub mod card;
 mod error;
 pub mod journal;

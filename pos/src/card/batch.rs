@@ -16,7 +16,7 @@ impl<J: Journal> CardTerminal<J> {
         entry: Entry<'_>,
         pin: Option<Pin<'_>>,
     ) -> Result<(), Error> {
-        let approval = match self.orders.get(original) {
+        let approval = match self.book.orders.get(original) {
             Some(Some(Outcome::Approved(approval))) => approval.clone(),
             _ => return Err(Error::new(ErrorKind::NotVoidable)),
         };
@@ -80,7 +80,10 @@ impl<J: Journal> CardTerminal<J> {
         let mut totals = Totals::default();
         for order in &self.batch_sales {
             let is_void = self.voids.contains_key(order);
-            let approved = matches!(self.orders.get(order), Some(Some(Outcome::Approved(_))));
+            let approved = matches!(
+                self.book.orders.get(order),
+                Some(Some(Outcome::Approved(_)))
+            );
             if is_void || !approved || voided(order) {
                 continue;
             }
@@ -183,7 +186,7 @@ impl<J: Journal> CardTerminal<J> {
         self.voids
             .iter()
             .filter(move |(_, of)| *of == sale)
-            .map(|(void, _)| self.orders.get(void).and_then(Option::as_ref))
+            .map(|(void, _)| self.book.orders.get(void).and_then(Option::as_ref))
     }
 
     /// The sale a void voids, when `order` is a void.

@@ -42,6 +42,7 @@ use paywire_unionpay::txn::{
     Terminal, Totals,
 };
 
+use crate::book::Book;
 use crate::error::{Error, ErrorKind};
 use crate::journal::{Journal, Record};
 use crate::payment::{Amount, Approval, OrderNo, OrderNumbers, Outcome, UndoReason};
@@ -236,11 +237,9 @@ impl Waiting {
 pub struct CardTerminal<J: Journal> {
     config: CardConfig,
     tmk: Key,
-    journal: J,
+    book: Book<J>,
     keys: Option<WorkKeys>,
     last_stan: u32,
-    /// Every order number the journal holds, with its outcome once final.
-    orders: BTreeMap<OrderNo, Option<Outcome>>,
     reversals: VecDeque<PendingReversal>,
     /// Every sale sent: its STAN and amount.
     sent: BTreeMap<OrderNo, (u32, Amount)>,
@@ -292,12 +291,12 @@ fn text(m: &MessageRef<'_, '_>, field: u8) -> Option<String> {
 impl<J: Journal> CardTerminal<J> {
     /// The journal (to inspect it, or to reopen a terminal on it after a crash).
     pub const fn journal(&self) -> &J {
-        &self.journal
+        &self.book.journal
     }
 
     /// Gives the journal back (what survives a crash).
     pub fn into_journal(self) -> J {
-        self.journal
+        self.book.journal
     }
 
     /// Whether working keys are installed.
@@ -309,18 +308,12 @@ impl<J: Journal> CardTerminal<J> {
     /// never reused). A generator that keeps repeating numbers the journal holds (16 in a row)
     /// is an error.
     pub fn new_order_no(&self, generator: &mut impl OrderNumbers) -> Result<OrderNo, Error> {
-        for _ in 0..16 {
-            let order = generator.next_order_no();
-            if !self.is_taken(&order)? {
-                return Ok(order);
-            }
-        }
-        Err(Error::new(ErrorKind::DuplicateOrderNo))
+        self.book.new_order_no(generator)
     }
 
     /// The final outcome of `order`, once it has one.
     pub fn outcome(&self, order: &OrderNo) -> Option<&Outcome> {
-        self.orders.get(order).and_then(Option::as_ref)
+        self.book.outcome(order)
     }
 
     /// Payments sent whose reversal has not been answered yet.
@@ -333,20 +326,8 @@ impl<J: Journal> CardTerminal<J> {
         self.waiting.is_some() || self.queued.is_some() || !self.awaiting.is_empty()
     }
 
-    /// Whether `order` is used: by this terminal, or by another flow sharing its journal.
-    fn is_taken(&self, order: &OrderNo) -> Result<bool, Error> {
-        if self.orders.contains_key(order) {
-            return Ok(true);
-        }
-        self.journal
-            .holds_order(order)
-            .map_err(|_| Error::new(ErrorKind::Journal))
-    }
-
     fn record(&mut self, record: &Record) -> Result<(), Error> {
-        self.journal
-            .append(record)
-            .map_err(|_| Error::new(ErrorKind::Journal))
+        self.book.record(record)
     }
 
     fn next_stan(&mut self) -> Result<u32, Error> {
@@ -381,7 +362,7 @@ impl<J: Journal> CardTerminal<J> {
         if self.is_busy() {
             return Err(Error::new(ErrorKind::Busy));
         }
-        if self.is_taken(order)? {
+        if self.book.is_taken(order)? {
             return Err(Error::new(ErrorKind::DuplicateOrderNo));
         }
         self.next_stan()
@@ -390,7 +371,7 @@ impl<J: Journal> CardTerminal<J> {
     /// Queues a payment's request with the reversal that undoes it; pending reversals go out
     /// first (even those out of attempts: the next transaction asks for them again).
     fn queue_payment(&mut self, now: Millis, sale: QueuedSale) -> Result<(), Error> {
-        self.orders.insert(sale.order.clone(), None);
+        self.book.orders.insert(sale.order.clone(), None);
         self.queued = Some(sale);
         self.retry_reversals(now)
     }
@@ -582,15 +563,9 @@ impl<J: Journal> CardTerminal<J> {
 
     fn finish(&mut self, order: OrderNo, outcome: Outcome) -> Result<(), Error> {
         // Exactly one final outcome per payment: a second one is never recorded.
-        if matches!(self.orders.get(&order), Some(Some(_))) {
-            return Ok(());
+        if self.book.finish(&order, &outcome)? {
+            self.events.push_back(Event::Finished { order, outcome });
         }
-        self.record(&Record::Final {
-            order: order.clone(),
-            outcome: outcome.clone(),
-        })?;
-        self.orders.insert(order.clone(), Some(outcome.clone()));
-        self.events.push_back(Event::Finished { order, outcome });
         Ok(())
     }
 

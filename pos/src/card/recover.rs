@@ -97,10 +97,9 @@ impl<J: Journal> CardTerminal<J> {
         Ok(Self {
             config,
             tmk,
-            journal,
+            book: Book { journal, orders },
             keys: None,
             last_stan,
-            orders,
             reversals,
             sent: sent_info,
             batch,

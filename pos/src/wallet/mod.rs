@@ -56,6 +56,7 @@ use alloc::vec::Vec;
 
 use paywire_emvqr::{Kind, classify};
 
+use crate::book::Book;
 use crate::error::{Error, ErrorKind};
 use crate::journal::{Journal, Record};
 use crate::payment::{Amount, Approval, OrderNo, OrderNumbers, Outcome, UndoReason, Wallet};
@@ -455,10 +456,8 @@ struct InFlight {
 /// time); undos of earlier payments go out in between, when their time comes.
 pub struct WalletTerminal<J: Journal, N: Nonces> {
     config: WalletConfig,
-    journal: J,
+    book: Book<J>,
     nonces: N,
-    /// Every order number the journal holds, with its outcome once final.
-    orders: BTreeMap<OrderNo, Option<Outcome>>,
     /// The payment being resolved.
     flow: Option<Flow>,
     /// Payments whose query phase recovery resumes, after `flow`.
@@ -509,17 +508,17 @@ pub(crate) struct Subject<'a> {
 impl<J: Journal, N: Nonces> WalletTerminal<J, N> {
     /// The journal.
     pub const fn journal(&self) -> &J {
-        &self.journal
+        &self.book.journal
     }
 
     /// Gives the journal back (what survives a crash).
     pub fn into_journal(self) -> J {
-        self.journal
+        self.book.journal
     }
 
     /// The final outcome of `order`, once it has one.
     pub fn outcome(&self, order: &OrderNo) -> Option<&Outcome> {
-        self.orders.get(order).and_then(Option::as_ref)
+        self.book.outcome(order)
     }
 
     /// Payments whose undo has not been confirmed yet.
@@ -548,7 +547,10 @@ impl<J: Journal, N: Nonces> WalletTerminal<J, N> {
         original: &OrderNo,
         amount: Amount,
     ) -> Result<(), Error> {
-        let approved = matches!(self.orders.get(original), Some(Some(Outcome::Approved(_))));
+        let approved = matches!(
+            self.book.orders.get(original),
+            Some(Some(Outcome::Approved(_)))
+        );
         let Some(&(wallet, paid)) = self.payments.get(original).filter(|_| approved) else {
             return Err(Error::new(ErrorKind::NotRefundable));
         };
@@ -558,7 +560,7 @@ impl<J: Journal, N: Nonces> WalletTerminal<J, N> {
         if amount.currency != paid.currency || amount.minor == 0 || amount.minor > left {
             return Err(Error::new(ErrorKind::NotRefundable));
         }
-        if self.is_taken(&order)? {
+        if self.book.is_taken(&order)? {
             return Err(Error::new(ErrorKind::DuplicateOrderNo));
         }
         self.record(&Record::RefundSent {
@@ -567,7 +569,7 @@ impl<J: Journal, N: Nonces> WalletTerminal<J, N> {
             wallet,
             amount,
         })?;
-        self.orders.insert(order.clone(), None);
+        self.book.orders.insert(order.clone(), None);
         self.refunded
             .insert(original.clone(), taken.saturating_add(amount.minor));
         self.refunds.push_back(PendingRefund {
@@ -590,29 +592,11 @@ impl<J: Journal, N: Nonces> WalletTerminal<J, N> {
     /// A fresh order number from `generator`, one the journal does not hold (16 repeats in a
     /// row are an error).
     pub fn new_order_no(&self, generator: &mut impl OrderNumbers) -> Result<OrderNo, Error> {
-        for _ in 0..16 {
-            let order = generator.next_order_no();
-            if !self.is_taken(&order)? {
-                return Ok(order);
-            }
-        }
-        Err(Error::new(ErrorKind::DuplicateOrderNo))
-    }
-
-    /// Whether `order` is used: by this terminal, or by another flow sharing its journal.
-    fn is_taken(&self, order: &OrderNo) -> Result<bool, Error> {
-        if self.orders.contains_key(order) {
-            return Ok(true);
-        }
-        self.journal
-            .holds_order(order)
-            .map_err(|_| Error::new(ErrorKind::Journal))
+        self.book.new_order_no(generator)
     }
 
     fn record(&mut self, record: &Record) -> Result<(), Error> {
-        self.journal
-            .append(record)
-            .map_err(|_| Error::new(ErrorKind::Journal))
+        self.book.record(record)
     }
 
     /// The rule of `wallet` for payment codes (`shown == false`) or shown codes.
@@ -635,10 +619,10 @@ impl<J: Journal, N: Nonces> WalletTerminal<J, N> {
         if self.is_busy() {
             return Err(Error::new(ErrorKind::Busy));
         }
-        if self.is_taken(&order)? {
+        if self.book.is_taken(&order)? {
             return Err(Error::new(ErrorKind::DuplicateOrderNo));
         }
-        self.orders.insert(order, None);
+        self.book.orders.insert(order, None);
         Ok(())
     }
 
@@ -1232,18 +1216,12 @@ impl<J: Journal, N: Nonces> WalletTerminal<J, N> {
     fn finish(&mut self, order: &OrderNo, outcome: Outcome) -> Result<(), Error> {
         self.end_flow(order);
         // Exactly one final outcome per payment.
-        if matches!(self.orders.get(order), Some(Some(_))) {
-            return Ok(());
+        if self.book.finish(order, &outcome)? {
+            self.events.push_back(Event::Finished {
+                order: order.clone(),
+                outcome,
+            });
         }
-        self.record(&Record::Final {
-            order: order.clone(),
-            outcome: outcome.clone(),
-        })?;
-        self.orders.insert(order.clone(), Some(outcome.clone()));
-        self.events.push_back(Event::Finished {
-            order: order.clone(),
-            outcome,
-        });
         Ok(())
     }
 

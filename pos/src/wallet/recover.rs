@@ -88,9 +88,8 @@ impl<J: Journal, N: Nonces> WalletTerminal<J, N> {
         }
         let mut terminal = Self {
             config,
-            journal,
+            book: Book { journal, orders },
             nonces,
-            orders,
             flow: None,
             resumed: VecDeque::new(),
             undos: VecDeque::new(),
@@ -106,7 +105,7 @@ impl<J: Journal, N: Nonces> WalletTerminal<J, N> {
             events: VecDeque::new(),
         };
         for open in sent {
-            if matches!(terminal.orders.get(&open.order), Some(Some(_))) {
+            if matches!(terminal.book.orders.get(&open.order), Some(Some(_))) {
                 continue;
             }
             let shown = open.expires_at.is_some();
@@ -141,7 +140,7 @@ impl<J: Journal, N: Nonces> WalletTerminal<J, N> {
             }
         }
         for (order, original, wallet, amount) in refunds {
-            let outcome = terminal.orders.get(&order).cloned().flatten();
+            let outcome = terminal.book.orders.get(&order).cloned().flatten();
             // What refunds take back: approved ones, and those still unresolved.
             if !matches!(outcome, Some(Outcome::Declined { .. })) {
                 let taken = terminal.refunded.entry(original.clone()).or_insert(0);
