@@ -407,6 +407,28 @@ struct Flow {
     expires_at: Option<Millis>,
 }
 
+impl Flow {
+    /// A flow whose first request is still to be sent.
+    const fn new(
+        order: OrderNo,
+        wallet: Wallet,
+        amount: Amount,
+        first: First,
+        expires_at: Option<Millis>,
+    ) -> Self {
+        Self {
+            order,
+            wallet,
+            amount,
+            sent_at: 0,
+            queries: 0,
+            query_at: None,
+            first: Some(first),
+            expires_at,
+        }
+    }
+}
+
 /// How a payment is undone.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum UndoKind {
@@ -612,18 +634,24 @@ impl<J: Journal, N: Nonces> WalletTerminal<J, N> {
         .ok_or(Error::new(ErrorKind::ChannelNotConfigured))
     }
 
-    fn start(&mut self, order: OrderNo, amount: Amount) -> Result<(), Error> {
-        if amount.currency != *b"156" {
+    /// Takes up `flow` (its order number never used, nothing else being resolved) and sends
+    /// what is due: pending undos and refunds, then its first request.
+    fn start(&mut self, now: Millis, flow: Flow) -> Result<(), Error> {
+        if flow.amount.currency != *b"156" {
             return Err(Error::new(ErrorKind::Currency));
         }
         if self.is_busy() {
             return Err(Error::new(ErrorKind::Busy));
         }
-        if self.book.is_taken(&order)? {
+        if self.book.is_taken(&flow.order)? {
             return Err(Error::new(ErrorKind::DuplicateOrderNo));
         }
-        self.book.orders.insert(order, None);
-        Ok(())
+        self.book.orders.insert(flow.order.clone(), None);
+        self.flow = Some(Flow {
+            sent_at: now,
+            ..flow
+        });
+        self.retry_undos(now)
     }
 
     /// Charges the payment code `code` (as scanned) for `amount` under `order` (never used
@@ -643,18 +671,8 @@ impl<J: Journal, N: Nonces> WalletTerminal<J, N> {
             }
         };
         self.rule(wallet, false)?;
-        self.start(order.clone(), amount)?;
-        self.flow = Some(Flow {
-            order,
-            wallet,
-            amount,
-            sent_at: now,
-            queries: 0,
-            query_at: None,
-            first: Some(First::Pay(String::from(code.trim()))),
-            expires_at: None,
-        });
-        self.retry_undos(now)
+        let first = First::Pay(String::from(code.trim()));
+        self.start(now, Flow::new(order, wallet, amount, first, None))
     }
 
     /// Creates a code for the customer to scan (主扫): a WeChat Pay Native order (`code_url`)
@@ -683,18 +701,14 @@ impl<J: Journal, N: Nonces> WalletTerminal<J, N> {
             Wallet::Alipay => valid_for.div_ceil(60_000).max(1).saturating_mul(60_000),
             _ => valid_for,
         };
-        self.start(order.clone(), amount)?;
-        self.flow = Some(Flow {
+        let flow = Flow::new(
             order,
             wallet,
             amount,
-            sent_at: now,
-            queries: 0,
-            query_at: None,
-            first: Some(First::Create(valid_for)),
-            expires_at: Some(valid_for),
-        });
-        self.retry_undos(now)
+            First::Create(valid_for),
+            Some(valid_for),
+        );
+        self.start(now, flow)
     }
 
     /// Takes up every pending undo and refund again (those out of attempts too) and sends what
