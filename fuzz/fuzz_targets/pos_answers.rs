@@ -1,0 +1,138 @@
+//! paywire-pos: whatever the network or a notification brings, the terminals never panic and
+//! never approve a payment on an answer that is not the channel's. The first byte picks the
+//! request in flight: a card sign-in (the rest is a CUPS frame), a WeChat Pay `micropay`, an
+//! Alipay `alipay.trade.pay` (the rest is the HTTP body), a WeChat Pay Native order (header
+//! lines, a blank line, the body), or an Alipay / WeChat Pay notification.
+#![no_main]
+
+use std::sync::{Arc, LazyLock};
+
+use libfuzzer_sys::fuzz_target;
+use paywire_pos::wallet::{
+    AlipayConfig, Event, Response, WalletConfig, WalletTerminal, WechatConfig, WechatNativeConfig,
+};
+use paywire_pos::{
+    Amount, CardConfig, CardTerminal, MemoryJournal, Nonces, OrderNo, Outcome, Wallet,
+};
+use paywire_unionpay::Key;
+use paywire_unionpay::framing::{Header, Tpdu};
+use paywire_unionpay::txn::KeyScheme;
+
+struct Counter(u64);
+
+impl Nonces for Counter {
+    fn nonce(&mut self) -> String {
+        self.0 += 1;
+        format!("N{}", self.0)
+    }
+}
+
+static CONFIG: LazyLock<WalletConfig> = LazyLock::new(|| {
+    let app = paywire_alipay::keys::PrivateKey::from_pem(include_str!(
+        "../../alipay/tests/keys/app-private-key.pem"
+    ))
+    .expect("the test key");
+    let alipay_public = paywire_alipay::keys::PublicKey::from_pem(include_str!(
+        "../../alipay/tests/keys/alipay-public-key.pem"
+    ))
+    .expect("the test key");
+    let merchant = paywire_wechat_pay::keys::PrivateKey::from_pem(include_str!(
+        "../../wechat-pay/tests/keys/java_merchant_private_key.pem"
+    ))
+    .expect("the test key");
+    let mut platform = paywire_wechat_pay::v3::Verifiers::new();
+    platform.add_certificate(
+        paywire_wechat_pay::keys::Certificate::from_pem(include_str!(
+            "../../wechat-pay/tests/keys/go_platform_cert.pem"
+        ))
+        .expect("the test certificate"),
+    );
+    WalletConfig {
+        wechat: Some(WechatConfig::new(
+            "wx2421b1c4370ec43b",
+            "10000100",
+            "192006250b4c09247ec02edce69f6a2d",
+        )),
+        wechat_native: Some(WechatNativeConfig::new(
+            "wx2421b1c4370ec43b",
+            "10000100",
+            merchant,
+            "5157F09EFDC096DE15EBE81A47057A7232F1B8E1",
+            Arc::new(platform),
+            b"0123456789abcdefghijklmnopqrstuv",
+            "https://pos.example/notify",
+        )),
+        alipay: Some(AlipayConfig::new("2014072300007148", app, alipay_public)),
+    }
+});
+
+fn card_config() -> CardConfig {
+    CardConfig {
+        terminal_id: "16688014".into(),
+        merchant_id: "000000000000001".into(),
+        batch: 1,
+        tpdu: Tpdu {
+            id: 0x60,
+            destination: [0x00, 0x03],
+            source: [0x00, 0x00],
+        },
+        header: Header::parse(&[0x60, 0x31, 0x00, 0x31, 0x00, 0x00]).expect("a header"),
+        response_timeout: 60_000,
+        reversal_attempts: 3,
+        key_scheme: KeyScheme::Double,
+        operator: "CUP".into(),
+        confirm_approvals: false,
+    }
+}
+
+const NOW: u64 = 1_624_523_846_000;
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&which, rest)) = data.split_first() else { return };
+    if which % 6 == 0 {
+        let tmk = Key::des_or_tdes(&[0x11; 16]).expect("a key");
+        let mut t = CardTerminal::open(card_config(), tmk, MemoryJournal::new()).expect("open");
+        t.sign_in(0).expect("sign-in");
+        let _ = t.poll_transmit();
+        let _ = t.handle_response(1, rest);
+        let _ = t.handle_timeout(u64::MAX);
+        return;
+    }
+    let text = String::from_utf8_lossy(rest);
+    let (head, body) = text.split_once("\n\n").unwrap_or(("", &text));
+    let headers: Vec<(&str, &str)> = head.lines().filter_map(|l| l.split_once(':')).collect();
+    let response = Response {
+        status: 200,
+        headers: &headers,
+        body: body.as_bytes(),
+    };
+    let mut t = WalletTerminal::open(CONFIG.clone(), MemoryJournal::new(), Counter(0), NOW)
+        .expect("open");
+    let order = OrderNo::new("FUZZ0001").expect("an order number");
+    let amount = Amount::cny(51);
+    match which % 6 {
+        1 => t.pay(NOW, order, amount, "134567890123456789").expect("pay"),
+        2 => t.pay(NOW, order, amount, "286543210987654321").expect("pay"),
+        3 => t.show(NOW, order, amount, Wallet::WeChat, 60_000).expect("show"),
+        _ => t.show(NOW, order, amount, Wallet::Alipay, 60_000).expect("show"),
+    }
+    let request = t.poll_transmit().expect("a request");
+    match which % 6 {
+        4 => {
+            let _ = t.handle_notification(NOW, Wallet::Alipay, &response);
+        }
+        5 => {
+            let _ = t.handle_notification(NOW, Wallet::WeChat, &response);
+        }
+        _ => {
+            let _ = t.handle_response(NOW, request.id, &response);
+        }
+    }
+    while let Some(event) = t.poll_event() {
+        // Nothing the fuzzer writes carries the channel's signature.
+        if let Event::Finished { outcome, .. } = event {
+            assert!(!matches!(outcome, Outcome::Approved(_)), "approved on a forged answer");
+        }
+    }
+    let _ = t.handle_timeout(u64::MAX / 2);
+});
