@@ -25,10 +25,9 @@ use paywire_benches::best_of;
 use paywire_iso8583::framing::{Framing, Status};
 use paywire_iso8583::{Message, MessageRef};
 use paywire_pos::{Amount, CardConfig, CardSale, CardTerminal, MemoryJournal, OrderNo};
-use paywire_unionpay::framing::{Header, Tpdu};
 use paywire_unionpay::key::check_value;
 use paywire_unionpay::spec::CUPS_POS;
-use paywire_unionpay::txn::{self, Entry, KeyScheme};
+use paywire_unionpay::txn::{self, Entry};
 use paywire_unionpay::{Key, mac};
 
 const TMK: [u8; 16] = [
@@ -41,22 +40,7 @@ const MAK: [u8; 8] = [0xC2, 0x4A, 0x8F, 0xB5, 0x7A, 0xA2, 0x01, 0x23];
 const TRACK2: &str = "4392260009942820=131210112008439";
 
 fn config() -> CardConfig {
-    CardConfig {
-        terminal_id: "16688014".into(),
-        merchant_id: "000000000000001".into(),
-        batch: 1,
-        tpdu: Tpdu {
-            id: 0x60,
-            destination: [0x00, 0x03],
-            source: [0x00, 0x00],
-        },
-        header: Header::parse(&[0x60, 0x31, 0x00, 0x31, 0x00, 0x00]).unwrap(),
-        response_timeout: 60_000,
-        reversal_attempts: paywire_pos::card::REVERSAL_ATTEMPTS,
-        key_scheme: KeyScheme::Double,
-        operator: "CUP".into(),
-        confirm_approvals: false,
-    }
+    CardConfig::new("16688014", "000000000000001")
 }
 
 fn message(frame: &[u8]) -> MessageRef<'_, 'static> {

@@ -15,8 +15,6 @@ use paywire_pos::{
     Amount, CardConfig, CardTerminal, MemoryJournal, Nonces, OrderNo, Outcome, Wallet,
 };
 use paywire_unionpay::Key;
-use paywire_unionpay::framing::{Header, Tpdu};
-use paywire_unionpay::txn::KeyScheme;
 
 struct Counter(u64);
 
@@ -67,22 +65,7 @@ static CONFIG: LazyLock<WalletConfig> = LazyLock::new(|| {
 });
 
 fn card_config() -> CardConfig {
-    CardConfig {
-        terminal_id: "16688014".into(),
-        merchant_id: "000000000000001".into(),
-        batch: 1,
-        tpdu: Tpdu {
-            id: 0x60,
-            destination: [0x00, 0x03],
-            source: [0x00, 0x00],
-        },
-        header: Header::parse(&[0x60, 0x31, 0x00, 0x31, 0x00, 0x00]).expect("a header"),
-        response_timeout: 60_000,
-        reversal_attempts: 3,
-        key_scheme: KeyScheme::Double,
-        operator: "CUP".into(),
-        confirm_approvals: false,
-    }
+    CardConfig::new("16688014", "000000000000001")
 }
 
 const NOW: u64 = 1_624_523_846_000;

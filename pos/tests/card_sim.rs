@@ -25,10 +25,10 @@ use paywire_pos::{
     Record, SqliteJournal, UndoReason,
 };
 use paywire_unionpay::Key;
-use paywire_unionpay::framing::{Header, Tpdu, parse_header};
+use paywire_unionpay::framing::parse_header;
 use paywire_unionpay::key::check_value;
 use paywire_unionpay::spec::CUPS_POS;
-use paywire_unionpay::txn::{self, Entry, KeyScheme};
+use paywire_unionpay::txn::{self, Entry};
 use proptest::prelude::*;
 
 const TMK: [u8; 16] = [
@@ -44,20 +44,9 @@ thread_local! {
 
 fn config() -> CardConfig {
     CardConfig {
-        terminal_id: "16688014".into(),
-        merchant_id: "000000000000001".into(),
-        batch: 1,
-        tpdu: Tpdu {
-            id: 0x60,
-            destination: [0x00, 0x03],
-            source: [0x00, 0x00],
-        },
-        header: Header::parse(&[0x60, 0x31, 0x00, 0x31, 0x00, 0x00]).unwrap(),
         response_timeout: TIMEOUT,
-        reversal_attempts: paywire_pos::card::REVERSAL_ATTEMPTS,
-        key_scheme: KeyScheme::Double,
-        operator: "CUP".into(),
         confirm_approvals: CONFIRM.with(std::cell::Cell::get),
+        ..CardConfig::new("16688014", "000000000000001")
     }
 }
 

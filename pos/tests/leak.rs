@@ -7,27 +7,11 @@ use std::fmt::Write as _;
 use paywire_pos::{Amount, CardConfig, CardSale, CardTerminal, Journal, MemoryJournal, OrderNo};
 use paywire_testkit::{Secrets, pan, track2};
 use paywire_unionpay::Key;
-use paywire_unionpay::framing::{Header, Tpdu};
-use paywire_unionpay::txn::{Entry, KeyScheme};
+use paywire_unionpay::txn::Entry;
 use proptest::prelude::*;
 
 fn config() -> CardConfig {
-    CardConfig {
-        terminal_id: "16688014".into(),
-        merchant_id: "000000000000001".into(),
-        batch: 1,
-        tpdu: Tpdu {
-            id: 0x60,
-            destination: [0x00, 0x03],
-            source: [0x00, 0x00],
-        },
-        header: Header::parse(&[0x60, 0x31, 0x00, 0x31, 0x00, 0x00]).unwrap(),
-        response_timeout: 60_000,
-        reversal_attempts: paywire_pos::card::REVERSAL_ATTEMPTS,
-        key_scheme: KeyScheme::Double,
-        operator: "CUP".into(),
-        confirm_approvals: false,
-    }
+    CardConfig::new("16688014", "000000000000001")
 }
 
 proptest! {

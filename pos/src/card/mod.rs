@@ -84,6 +84,39 @@ pub struct CardConfig {
     pub confirm_approvals: bool,
 }
 
+impl CardConfig {
+    /// A terminal's configuration with the usual CUPS settings, to adjust where the acquirer
+    /// says otherwise: batch 1; TPDU `60 0003 0000` (the `paywire pos` configuration's
+    /// default); header `60 31 00 31 00 00` (application `60`, version `31`, as seen in
+    /// published CUPS frames); a 60 s answer timeout (paywire's choice);
+    /// [`REVERSAL_ATTEMPTS`] reversal attempts; double-length working keys (60.3 `003`);
+    /// operator `CUP`; approvals final when they arrive.
+    pub fn new(terminal_id: &str, merchant_id: &str) -> Self {
+        Self {
+            terminal_id: terminal_id.into(),
+            merchant_id: merchant_id.into(),
+            batch: 1,
+            tpdu: Tpdu {
+                id: 0x60,
+                destination: [0x00, 0x03],
+                source: [0x00, 0x00],
+            },
+            header: Header {
+                application: 0x60,
+                version: 0x31,
+                terminal_status: 0,
+                processing: 0,
+                reserved: [0x31, 0x00, 0x00],
+            },
+            response_timeout: 60_000,
+            reversal_attempts: REVERSAL_ATTEMPTS,
+            key_scheme: KeyScheme::Double,
+            operator: String::from("CUP"),
+            confirm_approvals: false,
+        }
+    }
+}
+
 /// A card sale the terminal is asked to make.
 #[derive(Clone, Copy, Debug)]
 pub struct CardSale<'a> {
@@ -624,5 +657,21 @@ impl<J: Journal> CardTerminal<J> {
             }
         }
         self.drive(now)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_header_is_the_published_one() {
+        // 603100310000: the header of the published CUPS frames in paywire-unionpay's vectors.
+        let config = CardConfig::new("16688014", "000000000000001");
+        assert_eq!(
+            config.header.to_bytes(),
+            [0x60, 0x31, 0x00, 0x31, 0x00, 0x00]
+        );
+        assert_eq!(config.tpdu.to_bytes(), [0x60, 0x00, 0x03, 0x00, 0x00]);
     }
 }
