@@ -1,6 +1,7 @@
 //! The write-ahead journal: every transition is recorded before the request it leads to is
 //! handed out, so that after a power cut at any instant the terminal knows what it may have done.
 
+use alloc::collections::BTreeSet;
 use alloc::vec::Vec;
 use core::fmt;
 
@@ -318,6 +319,8 @@ impl<J: Journal> Journal for std::sync::Arc<std::sync::Mutex<J>> {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct MemoryJournal {
     records: Vec<Record>,
+    /// The order numbers the records name ([`Journal::holds_order`] without a scan).
+    orders: BTreeSet<OrderNo>,
 }
 
 impl MemoryJournal {
@@ -325,6 +328,7 @@ impl MemoryJournal {
     pub const fn new() -> Self {
         Self {
             records: Vec::new(),
+            orders: BTreeSet::new(),
         }
     }
 
@@ -336,6 +340,9 @@ impl MemoryJournal {
 
 impl Journal for MemoryJournal {
     fn append(&mut self, record: &Record) -> Result<(), JournalError> {
+        if let Some(order) = record.order() {
+            self.orders.insert(order.clone());
+        }
         self.records.push(record.clone());
         Ok(())
     }
@@ -345,6 +352,6 @@ impl Journal for MemoryJournal {
     }
 
     fn holds_order(&self, order: &OrderNo) -> Result<bool, JournalError> {
-        Ok(self.records.iter().any(|r| r.order() == Some(order)))
+        Ok(self.orders.contains(order))
     }
 }
