@@ -4,6 +4,7 @@ mod alipay;
 mod emvqr;
 mod input;
 mod iso8583;
+mod sim;
 mod tlv;
 mod unionpay;
 mod wechat;
@@ -70,6 +71,9 @@ enum Group {
     /// Alipay OpenAPI signatures: signing, notification and response verification, cert SNs.
     #[command(subcommand, after_help = concat!("Example (from a paywire checkout):\n  ", r##"paywire alipay verify-notify --public-key alipay/tests/keys/notify-public-key-v1.txt alipay/tests/vectors/trade_notify.form"##))]
     Alipay(alipay::Command),
+    /// Local counterparts for terminals under test: the UnionPay POS host.
+    #[command(subcommand, after_help = concat!("Example:\n  ", r##"paywire sim cups --listen 127.0.0.1:0 --tmk 70F2A84CCBC2AE8625CBB0F2C22AB923 --requests 0"##))]
+    Sim(sim::Command),
     /// Print a completion script for a shell (bash, zsh, fish, powershell, elvish).
     #[command(
         after_help = "Example:\n  paywire completions bash > ~/.local/share/bash-completion/completions/paywire"
@@ -105,6 +109,7 @@ fn main() -> ExitCode {
         Group::Unionpay(command) => unionpay::run(command),
         Group::Wechat(command) => wechat::run(command),
         Group::Alipay(command) => alipay::run(command),
+        Group::Sim(command) => sim::run(command),
         Group::Completions { shell } => completions(shell),
         Group::Man { dir } => man(dir),
     };

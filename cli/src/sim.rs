@@ -1,0 +1,495 @@
+//! `paywire sim`: local counterparts for terminals under test (contract: docs/cli.md).
+//!
+//! `sim cups` is a UnionPay POS host on TCP with the CUPS framing and the `cups-pos` spec,
+//! written as the other side of `paywire-pos`: what a host checks (sign-in state, MACs,
+//! duplicate STANs, a reversal or void matching its original), it checks.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs::{File, OpenOptions};
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use clap::Subcommand;
+use paywire_iso8583::framing::{Framing, Status};
+use paywire_iso8583::{Message, MessageRef};
+use paywire_unionpay::Key;
+use paywire_unionpay::framing::parse_header;
+use paywire_unionpay::key::check_value;
+use paywire_unionpay::spec::CUPS_POS;
+use paywire_unionpay::txn;
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::net::{TcpListener, TcpStream};
+
+use crate::{Failure, Outcome};
+
+#[derive(Subcommand, Debug)]
+pub(crate) enum Command {
+    /// The UnionPay POS host: CUPS framing over TCP, sign-in, sales, voids, refunds,
+    /// reversals and settlement, every MAC checked, a ledger of money events.
+    #[command(after_help = concat!("Example:\n  ", r##"paywire sim cups --listen 127.0.0.1:0 --tmk 70F2A84CCBC2AE8625CBB0F2C22AB923 --requests 0"##))]
+    Cups {
+        /// Where to listen (`HOST:PORT`; port 0 picks a free one).
+        #[arg(long)]
+        listen: String,
+        /// The terminal master key (hex, 16 or 32 digits): sign-in keys are sent under it.
+        #[arg(long)]
+        tmk: String,
+        /// Append one JSON line per money event to this file.
+        #[arg(long)]
+        ledger: Option<PathBuf>,
+        /// Faults, comma-separated `KIND:OPERATION[@N]`: drop, close, delay=SECONDS, dup,
+        /// badmac; OPERATION a CUPS MTI (0800, 0200, 0220, 0400, 0500).
+        #[arg(long)]
+        faults: Option<String>,
+        /// Exit after this many requests (0: as soon as it listens).
+        #[arg(long)]
+        requests: Option<u64>,
+    },
+}
+
+pub(crate) fn run(command: Command) -> Outcome {
+    match command {
+        Command::Cups {
+            listen,
+            tmk,
+            ledger,
+            faults,
+            requests,
+        } => {
+            let tmk = hex::decode(tmk.trim())
+                .ok()
+                .and_then(|k| Key::des_or_tdes(&k).ok())
+                .ok_or_else(|| Failure::Usage("--tmk: 16 or 32 hex digits".into()))?;
+            let faults = match faults {
+                Some(list) => parse_faults(&list)?,
+                None => Vec::new(),
+            };
+            let ledger = match ledger {
+                Some(path) => Some(
+                    OpenOptions::new()
+                        .create(true)
+                        .append(true)
+                        .open(&path)
+                        .map_err(|e| Failure::Usage(format!("{}: {e}", path.display())))?,
+                ),
+                None => None,
+            };
+            // The working keys the host hands out (fixed: a development counterpart).
+            let pik = Key::des_or_tdes(&[
+                0x01, 0x23, 0x45, 0x67, 0x89, 0xAB, 0xCD, 0xEF, 0xFE, 0xDC, 0xBA, 0x98, 0x76, 0x54,
+                0x32, 0x10,
+            ]);
+            let mak = Key::des_or_tdes(&[0xC2, 0x4A, 0x8F, 0xB5, 0x7A, 0xA2, 0x01, 0x23]);
+            let (Ok(pik), Ok(mak)) = (pik, mak) else {
+                return Err(Failure::Usage("working keys".into()));
+            };
+            let host = Host::new([tmk, pik, mak], ledger, faults);
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| Failure::Usage(format!("runtime: {e}")))?;
+            runtime.block_on(serve(&listen, host, requests))
+        }
+    }
+}
+
+/// What a fault does to the answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Drop,
+    Close,
+    Delay(u64),
+    Dup,
+    BadMac,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Fault {
+    kind: Kind,
+    operation: String,
+    nth: Option<u64>,
+}
+
+fn parse_faults(list: &str) -> Result<Vec<Fault>, Failure> {
+    let bad = |item: &str| Failure::Usage(format!("--faults: `{item}` is not KIND:OPERATION[@N]"));
+    let mut out = Vec::new();
+    for item in list.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+        let (kind, rest) = item.split_once(':').ok_or_else(|| bad(item))?;
+        let kind = match kind {
+            "drop" => Kind::Drop,
+            "close" => Kind::Close,
+            "dup" => Kind::Dup,
+            "badmac" => Kind::BadMac,
+            delay => Kind::Delay(
+                delay
+                    .strip_prefix("delay=")
+                    .and_then(|s| s.parse().ok())
+                    .ok_or_else(|| bad(item))?,
+            ),
+        };
+        let (operation, nth) = match rest.split_once('@') {
+            Some((op, n)) => (op, Some(n.parse::<u64>().map_err(|_| bad(item))?)),
+            None => (rest, None),
+        };
+        if !["0800", "0200", "0220", "0400", "0500"].contains(&operation) {
+            return Err(bad(item));
+        }
+        out.push(Fault {
+            kind,
+            operation: operation.into(),
+            nth,
+        });
+    }
+    Ok(out)
+}
+
+/// A charge the host holds.
+#[derive(Clone, Copy, Debug)]
+struct Charge {
+    amount: u64,
+    /// Not reversed or voided.
+    standing: bool,
+}
+
+/// The host's state: the terminals signed in, what each charged, the ledger.
+struct Host {
+    tmk: Key,
+    pik: Key,
+    mak: Key,
+    signed_in: BTreeSet<String>,
+    /// (terminal, STAN) → the charge.
+    charges: BTreeMap<(String, u32), Charge>,
+    /// (terminal, void STAN) → the voided sale's STAN, while the void stands.
+    voids: BTreeMap<(String, u32), u32>,
+    /// (terminal, STAN) of every financial request seen (duplicates are refused).
+    stans: BTreeSet<(String, u32)>,
+    counts: BTreeMap<String, u64>,
+    faults: Vec<Fault>,
+    ledger: Option<File>,
+    rrn: u64,
+}
+
+/// What the host does with one request.
+struct Handled {
+    answer: Option<Vec<u8>>,
+    fault: Option<Kind>,
+}
+
+fn text(m: &MessageRef<'_, '_>, field: u8) -> String {
+    m.value(field)
+        .map(|v| v.iter().map(char::from).collect())
+        .unwrap_or_default()
+}
+
+impl Host {
+    /// A host with the terminal master key and the PIK and MAK it hands out.
+    fn new([tmk, pik, mak]: [Key; 3], ledger: Option<File>, faults: Vec<Fault>) -> Self {
+        Self {
+            tmk,
+            pik,
+            mak,
+            signed_in: BTreeSet::new(),
+            charges: BTreeMap::new(),
+            voids: BTreeMap::new(),
+            stans: BTreeSet::new(),
+            counts: BTreeMap::new(),
+            faults,
+            ledger,
+            rrn: 0,
+        }
+    }
+
+    /// Field 62 of the sign-in answer: PIK and MAK under the TMK, each with its check value.
+    fn field62(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut pik = self.pik.expose().to_vec();
+        for block in pik.chunks_mut(8) {
+            self.tmk.encrypt_block(block);
+        }
+        out.extend(pik);
+        out.extend(check_value(&self.pik).get(..4).unwrap_or_default());
+        let mut mak = self.mak.expose().to_vec();
+        self.tmk.encrypt_block(&mut mak);
+        out.extend(mak);
+        out.extend([0u8; 8]);
+        out.extend(check_value(&self.mak).get(..4).unwrap_or_default());
+        out
+    }
+
+    /// Appends a money event to the ledger, flushed before the answer leaves.
+    fn event(&mut self, event: &str, terminal: &str, stan: u32, amount: u64) {
+        // Keys in the contract's order: channel, event, ref, amount.
+        let reference = serde_json::Value::from(format!("{terminal}:{stan:06}"));
+        let line = format!(
+            r#"{{"channel":"cups","event":"{event}","ref":{reference},"amount":{amount}}}"#
+        );
+        eprintln!("sim cups: {line}");
+        if let Some(file) = &mut self.ledger {
+            let _ = writeln!(file, "{line}").and_then(|()| file.flush());
+        }
+    }
+
+    /// The fault for the `n`-th request of `operation`, if one applies.
+    fn fault(&mut self, operation: &str) -> Option<Kind> {
+        let count = self.counts.entry(operation.into()).or_insert(0);
+        *count = count.saturating_add(1);
+        let n = *count;
+        self.faults
+            .iter()
+            .find(|f| f.operation == operation && f.nth.is_none_or(|k| k == n))
+            .map(|f| f.kind)
+    }
+
+    fn handle(&mut self, frame: &[u8]) -> Handled {
+        let none = Handled {
+            answer: None,
+            fault: None,
+        };
+        let Ok(Status::Complete(f)) = Framing::CUPS.decode(frame) else {
+            return none;
+        };
+        let Ok((tpdu, header)) = parse_header(f.header) else {
+            return none;
+        };
+        let Ok(request) = MessageRef::parse(&CUPS_POS, f.message) else {
+            eprintln!("sim cups: a frame that is not a cups-pos message");
+            return none;
+        };
+        let operation = format!("{:04}", request.mti().number());
+        let fault = self.fault(&operation);
+        let terminal = text(&request, 41);
+        let stan = request.stan().unwrap_or(0);
+        eprintln!("sim cups: {operation} from {terminal}, STAN {stan:06}");
+        let answer = self.answer(&request, &operation, &terminal, stan);
+        // Financial answers carry a MAC once the terminal has keys (`badmac`: a wrong one).
+        let macd = matches!(operation.as_str(), "0200" | "0220" | "0400")
+            && self.signed_in.contains(&terminal);
+        let key = if fault == Some(Kind::BadMac) {
+            Key::des_or_tdes(&[0x11; 8]).ok()
+        } else {
+            Some(self.mak.clone())
+        };
+        let bytes = match (answer, key) {
+            (Some(m), Some(key)) if macd => txn::encode_with_mac(&m, &key).ok(),
+            (Some(m), _) => m.to_vec().ok(),
+            (None, _) => None,
+        };
+        let answer = bytes.and_then(|b| txn::frame(tpdu.reply(), header, &b).ok());
+        Handled { answer, fault }
+    }
+
+    /// The answer message (without its MAC); money events written as they happen.
+    fn answer(
+        &mut self,
+        request: &MessageRef<'_, 'static>,
+        operation: &str,
+        terminal: &str,
+        stan: u32,
+    ) -> Option<Message<'static>> {
+        let respond = |fields: &[u8], code: &str| {
+            let mut m = Message::from_ref(request).response(fields);
+            m.set(39, code.to_owned()).ok()?;
+            Some(m)
+        };
+        if operation == "0800" {
+            self.signed_in.insert(terminal.to_owned());
+            let mut m = respond(&[11, 41, 42, 60], "00")?;
+            m.set(62, self.field62()).ok()?;
+            return Some(m);
+        }
+        let financial = [3, 4, 11, 22, 25, 41, 42, 49, 60];
+        if !self.signed_in.contains(terminal) {
+            return respond(&financial, "97");
+        }
+        if operation != "0500" && txn::verify_mac(request, &self.mak).is_err() {
+            return respond(&financial, "A0");
+        }
+        let key = (terminal.to_owned(), stan);
+        let amount = request.amount().unwrap_or(0);
+        let processing = text(request, 3);
+        match operation {
+            "0200" | "0220" if !self.stans.insert(key.clone()) => respond(&financial, "94"),
+            "0200" if processing == "310000" => {
+                let mut m = respond(&financial, "00")?;
+                m.set(54, "1002156C000000012345").ok()?;
+                Some(m)
+            }
+            "0200" if processing == "200000" => {
+                let original = original_stan(request)?;
+                let okey = (terminal.to_owned(), original);
+                let code = match self.charges.get_mut(&okey) {
+                    Some(charge) if charge.standing => {
+                        charge.standing = false;
+                        let voided = charge.amount;
+                        self.voids.insert(key, original);
+                        self.event("void", terminal, original, voided);
+                        "00"
+                    }
+                    _ => "25",
+                };
+                self.rrn = self.rrn.saturating_add(1);
+                let mut m = respond(&financial, code)?;
+                m.set(37, format!("{:012}", self.rrn)).ok()?;
+                Some(m)
+            }
+            "0200" => {
+                // Decisions by amount (last two digits of the minor units).
+                let code = match amount % 100 {
+                    51 => "51",
+                    55 => "55",
+                    _ => "00",
+                };
+                if code == "00" {
+                    self.charges.insert(
+                        key,
+                        Charge {
+                            amount,
+                            standing: true,
+                        },
+                    );
+                    self.event("charge", terminal, stan, amount);
+                }
+                self.rrn = self.rrn.saturating_add(1);
+                let mut m = respond(&financial, code)?;
+                m.set(37, format!("{:012}", self.rrn)).ok()?;
+                if code == "00" {
+                    m.set(38, format!("{:06}", self.rrn % 1_000_000)).ok()?;
+                }
+                Some(m)
+            }
+            "0220" => {
+                let original = original_stan(request)?;
+                self.event("refund", terminal, original, amount);
+                respond(&financial, "00")
+            }
+            "0400" => {
+                if let Some(charge) = self.charges.get_mut(&key)
+                    && charge.standing
+                {
+                    charge.standing = false;
+                    let reversed = charge.amount;
+                    self.event("reverse", terminal, stan, reversed);
+                }
+                // Reversing a void puts its sale's charge back.
+                if let Some(original) = self.voids.remove(&key) {
+                    let okey = (terminal.to_owned(), original);
+                    if let Some(charge) = self.charges.get_mut(&okey) {
+                        charge.standing = true;
+                        let restored = charge.amount;
+                        self.event("charge", terminal, original, restored);
+                    }
+                }
+                respond(&[3, 4, 11, 41, 42, 49, 60], "00")
+            }
+            "0500" => {
+                let theirs = txn::SettlementResult::of(request)?.domestic;
+                let (amount, count) = self
+                    .charges
+                    .iter()
+                    .filter(|((t, _), c)| t == terminal && c.standing)
+                    .fold((0u64, 0u16), |(a, n), (_, c)| {
+                        (a.saturating_add(c.amount), n.saturating_add(1))
+                    });
+                let balanced = (theirs.debit_amount, theirs.debit_count) == (amount, count);
+                let code = if balanced { '1' } else { '2' };
+                let f48 = format!("{amount:012}{count:03}{:012}{:03}{code}{:031}", 0, 0, 1);
+                let mut m = respond(&[11, 41, 42, 49, 60], "00")?;
+                m.set(48, f48).ok()?;
+                Some(m)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The original's STAN: digits 7–12 of field 61 (batch, trace, date).
+fn original_stan(request: &MessageRef<'_, '_>) -> Option<u32> {
+    text(request, 61).get(6..12)?.parse().ok()
+}
+
+async fn serve(listen: &str, host: Host, requests: Option<u64>) -> Outcome {
+    let listener = TcpListener::bind(listen)
+        .await
+        .map_err(|e| Failure::Usage(format!("--listen {listen}: {e}")))?;
+    let address = listener
+        .local_addr()
+        .map_err(|e| Failure::Usage(format!("--listen {listen}: {e}")))?;
+    println!("listening {address}");
+    let _ = std::io::stdout().flush();
+    if requests == Some(0) {
+        return Ok(());
+    }
+    let host = Arc::new(Mutex::new(host));
+    let served = Arc::new(AtomicU64::new(0));
+    let done = Arc::new(tokio::sync::Notify::new());
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let Ok((socket, peer)) = accepted else { continue };
+                eprintln!("sim cups: connection from {peer}");
+                let (host, served, done) = (host.clone(), served.clone(), done.clone());
+                tokio::spawn(async move {
+                    connection(socket, host, served, requests, done).await;
+                });
+            }
+            () = done.notified() => return Ok(()),
+        }
+    }
+}
+
+/// Serves one connection: frames read one at a time, answered (or not) as the faults say.
+async fn connection(
+    mut socket: TcpStream,
+    host: Arc<Mutex<Host>>,
+    served: Arc<AtomicU64>,
+    requests: Option<u64>,
+    done: Arc<tokio::sync::Notify>,
+) {
+    loop {
+        let mut length = [0u8; 2];
+        if socket.read_exact(&mut length).await.is_err() {
+            return;
+        }
+        let mut body = vec![0u8; usize::from(u16::from_be_bytes(length))];
+        if socket.read_exact(&mut body).await.is_err() {
+            return;
+        }
+        let mut frame = length.to_vec();
+        frame.extend(body);
+        let handled = match host.lock() {
+            Ok(mut host) => host.handle(&frame),
+            Err(_) => return,
+        };
+        match (handled.answer, handled.fault) {
+            (_, Some(Kind::Drop)) | (None, _) => {}
+            (Some(_), Some(Kind::Close)) => {
+                let _ = socket.shutdown().await;
+                finish(&served, requests, &done);
+                return;
+            }
+            (Some(answer), fault) => {
+                if let Some(Kind::Delay(seconds)) = fault {
+                    tokio::time::sleep(Duration::from_secs(seconds)).await;
+                }
+                let times = if fault == Some(Kind::Dup) { 2 } else { 1 };
+                for _ in 0..times {
+                    if socket.write_all(&answer).await.is_err() {
+                        return;
+                    }
+                }
+            }
+        }
+        finish(&served, requests, &done);
+    }
+}
+
+/// Counts a request; with `--requests N`, the N-th ends the server.
+fn finish(served: &AtomicU64, requests: Option<u64>, done: &tokio::sync::Notify) {
+    let n = served.fetch_add(1, Ordering::SeqCst).saturating_add(1);
+    if requests.is_some_and(|limit| n >= limit) {
+        done.notify_one();
+    }
+}
