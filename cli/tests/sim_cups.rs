@@ -306,3 +306,71 @@ fn usage_errors_exit_2() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("--listen"), "{}", run.stderr);
 }
+
+/// Every fault of the contract on the first sale, and the terminal's outcome agrees with the
+/// host's ledger: approved ⇔ the sale's charge stands.
+#[test]
+fn every_fault_on_a_sale_ends_with_ledger_and_terminal_agreeing() {
+    for fault in ["drop", "close", "delay=3", "dup", "badmac"] {
+        let ledger = temp(&format!("fault-{}", fault.replace('=', "")));
+        let spec = format!("{fault}:0200@1");
+        let (mut child, address) = start(&["--faults", &spec], &ledger);
+        let mut socket = TcpStream::connect(&address).unwrap();
+        // Shorter than the delay: a delayed answer comes after the terminal gave up on it.
+        socket
+            .set_read_timeout(Some(Duration::from_secs(2)))
+            .unwrap();
+        let mut t = terminal();
+        let mut now = 0;
+        t.sign_in(now).unwrap();
+        assert_eq!(exchange(&mut t, &mut socket, &mut now), [Event::SignedIn]);
+        let order = OrderNo::new("F1").unwrap();
+        t.purchase(now, order.clone(), &sale(700)).unwrap();
+        // A closed connection is reopened for what the terminal sends next.
+        let mut events = Vec::new();
+        while let Some(request) = t.poll_transmit() {
+            if socket.write_all(&request.bytes).is_err() {
+                socket = TcpStream::connect(&address).unwrap();
+                socket
+                    .set_read_timeout(Some(Duration::from_secs(2)))
+                    .unwrap();
+                socket.write_all(&request.bytes).unwrap();
+            }
+            now += 100;
+            match read_frame(&mut socket) {
+                Some(answer) => t.handle_response(now, &answer).unwrap(),
+                None => {
+                    now = request.deadline;
+                    t.handle_timeout(now).unwrap();
+                    // A connection the host closed is not used again.
+                    socket = TcpStream::connect(&address).unwrap();
+                    socket
+                        .set_read_timeout(Some(Duration::from_secs(2)))
+                        .unwrap();
+                }
+            }
+            while let Some(e) = t.poll_event() {
+                events.push(e);
+            }
+        }
+        let outcome = t.outcome(&order).cloned().expect("one outcome");
+        let lines = ledger_lines(&ledger);
+        let charged = lines
+            .iter()
+            .filter(|l| l.contains(r#""event":"charge""#))
+            .count();
+        let undone = lines
+            .iter()
+            .filter(|l| l.contains(r#""event":"reverse""#))
+            .count();
+        assert_eq!(
+            outcome.is_approved(),
+            charged == 1 && undone == 0,
+            "{fault}: {outcome:?} with ledger {lines:?}"
+        );
+        assert!(charged <= 1 && undone <= charged, "{fault}: {lines:?}");
+        child.kill().unwrap();
+        let _ = child.wait();
+        let _ = std::fs::remove_file(&ledger);
+    }
+}
