@@ -2101,3 +2101,69 @@ fn a_refund_is_retried_unchanged_and_refunds_once() {
         }
     }
 }
+
+/// A wallet that stops answering while a shown code is being closed: the close and the
+/// queries before each retry count as attempts, and the close is deferred (not retried
+/// forever); taken up again once the wallet answers, it ends.
+#[test]
+fn an_unanswered_close_is_deferred_then_finished() {
+    let mut world = World::new(START);
+    world.add("C00001", Wallet::Alipay, Customer::NeverScans, 51, false);
+    let mut t =
+        WalletTerminal::open(config(), MemoryJournal::new(), Counter::default(), START).unwrap();
+    let order = OrderNo::new("C00001").unwrap();
+    t.show(
+        START,
+        order.clone(),
+        Amount::cny(51),
+        Wallet::Alipay,
+        VALID_FOR,
+    )
+    .unwrap();
+    let mut closes = 0;
+    let mut deferred = false;
+    for _ in 0..1_000 {
+        if let Some(request) = t.poll_transmit() {
+            let body = String::from_utf8(request.body.clone()).unwrap();
+            if body.contains("alipay.trade.close") || closes > 0 {
+                // From the first close on, the wallet is unreachable.
+                closes += 1;
+                continue;
+            }
+            world.serve(&request).deliver(&mut t, world.now, request.id);
+            continue;
+        }
+        while let Some(e) = t.poll_event() {
+            deferred |= matches!(e, Event::UndoDeferred { .. });
+        }
+        match t.poll_timeout() {
+            Some(at) => {
+                world.now = world.now.max(at);
+                t.handle_timeout(world.now).unwrap();
+            }
+            None => break,
+        }
+    }
+    assert!(deferred, "never deferred after {closes} requests");
+    assert!(closes <= 11, "{closes} requests to an unreachable wallet");
+    assert_eq!(t.pending_undos().count(), 1);
+    // The wallet is back: the undo is taken up again and ends undone.
+    t.retry_undos(world.now).unwrap();
+    for _ in 0..100 {
+        if let Some(request) = t.poll_transmit() {
+            world.serve(&request).deliver(&mut t, world.now, request.id);
+            continue;
+        }
+        match t.poll_timeout() {
+            Some(at) => {
+                world.now = world.now.max(at);
+                t.handle_timeout(world.now).unwrap();
+            }
+            None => break,
+        }
+    }
+    assert_eq!(
+        t.outcome(&order),
+        Some(&Outcome::Undone(UndoReason::Expired))
+    );
+}

@@ -1339,7 +1339,12 @@ impl<J: Journal, N: Nonces> WalletTerminal<J, N> {
                 original: None,
             };
             if u.kind == (UndoKind::Close { check: true }) {
+                // The query before a close counts as an attempt: a wallet that never answers
+                // ends in a deferral, not in queries forever.
                 let built = self.build(u.wallet, shown, now, Purpose::Check, &subject)?;
+                if let Some(p) = self.undos.iter_mut().find(|p| p.order == u.order) {
+                    p.attempts = p.attempts.saturating_add(1);
+                }
                 return self.send(now, u.wallet, shown, u.order, Purpose::Check, built);
             }
             let attempt = u.attempts.saturating_add(1);
