@@ -14,6 +14,35 @@ struct Open {
     expires_at: Option<Millis>,
 }
 
+impl Open {
+    /// The payment a `CodePaySent` or `CodeShown` record started.
+    fn of(record: &Record) -> Option<Self> {
+        let (order, wallet, amount, at, expires_at) = match record {
+            Record::CodePaySent {
+                order,
+                wallet,
+                amount,
+                at,
+            } => (order, wallet, amount, at, None),
+            Record::CodeShown {
+                order,
+                wallet,
+                amount,
+                at,
+                expires_at,
+            } => (order, wallet, amount, at, Some(*expires_at)),
+            _ => return None,
+        };
+        Some(Self {
+            order: order.clone(),
+            wallet: *wallet,
+            amount: *amount,
+            at: *at,
+            expires_at,
+        })
+    }
+}
+
 impl<J: Journal, N: Nonces> WalletTerminal<J, N> {
     /// Opens a terminal on `journal` at `now` (Unix milliseconds), resuming what it holds.
     /// Order numbers of every flow sharing the journal are taken. Call
@@ -27,38 +56,14 @@ impl<J: Journal, N: Nonces> WalletTerminal<J, N> {
         let mut due: BTreeMap<OrderNo, UndoReason> = BTreeMap::new();
         let mut refunds: Vec<(OrderNo, OrderNo, Wallet, Amount)> = Vec::new();
         for record in &records {
+            if let Some(open) = Open::of(record) {
+                orders.entry(open.order.clone()).or_insert(None);
+                sent.push(open);
+                continue;
+            }
             match record {
-                Record::CodePaySent {
-                    order,
-                    wallet,
-                    amount,
-                    at,
-                } => {
-                    orders.entry(order.clone()).or_insert(None);
-                    sent.push(Open {
-                        order: order.clone(),
-                        wallet: *wallet,
-                        amount: *amount,
-                        at: *at,
-                        expires_at: None,
-                    });
-                }
-                Record::CodeShown {
-                    order,
-                    wallet,
-                    amount,
-                    at,
-                    expires_at,
-                } => {
-                    orders.entry(order.clone()).or_insert(None);
-                    sent.push(Open {
-                        order: order.clone(),
-                        wallet: *wallet,
-                        amount: *amount,
-                        at: *at,
-                        expires_at: Some(*expires_at),
-                    });
-                }
+                // Taken up above.
+                Record::CodePaySent { .. } | Record::CodeShown { .. } => {}
                 Record::ReversalDue { order, reason } => {
                     due.insert(order.clone(), *reason);
                 }
