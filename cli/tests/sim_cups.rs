@@ -68,21 +68,45 @@ fn read_frame(socket: &mut TcpStream) -> Option<Vec<u8>> {
     Some(frame)
 }
 
+/// A terminal's connection to the host: reopened after a lost answer or a closed connection,
+/// as a terminal does (an answer that comes late then goes to the old connection).
+struct Link {
+    address: String,
+    timeout: Duration,
+    socket: TcpStream,
+}
+
+impl Link {
+    fn open(address: &str, timeout: Duration) -> Self {
+        let socket = TcpStream::connect(address).unwrap();
+        socket.set_read_timeout(Some(timeout)).unwrap();
+        Self {
+            address: address.to_owned(),
+            timeout,
+            socket,
+        }
+    }
+
+    fn reopen(&mut self) {
+        *self = Self::open(&self.address, self.timeout);
+    }
+}
+
 /// Sends what the terminal hands out and feeds back the answers until it has none in flight.
-fn exchange(
-    t: &mut CardTerminal<MemoryJournal>,
-    socket: &mut TcpStream,
-    now: &mut u64,
-) -> Vec<Event> {
+fn exchange(t: &mut CardTerminal<MemoryJournal>, link: &mut Link, now: &mut u64) -> Vec<Event> {
     let mut events = Vec::new();
     while let Some(request) = t.poll_transmit() {
-        socket.write_all(&request.bytes).unwrap();
+        if link.socket.write_all(&request.bytes).is_err() {
+            link.reopen();
+            link.socket.write_all(&request.bytes).unwrap();
+        }
         *now += 100;
-        match read_frame(socket) {
+        match read_frame(&mut link.socket) {
             Some(answer) => t.handle_response(*now, &answer).unwrap(),
             None => {
                 *now = request.deadline;
                 t.handle_timeout(*now).unwrap();
+                link.reopen();
             }
         }
         while let Some(e) = t.poll_event() {
@@ -129,18 +153,15 @@ fn temp(name: &str) -> std::path::PathBuf {
 fn sign_in_sales_void_and_settlement() {
     let ledger = temp("clean");
     let (mut child, address) = start(&["--requests", "5"], &ledger);
-    let mut socket = TcpStream::connect(&address).unwrap();
-    socket
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
+    let mut link = Link::open(&address, Duration::from_secs(10));
     let mut t = terminal();
     let mut now = 0;
     t.sign_in(now).unwrap();
-    assert_eq!(exchange(&mut t, &mut socket, &mut now), [Event::SignedIn]);
+    assert_eq!(exchange(&mut t, &mut link, &mut now), [Event::SignedIn]);
     // 12.00 approved, 1.51 declined for insufficient funds (decision by amount).
     let approved = OrderNo::new("A1").unwrap();
     t.purchase(now, approved.clone(), &sale(1200)).unwrap();
-    let events = exchange(&mut t, &mut socket, &mut now);
+    let events = exchange(&mut t, &mut link, &mut now);
     assert!(
         matches!(
             &events[..],
@@ -153,7 +174,7 @@ fn sign_in_sales_void_and_settlement() {
     );
     t.purchase(now, OrderNo::new("A2").unwrap(), &sale(151))
         .unwrap();
-    let events = exchange(&mut t, &mut socket, &mut now);
+    let events = exchange(&mut t, &mut link, &mut now);
     assert!(
         matches!(&events[..], [Event::Finished { outcome: Outcome::Declined { code, .. }, .. }] if code == "51"),
         "{events:?}"
@@ -167,7 +188,7 @@ fn sign_in_sales_void_and_settlement() {
         None,
     )
     .unwrap();
-    let events = exchange(&mut t, &mut socket, &mut now);
+    let events = exchange(&mut t, &mut link, &mut now);
     assert!(
         matches!(
             &events[..],
@@ -179,7 +200,7 @@ fn sign_in_sales_void_and_settlement() {
         "{events:?}"
     );
     t.settle(now, "201").unwrap();
-    let events = exchange(&mut t, &mut socket, &mut now);
+    let events = exchange(&mut t, &mut link, &mut now);
     assert!(
         matches!(&events[..], [Event::Settled { balanced: true, .. }]),
         "{events:?}"
@@ -200,17 +221,14 @@ fn sign_in_sales_void_and_settlement() {
 fn a_dropped_answer_is_charged_then_reversed() {
     let ledger = temp("drop");
     let (mut child, address) = start(&["--faults", "drop:0200@1", "--requests", "3"], &ledger);
-    let mut socket = TcpStream::connect(&address).unwrap();
-    socket
-        .set_read_timeout(Some(Duration::from_secs(2)))
-        .unwrap();
+    let mut link = Link::open(&address, Duration::from_secs(2));
     let mut t = terminal();
     let mut now = 0;
     t.sign_in(now).unwrap();
-    exchange(&mut t, &mut socket, &mut now);
+    exchange(&mut t, &mut link, &mut now);
     t.purchase(now, OrderNo::new("D1").unwrap(), &sale(500))
         .unwrap();
-    let events = exchange(&mut t, &mut socket, &mut now);
+    let events = exchange(&mut t, &mut link, &mut now);
     assert!(
         events.iter().any(|e| matches!(
             e,
@@ -315,44 +333,15 @@ fn every_fault_on_a_sale_ends_with_ledger_and_terminal_agreeing() {
         let ledger = temp(&format!("fault-{}", fault.replace('=', "")));
         let spec = format!("{fault}:0200@1");
         let (mut child, address) = start(&["--faults", &spec], &ledger);
-        let mut socket = TcpStream::connect(&address).unwrap();
         // Shorter than the delay: a delayed answer comes after the terminal gave up on it.
-        socket
-            .set_read_timeout(Some(Duration::from_secs(2)))
-            .unwrap();
+        let mut link = Link::open(&address, Duration::from_secs(2));
         let mut t = terminal();
         let mut now = 0;
         t.sign_in(now).unwrap();
-        assert_eq!(exchange(&mut t, &mut socket, &mut now), [Event::SignedIn]);
+        assert_eq!(exchange(&mut t, &mut link, &mut now), [Event::SignedIn]);
         let order = OrderNo::new("F1").unwrap();
         t.purchase(now, order.clone(), &sale(700)).unwrap();
-        // A closed connection is reopened for what the terminal sends next.
-        let mut events = Vec::new();
-        while let Some(request) = t.poll_transmit() {
-            if socket.write_all(&request.bytes).is_err() {
-                socket = TcpStream::connect(&address).unwrap();
-                socket
-                    .set_read_timeout(Some(Duration::from_secs(2)))
-                    .unwrap();
-                socket.write_all(&request.bytes).unwrap();
-            }
-            now += 100;
-            match read_frame(&mut socket) {
-                Some(answer) => t.handle_response(now, &answer).unwrap(),
-                None => {
-                    now = request.deadline;
-                    t.handle_timeout(now).unwrap();
-                    // A connection the host closed is not used again.
-                    socket = TcpStream::connect(&address).unwrap();
-                    socket
-                        .set_read_timeout(Some(Duration::from_secs(2)))
-                        .unwrap();
-                }
-            }
-            while let Some(e) = t.poll_event() {
-                events.push(e);
-            }
-        }
+        exchange(&mut t, &mut link, &mut now);
         let outcome = t.outcome(&order).cloned().expect("one outcome");
         let lines = ledger_lines(&ledger);
         let charged = lines
