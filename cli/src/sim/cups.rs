@@ -1,18 +1,11 @@
-//! `paywire sim`: local counterparts for terminals under test (contract: docs/cli.md).
-//!
-//! `sim cups` is a UnionPay POS host on TCP with the CUPS framing and the `cups-pos` spec,
+//! `sim cups`: a UnionPay POS host on TCP with the CUPS framing and the `cups-pos` spec,
 //! written as the other side of `paywire-pos`: what a host checks (sign-in state, MACs,
 //! duplicate STANs, a reversal or void matching its original), it checks.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fs::{File, OpenOptions};
-use std::io::Write as _;
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use clap::Subcommand;
 use paywire_iso8583::framing::{Framing, Status};
 use paywire_iso8583::{Message, MessageRef};
 use paywire_unionpay::Key;
@@ -21,130 +14,13 @@ use paywire_unionpay::key::check_value;
 use paywire_unionpay::spec::CUPS_POS;
 use paywire_unionpay::txn;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 
+use super::{Faults, Kind, Ledger, Limit, bind};
 use crate::{Failure, Outcome};
 
-#[derive(Subcommand, Debug)]
-pub(crate) enum Command {
-    /// The UnionPay POS host: CUPS framing over TCP, sign-in, sales, voids, refunds,
-    /// reversals and settlement, every MAC checked, a ledger of money events.
-    #[command(after_help = concat!("Example:\n  ", r##"paywire sim cups --listen 127.0.0.1:0 --tmk 70F2A84CCBC2AE8625CBB0F2C22AB923 --requests 0"##))]
-    Cups {
-        /// Where to listen (`HOST:PORT`; port 0 picks a free one).
-        #[arg(long)]
-        listen: String,
-        /// The terminal master key (hex, 16 or 32 digits): sign-in keys are sent under it.
-        #[arg(long)]
-        tmk: String,
-        /// Append one JSON line per money event to this file.
-        #[arg(long)]
-        ledger: Option<PathBuf>,
-        /// Faults, comma-separated `KIND:OPERATION[@N]`: drop, close, delay=SECONDS, dup,
-        /// badmac; OPERATION a CUPS MTI (0800, 0200, 0220, 0400, 0500).
-        #[arg(long)]
-        faults: Option<String>,
-        /// Exit after this many requests (0: as soon as it listens).
-        #[arg(long)]
-        requests: Option<u64>,
-    },
-}
-
-pub(crate) fn run(command: Command) -> Outcome {
-    match command {
-        Command::Cups {
-            listen,
-            tmk,
-            ledger,
-            faults,
-            requests,
-        } => {
-            let tmk = hex::decode(tmk.trim())
-                .ok()
-                .and_then(|k| Key::des_or_tdes(&k).ok())
-                .ok_or_else(|| Failure::Usage("--tmk: 16 or 32 hex digits".into()))?;
-            let faults = match faults {
-                Some(list) => parse_faults(&list)?,
-                None => Vec::new(),
-            };
-            let ledger = match ledger {
-                Some(path) => Some(
-                    OpenOptions::new()
-                        .create(true)
-                        .append(true)
-                        .open(&path)
-                        .map_err(|e| Failure::Usage(format!("{}: {e}", path.display())))?,
-                ),
-                None => None,
-            };
-            // The working keys the host hands out (fixed: a development counterpart).
-            let pik = Key::des_or_tdes(&[
-                0x01, 0x23, 0x45, 0x67, 0x89, 0xAB, 0xCD, 0xEF, 0xFE, 0xDC, 0xBA, 0x98, 0x76, 0x54,
-                0x32, 0x10,
-            ]);
-            let mak = Key::des_or_tdes(&[0xC2, 0x4A, 0x8F, 0xB5, 0x7A, 0xA2, 0x01, 0x23]);
-            let (Ok(pik), Ok(mak)) = (pik, mak) else {
-                return Err(Failure::Usage("working keys".into()));
-            };
-            let host = Host::new([tmk, pik, mak], ledger, faults);
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map_err(|e| Failure::Usage(format!("runtime: {e}")))?;
-            runtime.block_on(serve(&listen, host, requests))
-        }
-    }
-}
-
-/// What a fault does to the answer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
-    Drop,
-    Close,
-    Delay(u64),
-    Dup,
-    BadMac,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Fault {
-    kind: Kind,
-    operation: String,
-    nth: Option<u64>,
-}
-
-fn parse_faults(list: &str) -> Result<Vec<Fault>, Failure> {
-    let bad = |item: &str| Failure::Usage(format!("--faults: `{item}` is not KIND:OPERATION[@N]"));
-    let mut out = Vec::new();
-    for item in list.split(',').map(str::trim).filter(|i| !i.is_empty()) {
-        let (kind, rest) = item.split_once(':').ok_or_else(|| bad(item))?;
-        let kind = match kind {
-            "drop" => Kind::Drop,
-            "close" => Kind::Close,
-            "dup" => Kind::Dup,
-            "badmac" => Kind::BadMac,
-            delay => Kind::Delay(
-                delay
-                    .strip_prefix("delay=")
-                    .and_then(|s| s.parse().ok())
-                    .ok_or_else(|| bad(item))?,
-            ),
-        };
-        let (operation, nth) = match rest.split_once('@') {
-            Some((op, n)) => (op, Some(n.parse::<u64>().map_err(|_| bad(item))?)),
-            None => (rest, None),
-        };
-        if !["0800", "0200", "0220", "0400", "0500"].contains(&operation) {
-            return Err(bad(item));
-        }
-        out.push(Fault {
-            kind,
-            operation: operation.into(),
-            nth,
-        });
-    }
-    Ok(out)
-}
+/// The operations faults can name: the request MTIs.
+pub(super) const OPERATIONS: [&str; 5] = ["0800", "0200", "0220", "0400", "0500"];
 
 /// A charge the host holds.
 #[derive(Clone, Copy, Debug)]
@@ -155,7 +31,7 @@ struct Charge {
 }
 
 /// The host's state: the terminals signed in, what each charged, the ledger.
-struct Host {
+pub(super) struct Host {
     tmk: Key,
     pik: Key,
     mak: Key,
@@ -166,9 +42,8 @@ struct Host {
     voids: BTreeMap<(String, u32), u32>,
     /// (terminal, STAN) of every financial request seen (duplicates are refused).
     stans: BTreeSet<(String, u32)>,
-    counts: BTreeMap<String, u64>,
-    faults: Vec<Fault>,
-    ledger: Option<File>,
+    faults: Faults,
+    ledger: Ledger,
     rrn: u64,
 }
 
@@ -185,9 +60,22 @@ fn text(m: &MessageRef<'_, '_>, field: u8) -> String {
 }
 
 impl Host {
-    /// A host with the terminal master key and the PIK and MAK it hands out.
-    fn new([tmk, pik, mak]: [Key; 3], ledger: Option<File>, faults: Vec<Fault>) -> Self {
-        Self {
+    /// A host with the terminal master key (hex) that hands out fixed working keys (a
+    /// development counterpart).
+    pub(super) fn new(tmk: &str, ledger: Ledger, faults: Faults) -> Result<Self, Failure> {
+        let tmk = hex::decode(tmk.trim())
+            .ok()
+            .and_then(|k| Key::des_or_tdes(&k).ok())
+            .ok_or_else(|| Failure::Usage("--tmk: 16 or 32 hex digits".into()))?;
+        let pik = Key::des_or_tdes(&[
+            0x01, 0x23, 0x45, 0x67, 0x89, 0xAB, 0xCD, 0xEF, 0xFE, 0xDC, 0xBA, 0x98, 0x76, 0x54,
+            0x32, 0x10,
+        ]);
+        let mak = Key::des_or_tdes(&[0xC2, 0x4A, 0x8F, 0xB5, 0x7A, 0xA2, 0x01, 0x23]);
+        let (Ok(pik), Ok(mak)) = (pik, mak) else {
+            return Err(Failure::Usage("working keys".into()));
+        };
+        Ok(Self {
             tmk,
             pik,
             mak,
@@ -195,11 +83,10 @@ impl Host {
             charges: BTreeMap::new(),
             voids: BTreeMap::new(),
             stans: BTreeSet::new(),
-            counts: BTreeMap::new(),
             faults,
             ledger,
             rrn: 0,
-        }
+        })
     }
 
     /// Field 62 of the sign-in answer: PIK and MAK under the TMK, each with its check value.
@@ -219,28 +106,10 @@ impl Host {
         out
     }
 
-    /// Appends a money event to the ledger, flushed before the answer leaves.
+    /// Appends a money event to the ledger (ref: terminal id and the original's STAN).
     fn event(&mut self, event: &str, terminal: &str, stan: u32, amount: u64) {
-        // Keys in the contract's order: channel, event, ref, amount.
-        let reference = serde_json::Value::from(format!("{terminal}:{stan:06}"));
-        let line = format!(
-            r#"{{"channel":"cups","event":"{event}","ref":{reference},"amount":{amount}}}"#
-        );
-        eprintln!("sim cups: {line}");
-        if let Some(file) = &mut self.ledger {
-            let _ = writeln!(file, "{line}").and_then(|()| file.flush());
-        }
-    }
-
-    /// The fault for the `n`-th request of `operation`, if one applies.
-    fn fault(&mut self, operation: &str) -> Option<Kind> {
-        let count = self.counts.entry(operation.into()).or_insert(0);
-        *count = count.saturating_add(1);
-        let n = *count;
-        self.faults
-            .iter()
-            .find(|f| f.operation == operation && f.nth.is_none_or(|k| k == n))
-            .map(|f| f.kind)
+        self.ledger
+            .event(event, &format!("{terminal}:{stan:06}"), amount);
     }
 
     fn handle(&mut self, frame: &[u8]) -> Handled {
@@ -259,7 +128,7 @@ impl Host {
             return none;
         };
         let operation = format!("{:04}", request.mti().number());
-        let fault = self.fault(&operation);
+        let fault = self.faults.next(&operation);
         let terminal = text(&request, 41);
         let stan = request.stan().unwrap_or(0);
         eprintln!("sim cups: {operation} from {terminal}, STAN {stan:06}");
@@ -410,44 +279,30 @@ fn original_stan(request: &MessageRef<'_, '_>) -> Option<u32> {
     text(request, 61).get(6..12)?.parse().ok()
 }
 
-async fn serve(listen: &str, host: Host, requests: Option<u64>) -> Outcome {
-    let listener = TcpListener::bind(listen)
-        .await
-        .map_err(|e| Failure::Usage(format!("--listen {listen}: {e}")))?;
-    let address = listener
-        .local_addr()
-        .map_err(|e| Failure::Usage(format!("--listen {listen}: {e}")))?;
-    println!("listening {address}");
-    let _ = std::io::stdout().flush();
+pub(super) async fn serve(listen: &str, host: Host, requests: Option<u64>) -> Outcome {
+    let listener = bind(listen).await?;
     if requests == Some(0) {
         return Ok(());
     }
     let host = Arc::new(Mutex::new(host));
-    let served = Arc::new(AtomicU64::new(0));
-    let done = Arc::new(tokio::sync::Notify::new());
+    let limit = Arc::new(Limit::new(requests));
     loop {
         tokio::select! {
             accepted = listener.accept() => {
                 let Ok((socket, peer)) = accepted else { continue };
                 eprintln!("sim cups: connection from {peer}");
-                let (host, served, done) = (host.clone(), served.clone(), done.clone());
+                let (host, limit) = (host.clone(), limit.clone());
                 tokio::spawn(async move {
-                    connection(socket, host, served, requests, done).await;
+                    connection(socket, host, limit).await;
                 });
             }
-            () = done.notified() => return Ok(()),
+            () = limit.reached() => return Ok(()),
         }
     }
 }
 
 /// Serves one connection: frames read one at a time, answered (or not) as the faults say.
-async fn connection(
-    mut socket: TcpStream,
-    host: Arc<Mutex<Host>>,
-    served: Arc<AtomicU64>,
-    requests: Option<u64>,
-    done: Arc<tokio::sync::Notify>,
-) {
+async fn connection(mut socket: TcpStream, host: Arc<Mutex<Host>>, limit: Arc<Limit>) {
     loop {
         let mut length = [0u8; 2];
         if socket.read_exact(&mut length).await.is_err() {
@@ -467,7 +322,7 @@ async fn connection(
             (_, Some(Kind::Drop)) | (None, _) => {}
             (Some(_), Some(Kind::Close)) => {
                 let _ = socket.shutdown().await;
-                finish(&served, requests, &done);
+                limit.count();
                 return;
             }
             (Some(answer), fault) => {
@@ -482,14 +337,6 @@ async fn connection(
                 }
             }
         }
-        finish(&served, requests, &done);
-    }
-}
-
-/// Counts a request; with `--requests N`, the N-th ends the server.
-fn finish(served: &AtomicU64, requests: Option<u64>, done: &tokio::sync::Notify) {
-    let n = served.fetch_add(1, Ordering::SeqCst).saturating_add(1);
-    if requests.is_some_and(|limit| n >= limit) {
-        done.notify_one();
+        limit.count();
     }
 }
