@@ -16,6 +16,17 @@ pub enum Record {
         /// Field 11.
         stan: u32,
     },
+    /// The host signed the terminal in: `keys` is field 62 of its answer as received — the
+    /// working keys (PIK, MAK) encrypted under the terminal master key, with their check
+    /// values — so that a terminal reopened on its journal keeps its keys without signing in
+    /// again (they are useless without the TMK, which the journal never holds). `batch` is
+    /// the batch open at sign-in.
+    SignedIn {
+        /// Field 62 of the `0810`, as received.
+        keys: Vec<u8>,
+        /// The batch number open.
+        batch: u32,
+    },
     /// A card sale's request is about to be sent. `reversal` is the `0400` that undoes it,
     /// prepared before the sale leaves (without PIN data or MAC; its field 39 is set when it is
     /// sent), so that a terminal that loses power can still reverse it.
@@ -137,6 +148,11 @@ impl fmt::Debug for Record {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::SignInSent { stan } => f.debug_struct("SignInSent").field("stan", stan).finish(),
+            Self::SignedIn { keys, batch } => f
+                .debug_struct("SignedIn")
+                .field("keys_len", &keys.len())
+                .field("batch", batch)
+                .finish(),
             Self::SaleSent {
                 order,
                 stan,
@@ -253,6 +269,7 @@ impl Record {
             | Self::AwaitingCompletion { order, .. }
             | Self::Final { order, .. } => Some(order),
             Self::SignInSent { .. }
+            | Self::SignedIn { .. }
             | Self::InquirySent { .. }
             | Self::SettlementSent { .. }
             | Self::BatchClosed { .. } => None,

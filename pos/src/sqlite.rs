@@ -14,7 +14,9 @@
 //! (`wechat`, `alipay`) in `code` and its send time (Unix milliseconds) in `at`; a shown code's
 //! (`code-shown`) also its expiry in `expires_at`. A journal made before those columns existed
 //! gets them when opened. A wallet refund's row (`refund-sent`) keeps the refunded payment in
-//! `original_order` and its wallet in `code`.
+//! `original_order` and its wallet in `code`. A sign-in's row (`signed-in`) keeps field 62 of
+//! the host's answer (the working keys under the terminal master key) in `reversal` and the
+//! batch in `code`.
 //!
 //! The `reversal` column holds the reversal message, which repeats the card's track 2 data:
 //! the file is cardholder data and must be protected as such.
@@ -101,6 +103,12 @@ fn reason_from(name: &str) -> Option<UndoReason> {
 
 fn row(record: &Record) -> Row {
     match record {
+        Record::SignedIn { keys, batch } => Row {
+            kind: "signed-in",
+            reversal: Some(keys.clone()),
+            code: Some(alloc::format!("{batch:06}")),
+            ..Row::default()
+        },
         Record::SignInSent { stan } => Row {
             kind: "sign-in-sent",
             stan: Some(*stan),
@@ -297,6 +305,10 @@ fn record_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Record>> {
         .and_then(|c| <[u8; 3]>::try_from(c.as_bytes()).ok());
     Ok(match (kind.as_str(), order) {
         ("sign-in-sent", _) => stan.map(|stan| Record::SignInSent { stan }),
+        ("signed-in", _) => match (reversal, code.as_deref().and_then(|c| c.parse().ok())) {
+            (Some(keys), Some(batch)) => Some(Record::SignedIn { keys, batch }),
+            _ => None,
+        },
         ("inquiry-sent", _) => stan.map(|stan| Record::InquirySent { stan }),
         ("settlement-sent", _) => match (stan, code.as_deref().and_then(|c| c.parse().ok())) {
             (Some(stan), Some(batch)) => Some(Record::SettlementSent { stan, batch }),

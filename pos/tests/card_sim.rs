@@ -660,6 +660,10 @@ mod durable {
         let order = OrderNo::new("RT-1").unwrap();
         let records = [
             Record::SignInSent { stan: 1 },
+            Record::SignedIn {
+                keys: vec![0xA5; 40],
+                batch: 7,
+            },
             Record::SaleSent {
                 order: order.clone(),
                 stan: 2,
@@ -724,7 +728,7 @@ mod durable {
         }
         let j = SqliteJournal::open(&path).unwrap();
         assert_eq!(j.records().unwrap(), records);
-        assert_eq!(j.len().unwrap(), 13);
+        assert_eq!(j.len().unwrap(), 14);
         std::fs::remove_file(&path).unwrap();
     }
 }
@@ -841,9 +845,11 @@ fn crash_after_sending_is_reversed_on_recovery() {
     CONFIRM.with(|c| c.set(false));
     let mut w = one_sale(vec![Fault::None, Fault::Crash], "CUT");
     assert_eq!(w.crashes, 1);
-    assert!(!w.t().is_signed_in());
+    // The sign-in's keys came back from the journal (under the TMK): no new sign-in needed.
+    assert!(w.t().is_signed_in());
     assert_eq!(w.t().pending_reversals().count(), 1);
-    w.sign_in();
+    let now = w.now;
+    w.t().retry_reversals(now).unwrap();
     w.settle();
     assert_eq!(
         w.t().outcome(&OrderNo::new("CUT").unwrap()),
@@ -852,6 +858,31 @@ fn crash_after_sending_is_reversed_on_recovery() {
     let reversal = w.host.seen.iter().find(|(mti, ..)| *mti == 400).unwrap();
     assert_eq!(reversal.2.as_deref(), Some("98"));
     assert_eq!(w.host.ledger.values().next(), Some(&(51, false)));
+}
+
+/// The working keys survive a restart (kept under the TMK); under another TMK they do not
+/// decrypt, and the terminal must sign in again.
+#[test]
+fn working_keys_survive_a_restart_under_the_same_tmk_only() {
+    CONFIRM.with(|c| c.set(false));
+    let mut w = one_sale(Vec::new(), "K1");
+    w.crash();
+    assert!(w.t().is_signed_in());
+    let now = w.now;
+    w.t()
+        .purchase(now, OrderNo::new("K2").unwrap(), &scan_sale(100))
+        .unwrap();
+    w.settle();
+    assert!(
+        w.t()
+            .outcome(&OrderNo::new("K2").unwrap())
+            .unwrap()
+            .is_approved()
+    );
+    let journal = w.terminal.take().unwrap().into_journal();
+    let other = Key::des_or_tdes(&[0x13; 16]).unwrap();
+    let t = CardTerminal::open(config(), other, journal).unwrap();
+    assert!(!t.is_signed_in());
 }
 
 /// An approval the terminal could not complete is reversed with reason 96; a crash while
@@ -871,7 +902,10 @@ fn uncompleted_approval_is_reversed_with_96() {
             .purchase(now, OrderNo::new("DONE").unwrap(), &sale)
             .unwrap();
         w.settle();
-        w.sign_in();
+        // After the crash the terminal is still signed in (its keys are in the journal):
+        // recovery sends what is due.
+        let now = w.now;
+        w.t().retry_reversals(now).unwrap();
         w.settle();
         let reversal = w.host.seen.iter().find(|(mti, ..)| *mti == 400).unwrap();
         assert_eq!(reversal.2.as_deref(), Some("96"));

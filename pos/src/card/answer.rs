@@ -27,14 +27,21 @@ impl<J: Journal> CardTerminal<J> {
                     return Ok(());
                 }
                 let code = ResponseCode::of(&m);
-                let keys = match (code, m.value(62).and_then(|v| v.as_bytes())) {
+                let field62 = m.value(62).and_then(|v| v.as_bytes());
+                let keys = match (code, field62) {
                     (Some(code), Some(field62)) if code.is_approved() => {
-                        work_keys(&self.tmk, field62, self.config.key_scheme.code().as_bytes()).ok()
+                        work_keys(&self.tmk, field62, self.config.key_scheme.code().as_bytes())
+                            .ok()
+                            .map(|keys| (keys, field62.to_vec()))
                     }
                     _ => None,
                 };
                 match keys {
-                    Some(keys) => {
+                    Some((keys, field62)) => {
+                        self.record(&Record::SignedIn {
+                            keys: field62,
+                            batch: self.batch,
+                        })?;
                         self.keys = Some(keys);
                         self.events.push_back(Event::SignedIn);
                         self.drive(now)?;

@@ -337,6 +337,25 @@ impl<J: Journal> CardTerminal<J> {
         self.keys.is_some()
     }
 
+    /// The PIN block for `pin` entered with the card `pan` (ASCII digits): ISO 9564 format 0
+    /// encrypted under the working PIK — what a PIN pad holding the PIK hands the terminal
+    /// for field 52. Needs a sign-in.
+    pub fn pin_block(
+        &self,
+        pin: &str,
+        pan: &str,
+    ) -> Result<paywire_unionpay::pin::PinBlock, Error> {
+        let keys = self
+            .keys
+            .as_ref()
+            .ok_or(Error::new(ErrorKind::NotSignedIn))?;
+        Ok(paywire_unionpay::pin::encrypt(
+            pin.as_bytes(),
+            pan.as_bytes(),
+            &keys.pik,
+        )?)
+    }
+
     /// A fresh order number from `generator`: one the journal does not hold (order numbers are
     /// never reused). A generator that keeps repeating numbers the journal holds (16 in a row)
     /// is an error.

@@ -4,8 +4,10 @@ use super::*;
 
 impl<J: Journal> CardTerminal<J> {
     /// Opens a terminal on `journal`, resuming what it holds: the STAN goes on from the last
-    /// one used, and every sale sent without a final outcome is due for reversal (a terminal
-    /// that restarts cannot know the answer it lost). Sign in before anything is sent.
+    /// one used, every sale sent without a final outcome is due for reversal (a terminal
+    /// that restarts cannot know the answer it lost), and the working keys of the last
+    /// sign-in are installed again (kept under the TMK: [`Record::SignedIn`]). Without a
+    /// sign-in in the journal, sign in before anything is sent.
     pub fn open(config: CardConfig, tmk: Key, mut journal: J) -> Result<Self, Error> {
         let records = journal
             .records()
@@ -19,9 +21,11 @@ impl<J: Journal> CardTerminal<J> {
         let mut voids: BTreeMap<OrderNo, OrderNo> = BTreeMap::new();
         let mut batch = config.batch;
         let mut batch_sales: Vec<OrderNo> = Vec::new();
+        let mut signed_in: Option<Vec<u8>> = None;
         for record in &records {
             match record {
                 Record::SignInSent { stan } => last_stan = last_stan.max(*stan),
+                Record::SignedIn { keys, .. } => signed_in = Some(keys.clone()),
                 Record::SaleSent {
                     order,
                     stan,
@@ -94,11 +98,16 @@ impl<J: Journal> CardTerminal<J> {
                 deferred: false,
             });
         }
+        // The last sign-in's keys, if they still decrypt under this TMK (a new TMK needs a new
+        // sign-in).
+        let keys = signed_in.and_then(|field62| {
+            work_keys(&tmk, &field62, config.key_scheme.code().as_bytes()).ok()
+        });
         Ok(Self {
             config,
             tmk,
             book: Book { journal, orders },
-            keys: None,
+            keys,
             last_stan,
             reversals,
             sent: sent_info,

@@ -84,6 +84,7 @@ impl<J: Journal, N: Nonces> WalletTerminal<J, N> {
                     orders.entry(order.clone()).or_insert(None);
                 }
                 Record::SignInSent { .. }
+                | Record::SignedIn { .. }
                 | Record::InquirySent { .. }
                 | Record::SettlementSent { .. }
                 | Record::BatchClosed { .. }
