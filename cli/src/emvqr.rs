@@ -78,17 +78,13 @@ pub(crate) enum EccArg {
     H,
 }
 
-fn render(
+/// `text` as a QR code in `format` (also what `paywire pos show --render` draws).
+pub(crate) fn render_code(
+    text: &str,
     format: RenderFormat,
     ecc: EccArg,
-    out: Option<PathBuf>,
-    input: Option<PathBuf>,
-) -> Outcome {
+) -> Result<Vec<u8>, Failure> {
     use paywire_emvqr::render::{BUFFER_LEN, Ecc};
-    let raw = input::read(input.as_deref())?;
-    let text =
-        String::from_utf8(raw).map_err(|_| Failure::Rejected("input is not UTF-8 text".into()))?;
-    let text = text.trim_end_matches(['\r', '\n']);
     let ecc = match ecc {
         EccArg::L => Ecc::Low,
         EccArg::M => Ecc::Medium,
@@ -105,13 +101,25 @@ fn render(
     };
     let matrix = paywire_emvqr::render::matrix(text, ecc, a, b)
         .map_err(|e| Failure::Rejected(e.to_string()))?;
-    let bytes = match format {
+    Ok(match format {
         RenderFormat::Text => paywire_emvqr::render::text(&matrix).into_bytes(),
         RenderFormat::Svg => paywire_emvqr::render::svg(&matrix).into_bytes(),
         RenderFormat::Png => {
             paywire_emvqr::render::png(&matrix, 8).map_err(|e| Failure::Rejected(e.to_string()))?
         }
-    };
+    })
+}
+
+fn render(
+    format: RenderFormat,
+    ecc: EccArg,
+    out: Option<PathBuf>,
+    input: Option<PathBuf>,
+) -> Outcome {
+    let raw = input::read(input.as_deref())?;
+    let text =
+        String::from_utf8(raw).map_err(|_| Failure::Rejected("input is not UTF-8 text".into()))?;
+    let bytes = render_code(text.trim_end_matches(['\r', '\n']), format, ecc)?;
     match out {
         Some(path) => std::fs::write(&path, bytes)
             .map_err(|e| Failure::Usage(format!("cannot write {}: {e}", path.display()))),

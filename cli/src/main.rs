@@ -4,6 +4,7 @@ mod alipay;
 mod emvqr;
 mod input;
 mod iso8583;
+mod pos;
 mod sim;
 mod tlv;
 mod unionpay;
@@ -22,6 +23,9 @@ pub(crate) enum Failure {
     Rejected(String),
     /// The command could not run as asked: unreadable file, bad option value (exit 2).
     Usage(String),
+    /// The command ran and its result has been printed; exit with this code (`paywire pos`:
+    /// 3 declined, 4 undone, 5 unresolved).
+    Exit(u8),
 }
 
 impl Failure {
@@ -29,6 +33,7 @@ impl Failure {
         match self {
             Self::Rejected(_) => 1,
             Self::Usage(_) => 2,
+            Self::Exit(code) => *code,
         }
     }
 }
@@ -71,9 +76,15 @@ enum Group {
     /// Alipay OpenAPI signatures: signing, notification and response verification, cert SNs.
     #[command(subcommand, after_help = concat!("Example (from a paywire checkout):\n  ", r##"paywire alipay verify-notify --public-key alipay/tests/keys/notify-public-key-v1.txt alipay/tests/vectors/trade_notify.form"##))]
     Alipay(alipay::Command),
-    /// Local counterparts for terminals under test: the UnionPay POS host.
+    /// Local counterparts for terminals under test: the UnionPay POS host, WeChat Pay, Alipay.
     #[command(subcommand, after_help = concat!("Example:\n  ", r##"paywire sim cups --listen 127.0.0.1:0 --tmk 70F2A84CCBC2AE8625CBB0F2C22AB923 --requests 0"##))]
     Sim(sim::Command),
+    /// A terminal: card sales, scanned and shown codes, voids, refunds, settlement over real
+    /// connections, on a durable journal.
+    #[command(
+        after_help = "Example:\n  paywire pos --config pos.toml pay --amount 12.34 --code 134567890123456789"
+    )]
+    Pos(pos::Args),
     /// Print a completion script for a shell (bash, zsh, fish, powershell, elvish).
     #[command(
         after_help = "Example:\n  paywire completions bash > ~/.local/share/bash-completion/completions/paywire"
@@ -110,14 +121,16 @@ fn main() -> ExitCode {
         Group::Wechat(command) => wechat::run(command),
         Group::Alipay(command) => alipay::run(command),
         Group::Sim(command) => sim::run(command),
+        Group::Pos(args) => pos::run(args),
         Group::Completions { shell } => completions(shell),
         Group::Man { dir } => man(dir),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
-            let (Failure::Rejected(message) | Failure::Usage(message)) = &failure;
-            let _ = writeln!(std::io::stderr(), "paywire: {message}");
+            if let Failure::Rejected(message) | Failure::Usage(message) = &failure {
+                let _ = writeln!(std::io::stderr(), "paywire: {message}");
+            }
             ExitCode::from(failure.exit_code())
         }
     }
