@@ -156,18 +156,26 @@ impl Nonces for OsNonces {
     }
 }
 
-/// Order numbers `PW` + Unix milliseconds + a counter (the terminal skips any the journal
-/// holds).
+/// Order numbers: the terminal id, Unix milliseconds and a counter — unique across the
+/// merchant's terminals, as the wallets require (the terminal skips any its journal holds).
 struct TimeOrders {
+    prefix: String,
     counter: u32,
     last: OrderNo,
 }
 
 impl TimeOrders {
-    fn new() -> Result<Self, Failure> {
+    fn new(terminal_id: &str) -> Result<Self, Failure> {
+        // The terminal id's letters and digits (8 in CUPS), at most 16 of them.
+        let prefix: String = terminal_id
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .take(16)
+            .collect();
         Ok(Self {
+            last: OrderNo::new(&format!("{prefix}0")).map_err(|e| Failure::Usage(e.to_string()))?,
+            prefix,
             counter: 0,
-            last: OrderNo::new("PW0").map_err(|e| Failure::Usage(e.to_string()))?,
         })
     }
 }
@@ -175,9 +183,9 @@ impl TimeOrders {
 impl OrderNumbers for TimeOrders {
     fn next_order_no(&mut self) -> OrderNo {
         self.counter = self.counter.wrapping_add(1);
-        let text = format!("PW{}{:02}", now_ms(), self.counter % 100);
-        // Always valid (letters and digits, 17 characters); were it not, the last number
-        // again, which the terminal refuses as taken.
+        let text = format!("{}{}{:02}", self.prefix, now_ms(), self.counter % 100);
+        // Always valid (letters and digits, at most 31 characters); were it not, the last
+        // number again, which the terminal refuses as taken.
         if let Ok(order) = OrderNo::new(&text) {
             self.last = order;
         }
@@ -542,9 +550,16 @@ async fn sleep_until(at: u64) {
     }
 }
 
-/// Exits with the code of a payment's outcome (the line is printed already).
-fn finish(outcome: Option<&Outcome>) -> CommandOutcome {
-    match report::exit_code(outcome) {
+/// Exits with the code of the payment's outcome. Its line is printed already when it
+/// finished; one left unresolved (kept for `recover`) gets its line now.
+fn finish(s: &Session, order: &OrderNo) -> CommandOutcome {
+    let outcome = s.outcome(order);
+    if outcome.is_none()
+        && let Some(p) = s.payments()?.iter().find(|p| p.order == order.as_str())
+    {
+        print(&format!("{}\n", report::line(p, false)))?;
+    }
+    match report::exit_code(outcome.as_ref()) {
         0 => Ok(()),
         code => Err(Failure::Exit(code)),
     }
@@ -619,7 +634,7 @@ async fn command(s: &mut Session, command: Command) -> CommandOutcome {
                     .map_err(|_| Failure::Usage(format!("--order {o}: 1–32 of A-Z a-z 0-9 _ -")))?,
                 None => s
                     .wallet
-                    .new_order_no(&mut TimeOrders::new()?)
+                    .new_order_no(&mut TimeOrders::new(&s.config.terminal_id)?)
                     .map_err(journal_error)?,
             };
             let route = code.as_deref().map(wallet::route);
@@ -706,7 +721,7 @@ async fn command(s: &mut Session, command: Command) -> CommandOutcome {
                 }
             }
             s.drive().await?;
-            finish(s.outcome(&order).as_ref())
+            finish(s, &order)
         }
         Command::Show {
             amount,
@@ -739,7 +754,7 @@ async fn command(s: &mut Session, command: Command) -> CommandOutcome {
                     .map_err(|_| Failure::Usage(format!("--order {o}: 1–32 of A-Z a-z 0-9 _ -")))?,
                 None => s
                     .wallet
-                    .new_order_no(&mut TimeOrders::new()?)
+                    .new_order_no(&mut TimeOrders::new(&s.config.terminal_id)?)
                     .map_err(journal_error)?,
             };
             s.render = render.map(|format| (format, out));
@@ -753,7 +768,7 @@ async fn command(s: &mut Session, command: Command) -> CommandOutcome {
                 )
                 .map_err(journal_error)?;
             s.drive().await?;
-            finish(s.outcome(&order).as_ref())
+            finish(s, &order)
         }
         Command::Void { reference, track2 } => {
             let payments = s.payments()?;
@@ -769,11 +784,10 @@ async fn command(s: &mut Session, command: Command) -> CommandOutcome {
                     Failure::Usage(format!("--ref {reference}: no card sale with that ref"))
                 })?;
             let original = OrderNo::new(&original.order).map_err(journal_error)?;
+            let mut orders = TimeOrders::new(&s.config.terminal_id)?;
             let card = s.card()?;
             signed_in(card)?;
-            let order = card
-                .new_order_no(&mut TimeOrders::new()?)
-                .map_err(journal_error)?;
+            let order = card.new_order_no(&mut orders).map_err(journal_error)?;
             let entry = Entry::Card {
                 pan: None,
                 track2: track2.as_deref(),
@@ -784,7 +798,7 @@ async fn command(s: &mut Session, command: Command) -> CommandOutcome {
             card.void(now, order.clone(), &original, entry, None)
                 .map_err(|e| Failure::Rejected(format!("--ref {reference}: {e}")))?;
             s.drive().await?;
-            finish(s.outcome(&order).as_ref())
+            finish(s, &order)
         }
         Command::Refund { reference, amount } => {
             let payments = s.payments()?;
@@ -806,7 +820,7 @@ async fn command(s: &mut Session, command: Command) -> CommandOutcome {
             let original_order = OrderNo::new(&original.order).map_err(journal_error)?;
             let order = s
                 .wallet
-                .new_order_no(&mut TimeOrders::new()?)
+                .new_order_no(&mut TimeOrders::new(&s.config.terminal_id)?)
                 .map_err(journal_error)?;
             s.wallet
                 .refund(
@@ -820,7 +834,7 @@ async fn command(s: &mut Session, command: Command) -> CommandOutcome {
                 )
                 .map_err(|e| Failure::Rejected(format!("--ref {reference}: {e}")))?;
             s.drive().await?;
-            finish(s.outcome(&order).as_ref())
+            finish(s, &order)
         }
         Command::Settle => {
             let card = s.card()?;
