@@ -82,7 +82,7 @@ enum Group {
     /// A terminal: card sales, scanned and shown codes, voids, refunds, settlement over real
     /// connections, on a durable journal.
     #[command(
-        after_help = "Example:\n  paywire pos --config pos.toml pay --amount 12.34 --code 134567890123456789"
+        after_help = "Example (from a paywire checkout, with the counterparts of docs/cli.md running):\n  paywire pos pay --config examples/pos/pos.toml --amount 5.00 --code 6223456789012345678"
     )]
     Pos(pos::Args),
     /// Print a completion script for a shell (bash, zsh, fish, powershell, elvish).

@@ -29,12 +29,12 @@ use self::config::Config;
 use crate::emvqr::{EccArg, RenderFormat};
 use crate::{Failure, Outcome as CommandOutcome, print};
 
-/// `paywire pos --config FILE COMMAND`.
+/// `paywire pos --config FILE COMMAND` (or `paywire pos COMMAND --config FILE`).
 #[derive(clap::Args, Debug)]
 pub(crate) struct Args {
     /// The terminal's configuration (TOML; relative paths in it are relative to its folder).
-    #[arg(long)]
-    config: PathBuf,
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -42,12 +42,14 @@ pub(crate) struct Args {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// CUPS sign-in: the working keys (under the TMK) and the batch go into the journal.
-    #[command(after_help = "Example:\n  paywire pos --config pos.toml sign-in")]
+    #[command(
+        after_help = "Example (from a paywire checkout, with the counterparts of docs/cli.md running):\n  paywire pos sign-in --config examples/pos/pos.toml"
+    )]
     SignIn,
     /// A card sale (stripe, or chip with --icc; PIN with --pan and --pin) or a scanned
     /// customer code (WeChat Pay, Alipay, UnionPay), by the code's kind.
     #[command(
-        after_help = "Example:\n  paywire pos --config pos.toml pay --amount 12.34 --track2 6222021234567890123D2512"
+        after_help = "Example (from a paywire checkout, with the counterparts of docs/cli.md running):\n  paywire pos pay --config examples/pos/pos.toml --amount 12.34 --track2 6222021234567890123D2512 --pan 6222021234567890123 --pin 123456"
     )]
     Pay {
         /// The amount in the currency's major units (`12.34`).
@@ -75,7 +77,7 @@ enum Command {
     /// Shows a code for the customer to scan (WeChat Pay Native, Alipay precreate), waits
     /// for the payment, closes the order when it expires.
     #[command(
-        after_help = "Example:\n  paywire pos --config pos.toml show --amount 8.00 --channel alipay --render text"
+        after_help = "Example (from a paywire checkout, with the counterparts of docs/cli.md running):\n  paywire pos show --config examples/pos/pos.toml --amount 8.00 --channel alipay --order DOCS-ALIPAY-1"
     )]
     Show {
         /// The amount in the currency's major units.
@@ -98,7 +100,9 @@ enum Command {
         order: Option<String>,
     },
     /// Voids an approved card sale of the open batch (its ref `TERMINAL:STAN`).
-    #[command(after_help = "Example:\n  paywire pos --config pos.toml void --ref 50080001:000002")]
+    #[command(
+        after_help = "Example (from a paywire checkout, with the counterparts of docs/cli.md running):\n  paywire pos void --config examples/pos/pos.toml --ref 50080001:000002"
+    )]
     Void {
         /// The sale's ref.
         #[arg(long = "ref")]
@@ -109,7 +113,7 @@ enum Command {
     },
     /// Refunds an approved wallet payment (all of it, or --amount).
     #[command(
-        after_help = "Example:\n  paywire pos --config pos.toml refund --ref PW17650000000001 --amount 1.00"
+        after_help = "Example (from a paywire checkout, with the counterparts of docs/cli.md running):\n  paywire pos refund --config examples/pos/pos.toml --ref DOCS-WECHAT-1 --amount 1.00"
     )]
     Refund {
         /// The payment's ref (a wallet payment's order number).
@@ -120,13 +124,19 @@ enum Command {
         amount: Option<String>,
     },
     /// CUPS batch settlement with the journal's totals.
-    #[command(after_help = "Example:\n  paywire pos --config pos.toml settle")]
+    #[command(
+        after_help = "Example (from a paywire checkout, with the counterparts of docs/cli.md running):\n  paywire pos settle --config examples/pos/pos.toml"
+    )]
     Settle,
     /// Finishes every unfinished payment in the journal.
-    #[command(after_help = "Example:\n  paywire pos --config pos.toml recover")]
+    #[command(
+        after_help = "Example (from a paywire checkout, with the counterparts of docs/cli.md running):\n  paywire pos recover --config examples/pos/pos.toml"
+    )]
     Recover,
     /// Prints every payment in the journal, oldest first.
-    #[command(after_help = "Example:\n  paywire pos --config pos.toml journal")]
+    #[command(
+        after_help = "Example (from a paywire checkout, with the counterparts of docs/cli.md running):\n  paywire pos journal --config examples/pos/pos.toml"
+    )]
     Journal,
 }
 
@@ -566,7 +576,10 @@ fn finish(s: &Session, order: &OrderNo) -> CommandOutcome {
 }
 
 pub(crate) fn run(args: Args) -> CommandOutcome {
-    let config = Config::load(&args.config)?;
+    let path = args
+        .config
+        .ok_or_else(|| Failure::Usage("--config FILE is required".into()))?;
+    let config = Config::load(&path)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
