@@ -785,3 +785,48 @@ fn soak_many_terminals_against_one_host() {
     assert_eq!(net, expected);
     assert!(payments > 0);
 }
+
+/// Each fault kind on the host's other operations: the sign-in (`0800`), a reversal
+/// (`0400`, after the sale's answer is dropped) and the settlement (`0500`). A command whose
+/// answer is lost ends unresolved (exit 5) and the next one succeeds; the ledger agrees.
+#[test]
+fn faults_on_sign_in_reversal_and_settlement() {
+    for kind in ["drop", "close", "delay=2", "dup", "badmac"] {
+        let w = World::new(&Faults {
+            cups: format!("{kind}:0800@1,drop:0200@1,{kind}:0400@1,{kind}:0500@1"),
+            ..Faults::default()
+        });
+        let lost = matches!(kind, "drop" | "close" | "delay=2");
+        let (exit, lines) = w.pos(&["sign-in"]);
+        if lost {
+            assert_eq!(
+                (exit, field(&lines[0], "outcome")),
+                (5, "unresolved"),
+                "{kind}"
+            );
+            assert_eq!(w.pos(&["sign-in"]).0, 0, "{kind}");
+        } else {
+            assert_eq!(exit, 0, "{kind}");
+        }
+        // The sale's answer is dropped: it is reversed, through the fault on the reversal.
+        let (exit, lines) = w.pos(&["pay", "--amount", "1.00", "--track2", TRACK2]);
+        assert!([4, 5].contains(&exit), "{kind}: {exit} {lines:?}");
+        let (exit, lines) = w.pos(&["pay", "--amount", "2.00", "--track2", TRACK2]);
+        assert_eq!(exit, 0, "{kind}: {lines:?}");
+        let (exit, lines) = w.pos(&["settle"]);
+        if lost {
+            assert_eq!(
+                (exit, field(&lines[0], "outcome")),
+                (5, "unresolved"),
+                "{kind}"
+            );
+            let (exit, lines) = w.pos(&["settle"]);
+            assert_eq!(exit, 0, "{kind}: {lines:?}");
+        } else {
+            assert_eq!(exit, 0, "{kind}: {lines:?}");
+            assert_eq!(lines[0]["count"], 1, "{kind}");
+        }
+        assert_eq!(w.pos(&["recover"]).0, 0, "{kind}");
+        w.check();
+    }
+}
