@@ -19,12 +19,15 @@
 )]
 
 use std::collections::BTreeMap;
-use std::io::{BufRead as _, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
+
+mod support;
+
+use support::{Sim, TempDir, sim};
 
 const TMK: &str = "70F2A84CCBC2AE8625CBB0F2C22AB923";
 const MCH_ID: &str = "10000100";
@@ -43,62 +46,6 @@ fn repo(path: &str) -> String {
         .to_str()
         .unwrap()
         .to_owned()
-}
-
-/// A folder removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> Self {
-        use std::sync::atomic::{AtomicU64, Ordering};
-        static N: AtomicU64 = AtomicU64::new(0);
-        let path = std::env::temp_dir().join(format!(
-            "paywire-pos-cli-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::SeqCst)
-        ));
-        std::fs::create_dir_all(&path).unwrap();
-        Self(path)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// A counterpart process.
-struct Sim {
-    child: Child,
-    address: String,
-}
-
-impl Drop for Sim {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn sim(args: &[String]) -> Sim {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_paywire"))
-        .arg("sim")
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.as_mut().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let address = line
-        .trim()
-        .strip_prefix("listening ")
-        .expect(&line)
-        .to_owned();
-    Sim { child, address }
 }
 
 /// Faults per counterpart.
@@ -156,7 +103,7 @@ const TIMING: &str = "timeout_seconds = 1\npoll_interval_seconds = 0.3\npoll_lim
 
 impl World {
     fn new(faults: &Faults) -> Self {
-        let dir = TempDir::new();
+        let dir = TempDir::new("pos-cli");
         let ledger = dir.0.join("ledger.jsonl");
         let ledger = ledger.to_str().unwrap().to_owned();
         let with_faults = |mut args: Vec<String>, faults: &str| {

@@ -11,12 +11,14 @@
     reason = "tests"
 )]
 
-use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::io::{Read as _, Write as _};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 mod common;
+mod support;
+
+use support::{Sim, sim};
 
 use paywire_pos::{
     Amount, CardConfig, CardSale, CardTerminal, Event, MemoryJournal, OrderNo, Outcome,
@@ -27,36 +29,13 @@ use paywire_unionpay::txn::Entry;
 const TMK: &str = "70F2A84CCBC2AE8625CBB0F2C22AB923";
 const TID: &str = "16688014";
 
-/// Starts the server; returns it and its address.
-fn start(extra: &[&str], ledger: &std::path::Path) -> (Child, String) {
-    let mut args = vec![
-        "sim",
-        "cups",
-        "--listen",
-        "127.0.0.1:0",
-        "--tmk",
-        TMK,
-        "--ledger",
-    ];
+/// Starts the server with its ledger in `ledger`.
+fn start(extra: &[&str], ledger: &std::path::Path) -> Sim {
+    let mut args = vec!["cups", "--listen", "127.0.0.1:0", "--tmk", TMK, "--ledger"];
     let ledger = ledger.to_str().unwrap().to_owned();
     args.push(&ledger);
     args.extend(extra);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_paywire"))
-        .args(&args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.as_mut().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let address = line
-        .trim()
-        .strip_prefix("listening ")
-        .expect(&line)
-        .to_owned();
-    (child, address)
+    sim(&args)
 }
 
 fn read_frame(socket: &mut TcpStream) -> Option<Vec<u8>> {
@@ -152,8 +131,8 @@ fn temp(name: &str) -> std::path::PathBuf {
 #[test]
 fn sign_in_sales_void_and_settlement() {
     let ledger = temp("clean");
-    let (mut child, address) = start(&["--requests", "5"], &ledger);
-    let mut link = Link::open(&address, Duration::from_secs(10));
+    let mut host = start(&["--requests", "5"], &ledger);
+    let mut link = Link::open(&host.address, Duration::from_secs(10));
     let mut t = terminal();
     let mut now = 0;
     t.sign_in(now).unwrap();
@@ -206,7 +185,7 @@ fn sign_in_sales_void_and_settlement() {
         "{events:?}"
     );
     // The fifth request ended the server.
-    assert!(child.wait().unwrap().success());
+    assert!(host.child.wait().unwrap().success());
     assert_eq!(
         ledger_lines(&ledger),
         [
@@ -220,8 +199,8 @@ fn sign_in_sales_void_and_settlement() {
 #[test]
 fn a_dropped_answer_is_charged_then_reversed() {
     let ledger = temp("drop");
-    let (mut child, address) = start(&["--faults", "drop:0200@1", "--requests", "3"], &ledger);
-    let mut link = Link::open(&address, Duration::from_secs(2));
+    let mut host = start(&["--faults", "drop:0200@1", "--requests", "3"], &ledger);
+    let mut link = Link::open(&host.address, Duration::from_secs(2));
     let mut t = terminal();
     let mut now = 0;
     t.sign_in(now).unwrap();
@@ -239,7 +218,7 @@ fn a_dropped_answer_is_charged_then_reversed() {
         )),
         "{events:?}"
     );
-    assert!(child.wait().unwrap().success());
+    assert!(host.child.wait().unwrap().success());
     assert_eq!(
         ledger_lines(&ledger),
         [
@@ -257,8 +236,8 @@ fn a_sale_before_sign_in_is_refused_with_97() {
     use paywire_unionpay::spec::CUPS_POS;
     use paywire_unionpay::txn::{self, Purchase, Terminal};
     let ledger = temp("97");
-    let (mut child, address) = start(&["--requests", "1"], &ledger);
-    let mut socket = TcpStream::connect(&address).unwrap();
+    let mut host = start(&["--requests", "1"], &ledger);
+    let mut socket = TcpStream::connect(&host.address).unwrap();
     socket
         .set_read_timeout(Some(Duration::from_secs(10)))
         .unwrap();
@@ -287,7 +266,7 @@ fn a_sale_before_sign_in_is_refused_with_97() {
     let answer = read_frame(&mut socket).unwrap();
     let message = MessageRef::parse(&CUPS_POS, &answer[2 + 5 + 6..]).unwrap();
     assert_eq!(message.value(39).unwrap().as_bytes(), Some(&b"97"[..]));
-    assert!(child.wait().unwrap().success());
+    assert!(host.child.wait().unwrap().success());
     assert!(ledger_lines(&ledger).is_empty());
     let _ = std::fs::remove_file(&ledger);
 }
@@ -332,9 +311,9 @@ fn every_fault_on_a_sale_ends_with_ledger_and_terminal_agreeing() {
     for fault in ["drop", "close", "delay=3", "dup", "badmac"] {
         let ledger = temp(&format!("fault-{}", fault.replace('=', "")));
         let spec = format!("{fault}:0200@1");
-        let (mut child, address) = start(&["--faults", &spec], &ledger);
+        let mut host = start(&["--faults", &spec], &ledger);
         // Shorter than the delay: a delayed answer comes after the terminal gave up on it.
-        let mut link = Link::open(&address, Duration::from_secs(2));
+        let mut link = Link::open(&host.address, Duration::from_secs(2));
         let mut t = terminal();
         let mut now = 0;
         t.sign_in(now).unwrap();
@@ -358,8 +337,8 @@ fn every_fault_on_a_sale_ends_with_ledger_and_terminal_agreeing() {
             "{fault}: {outcome:?} with ledger {lines:?}"
         );
         assert!(charged <= 1 && undone <= charged, "{fault}: {lines:?}");
-        child.kill().unwrap();
-        let _ = child.wait();
+        host.child.kill().unwrap();
+        let _ = host.child.wait();
         let _ = std::fs::remove_file(&ledger);
     }
 }

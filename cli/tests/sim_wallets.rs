@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -35,6 +35,10 @@ use paywire_wechat_pay::v2::xml::Document;
 use paywire_wechat_pay::v2::{self, SignType};
 use paywire_wechat_pay::v3::Verifiers;
 use serde_json::Value;
+
+mod support;
+
+use support::{Sim, TempDir, sim};
 
 const APPID: &str = "wx2421b1c4370ec43b";
 const MCH_ID: &str = "10000100";
@@ -52,46 +56,15 @@ fn text(path: &str) -> String {
     std::fs::read_to_string(repo(path)).unwrap()
 }
 
-/// A running counterpart.
-struct Sim {
-    child: Child,
-    address: String,
+/// A running counterpart and its ledger.
+struct Running {
+    sim: Sim,
     ledger: PathBuf,
     _dir: TempDir,
 }
 
-impl Drop for Sim {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A folder removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> Self {
-        use std::sync::atomic::{AtomicU64, Ordering};
-        static N: AtomicU64 = AtomicU64::new(0);
-        let path = std::env::temp_dir().join(format!(
-            "paywire-sim-wallets-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::SeqCst)
-        ));
-        std::fs::create_dir_all(&path).unwrap();
-        Self(path)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn start(wallet: Wallet, faults: &str) -> Sim {
-    let dir = TempDir::new();
+fn start(wallet: Wallet, faults: &str) -> Running {
+    let dir = TempDir::new("sim-wallets");
     let ledger = dir.0.join("ledger.jsonl");
     let paths = |p: &str| repo(p).to_str().unwrap().to_owned();
     let mut args: Vec<String> = match wallet {
@@ -123,32 +96,15 @@ fn start(wallet: Wallet, faults: &str) -> Sim {
     if !faults.is_empty() {
         args.extend(["--faults".into(), faults.into()]);
     }
-    let mut child = Command::new(env!("CARGO_BIN_EXE_paywire"))
-        .arg("sim")
-        .args(&args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.as_mut().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let address = line
-        .trim()
-        .strip_prefix("listening ")
-        .expect(&line)
-        .to_owned();
-    Sim {
-        child,
-        address,
+    Running {
+        sim: sim(&args),
         ledger,
         _dir: dir,
     }
 }
 
 /// The ledger's lines as JSON values.
-fn ledger(sim: &Sim) -> Vec<Value> {
+fn ledger(sim: &Running) -> Vec<Value> {
     std::fs::read_to_string(&sim.ledger)
         .unwrap_or_default()
         .lines()
@@ -157,7 +113,7 @@ fn ledger(sim: &Sim) -> Vec<Value> {
 }
 
 /// Net charge per ref (charges minus undos) and refunds per ref.
-fn money(sim: &Sim) -> (BTreeMap<String, i64>, BTreeMap<String, i64>) {
+fn money(sim: &Running) -> (BTreeMap<String, i64>, BTreeMap<String, i64>) {
     let (mut net, mut refunds) = (BTreeMap::new(), BTreeMap::new());
     for line in ledger(sim) {
         let reference = line["ref"].as_str().unwrap().to_owned();
@@ -354,11 +310,11 @@ fn code_for(wallet: Wallet) -> &'static str {
 
 /// One payment (scanned code or shown code) against a fresh counterpart with `faults`;
 /// then, when `refund` and approved, a refund of a third. Returns the outcome and the sim.
-fn pay(wallet: Wallet, shown: bool, minor: u64, faults: &str, refund: bool) -> (Outcome, Sim) {
+fn pay(wallet: Wallet, shown: bool, minor: u64, faults: &str, refund: bool) -> (Outcome, Running) {
     let sim = start(wallet, faults);
     let mut now = unix_ms();
     let mut t = WalletTerminal::open(
-        config(&sim.address),
+        config(&sim.sim.address),
         MemoryJournal::new(),
         Counter::default(),
         now,
@@ -372,7 +328,7 @@ fn pay(wallet: Wallet, shown: bool, minor: u64, faults: &str, refund: bool) -> (
         t.pay(now, order.clone(), Amount::cny(minor), code_for(wallet))
             .unwrap();
     }
-    let events = drive(&mut t, &mut now, &sim.address);
+    let events = drive(&mut t, &mut now, &sim.sim.address);
     let outcome = t.outcome(&order).cloned().expect("an outcome");
     let finished: Vec<_> = events
         .iter()
@@ -391,14 +347,14 @@ fn pay(wallet: Wallet, shown: bool, minor: u64, faults: &str, refund: bool) -> (
         let refund_no = OrderNo::new("SIMREFUND1").unwrap();
         t.refund(now, refund_no, &order, Amount::cny(minor / 3))
             .unwrap();
-        drive(&mut t, &mut now, &sim.address);
+        drive(&mut t, &mut now, &sim.sim.address);
     }
     (outcome, sim)
 }
 
 /// The invariant: approved ⇔ the ledger holds one net charge of the amount; otherwise no
 /// net charge.
-fn agrees(outcome: &Outcome, sim: &Sim, minor: u64, context: &str) {
+fn agrees(outcome: &Outcome, sim: &Running, minor: u64, context: &str) {
     let (net, _) = money(sim);
     let charged = net.get("SIM00001").copied().unwrap_or(0);
     if outcome.is_approved() {
@@ -549,15 +505,28 @@ fn wechat_checks_signatures_and_answers_in_the_requests_sign_type() {
         "00000000000000000000000000000000",
         SignType::Md5,
     );
-    let (status, _, answer) =
-        send(&sim.address, "POST", "/pay/micropay", &[], body.as_bytes()).unwrap();
+    let (status, _, answer) = send(
+        &sim.sim.address,
+        "POST",
+        "/pay/micropay",
+        &[],
+        body.as_bytes(),
+    )
+    .unwrap();
     assert_eq!(status, 200);
     let doc = Document::parse(std::str::from_utf8(&answer).unwrap()).unwrap();
     assert_eq!(doc.get("return_code"), Some("FAIL"));
     assert!(ledger(&sim).is_empty());
     // HMAC-SHA256 in, HMAC-SHA256 out, signed with the key.
     let body = v2_request("HMAC0001", "100", API_KEY, SignType::HmacSha256);
-    let (_, _, answer) = send(&sim.address, "POST", "/pay/micropay", &[], body.as_bytes()).unwrap();
+    let (_, _, answer) = send(
+        &sim.sim.address,
+        "POST",
+        "/pay/micropay",
+        &[],
+        body.as_bytes(),
+    )
+    .unwrap();
     let doc = Document::parse(std::str::from_utf8(&answer).unwrap()).unwrap();
     assert_eq!(doc.get("result_code"), Some("SUCCESS"));
     assert_eq!(doc.get("sign").unwrap().len(), 64);
@@ -567,13 +536,20 @@ fn wechat_checks_signatures_and_answers_in_the_requests_sign_type() {
         Some(SignType::HmacSha256)
     ));
     // The same order number again: refused, charged once.
-    let (_, _, answer) = send(&sim.address, "POST", "/pay/micropay", &[], body.as_bytes()).unwrap();
+    let (_, _, answer) = send(
+        &sim.sim.address,
+        "POST",
+        "/pay/micropay",
+        &[],
+        body.as_bytes(),
+    )
+    .unwrap();
     let doc = Document::parse(std::str::from_utf8(&answer).unwrap()).unwrap();
     assert_eq!(doc.get("err_code"), Some("OUT_TRADE_NO_USED"));
     assert_eq!(money(&sim).0["HMAC0001"], 100);
     // API v3 without a valid Authorization: 401, signed by the platform.
     let (status, headers, _) = send(
-        &sim.address,
+        &sim.sim.address,
         "GET",
         "/v3/pay/transactions/out-trade-no/HMAC0001?mchid=10000100",
         &[("Authorization", "WECHATPAY2-SHA256-RSA2048 mchid=\"10000100\",nonce_str=\"x\",timestamp=\"1\",serial_no=\"y\",signature=\"AAAA\"")],
@@ -605,7 +581,7 @@ fn alipay_refuses_a_request_signed_with_another_key() {
         .extend_pairs(request.pairs())
         .finish();
     let (_, _, answer) = send(
-        &sim.address,
+        &sim.sim.address,
         "POST",
         "/gateway.do",
         &[("Content-Type", "application/x-www-form-urlencoded")],
@@ -624,7 +600,7 @@ fn alipay_refuses_a_request_signed_with_another_key() {
 fn dup_writes_the_whole_answer_twice_on_the_connection() {
     let sim = start(Wallet::WeChat, "dup:micropay");
     let body = v2_request("DUP00001", "100", API_KEY, SignType::Md5);
-    let mut socket = TcpStream::connect(&sim.address).unwrap();
+    let mut socket = TcpStream::connect(&sim.sim.address).unwrap();
     socket.set_read_timeout(Some(TIMEOUT)).unwrap();
     write!(
         socket,
@@ -703,15 +679,21 @@ fn badmac_answers_do_not_verify() {
         };
         let sim = start(Wallet::WeChat, faults);
         let body = v2_request("BADMAC01", "100", API_KEY, SignType::Md5);
-        let (_, _, answer) =
-            send(&sim.address, "POST", "/pay/micropay", &[], body.as_bytes()).unwrap();
+        let (_, _, answer) = send(
+            &sim.sim.address,
+            "POST",
+            "/pay/micropay",
+            &[],
+            body.as_bytes(),
+        )
+        .unwrap();
         let doc = Document::parse(std::str::from_utf8(&answer).unwrap()).unwrap();
         assert_eq!(doc.get("result_code"), Some("SUCCESS"));
         assert_eq!(doc.verify(API_KEY), !faulty, "v2");
         // API v3: the terminal's own request (a shown code's query) and its verification.
         let mut now = unix_ms();
         let mut t = WalletTerminal::open(
-            config(&sim.address),
+            config(&sim.sim.address),
             MemoryJournal::new(),
             Counter::default(),
             now,
@@ -721,7 +703,7 @@ fn badmac_answers_do_not_verify() {
         t.show(now, order, Amount::cny(100), Wallet::WeChat, 30_000)
             .unwrap();
         let create = t.poll_transmit().unwrap();
-        let (_, headers, body) = exchange(&sim.address, &create).unwrap();
+        let (_, headers, body) = exchange(&sim.sim.address, &create).unwrap();
         let headers: Vec<(&str, &str)> = headers
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_str()))
@@ -742,7 +724,7 @@ fn badmac_answers_do_not_verify() {
         now = t.poll_timeout().unwrap();
         t.handle_timeout(now).unwrap();
         let query = t.poll_transmit().unwrap();
-        let (status, headers, body) = exchange(&sim.address, &query).unwrap();
+        let (status, headers, body) = exchange(&sim.sim.address, &query).unwrap();
         assert_eq!(status, 200);
         let signature = headers
             .iter()
@@ -780,7 +762,7 @@ fn badmac_answers_do_not_verify() {
         let faults = if faulty { "badmac:pay" } else { "" };
         let sim = start(Wallet::Alipay, faults);
         let mut t = WalletTerminal::open(
-            config(&sim.address),
+            config(&sim.sim.address),
             MemoryJournal::new(),
             Counter::default(),
             now,
@@ -794,7 +776,7 @@ fn badmac_answers_do_not_verify() {
         )
         .unwrap();
         let pay = t.poll_transmit().unwrap();
-        let (_, _, body) = exchange(&sim.address, &pay).unwrap();
+        let (_, _, body) = exchange(&sim.sim.address, &pay).unwrap();
         let gateway =
             AlipayPublic::from_pem(&text("pos/tests/keys/sim-alipay-public.pem")).unwrap();
         let verified = paywire_alipay::v1::verify_response(

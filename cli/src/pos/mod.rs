@@ -321,6 +321,26 @@ impl Session {
         })
     }
 
+    /// `--amount` in the configured currency.
+    fn amount(&self, text: &str) -> Result<Amount, Failure> {
+        Ok(Amount {
+            minor: minor_units(text)?,
+            currency: self.config.currency,
+        })
+    }
+
+    /// `--order`, or a new order number the journal does not hold.
+    fn order(&self, given: Option<String>) -> Result<OrderNo, Failure> {
+        match given {
+            Some(o) => OrderNo::new(&o)
+                .map_err(|_| Failure::Usage(format!("--order {o}: 1–32 of A-Z a-z 0-9 _ -"))),
+            None => self
+                .wallet
+                .new_order_no(&mut TimeOrders::new(&self.config.terminal_id)?)
+                .map_err(|e| Failure::Usage(e.to_string())),
+        }
+    }
+
     fn card(&mut self) -> Result<&mut CardTerminal<Shared>, Failure> {
         self.card
             .as_mut()
@@ -638,18 +658,8 @@ async fn command(s: &mut Session, command: Command) -> CommandOutcome {
             code,
             order,
         } => {
-            let amount = Amount {
-                minor: minor_units(&amount)?,
-                currency: s.config.currency,
-            };
-            let order = match order {
-                Some(o) => OrderNo::new(&o)
-                    .map_err(|_| Failure::Usage(format!("--order {o}: 1–32 of A-Z a-z 0-9 _ -")))?,
-                None => s
-                    .wallet
-                    .new_order_no(&mut TimeOrders::new(&s.config.terminal_id)?)
-                    .map_err(journal_error)?,
-            };
+            let amount = s.amount(&amount)?;
+            let order = s.order(order)?;
             let route = code.as_deref().map(wallet::route);
             match (route, code.as_deref()) {
                 (Some(Route::Wallet(w)), Some(code)) => {
@@ -744,10 +754,7 @@ async fn command(s: &mut Session, command: Command) -> CommandOutcome {
             expire,
             order,
         } => {
-            let amount = Amount {
-                minor: minor_units(&amount)?,
-                currency: s.config.currency,
-            };
+            let amount = s.amount(&amount)?;
             let wallet = match channel {
                 ChannelArg::Wechat => Wallet::WeChat,
                 ChannelArg::Alipay => Wallet::Alipay,
@@ -762,14 +769,7 @@ async fn command(s: &mut Session, command: Command) -> CommandOutcome {
                     wallet.as_str()
                 )));
             }
-            let order = match order {
-                Some(o) => OrderNo::new(&o)
-                    .map_err(|_| Failure::Usage(format!("--order {o}: 1–32 of A-Z a-z 0-9 _ -")))?,
-                None => s
-                    .wallet
-                    .new_order_no(&mut TimeOrders::new(&s.config.terminal_id)?)
-                    .map_err(journal_error)?,
-            };
+            let order = s.order(order)?;
             s.render = render.map(|format| (format, out));
             s.wallet
                 .show(
