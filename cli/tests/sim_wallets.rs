@@ -257,6 +257,37 @@ fn config(address: &str) -> WalletConfig {
     }
 }
 
+/// A wallet terminal on a fresh in-memory journal, talking to `sim`.
+fn terminal(sim: &Running, now: u64) -> WalletTerminal<MemoryJournal, Counter> {
+    WalletTerminal::open(
+        config(&sim.sim.address),
+        MemoryJournal::new(),
+        Counter::default(),
+        now,
+    )
+    .unwrap()
+}
+
+/// Hands an HTTP answer to the terminal.
+fn deliver(
+    t: &mut WalletTerminal<MemoryJournal, Counter>,
+    now: u64,
+    id: paywire_pos::wallet::RequestId,
+    answer: &Answer,
+) {
+    let (status, headers, body) = answer;
+    let headers: Vec<(&str, &str)> = headers
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let response = Response {
+        status: *status,
+        headers: &headers,
+        body,
+    };
+    t.handle_response(now, id, &response).unwrap();
+}
+
 /// Drives the terminal over HTTP until it has nothing left to do.
 fn drive(
     t: &mut WalletTerminal<MemoryJournal, Counter>,
@@ -271,18 +302,7 @@ fn drive(
         if let Some(request) = t.poll_transmit() {
             *now += 50;
             match exchange(address, &request) {
-                Some((status, headers, body)) => {
-                    let headers: Vec<(&str, &str)> = headers
-                        .iter()
-                        .map(|(k, v)| (k.as_str(), v.as_str()))
-                        .collect();
-                    let response = Response {
-                        status,
-                        headers: &headers,
-                        body: &body,
-                    };
-                    t.handle_response(*now, request.id, &response).unwrap();
-                }
+                Some(answer) => deliver(t, *now, request.id, &answer),
                 None => {
                     *now = (*now).max(request.deadline);
                     t.handle_timeout(*now).unwrap();
@@ -313,13 +333,7 @@ fn code_for(wallet: Wallet) -> &'static str {
 fn pay(wallet: Wallet, shown: bool, minor: u64, faults: &str, refund: bool) -> (Outcome, Running) {
     let sim = start(wallet, faults);
     let mut now = unix_ms();
-    let mut t = WalletTerminal::open(
-        config(&sim.sim.address),
-        MemoryJournal::new(),
-        Counter::default(),
-        now,
-    )
-    .unwrap();
+    let mut t = terminal(&sim, now);
     let order = OrderNo::new("SIM00001").unwrap();
     if shown {
         t.show(now, order.clone(), Amount::cny(minor), wallet, 30_000)
@@ -495,6 +509,20 @@ fn v2_request(order: &str, fee: &str, key: &str, sign_type: SignType) -> String 
     doc.to_xml()
 }
 
+/// Posts a v2 `micropay` body; the XML answer (HTTP 200, as WeChat Pay answers v2 requests).
+fn micropay(sim: &Running, body: &str) -> Document {
+    let (status, _, answer) = send(
+        &sim.sim.address,
+        "POST",
+        "/pay/micropay",
+        &[],
+        body.as_bytes(),
+    )
+    .expect("an answer");
+    assert_eq!(status, 200);
+    Document::parse(std::str::from_utf8(&answer).unwrap()).unwrap()
+}
+
 #[test]
 fn wechat_checks_signatures_and_answers_in_the_requests_sign_type() {
     let sim = start(Wallet::WeChat, "");
@@ -505,29 +533,12 @@ fn wechat_checks_signatures_and_answers_in_the_requests_sign_type() {
         "00000000000000000000000000000000",
         SignType::Md5,
     );
-    let (status, _, answer) = send(
-        &sim.sim.address,
-        "POST",
-        "/pay/micropay",
-        &[],
-        body.as_bytes(),
-    )
-    .unwrap();
-    assert_eq!(status, 200);
-    let doc = Document::parse(std::str::from_utf8(&answer).unwrap()).unwrap();
+    let doc = micropay(&sim, &body);
     assert_eq!(doc.get("return_code"), Some("FAIL"));
     assert!(ledger(&sim).is_empty());
     // HMAC-SHA256 in, HMAC-SHA256 out, signed with the key.
     let body = v2_request("HMAC0001", "100", API_KEY, SignType::HmacSha256);
-    let (_, _, answer) = send(
-        &sim.sim.address,
-        "POST",
-        "/pay/micropay",
-        &[],
-        body.as_bytes(),
-    )
-    .unwrap();
-    let doc = Document::parse(std::str::from_utf8(&answer).unwrap()).unwrap();
+    let doc = micropay(&sim, &body);
     assert_eq!(doc.get("result_code"), Some("SUCCESS"));
     assert_eq!(doc.get("sign").unwrap().len(), 64);
     assert!(v2::verify(
@@ -536,15 +547,7 @@ fn wechat_checks_signatures_and_answers_in_the_requests_sign_type() {
         Some(SignType::HmacSha256)
     ));
     // The same order number again: refused, charged once.
-    let (_, _, answer) = send(
-        &sim.sim.address,
-        "POST",
-        "/pay/micropay",
-        &[],
-        body.as_bytes(),
-    )
-    .unwrap();
-    let doc = Document::parse(std::str::from_utf8(&answer).unwrap()).unwrap();
+    let doc = micropay(&sim, &body);
     assert_eq!(doc.get("err_code"), Some("OUT_TRADE_NO_USED"));
     assert_eq!(money(&sim).0["HMAC0001"], 100);
     // API v3 without a valid Authorization: 401, signed by the platform.
@@ -679,46 +682,19 @@ fn badmac_answers_do_not_verify() {
         };
         let sim = start(Wallet::WeChat, faults);
         let body = v2_request("BADMAC01", "100", API_KEY, SignType::Md5);
-        let (_, _, answer) = send(
-            &sim.sim.address,
-            "POST",
-            "/pay/micropay",
-            &[],
-            body.as_bytes(),
-        )
-        .unwrap();
-        let doc = Document::parse(std::str::from_utf8(&answer).unwrap()).unwrap();
+        let doc = micropay(&sim, &body);
         assert_eq!(doc.get("result_code"), Some("SUCCESS"));
         assert_eq!(doc.verify(API_KEY), !faulty, "v2");
         // API v3: the terminal's own request (a shown code's query) and its verification.
         let mut now = unix_ms();
-        let mut t = WalletTerminal::open(
-            config(&sim.sim.address),
-            MemoryJournal::new(),
-            Counter::default(),
-            now,
-        )
-        .unwrap();
+        let mut t = terminal(&sim, now);
         let order = OrderNo::new("BADMAC02").unwrap();
         t.show(now, order, Amount::cny(100), Wallet::WeChat, 30_000)
             .unwrap();
         let create = t.poll_transmit().unwrap();
-        let (_, headers, body) = exchange(&sim.sim.address, &create).unwrap();
-        let headers: Vec<(&str, &str)> = headers
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
+        let answer = exchange(&sim.sim.address, &create).unwrap();
         now += 50;
-        t.handle_response(
-            now,
-            create.id,
-            &Response {
-                status: 200,
-                headers: &headers,
-                body: &body,
-            },
-        )
-        .unwrap();
+        deliver(&mut t, now, create.id, &answer);
         // The create's answer verified: the code is shown. Its first query follows.
         assert!(std::iter::from_fn(|| t.poll_event()).any(|e| matches!(e, Event::ShowCode { .. })));
         now = t.poll_timeout().unwrap();
@@ -761,13 +737,7 @@ fn badmac_answers_do_not_verify() {
 
         let faults = if faulty { "badmac:pay" } else { "" };
         let sim = start(Wallet::Alipay, faults);
-        let mut t = WalletTerminal::open(
-            config(&sim.sim.address),
-            MemoryJournal::new(),
-            Counter::default(),
-            now,
-        )
-        .unwrap();
+        let mut t = terminal(&sim, now);
         t.pay(
             now,
             OrderNo::new("BADMAC03").unwrap(),
