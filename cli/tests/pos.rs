@@ -777,3 +777,118 @@ fn faults_on_sign_in_reversal_and_settlement() {
         w.check();
     }
 }
+
+/// HTTPS to WeChat Pay with the merchant's client certificate: the counterpart speaks TLS
+/// (`--tls-certificate`), trusted through the configuration's `ca_certificate`, and refuses
+/// `/secapi/` requests (a refund here) from a connection without a client certificate its
+/// `--client-ca` verified.
+#[test]
+fn https_with_the_merchants_client_certificate() {
+    let dir = TempDir::new("pos-https");
+    let ledger = dir.0.join("ledger.jsonl");
+    let wechat = sim(&[
+        "wechat".to_owned(),
+        "--listen".into(),
+        "127.0.0.1:0".into(),
+        "--mch-id".into(),
+        MCH_ID.into(),
+        "--key".into(),
+        API_KEY.into(),
+        "--tls-certificate".into(),
+        repo("cli/tests/keys/tls-server.pem"),
+        "--tls-key".into(),
+        repo("cli/tests/keys/tls-server-key.pem"),
+        "--client-ca".into(),
+        repo("cli/tests/keys/tls-ca.pem"),
+        "--ledger".into(),
+        ledger.to_str().unwrap().into(),
+    ]);
+    let config = |name: &str, certificate: bool| {
+        let client = if certificate {
+            format!(
+                "client_certificate = \"{}\"\nclient_key = \"{}\"\n",
+                repo("cli/tests/keys/tls-client.pem"),
+                repo("cli/tests/keys/tls-client-key.pem")
+            )
+        } else {
+            String::new()
+        };
+        let path = dir.0.join(format!("{name}.toml"));
+        std::fs::write(
+            &path,
+            format!(
+                "terminal_id = \"{name}\"\nmerchant_id = \"309310083985008\"\njournal = \"{name}.journal\"\n{TIMING}ca_certificate = \"{}\"\n[wechat]\nurl = \"https://{}\"\napp_id = \"wx2421b1c4370ec43b\"\nmch_id = \"{MCH_ID}\"\nkey = \"{API_KEY}\"\n{client}",
+                repo("cli/tests/keys/tls-ca.pem"),
+                wechat.address
+            ),
+        )
+        .unwrap();
+        path
+    };
+    let run = |config: &Path, args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_paywire"))
+            .args(["pos", "--config", config.to_str().unwrap()])
+            .args(args)
+            .output()
+            .unwrap();
+        let lines: Vec<Value> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        (out.status.code(), lines)
+    };
+    let with = config("TLSCERT1", true);
+    let (code, lines) = run(
+        &with,
+        &[
+            "pay",
+            "--amount",
+            "1.00",
+            "--code",
+            WECHAT_CODE,
+            "--order",
+            "TLS-1",
+        ],
+    );
+    assert_eq!(
+        (code, field(&lines[0], "outcome")),
+        (Some(0), "approved"),
+        "{lines:?}"
+    );
+    let (code, lines) = run(&with, &["refund", "--ref", "TLS-1", "--amount", "0.50"]);
+    assert_eq!(
+        (code, field(&lines[0], "outcome")),
+        (Some(0), "approved"),
+        "{lines:?}"
+    );
+    let without = config("TLSNOCRT", false);
+    let (code, _) = run(
+        &without,
+        &[
+            "pay",
+            "--amount",
+            "2.00",
+            "--code",
+            WECHAT_CODE,
+            "--order",
+            "TLS-2",
+        ],
+    );
+    assert_eq!(code, Some(0));
+    let (code, lines) = run(&without, &["refund", "--ref", "TLS-2"]);
+    assert_ne!(code, Some(0), "{lines:?}");
+    assert_ne!(field(&lines[0], "outcome"), "approved");
+    let ledger = std::fs::read_to_string(&ledger).unwrap();
+    assert_eq!(
+        ledger,
+        concat!(
+            r#"{"channel":"wechat","event":"charge","ref":"TLS-1","amount":100}"#,
+            "\n",
+            r#"{"channel":"wechat","event":"refund","ref":"TLS-1","amount":50}"#,
+            "\n",
+            r#"{"channel":"wechat","event":"charge","ref":"TLS-2","amount":200}"#,
+            "\n",
+        )
+    );
+}

@@ -26,6 +26,9 @@ struct File {
     timeout_seconds: Option<f64>,
     poll_interval_seconds: Option<f64>,
     poll_limit_seconds: Option<f64>,
+    /// Another root certificate (PEM) to trust for the wallets' HTTPS: a sandbox's private
+    /// CA, or a local counterpart's.
+    ca_certificate: Option<PathBuf>,
     cups: Option<CupsFile>,
     wechat: Option<WechatFile>,
     alipay: Option<AlipayFile>,
@@ -96,6 +99,8 @@ pub(super) struct Config {
     /// `Wechatpay-Serial` (no `v3_platform_serial` configured): the label it is filed under.
     pub(super) wechat_platform_label: Option<String>,
     pub(super) wechat_identity: Option<ClientIdentity>,
+    /// `ca_certificate`'s PEM.
+    pub(super) ca_certificate: Option<Vec<u8>>,
 }
 
 /// The label the platform key is filed under when no serial is configured.
@@ -275,7 +280,12 @@ impl Config {
             alipay.rule = rule(alipay.rule);
             wallets.alipay = Some(alipay);
         }
+        let ca_certificate = match &file.ca_certificate {
+            Some(path) => Some(read(base, path)?.into_bytes()),
+            None => None,
+        };
         Ok(Self {
+            ca_certificate,
             terminal_id: file.terminal_id,
             journal: base.join(file.journal),
             currency,

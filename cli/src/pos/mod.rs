@@ -291,8 +291,16 @@ impl Session {
         let wallet =
             WalletTerminal::open(config.wallets.clone(), journal.clone(), OsNonces, now_ms())
                 .map_err(|e| Failure::Usage(format!("journal: {e}")))?;
+        let roots = match &config.ca_certificate {
+            Some(pem) => reqwest::Certificate::from_pem_bundle(pem)
+                .map_err(|e| Failure::Usage(format!("ca_certificate: {e}")))?,
+            None => Vec::new(),
+        };
         let client = |identity: Option<reqwest::Identity>| {
             let mut builder = reqwest::Client::builder().use_rustls_tls();
+            for root in &roots {
+                builder = builder.add_root_certificate(root.clone());
+            }
             if let Some(identity) = identity {
                 builder = builder.identity(identity);
             }

@@ -7,6 +7,10 @@
 //! take it for the answer to its next request), `badmac` lets the counterpart sign the answer
 //! with a wrong key. Money is recorded by the counterpart when it processes the request,
 //! before any of that.
+//!
+//! With `--tls-certificate`/`--tls-key` it speaks HTTPS (rustls); with `--client-ca` it asks
+//! for a client certificate, verifies one signed by that CA, and tells the counterpart whether
+//! the connection carries one (WeChat Pay's `/secapi/` endpoints refuse a request without).
 
 use std::io;
 use std::pin::Pin;
@@ -21,10 +25,49 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::net::TcpStream;
 
 use super::{Faults, Kind, Limit, bind};
-use crate::Outcome;
+use crate::{Failure, Outcome};
+
+/// The server's TLS configuration: its certificate chain and key (PEM) and, optionally, the
+/// CA whose client certificates it accepts (clients without one are let in, unverified).
+pub(super) fn tls_config(
+    certificate: &std::path::Path,
+    key: &std::path::Path,
+    client_ca: Option<&std::path::Path>,
+) -> Result<Arc<rustls::ServerConfig>, Failure> {
+    use rustls_pki_types::pem::PemObject as _;
+    use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+    let usage = |path: &std::path::Path, e: &dyn std::fmt::Display| {
+        Failure::Usage(format!("{}: {e}", path.display()))
+    };
+    let chain = CertificateDer::pem_file_iter(certificate)
+        .and_then(Iterator::collect::<Result<Vec<_>, _>>)
+        .map_err(|e| usage(certificate, &e))?;
+    let key = PrivateKeyDer::from_pem_file(key).map_err(|e| usage(key, &e))?;
+    let builder = rustls::ServerConfig::builder();
+    let builder = match client_ca {
+        None => builder.with_no_client_auth(),
+        Some(path) => {
+            let mut roots = rustls::RootCertStore::empty();
+            for ca in CertificateDer::pem_file_iter(path).map_err(|e| usage(path, &e))? {
+                roots
+                    .add(ca.map_err(|e| usage(path, &e))?)
+                    .map_err(|e| usage(path, &e))?;
+            }
+            let verifier = rustls::server::WebPkiClientVerifier::builder(Arc::new(roots))
+                .allow_unauthenticated()
+                .build()
+                .map_err(|e| usage(path, &e))?;
+            builder.with_client_cert_verifier(verifier)
+        }
+    };
+    let mut config = builder
+        .with_single_cert(chain, key)
+        .map_err(|e| usage(certificate, &e))?;
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(Arc::new(config))
+}
 
 /// The largest request body read (no wallet request comes near it).
 const MAX_BODY: usize = 1 << 20;
@@ -36,6 +79,9 @@ pub(super) struct Request {
     pub(super) path: String,
     pub(super) headers: Vec<(String, String)>,
     pub(super) body: Vec<u8>,
+    /// The connection is TLS and the client presented a certificate the `--client-ca`
+    /// verified (WeChat Pay's `/secapi/` endpoints require one).
+    pub(super) client_certificate: bool,
 }
 
 impl Request {
@@ -83,12 +129,14 @@ struct Shared<C> {
     faults: Faults,
 }
 
-/// Serves `counterpart` on `listen` until the `--requests` limit (if any) is reached.
+/// Serves `counterpart` on `listen` (HTTPS with `tls`) until the `--requests` limit (if any)
+/// is reached.
 pub(super) async fn serve<C: Counterpart>(
     listen: &str,
     counterpart: C,
     faults: Faults,
     requests: Option<u64>,
+    tls: Option<Arc<rustls::ServerConfig>>,
 ) -> Outcome {
     let listener = bind(listen).await?;
     if requests == Some(0) {
@@ -105,7 +153,27 @@ pub(super) async fn serve<C: Counterpart>(
                 let Ok((socket, peer)) = accepted else { continue };
                 eprintln!("sim {}: connection from {peer}", C::NAME);
                 let (shared, limit) = (shared.clone(), limit.clone());
-                tokio::spawn(connection(socket, shared, limit));
+                match tls.clone() {
+                    None => {
+                        tokio::spawn(connection(socket, false, shared, limit));
+                    }
+                    Some(config) => {
+                        tokio::spawn(async move {
+                            let acceptor = tokio_rustls::TlsAcceptor::from(config);
+                            match acceptor.accept(socket).await {
+                                Ok(stream) => {
+                                    let verified = stream
+                                        .get_ref()
+                                        .1
+                                        .peer_certificates()
+                                        .is_some_and(|c| !c.is_empty());
+                                    connection(stream, verified, shared, limit).await;
+                                }
+                                Err(e) => eprintln!("sim {}: TLS: {e}", C::NAME),
+                            }
+                        });
+                    }
+                }
             }
             () = limit.reached() => {
                 // Let the last answer leave before the runtime stops.
@@ -116,8 +184,9 @@ pub(super) async fn serve<C: Counterpart>(
     }
 }
 
-async fn connection<C: Counterpart>(
-    socket: TcpStream,
+async fn connection<C: Counterpart, S: AsyncRead + AsyncWrite + Unpin + Send + 'static>(
+    socket: S,
+    client_certificate: bool,
     shared: Arc<Mutex<Shared<C>>>,
     limit: Arc<Limit>,
 ) {
@@ -125,7 +194,7 @@ async fn connection<C: Counterpart>(
     let io = TokioIo::new(Tee::new(socket, dup.clone()));
     let service = service_fn(move |request| {
         let (shared, limit, dup) = (shared.clone(), limit.clone(), dup.clone());
-        async move { handle(request, &shared, &limit, &dup).await }
+        async move { handle(request, client_certificate, &shared, &limit, &dup).await }
     });
     if let Err(e) = http1::Builder::new().serve_connection(io, service).await {
         eprintln!("sim {}: connection: {e}", C::NAME);
@@ -146,6 +215,7 @@ impl std::error::Error for Closed {}
 
 async fn handle<C: Counterpart>(
     request: hyper::Request<Incoming>,
+    client_certificate: bool,
     shared: &Mutex<Shared<C>>,
     limit: &Limit,
     dup: &AtomicBool,
@@ -167,6 +237,7 @@ async fn handle<C: Counterpart>(
             .filter_map(|(k, v)| Some((k.as_str().to_owned(), v.to_str().ok()?.to_owned())))
             .collect(),
         body,
+        client_certificate,
     };
     let (answer, fault) = {
         let Ok(mut shared) = shared.lock() else {
@@ -223,16 +294,16 @@ fn response(answer: Answer) -> hyper::Response<Full<Bytes>> {
 
 /// The connection, able to write one whole response twice (`dup`): while `dup` is set,
 /// what hyper writes is kept; when hyper flushes, the copy is written again.
-struct Tee {
-    inner: TcpStream,
+struct Tee<S> {
+    inner: S,
     dup: Arc<AtomicBool>,
     copy: Vec<u8>,
     /// How much of `copy` has been written again.
     replayed: usize,
 }
 
-impl Tee {
-    const fn new(inner: TcpStream, dup: Arc<AtomicBool>) -> Self {
+impl<S> Tee<S> {
+    const fn new(inner: S, dup: Arc<AtomicBool>) -> Self {
         Self {
             inner,
             dup,
@@ -242,7 +313,7 @@ impl Tee {
     }
 }
 
-impl AsyncRead for Tee {
+impl<S: AsyncRead + Unpin> AsyncRead for Tee<S> {
     fn poll_read(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
@@ -252,7 +323,7 @@ impl AsyncRead for Tee {
     }
 }
 
-impl AsyncWrite for Tee {
+impl<S: AsyncWrite + Unpin> AsyncWrite for Tee<S> {
     fn poll_write(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,

@@ -63,6 +63,8 @@ pub(crate) enum Command {
         #[arg(long, requires_all = ["v3_mch_public_key", "v3_platform_private_key"])]
         v3_platform_serial: Option<String>,
         #[command(flatten)]
+        tls: Tls,
+        #[command(flatten)]
         common: Common,
     },
     /// The Alipay OpenAPI gateway over HTTP: trade.pay, query, cancel, precreate, close and
@@ -82,8 +84,36 @@ pub(crate) enum Command {
         #[arg(long)]
         alipay_private_key: PathBuf,
         #[command(flatten)]
+        tls: Tls,
+        #[command(flatten)]
         common: Common,
     },
+}
+
+/// HTTPS for the wallets' counterparts.
+#[derive(clap::Args, Debug)]
+pub(crate) struct Tls {
+    /// Speak HTTPS with this certificate chain (PEM) …
+    #[arg(long, requires = "tls_key")]
+    tls_certificate: Option<PathBuf>,
+    /// … and its private key (PEM).
+    #[arg(long, requires = "tls_certificate")]
+    tls_key: Option<PathBuf>,
+    /// Ask for a client certificate and accept those this CA (PEM) signed (WeChat Pay's
+    /// `/secapi/` endpoints refuse requests without one).
+    #[arg(long, requires = "tls_certificate")]
+    client_ca: Option<PathBuf>,
+}
+
+impl Tls {
+    fn config(&self) -> Result<Option<std::sync::Arc<rustls::ServerConfig>>, Failure> {
+        match (&self.tls_certificate, &self.tls_key) {
+            (Some(certificate), Some(key)) => {
+                http::tls_config(certificate, key, self.client_ca.as_deref()).map(Some)
+            }
+            _ => Ok(None),
+        }
+    }
 }
 
 /// What every counterpart takes besides its address and keys.
@@ -125,6 +155,7 @@ pub(crate) fn run(command: Command) -> Outcome {
             v3_mch_public_key,
             v3_platform_private_key,
             v3_platform_serial,
+            tls,
             common,
         } => {
             let (ledger, faults) = common.open("wechat", &wechat::OPERATIONS)?;
@@ -138,20 +169,23 @@ pub(crate) fn run(command: Command) -> Outcome {
                 }
                 _ => None,
             };
-            let wallet = wechat::Wechat::new(mch_id, key, v3, ledger);
-            runtime.block_on(http::serve(&listen, wallet, faults, common.requests))
+            let wallet = wechat::Wechat::new(mch_id, key, v3, ledger, tls.client_ca.is_some());
+            let tls = tls.config()?;
+            runtime.block_on(http::serve(&listen, wallet, faults, common.requests, tls))
         }
         Command::Alipay {
             listen,
             app_id,
             app_public_key,
             alipay_private_key,
+            tls,
             common,
         } => {
             let (ledger, faults) = common.open("alipay", &alipay::OPERATIONS)?;
             let wallet =
                 alipay::Alipay::load(app_id, &app_public_key, &alipay_private_key, ledger)?;
-            runtime.block_on(http::serve(&listen, wallet, faults, common.requests))
+            let tls = tls.config()?;
+            runtime.block_on(http::serve(&listen, wallet, faults, common.requests, tls))
         }
     }
 }

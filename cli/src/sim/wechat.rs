@@ -75,15 +75,24 @@ pub(super) struct Wechat {
     key: String,
     v3: Option<V3>,
     orders: Orders,
+    /// `--client-ca` given: `/secapi/` requests need a verified client certificate.
+    secapi_needs_certificate: bool,
 }
 
 impl Wechat {
-    pub(super) fn new(mch_id: String, key: String, v3: Option<V3>, ledger: Ledger) -> Self {
+    pub(super) fn new(
+        mch_id: String,
+        key: String,
+        v3: Option<V3>,
+        ledger: Ledger,
+        secapi_needs_certificate: bool,
+    ) -> Self {
         Self {
             mch_id,
             key,
             v3,
             orders: Orders::new(ledger, "reverse", "42000000002026"),
+            secapi_needs_certificate,
         }
     }
 
@@ -102,6 +111,13 @@ impl Wechat {
         };
         if doc.get("mch_id") != Some(self.mch_id.as_str()) {
             return refuse("mch_id参数格式错误");
+        }
+        if self.secapi_needs_certificate
+            && matches!(operation, "reverse" | "refund")
+            && !request.client_certificate
+        {
+            // (The message is the counterpart's own: WeChat Pay ends such a TLS session.)
+            return refuse("client certificate required (/secapi/)");
         }
         if !doc.verify(&self.key) {
             return refuse("签名错误");
