@@ -48,6 +48,9 @@ fn repo(path: &str) -> String {
         .to_owned()
 }
 
+/// The soak takes this for writing; every other test for reading.
+static HEAVY: std::sync::RwLock<()> = std::sync::RwLock::new(());
+
 /// Faults per counterpart.
 #[derive(Default, Clone)]
 struct Faults {
@@ -58,6 +61,8 @@ struct Faults {
 
 /// The counterparts, their ledgers and a terminal's configuration.
 struct World {
+    /// Held while the test runs: the soak waits for it.
+    _turn: Option<std::sync::RwLockReadGuard<'static, ()>>,
     dir: TempDir,
     _sims: Vec<Sim>,
     config: PathBuf,
@@ -102,7 +107,18 @@ alipay_public_key = "{}"
 const TIMING: &str = "timeout_seconds = 1\npoll_interval_seconds = 0.3\npoll_limit_seconds = 2\n";
 
 impl World {
+    /// Counterparts for one test, which runs alongside the others (not the soak).
     fn new(faults: &Faults) -> Self {
+        let turn = HEAVY
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        Self {
+            _turn: Some(turn),
+            ..Self::started(faults)
+        }
+    }
+
+    fn started(faults: &Faults) -> Self {
         let dir = TempDir::new("pos-cli");
         let ledger = dir.0.join("ledger.jsonl");
         let ledger = ledger.to_str().unwrap().to_owned();
@@ -155,6 +171,7 @@ impl World {
         let addresses = [&cups.address, &wechat.address, &alipay.address].map(String::as_str);
         write_config(&config, "50080001", addresses, "pos.journal");
         Self {
+            _turn: None,
             config,
             _sims: vec![cups, wechat, alipay],
             dir,
@@ -183,6 +200,12 @@ impl World {
             .envs(env.iter().copied())
             .output()
             .unwrap();
+        // The terminal's diagnostics, shown with a failing test's output.
+        eprint!(
+            "paywire pos {args:?}: exit {:?}\n{}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr)
+        );
         let lines = String::from_utf8(out.stdout)
             .unwrap()
             .lines()
@@ -638,6 +661,10 @@ fn sigkill_during_a_delayed_answer_and_during_a_reversal() {
 /// and the ledgers must agree with every journal. Prints the throughput.
 #[test]
 fn soak_many_terminals_against_one_host() {
+    // Alone: its load must not starve the other tests' one-second answer timeouts.
+    let _alone = HEAVY
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let seconds: u64 = std::env::var("PAYWIRE_POS_SOAK_SECONDS")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -648,7 +675,7 @@ fn soak_many_terminals_against_one_host() {
         wechat: "drop:micropay@4,badmac:micropay@9,close:orderquery@2".into(),
         alipay: "close:pay@6,dup:pay@8,drop:query@1".into(),
     };
-    let w = World::new(&faults);
+    let w = World::started(&faults);
     let addresses: Vec<String> = w._sims.iter().map(|s| s.address.clone()).collect();
     let terminals: Vec<(String, PathBuf)> = (1..=4)
         .map(|i| {
@@ -784,6 +811,9 @@ fn faults_on_sign_in_reversal_and_settlement() {
 /// `--client-ca` verified.
 #[test]
 fn https_with_the_merchants_client_certificate() {
+    let _turn = HEAVY
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let dir = TempDir::new("pos-https");
     let ledger = dir.0.join("ledger.jsonl");
     let wechat = sim(&[

@@ -93,6 +93,8 @@ pub(super) struct Config {
     pub(super) terminal_id: String,
     pub(super) journal: PathBuf,
     pub(super) currency: [u8; 3],
+    /// How long a wallet's answer is waited for (ms), counted from when the request leaves.
+    pub(super) answer_timeout: u64,
     pub(super) cups: Option<Cups>,
     pub(super) wallets: WalletConfig,
     /// Shown codes' answers are checked against this one platform key whatever their
@@ -285,6 +287,8 @@ impl Config {
             None => None,
         };
         Ok(Self {
+            answer_timeout: timeout
+                .unwrap_or(paywire_pos::wallet::PollRule::WECHAT.response_timeout),
             ca_certificate,
             terminal_id: file.terminal_id,
             journal: base.join(file.journal),

@@ -500,12 +500,19 @@ impl Session {
         }
     }
 
-    /// Sends a CUPS frame and reads one frame back before `deadline` (Unix ms). No answer in
-    /// time, or a broken connection: `None` (the connection is dropped; the next request
+    /// Sends a CUPS frame and reads one frame back. It waits until the request's deadline,
+    /// and at least the answer timeout from when the request left (a deadline set when the
+    /// request was made may be close by then: a slow journal write, a busy machine). No answer
+    /// in time, or a broken connection: `None` (the connection is dropped; the next request
     /// opens a new one, so a late answer cannot be taken for the next one's).
     async fn cups_exchange(&mut self, bytes: &[u8], deadline: u64) -> Option<Vec<u8>> {
-        let address = self.config.cups.as_ref()?.address.clone();
-        let wait = Duration::from_millis(deadline.saturating_sub(now_ms()));
+        let cups = self.config.cups.as_ref()?;
+        let address = cups.address.clone();
+        let wait = Duration::from_millis(
+            deadline
+                .saturating_sub(now_ms())
+                .max(cups.card.response_timeout),
+        );
         let exchange = async {
             if self.link.is_none() {
                 self.link = Some(TcpStream::connect(&address).await.ok()?);
@@ -540,8 +547,12 @@ impl Session {
         let method = reqwest::Method::from_bytes(request.method.as_bytes()).ok()?;
         let mut builder = client
             .request(method, &request.url)
+            // Until the deadline, and at least the answer timeout from now (as for CUPS).
             .timeout(Duration::from_millis(
-                request.deadline.saturating_sub(now_ms()).max(1),
+                request
+                    .deadline
+                    .saturating_sub(now_ms())
+                    .max(self.config.answer_timeout),
             ))
             .body(request.body.clone());
         for (name, value) in &request.headers {

@@ -289,7 +289,15 @@ pub(super) async fn serve(listen: &str, host: Host, requests: Option<u64>) -> Ou
     loop {
         tokio::select! {
             accepted = listener.accept() => {
-                let Ok((socket, peer)) = accepted else { continue };
+                let (socket, peer) = match accepted {
+                    Ok(accepted) => accepted,
+                    Err(e) => {
+                        // Out of file descriptors, say: wait instead of spinning.
+                        eprintln!("sim cups: accept: {e}");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
                 eprintln!("sim cups: connection from {peer}");
                 let (host, limit) = (host.clone(), limit.clone());
                 tokio::spawn(async move {

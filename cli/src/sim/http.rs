@@ -150,7 +150,15 @@ pub(super) async fn serve<C: Counterpart>(
     loop {
         tokio::select! {
             accepted = listener.accept() => {
-                let Ok((socket, peer)) = accepted else { continue };
+                let (socket, peer) = match accepted {
+                    Ok(accepted) => accepted,
+                    Err(e) => {
+                        // Out of file descriptors, say: wait instead of spinning.
+                        eprintln!("sim {}: accept: {e}", C::NAME);
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
                 eprintln!("sim {}: connection from {peer}", C::NAME);
                 let (shared, limit) = (shared.clone(), limit.clone());
                 match tls.clone() {
