@@ -16,7 +16,7 @@ use paywire_unionpay::txn;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpStream;
 
-use super::{Faults, Kind, Ledger, Limit, bind};
+use super::{Faults, Kind, Ledger, Limit, accept_loop};
 use crate::{Failure, Outcome};
 
 /// The operations faults can name: the request MTIs.
@@ -280,33 +280,11 @@ fn original_stan(request: &MessageRef<'_, '_>) -> Option<u32> {
 }
 
 pub(super) async fn serve(listen: &str, host: Host, requests: Option<u64>) -> Outcome {
-    let listener = bind(listen).await?;
-    if requests == Some(0) {
-        return Ok(());
-    }
     let host = Arc::new(Mutex::new(host));
-    let limit = Arc::new(Limit::new(requests));
-    loop {
-        tokio::select! {
-            accepted = listener.accept() => {
-                let (socket, peer) = match accepted {
-                    Ok(accepted) => accepted,
-                    Err(e) => {
-                        // Out of file descriptors, say: wait instead of spinning.
-                        eprintln!("sim cups: accept: {e}");
-                        tokio::time::sleep(Duration::from_millis(50)).await;
-                        continue;
-                    }
-                };
-                eprintln!("sim cups: connection from {peer}");
-                let (host, limit) = (host.clone(), limit.clone());
-                tokio::spawn(async move {
-                    connection(socket, host, limit).await;
-                });
-            }
-            () = limit.reached() => return Ok(()),
-        }
-    }
+    accept_loop(listen, "cups", requests, |socket, limit| {
+        tokio::spawn(connection(socket, host.clone(), limit));
+    })
+    .await
 }
 
 /// Serves one connection: frames read one at a time, answered (or not) as the faults say.

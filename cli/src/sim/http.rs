@@ -26,7 +26,7 @@ use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
-use super::{Faults, Kind, Limit, bind};
+use super::{Faults, Kind, Limit, accept_loop};
 use crate::{Failure, Outcome};
 
 /// The server's TLS configuration: its certificate chain and key (PEM) and, optionally, the
@@ -138,58 +138,35 @@ pub(super) async fn serve<C: Counterpart>(
     requests: Option<u64>,
     tls: Option<Arc<rustls::ServerConfig>>,
 ) -> Outcome {
-    let listener = bind(listen).await?;
-    if requests == Some(0) {
-        return Ok(());
-    }
     let shared = Arc::new(Mutex::new(Shared {
         counterpart,
         faults,
     }));
-    let limit = Arc::new(Limit::new(requests));
-    loop {
-        tokio::select! {
-            accepted = listener.accept() => {
-                let (socket, peer) = match accepted {
-                    Ok(accepted) => accepted,
-                    Err(e) => {
-                        // Out of file descriptors, say: wait instead of spinning.
-                        eprintln!("sim {}: accept: {e}", C::NAME);
-                        tokio::time::sleep(Duration::from_millis(50)).await;
-                        continue;
-                    }
-                };
-                eprintln!("sim {}: connection from {peer}", C::NAME);
-                let (shared, limit) = (shared.clone(), limit.clone());
-                match tls.clone() {
-                    None => {
-                        tokio::spawn(connection(socket, false, shared, limit));
-                    }
-                    Some(config) => {
-                        tokio::spawn(async move {
-                            let acceptor = tokio_rustls::TlsAcceptor::from(config);
-                            match acceptor.accept(socket).await {
-                                Ok(stream) => {
-                                    let verified = stream
-                                        .get_ref()
-                                        .1
-                                        .peer_certificates()
-                                        .is_some_and(|c| !c.is_empty());
-                                    connection(stream, verified, shared, limit).await;
-                                }
-                                Err(e) => eprintln!("sim {}: TLS: {e}", C::NAME),
-                            }
-                        });
-                    }
-                }
+    accept_loop(listen, C::NAME, requests, |socket, limit| {
+        let shared = shared.clone();
+        match tls.clone() {
+            None => {
+                tokio::spawn(connection(socket, false, shared, limit));
             }
-            () = limit.reached() => {
-                // Let the last answer leave before the runtime stops.
-                tokio::time::sleep(Duration::from_millis(200)).await;
-                return Ok(());
+            Some(config) => {
+                tokio::spawn(async move {
+                    let acceptor = tokio_rustls::TlsAcceptor::from(config);
+                    match acceptor.accept(socket).await {
+                        Ok(stream) => {
+                            let verified = stream
+                                .get_ref()
+                                .1
+                                .peer_certificates()
+                                .is_some_and(|c| !c.is_empty());
+                            connection(stream, verified, shared, limit).await;
+                        }
+                        Err(e) => eprintln!("sim {}: TLS: {e}", C::NAME),
+                    }
+                });
             }
         }
-    }
+    })
+    .await
 }
 
 async fn connection<C: Counterpart, S: AsyncRead + AsyncWrite + Unpin + Send + 'static>(

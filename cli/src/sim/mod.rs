@@ -334,6 +334,43 @@ pub(super) async fn bind(listen: &str) -> Result<TcpListener, Failure> {
     Ok(listener)
 }
 
+/// Listens on `listen` (printing `listening HOST:PORT`) and hands every connection to
+/// `spawn`, until the `--requests` limit is reached (at once for 0).
+pub(super) async fn accept_loop(
+    listen: &str,
+    name: &str,
+    requests: Option<u64>,
+    mut spawn: impl FnMut(tokio::net::TcpStream, std::sync::Arc<Limit>),
+) -> Outcome {
+    let listener = bind(listen).await?;
+    if requests == Some(0) {
+        return Ok(());
+    }
+    let limit = std::sync::Arc::new(Limit::new(requests));
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                match accepted {
+                    Ok((socket, peer)) => {
+                        eprintln!("sim {name}: connection from {peer}");
+                        spawn(socket, limit.clone());
+                    }
+                    Err(e) => {
+                        // Out of file descriptors, say: wait instead of spinning.
+                        eprintln!("sim {name}: accept: {e}");
+                        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    }
+                }
+            }
+            () = limit.reached() => {
+                // Let the last answer leave before the runtime stops.
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                return Ok(());
+            }
+        }
+    }
+}
+
 /// The `--requests N` limit: the N-th request served ends the server.
 pub(super) struct Limit {
     served: AtomicU64,
