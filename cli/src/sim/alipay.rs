@@ -6,8 +6,8 @@
 //! answer `{"<method>_response":{…},"sign":"…"}` signed with the gateway's key over the
 //! response node's exact text. Methods `alipay.trade.pay` (`bar_code`), `.query`, `.cancel`,
 //! `.precreate`, `.close`, `.refund`; codes and fields as Alipay documents them
-//! (https://opendocs.alipay.com/open/194/105170 payment codes,
-//! https://opendocs.alipay.com/common/02km9f common codes:
+//! (<https://opendocs.alipay.com/open/194/105170> payment codes,
+//! <https://opendocs.alipay.com/common/02km9f> common codes:
 //! `10000` success, `10003` waiting for the buyer, `40004` business failure with a
 //! `sub_code`, `40002` invalid arguments such as `isv.invalid-signature`).
 

@@ -4,15 +4,16 @@
 //! HMAC-SHA256 as its `sign_type` says — and every answer signed the same way):
 //! `POST /pay/micropay`, `/pay/orderquery`, `/secapi/pay/reverse`, `/pay/closeorder`,
 //! `/secapi/pay/refund`. Field names and error codes as in WeChat Pay's v2 API documents
-//! (https://pay.weixin.qq.com/wiki/doc/api/micropay.php?chapter=9_10, `9_2` order query,
+//! (<https://pay.weixin.qq.com/wiki/doc/api/micropay.php?chapter=9_10>, `9_2` order query,
 //! `9_11` reverse, `9_4` refund; `1_3` close order). The client certificate that
-//! `/secapi/` requires is a TLS matter this plain-HTTP counterpart cannot see.
+//! `/secapi/` requires is checked when the counterpart speaks HTTPS with `--client-ca`
+//! (`http.rs`); over plain HTTP it cannot be.
 //!
 //! API v3 (shown codes), with the `--v3-*` keys: `POST /v3/pay/transactions/native`,
 //! `GET /v3/pay/transactions/out-trade-no/{no}?mchid=…`, `POST …/{no}/close`; the request's
 //! `Authorization` (`WECHATPAY2-SHA256-RSA2048`) checked with the merchant's public key,
 //! answers signed with the platform key in the `Wechatpay-*` headers
-//! (https://pay.weixin.qq.com/doc/v3/merchant/4012365342 signing,
+//! (<https://pay.weixin.qq.com/doc/v3/merchant/4012365342> signing,
 //! 4013070354 response verification).
 
 use std::path::Path;
