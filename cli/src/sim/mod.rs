@@ -316,7 +316,12 @@ impl Ledger {
         );
         eprintln!("sim {}: {line}", self.channel);
         if let Some(file) = &mut self.file {
-            let _ = writeln!(file, "{line}").and_then(|()| file.flush());
+            // The whole line in one write: counterparts sharing a ledger file (opened for
+            // appending) never interleave their lines (`writeln!` may write the line and its
+            // newline separately; the soak test caught two lines run together).
+            let mut whole = line.into_bytes();
+            whole.push(b'\n');
+            let _ = file.write_all(&whole).and_then(|()| file.flush());
         }
     }
 }
