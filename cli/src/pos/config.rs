@@ -126,9 +126,9 @@ fn millis(seconds: Option<f64>, name: &str) -> Result<Option<u64>, Failure> {
     }
 }
 
+/// A file the configuration names (relative to its folder).
 fn read(base: &Path, path: &Path) -> Result<String, Failure> {
-    let full = base.join(path);
-    std::fs::read_to_string(&full).map_err(|e| Failure::Usage(format!("{}: {e}", full.display())))
+    crate::input::read_text(&base.join(path))
 }
 
 fn tpdu(text: &str) -> Result<Tpdu, Failure> {
