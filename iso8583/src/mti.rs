@@ -113,10 +113,35 @@ impl Mti {
     }
 
     /// The response to this message (`0200` → `0210`, `0420` → `0430`); a response's MTI is
-    /// returned unchanged. The origin digit is kept.
+    /// returned unchanged. A repeat is answered as its original (`0221` → `0230`, `0201` →
+    /// `0210`): the origin digit drops its repeat bit (1 → 0, 3 → 2, 5 → 4), as jPOS's
+    /// `ISOMsg.setResponseMTI` does (jpos/jPOS `jpos/src/main/java/org/jpos/iso/ISOMsg.java`).
     pub const fn response(self) -> Mti {
-        if self.is_request() {
-            Mti(self.0.saturating_add(10))
+        if !self.is_request() {
+            return self;
+        }
+        let unrepeated = if self.is_repeat() {
+            self.0.saturating_sub(1)
+        } else {
+            self.0
+        };
+        Mti(unrepeated.saturating_add(10))
+    }
+
+    /// Whether this message repeats an earlier one (origin 1, 3 or 5: acquirer, issuer or
+    /// other repeat).
+    pub const fn is_repeat(self) -> bool {
+        let origin = self.origin();
+        origin <= 5 && origin % 2 == 1
+    }
+
+    /// The repeat of this message, sent when its answer did not arrive (`0220` → `0221`,
+    /// `0420` → `0421`; jPOS `ISOMsg.setRetransmissionMTI`); a repeat, or a message whose
+    /// origin has no repeat form (6–9), is returned unchanged.
+    pub const fn repeat(self) -> Mti {
+        let origin = self.origin();
+        if origin <= 5 && origin.is_multiple_of(2) {
+            Mti(self.0.saturating_add(1))
         } else {
             self
         }
@@ -231,6 +256,15 @@ mod tests {
         assert_eq!(mti.response().to_ascii(), *b"0430");
         assert_eq!(Mti::FINANCIAL_REQUEST.response(), Mti::FINANCIAL_RESPONSE);
         assert_eq!(Mti::FINANCIAL_RESPONSE.response(), Mti::FINANCIAL_RESPONSE);
+        // Repeats (jPOS ISOMsg: "0201 becomes 0210").
+        let repeat = Mti::FINANCIAL_ADVICE.repeat();
+        assert_eq!(repeat.to_ascii(), *b"0221");
+        assert!(repeat.is_repeat() && !Mti::FINANCIAL_ADVICE.is_repeat());
+        assert_eq!(repeat.response().to_ascii(), *b"0230");
+        assert_eq!(Mti::new(201).unwrap().response().to_ascii(), *b"0210");
+        assert_eq!(Mti::new(1423).unwrap().response().to_ascii(), *b"1432");
+        assert_eq!(repeat.repeat(), repeat);
+        assert_eq!(Mti::new(226).unwrap().repeat().to_ascii(), *b"0226");
         assert_eq!(Mti::new(1804).unwrap().version(), 1);
         assert!(Mti::new(10000).is_err());
         assert!("02A0".parse::<Mti>().is_err());

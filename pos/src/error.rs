@@ -37,8 +37,9 @@ pub enum ErrorKind {
     Currency,
     /// A wallet request could not be signed or built.
     Signing,
-    /// The refund cannot be made: not an approved wallet payment of this terminal, or more
-    /// than it charged minus its other refunds.
+    /// The refund cannot be made: not an approved sale or wallet payment of this terminal
+    /// (a card sale's answer must have carried its date, field 13), voided, or more than it
+    /// charged minus its other refunds.
     NotRefundable,
 }
 

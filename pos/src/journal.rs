@@ -110,6 +110,21 @@ pub enum Record {
         /// What is refunded.
         amount: Amount,
     },
+    /// A card refund (`0220`, 退货) is about to be sent: `message` is the encoded advice without
+    /// MAC, kept so that it can be repeated unchanged (as `0221`, same STAN) until the host
+    /// answers — after a lost answer, and after a restart. A refund is never reversed.
+    CardRefundSent {
+        /// The refund's own order number.
+        order: OrderNo,
+        /// The sale refunded, when this journal holds it.
+        original: Option<OrderNo>,
+        /// Field 11, kept by every repeat.
+        stan: u32,
+        /// What is refunded.
+        amount: Amount,
+        /// The encoded `0220` (it carries the card's track data, like a reversal).
+        message: Vec<u8>,
+    },
     /// The payment must be undone: a card sale reversed (`0400`), a payment code's order
     /// reversed (WeChat Pay `reverse`) or cancelled (Alipay `alipay.trade.cancel`). Once due,
     /// the payment can only end undone.
@@ -164,6 +179,20 @@ impl fmt::Debug for Record {
                 .field("stan", stan)
                 .field("amount", amount)
                 .field("reversal_len", &reversal.len())
+                .finish(),
+            Self::CardRefundSent {
+                order,
+                original,
+                stan,
+                amount,
+                message,
+            } => f
+                .debug_struct("CardRefundSent")
+                .field("order", order)
+                .field("original", original)
+                .field("stan", stan)
+                .field("amount", amount)
+                .field("message_len", &message.len())
                 .finish(),
             Self::CodePaySent {
                 order,
@@ -260,6 +289,7 @@ impl Record {
     pub const fn order(&self) -> Option<&OrderNo> {
         match self {
             Self::SaleSent { order, .. }
+            | Self::CardRefundSent { order, .. }
             | Self::CodePaySent { order, .. }
             | Self::CodeShown { order, .. }
             | Self::RefundSent { order, .. }

@@ -107,6 +107,8 @@ pub struct Approval {
     pub auth_code: Option<String>,
     /// The channel's transaction id (wallets).
     pub transaction_id: Option<String>,
+    /// The date of a card answer (field 13, `MMDD`): a refund names its original by it (61.3).
+    pub date: Option<String>,
 }
 
 /// Why a payment was undone.

@@ -6,7 +6,7 @@
 //! CREATE TABLE journal (seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL,
 //!   order_no TEXT, stan INTEGER, amount INTEGER, currency TEXT, reason TEXT, attempt INTEGER,
 //!   outcome TEXT, code TEXT, meaning TEXT, rrn TEXT, auth_code TEXT, transaction_id TEXT,
-//!   reversal BLOB, original_order TEXT, at INTEGER, expires_at INTEGER);
+//!   reversal BLOB, original_order TEXT, at INTEGER, expires_at INTEGER, txn_date TEXT);
 //! ```
 //!
 //! Settlement rows keep the batch number in `code` (six digits) and `balanced` /
@@ -16,7 +16,9 @@
 //! gets them when opened. A wallet refund's row (`refund-sent`) keeps the refunded payment in
 //! `original_order` and its wallet in `code`. A sign-in's row (`signed-in`) keeps field 62 of
 //! the host's answer (the working keys under the terminal master key) in `reversal` and the
-//! batch in `code`.
+//! batch in `code`. A card refund's row (`card-refund-sent`) keeps its `0220` in `reversal` and
+//! the refunded sale, when known, in `original_order`; an approved card answer's date (field 13)
+//! is in `txn_date`.
 //!
 //! The `reversal` column holds the reversal message, which repeats the card's track 2 data:
 //! the file is cardholder data and must be protected as such.
@@ -48,7 +50,8 @@ const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS journal (
     reversal BLOB,
     original_order TEXT,
     at INTEGER,
-    expires_at INTEGER
+    expires_at INTEGER,
+    txn_date TEXT
 )";
 
 /// A journal in an SQLite file.
@@ -76,6 +79,7 @@ struct Row {
     original: Option<String>,
     at: Option<u64>,
     expires_at: Option<u64>,
+    date: Option<String>,
 }
 
 const fn reason_name(reason: UndoReason) -> &'static str {
@@ -125,6 +129,21 @@ fn row(record: &Record) -> Row {
             stan: Some(*stan),
             amount: Some(*amount),
             reversal: Some(reversal.clone()),
+            ..Row::default()
+        },
+        Record::CardRefundSent {
+            order,
+            original,
+            stan,
+            amount,
+            message,
+        } => Row {
+            kind: "card-refund-sent",
+            order: Some(String::from(order.as_str())),
+            original: original.as_ref().map(|o| String::from(o.as_str())),
+            stan: Some(*stan),
+            amount: Some(*amount),
+            reversal: Some(message.clone()),
             ..Row::default()
         },
         Record::CodePaySent {
@@ -209,6 +228,7 @@ fn row(record: &Record) -> Row {
             rrn: approval.rrn.clone(),
             auth_code: approval.auth_code.clone(),
             transaction_id: approval.transaction_id.clone(),
+            date: approval.date.clone(),
             ..Row::default()
         },
         Record::Final { order, outcome } => {
@@ -223,6 +243,7 @@ fn row(record: &Record) -> Row {
                     r.rrn.clone_from(&a.rrn);
                     r.auth_code.clone_from(&a.auth_code);
                     r.transaction_id.clone_from(&a.transaction_id);
+                    r.date.clone_from(&a.date);
                 }
                 Outcome::Declined { code, meaning } => {
                     r.outcome = Some("declined");
@@ -250,15 +271,19 @@ impl SqliteJournal {
         db.execute_batch(SCHEMA).map_err(|_| JournalError)?;
         db.execute_batch("CREATE INDEX IF NOT EXISTS journal_order ON journal (order_no)")
             .map_err(|_| JournalError)?;
-        // Journals written before the payment-code columns existed.
-        for column in ["at", "expires_at"] {
+        // Journals written before the payment-code columns (and the answer's date) existed.
+        for (column, kind) in [
+            ("at", "INTEGER"),
+            ("expires_at", "INTEGER"),
+            ("txn_date", "TEXT"),
+        ] {
             let exists = db
                 .prepare("SELECT 1 FROM pragma_table_info('journal') WHERE name = ?1")
                 .and_then(|mut s| s.exists([column]))
                 .map_err(|_| JournalError)?;
             if !exists {
                 db.execute_batch(&alloc::format!(
-                    "ALTER TABLE journal ADD COLUMN {column} INTEGER"
+                    "ALTER TABLE journal ADD COLUMN {column} {kind}"
                 ))
                 .map_err(|_| JournalError)?;
             }
@@ -300,6 +325,7 @@ fn record_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Record>> {
     let original = original.as_deref().and_then(|o| OrderNo::new(o).ok());
     let at: Option<u64> = r.get(15)?;
     let expires_at: Option<u64> = r.get(16)?;
+    let date: Option<String> = r.get(17)?;
     let currency = currency
         .as_deref()
         .and_then(|c| <[u8; 3]>::try_from(c.as_bytes()).ok());
@@ -329,6 +355,18 @@ fn record_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Record>> {
                 amount: Amount { minor, currency },
                 reversal,
             }),
+            _ => None,
+        },
+        ("card-refund-sent", Some(order)) => match (stan, amount, currency, reversal) {
+            (Some(stan), Some(minor), Some(currency), Some(message)) => {
+                Some(Record::CardRefundSent {
+                    order,
+                    original: original.clone(),
+                    stan,
+                    amount: Amount { minor, currency },
+                    message,
+                })
+            }
             _ => None,
         },
         ("code-pay-sent", Some(order)) => {
@@ -396,6 +434,7 @@ fn record_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Record>> {
                 rrn,
                 auth_code,
                 transaction_id,
+                date,
             },
         }),
         ("final", Some(order)) => {
@@ -404,6 +443,7 @@ fn record_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Record>> {
                     rrn,
                     auth_code,
                     transaction_id,
+                    date,
                 })),
                 Some("declined") => code.map(|code| Outcome::Declined { code, meaning }),
                 Some("undone") => reason.map(Outcome::Undone),
@@ -425,9 +465,9 @@ impl Journal for SqliteJournal {
             .execute(
                 "INSERT INTO journal (kind, order_no, stan, amount, currency, reason, attempt,
                     outcome, code, meaning, rrn, auth_code, transaction_id, reversal, original_order,
-                    at, expires_at)
+                    at, expires_at, txn_date)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                    ?17)",
+                    ?17, ?18)",
                 params![
                     r.kind,
                     r.order,
@@ -446,6 +486,7 @@ impl Journal for SqliteJournal {
                     r.original,
                     r.at,
                     r.expires_at,
+                    r.date,
                 ],
             )
             .map(|_| ())
@@ -470,7 +511,7 @@ impl Journal for SqliteJournal {
             .prepare(
                 "SELECT kind, order_no, stan, amount, currency, reason, attempt, outcome, code,
                     meaning, rrn, auth_code, transaction_id, reversal, original_order, at,
-                    expires_at
+                    expires_at, txn_date
                  FROM journal ORDER BY seq",
             )
             .map_err(|_| JournalError)?;

@@ -6,7 +6,9 @@
 //! its journal) at any step. After the faults stop and the terminal has finished what it owes,
 //! the invariants hold: every sale the journal sent has exactly one final outcome; it is
 //! approved exactly when the host's ledger holds a net charge for it; the host charged nothing
-//! the journal did not send; STANs are never reused.
+//! the journal did not send; every refund the journal sent has exactly one final outcome,
+//! approved exactly when the host refunded it (once, however often it was repeated); STANs are
+//! never reused.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -20,6 +22,7 @@ use std::collections::BTreeMap;
 
 use paywire_iso8583::framing::{Framing, Status};
 use paywire_iso8583::{Message, MessageRef};
+use paywire_pos::card::{CardRefund, RefundOf, SaleReference};
 use paywire_pos::{
     Amount, CardConfig, CardSale, CardTerminal, Event, Journal, MemoryJournal, OrderNo, Outcome,
     Record, SqliteJournal, UndoReason,
@@ -66,6 +69,8 @@ struct Host {
     seen: Vec<(u16, u32, Option<String>)>,
     /// Void STAN → (the voided sale's STAN, applied now).
     voids: BTreeMap<u32, (u32, bool)>,
+    /// Refund STAN → (the refunded sale's STAN, amount, the answer's field 39).
+    refunds: BTreeMap<u32, (u32, u64, &'static str)>,
 }
 
 impl Host {
@@ -82,6 +87,7 @@ impl Host {
             rrn: 0,
             seen: Vec::new(),
             voids: BTreeMap::new(),
+            refunds: BTreeMap::new(),
         }
     }
 
@@ -187,19 +193,68 @@ impl Host {
                 if code == "00" {
                     m.set(38, "A1B2C3").unwrap();
                 }
+                // The host's date of the transaction (a refund names its original by it).
+                m.set(13, "1207").unwrap();
+                txn::encode_with_mac(&m, &self.mak).unwrap()
+            }
+            220 | 221 => {
+                // A refund (0220) or its repeat (0221): a repeat of a refund taken gets the
+                // same answer and refunds nothing more; one never seen is taken as the
+                // original. A second 0220 under a STAN seen is a duplicate (94).
+                txn::verify_mac(&request, &self.mak).ok()?;
+                let repeat = request.mti().number() == 221;
+                let code = match self.refunds.get(&stan) {
+                    Some(&(_, _, code)) if repeat => code,
+                    Some(_) => "94",
+                    None => {
+                        let f61: String = request.value(61)?.iter().map(char::from).collect();
+                        let original: u32 = f61.get(6..12)?.parse().ok()?;
+                        let amount = request.amount()?;
+                        let refunded: u64 = self
+                            .refunds
+                            .values()
+                            .filter(|(of, _, code)| *of == original && *code == "00")
+                            .map(|(_, a, _)| a)
+                            .sum();
+                        let code = match self.ledger.get(&original) {
+                            Some(&(charged, true)) if refunded + amount <= charged => "00",
+                            Some(&(_, true)) => "13", // more than the sale charged
+                            _ => "25",                // unable to locate the original
+                        };
+                        self.refunds.insert(stan, (original, amount, code));
+                        code
+                    }
+                };
+                let mut m =
+                    Message::from_ref(&request).response(&[3, 4, 11, 22, 25, 41, 42, 49, 60]);
+                m.set(39, code).unwrap();
                 txn::encode_with_mac(&m, &self.mak).unwrap()
             }
             500 => {
-                // Reconcile: the terminal's debit totals against what the host holds charged.
+                // Reconcile: the terminal's debit totals against what the host holds charged,
+                // its credit totals against the refunds it made.
                 let theirs = txn::SettlementResult::of(&request)?.domestic;
                 let charged = self.ledger.values().filter(|(_, c)| *c);
                 let (amount, count) = charged.fold((0u64, 0u16), |(a, n), (x, _)| (a + x, n + 1));
-                let code = if (theirs.debit_amount, theirs.debit_count) == (amount, count) {
+                let refunded = self.refunds.values().filter(|(_, _, code)| *code == "00");
+                let (credit, credits) =
+                    refunded.fold((0u64, 0u16), |(a, n), (_, x, _)| (a + x, n + 1));
+                let ours = (amount, count, credit, credits);
+                let code = if (
+                    theirs.debit_amount,
+                    theirs.debit_count,
+                    theirs.credit_amount,
+                    theirs.credit_count,
+                ) == ours
+                {
                     '1'
                 } else {
                     '2'
                 };
-                let f48 = format!("{:012}{:03}{:012}{:03}{code}{:031}", amount, count, 0, 0, 1);
+                let f48 = format!(
+                    "{amount:012}{count:03}{credit:012}{credits:03}{code}{:031}",
+                    1
+                );
                 let mut m = Message::from_ref(&request).response(&[11, 41, 42, 49, 60]);
                 m.set(39, "00").unwrap().set(48, f48).unwrap();
                 m.to_vec().unwrap()
@@ -432,12 +487,15 @@ enum Op {
     Sale(u64),
     /// Void the n-th sale made so far (skipped when it cannot be voided).
     Void(usize),
+    /// Refund this much of the n-th sale made so far (skipped when the terminal refuses).
+    Refund(usize, u64),
 }
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         3 => (1u64..100).prop_map(Op::Sale),
         1 => (0usize..6).prop_map(Op::Void),
+        1 => ((0usize..6), (1u64..60)).prop_map(|(n, a)| Op::Refund(n, a)),
     ]
 }
 
@@ -478,6 +536,19 @@ fn run<J: Journal>(
                     continue;
                 }
             }
+            Op::Refund(n, amount) => {
+                let Some(original) = sales.get(n).cloned() else {
+                    continue;
+                };
+                let refund = CardRefund {
+                    amount: Amount::cny(amount),
+                    entry,
+                    of: RefundOf::Order(&original),
+                };
+                if w.t().refund(now, order, &refund).is_err() {
+                    continue;
+                }
+            }
         }
         w.settle();
     }
@@ -488,11 +559,12 @@ fn run<J: Journal>(
         let now = w.now;
         w.t().retry_reversals(now).unwrap();
         w.settle();
-        if w.t().pending_reversals().next().is_none() {
+        if w.t().pending_reversals().next().is_none() && w.t().pending_refunds().next().is_none() {
             break;
         }
     }
     prop_assert!(w.t().pending_reversals().next().is_none());
+    prop_assert!(w.t().pending_refunds().next().is_none());
     check(&w)?;
     // Ledger = journal: the batch settles balanced.
     let batch = w.t().batch();
@@ -527,7 +599,7 @@ fn check<J: Journal>(w: &World<J>) -> Result<(), TestCaseError> {
                 prop_assert!(sent.insert(order.clone(), (*stan, amount.minor)).is_none());
                 stans.push(*stan);
             }
-            Record::SignInSent { stan } => stans.push(*stan),
+            Record::SignInSent { stan } | Record::CardRefundSent { stan, .. } => stans.push(*stan),
             Record::Final { order, outcome } => finals
                 .entry(order.clone())
                 .or_default()
@@ -585,6 +657,44 @@ fn check<J: Journal>(w: &World<J>) -> Result<(), TestCaseError> {
         if charged {
             prop_assert_eq!(w.host.ledger[stan].0, *amount);
         }
+    }
+    // Every refund sent ends once: approved exactly when the host refunded it, for its amount.
+    let mut refund_stans = Vec::new();
+    for r in records {
+        if let Record::CardRefundSent {
+            order,
+            stan,
+            amount,
+            ..
+        } = r
+        {
+            refund_stans.push(*stan);
+            let outcomes = finals.get(order).cloned().unwrap_or_default();
+            prop_assert_eq!(outcomes.len(), 1, "refund {:?}: {:?}", order, outcomes);
+            let refunded = w
+                .host
+                .refunds
+                .get(stan)
+                .filter(|(_, _, code)| *code == "00");
+            prop_assert_eq!(
+                outcomes[0].is_approved(),
+                refunded.is_some(),
+                "refund {:?}: {:?}, host {:?}",
+                order,
+                outcomes[0],
+                refunded
+            );
+            if let Some((_, host_amount, _)) = refunded {
+                prop_assert_eq!(*host_amount, amount.minor);
+            }
+        }
+    }
+    for stan in w.host.refunds.keys() {
+        prop_assert!(
+            refund_stans.contains(stan),
+            "refund STAN {} never journaled",
+            stan
+        );
     }
     // The host charged nothing the journal did not send.
     let sent_stans: Vec<u32> = sent.values().map(|(s, _)| *s).collect();
@@ -698,6 +808,7 @@ mod durable {
                     rrn: Some("9".into()),
                     auth_code: Some("A1".into()),
                     transaction_id: None,
+                    date: Some("1207".into()),
                 },
             },
             Record::Final {
@@ -717,7 +828,22 @@ mod durable {
                     rrn: Some("1".into()),
                     auth_code: None,
                     transaction_id: Some("t".into()),
+                    date: None,
                 }),
+            },
+            Record::CardRefundSent {
+                order: OrderNo::new("RT-3").unwrap(),
+                original: Some(OrderNo::new("RT-1").unwrap()),
+                stan: 11,
+                amount: Amount::cny(20),
+                message: vec![4, 5],
+            },
+            Record::CardRefundSent {
+                order: OrderNo::new("RT-4").unwrap(),
+                original: None,
+                stan: 12,
+                amount: Amount::cny(21),
+                message: vec![6],
             },
         ];
         {
@@ -728,7 +854,7 @@ mod durable {
         }
         let j = SqliteJournal::open(&path).unwrap();
         assert_eq!(j.records().unwrap(), records);
-        assert_eq!(j.len().unwrap(), 14);
+        assert_eq!(j.len().unwrap(), 16);
         std::fs::remove_file(&path).unwrap();
     }
 }
@@ -1029,4 +1155,203 @@ fn generated_order_numbers_are_never_reused() {
         }
     }
     assert!(w.t().new_order_no(&mut Stuck).is_err());
+}
+
+/// A refund whose answer is lost is repeated as a `0221` under the same STAN and refunded once;
+/// one interrupted by a crash is repeated after the restart; refunds are bounded by what the
+/// sale charged, block a void, and settle as credits.
+#[test]
+fn refund_repeated_until_answered_never_twice() {
+    CONFIRM.with(|c| c.set(false));
+    // sign-in, sale, refund (answer lost, then its repeat answered), refund (crash after send).
+    let faults = vec![
+        Fault::None,
+        Fault::None,
+        Fault::DropResponse,
+        Fault::None,
+        Fault::Crash,
+    ];
+    let mut w = World::new(MemoryJournal::new(), |j| j, faults);
+    w.sign_in();
+    let entry = Entry::ScanCode("6223456789012345678");
+    let sale = CardSale {
+        amount: Amount::cny(50),
+        entry,
+        pin: None,
+    };
+    let (s, r1, r2) = (
+        OrderNo::new("S").unwrap(),
+        OrderNo::new("R1").unwrap(),
+        OrderNo::new("R2").unwrap(),
+    );
+    let now = w.now;
+    w.t().purchase(now, s.clone(), &sale).unwrap();
+    w.settle();
+    assert!(w.t().outcome(&s).unwrap().is_approved());
+    let refund = |amount| CardRefund {
+        amount: Amount::cny(amount),
+        entry,
+        of: RefundOf::Order(&s),
+    };
+    let now = w.now;
+    w.t().refund(now, r1.clone(), &refund(20)).unwrap();
+    w.settle();
+    assert!(w.t().outcome(&r1).unwrap().is_approved());
+    // The host saw the refund, then its repeat: same STAN, refunded once.
+    let refund_stan = 3;
+    let sends: Vec<u16> = w
+        .host
+        .seen
+        .iter()
+        .filter(|(_, stan, _)| *stan == refund_stan)
+        .map(|(mti, _, _)| *mti)
+        .collect();
+    assert_eq!(sends, [220, 221]);
+    assert_eq!(w.host.refunds.get(&refund_stan), Some(&(2, 20, "00")));
+    // More than the sale has left is refused before anything is sent.
+    let now = w.now;
+    let too_much = w.t().refund(now, OrderNo::new("R9").unwrap(), &refund(31));
+    assert_eq!(
+        too_much.unwrap_err().kind(),
+        paywire_pos::ErrorKind::NotRefundable
+    );
+    // The terminal crashes right after sending the second refund: after the restart it is
+    // pending, and its repeat is answered as the original.
+    w.t().refund(now, r2.clone(), &refund(30)).unwrap();
+    w.settle();
+    assert_eq!(w.crashes, 1);
+    assert_eq!(w.t().pending_refunds().collect::<Vec<_>>(), [&r2]);
+    assert_eq!(w.t().outcome(&r2), None);
+    let now = w.now;
+    w.t().retry_reversals(now).unwrap();
+    w.settle();
+    assert!(w.t().outcome(&r2).unwrap().is_approved());
+    assert_eq!(w.host.refunds.get(&4), Some(&(2, 30, "00")));
+    assert_eq!(
+        w.host.seen.iter().filter(|(_, stan, _)| *stan == 4).count(),
+        2,
+        "the refund, then one repeat"
+    );
+    // A refunded sale cannot be voided.
+    let now = w.now;
+    assert!(
+        w.t()
+            .void(now, OrderNo::new("V").unwrap(), &s, entry, None)
+            .is_err()
+    );
+    // A sale known by its receipt only: the host finds it by batch and trace.
+    let r3 = OrderNo::new("R3").unwrap();
+    let by_receipt = CardRefund {
+        amount: Amount::cny(1),
+        entry,
+        of: RefundOf::Reference(SaleReference {
+            batch: 1,
+            stan: 2,
+            rrn: "000000000001",
+            auth_code: Some("A1B2C3"),
+            date: "1207",
+        }),
+    };
+    w.t().refund(now, r3.clone(), &by_receipt).unwrap();
+    w.settle();
+    // 50 charged, 50 refunded already: the host refuses the third.
+    assert_eq!(
+        w.t().outcome(&r3),
+        Some(&Outcome::Declined {
+            code: "13".into(),
+            meaning: Some("Invalid amount".into())
+        })
+    );
+    // The batch settles with the refunds as credits: one debit of 50, two credits of 50.
+    assert_eq!(
+        (
+            w.t().totals().debit_amount,
+            w.t().totals().credit_amount,
+            w.t().totals().credit_count
+        ),
+        (50, 50, 2)
+    );
+    let now = w.now;
+    w.t().settle(now, "201").unwrap();
+    w.settle();
+    assert!(
+        w.events
+            .iter()
+            .any(|e| matches!(e, Event::Settled { balanced: true, .. }))
+    );
+}
+
+/// A refund that gets no answer at all is deferred after its sends (never reversed, never
+/// given up) and goes again before the next sale.
+#[test]
+fn unanswered_refund_waits_for_the_next_transaction() {
+    CONFIRM.with(|c| c.set(false));
+    let faults = vec![
+        Fault::None,
+        Fault::None,
+        Fault::DropRequest,
+        Fault::DropResponse,
+        Fault::Late,
+    ];
+    let mut w = World::new(MemoryJournal::new(), |j| j, faults);
+    w.sign_in();
+    let entry = Entry::ScanCode("6223456789012345678");
+    let s = OrderNo::new("S").unwrap();
+    let now = w.now;
+    w.t()
+        .purchase(
+            now,
+            s.clone(),
+            &CardSale {
+                amount: Amount::cny(50),
+                entry,
+                pin: None,
+            },
+        )
+        .unwrap();
+    w.settle();
+    let r = OrderNo::new("R").unwrap();
+    let now = w.now;
+    w.t()
+        .refund(
+            now,
+            r.clone(),
+            &CardRefund {
+                amount: Amount::cny(50),
+                entry,
+                of: RefundOf::Order(&s),
+            },
+        )
+        .unwrap();
+    w.settle();
+    assert!(
+        w.events
+            .iter()
+            .any(|e| *e == Event::RefundDeferred { order: r.clone() })
+    );
+    assert_eq!(w.t().outcome(&r), None);
+    assert!(
+        w.host.seen.iter().all(|(mti, _, _)| *mti != 400),
+        "a refund is never reversed"
+    );
+    // A batch with a refund unanswered does not settle.
+    let now = w.now;
+    assert!(w.t().settle(now, "201").is_err());
+    // The next sale sends the refund's repeat first; the host answers it as the refund it took.
+    let s2 = OrderNo::new("S2").unwrap();
+    w.t()
+        .purchase(
+            now,
+            s2.clone(),
+            &CardSale {
+                amount: Amount::cny(52),
+                entry,
+                pin: None,
+            },
+        )
+        .unwrap();
+    w.settle();
+    assert!(w.t().outcome(&r).unwrap().is_approved());
+    assert!(w.t().outcome(&s2).unwrap().is_approved());
+    assert_eq!(w.host.refunds.len(), 1);
 }

@@ -76,11 +76,7 @@ impl<J: Journal> CardTerminal<J> {
                     self.reverse(order, sent, reversal, UndoReason::BadMac)?;
                     return self.drive(now);
                 }
-                let approval = Approval {
-                    rrn: text(&m, 37),
-                    auth_code: text(&m, 38),
-                    transaction_id: None,
-                };
+                let approval = approval(&m);
                 let approved = ResponseCode::of(&m).is_some_and(ResponseCode::is_approved);
                 if approved && self.config.confirm_approvals {
                     self.record(&Record::AwaitingCompletion {
@@ -93,19 +89,26 @@ impl<J: Journal> CardTerminal<J> {
                         .push_back(Event::AwaitingCompletion { order, approval });
                     return Ok(());
                 }
-                let outcome = match ResponseCode::of(&m) {
-                    Some(code) if code.is_approved() => Outcome::Approved(approval),
-                    Some(code) => Outcome::Declined {
-                        code: code.0.iter().map(|&b| char::from(b)).collect(),
-                        meaning: code.meaning().map(String::from),
-                    },
-                    None => Outcome::Declined {
-                        code: String::new(),
-                        meaning: None,
-                    },
-                };
-                self.finish(order, outcome)?;
+                self.finish(order, outcome(&m))?;
                 self.drive(now)
+            }
+            Some(Waiting::Refund {
+                stan: sent,
+                deadline,
+            }) => {
+                let mac_ok = self
+                    .keys
+                    .as_ref()
+                    .is_some_and(|k| txn::verify_mac(&m, &k.mak).is_ok());
+                // A repeat's answer is a 0230 too (the repeat digit is not answered).
+                if m.mti() != Mti::FINANCIAL_ADVICE.response() || stan != Some(sent) || !mac_ok {
+                    self.waiting = Some(Waiting::Refund {
+                        stan: sent,
+                        deadline,
+                    });
+                    return Ok(());
+                }
+                self.refund_answered(now, sent, &m)
             }
             Some(Waiting::Reversal {
                 stan: sent,
@@ -172,6 +175,7 @@ impl<J: Journal> CardTerminal<J> {
                 self.record(&Record::BatchClosed { batch, balanced })?;
                 self.batch = batch.saturating_add(1);
                 self.batch_sales.clear();
+                self.batch_refunds.clear();
                 self.events.push_back(Event::Settled {
                     batch,
                     balanced,
@@ -181,5 +185,31 @@ impl<J: Journal> CardTerminal<J> {
             }
             None => Ok(()),
         }
+    }
+}
+
+/// The references of a card answer: RRN (37), authorisation code (38), date (13).
+fn approval(m: &MessageRef<'_, '_>) -> Approval {
+    Approval {
+        rrn: text(m, 37),
+        auth_code: text(m, 38),
+        transaction_id: None,
+        date: text(m, 13),
+    }
+}
+
+/// The outcome a card answer (MAC verified) gives: approved with its references, or declined
+/// with its field 39 and that code's meaning.
+pub(super) fn outcome(m: &MessageRef<'_, '_>) -> Outcome {
+    match ResponseCode::of(m) {
+        Some(code) if code.is_approved() => Outcome::Approved(approval(m)),
+        Some(code) => Outcome::Declined {
+            code: code.0.iter().map(|&b| char::from(b)).collect(),
+            meaning: code.meaning().map(String::from),
+        },
+        None => Outcome::Declined {
+            code: String::new(),
+            meaning: None,
+        },
     }
 }

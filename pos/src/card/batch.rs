@@ -25,7 +25,13 @@ impl<J: Journal> CardTerminal<J> {
         let voided = self
             .void_outcomes(original)
             .any(|o| !matches!(o, Some(Outcome::Declined { .. } | Outcome::Undone(_))));
-        if voided || self.voids.contains_key(original) || !self.batch_sales.contains(original) {
+        // Nor is a sale with a refund that took, or may take, money back.
+        let refunded = self.standing_refunds(original).next().is_some();
+        if voided
+            || refunded
+            || self.voids.contains_key(original)
+            || !self.batch_sales.contains(original)
+        {
             return Err(Error::new(ErrorKind::NotVoidable));
         }
         let Some(&(original_stan, amount)) = self.sent.get(original) else {
@@ -71,7 +77,7 @@ impl<J: Journal> CardTerminal<J> {
     }
 
     /// The open batch's totals as the journal holds them: approved sales that no approved void
-    /// undid (debits); refunds are not built yet (credits stay zero).
+    /// undid (debits), approved refunds (credits).
     pub fn totals(&self) -> Totals {
         let voided = |sale: &OrderNo| {
             self.void_outcomes(sale)
@@ -92,12 +98,23 @@ impl<J: Journal> CardTerminal<J> {
                 totals.debit_count = totals.debit_count.saturating_add(1);
             }
         }
+        for order in &self.batch_refunds {
+            let approved = matches!(
+                self.book.orders.get(order),
+                Some(Some(Outcome::Approved(_)))
+            );
+            if let (true, Some((_, amount))) = (approved, self.refunded.get(order)) {
+                totals.credit_amount = totals.credit_amount.saturating_add(amount.minor);
+                totals.credit_count = totals.credit_count.saturating_add(1);
+            }
+        }
         totals
     }
 
     /// Settles the open batch (`0500`) with the journal's totals; `network_code` is 60.3 as the
     /// acquirer's specification gives it for settlement. Pending reversals are resolved first
-    /// ([`CardTerminal::retry_reversals`]): a batch with a payment still unresolved is refused.
+    /// ([`CardTerminal::retry_reversals`]): a batch with a reversal or a refund still unanswered
+    /// is refused.
     pub fn settle(&mut self, now: Millis, network_code: &str) -> Result<(), Error> {
         if self.keys.is_none() {
             return Err(Error::new(ErrorKind::NotSignedIn));
@@ -105,7 +122,7 @@ impl<J: Journal> CardTerminal<J> {
         if self.is_busy() {
             return Err(Error::new(ErrorKind::Busy));
         }
-        if !self.reversals.is_empty() {
+        if !self.reversals.is_empty() || !self.refunds.is_empty() {
             return Err(Error::new(ErrorKind::Unresolved));
         }
         let stan = self.next_stan()?;
@@ -150,7 +167,7 @@ impl<J: Journal> CardTerminal<J> {
         let Some(mak) = self.keys.as_ref().map(|k| k.mak.clone()) else {
             return Err(Error::new(ErrorKind::NotSignedIn));
         };
-        if self.is_busy() || !self.reversals.is_empty() {
+        if self.is_busy() || !self.reversals.is_empty() || !self.refunds.is_empty() {
             return Err(Error::new(ErrorKind::Busy));
         }
         let stan = self.next_stan()?;
@@ -179,7 +196,7 @@ impl<J: Journal> CardTerminal<J> {
     }
 
     /// The outcomes (none yet: `None`) of the voids sent for `sale`.
-    fn void_outcomes<'s>(
+    pub(super) fn void_outcomes<'s>(
         &'s self,
         sale: &'s OrderNo,
     ) -> impl Iterator<Item = Option<&'s Outcome>> + 's {

@@ -18,6 +18,8 @@
 //! - A pending reversal is sent before the next transaction, and retried up to 3 times (AFC:
 //!   the reversal record is sent first when one exists, `over_GPRStR_add2` stops after 3); one
 //!   that still got no answer stays pending and is tried again before the next sale.
+//! - A refund (`0220`) is an advice: never reversed, repeated instead until the host answers
+//!   (see [`CardTerminal::refund`] for the rule and its sources).
 //! - Every answer's MAC is checked before it changes anything; an answer whose STAN, type or
 //!   MAC does not match the request in flight is ignored (a late or duplicated answer never
 //!   changes a final outcome).
@@ -50,6 +52,9 @@ use crate::payment::{Amount, Approval, OrderNo, OrderNumbers, Outcome, UndoReaso
 mod answer;
 mod batch;
 mod recover;
+mod refund;
+
+pub use refund::{CardRefund, REFUND_ATTEMPTS, RefundOf, SaleReference};
 
 /// Milliseconds from a start the caller chooses (a monotonic clock).
 pub type Millis = u64;
@@ -74,6 +79,9 @@ pub struct CardConfig {
     pub response_timeout: Millis,
     /// Reversal attempts before a reversal waits for the next transaction.
     pub reversal_attempts: u8,
+    /// Sends of a refund (the `0220` and its `0221` repeats) before it waits for the next
+    /// transaction.
+    pub refund_attempts: u8,
     /// The sign-in key scheme (60.3).
     pub key_scheme: KeyScheme,
     /// Field 63 of the sign-in (the operator; `CUP` for most hosts).
@@ -89,7 +97,8 @@ impl CardConfig {
     /// says otherwise: batch 1; TPDU `60 0003 0000` (the `paywire pos` configuration's
     /// default); header `60 31 00 31 00 00` (application `60`, version `31`, as seen in
     /// published CUPS frames); a 60 s answer timeout (paywire's choice);
-    /// [`REVERSAL_ATTEMPTS`] reversal attempts; double-length working keys (60.3 `003`);
+    /// [`REVERSAL_ATTEMPTS`] reversal attempts; [`REFUND_ATTEMPTS`] refund sends;
+    /// double-length working keys (60.3 `003`);
     /// operator `CUP`; approvals final when they arrive.
     pub fn new(terminal_id: &str, merchant_id: &str) -> Self {
         Self {
@@ -110,6 +119,7 @@ impl CardConfig {
             },
             response_timeout: 60_000,
             reversal_attempts: REVERSAL_ATTEMPTS,
+            refund_attempts: REFUND_ATTEMPTS,
             key_scheme: KeyScheme::Double,
             operator: String::from("CUP"),
             confirm_approvals: false,
@@ -199,6 +209,12 @@ pub enum Event {
         /// The payment.
         order: OrderNo,
     },
+    /// A refund got no answer after every send: it stays pending and is repeated before the
+    /// next transaction; the refund has no outcome yet.
+    RefundDeferred {
+        /// The refund.
+        order: OrderNo,
+    },
 }
 
 /// A reversal waiting to be sent, or in flight.
@@ -252,6 +268,10 @@ enum Waiting {
         stan: u32,
         deadline: Millis,
     },
+    Refund {
+        stan: u32,
+        deadline: Millis,
+    },
 }
 
 impl Waiting {
@@ -261,7 +281,8 @@ impl Waiting {
             | Self::Sale { deadline, .. }
             | Self::Reversal { deadline, .. }
             | Self::Settlement { deadline, .. }
-            | Self::Balance { deadline, .. } => deadline,
+            | Self::Balance { deadline, .. }
+            | Self::Refund { deadline, .. } => deadline,
         }
     }
 }
@@ -276,6 +297,14 @@ pub struct CardTerminal<J: Journal> {
     reversals: VecDeque<PendingReversal>,
     /// Every sale sent: its STAN and amount.
     sent: BTreeMap<OrderNo, (u32, Amount)>,
+    /// The batch each sale was sent in (a refund names it, 61.1).
+    sale_batches: BTreeMap<OrderNo, u32>,
+    /// Refunds not answered yet, oldest first.
+    refunds: VecDeque<refund::PendingRefund>,
+    /// Every refund sent: the sale it refunds (when known) and its amount.
+    refunded: BTreeMap<OrderNo, (Option<OrderNo>, Amount)>,
+    /// The refunds sent in the open batch.
+    batch_refunds: Vec<OrderNo>,
     /// The open batch (60.2) and the sales sent in it.
     batch: u32,
     batch_sales: Vec<OrderNo>,
@@ -296,6 +325,7 @@ impl<J: Journal> core::fmt::Debug for CardTerminal<J> {
             .field("signed_in", &self.keys.is_some())
             .field("last_stan", &self.last_stan)
             .field("pending_reversals", &self.reversals.len())
+            .field("pending_refunds", &self.refunds.len())
             .finish()
     }
 }
@@ -493,11 +523,15 @@ impl<J: Journal> CardTerminal<J> {
         )
     }
 
-    /// Sends the pending reversals again (those out of attempts included), when nothing else is
-    /// in flight — what recovery does after a sign-in, without waiting for the next sale, and
-    /// what every new payment does first.
+    /// Sends the pending reversals, then the pending refunds, again (those out of attempts
+    /// included), when nothing else is in flight — what recovery does after a sign-in, without
+    /// waiting for the next sale, and what every new payment does first.
     pub fn retry_reversals(&mut self, now: Millis) -> Result<(), Error> {
         for r in &mut self.reversals {
+            r.deferred = false;
+            r.attempts = 0;
+        }
+        for r in &mut self.refunds {
             r.deferred = false;
             r.attempts = 0;
         }
@@ -514,6 +548,9 @@ impl<J: Journal> CardTerminal<J> {
         };
         if let Some(index) = self.reversals.iter().position(|r| !r.deferred) {
             return self.send_reversal(now, index, &mak);
+        }
+        if let Some(index) = self.refunds.iter().position(|r| !r.deferred) {
+            return self.send_refund(now, index, &mak);
         }
         if let Some(sale) = self.queued.take() {
             let bytes = txn::encode_with_mac(&sale.request, &mak)?;
@@ -533,6 +570,7 @@ impl<J: Journal> CardTerminal<J> {
             })?;
             self.sent
                 .insert(sale.order.clone(), (sale.stan, sale.amount));
+            self.sale_batches.insert(sale.order.clone(), self.batch);
             self.batch_sales.push(sale.order.clone());
             if let Some(original) = sale.void_of.clone() {
                 self.voids.insert(sale.order.clone(), original);
@@ -664,6 +702,7 @@ impl<J: Journal> CardTerminal<J> {
                 reversal,
                 ..
             } => self.reverse(order, stan, reversal, UndoReason::Timeout)?,
+            Waiting::Refund { stan, .. } => self.refund_unanswered(stan),
             Waiting::Reversal { stan, .. } => {
                 let limit = self.config.reversal_attempts;
                 if let Some(pending) = self.reversals.iter_mut().find(|r| r.stan == stan)

@@ -5,7 +5,8 @@ use super::*;
 impl<J: Journal> CardTerminal<J> {
     /// Opens a terminal on `journal`, resuming what it holds: the STAN goes on from the last
     /// one used, every sale sent without a final outcome is due for reversal (a terminal
-    /// that restarts cannot know the answer it lost), and the working keys of the last
+    /// that restarts cannot know the answer it lost), every refund without an answer is
+    /// pending (repeated as `0221`), and the working keys of the last
     /// sign-in are installed again (kept under the TMK: [`Record::SignedIn`]). Without a
     /// sign-in in the journal, sign in before anything is sent.
     pub fn open(config: CardConfig, tmk: Key, mut journal: J) -> Result<Self, Error> {
@@ -22,6 +23,10 @@ impl<J: Journal> CardTerminal<J> {
         let mut batch = config.batch;
         let mut batch_sales: Vec<OrderNo> = Vec::new();
         let mut signed_in: Option<Vec<u8>> = None;
+        let mut sale_batches: BTreeMap<OrderNo, u32> = BTreeMap::new();
+        let mut refund_sends: Vec<refund::PendingRefund> = Vec::new();
+        let mut refunded: BTreeMap<OrderNo, (Option<OrderNo>, Amount)> = BTreeMap::new();
+        let mut batch_refunds: Vec<OrderNo> = Vec::new();
         for record in &records {
             match record {
                 Record::SignInSent { stan } => last_stan = last_stan.max(*stan),
@@ -34,6 +39,7 @@ impl<J: Journal> CardTerminal<J> {
                 } => {
                     last_stan = last_stan.max(*stan);
                     sent_info.insert(order.clone(), (*stan, *amount));
+                    sale_batches.insert(order.clone(), batch);
                     batch_sales.push(order.clone());
                     orders.entry(order.clone()).or_insert(None);
                     sent.insert(order.clone(), (*stan, reversal.clone()));
@@ -42,6 +48,27 @@ impl<J: Journal> CardTerminal<J> {
                     due.insert(order.clone(), *reason);
                 }
                 Record::ReversalSent { .. } => {}
+                Record::CardRefundSent {
+                    order,
+                    original,
+                    stan,
+                    amount,
+                    message,
+                } => {
+                    last_stan = last_stan.max(*stan);
+                    orders.entry(order.clone()).or_insert(None);
+                    refunded.insert(order.clone(), (original.clone(), *amount));
+                    batch_refunds.push(order.clone());
+                    // It may have reached the host: every send from now on is a repeat.
+                    refund_sends.push(refund::PendingRefund {
+                        order: order.clone(),
+                        stan: *stan,
+                        message: message.clone(),
+                        attempts: 0,
+                        deferred: false,
+                        repeat: true,
+                    });
+                }
                 // Another flow's payment (a payment code) sharing the journal: its number is
                 // taken; the scanned-code flow resumes it.
                 Record::CodePaySent { order, .. }
@@ -55,6 +82,7 @@ impl<J: Journal> CardTerminal<J> {
                 Record::BatchClosed { batch: closed, .. } => {
                     batch = batch.max(closed.saturating_add(1));
                     batch_sales.clear();
+                    batch_refunds.clear();
                 }
                 Record::VoidOf { order, original } => {
                     voids.insert(order.clone(), original.clone());
@@ -98,6 +126,10 @@ impl<J: Journal> CardTerminal<J> {
                 deferred: false,
             });
         }
+        let refunds = refund_sends
+            .into_iter()
+            .filter(|r| matches!(orders.get(&r.order), Some(None)))
+            .collect();
         // The last sign-in's keys, if they still decrypt under this TMK (a new TMK needs a new
         // sign-in).
         let keys = signed_in.and_then(|field62| {
@@ -111,6 +143,10 @@ impl<J: Journal> CardTerminal<J> {
             last_stan,
             reversals,
             sent: sent_info,
+            sale_batches,
+            refunds,
+            refunded,
+            batch_refunds,
             batch,
             batch_sales,
             voids,

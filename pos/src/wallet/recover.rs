@@ -79,8 +79,10 @@ impl<J: Journal, N: Nonces> WalletTerminal<J, N> {
                 Record::Final { order, outcome } => {
                     orders.insert(order.clone(), Some(outcome.clone()));
                 }
-                // A card sale sharing the journal: its number is taken.
-                Record::SaleSent { order, .. } | Record::VoidOf { order, .. } => {
+                // A card sale or refund sharing the journal: its number is taken.
+                Record::SaleSent { order, .. }
+                | Record::VoidOf { order, .. }
+                | Record::CardRefundSent { order, .. } => {
                     orders.entry(order.clone()).or_insert(None);
                 }
                 Record::SignInSent { .. }
