@@ -520,6 +520,85 @@ fn faults_on_each_channel_end_in_agreement() {
     }
 }
 
+/// Card refunds (0220): partial refunds up to what the sale charged, each fault kind on the
+/// refund's first send (the terminal repeats it as a 0221 under the same STAN), a refunded sale
+/// not voidable, and the refunds settled as credits; the ledger holds each refund once.
+#[test]
+fn card_refunds_under_every_fault() {
+    for kind in ["drop", "close", "delay=2", "dup", "badmac"] {
+        let w = World::new(&Faults {
+            cups: format!("{kind}:0220@1"),
+            ..Faults::default()
+        });
+        assert_eq!(w.pos(&["sign-in"]).0, 0);
+        let (exit, lines) = w.pos(&["pay", "--amount", "10.00", "--track2", TRACK2]);
+        assert_eq!(exit, 0, "{lines:?}");
+        let sale = field(&lines[0], "ref").to_owned();
+        assert_eq!(sale, "50080001:000002");
+        let refund = |amount: &str| {
+            w.pos(&[
+                "refund", "--ref", &sale, "--amount", amount, "--track2", TRACK2,
+            ])
+        };
+        let (exit, lines) = refund("3.00");
+        assert_eq!(exit, 0, "{kind}: {lines:?}");
+        assert_eq!(
+            (
+                field(&lines[0], "ref"),
+                field(&lines[0], "kind"),
+                field(&lines[0], "channel"),
+                lines[0]["amount"].as_i64()
+            ),
+            (sale.as_str(), "refund", "cups", Some(300))
+        );
+        // More than is left of the sale is refused before anything is sent.
+        assert_eq!(refund("7.01").0, 1, "{kind}");
+        assert_eq!(refund("7.00").0, 0, "{kind}");
+        // A refunded sale is not voided.
+        assert_eq!(w.pos(&["void", "--ref", &sale]).0, 1, "{kind}");
+        let (exit, lines) = w.pos(&["settle"]);
+        assert_eq!(exit, 0, "{kind}: {lines:?}");
+        assert_eq!(field(&lines[0], "outcome"), "balanced");
+        let refunds: Vec<i64> = w
+            .ledger()
+            .iter()
+            .filter(|l| l["event"] == "refund")
+            .map(|l| l["amount"].as_i64().unwrap())
+            .collect();
+        assert_eq!(refunds, [300, 700], "{kind}: each refund once");
+        w.check();
+    }
+}
+
+/// SIGKILL right after a card refund left: `recover` repeats it (0221); the host, which took
+/// it, answers it as the refund it took and refunds nothing more.
+#[test]
+fn sigkill_after_a_card_refund_left() {
+    let w = World::new(&Faults::default());
+    assert_eq!(w.pos(&["sign-in"]).0, 0);
+    let (exit, _) = w.pos(&["pay", "--amount", "5.00", "--track2", TRACK2]);
+    assert_eq!(exit, 0);
+    let (exit, _) = w.pos_env(
+        &["refund", "--ref", "50080001:000002", "--track2", TRACK2],
+        &[("PAYWIRE_POS_CRASH", "sent@1")],
+    );
+    assert_eq!(exit, -9, "the process must have been killed");
+    let (_, journal) = w.pos(&["journal"]);
+    assert_eq!(
+        (field(&journal[1], "kind"), field(&journal[1], "outcome")),
+        ("refund", "unresolved")
+    );
+    let (exit, lines) = w.pos(&["recover"]);
+    assert_eq!(exit, 0, "{lines:?}");
+    assert_eq!(
+        (field(&lines[0], "kind"), field(&lines[0], "outcome")),
+        ("refund", "approved")
+    );
+    let refunds = w.ledger().iter().filter(|l| l["event"] == "refund").count();
+    assert_eq!(refunds, 1);
+    w.check();
+}
+
 /// A reversal that gets no answer stays pending (the sale is unresolved, exit 5), goes out
 /// before the next sale, and `recover` finishes whatever is left.
 #[test]

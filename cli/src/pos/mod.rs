@@ -14,6 +14,7 @@ mod session;
 use std::path::PathBuf;
 
 use clap::{Subcommand, ValueEnum};
+use paywire_pos::card::{CardRefund, RefundOf};
 use paywire_pos::wallet::{self, Route};
 use paywire_pos::{Amount, CardSale, CardTerminal, Journal as _, OrderNo, SqliteJournal, Wallet};
 use paywire_unionpay::txn::{Entry, Pin};
@@ -105,17 +106,21 @@ enum Command {
         #[arg(long)]
         track2: Option<String>,
     },
-    /// Refunds an approved wallet payment (all of it, or --amount).
+    /// Refunds an approved payment (all of it, or --amount): a wallet refund, or a card refund
+    /// (0220, repeated as 0221 until the host answers).
     #[command(
         after_help = "Example (from a paywire checkout, with the counterparts of docs/cli.md running):\n  paywire pos refund --config examples/pos/pos.toml --ref DOCS-WECHAT-1 --amount 1.00"
     )]
     Refund {
-        /// The payment's ref (a wallet payment's order number).
+        /// The payment's ref (a wallet payment's order number, a card sale's TERMINAL:STAN).
         #[arg(long = "ref")]
         reference: String,
         /// How much (major units; default: all of it).
         #[arg(long)]
         amount: Option<String>,
+        /// The card read again (track 2), for a card refund.
+        #[arg(long)]
+        track2: Option<String>,
     },
     /// CUPS batch settlement with the journal's totals.
     #[command(
@@ -363,36 +368,49 @@ async fn command(s: &mut Session, command: Command) -> CommandOutcome {
             let card = s.card()?;
             signed_in(card)?;
             let order = card.new_order_no(&mut orders).map_err(journal_error)?;
-            let entry = Entry::Card {
-                pan: None,
-                track2: track2.as_deref(),
-                sequence: None,
-                icc: None,
-                entry_mode: if track2.is_some() { "022" } else { "012" },
-            };
-            card.void(now, order.clone(), &original, entry, None)
-                .map_err(|e| Failure::Rejected(format!("--ref {reference}: {e}")))?;
+            card.void(
+                now,
+                order.clone(),
+                &original,
+                card_entry(track2.as_deref()),
+                None,
+            )
+            .map_err(|e| Failure::Rejected(format!("--ref {reference}: {e}")))?;
             s.drive().await?;
             finish(s, &order)
         }
-        Command::Refund { reference, amount } => {
+        Command::Refund {
+            reference,
+            amount,
+            track2,
+        } => {
             let payments = s.payments()?;
             let original = payments
                 .iter()
                 .find(|p| p.reference == reference && p.kind == "sale")
                 .ok_or_else(|| Failure::Usage(format!("--ref {reference}: no sale with that ref")))?
                 .clone();
-            if original.channel == "cups" || original.channel == "unionpay-qr" {
-                return Err(Failure::Usage(
-                    "card refunds (0220) are not built yet: void the sale while its batch is open"
-                        .into(),
-                ));
-            }
             let minor = match amount {
                 Some(a) => minor_units(&a)?,
                 None => original.amount,
             };
             let original_order = OrderNo::new(&original.order).map_err(journal_error)?;
+            if original.channel == "cups" || original.channel == "unionpay-qr" {
+                let mut orders = TimeOrders::new(&s.config.terminal_id)?;
+                let currency = s.config.currency;
+                let card = s.card()?;
+                signed_in(card)?;
+                let order = card.new_order_no(&mut orders).map_err(journal_error)?;
+                let refund = CardRefund {
+                    amount: Amount { minor, currency },
+                    entry: card_entry(track2.as_deref()),
+                    of: RefundOf::Order(&original_order),
+                };
+                card.refund(now, order.clone(), &refund)
+                    .map_err(|e| Failure::Rejected(format!("--ref {reference}: {e}")))?;
+                s.drive().await?;
+                return finish(s, &order);
+            }
             let order = s
                 .wallet
                 .new_order_no(&mut TimeOrders::new(&s.config.terminal_id)?)
@@ -468,5 +486,17 @@ fn signed_in(card: &CardTerminal<Shared>) -> CommandOutcome {
         Err(Failure::Usage(
             "not signed in: run `paywire pos --config … sign-in` first".into(),
         ))
+    }
+}
+
+/// The card as a void or a refund reads it again: its track 2 when swiped, otherwise the sale's
+/// references alone (entry mode `012`, as keyed).
+fn card_entry(track2: Option<&str>) -> Entry<'_> {
+    Entry::Card {
+        pan: None,
+        track2,
+        sequence: None,
+        icc: None,
+        entry_mode: if track2.is_some() { "022" } else { "012" },
     }
 }

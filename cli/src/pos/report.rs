@@ -117,6 +117,38 @@ pub(super) fn payments(records: &[Record], terminal_id: &str) -> Vec<Payment> {
                     outcome: None,
                 });
             }
+            Record::CardRefundSent {
+                order,
+                original,
+                stan,
+                amount,
+                message,
+            } => {
+                // The refunded sale's ref when the journal holds it; otherwise the refund's own.
+                let sale = original
+                    .as_ref()
+                    .and_then(|o| index.get(o.as_str()))
+                    .and_then(|&i| list.get(i));
+                let reference = sale.map_or_else(
+                    || format!("{terminal_id}:{stan:06}"),
+                    |p| p.reference.clone(),
+                );
+                let channel = match sale {
+                    Some(p) => p.channel,
+                    None if scanned_code(message) => "unionpay-qr",
+                    None => "cups",
+                };
+                index.insert(order.as_str().to_owned(), list.len());
+                list.push(Payment {
+                    order: order.as_str().to_owned(),
+                    reference,
+                    channel,
+                    kind: "refund",
+                    amount: amount.minor,
+                    state: "sent",
+                    outcome: None,
+                });
+            }
             Record::ReversalDue { order, .. } => {
                 set_state(&mut list, &index, order.as_str(), "reversal-due")
             }

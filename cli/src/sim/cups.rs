@@ -1,6 +1,8 @@
 //! `sim cups`: a UnionPay POS host on TCP with the CUPS framing and the `cups-pos` spec,
 //! written as the other side of `paywire-pos`: what a host checks (sign-in state, MACs,
-//! duplicate STANs, a reversal or void matching its original), it checks.
+//! duplicate STANs, a reversal or void matching its original, a refund within what its sale
+//! charged), it checks. A refund's repeat (`0221`) is answered as the refund it repeats, and
+//! refunds nothing more; a repeat of a refund never seen is taken as the refund.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
@@ -19,15 +21,31 @@ use tokio::net::TcpStream;
 use super::{Faults, Kind, Ledger, Limit, accept_loop};
 use crate::{Failure, Outcome};
 
-/// The operations faults can name: the request MTIs.
-pub(super) const OPERATIONS: [&str; 5] = ["0800", "0200", "0220", "0400", "0500"];
+/// The operations faults can name: the request MTIs (`0221`, a refund's repeat, besides the
+/// contract's).
+pub(super) const OPERATIONS: [&str; 6] = ["0800", "0200", "0220", "0221", "0400", "0500"];
 
 /// A charge the host holds.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 struct Charge {
     amount: u64,
     /// Not reversed or voided.
     standing: bool,
+    /// Its batch (60.2): once the terminal settles it, the charge can be refunded, not voided.
+    batch: String,
+}
+
+/// A refund the host took (or refused): what a repeat of it is answered.
+#[derive(Clone, Debug)]
+struct Refund {
+    /// The refunded sale's STAN.
+    original: u32,
+    amount: u64,
+    /// Field 39 of the answer.
+    code: &'static str,
+    rrn: String,
+    /// The batch it was made in (60.2).
+    batch: String,
 }
 
 /// The host's state: the terminals signed in, what each charged, the ledger.
@@ -42,6 +60,10 @@ pub(super) struct Host {
     voids: BTreeMap<(String, u32), u32>,
     /// (terminal, STAN) of every financial request seen (duplicates are refused).
     stans: BTreeSet<(String, u32)>,
+    /// (terminal, refund STAN) → the refund.
+    refunds: BTreeMap<(String, u32), Refund>,
+    /// (terminal, batch) of every batch settled.
+    settled: BTreeSet<(String, String)>,
     faults: Faults,
     ledger: Ledger,
     rrn: u64,
@@ -83,6 +105,8 @@ impl Host {
             charges: BTreeMap::new(),
             voids: BTreeMap::new(),
             stans: BTreeSet::new(),
+            refunds: BTreeMap::new(),
+            settled: BTreeSet::new(),
             faults,
             ledger,
             rrn: 0,
@@ -134,7 +158,7 @@ impl Host {
         eprintln!("sim cups: {operation} from {terminal}, STAN {stan:06}");
         let answer = self.answer(&request, &operation, &terminal, stan);
         // Financial answers carry a MAC once the terminal has keys (`badmac`: a wrong one).
-        let macd = matches!(operation.as_str(), "0200" | "0220" | "0400")
+        let macd = matches!(operation.as_str(), "0200" | "0220" | "0221" | "0400")
             && self.signed_in.contains(&terminal);
         let key = if fault == Some(Kind::BadMac) {
             Key::des_or_tdes(&[0x11; 8]).ok()
@@ -159,8 +183,13 @@ impl Host {
         stan: u32,
     ) -> Option<Message<'static>> {
         let respond = |fields: &[u8], code: &str| {
+            // A repeat's answer is the original's type (0221 → 0230).
             let mut m = Message::from_ref(request).response(fields);
             m.set(39, code.to_owned()).ok()?;
+            if matches!(operation, "0200" | "0220" | "0221") {
+                let (time, date) = local_time();
+                m.set(12, time).ok()?.set(13, date).ok()?;
+            }
             Some(m)
         };
         if operation == "0800" {
@@ -178,9 +207,20 @@ impl Host {
         }
         let key = (terminal.to_owned(), stan);
         let amount = request.amount().unwrap_or(0);
+        // 60.2: the batch (60 = 60.1 type code, 60.2 batch, …).
+        let batch = text(request, 60).get(2..8).unwrap_or_default().to_owned();
         let processing = text(request, 3);
         match operation {
-            "0200" | "0220" if !self.stans.insert(key.clone()) => respond(&financial, "94"),
+            // A repeat of a refund taken: the same answer, nothing refunded again.
+            "0221" if self.refunds.contains_key(&key) => {
+                let refund = self.refunds.get(&key)?;
+                let mut m = respond(&financial, refund.code)?;
+                m.set(37, refund.rrn.clone()).ok()?;
+                Some(m)
+            }
+            "0200" | "0220" | "0221" if !self.stans.insert(key.clone()) => {
+                respond(&financial, "94")
+            }
             "0200" if processing == "310000" => {
                 let mut m = respond(&financial, "00")?;
                 m.set(54, "1002156C000000012345").ok()?;
@@ -189,8 +229,17 @@ impl Host {
             "0200" if processing == "200000" => {
                 let original = original_stan(request)?;
                 let okey = (terminal.to_owned(), original);
+                let refunded = self.refunds.values().any(|r| r.original == original);
+                let settled = |c: &Charge| {
+                    self.settled
+                        .contains(&(terminal.to_owned(), c.batch.clone()))
+                };
+                let voidable = self
+                    .charges
+                    .get(&okey)
+                    .is_some_and(|c| c.standing && !settled(c) && !refunded);
                 let code = match self.charges.get_mut(&okey) {
-                    Some(charge) if charge.standing => {
+                    Some(charge) if voidable => {
                         charge.standing = false;
                         let voided = charge.amount;
                         self.voids.insert(key, original);
@@ -217,6 +266,7 @@ impl Host {
                         Charge {
                             amount,
                             standing: true,
+                            batch,
                         },
                     );
                     self.event("charge", terminal, stan, amount);
@@ -229,10 +279,38 @@ impl Host {
                 }
                 Some(m)
             }
-            "0220" => {
+            "0220" | "0221" => {
+                // Within what the sale charged less what was refunded of it already.
                 let original = original_stan(request)?;
-                self.event("refund", terminal, original, amount);
-                respond(&financial, "00")
+                let refunded = self
+                    .refunds
+                    .iter()
+                    .filter(|((t, _), r)| t == terminal && r.original == original && r.code == "00")
+                    .fold(0u64, |sum, (_, r)| sum.saturating_add(r.amount));
+                let okey = (terminal.to_owned(), original);
+                let code = match self.charges.get(&okey) {
+                    Some(c) if c.standing && refunded.saturating_add(amount) <= c.amount => "00",
+                    Some(c) if c.standing => "13",
+                    _ => "25",
+                };
+                if code == "00" {
+                    self.event("refund", terminal, original, amount);
+                }
+                self.rrn = self.rrn.saturating_add(1);
+                let rrn = format!("{:012}", self.rrn);
+                self.refunds.insert(
+                    key,
+                    Refund {
+                        original,
+                        amount,
+                        code,
+                        rrn: rrn.clone(),
+                        batch,
+                    },
+                );
+                let mut m = respond(&financial, code)?;
+                m.set(37, rrn).ok()?;
+                Some(m)
             }
             "0400" => {
                 if let Some(charge) = self.charges.get_mut(&key)
@@ -254,17 +332,35 @@ impl Host {
                 respond(&[3, 4, 11, 41, 42, 49, 60], "00")
             }
             "0500" => {
+                // The batch settled (60.2): its charges standing and its refunds taken. A
+                // settlement sent again for the same batch (its answer lost) gets the same totals.
                 let theirs = txn::SettlementResult::of(request)?.domestic;
                 let (amount, count) = self
                     .charges
                     .iter()
-                    .filter(|((t, _), c)| t == terminal && c.standing)
+                    .filter(|((t, _), c)| t == terminal && c.standing && c.batch == batch)
                     .fold((0u64, 0u16), |(a, n), (_, c)| {
                         (a.saturating_add(c.amount), n.saturating_add(1))
                     });
-                let balanced = (theirs.debit_amount, theirs.debit_count) == (amount, count);
+                let (credit, credits) = self
+                    .refunds
+                    .iter()
+                    .filter(|((t, _), r)| t == terminal && r.code == "00" && r.batch == batch)
+                    .fold((0u64, 0u16), |(a, n), (_, r)| {
+                        (a.saturating_add(r.amount), n.saturating_add(1))
+                    });
+                let balanced = (
+                    theirs.debit_amount,
+                    theirs.debit_count,
+                    theirs.credit_amount,
+                    theirs.credit_count,
+                ) == (amount, count, credit, credits);
+                self.settled.insert((terminal.to_owned(), batch));
                 let code = if balanced { '1' } else { '2' };
-                let f48 = format!("{amount:012}{count:03}{:012}{:03}{code}{:031}", 0, 0, 1);
+                let f48 = format!(
+                    "{amount:012}{count:03}{credit:012}{credits:03}{code}{:031}",
+                    1
+                );
                 let mut m = respond(&[11, 41, 42, 49, 60], "00")?;
                 m.set(48, f48).ok()?;
                 Some(m)
@@ -272,6 +368,56 @@ impl Host {
             _ => None,
         }
     }
+}
+
+/// Fields 12 and 13 of an answer: the host's time (`hhmmss`) and date (`MMDD`), UTC.
+fn local_time() -> (String, String) {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (days, of_day) = (seconds / 86_400, seconds % 86_400);
+    let (_, month, day) = civil_date(days);
+    (
+        format!(
+            "{:02}{:02}{:02}",
+            of_day / 3600,
+            of_day % 3600 / 60,
+            of_day % 60
+        ),
+        format!("{month:02}{day:02}"),
+    )
+}
+
+/// The proleptic Gregorian date `days` after 1970-01-01: (year, month, day). Counted in
+/// 400-year eras of 146 097 days from 0000-03-01, so that the leap day ends each year.
+fn civil_date(days: u64) -> (u64, u64, u64) {
+    let from_march_0000 = days.saturating_add(719_468);
+    let era = from_march_0000 / 146_097;
+    let of_era = from_march_0000 % 146_097;
+    let year_of_era = (of_era
+        .saturating_sub(of_era / 1_460)
+        .saturating_add(of_era / 36_524)
+        .saturating_sub(of_era / 146_096))
+        / 365;
+    let day_of_year = of_era.saturating_sub(
+        (365u64.saturating_mul(year_of_era))
+            .saturating_add(year_of_era / 4)
+            .saturating_sub(year_of_era / 100),
+    );
+    let shifted_month = (day_of_year.saturating_mul(5).saturating_add(2)) / 153;
+    let day = day_of_year
+        .saturating_sub((shifted_month.saturating_mul(153).saturating_add(2)) / 5)
+        .saturating_add(1);
+    let month = if shifted_month < 10 {
+        shifted_month.saturating_add(3)
+    } else {
+        shifted_month.saturating_sub(9)
+    };
+    let year = era
+        .saturating_mul(400)
+        .saturating_add(year_of_era)
+        .saturating_add(u64::from(month <= 2));
+    (year, month, day)
 }
 
 /// The original's STAN: digits 7–12 of field 61 (batch, trace, date).
@@ -324,5 +470,21 @@ async fn connection(mut socket: TcpStream, host: Arc<Mutex<Host>>, limit: Arc<Li
             }
         }
         limit.count();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::civil_date;
+
+    #[test]
+    fn civil_dates() {
+        // Unix day numbers of known dates, from GNU date: $(( $(date -u -d 2024-02-29 +%s) / 86400 )).
+        assert_eq!(civil_date(0), (1970, 1, 1));
+        assert_eq!(civil_date(11_016), (2000, 2, 29));
+        assert_eq!(civil_date(11_017), (2000, 3, 1));
+        assert_eq!(civil_date(19_782), (2024, 2, 29));
+        assert_eq!(civil_date(20_453), (2025, 12, 31));
+        assert_eq!(civil_date(20_818), (2026, 12, 31));
     }
 }
