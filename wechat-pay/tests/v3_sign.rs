@@ -257,6 +257,43 @@ fn notification_negatives() {
     );
 }
 
+// One platform key pinned for any serial: it checks the published notification whatever its
+// `Wechatpay-Serial`; a key filed under the answer's serial is used first; a wrong pinned key
+// fails the signature, it does not skip it.
+#[test]
+fn a_pinned_key_checks_any_serial() {
+    let body = NOTIFY_BODY.as_bytes();
+    let key = Certificate::from_pem(GO_CERT).unwrap().public_key().clone();
+    let other = Headers {
+        serial: "PUB_KEY_ID_0114232134912410000000000001",
+        ..notify_headers()
+    };
+    let mut pinned = Verifiers::new();
+    pinned.pin_public_key(key.clone());
+    pinned.verify(&other, body, NOTIFY_TS).unwrap();
+    pinned.verify(&notify_headers(), body, NOTIFY_TS).unwrap();
+    let mut wrong = Verifiers::new();
+    wrong.pin_public_key(PrivateKey::from_pem(JAVA_KEY).unwrap().public_key());
+    assert_eq!(
+        wrong.verify(&other, body, NOTIFY_TS).unwrap_err().kind(),
+        ErrorKind::InvalidSignature
+    );
+    // The serial's own key first: the wrong one filed under it fails even with the right one
+    // pinned.
+    let mut both = Verifiers::new();
+    both.pin_public_key(key).add_public_key(
+        "D7CE59D1F522D701",
+        PrivateKey::from_pem(JAVA_KEY).unwrap().public_key(),
+    );
+    assert_eq!(
+        both.verify(&notify_headers(), body, NOTIFY_TS)
+            .unwrap_err()
+            .kind(),
+        ErrorKind::InvalidSignature
+    );
+    both.verify(&other, body, NOTIFY_TS).unwrap();
+}
+
 // A platform certificate and a PUB_KEY_ID_ public key side by side (the migration case).
 #[test]
 fn certificate_and_public_key_ids_together() {

@@ -97,16 +97,10 @@ pub(super) struct Config {
     pub(super) answer_timeout: u64,
     pub(super) cups: Option<Cups>,
     pub(super) wallets: WalletConfig,
-    /// Shown codes' answers are checked against this one platform key whatever their
-    /// `Wechatpay-Serial` (no `v3_platform_serial` configured): the label it is filed under.
-    pub(super) wechat_platform_label: Option<String>,
     pub(super) wechat_identity: Option<ClientIdentity>,
     /// `ca_certificate`'s PEM.
     pub(super) ca_certificate: Option<Vec<u8>>,
 }
-
-/// The label the platform key is filed under when no serial is configured.
-const ANY_SERIAL: &str = "configured-platform-key";
 
 fn millis(seconds: Option<f64>, name: &str) -> Result<Option<u64>, Failure> {
     match seconds {
@@ -197,7 +191,6 @@ impl Config {
             rule
         };
         let mut wallets = WalletConfig::default();
-        let mut wechat_platform_label = None;
         let mut wechat_identity = None;
         if let Some(w) = file.wechat {
             let mut v2 = WechatConfig::new(&w.app_id, &w.mch_id, &w.key);
@@ -223,15 +216,12 @@ impl Config {
                         WechatPublic::from_pem(&read(base, platform)?).map_err(|e| {
                             Failure::Usage(format!("wechat.v3_platform_public_key: {e}"))
                         })?;
-                    let label = w
-                        .v3_platform_serial
-                        .clone()
-                        .unwrap_or_else(|| ANY_SERIAL.to_owned());
-                    if w.v3_platform_serial.is_none() {
-                        wechat_platform_label = Some(label.clone());
-                    }
+                    // Without its serial, the one platform key checks every answer.
                     let mut verifiers = Verifiers::new();
-                    verifiers.add_public_key(&label, platform_key);
+                    match &w.v3_platform_serial {
+                        Some(serial) => verifiers.add_public_key(serial, platform_key),
+                        None => verifiers.pin_public_key(platform_key),
+                    };
                     let api_v3_key = w.v3_api_key.clone().unwrap_or_default();
                     let mut native = WechatNativeConfig::new(
                         &w.app_id,
@@ -295,7 +285,6 @@ impl Config {
             currency,
             cups,
             wallets,
-            wechat_platform_label,
             wechat_identity,
         })
     }

@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use paywire_pos::wallet;
 use paywire_pos::{
     Amount, CardTerminal, Event, Journal as _, Nonces, OrderNo, OrderNumbers, Outcome,
-    SqliteJournal, Wallet, WalletTerminal,
+    SqliteJournal, WalletTerminal,
 };
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpStream;
@@ -440,24 +440,10 @@ impl Session {
             }
         };
         let status = response.status().as_u16();
-        let label = self.config.wechat_platform_label.as_deref();
         let headers: Vec<(String, String)> = response
             .headers()
             .iter()
-            .filter_map(|(k, v)| {
-                let name = k.as_str().to_owned();
-                let value = v.to_str().ok()?.to_owned();
-                // One platform key configured without its serial: it checks every answer.
-                match label {
-                    Some(label)
-                        if request.wallet == Wallet::WeChat
-                            && name.eq_ignore_ascii_case("wechatpay-serial") =>
-                    {
-                        Some((name, label.to_owned()))
-                    }
-                    _ => Some((name, value)),
-                }
-            })
+            .filter_map(|(k, v)| Some((k.as_str().to_owned(), v.to_str().ok()?.to_owned())))
             .collect();
         let body = response.bytes().await.ok()?.to_vec();
         Some((status, headers, body))

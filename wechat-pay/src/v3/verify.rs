@@ -163,11 +163,16 @@ fn verify_checked(
 #[derive(Default)]
 pub struct Verifiers {
     by_serial: BTreeMap<String, Box<dyn Verifier + Send + Sync>>,
+    /// The key for answers whose serial names none of the above.
+    pinned: Option<Box<dyn Verifier + Send + Sync>>,
 }
 
 impl core::fmt::Debug for Verifiers {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_set().entries(self.by_serial.keys()).finish()
+        f.debug_struct("Verifiers")
+            .field("serials", &self.by_serial.keys())
+            .field("pinned", &self.pinned.is_some())
+            .finish()
     }
 }
 
@@ -196,6 +201,30 @@ impl Verifiers {
         self
     }
 
+    /// Pins one platform public key for answers whose `Wechatpay-Serial` names no key added
+    /// by serial: for a merchant who has the platform's public key but not its ID. The
+    /// signature is still checked, with that key; a serial must still be present.
+    ///
+    /// ```
+    /// use paywire_wechat_pay::{ErrorKind, keys::Certificate, v3::{Headers, Verifiers}};
+    /// let certificate = Certificate::from_pem(include_str!("../../tests/keys/go_platform_cert.pem"))?;
+    /// let key = certificate.public_key().clone();
+    /// let mut platform = Verifiers::new();
+    /// let headers = Headers {
+    ///     timestamp: "1624523846", nonce: "n", signature: "c2lnbmF0dXJl",
+    ///     serial: "PUB_KEY_ID_UNKNOWN", signature_type: None,
+    /// };
+    /// assert_eq!(platform.verify(&headers, b"{}", 1_624_523_846).unwrap_err().kind(), ErrorKind::UnknownSerial);
+    /// // Pinned, the key checks the signature (here a wrong one) whatever the serial.
+    /// platform.pin_public_key(key);
+    /// assert_eq!(platform.verify(&headers, b"{}", 1_624_523_846).unwrap_err().kind(), ErrorKind::InvalidSignature);
+    /// # Ok::<(), paywire_wechat_pay::Error>(())
+    /// ```
+    pub fn pin_public_key(&mut self, key: PublicKey) -> &mut Self {
+        self.pinned = Some(Box::new(key));
+        self
+    }
+
     /// The serials known.
     pub fn serials(&self) -> impl Iterator<Item = &str> {
         self.by_serial.keys().map(String::as_str)
@@ -210,6 +239,7 @@ impl Verifiers {
         let verifier = self
             .by_serial
             .get(headers.serial)
+            .or(self.pinned.as_ref())
             .ok_or(Error::new(ErrorKind::UnknownSerial))?;
         verify_checked(verifier, headers, body, now)
     }
