@@ -71,6 +71,35 @@ pub fn pix(
     finish(&objects, Profile::Pix)
 }
 
+/// A dynamic Pix code (a charge, `cobrança`, created through the Pix API): the payload's
+/// `location` as the PSP returned it (no scheme: `pix.example.com/qr/v2/…`), the merchant's
+/// `name` and `city`. The code is single-use (01 = `12`), carries no key and no amount (the
+/// payer's bank fetches both from the location), and its txid is `***` (the charge's txid is
+/// in the payload behind the location).
+///
+/// ```
+/// use paywire_emvqr::{PayloadRef, build, profile};
+/// let text = build::pix_dynamic("pix.example.com/qr/v2/8b3da2f39a4140d1a91abd93113bd441", "Fulano de Tal", "BRASILIA")?;
+/// let fields = profile::pix(&PayloadRef::parse(&text)?).unwrap();
+/// assert_eq!(fields.url, Some("pix.example.com/qr/v2/8b3da2f39a4140d1a91abd93113bd441"));
+/// assert_eq!(fields.key, None);
+/// # Ok::<(), paywire_emvqr::Error>(())
+/// ```
+pub fn pix_dynamic(location: &str, name: &str, city: &str) -> Result<String> {
+    let objects = [
+        text(0, "01"),
+        text(1, "12"),
+        Object::Template(26, vec![text(0, "br.gov.bcb.pix"), text(25, location)]),
+        text(52, "0000"),
+        text(53, "986"),
+        text(58, "BR"),
+        text(59, name),
+        text(60, city),
+        Object::Template(62, vec![text(5, "***")]),
+    ];
+    finish(&objects, Profile::Pix)
+}
+
 /// Who a PromptPay code pays.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PromptPayTarget<'a> {
@@ -166,5 +195,38 @@ mod tests {
         assert!(matches!(e.kind(), ErrorKind::Invalid(_)));
         assert!(promptpay(PromptPayTarget::NationalId("12345"), None).is_err());
         assert!(vietqr("97040", "1", VietQrService::ToAccount, None, None).is_err());
+    }
+
+    #[test]
+    fn a_dynamic_pix_code_as_the_pix_api_returns_one() {
+        // bacen/pix-api openapi.yaml (v2.9.0), the `pixCopiaECola` of a charge combined with a
+        // recurrence: every object but the recurrence's (80) and the CRC is the charge's own,
+        // and the builder writes the same values, path for path.
+        let published = "00020101021226760014br.gov.bcb.pix2554pix.example.com/qr/v2/8b3da2f39a4140d1a91abd93113bd4415204000053039865802BR5913Fulano de Tal6008BRASILIA62070503***80800014br.gov.bcb.pix2558pix.example.com/qr/v2/rec/94ed2badcbc04c15b0bb7fa35319489063047741";
+        let published = PayloadRef::parse(published).unwrap();
+        let ours = pix_dynamic(
+            "pix.example.com/qr/v2/8b3da2f39a4140d1a91abd93113bd441",
+            "Fulano de Tal",
+            "BRASILIA",
+        )
+        .unwrap();
+        let ours = PayloadRef::parse(&ours).unwrap();
+        for path in [
+            &[0][..],
+            &[1],
+            &[26, 0],
+            &[26, 25],
+            &[52],
+            &[53],
+            &[54],
+            &[58],
+            &[59],
+            &[60],
+            &[62, 5],
+        ] {
+            assert_eq!(ours.value(path), published.value(path), "{path:?}");
+        }
+        assert_eq!(ours.value(&[1]), Some("12"));
+        assert!(ours.get(80).is_none());
     }
 }
