@@ -209,6 +209,7 @@ fn scan_terminal() -> paywire_pos::WalletTerminal<MemoryJournal, Counter> {
         wechat: Some(WechatConfig::new("wx2421b1c4370ec43b", "10000100", API_KEY)),
         wechat_native: None,
         alipay: None,
+        pix: None,
     };
     paywire_pos::WalletTerminal::open(config, MemoryJournal::new(), Counter(0), 0).unwrap()
 }

@@ -254,6 +254,7 @@ fn config(address: &str) -> WalletConfig {
         wechat: Some(wechat),
         wechat_native: Some(native),
         alipay: Some(alipay),
+        pix: None,
     }
 }
 

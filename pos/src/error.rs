@@ -33,7 +33,8 @@ pub enum ErrorKind {
     /// The code does not go to this flow: a UnionPay code is a card-network sale, and
     /// merchant codes, URLs and unknown text are not payment codes.
     WrongRoute,
-    /// A wallet payment in a currency other than CNY (`156`).
+    /// A wallet payment in a currency its wallet does not charge in (CNY `156`; BRL `986` for
+    /// Pix).
     Currency,
     /// A wallet request could not be signed or built.
     Signing,
@@ -82,7 +83,7 @@ impl fmt::Display for Error {
             ErrorKind::NotVoidable => f.write_str("not an approved sale that can be voided"),
             ErrorKind::ChannelNotConfigured => f.write_str("the wallet is not configured"),
             ErrorKind::WrongRoute => f.write_str("the code is not a wallet payment code"),
-            ErrorKind::Currency => f.write_str("wallet payments are in CNY (156)"),
+            ErrorKind::Currency => f.write_str("not the wallet's currency (CNY 156; Pix: BRL 986)"),
             ErrorKind::Signing => f.write_str("the wallet request could not be signed"),
             ErrorKind::NotRefundable => {
                 f.write_str("not an approved wallet payment with that much left to refund")

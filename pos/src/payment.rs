@@ -22,6 +22,14 @@ impl Amount {
             currency: *b"156",
         }
     }
+
+    /// `minor` units of Brazilian reais (ISO 4217 `986`).
+    pub const fn brl(minor: u64) -> Self {
+        Self {
+            minor,
+            currency: *b"986",
+        }
+    }
 }
 
 /// The merchant's order number: 1 to 32 characters of `A-Z a-z 0-9 _ -` (what WeChat Pay's
@@ -77,14 +85,25 @@ pub enum Wallet {
     WeChat,
     /// Alipay (OpenAPI v1, `gateway.do`).
     Alipay,
+    /// Pix (Brazil), shown codes through a PSP's Pix API.
+    Pix,
 }
 
 impl Wallet {
-    /// The name used in journals and output (`wechat`, `alipay`).
+    /// The name used in journals and output (`wechat`, `alipay`, `pix`).
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::WeChat => "wechat",
             Self::Alipay => "alipay",
+            Self::Pix => "pix",
+        }
+    }
+
+    /// The currency the wallet charges in (ISO 4217 numeric): CNY, or BRL for Pix.
+    pub const fn currency(self) -> [u8; 3] {
+        match self {
+            Self::WeChat | Self::Alipay => *b"156",
+            Self::Pix => *b"986",
         }
     }
 
@@ -93,6 +112,7 @@ impl Wallet {
         match name {
             "wechat" => Some(Self::WeChat),
             "alipay" => Some(Self::Alipay),
+            "pix" => Some(Self::Pix),
             _ => None,
         }
     }

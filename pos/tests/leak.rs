@@ -66,6 +66,7 @@ fn scanned_codes_and_wallet_keys_are_not_printed() {
         wechat: Some(WechatConfig::new("wx2421b1c4370ec43b", "10000100", api_key)),
         wechat_native: None,
         alipay: None,
+        pix: None,
     };
     let mut out = format!("{config:?} {config:#?}");
     let mut terminal = WalletTerminal::open(config, MemoryJournal::new(), Counter(0), 0).unwrap();
@@ -112,6 +113,7 @@ fn wechat_native_keys_and_signatures_are_not_printed() {
         wechat: None,
         wechat_native: Some(native),
         alipay: None,
+        pix: None,
     };
     let mut out = format!("{config:?} {config:#?}");
     let mut terminal = WalletTerminal::open(config, MemoryJournal::new(), Counter(0), 0).unwrap();

@@ -43,6 +43,7 @@ fn wallet_config() -> WalletConfig {
         )),
         wechat_native: None,
         alipay: None,
+        pix: None,
     }
 }
 

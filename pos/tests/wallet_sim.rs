@@ -11,7 +11,8 @@
 //! every payment has exactly one final outcome; approved ⇔ the wallet's ledger holds exactly
 //! one net charge of its amount; anything else ⇔ no net charge; WeChat Pay's reverse always
 //! carries the client certificate and never comes sooner than 15 s after the payment; no
-//! order number is sent twice.
+//! order number is sent twice. Pix shown codes run against a simulated PSP speaking the Pix
+//! API (`PUT/GET/PATCH /cob/{txid}` with a bearer token, as bacen/pix-api's `openapi.yaml`).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -29,7 +30,7 @@ use std::sync::Arc;
 use paywire_alipay::keys::{PrivateKey, PublicKey, Signer as _};
 use paywire_alipay::v1;
 use paywire_pos::wallet::{
-    AlipayConfig, Event, PollRule, Response, WechatConfig, WechatNativeConfig,
+    AlipayConfig, Event, PixConfig, PollRule, Response, WechatConfig, WechatNativeConfig,
 };
 use paywire_pos::{
     Amount, HttpRequest, Journal, MemoryJournal, Nonces, OrderNo, Outcome, Record, SqliteJournal,
@@ -131,6 +132,101 @@ fn config() -> WalletConfig {
         wechat: Some(wechat),
         wechat_native: Some(native),
         alipay: Some(alipay),
+        pix: Some(PixConfig::new(
+            "http://pix.test/api/v2",
+            PIX_KEY,
+            PIX_TOKEN,
+            "Fulano de Tal",
+            "BRASILIA",
+        )),
+    }
+}
+
+/// The merchant's Pix key and the PSP's access token.
+const PIX_KEY: &str = "7d9f0335-8dcc-4054-9bf9-0dbd61d36906";
+const PIX_TOKEN: &str = "pix-sim-token";
+
+/// A Pix PSP's side of the Pix API: `PUT /cob/{txid}` creates the charge, `GET` reads it,
+/// `PATCH` removes it; every call must carry the bearer token.
+fn pix_api(sim: &mut Sim, request: &HttpRequest, now: u64, customer: Customer) -> Reply {
+    let auth = request
+        .headers
+        .iter()
+        .find(|(name, _)| *name == "Authorization")
+        .map(|(_, v)| v.as_str());
+    assert_eq!(auth, Some(format!("Bearer {PIX_TOKEN}").as_str()));
+    let txid = request
+        .url
+        .strip_prefix("http://pix.test/api/v2/cob/")
+        .unwrap()
+        .to_owned();
+    let problem = |status: u16, kind: &str| Reply {
+        status,
+        headers: Vec::new(),
+        body: json!({"type": format!("https://pix.bcb.gov.br/api/v2/error/{kind}"),
+            "title": kind, "status": status, "detail": kind})
+        .to_string()
+        .into_bytes(),
+    };
+    let location = format!("pix.test/qr/v2/{txid}");
+    let charge = |sim: &Sim, status: &str| {
+        let o = &sim.orders[&txid];
+        let value = format!("{}.{:02}", o.amount / 100, o.amount % 100);
+        let mut body = json!({"txid": txid, "revisao": 0, "status": status,
+            "calendario": {"criacao": "2020-09-09T20:15:00.358Z", "expiracao": 30},
+            "location": location, "valor": {"original": value}, "chave": PIX_KEY});
+        if status == "ATIVA" {
+            body["pixCopiaECola"] =
+                paywire_emvqr::build::pix_dynamic(&location, "Fulano de Tal", "BRASILIA")
+                    .unwrap()
+                    .into();
+        }
+        if status == "CONCLUIDA" {
+            body["pix"] = json!([{"endToEndId": "E1234567820200909122120200808008",
+                "txid": txid, "valor": value, "horario": "2020-09-09T20:15:00.358Z"}]);
+        }
+        Reply {
+            status: 200,
+            headers: Vec::new(),
+            body: body.to_string().into_bytes(),
+        }
+    };
+    let status_of = |state: State| match state {
+        State::Paid => "CONCLUIDA",
+        State::Paying { .. } => "ATIVA",
+        _ => "REMOVIDA_PELO_USUARIO_RECEBEDOR",
+    };
+    match request.method {
+        "PUT" => {
+            let body: Value = serde_json::from_slice(&request.body).unwrap();
+            assert_eq!(body["chave"], PIX_KEY);
+            let seconds = body["calendario"]["expiracao"].as_u64().unwrap();
+            let amount = yuan_to_fen(body["valor"]["original"].as_str().unwrap());
+            if sim.orders.contains_key(&txid) {
+                return problem(400, "CobOperacaoInvalida");
+            }
+            sim.create_shown(&txid, amount, now, now + seconds * 1000, customer, false);
+            let mut reply = charge(sim, "ATIVA");
+            reply.status = 201;
+            reply
+        }
+        "GET" => match sim.query_shown(&txid, now, customer) {
+            Some(o) => {
+                let status = status_of(o.state);
+                charge(sim, status)
+            }
+            None => problem(404, "CobNaoEncontrado"),
+        },
+        "PATCH" => {
+            let body: Value = serde_json::from_slice(&request.body).unwrap();
+            assert_eq!(body["status"], "REMOVIDA_PELO_USUARIO_RECEBEDOR");
+            match sim.close(&txid) {
+                Ok(()) => charge(sim, "REMOVIDA_PELO_USUARIO_RECEBEDOR"),
+                Err(()) if sim.orders.contains_key(&txid) => problem(400, "CobOperacaoInvalida"),
+                Err(()) => problem(404, "CobNaoEncontrado"),
+            }
+        }
+        other => panic!("unexpected {other} {}", request.url),
     }
 }
 
@@ -929,6 +1025,19 @@ fn yuan_to_fen(text: &str) -> u64 {
 /// the wrong key. Trusting it would approve a payment nobody charged or drop an undo.
 fn forge(request: &HttpRequest, amount: u64, now: u64) -> Reply {
     let order = order_of(request);
+    if request.wallet == Wallet::Pix {
+        // The Pix API's answers are not signed (mutual TLS protects them): what reaches the
+        // terminal corrupted is an answer that does not parse, or names another charge.
+        let body = if amount.is_multiple_of(2) {
+            b"{\"txid\": ".to_vec()
+        } else {
+            json!({"txid": "ANOTHERCHARGE00000000000000", "status": "CONCLUIDA",
+                "valor": {"original": "0.01"}, "pix": [{"endToEndId": "E0", "valor": "0.01"}]})
+            .to_string()
+            .into_bytes()
+        };
+        return Reply::ok(body);
+    }
     if request.url.contains("/v3/") {
         // Signed with the merchant's key, not the platform's.
         if request.url.ends_with("/close") {
@@ -995,6 +1104,7 @@ struct Payment {
 struct World {
     wechat: Sim,
     alipay: Sim,
+    pix: Sim,
     /// The customer of each order.
     customers: BTreeMap<String, Customer>,
     /// The amount of each order.
@@ -1036,6 +1146,7 @@ impl World {
             }
             Wallet::WeChat => Reply::ok(wechat(&mut self.wechat, request, now, customer)),
             Wallet::Alipay => Reply::ok(alipay(&mut self.alipay, request, now, customer, notify)),
+            Wallet::Pix => pix_api(&mut self.pix, request, now, customer),
             _ => unreachable!(),
         }
     }
@@ -1059,6 +1170,7 @@ impl World {
     fn sim(&self, wallet: Wallet) -> &Sim {
         match wallet {
             Wallet::WeChat => &self.wechat,
+            Wallet::Pix => &self.pix,
             _ => &self.alipay,
         }
     }
@@ -1066,6 +1178,9 @@ impl World {
 
 fn order_of(request: &HttpRequest) -> String {
     let body = std::str::from_utf8(&request.body).unwrap();
+    if let Some((_, txid)) = request.url.split_once("/cob/") {
+        return txid.to_owned();
+    }
     const ORDERS: &str = "/v3/pay/transactions/out-trade-no/";
     if let Some((_, tail)) = request.url.split_once(ORDERS) {
         return tail.split(['?', '/']).next().unwrap().to_owned();
@@ -1263,7 +1378,7 @@ fn run<J: Journal>(
     let mut faults = faults.into_iter();
     let mut events = Vec::new();
     for (i, p) in payments.iter().enumerate() {
-        let order = OrderNo::new(&format!("S{i:05}")).unwrap();
+        let order = OrderNo::new(&order_name(i, p.wallet)).unwrap();
         world.add(order.as_str(), p.wallet, p.customer, p.amount, p.notify);
         if p.forged_notice {
             world.forged.insert(order.to_string());
@@ -1272,7 +1387,7 @@ fn run<J: Journal>(
         // The next payment starts as soon as the till is free: undos of earlier ones may still
         // be waiting for their time (a WeChat Pay close waits 5 minutes).
         let t = terminal.as_mut().unwrap();
-        let amount = Amount::cny(p.amount);
+        let amount = amount_in(p.wallet, p.amount);
         if p.customer.shown() {
             t.show(world.now, order, amount, p.wallet, VALID_FOR)
                 .unwrap();
@@ -1291,12 +1406,19 @@ fn run<J: Journal>(
             // Refunded in full once approved (only an approved payment can be).
             let t = terminal.as_mut().unwrap();
             let refund = OrderNo::new(&format!("R{i:05}")).unwrap();
-            let order = OrderNo::new(&format!("S{i:05}")).unwrap();
+            let order = OrderNo::new(&order_name(i, p.wallet)).unwrap();
             world.now += 1_000;
+            // Pix refunds (devolução) are not built: refused.
             let approved = t.outcome(&order).is_some_and(Outcome::is_approved);
-            let result = t.refund(world.now, refund.clone(), &order, Amount::cny(p.amount));
-            assert_eq!(result.is_ok(), approved, "{order}: refund {result:?}");
-            if approved {
+            let refundable = approved && p.wallet != Wallet::Pix;
+            let result = t.refund(
+                world.now,
+                refund.clone(),
+                &order,
+                amount_in(p.wallet, p.amount),
+            );
+            assert_eq!(result.is_ok(), refundable, "{order}: refund {result:?}");
+            if refundable {
                 world.refunds_asked.insert(refund.to_string());
             }
             drive(
@@ -1356,7 +1478,7 @@ fn run<J: Journal>(
         }
     }
     for (i, p) in payments.iter().enumerate() {
-        let order = format!("S{i:05}");
+        let order = order_name(i, p.wallet);
         let outcomes = finals.get(&order).cloned().unwrap_or_default();
         let net = world.sim(p.wallet).ledger.get(&order).copied().unwrap_or(0);
         if !sent.contains_key(&order) {
@@ -1412,12 +1534,30 @@ fn run<J: Journal>(
             assert_eq!(**r, outcomes[0]);
         }
     }
-    for sim in [&world.wechat, &world.alipay] {
+    for sim in [&world.wechat, &world.alipay, &world.pix] {
         assert!(sim.breaches.is_empty(), "{:?}", sim.breaches);
         // The wallet charged nothing the journal did not send.
         for order in sim.ledger.keys() {
             assert!(sent.contains_key(order), "{order} charged, never sent");
         }
+    }
+}
+
+/// The `i`-th payment's order number: a Pix charge's is its txid (26–35 letters and digits).
+fn order_name(i: usize, wallet: Wallet) -> String {
+    if wallet == Wallet::Pix {
+        format!("S{i:05}PIXCHARGE{i:016}")
+    } else {
+        format!("S{i:05}")
+    }
+}
+
+/// What a payment of `minor` units charges in `wallet`'s currency.
+fn amount_in(wallet: Wallet, minor: u64) -> Amount {
+    if wallet == Wallet::Pix {
+        Amount::brl(minor)
+    } else {
+        Amount::cny(minor)
     }
 }
 
@@ -1454,7 +1594,11 @@ fn fault() -> impl Strategy<Value = Fault> {
 
 fn payment() -> impl Strategy<Value = Payment> {
     (
-        prop_oneof![Just(Wallet::WeChat), Just(Wallet::Alipay)],
+        prop_oneof![
+            Just(Wallet::WeChat),
+            Just(Wallet::Alipay),
+            Just(Wallet::Pix)
+        ],
         customer(),
         1u64..100_000,
         any::<bool>(),
@@ -1462,10 +1606,15 @@ fn payment() -> impl Strategy<Value = Payment> {
     )
         .prop_map(
             |(wallet, customer, amount, notify, forged_notice)| Payment {
-                wallet,
+                // Pix takes shown codes only, and its payments are polled (no notifications).
+                wallet: if wallet == Wallet::Pix && !customer.shown() {
+                    Wallet::WeChat
+                } else {
+                    wallet
+                },
                 customer,
                 amount,
-                notify,
+                notify: notify && wallet != Wallet::Pix,
                 forged_notice,
                 // A third of the payments are refunded (in full) once approved.
                 refund: amount % 3 == 0,
@@ -1531,15 +1680,26 @@ fn one_with(
     faults: Vec<Fault>,
 ) -> (Outcome, Vec<String>, Vec<Event>) {
     let mut world = World::new(START);
-    world.add("T00001", wallet, customer, 51, notify);
+    let name = if wallet == Wallet::Pix {
+        PIX_TXID
+    } else {
+        "T00001"
+    };
+    world.add(name, wallet, customer, 51, notify);
     let mut terminal = Some(
         WalletTerminal::open(config(), MemoryJournal::new(), Counter::default(), START).unwrap(),
     );
-    let order = OrderNo::new("T00001").unwrap();
+    let order = OrderNo::new(name).unwrap();
     let t = terminal.as_mut().unwrap();
     if customer.shown() {
-        t.show(START, order.clone(), Amount::cny(51), wallet, VALID_FOR)
-            .unwrap();
+        t.show(
+            START,
+            order.clone(),
+            amount_in(wallet, 51),
+            wallet,
+            VALID_FOR,
+        )
+        .unwrap();
     } else {
         t.pay(START, order.clone(), Amount::cny(51), code_for(wallet))
             .unwrap();
@@ -2166,4 +2326,100 @@ fn an_unanswered_close_is_deferred_then_finished() {
         t.outcome(&order),
         Some(&Outcome::Undone(UndoReason::Expired))
     );
+}
+
+/// The order number (txid) of the one-payment Pix tests.
+const PIX_TXID: &str = "T00001PIXCHARGE0000000000000001";
+
+/// A Pix charge: the request as the Pix API specifies it, the code shown (a dynamic Pix code
+/// pointing at the charge's location, read back by a real QR reader), polled until paid
+/// (approved with the payment's endToEndId) or, unpaid, removed when it expires; a charge paid
+/// at the last moment whose answers were lost is approved, not removed.
+#[test]
+fn a_pix_charge_is_shown_polled_and_paid_or_removed() {
+    let mut t =
+        WalletTerminal::open(config(), MemoryJournal::new(), Counter::default(), START).unwrap();
+    let order = OrderNo::new(PIX_TXID).unwrap();
+    t.show(
+        START,
+        order.clone(),
+        Amount::brl(1234),
+        Wallet::Pix,
+        VALID_FOR,
+    )
+    .unwrap();
+    let put = t.poll_transmit().unwrap();
+    assert_eq!(
+        (put.method, put.url.as_str()),
+        (
+            "PUT",
+            "http://pix.test/api/v2/cob/T00001PIXCHARGE0000000000000001"
+        )
+    );
+    let body: Value = serde_json::from_slice(&put.body).unwrap();
+    assert_eq!(
+        body,
+        json!({"calendario": {"expiracao": 30}, "valor": {"original": "12.34"}, "chave": PIX_KEY})
+    );
+    // A txid is 26 to 35 letters and digits; a Pix charge is in reais.
+    let mut t =
+        WalletTerminal::open(config(), MemoryJournal::new(), Counter::default(), START).unwrap();
+    let short = t.show(
+        START,
+        OrderNo::new("T1").unwrap(),
+        Amount::brl(1),
+        Wallet::Pix,
+        VALID_FOR,
+    );
+    assert_eq!(short.unwrap_err().kind(), paywire_pos::ErrorKind::OrderNo);
+    let yuan = t.show(START, order.clone(), Amount::cny(1), Wallet::Pix, VALID_FOR);
+    assert_eq!(yuan.unwrap_err().kind(), paywire_pos::ErrorKind::Currency);
+
+    let (outcome, records, events) =
+        one_with(Wallet::Pix, Customer::ScansAndPays(2), false, vec![]);
+    let Outcome::Approved(approval) = outcome else {
+        panic!("{outcome:?}");
+    };
+    assert_eq!(
+        approval.transaction_id.as_deref(),
+        Some("E1234567820200909122120200808008")
+    );
+    assert_eq!(records, ["CodeShown", "Final"]);
+    let Some(Event::ShowCode { code, .. }) = events.first() else {
+        panic!("{events:?}");
+    };
+    assert_eq!(read_back(code), *code);
+    let payload = paywire_emvqr::PayloadRef::parse(code).unwrap();
+    let pix = paywire_emvqr::profile::pix(&payload).unwrap();
+    assert_eq!(
+        pix.url,
+        Some("pix.test/qr/v2/T00001PIXCHARGE0000000000000001")
+    );
+    assert_eq!(payload.value(&[1]), Some("12"), "a single-use code");
+
+    // Paid at the fifth query, every answer after it lost for a while (short of the removal's
+    // ten attempts, after which it waits for the next payment): whether the removal comes
+    // before the answers do or not, the charge is approved (a paid charge is not removed).
+    let mut removal_refused = false;
+    for lost in 0..12 {
+        let mut faults = vec![Fault::None; 5];
+        faults.extend(vec![Fault::DropResponse; lost]);
+        let (outcome, records, _) = one_with(Wallet::Pix, Customer::ScansAndPays(4), false, faults);
+        assert!(outcome.is_approved(), "{lost}: {outcome:?} {records:?}");
+        removal_refused |= records.iter().any(|r| r == "ReversalSent");
+    }
+    assert!(removal_refused, "no schedule reached the removal");
+
+    for customer in [Customer::NeverScans, Customer::ScansNeverConfirms] {
+        let (outcome, records, _) = one_with(Wallet::Pix, customer, false, vec![]);
+        assert_eq!(
+            outcome,
+            Outcome::Undone(UndoReason::Expired),
+            "{customer:?}"
+        );
+        assert_eq!(
+            records,
+            ["CodeShown", "ReversalDue", "ReversalSent", "Final"]
+        );
+    }
 }

@@ -45,7 +45,7 @@ impl<J: Journal, N: Nonces> WalletTerminal<J, N> {
             return self.drive(now);
         };
         match r.purpose {
-            Purpose::Undo => match self.read_undo(wallet, shown, now, response) {
+            Purpose::Undo => match self.read_undo(wallet, shown, now, &r.order, response) {
                 Some(UndoAnswer::Done) => self.undone(&r.order)?,
                 Some(UndoAnswer::Retry) | None => self.undo_failed(now, &r.order),
             },
@@ -151,7 +151,11 @@ impl<J: Journal, N: Nonces> WalletTerminal<J, N> {
                 let c = self.config.alipay.as_ref()?;
                 ok_body(response).and_then(|t| c.read(t, what, order, amount))
             }
-            #[allow(unreachable_patterns, reason = "WeChat Pay payment codes need std")]
+            (Wallet::Pix, true) => self
+                .config
+                .pix
+                .as_ref()?
+                .read(what, response, order, amount),
             _ => None,
         }
     }
@@ -161,6 +165,7 @@ impl<J: Journal, N: Nonces> WalletTerminal<J, N> {
         wallet: Wallet,
         shown: bool,
         now: Millis,
+        order: &OrderNo,
         response: &Response<'_>,
     ) -> Option<UndoAnswer> {
         match (wallet, shown) {
@@ -178,7 +183,7 @@ impl<J: Journal, N: Nonces> WalletTerminal<J, N> {
                 let c = self.config.alipay.as_ref()?;
                 ok_body(response).and_then(|t| c.read_undo(t, shown))
             }
-            #[allow(unreachable_patterns, reason = "WeChat Pay payment codes need std")]
+            (Wallet::Pix, true) => Some(self.config.pix.as_ref()?.read_close(response, order)),
             _ => None,
         }
     }

@@ -63,6 +63,7 @@ use crate::payment::{Amount, Approval, OrderNo, OrderNumbers, Outcome, UndoReaso
 
 mod alipay;
 mod answer;
+mod pix;
 mod recover;
 mod send;
 mod undo;
@@ -71,6 +72,7 @@ mod wechat;
 mod wechat_native;
 
 pub use alipay::AlipayConfig;
+pub use pix::PixConfig;
 pub use wechat_native::WechatNativeConfig;
 
 /// WeChat Pay's production API v3 host (its documented backup is `https://api2.mch.weixin.qq.com`).
@@ -177,6 +179,21 @@ impl PollRule {
         undo_interval: 2_000,
     };
 
+    /// Pix shown codes: the charge is polled every 3 s until it expires, then removed at
+    /// once. The Pix API documents no polling rule (its webhooks notify payments); every value
+    /// here is paywire's choice.
+    pub const PIX: Self = Self {
+        response_timeout: 10_000,
+        first_query_when_paying: 3_000,
+        first_query_when_unknown: 3_000,
+        query_interval: 3_000,
+        max_queries: u8::MAX,
+        give_up_after: Millis::MAX,
+        undo_not_before: 0,
+        undo_attempts: 10,
+        undo_interval: 2_000,
+    };
+
     /// Alipay's: query from 5 s after the payment, every 5 s (the practice says 3–5 s), until
     /// 60 s, then cancel at once; cancel again while `retry_flag=Y`. The 10 s timeout, the
     /// 10 cancel attempts and the 2 s between them are paywire's choices.
@@ -203,6 +220,8 @@ pub struct WalletConfig {
     pub wechat_native: Option<WechatNativeConfig>,
     /// Alipay (payment codes and shown codes).
     pub alipay: Option<AlipayConfig>,
+    /// Pix shown codes (a PSP's Pix API).
+    pub pix: Option<PixConfig>,
 }
 
 /// Where the nonces of signed requests come from (WeChat Pay's `nonce_str`): the library has
@@ -579,6 +598,10 @@ impl<J: Journal, N: Nonces> WalletTerminal<J, N> {
         let Some(&(wallet, paid)) = self.payments.get(original).filter(|_| approved) else {
             return Err(Error::new(ErrorKind::NotRefundable));
         };
+        if wallet == Wallet::Pix {
+            // Pix refunds (devolução) are not built.
+            return Err(Error::new(ErrorKind::NotRefundable));
+        }
         self.rule(wallet, false)?;
         let taken = self.refunded.get(original).copied().unwrap_or(0);
         let left = paid.minor.saturating_sub(taken);
@@ -631,7 +654,7 @@ impl<J: Journal, N: Nonces> WalletTerminal<J, N> {
             (Wallet::WeChat, false) => self.config.wechat.as_ref().map(|c| c.rule),
             (Wallet::WeChat, true) => self.config.wechat_native.as_ref().map(|c| c.rule),
             (Wallet::Alipay, _) => self.config.alipay.as_ref().map(|c| c.rule),
-            #[allow(unreachable_patterns, reason = "WeChat Pay payment codes need std")]
+            (Wallet::Pix, true) => self.config.pix.as_ref().map(|c| c.rule),
             _ => None,
         }
         .ok_or(Error::new(ErrorKind::ChannelNotConfigured))
@@ -640,7 +663,7 @@ impl<J: Journal, N: Nonces> WalletTerminal<J, N> {
     /// Takes up `flow` (its order number never used, nothing else being resolved) and sends
     /// what is due: pending undos and refunds, then its first request.
     fn start(&mut self, now: Millis, flow: Flow) -> Result<(), Error> {
-        if flow.amount.currency != *b"156" {
+        if flow.amount.currency != flow.wallet.currency() {
             return Err(Error::new(ErrorKind::Currency));
         }
         if self.is_busy() {
@@ -678,8 +701,10 @@ impl<J: Journal, N: Nonces> WalletTerminal<J, N> {
         self.start(now, Flow::new(order, wallet, amount, first, None))
     }
 
-    /// Creates a code for the customer to scan (主扫): a WeChat Pay Native order (`code_url`)
-    /// or an Alipay `alipay.trade.precreate` (`qr_code`), payable for `valid_for` ms (the
+    /// Creates a code for the customer to scan (主扫): a WeChat Pay Native order (`code_url`),
+    /// an Alipay `alipay.trade.precreate` (`qr_code`) or a Pix charge (a dynamic EMVCo code,
+    /// [`PixConfig`]; its order number, the charge's txid, must be 26 to 32 letters and digits,
+    /// and its amount in BRL), payable for `valid_for` ms (the
     /// order carries the limit: `time_expire`; `timeout_express`, whole minutes, so Alipay's
     /// is rounded up). [`Event::ShowCode`] gives the code once the wallet made it; the machine
     /// polls until it is paid (or a notification says so: [`Self::handle_notification`]) or
@@ -697,6 +722,10 @@ impl<J: Journal, N: Nonces> WalletTerminal<J, N> {
         self.rule(wallet, true)?;
         if wallet == Wallet::WeChat && order.as_str().len() < 6 {
             // Native orders' out_trade_no is 6 to 32 characters.
+            return Err(Error::new(ErrorKind::OrderNo));
+        }
+        if wallet == Wallet::Pix && !pix::valid_txid(&order) {
+            // The order number is the charge's txid: 26 to 35 letters and digits.
             return Err(Error::new(ErrorKind::OrderNo));
         }
         // Alipay's `timeout_express` counts whole minutes (at least one).

@@ -46,7 +46,17 @@ impl<J: Journal, N: Nonces> WalletTerminal<J, N> {
                     _ => c.query(now, subject.order),
                 }
             }
-            #[allow(unreachable_patterns, reason = "WeChat Pay payment codes need std")]
+            (Wallet::Pix, true) => {
+                let c = self.config.pix.as_ref().ok_or_else(missing)?;
+                match purpose {
+                    Purpose::Create => {
+                        let valid_for = subject.expires_at.unwrap_or(now).saturating_sub(now);
+                        c.create(subject, valid_for)
+                    }
+                    Purpose::Undo => c.close(subject.order),
+                    _ => Ok(c.query(subject.order)),
+                }
+            }
             _ => Err(missing()),
         }
     }
