@@ -57,6 +57,7 @@ struct Faults {
     cups: String,
     wechat: String,
     alipay: String,
+    pix: String,
 }
 
 /// The counterparts, their ledgers and a terminal's configuration.
@@ -68,9 +69,10 @@ struct World {
     config: PathBuf,
 }
 
-/// Writes a terminal's configuration: `addresses` of the CUPS host, WeChat Pay, Alipay.
-fn write_config(path: &Path, tid: &str, addresses: [&str; 3], journal: &str) {
-    let [cups, wechat, alipay] = addresses;
+/// Writes a terminal's configuration: `addresses` of the CUPS host, WeChat Pay, Alipay and
+/// the Pix PSP.
+fn write_config(path: &Path, tid: &str, addresses: [&str; 4], journal: &str) {
+    let [cups, wechat, alipay, pix] = addresses;
     let text = format!(
         r#"terminal_id = "{tid}"
 merchant_id = "309310083985008"
@@ -94,6 +96,15 @@ url = "http://{alipay}/gateway.do"
 app_id = "{APP_ID}"
 app_private_key = "{}"
 alipay_public_key = "{}"
+
+[pix]
+url = "http://{pix}/api/v2"
+token_url = "http://{pix}/oauth/token"
+client_id = "pos"
+client_secret = "s3cret"
+key = "7d9f0335-8dcc-4054-9bf9-0dbd61d36906"
+merchant_name = "LOJA EXEMPLO"
+merchant_city = "SAO PAULO"
 "#,
         repo("cli/tests/keys/wechat-merchant-private.pem"),
         repo("cli/tests/keys/wechat-platform-public.pem"),
@@ -167,13 +178,33 @@ impl World {
             ],
             &faults.alipay,
         ));
+        let pix = sim(&with_faults(
+            [
+                "pix",
+                "--listen",
+                "127.0.0.1:0",
+                "--client-id",
+                "pos",
+                "--client-secret",
+                "s3cret",
+            ]
+            .map(String::from)
+            .to_vec(),
+            &faults.pix,
+        ));
         let config = dir.0.join("pos.toml");
-        let addresses = [&cups.address, &wechat.address, &alipay.address].map(String::as_str);
+        let addresses = [
+            &cups.address,
+            &wechat.address,
+            &alipay.address,
+            &pix.address,
+        ]
+        .map(String::as_str);
         write_config(&config, "50080001", addresses, "pos.journal");
         Self {
             _turn: None,
             config,
-            _sims: vec![cups, wechat, alipay],
+            _sims: vec![cups, wechat, alipay, pix],
             dir,
         }
     }
@@ -499,6 +530,7 @@ fn faults_on_each_channel_end_in_agreement() {
             cups: format!("{kind}:0200@1"),
             wechat: format!("{kind}:micropay@1"),
             alipay: format!("{kind}:pay@1"),
+            pix: String::new(),
         };
         let w = World::new(&faults);
         assert_eq!(w.pos(&["sign-in"]).0, 0);
@@ -597,6 +629,106 @@ fn sigkill_after_a_card_refund_left() {
     let refunds = w.ledger().iter().filter(|l| l["event"] == "refund").count();
     assert_eq!(refunds, 1);
     w.check();
+}
+
+/// Pix shown codes (a dynamic EMVCo code through the PSP's Pix API): paid at once, paid
+/// slowly (77), never paid (78: removed when it expires), each fault kind on each of the API's
+/// operations (the token, the charge's creation, its queries, its removal); whatever a command
+/// leaves unresolved, `recover` finishes; the PSP's ledger agrees with the journal.
+#[test]
+fn pix_shown_codes_under_every_fault() {
+    for kind in ["none", "drop", "close", "delay=2", "dup", "badmac"] {
+        for operation in ["token", "create", "query", "remove"] {
+            let pix = if kind == "none" {
+                String::new()
+            } else {
+                format!("{kind}:{operation}@1")
+            };
+            let w = World::new(&Faults {
+                pix,
+                ..Faults::default()
+            });
+            // Every amount once; under a fault, the one whose flow has that operation.
+            let all = [("10.00", 0), ("10.77", 0), ("10.78", 4)];
+            let amounts: &[(&str, i32)] = match (kind, operation) {
+                ("none", _) => &all,
+                (_, "remove") => &all[2..],
+                _ => &all[..1],
+            };
+            for &(amount, expected) in amounts {
+                let (exit, lines) = w.pos(&[
+                    "show",
+                    "--channel",
+                    "pix",
+                    "--amount",
+                    amount,
+                    "--expire",
+                    "3",
+                ]);
+                let code = lines.first().map(|l| field(l, "qr").to_owned());
+                if kind == "none" {
+                    assert_eq!(exit, expected, "{amount}: {lines:?}");
+                    // The code shown: a dynamic Pix code (single use) pointing at the charge.
+                    let code = code.unwrap();
+                    assert!(code.starts_with("00020101021226"), "{code}");
+                    assert!(code.contains("br.gov.bcb.pix"), "{code}");
+                } else {
+                    // Without a token the PSP refuses the charge (declined, nothing created).
+                    let allowed: &[i32] = if operation == "token" {
+                        &[0, 3, 4, 5]
+                    } else {
+                        &[0, 4, 5]
+                    };
+                    assert!(
+                        allowed.contains(&exit),
+                        "{kind}:{operation} {amount}: {lines:?}"
+                    );
+                }
+            }
+            let (exit, lines) = w.pos(&["recover"]);
+            assert_eq!(exit, 0, "{kind}:{operation}: {lines:?}");
+            w.check();
+            if kind == "none" {
+                let charged: Vec<i64> = w
+                    .ledger()
+                    .iter()
+                    .filter(|l| l["channel"] == "pix")
+                    .map(|l| l["amount"].as_i64().unwrap())
+                    .collect();
+                assert_eq!(charged, [1000, 1077]);
+                break;
+            }
+        }
+    }
+}
+
+/// SIGKILL while a Pix charge is out (after its creation's answer; after a query's), then
+/// `recover`: the charge is polled until paid or removed, and the ledger agrees.
+#[test]
+fn sigkill_during_a_pix_charge_then_recover() {
+    for (point, amount) in [
+        ("answer@2", "3.00"),
+        ("answer@3", "3.77"),
+        ("sent@2", "3.78"),
+    ] {
+        let w = World::new(&Faults::default());
+        let (exit, _) = w.pos_env(
+            &[
+                "show",
+                "--channel",
+                "pix",
+                "--amount",
+                amount,
+                "--expire",
+                "3",
+            ],
+            &[("PAYWIRE_POS_CRASH", point)],
+        );
+        assert_eq!(exit, -9, "{point}: the process must have been killed");
+        let (exit, lines) = w.pos(&["recover"]);
+        assert_eq!(exit, 0, "{point}: {lines:?}");
+        w.check();
+    }
 }
 
 /// A reversal that gets no answer stays pending (the sale is unresolved, exit 5), goes out
@@ -753,6 +885,7 @@ fn soak_many_terminals_against_one_host() {
             .into(),
         wechat: "drop:micropay@4,badmac:micropay@9,close:orderquery@2".into(),
         alipay: "close:pay@6,dup:pay@8,drop:query@1".into(),
+        pix: String::new(),
     };
     let w = World::started(&faults);
     let addresses: Vec<String> = w._sims.iter().map(|s| s.address.clone()).collect();
@@ -764,7 +897,8 @@ fn soak_many_terminals_against_one_host() {
         })
         .collect();
     for (i, (tid, config)) in terminals.iter().enumerate() {
-        let addresses = [&addresses[0], &addresses[1], &addresses[2]].map(String::as_str);
+        let addresses =
+            [&addresses[0], &addresses[1], &addresses[2], &addresses[3]].map(String::as_str);
         write_config(config, tid, addresses, &format!("pos{}.journal", i + 1));
     }
     let started = Instant::now();

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use paywire_alipay::keys::{PrivateKey as AlipayKey, PublicKey as AlipayPublic};
-use paywire_pos::wallet::{AlipayConfig, WechatConfig, WechatNativeConfig};
+use paywire_pos::wallet::{AlipayConfig, PixConfig, WechatConfig, WechatNativeConfig};
 use paywire_pos::{CardConfig, WalletConfig};
 use paywire_unionpay::Key;
 use paywire_unionpay::framing::Tpdu;
@@ -32,6 +32,27 @@ struct File {
     cups: Option<CupsFile>,
     wechat: Option<WechatFile>,
     alipay: Option<AlipayFile>,
+    pix: Option<PixFile>,
+}
+
+/// A PSP's Pix API (shown codes in Brazil).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PixFile {
+    /// The API base (`https://…/api/v2`): `/cob/{txid}` is appended.
+    url: String,
+    /// The PSP's OAuth 2.0 token endpoint (client credentials).
+    token_url: String,
+    client_id: String,
+    client_secret: String,
+    /// The merchant's receiving key (`chave`).
+    key: String,
+    /// For a code built from the charge's location (at most 25 and 15 characters).
+    merchant_name: String,
+    merchant_city: String,
+    /// The merchant's client certificate and key (PEM) for the PSP's mutual TLS.
+    client_certificate: Option<PathBuf>,
+    client_key: Option<PathBuf>,
 }
 
 #[derive(Deserialize)]
@@ -83,6 +104,15 @@ pub(super) struct Cups {
     pub(super) address: String,
 }
 
+/// Where the Pix API's access token comes from (OAuth 2.0 client credentials).
+pub(super) struct PixToken {
+    pub(super) url: String,
+    pub(super) client_id: String,
+    pub(super) client_secret: String,
+    /// The client certificate for the PSP's mutual TLS (token and API calls).
+    pub(super) identity: Option<ClientIdentity>,
+}
+
 /// The client certificate for WeChat Pay's `/secapi/` endpoints (PEM certificate + key).
 pub(super) struct ClientIdentity {
     pub(super) pem: Vec<u8>,
@@ -98,6 +128,7 @@ pub(super) struct Config {
     pub(super) cups: Option<Cups>,
     pub(super) wallets: WalletConfig,
     pub(super) wechat_identity: Option<ClientIdentity>,
+    pub(super) pix_token: Option<PixToken>,
     /// `ca_certificate`'s PEM.
     pub(super) ca_certificate: Option<Vec<u8>>,
 }
@@ -272,6 +303,33 @@ impl Config {
             alipay.rule = rule(alipay.rule);
             wallets.alipay = Some(alipay);
         }
+        let mut pix_token = None;
+        if let Some(p) = file.pix {
+            // The token is fetched when the first Pix request leaves.
+            let mut pix = PixConfig::new(&p.url, &p.key, "", &p.merchant_name, &p.merchant_city);
+            pix.rule = rule(pix.rule);
+            wallets.pix = Some(pix);
+            let identity = match (&p.client_certificate, &p.client_key) {
+                (Some(cert), Some(key)) => {
+                    let mut pem = read(base, cert)?.into_bytes();
+                    pem.push(b'\n');
+                    pem.extend(read(base, key)?.into_bytes());
+                    Some(ClientIdentity { pem })
+                }
+                (None, None) => None,
+                _ => {
+                    return Err(Failure::Usage(
+                        "pix: client_certificate and client_key go together".into(),
+                    ));
+                }
+            };
+            pix_token = Some(PixToken {
+                url: p.token_url,
+                client_id: p.client_id,
+                client_secret: p.client_secret,
+                identity,
+            });
+        }
         let ca_certificate = match &file.ca_certificate {
             Some(path) => Some(read(base, path)?.into_bytes()),
             None => None,
@@ -286,6 +344,7 @@ impl Config {
             cups,
             wallets,
             wechat_identity,
+            pix_token,
         })
     }
 }

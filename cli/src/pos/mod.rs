@@ -145,6 +145,8 @@ enum ChannelArg {
     Wechat,
     /// Alipay (alipay.trade.precreate).
     Alipay,
+    /// Pix (a charge through the PSP's Pix API; the amount in BRL).
+    Pix,
 }
 
 /// Exits with the code of the payment's outcome. Its line is printed already when it
@@ -321,13 +323,19 @@ async fn command(s: &mut Session, command: Command) -> CommandOutcome {
             expire,
             order,
         } => {
-            let amount = s.amount(&amount)?;
             let wallet = match channel {
                 ChannelArg::Wechat => Wallet::WeChat,
                 ChannelArg::Alipay => Wallet::Alipay,
+                ChannelArg::Pix => Wallet::Pix,
+            };
+            // In the wallet's currency (CNY; BRL for Pix).
+            let amount = Amount {
+                minor: minor_units(&amount)?,
+                currency: wallet.currency(),
             };
             let configured = match wallet {
                 Wallet::WeChat => s.config.wallets.wechat_native.is_some(),
+                Wallet::Pix => s.config.wallets.pix.is_some(),
                 _ => s.config.wallets.alipay.is_some(),
             };
             if !configured {
@@ -336,7 +344,11 @@ async fn command(s: &mut Session, command: Command) -> CommandOutcome {
                     wallet.as_str()
                 )));
             }
-            let order = s.order(order)?;
+            let order = match (order, wallet) {
+                // A Pix charge's txid: 26 to 35 letters and digits.
+                (None, Wallet::Pix) => s.order_padded(26)?,
+                (order, _) => s.order(order)?,
+            };
             s.render = render.map(|format| (format, out));
             s.wallet
                 .show(

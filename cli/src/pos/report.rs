@@ -186,6 +186,7 @@ fn words(p: &Payment) -> (&'static str, String, String) {
     let approved_code = match p.channel {
         "wechat" => "SUCCESS",
         "alipay" => "10000",
+        "pix" => "CONCLUIDA",
         _ => "00",
     };
     match &p.outcome {
@@ -217,7 +218,13 @@ fn words(p: &Payment) -> (&'static str, String, String) {
                 UndoReason::Expired => "closed: the code expired unpaid",
                 _ => "undone",
             };
-            ("undone", approved_code.to_owned(), why.to_owned())
+            // The confirmed undo's code: a Pix charge is removed.
+            let code = if p.channel == "pix" {
+                "REMOVIDA_PELO_USUARIO_RECEBEDOR"
+            } else {
+                approved_code
+            };
+            ("undone", code.to_owned(), why.to_owned())
         }
         Some(_) => ("undone", String::new(), String::new()),
         None => (

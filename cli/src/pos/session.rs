@@ -75,6 +75,17 @@ impl OrderNumbers for TimeOrders {
     }
 }
 
+/// Order numbers of at least `.1` characters: `.0`'s, zeros in front.
+struct Padded(TimeOrders, usize);
+
+impl OrderNumbers for Padded {
+    fn next_order_no(&mut self) -> OrderNo {
+        let order = self.0.next_order_no();
+        let len = self.1;
+        OrderNo::new(&format!("{:0>len$}", order.as_str())).unwrap_or(order)
+    }
+}
+
 /// `12.34` → 1234 (two decimals at most; the currencies the terminal uses have two).
 pub(super) fn minor_units(text: &str) -> Result<u64, Failure> {
     let bad = || Failure::Usage(format!("--amount {text}: a decimal amount like 12.34"));
@@ -136,6 +147,10 @@ pub(super) struct Session {
     pub(super) link: Option<TcpStream>,
     pub(super) http: reqwest::Client,
     pub(super) http_with_certificate: Option<reqwest::Client>,
+    /// The client for the Pix PSP (with the merchant's certificate when configured).
+    pub(super) http_pix: Option<reqwest::Client>,
+    /// The Pix API's access token, once fetched in this process.
+    pub(super) pix_token: Option<String>,
     /// Set by a sign-in's answer: approved, or the refusal's code (`None`: no answer).
     pub(super) signed_in: Option<Result<(), Option<[u8; 2]>>>,
     /// Set by a settlement's answer.
@@ -187,9 +202,18 @@ impl Session {
             ))?),
             None => None,
         };
+        let http_pix = match config.pix_token.as_ref().and_then(|t| t.identity.as_ref()) {
+            Some(identity) => Some(client(Some(
+                reqwest::Identity::from_pem(&identity.pem)
+                    .map_err(|e| Failure::Usage(format!("pix client certificate: {e}")))?,
+            ))?),
+            None => None,
+        };
         Ok(Self {
             http: client(None)?,
             http_with_certificate,
+            http_pix,
+            pix_token: None,
             config,
             journal,
             card,
@@ -219,6 +243,15 @@ impl Session {
                 .new_order_no(&mut TimeOrders::new(&self.config.terminal_id)?)
                 .map_err(|e| Failure::Usage(e.to_string())),
         }
+    }
+
+    /// A new order number of at least `len` letters and digits (a Pix txid): a generated one
+    /// with zeros in front.
+    pub(super) fn order_padded(&self, len: usize) -> Result<OrderNo, Failure> {
+        let mut orders = Padded(TimeOrders::new(&self.config.terminal_id)?, len);
+        self.wallet
+            .new_order_no(&mut orders)
+            .map_err(|e| Failure::Usage(e.to_string()))
     }
 
     pub(super) fn card(&mut self) -> Result<&mut CardTerminal<Shared>, Failure> {
@@ -326,7 +359,19 @@ impl Session {
                 .map_err(|e| Failure::Usage(format!("journal: {e}")))?;
                 continue;
             }
-            if let Some(request) = self.wallet.poll_transmit() {
+            if let Some(mut request) = self.wallet.poll_transmit() {
+                if request.wallet == paywire_pos::Wallet::Pix && self.pix_token.is_none() {
+                    // The PSP's token, fetched for the first Pix request of the process.
+                    if let Some(token) = self.fetch_pix_token().await {
+                        self.wallet.set_pix_access_token(&token);
+                        for (name, value) in &mut request.headers {
+                            if *name == "Authorization" {
+                                *value = format!("Bearer {token}");
+                            }
+                        }
+                        self.pix_token = Some(token);
+                    }
+                }
                 let answer = self.http_exchange(&request).await;
                 match answer {
                     Some((status, headers, body)) => {
@@ -407,6 +452,38 @@ impl Session {
         answer
     }
 
+    /// The Pix PSP's OAuth 2.0 access token (client credentials, RFC 6749 §4.4: the client's
+    /// id and secret in basic authentication, `grant_type=client_credentials`), or `None`
+    /// (said on standard error) when the PSP gives none.
+    async fn fetch_pix_token(&self) -> Option<String> {
+        let token = self.config.pix_token.as_ref()?;
+        let client = self.http_pix.as_ref().unwrap_or(&self.http);
+        let answer = client
+            .post(&token.url)
+            .basic_auth(&token.client_id, Some(&token.client_secret))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body("grant_type=client_credentials")
+            .timeout(Duration::from_millis(self.config.answer_timeout))
+            .send()
+            .await;
+        let body = match answer {
+            Ok(r) if r.status().is_success() => r.bytes().await.ok()?,
+            Ok(r) => {
+                eprintln!("paywire pos: pix token: {}", r.status());
+                return None;
+            }
+            Err(e) => {
+                eprintln!("paywire pos: pix token: {e}");
+                return None;
+            }
+        };
+        let value: serde_json::Value = serde_json::from_slice(&body).ok()?;
+        value
+            .get("access_token")
+            .and_then(serde_json::Value::as_str)
+            .map(String::from)
+    }
+
     /// Sends a wallet request; its answer, or `None` when none came before its deadline.
     pub(super) async fn http_exchange(
         &mut self,
@@ -414,6 +491,9 @@ impl Session {
     ) -> Option<(u16, Vec<(String, String)>, Vec<u8>)> {
         let client = match (&self.http_with_certificate, request.client_certificate) {
             (Some(with), true) => with,
+            _ if request.wallet == paywire_pos::Wallet::Pix => {
+                self.http_pix.as_ref().unwrap_or(&self.http)
+            }
             _ => &self.http,
         };
         let method = reqwest::Method::from_bytes(request.method.as_bytes()).ok()?;

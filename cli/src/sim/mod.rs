@@ -6,10 +6,12 @@
 //! listener and the `--requests` limit.
 //! - `cups`: the UnionPay POS host (TCP, CUPS framing).
 //! - `wechat`, `alipay`: the wallets over HTTP/1.1 (hyper), on top of `wallet`'s orders.
+//! - `pix`: a Brazilian PSP's Pix API (shown codes), likewise.
 
 mod alipay;
 mod cups;
 mod http;
+mod pix;
 mod wallet;
 mod wechat;
 
@@ -88,6 +90,31 @@ pub(crate) enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// A PSP's Pix API over HTTP (shown codes in Brazil): the OAuth 2.0 token, charges
+    /// created (PUT /cob/{txid}), read (GET) and removed (PATCH), the bearer token checked.
+    #[command(after_help = concat!("Example:
+  ", r##"paywire sim pix --listen 127.0.0.1:0 --client-id pos --client-secret s3cret --requests 0"##))]
+    Pix {
+        /// Where to listen (`HOST:PORT`; port 0 picks a free one).
+        #[arg(long)]
+        listen: String,
+        /// The client id the token endpoint takes …
+        #[arg(long)]
+        client_id: String,
+        /// … with this secret.
+        #[arg(long)]
+        client_secret: String,
+        /// The access token it hands out and requires.
+        #[arg(long, default_value = "pix-sim-access-token")]
+        token: String,
+        /// The host (and path) of the charges' payload locations.
+        #[arg(long, default_value = "pix.paywire.example")]
+        location_host: String,
+        #[command(flatten)]
+        tls: Tls,
+        #[command(flatten)]
+        common: Common,
+    },
 }
 
 /// HTTPS for the wallets' counterparts.
@@ -125,7 +152,7 @@ pub(crate) struct Common {
     /// Faults, comma-separated `KIND:OPERATION[@N]`: drop, close, delay=SECONDS, dup,
     /// badmac; OPERATION a CUPS MTI (0800, 0200, 0220, 0400, 0500) or a wallet operation
     /// (micropay, orderquery, reverse, closeorder, refund, native, v3query, v3close; pay,
-    /// query, cancel, precreate, close, refund).
+    /// query, cancel, precreate, close, refund; token, create, query, remove).
     #[arg(long)]
     faults: Option<String>,
     /// Exit after this many requests (0: as soon as it listens).
@@ -186,6 +213,20 @@ pub(crate) fn run(command: Command) -> Outcome {
                 alipay::Alipay::load(app_id, &app_public_key, &alipay_private_key, ledger)?;
             let tls = tls.config()?;
             runtime.block_on(http::serve(&listen, wallet, faults, common.requests, tls))
+        }
+        Command::Pix {
+            listen,
+            client_id,
+            client_secret,
+            token,
+            location_host,
+            tls,
+            common,
+        } => {
+            let (ledger, faults) = common.open("pix", &pix::OPERATIONS)?;
+            let psp = pix::Pix::new(client_id, client_secret, token, location_host, ledger);
+            let tls = tls.config()?;
+            runtime.block_on(http::serve(&listen, psp, faults, common.requests, tls))
         }
     }
 }

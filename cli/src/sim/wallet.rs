@@ -115,6 +115,11 @@ impl Orders {
         Some(created)
     }
 
+    /// The order as it stands (no customer moves).
+    pub(super) fn get(&self, order: &str) -> Option<Order> {
+        self.orders.get(order).cloned()
+    }
+
     /// A query: a paying customer may confirm now (then the charge is recorded).
     pub(super) fn query(&mut self, order: &str) -> Option<Order> {
         let entry = self.orders.get_mut(order)?;

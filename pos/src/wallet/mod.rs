@@ -632,6 +632,15 @@ impl<J: Journal, N: Nonces> WalletTerminal<J, N> {
         self.drive(now)
     }
 
+    /// Replaces the Pix API's access token (the PSP's OAuth 2.0 tokens expire: the transport
+    /// renews them): requests built from now on carry it. Without a Pix configuration, nothing
+    /// changes.
+    pub fn set_pix_access_token(&mut self, token: &str) {
+        if let Some(pix) = self.config.pix.as_mut() {
+            pix.access_token = zeroize::Zeroizing::new(String::from(token));
+        }
+    }
+
     /// Whether a payment is being resolved (a new one must wait).
     pub fn is_busy(&self) -> bool {
         self.flow.is_some() || !self.resumed.is_empty()
