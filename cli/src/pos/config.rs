@@ -104,6 +104,27 @@ pub(super) struct Cups {
     pub(super) address: String,
 }
 
+/// A client certificate and its key (PEM, both or neither) of the configuration's `section`.
+fn identity(
+    base: &Path,
+    section: &str,
+    certificate: Option<&PathBuf>,
+    key: Option<&PathBuf>,
+) -> Result<Option<ClientIdentity>, Failure> {
+    match (certificate, key) {
+        (Some(certificate), Some(key)) => {
+            let mut pem = read(base, certificate)?.into_bytes();
+            pem.push(b'\n');
+            pem.extend(read(base, key)?.into_bytes());
+            Ok(Some(ClientIdentity { pem }))
+        }
+        (None, None) => Ok(None),
+        _ => Err(Failure::Usage(format!(
+            "{section}: client_certificate and client_key go together"
+        ))),
+    }
+}
+
 /// Where the Pix API's access token comes from (OAuth 2.0 client credentials).
 pub(super) struct PixToken {
     pub(super) url: String,
@@ -277,20 +298,12 @@ impl Config {
                     ));
                 }
             }
-            wechat_identity = match (&w.client_certificate, &w.client_key) {
-                (Some(cert), Some(key)) => {
-                    let mut pem = read(base, cert)?.into_bytes();
-                    pem.push(b'\n');
-                    pem.extend(read(base, key)?.into_bytes());
-                    Some(ClientIdentity { pem })
-                }
-                (None, None) => None,
-                _ => {
-                    return Err(Failure::Usage(
-                        "wechat: client_certificate and client_key go together".into(),
-                    ));
-                }
-            };
+            wechat_identity = identity(
+                base,
+                "wechat",
+                w.client_certificate.as_ref(),
+                w.client_key.as_ref(),
+            )?;
         }
         if let Some(a) = file.alipay {
             let private = AlipayKey::from_pem(&read(base, &a.app_private_key)?)
@@ -309,20 +322,12 @@ impl Config {
             let mut pix = PixConfig::new(&p.url, &p.key, "", &p.merchant_name, &p.merchant_city);
             pix.rule = rule(pix.rule);
             wallets.pix = Some(pix);
-            let identity = match (&p.client_certificate, &p.client_key) {
-                (Some(cert), Some(key)) => {
-                    let mut pem = read(base, cert)?.into_bytes();
-                    pem.push(b'\n');
-                    pem.extend(read(base, key)?.into_bytes());
-                    Some(ClientIdentity { pem })
-                }
-                (None, None) => None,
-                _ => {
-                    return Err(Failure::Usage(
-                        "pix: client_certificate and client_key go together".into(),
-                    ));
-                }
-            };
+            let identity = identity(
+                base,
+                "pix",
+                p.client_certificate.as_ref(),
+                p.client_key.as_ref(),
+            )?;
             pix_token = Some(PixToken {
                 url: p.token_url,
                 client_id: p.client_id,

@@ -3,6 +3,13 @@
 use super::*;
 
 impl<J: Journal> CardTerminal<J> {
+    /// Whether the answer's MAC verifies under the working MAK (never without keys).
+    fn mac_verifies(&self, m: &MessageRef<'_, '_>) -> bool {
+        self.keys
+            .as_ref()
+            .is_some_and(|k| txn::verify_mac(m, &k.mak).is_ok())
+    }
+
     /// Feeds one frame received from the host. Frames that are not the answer to the request in
     /// flight (another STAN or type, a MAC that does not verify, late or duplicated answers) are
     /// ignored.
@@ -67,10 +74,7 @@ impl<J: Journal> CardTerminal<J> {
                     });
                     return Ok(());
                 }
-                let mac_ok = self
-                    .keys
-                    .as_ref()
-                    .is_some_and(|k| txn::verify_mac(&m, &k.mak).is_ok());
+                let mac_ok = self.mac_verifies(&m);
                 if !mac_ok {
                     // The answer cannot be trusted: reverse (reason A0).
                     self.reverse(order, sent, reversal, UndoReason::BadMac)?;
@@ -96,10 +100,7 @@ impl<J: Journal> CardTerminal<J> {
                 stan: sent,
                 deadline,
             }) => {
-                let mac_ok = self
-                    .keys
-                    .as_ref()
-                    .is_some_and(|k| txn::verify_mac(&m, &k.mak).is_ok());
+                let mac_ok = self.mac_verifies(&m);
                 // A repeat's answer is a 0230 too (the repeat digit is not answered).
                 if m.mti() != Mti::FINANCIAL_ADVICE.response() || stan != Some(sent) || !mac_ok {
                     self.waiting = Some(Waiting::Refund {
@@ -116,11 +117,7 @@ impl<J: Journal> CardTerminal<J> {
             }) => {
                 let matches = m.mti().number() == 410 && stan == Some(sent);
                 // A reversal answer without a MAC that verifies is no answer.
-                let mac_ok = m.mac_field().is_none()
-                    || self
-                        .keys
-                        .as_ref()
-                        .is_some_and(|k| txn::verify_mac(&m, &k.mak).is_ok());
+                let mac_ok = m.mac_field().is_none() || self.mac_verifies(&m);
                 if !matches || !mac_ok {
                     self.waiting = Some(Waiting::Reversal {
                         stan: sent,
@@ -139,10 +136,7 @@ impl<J: Journal> CardTerminal<J> {
                 stan: sent,
                 deadline,
             }) => {
-                let mac_ok = self
-                    .keys
-                    .as_ref()
-                    .is_some_and(|k| txn::verify_mac(&m, &k.mak).is_ok());
+                let mac_ok = self.mac_verifies(&m);
                 if m.mti() != Mti::FINANCIAL_RESPONSE || stan != Some(sent) || !mac_ok {
                     self.waiting = Some(Waiting::Balance {
                         stan: sent,

@@ -46,7 +46,10 @@ pub struct PixConfig {
     pub base_url: String,
     /// The merchant's receiving key (`chave`: a random key, e-mail, phone, CPF / CNPJ).
     pub key: String,
-    /// The PSP's OAuth 2.0 access token (client credentials).
+    /// The PSP's OAuth 2.0 access token (client credentials); renew it with
+    /// [`WalletTerminal::set_pix_access_token`](super::WalletTerminal::set_pix_access_token).
+    /// A request the PSP refuses for the token (`401`, `403`) counts as unanswered, except a
+    /// charge's creation, which is then declined (nothing was created).
     pub access_token: Zeroizing<String>,
     /// The merchant's name (59, at most 25 characters) for a code built from the location.
     pub merchant_name: String,
