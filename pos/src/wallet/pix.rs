@@ -323,6 +323,89 @@ mod tests {
         }
     }
 
+    fn read(what: Read, status: u16, body: &str, txid: &str, minor: u64) -> Option<Answer> {
+        let config = PixConfig::new(
+            "https://pix.example.com/api/v2",
+            "k",
+            "t",
+            "Fulano de Tal",
+            "BRASILIA",
+        );
+        let response = Response {
+            status,
+            headers: &[],
+            body: body.as_bytes(),
+        };
+        config.read(
+            what,
+            &response,
+            &OrderNo::new(txid).unwrap(),
+            Amount::brl(minor),
+        )
+    }
+
+    #[test]
+    fn the_specifications_examples() {
+        // bacen/pix-api openapi.yaml, `cobResponse1` (a charge created, no pixCopiaECola): the
+        // code is built from its location.
+        let created = r#"{"calendario":{"criacao":"2020-09-09T20:15:00.358Z","expiracao":3600},"txid":"7978c0c97ea847e78e8849634473c1f1","revisao":0,"loc":{"id":789,"location":"pix.example.com/qr/9d36b84fc70b478fb95c12729b90ca25","tipoCob":"cob"},"location":"pix.example.com/qr/9d36b84fc70b478fb95c12729b90ca25","status":"ATIVA","devedor":{"cnpj":"12345678000195","nome":"Empresa de Serviços SA"},"valor":{"original":"37.00","modalidadeAlteracao":1},"chave":"7d9f0335-8dcc-4054-9bf9-0dbd61d36906","solicitacaoPagador":"Serviço realizado."}"#;
+        let txid = "7978c0c97ea847e78e8849634473c1f1";
+        let Some(Answer::Created(code)) = read(Read::Create, 201, created, txid, 3700) else {
+            panic!("not created");
+        };
+        let payload = PayloadRef::parse(&code).unwrap();
+        assert_eq!(
+            profile::pix(&payload).unwrap().url,
+            Some("pix.example.com/qr/9d36b84fc70b478fb95c12729b90ca25")
+        );
+        // The same read back by a query: not paid yet. Another amount or txid: not ours.
+        assert_eq!(
+            read(Read::Query, 200, created, txid, 3700),
+            Some(Answer::Paying)
+        );
+        assert_eq!(
+            read(Read::Query, 200, created, txid, 3600),
+            Some(Answer::Unknown)
+        );
+        let other = "8978c0c97ea847e78e8849634473c1f1";
+        assert_eq!(
+            read(Read::Query, 200, created, other, 3700),
+            Some(Answer::Unknown)
+        );
+        // `cobResponse2`: concluded, but paid 110.00 on a charge of 100.00 (then 10.00 given
+        // back): not the charge's amount, so not approved from this answer.
+        let concluded = r#"{"calendario":{"criacao":"2020-09-09T20:15:00.358Z","expiracao":3600},"txid":"655dfdb1a4514b8fbb58254b958913fb","revisao":1,"loc":{"id":567,"location":"pix.example.com/qr/1dd7f893a58e417287028dc33e21a403"},"location":"pix.example.com/qr/1dd7f893a58e417287028dc33e21a403","status":"CONCLUIDA","valor":{"original":"100.00","modalidadeAlteracao":0},"chave":"40a0932d-1918-4eee-845d-35a2da1690dc","pix":[{"endToEndId":"E1234567820200909122120200808008","txid":"655dfdb1a4514b8fbb58254b958913fb","valor":"110.00","horario":"2020-09-09T20:15:00.358Z","devolucoes":[{"id":"123ABC","rtrId":"D1234567820200909122120200808006","valor":"10.00","horario":{"solicitacao":"2020-09-09T20:15:00.358Z"},"status":"EM_PROCESSAMENTO"}]}]}"#;
+        let txid = "655dfdb1a4514b8fbb58254b958913fb";
+        assert_eq!(
+            read(Read::Query, 200, concluded, txid, 10000),
+            Some(Answer::Unknown)
+        );
+        // Paid its amount: approved with the payment's endToEndId.
+        let exact = concluded.replace("\"110.00\"", "\"100.00\"");
+        assert_eq!(
+            read(Read::Query, 200, &exact, txid, 10000),
+            Some(Answer::Paid(Approval {
+                transaction_id: Some("E1234567820200909122120200808008".into()),
+                ..Approval::default()
+            }))
+        );
+        // `RequisicaoInvalidaCobExample1`, a problem answer to a creation (RFC 7807, the API's
+        // error types): declined, with the problem's type.
+        let problem = r#"{"type":"https://pix.bcb.gov.br/api/v2/error/CobOperacaoInvalida","title":"Cobrança inválida.","status":400,"detail":"A requisição que busca alterar ou criar uma cobrança para pagamento imediato não respeita o _schema_ ou está semanticamente errada.","violacoes":[{"razao":"O campo cob.valor.original não respeita o _schema_.","propriedade":"cob.valor.original"}]}"#;
+        let Some(Answer::Declined { code, .. }) = read(Read::Create, 400, problem, txid, 1) else {
+            panic!("not declined");
+        };
+        assert_eq!(code, "CobOperacaoInvalida");
+        assert_eq!(
+            read(Read::Query, 404, problem, txid, 1),
+            Some(Answer::Missing)
+        );
+        assert_eq!(
+            read(Read::Query, 401, problem, txid, 1),
+            Some(Answer::Unknown)
+        );
+    }
+
     #[test]
     fn txids() {
         // The specification's example txid (32 characters) and the bounds 26–35.
