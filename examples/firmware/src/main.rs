@@ -1,0 +1,207 @@
+//! A terminal's card and QR job as bare-metal firmware for a Cortex-M3 (the LM3S6965 of QEMU's
+//! `lm3s6965evb`), with no allocator: working keys out of a sign-in's field 62, the published
+//! 0200 with its PIN block and MAC, that MAC checked as an answer's would be, and the published
+//! Pix code validated and turned into a QR matrix — the work of `paywire-example-no-heap`.
+//!
+//! Each step runs on a painted stack: the free stack below the step's frame is filled with a
+//! pattern first, and the lowest word the step overwrote gives its deepest stack use. The
+//! results and each step's depth go out by semihosting; `.ci/firmware.sh` runs it in QEMU,
+//! checks the results against the published values and prints the table.
+#![no_std]
+#![no_main]
+// Painting and scanning the stack reads and writes memory by address.
+#![allow(unsafe_code)]
+#![cfg_attr(
+    not(any(feature = "card", feature = "qr")),
+    allow(
+        dead_code,
+        unused_imports,
+        reason = "the base build measures start-up alone"
+    )
+)]
+
+use core::panic::PanicInfo;
+
+use cortex_m_rt::entry;
+use cortex_m_semihosting::{debug, hprintln};
+#[cfg(feature = "qr")]
+use paywire::emvqr::render::BUFFER_LEN;
+#[cfg(feature = "card")]
+use paywire::iso8583::FieldIndex;
+#[cfg(feature = "card")]
+use paywire::unionpay::Key;
+#[cfg(feature = "card")]
+use paywire::unionpay::key::check_value;
+use paywire_example_no_heap as job;
+use paywire_example_no_heap::Error;
+
+const PATTERN: u32 = 0xA5A5_5A5A;
+
+unsafe extern "C" {
+    /// The end of the statics (cortex-m-rt): the stack may grow down to here.
+    static __sheap: u32;
+}
+
+/// Fills the free stack below the caller's frame (keeping a margin for this function's own)
+/// with the pattern.
+#[inline(never)]
+fn paint() {
+    let bottom = (&raw const __sheap) as usize;
+    let top = cortex_m::register::msp::read() as usize - 64;
+    let mut at = bottom;
+    while at < top {
+        // SAFETY: between the end of the statics and below the current frame nothing lives.
+        unsafe { (at as *mut u32).write_volatile(PATTERN) };
+        at += 4;
+    }
+}
+
+/// The lowest address written since `paint` (the first word, from the bottom, that lost the
+/// pattern).
+#[inline(never)]
+fn low_water() -> usize {
+    let bottom = (&raw const __sheap) as usize;
+    let mut at = bottom;
+    // SAFETY: reads of the painted area only.
+    while unsafe { (at as *const u32).read_volatile() } == PATTERN {
+        at += 4;
+    }
+    at
+}
+
+/// Runs `step` on a painted stack: its result and the bytes of stack it used below this
+/// frame (the step runs in a frame of its own: nothing of it is allocated before the stack
+/// pointer is read).
+#[inline(never)]
+fn measured<T>(step: impl FnOnce() -> T) -> (T, usize) {
+    let sp = cortex_m::register::msp::read() as usize;
+    paint();
+    let result = call(step);
+    (result, sp.saturating_sub(low_water()))
+}
+
+#[inline(never)]
+fn call<T>(step: impl FnOnce() -> T) -> T {
+    step()
+}
+
+/// `bytes` (at most 16) in upper-case hex.
+#[cfg(feature = "card")]
+fn hex<'o>(bytes: &[u8], out: &'o mut [u8; 32]) -> &'o str {
+    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+    let mut n = 0;
+    for (i, b) in bytes.iter().take(16).enumerate() {
+        out[2 * i] = DIGITS[usize::from(b >> 4)];
+        out[2 * i + 1] = DIGITS[usize::from(b & 0x0F)];
+        n = 2 * i + 2;
+    }
+    core::str::from_utf8(&out[..n]).unwrap_or("?")
+}
+
+#[entry]
+fn main() -> ! {
+    let ok = run().is_ok();
+    hprintln!("result {}", if ok { "ok" } else { "error" });
+    debug::exit(if ok {
+        debug::EXIT_SUCCESS
+    } else {
+        debug::EXIT_FAILURE
+    });
+    loop {
+        cortex_m::asm::wfi();
+    }
+}
+
+fn run() -> Result<(), Error> {
+    #[cfg(feature = "card")]
+    card()?;
+    #[cfg(feature = "qr")]
+    qr()?;
+    Ok(())
+}
+
+/// Sign-in keys, the 0200 with its MAC, the MAC checked.
+#[cfg(feature = "card")]
+fn card() -> Result<(), Error> {
+    // Sign-in: field 62 with a PIK and the MAK of the published 0200, under a TMK, each with
+    // its check value (as paywire-unionpay's sign-in tests build it).
+    let tmk = Key::des_or_tdes(&[
+        0x70, 0xF2, 0xA8, 0x4C, 0xCB, 0xC2, 0xAE, 0x86, 0x25, 0xCB, 0xB0, 0xF2, 0xC2, 0x2A, 0xB9,
+        0x23,
+    ])?;
+    let pik = [
+        0x01, 0x23, 0x45, 0x67, 0x89, 0xAB, 0xCD, 0xEF, 0xFE, 0xDC, 0xBA, 0x98, 0x76, 0x54, 0x32,
+        0x10,
+    ];
+    let mak = [0xC2, 0x4A, 0x8F, 0xB5, 0x7A, 0xA2, 0x01, 0x23];
+    let mut field62 = [0u8; 40];
+    let (pik_part, mak_part) = field62.split_at_mut(20);
+    pik_part[..16].copy_from_slice(&pik);
+    for block in pik_part[..16].chunks_mut(8) {
+        tmk.encrypt_block(block);
+    }
+    pik_part[16..].copy_from_slice(&check_value(&Key::des_or_tdes(&pik)?)[..4]);
+    mak_part[..8].copy_from_slice(&mak);
+    tmk.encrypt_block(&mut mak_part[..8]);
+    mak_part[16..].copy_from_slice(&check_value(&Key::des_or_tdes(&mak)?)[..4]);
+
+    let (keys, depth) = measured(|| job::sign_in_keys(&tmk, &field62));
+    let keys = keys?;
+    hprintln!("stack sign_in_keys {}", depth);
+    let mut text = [0u8; 32];
+    hprintln!("mak {}", hex(keys.mak.expose(), &mut text));
+
+    // The published 0200 (blog.youkuaiyun.com/zhu244912654/article/details/80005341), its MAC
+    // 8A9E91B8.
+    let sale = job::Sale {
+        amount: "000000000051",
+        stan: "001834",
+        track2: "4392260009942820D131210112008439",
+        pin_block: &[0xAC, 0xF4, 0x6E, 0x73, 0x83, 0x8A, 0x82, 0xF9],
+    };
+    let mut out = [0u8; 256];
+    let (message, depth) = measured(|| job::purchase(&sale, &keys.mak, &mut out).map(<[u8]>::len));
+    let len = message?;
+    hprintln!("stack purchase {}", depth);
+    hprintln!(
+        "mac {}",
+        core::str::from_utf8(&out[len - 8..len]).unwrap_or("?")
+    );
+
+    let mut index = FieldIndex::new();
+    // The message checked as an answer would be: its MAC verifies under the MAK.
+    let (checked, depth) = measured(|| job::check_answer(&out[..len], &keys.mak, &mut index));
+    checked?;
+    hprintln!("stack check_answer {}", depth);
+    hprintln!("mac verified");
+    Ok(())
+}
+
+/// A merchant code validated and turned into a QR matrix.
+#[cfg(feature = "qr")]
+fn qr() -> Result<(), Error> {
+    // The Pix code of bacen/pix-api#79.
+    let pix = "00020126580014br.gov.bcb.pix0136123e4567-e12b-12d1-a456-4266554400005204000053039865802BR5913Fulano de Tal6008BRASILIA62070503***63041D3D";
+    // The two matrix buffers in statics, taken once.
+    let (Some(modules), Some(work)) = (
+        cortex_m::singleton!(: [u8; BUFFER_LEN] = [0; BUFFER_LEN]),
+        cortex_m::singleton!(: [u8; BUFFER_LEN] = [0; BUFFER_LEN]),
+    ) else {
+        return Err(Error::InvalidCode);
+    };
+    let (matrix, depth) =
+        measured(|| job::show_code(pix, modules, work).map(|m| (m.version(), m.size())));
+    let (version, size) = matrix?;
+    hprintln!("stack show_code {}", depth);
+    hprintln!("qr version {} size {}", version, size);
+    Ok(())
+}
+
+#[panic_handler]
+fn panic(_: &PanicInfo<'_>) -> ! {
+    hprintln!("panic");
+    debug::exit(debug::EXIT_FAILURE);
+    loop {
+        cortex_m::asm::wfi();
+    }
+}
