@@ -47,13 +47,14 @@ done
 echo "stack per step (bytes, painted and scanned; goal ≤ 2048 per step, ≤ 1024 to parse)"
 sed -n 's/^stack \(.*\) \([0-9]*\)$/  \1: \2/p' <<<"$out"
 
-# Panic call sites after LTO, by the crate of the function each one ended up in (inlining moves
-# library code into its callers: the firmware's own functions hold some of the libraries').
+# Panic call sites after LTO, each attributed by the DWARF line table to the source that asked
+# for the check (inlining moves library code into its callers' functions).
 rustup component add llvm-tools >/dev/null 2>&1 || true
 objdump=$(ls "$(rustc --print sysroot)"/lib/rustlib/*/bin/llvm-objdump 2>/dev/null | head -n 1)
 if [ -n "$objdump" ]; then
     echo "panic call sites (after LTO)"
-    "$objdump" -d --no-show-raw-insn --demangle target/part-card,qr.elf | python3 ../../.ci/panic_sites.py
+    "$objdump" -d -l --no-show-raw-insn --demangle target/part-card,qr.elf |
+        python3 ../../.ci/panic_sites.py
 else
     echo "panic call sites: llvm-objdump not found (rustup component llvm-tools)"
 fi

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""Panic call sites left in paywire code after optimisation: reads a demangled disassembly
-(llvm-objdump -d --demangle) on standard input, finds every branch to a panicking function
-of core (core::panicking::*, the slice and str index failures, unwrap and expect failures) and
-counts them by the crate of the function that holds the branch (after LTO and inlining, the
-function a call site ended up in). Prints one line per crate and the sites of paywire's
-library crates."""
+"""Panic call sites left after optimisation: reads `llvm-objdump -d -l --demangle` on standard
+input (the source line of each instruction group comes from the DWARF line table), finds every
+branch to a panicking function of core (core::panicking::*, the slice index failures,
+copy_from_slice's length failure, unwrap and expect failures) and attributes each to the last
+source line outside the Rust library (/rustc/...) that precedes it in its function — after
+inlining, the code that asked for the check. Prints the count per source crate, then the sites
+in paywire's library crates (which should be none)."""
 import re
 import sys
 from collections import Counter
@@ -15,29 +16,45 @@ PANICKING = re.compile(
     r"^core::(panicking::|slice::index::|slice::copy_from_slice_impl::len_mismatch_fail|"
     r"str::slice_error_fail|result::unwrap_failed|option::(expect_failed|unwrap_failed)|"
     r"cell::panic_already)")
-CRATE = re.compile(r"(paywire[a-z0-9_]*|qrcodegen_no_heap)")
-LIBRARIES = {"paywire", "paywire_emv_tlv", "paywire_iso8583", "paywire_emvqr", "paywire_unionpay"}
+# paywire's library crates, by their folder in the repository.
+LIBRARIES = {"emv-tlv", "iso8583", "emvqr", "unionpay-cps", "paywire", "wechat-pay", "alipay", "pos"}
 
-caller = ""
-sites = Counter()
-where = []
-for line in sys.stdin:
-    m = FUNCTION.match(line.strip())
+
+def crate_of(path):
+    """The crate a source file belongs to: a registry crate's name-version, a repository
+    folder (examples/firmware, emvqr, ...), or `core` for the Rust library."""
+    if path.startswith("/rustc/"):
+        return "core"
+    m = re.search(r"/registry/src/[^/]+/([^/]+)/", path)
     if m:
-        caller = m.group(1)
+        return m.group(1)
+    m = re.search(r"/((?:examples/)?[a-z0-9-]+)/src/", path)
+    return m.group(1) if m else path
+
+
+function = ""
+sources = []
+sites = Counter()
+library_sites = []
+for line in sys.stdin:
+    line = line.rstrip("\n")
+    m = FUNCTION.match(line)
+    if m:
+        function, sources = m.group(1), []
+        continue
+    if line.startswith("; /"):
+        sources.append(line[2:])
         continue
     b = BRANCH.search(line)
-    if not b or not PANICKING.match(b.group(1)):
+    if not b or not PANICKING.match(b.group(1)) or PANICKING.match(function):
         continue
-    if PANICKING.match(caller):
-        continue  # core's own panic machinery calling itself
-    crate = CRATE.search(caller)
-    name = crate.group(1) if crate else "other (core, cortex-m, ...)"
-    sites[name] += 1
-    if name in LIBRARIES:
-        where.append(f"    {caller} -> {b.group(1)}")
-for name, n in sorted(sites.items()):
-    print(f"  {name}: {n}")
-library = sum(n for name, n in sites.items() if name in LIBRARIES)
-print(f"  paywire library crates: {library}")
-print("\n".join(where))
+    own = [s for s in sources if not s.startswith("/rustc/")]
+    where = own[-1] if own else (sources[-1] if sources else "?")
+    crate = crate_of(where)
+    sites[crate] += 1
+    if crate in LIBRARIES:
+        library_sites.append(f"    {where} -> {b.group(1)}")
+for crate, n in sorted(sites.items()):
+    print(f"  {crate}: {n}")
+print(f"  paywire library crates: {len(library_sites)}")
+print("\n".join(library_sites))

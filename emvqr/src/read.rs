@@ -56,16 +56,17 @@ fn read_object_general(
 ) -> Result<(u8, usize, usize)> {
     let bytes = text.as_bytes();
     let at = base.saturating_add(pos);
-    let header = bytes.get(pos..pos.saturating_add(4));
-    let Some(header) = header else {
+    // Four bytes by pattern: no length check left for the optimiser to keep (`split_at`'s
+    // was a panic path in firmware builds).
+    let Some(&[i0, i1, l0, l1]) = bytes.get(pos..pos.saturating_add(4)) else {
         return Err(Error::new(ErrorKind::Truncated, parent, at));
     };
-    let (id_bytes, len_bytes) = header.split_at(2);
-    let id = two_digits(id_bytes).ok_or_else(|| Error::new(ErrorKind::BadId, parent, at))?;
+    let (id_bytes, len_bytes) = ([i0, i1], [l0, l1]);
+    let id = two_digits(&id_bytes).ok_or_else(|| Error::new(ErrorKind::BadId, parent, at))?;
     // The object's path only matters for an error: built on demand.
     let path = || parent.child(id);
     let length = usize::from(
-        two_digits(len_bytes)
+        two_digits(&len_bytes)
             .ok_or_else(|| Error::new(ErrorKind::BadLength, path(), at.saturating_add(2)))?,
     );
     let start = pos.saturating_add(4);

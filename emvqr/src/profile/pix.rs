@@ -34,7 +34,11 @@ pub(super) fn check_pix(payload: &PayloadRef<'_>, emit: &mut impl FnMut(Issue)) 
             ));
         }
         (None, None) => emit(error(path.child(1), IssueKind::Missing)),
-        (_, Some(u)) if u.contains("://") => emit(error(path.child(25), IssueKind::Value)),
+        // A scheme (`://`), looked for by bytes (the str searcher keeps panic paths in
+        // firmware builds).
+        (_, Some(u)) if u.as_bytes().windows(3).any(|w| w == b"://") => {
+            emit(error(path.child(25), IssueKind::Value));
+        }
         _ => {}
     }
     if payload.currency().is_some_and(|c| c != "986") {
