@@ -2,14 +2,17 @@
 //! never approve a payment on an answer that is not the channel's. The first byte picks the
 //! request in flight: a card sign-in (the rest is a CUPS frame), a WeChat Pay `micropay`, an
 //! Alipay `alipay.trade.pay` (the rest is the HTTP body), a WeChat Pay Native order (header
-//! lines, a blank line, the body), or an Alipay / WeChat Pay notification.
+//! lines, a blank line, the body), an Alipay / WeChat Pay notification, or a Pix charge's
+//! creation (its answers are not signed: approved only when they name the charge and its
+//! amount as paid).
 #![no_main]
 
 use std::sync::{Arc, LazyLock};
 
 use libfuzzer_sys::fuzz_target;
 use paywire_pos::wallet::{
-    AlipayConfig, Event, Response, WalletConfig, WalletTerminal, WechatConfig, WechatNativeConfig,
+    AlipayConfig, Event, PixConfig, Response, WalletConfig, WalletTerminal, WechatConfig,
+    WechatNativeConfig,
 };
 use paywire_pos::{
     Amount, CardConfig, CardTerminal, MemoryJournal, Nonces, OrderNo, Outcome, Wallet,
@@ -61,6 +64,13 @@ static CONFIG: LazyLock<WalletConfig> = LazyLock::new(|| {
             "https://pos.example/notify",
         )),
         alipay: Some(AlipayConfig::new("2014072300007148", app, alipay_public)),
+        pix: Some(PixConfig::new(
+            "https://pix.example.com/api/v2",
+            "7d9f0335-8dcc-4054-9bf9-0dbd61d36906",
+            "token",
+            "Fulano de Tal",
+            "BRASILIA",
+        )),
     }
 });
 
@@ -72,7 +82,7 @@ const NOW: u64 = 1_624_523_846_000;
 
 fuzz_target!(|data: &[u8]| {
     let Some((&which, rest)) = data.split_first() else { return };
-    if which % 6 == 0 {
+    if which % 7 == 0 {
         let tmk = Key::des_or_tdes(&[0x11; 16]).expect("a key");
         let mut t = CardTerminal::open(card_config(), tmk, MemoryJournal::new()).expect("open");
         t.sign_in(0).expect("sign-in");
@@ -93,14 +103,19 @@ fuzz_target!(|data: &[u8]| {
         .expect("open");
     let order = OrderNo::new("FUZZ0001").expect("an order number");
     let amount = Amount::cny(51);
-    match which % 6 {
+    let pix = which % 7 == 6;
+    match which % 7 {
         1 => t.pay(NOW, order, amount, "134567890123456789").expect("pay"),
         2 => t.pay(NOW, order, amount, "286543210987654321").expect("pay"),
         3 => t.show(NOW, order, amount, Wallet::WeChat, 60_000).expect("show"),
+        6 => {
+            let charge = OrderNo::new("FUZZ0001PIXCHARGE000000000001").expect("a txid");
+            t.show(NOW, charge, Amount::brl(51), Wallet::Pix, 60_000).expect("show")
+        }
         _ => t.show(NOW, order, amount, Wallet::Alipay, 60_000).expect("show"),
     }
     let request = t.poll_transmit().expect("a request");
-    match which % 6 {
+    match which % 7 {
         4 => {
             let _ = t.handle_notification(NOW, Wallet::Alipay, &response);
         }
@@ -112,9 +127,20 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     while let Some(event) = t.poll_event() {
-        // Nothing the fuzzer writes carries the channel's signature.
+        // Nothing the fuzzer writes carries the channel's signature; a Pix answer (unsigned)
+        // approves only when it names the charge, concluded.
         if let Event::Finished { outcome, .. } = event {
-            assert!(!matches!(outcome, Outcome::Approved(_)), "approved on a forged answer");
+            let approved = matches!(outcome, Outcome::Approved(_));
+            if pix {
+                assert!(
+                    !approved
+                        || (body.contains("FUZZ0001PIXCHARGE000000000001")
+                            && body.contains("CONCLUIDA")),
+                    "a Pix charge approved by an answer that does not say so"
+                );
+            } else {
+                assert!(!approved, "approved on a forged answer");
+            }
         }
     }
     let _ = t.handle_timeout(u64::MAX / 2);
