@@ -370,54 +370,18 @@ impl Host {
     }
 }
 
-/// Fields 12 and 13 of an answer: the host's time (`hhmmss`) and date (`MMDD`), UTC.
+/// Fields 12 and 13 of an answer: the host's time (`hhmmss`) and date (`MMDD`), Beijing time
+/// (read off `yyyy-MM-dd HH:mm:ss`, paywire-alipay's timestamp).
 fn local_time() -> (String, String) {
-    let seconds = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let (days, of_day) = (seconds / 86_400, seconds % 86_400);
-    let (_, month, day) = civil_date(days);
-    (
-        format!(
-            "{:02}{:02}{:02}",
-            of_day / 3600,
-            of_day % 3600 / 60,
-            of_day % 60
-        ),
-        format!("{month:02}{day:02}"),
-    )
-}
-
-/// The proleptic Gregorian date `days` after 1970-01-01: (year, month, day). Counted in
-/// 400-year eras of 146 097 days from 0000-03-01, so that the leap day ends each year.
-fn civil_date(days: u64) -> (u64, u64, u64) {
-    let from_march_0000 = days.saturating_add(719_468);
-    let era = from_march_0000 / 146_097;
-    let of_era = from_march_0000 % 146_097;
-    let year_of_era = (of_era
-        .saturating_sub(of_era / 1_460)
-        .saturating_add(of_era / 36_524)
-        .saturating_sub(of_era / 146_096))
-        / 365;
-    let day_of_year = of_era.saturating_sub(
-        (365u64.saturating_mul(year_of_era))
-            .saturating_add(year_of_era / 4)
-            .saturating_sub(year_of_era / 100),
-    );
-    let shifted_month = (day_of_year.saturating_mul(5).saturating_add(2)) / 153;
-    let day = day_of_year
-        .saturating_sub((shifted_month.saturating_mul(153).saturating_add(2)) / 5)
-        .saturating_add(1);
-    let month = if shifted_month < 10 {
-        shifted_month.saturating_add(3)
-    } else {
-        shifted_month.saturating_sub(9)
+    let now = paywire_alipay::v1::timestamp_now();
+    let digits = |range: std::ops::Range<usize>| -> String {
+        now.get(range)
+            .unwrap_or_default()
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect()
     };
-    let year = era
-        .saturating_mul(400)
-        .saturating_add(year_of_era)
-        .saturating_add(u64::from(month <= 2));
-    (year, month, day)
+    (digits(11..19), digits(5..10))
 }
 
 /// The original's STAN: digits 7–12 of field 61 (batch, trace, date).
@@ -470,21 +434,5 @@ async fn connection(mut socket: TcpStream, host: Arc<Mutex<Host>>, limit: Arc<Li
             }
         }
         limit.count();
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::civil_date;
-
-    #[test]
-    fn civil_dates() {
-        // Unix day numbers of known dates, from GNU date: $(( $(date -u -d 2024-02-29 +%s) / 86400 )).
-        assert_eq!(civil_date(0), (1970, 1, 1));
-        assert_eq!(civil_date(11_016), (2000, 2, 29));
-        assert_eq!(civil_date(11_017), (2000, 3, 1));
-        assert_eq!(civil_date(19_782), (2024, 2, 29));
-        assert_eq!(civil_date(20_453), (2025, 12, 31));
-        assert_eq!(civil_date(20_818), (2026, 12, 31));
     }
 }

@@ -22,9 +22,7 @@ impl<J: Journal> CardTerminal<J> {
         };
         // A sale is voided once: a void of it that is approved, or not final yet, blocks another.
         // Voids are of the open batch's sales (the void carries the batch it is sent in).
-        let voided = self
-            .void_outcomes(original)
-            .any(|o| !matches!(o, Some(Outcome::Declined { .. } | Outcome::Undone(_))));
+        let voided = self.voided_or_voiding(original);
         // Nor is a sale with a refund that took, or may take, money back.
         let refunded = self.standing_refunds(original).next().is_some();
         if voided
@@ -196,7 +194,7 @@ impl<J: Journal> CardTerminal<J> {
     }
 
     /// The outcomes (none yet: `None`) of the voids sent for `sale`.
-    pub(super) fn void_outcomes<'s>(
+    fn void_outcomes<'s>(
         &'s self,
         sale: &'s OrderNo,
     ) -> impl Iterator<Item = Option<&'s Outcome>> + 's {
@@ -204,6 +202,12 @@ impl<J: Journal> CardTerminal<J> {
             .iter()
             .filter(move |(_, of)| *of == sale)
             .map(|(void, _)| self.book.orders.get(void).and_then(Option::as_ref))
+    }
+
+    /// Whether a void of `sale` was approved, or may still be (not final yet).
+    pub(super) fn voided_or_voiding(&self, sale: &OrderNo) -> bool {
+        self.void_outcomes(sale)
+            .any(|o| !matches!(o, Some(Outcome::Declined { .. } | Outcome::Undone(_))))
     }
 
     /// The sale a void voids, when `order` is a void.

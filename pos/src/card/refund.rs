@@ -204,9 +204,7 @@ impl<J: Journal> CardTerminal<J> {
         let Some(&(stan, charged)) = self.sent.get(sale) else {
             return Err(refused);
         };
-        let voided = self
-            .void_outcomes(sale)
-            .any(|o| !matches!(o, Some(Outcome::Declined { .. } | Outcome::Undone(_))));
+        let voided = self.voided_or_voiding(sale);
         if self.voids.contains_key(sale) || voided || charged.currency != amount.currency {
             return Err(refused);
         }

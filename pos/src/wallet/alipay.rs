@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 
 use super::{
     Answer, Built, Millis, NotifyReply, PollRule, Read, RefundAnswer, Subject, UndoAnswer,
+    major_units, minor_units,
 };
 use crate::error::{Error, ErrorKind};
 use crate::payment::{Amount, Approval, OrderNo};
@@ -86,7 +87,7 @@ impl AlipayConfig {
         biz.insert("subject".into(), Value::from(self.subject.as_str()));
         biz.insert(
             "total_amount".into(),
-            Value::from(yuan(subject.amount.minor)),
+            Value::from(major_units(subject.amount.minor)),
         );
         if let Some(id) = &self.terminal_id {
             biz.insert("terminal_id".into(), Value::from(id.as_str()));
@@ -123,7 +124,7 @@ impl AlipayConfig {
         let mut biz = Self::order_only(original);
         biz.insert(
             "refund_amount".into(),
-            Value::from(yuan(subject.amount.minor)),
+            Value::from(major_units(subject.amount.minor)),
         );
         biz.insert("out_request_no".into(), Value::from(subject.order.as_str()));
         self.request(now, "alipay.trade.refund", &biz)
@@ -295,34 +296,6 @@ impl AlipayConfig {
     }
 }
 
-/// Minor units (fen) as yuan with two decimals: `51` → `0.51`.
-fn yuan(minor: u64) -> String {
-    alloc::format!("{}.{:02}", minor / 100, minor % 100)
-}
-
-/// `12.3`, `12.30`, `12` → fen; anything else (three decimals, signs, spaces) → `None`.
-fn minor_units(text: &str) -> Option<u64> {
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    let (whole, fraction) = match text.split_once('.') {
-        Some((whole, fraction)) if digits(fraction) && fraction.len() <= 2 => (whole, fraction),
-        Some(_) => return None,
-        None => (text, ""),
-    };
-    if !digits(whole) {
-        return None;
-    }
-    let whole: u64 = whole.parse().ok()?;
-    let mut cents: u64 = if fraction.is_empty() {
-        0
-    } else {
-        fraction.parse().ok()?
-    };
-    if fraction.len() == 1 {
-        cents = cents.checked_mul(10)?;
-    }
-    whole.checked_mul(100)?.checked_add(cents)
-}
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, reason = "tests")]
@@ -330,8 +303,8 @@ mod tests {
 
     #[test]
     fn amounts() {
-        assert_eq!(yuan(51), "0.51");
-        assert_eq!(yuan(123_456), "1234.56");
+        assert_eq!(major_units(51), "0.51");
+        assert_eq!(major_units(123_456), "1234.56");
         assert_eq!(minor_units("0.51"), Some(51));
         assert_eq!(minor_units("12.3"), Some(1230));
         assert_eq!(minor_units("12"), Some(1200));

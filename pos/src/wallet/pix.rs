@@ -83,32 +83,16 @@ pub(super) fn valid_txid(order: &OrderNo) -> bool {
 
 /// `valor.original`: reais with two decimals.
 fn reais(amount: Amount) -> String {
-    alloc::format!("{}.{:02}", amount.minor / 100, amount.minor % 100)
+    super::major_units(amount.minor)
 }
 
-/// The minor units of a `valor` text (`"12.34"`), if it is one.
+/// The minor units of a `valor` text as the API writes it (`\d{1,10}\.\d{2}`), if it is one.
 fn minor_units(text: &str) -> Option<u64> {
     let (units, cents) = text.split_once('.')?;
-    if cents.len() != 2 || units.is_empty() || units.len() > 10 {
+    if cents.len() != 2 || units.len() > 10 {
         return None;
     }
-    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if !digits(units) || !digits(cents) {
-        return None;
-    }
-    units
-        .parse::<u64>()
-        .ok()?
-        .checked_mul(100)?
-        .checked_add(cents.parse().ok()?)
-}
-
-/// The JSON object of a body.
-fn object(body: &[u8]) -> Option<Map<String, Value>> {
-    match serde_json::from_slice::<Value>(body).ok()? {
-        Value::Object(members) => Some(members),
-        _ => None,
-    }
+    super::minor_units(text)
 }
 
 impl PixConfig {
@@ -218,7 +202,7 @@ impl PixConfig {
         order: &OrderNo,
         amount: Amount,
     ) -> Option<Answer> {
-        let members = object(response.body);
+        let members = super::json_object(response.body);
         match response.status {
             200 | 201 => {}
             404 if what == Read::Query => return Some(Answer::Missing),
@@ -294,7 +278,7 @@ impl PixConfig {
     /// removed).
     pub(super) fn read_close(&self, response: &Response<'_>, order: &OrderNo) -> UndoAnswer {
         let removed = (200..300).contains(&response.status)
-            && object(response.body).is_some_and(|m| {
+            && super::json_object(response.body).is_some_and(|m| {
                 m.get("txid").and_then(Value::as_str) == Some(order.as_str())
                     && m.get("status").and_then(Value::as_str) == Some(REMOVED)
             });

@@ -190,14 +190,6 @@ impl WechatNativeConfig {
         self.platform.verify(&headers, response.body, now).ok()
     }
 
-    /// The JSON object of a verified body.
-    fn object(body: &[u8]) -> Option<Map<String, Value>> {
-        match serde_json::from_slice::<Value>(body).ok()? {
-            Value::Object(members) => Some(members),
-            _ => None,
-        }
-    }
-
     /// A transaction's state (a query's answer, a notification's resource) for `order` of
     /// `minor` fen.
     fn transaction(&self, members: &Map<String, Value>, order: &OrderNo, minor: u64) -> Answer {
@@ -241,7 +233,7 @@ impl WechatNativeConfig {
         amount: crate::payment::Amount,
     ) -> Option<Answer> {
         self.verified(now, response)?;
-        let members = Self::object(response.body)?;
+        let members = super::json_object(response.body)?;
         let get = |name: &str| members.get(name).and_then(Value::as_str);
         match (response.status, what) {
             (200, Read::Create) => Some(match get("code_url") {
@@ -284,7 +276,7 @@ impl WechatNativeConfig {
         self.verified(now, notification)?;
         let parsed = Notification::parse(notification.body).ok()?;
         let plain = parsed.decrypt(&self.api_v3_key).ok()?;
-        let members = Self::object(&plain)?;
+        let members = super::json_object(&plain)?;
         let get = |name: &str| members.get(name).and_then(Value::as_str);
         if parsed.event_type != "TRANSACTION.SUCCESS" || get("trade_state") != Some("SUCCESS") {
             return Some(None);
