@@ -22,7 +22,8 @@ pub struct PollRule {
     pub give_up_after: Millis,
     /// No undo sooner than this after the payment was sent.
     pub undo_not_before: Millis,
-    /// Undo attempts before the undo waits for the next payment ([`Event::UndoDeferred`]).
+    /// Undo attempts before the undo waits for the next payment
+    /// ([`Event::UndoDeferred`](super::Event::UndoDeferred)).
     pub undo_attempts: u8,
     /// Between undo attempts.
     pub undo_interval: Millis,
