@@ -8,10 +8,16 @@ use crate::mti::Mti;
 use crate::mti::{mti_len, write_mti};
 use crate::spec::{FieldSpec, Length, MAX_FIELD, Pad, Spec};
 
-const SLOTS: usize = MAX_FIELD as usize + 1;
+/// One field set: the definition the value was checked against (its `number` is the field's)
+/// and the value.
+type Entry<'s, 'v> = (&'s FieldSpec<'s>, &'v [u8]);
 
 /// Builds a message from borrowed values. Values are logical: text as characters (digits for
 /// numeric fields, whatever the wire encoding), binary fields as bytes.
+///
+/// The fields are kept in field-number order in an array of `N` entries (two references each):
+/// [`MessageBuilder::new`] holds any message (`N` = 192); firmware that builds messages of a
+/// known shape on a small stack chooses its own bound with [`MessageBuilder::with_capacity`].
 ///
 /// ```
 /// use paywire_iso8583::{MessageBuilder, MessageRef, Mti, builtin::ISO87ASCII};
@@ -25,25 +31,63 @@ const SLOTS: usize = MAX_FIELD as usize + 1;
 /// # Ok::<(), paywire_iso8583::Error>(())
 /// ```
 #[derive(Clone)]
-pub struct MessageBuilder<'s, 'v> {
+pub struct MessageBuilder<'s, 'v, const N: usize = { MAX_FIELD as usize }> {
     spec: &'s Spec<'s>,
     mti: Mti,
     /// Data fields set (bits 1 and 65 derived when encoding).
     present: Bitmap,
-    /// Values by field number with the definition they were checked against; a value shorter
-    /// than its fixed length is padded when written.
-    values: [Option<(&'s FieldSpec<'s>, &'v [u8])>; SLOTS],
+    /// The fields set, in field-number order, in `entries[..len]`; a value shorter than its
+    /// fixed length is padded when written.
+    entries: [Option<Entry<'s, 'v>>; N],
+    len: usize,
 }
 
 impl<'s, 'v> MessageBuilder<'s, 'v> {
-    /// An empty message of type `mti`.
-    pub fn new(spec: &'s Spec<'s>, mti: Mti) -> Self {
+    /// An empty message of type `mti`, able to hold every field.
+    pub const fn new(spec: &'s Spec<'s>, mti: Mti) -> Self {
+        Self::with_capacity(spec, mti)
+    }
+}
+
+impl<'s, 'v, const N: usize> MessageBuilder<'s, 'v, N> {
+    /// An empty message of type `mti` that holds at most `N` fields (two references each: 16
+    /// bytes on a 64-bit machine, 12 on a 32-bit one), for a stack that cannot spare room for
+    /// all 192. Setting a field beyond `N` fails with [`ErrorKind::TooManyFields`]; encoding
+    /// with a MAC needs room for the MAC field too.
+    ///
+    /// ```
+    /// use paywire_iso8583::{ErrorKind, MessageBuilder, Mti, builtin::ISO87ASCII};
+    /// let mut b = MessageBuilder::<2>::with_capacity(&ISO87ASCII, Mti::FINANCIAL_REQUEST);
+    /// b.set(3, b"000000")?.set(11, b"000001")?;
+    /// b.set(3, b"310000")?; // replaces field 3
+    /// assert_eq!(b.set(4, b"000000001000").unwrap_err().kind(), ErrorKind::TooManyFields { capacity: 2 });
+    /// # Ok::<(), paywire_iso8583::Error>(())
+    /// ```
+    pub const fn with_capacity(spec: &'s Spec<'s>, mti: Mti) -> Self {
         Self {
             spec,
             mti,
             present: Bitmap::new(),
-            values: [None; SLOTS],
+            entries: [None; N],
+            len: 0,
         }
+    }
+
+    /// The fields set, in order.
+    fn set_entries(&self) -> impl Iterator<Item = Entry<'s, 'v>> + '_ {
+        self.entries.iter().take(self.len).filter_map(|e| *e)
+    }
+
+    /// Where field `number` is, or where it would go.
+    fn position(&self, number: u8) -> core::result::Result<usize, usize> {
+        let set = self.entries.get(..self.len).unwrap_or_default();
+        // Fields are usually set in order: the end first.
+        match set.last() {
+            None => return Err(0),
+            Some(Some((spec, _))) if spec.number < number => return Err(self.len),
+            _ => {}
+        }
+        set.binary_search_by_key(&number, |e| e.map_or(0, |(spec, _)| spec.number))
     }
 
     /// The spec.
@@ -62,20 +106,30 @@ impl<'s, 'v> MessageBuilder<'s, 'v> {
         self.mti = mti;
         // Per-MTI overrides may change which definition applies: re-resolve, and drop values
         // the new definition does not accept.
-        for n in self.present.fields() {
-            let keep = self.spec.field_for(mti, n).and_then(|spec| {
-                let (_, value) = self.values.get(usize::from(n)).copied().flatten()?;
+        let mut kept = 0usize;
+        for i in 0..self.len {
+            let Some(Some((old, value))) = self.entries.get(i).copied() else {
+                continue;
+            };
+            let keep = self.spec.field_for(mti, old.number).and_then(|spec| {
                 field::write::check_logical(spec, value)
                     .ok()
                     .map(|()| (spec, value))
             });
-            if let Some(slot) = self.values.get_mut(usize::from(n)) {
-                *slot = keep;
-            }
-            if keep.is_none() {
-                self.present.clear(n);
+            match keep {
+                Some(entry) => {
+                    if let Some(slot) = self.entries.get_mut(kept) {
+                        *slot = Some(entry);
+                    }
+                    kept = kept.saturating_add(1);
+                }
+                None => self.present.clear(old.number),
             }
         }
+        for slot in self.entries.iter_mut().take(self.len).skip(kept) {
+            *slot = None;
+        }
+        self.len = kept;
         self
     }
 
@@ -87,15 +141,33 @@ impl<'s, 'v> MessageBuilder<'s, 'v> {
     pub fn set(&mut self, number: u8, value: &'v [u8]) -> Result<&mut Self> {
         let spec = self.field_spec(number)?;
         field::write::check_logical(spec, value)?;
-        self.store(number, spec, value);
+        self.store(number, spec, value)?;
         Ok(self)
     }
 
-    fn store(&mut self, number: u8, spec: &'s FieldSpec<'s>, value: &'v [u8]) {
-        if let Some(slot) = self.values.get_mut(usize::from(number)) {
-            *slot = Some((spec, value));
-            self.present.set(number);
+    fn store(&mut self, number: u8, spec: &'s FieldSpec<'s>, value: &'v [u8]) -> Result<()> {
+        match self.position(number) {
+            Ok(i) => {
+                if let Some(slot) = self.entries.get_mut(i) {
+                    *slot = Some((spec, value));
+                }
+            }
+            Err(i) => {
+                if self.len >= N {
+                    let kind = ErrorKind::TooManyFields { capacity: N };
+                    return Err(Error::new(kind, Some(number), 0));
+                }
+                // Entries from `i` move up one (a loop of swaps: no path that can panic).
+                let mut carry = Some((spec, value));
+                let moved = self.len.saturating_sub(i).saturating_add(1);
+                for slot in self.entries.iter_mut().skip(i).take(moved) {
+                    carry = core::mem::replace(slot, carry);
+                }
+                self.len = self.len.saturating_add(1);
+            }
         }
+        self.present.set(number);
+        Ok(())
     }
 
     /// Sets field `number` to text.
@@ -130,14 +202,19 @@ impl<'s, 'v> MessageBuilder<'s, 'v> {
                     0,
                 )
             })?;
-        self.store(number, spec, value);
+        self.store(number, spec, value)?;
         Ok(self)
     }
 
     /// Removes field `number`.
     pub fn remove(&mut self, number: u8) -> &mut Self {
-        if let Some(slot) = self.values.get_mut(usize::from(number)) {
-            *slot = None;
+        if let Ok(i) = self.position(number) {
+            // Entries after `i` move down one.
+            let mut carry = None;
+            for slot in self.entries.iter_mut().take(self.len).skip(i).rev() {
+                carry = core::mem::replace(slot, carry);
+            }
+            self.len = self.len.saturating_sub(1);
             self.present.clear(number);
         }
         self
@@ -145,8 +222,9 @@ impl<'s, 'v> MessageBuilder<'s, 'v> {
 
     /// The value set for field `number` (unpadded).
     pub fn get(&self, number: u8) -> Option<&'v [u8]> {
-        self.values
-            .get(usize::from(number))
+        let i = self.position(number).ok()?;
+        self.entries
+            .get(i)
             .copied()
             .flatten()
             .map(|(_, value)| value)
@@ -159,8 +237,7 @@ impl<'s, 'v> MessageBuilder<'s, 'v> {
 
     /// The present fields with their definitions and values (padding made explicit).
     fn entries(&self) -> impl Iterator<Item = (u8, &'s FieldSpec<'s>, Padded<'v>)> + '_ {
-        self.present.fields().filter_map(|n| {
-            let (spec, value) = self.values.get(usize::from(n)).copied().flatten()?;
+        self.set_entries().map(|(spec, value)| {
             let padded = match (spec.length, spec.pad) {
                 (Length::Fixed(len), Pad::Left(c) | Pad::Right(c))
                     if value.len() < usize::from(len) =>
@@ -174,7 +251,7 @@ impl<'s, 'v> MessageBuilder<'s, 'v> {
                 }
                 _ => Padded::plain(value),
             };
-            Some((n, spec, padded))
+            (spec.number, spec, padded)
         })
     }
 
@@ -269,7 +346,7 @@ impl<'s, 'v> MessageBuilder<'s, 'v> {
         // Reserve the MAC's bit (and its bytes) with a placeholder of the right length.
         const ZEROS: [u8; 32] = [0; 32];
         let placeholder = ZEROS.get(..usize::from(n)).unwrap_or_default();
-        self.store(number, spec, placeholder);
+        self.store(number, spec, placeholder)?;
         let needed = self.encoded_len();
         if needed > buf.len() {
             let kind = ErrorKind::BufferTooSmall {
@@ -289,7 +366,7 @@ impl<'s, 'v> MessageBuilder<'s, 'v> {
     }
 }
 
-impl core::fmt::Debug for MessageBuilder<'_, '_> {
+impl<const N: usize> core::fmt::Debug for MessageBuilder<'_, '_, N> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("MessageBuilder")
             .field("spec", &self.spec.name)

@@ -64,6 +64,12 @@ pub enum ErrorKind {
     },
     /// A field number the builder cannot set: 0, 1, 65, 129 (MTI and bitmaps) or above 192.
     ReservedField,
+    /// A builder made for at most `capacity` fields was given one more
+    /// ([`crate::MessageBuilder::with_capacity`]).
+    TooManyFields {
+        /// Fields the builder holds.
+        capacity: usize,
+    },
     /// Field 55 is not valid BER-TLV.
     Tlv(paywire_emv_tlv::ErrorKind),
     /// A spec is not usable (unsorted or duplicate fields, impossible lengths, an encoding that
@@ -158,6 +164,9 @@ impl fmt::Display for ErrorKind {
                 write!(f, "output needs {needed} bytes, buffer holds {capacity}")
             }
             Self::ReservedField => f.write_str("not a data field (MTI, bitmap or out of range)"),
+            Self::TooManyFields { capacity } => {
+                write!(f, "the builder holds at most {capacity} fields")
+            }
             Self::Tlv(kind) => write!(f, "ICC data: {kind}"),
             Self::BadSpec => f.write_str("invalid spec"),
             Self::BadFrameLength => f.write_str("frame length header is not a valid length"),

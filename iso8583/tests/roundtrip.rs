@@ -11,7 +11,7 @@ use paywire_iso8583::spec::{Content, Encoding, FieldSpec, Length, Spec};
 use std::borrow::Borrow;
 use std::cell::RefCell;
 
-use paywire_iso8583::{FieldIndex, Message, MessageBuilder, MessageRef, Mti, builtin};
+use paywire_iso8583::{ErrorKind, FieldIndex, Message, MessageBuilder, MessageRef, Mti, builtin};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 
@@ -361,5 +361,63 @@ mod streaming {
         fn iso87binary_streams((mti, fields) in message(&builtin::ISO87BINARY), tail in prop::collection::vec(any::<u8>(), 0..4)) {
             check_streaming(&builtin::ISO87BINARY, mti, &fields, &tail)?;
         }
+    }
+}
+
+// The builder keeps its fields sorted in a bounded array: any order of sets, replacements and
+// removals leaves what a map of field → value says — the same values, the same bitmap, the same
+// bytes as setting the map's fields in order — and a set beyond the capacity fails and changes
+// nothing.
+proptest! {
+    #[test]
+    fn builder_storage_matches_a_map(ops in prop::collection::vec((any::<bool>(), 2u8..=40, 0u8..10), 0..60)) {
+        const CAP: usize = 6;
+        let spec = &builtin::ISO87ASCII;
+        let mti = Mti::FINANCIAL_REQUEST;
+        // Fixed-length numeric or text fields of the spec, with a value of the right length.
+        let candidates: Vec<(u8, Vec<u8>)> = spec
+            .fields
+            .iter()
+            .filter(|f| f.number <= 40 && matches!(f.content, Content::N | Content::An | Content::Ans))
+            .filter_map(|f| match f.length {
+                Length::Fixed(n) => Some((f.number, vec![b'0'; usize::from(n)])),
+                _ => None,
+            })
+            .collect();
+        let mut small = MessageBuilder::<CAP>::with_capacity(spec, mti);
+        let mut model = std::collections::BTreeMap::<u8, Vec<u8>>::new();
+        let values: Vec<Vec<u8>> = (0..10u8)
+            .map(|d| candidates.iter().map(|(_, v)| v.iter().map(|_| b'0' + d).collect::<Vec<u8>>()).collect::<Vec<_>>())
+            .flat_map(|v| v.into_iter())
+            .collect();
+        for (set, pick, digit) in ops {
+            let (n, _) = &candidates[usize::from(pick) % candidates.len()];
+            let at = (usize::from(pick) % candidates.len()) + usize::from(digit) * candidates.len();
+            let value = &values[at];
+            if set {
+                let full = model.len() == CAP && !model.contains_key(n);
+                let result = small.set(*n, value);
+                if full {
+                    prop_assert_eq!(result.unwrap_err().kind(), ErrorKind::TooManyFields { capacity: CAP });
+                } else {
+                    prop_assert!(result.is_ok());
+                    model.insert(*n, value.clone());
+                }
+            } else {
+                small.remove(*n);
+                model.remove(n);
+            }
+            for (m, _) in &candidates {
+                prop_assert_eq!(small.get(*m), model.get(m).map(Vec::as_slice));
+            }
+            prop_assert_eq!(small.bitmap().fields().collect::<Vec<_>>(), model.keys().copied().collect::<Vec<_>>());
+        }
+        let mut in_order = MessageBuilder::new(spec, mti);
+        for (n, v) in &model {
+            in_order.set(*n, v).unwrap();
+        }
+        let (mut a, mut b) = ([0u8; 512], [0u8; 512]);
+        prop_assert_eq!(small.encode_to_slice(&mut a).unwrap(), in_order.encode_to_slice(&mut b).unwrap());
+        prop_assert_eq!(small.encoded_len(), in_order.encoded_len());
     }
 }

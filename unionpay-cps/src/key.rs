@@ -29,11 +29,14 @@ impl Cipher {
 }
 
 /// The initialised cipher (key schedule computed once; zeroized on drop by the cipher crates).
+/// Each variant keeps the schedules its algorithm uses and no more: a double-length key its two
+/// halves' (two-key EDE is `E(K1) D(K2) E(K1)`, and the retail MAC uses the halves alone), so the
+/// largest, a triple-length key, is three DES schedules (384 bytes).
 #[derive(Clone)]
 enum Engine {
     Des(des::Des),
-    /// A double-length key, and its halves as single DES (for the retail MAC's final steps).
-    Tdes2(des::TdesEde2, des::Des, des::Des),
+    /// A double-length key as its halves.
+    Tdes2(des::Des, des::Des),
     Tdes3(des::TdesEde3),
     Sm4(sm4::Sm4),
 }
@@ -78,43 +81,55 @@ impl Key {
             Cipher::Tdes => bytes.len() == 16 || bytes.len() == 24,
             Cipher::Sm4 => bytes.len() == 16,
         };
-        if !ok {
-            return Err(Error::new(ErrorKind::KeyLength {
-                length: bytes.len(),
-            }));
-        }
-        let bad = || {
-            Error::new(ErrorKind::KeyLength {
-                length: bytes.len(),
-            })
-        };
-        let engine = match (cipher, bytes.len()) {
-            (Cipher::Des, _) => Engine::Des(des::Des::new_from_slice(bytes).map_err(|_| bad())?),
-            (Cipher::Tdes, 16) => {
-                let (k1, k2) = bytes.split_at(8);
-                Engine::Tdes2(
-                    des::TdesEde2::new_from_slice(bytes).map_err(|_| bad())?,
-                    des::Des::new_from_slice(k1).map_err(|_| bad())?,
-                    des::Des::new_from_slice(k2).map_err(|_| bad())?,
-                )
+        let mut padded = zeroize::Zeroizing::new([0u8; 24]);
+        match padded.get_mut(..bytes.len()) {
+            Some(dest) if ok => dest.copy_from_slice(bytes),
+            _ => {
+                return Err(Error::new(ErrorKind::KeyLength {
+                    length: bytes.len(),
+                }));
             }
-            (Cipher::Tdes, _) => {
-                Engine::Tdes3(des::TdesEde3::new_from_slice(bytes).map_err(|_| bad())?)
-            }
-            (Cipher::Sm4, _) => Engine::Sm4(sm4::Sm4::new_from_slice(bytes).map_err(|_| bad())?),
-        };
-        let mut out = [0u8; 24];
-        if let Some(dest) = out.get_mut(..bytes.len()) {
-            dest.copy_from_slice(bytes);
         }
-        Ok(Self {
-            cipher,
-            bytes: out,
-            len: bytes.len() as u8,
-            engine,
-        })
+        Ok(Self::make(cipher, &padded, bytes.len()))
     }
 
+    /// The key for `cipher` of the first `len` bytes of `bytes`, which [`Key::new`] has checked
+    /// (8 for DES, 16 or 24 for 3DES, 16 for SM4). It cannot fail, so a caller can build a key
+    /// straight into its place (a struct field, the return value) with no key-sized temporary —
+    /// firmware stacks are small.
+    pub(crate) fn make(cipher: Cipher, bytes: &[u8; 24], len: usize) -> Self {
+        Self {
+            cipher,
+            bytes: *bytes,
+            len: len.min(24) as u8,
+            engine: Engine::new(cipher, bytes, len),
+        }
+    }
+}
+
+impl Engine {
+    /// The schedules of `cipher` for the first `len` bytes of `bytes` (kept out of line: each
+    /// variant's schedule is built straight into the result).
+    #[inline(never)]
+    fn new(cipher: Cipher, bytes: &[u8; 24], len: usize) -> Self {
+        // The key's parts as arrays (no length checks left to fail).
+        let part = |at: usize| -> [u8; 8] {
+            core::array::from_fn(|i| bytes.get(at.wrapping_add(i)).copied().unwrap_or(0))
+        };
+        let des = |at: usize| des::Des::new(&Array::from(part(at)));
+        match (cipher, len) {
+            (Cipher::Des, _) => Self::Des(des(0)),
+            (Cipher::Tdes, 16) => Self::Tdes2(des(0), des(8)),
+            (Cipher::Tdes, _) => Self::Tdes3(des::TdesEde3::new(&Array::from(*bytes))),
+            (Cipher::Sm4, _) => {
+                let sm4: [u8; 16] = core::array::from_fn(|i| bytes.get(i).copied().unwrap_or(0));
+                Self::Sm4(sm4::Sm4::new(&Array::from(sm4)))
+            }
+        }
+    }
+}
+
+impl Key {
     /// The cipher.
     pub const fn cipher(&self) -> Cipher {
         self.cipher
@@ -134,7 +149,7 @@ impl Key {
     /// key was made).
     pub(crate) const fn des_halves(&self) -> Option<(&des::Des, &des::Des)> {
         match &self.engine {
-            Engine::Tdes2(_, left, right) => Some((left, right)),
+            Engine::Tdes2(left, right) => Some((left, right)),
             _ => None,
         }
     }
@@ -152,9 +167,22 @@ impl Key {
 
     #[inline]
     fn apply(&self, block: &mut [u8], encrypt: bool) {
-        match &self.engine {
+        self.engine.apply(block, encrypt);
+    }
+}
+
+impl Engine {
+    #[inline]
+    fn apply(&self, block: &mut [u8], encrypt: bool) {
+        match self {
             Engine::Des(c) => crypt(c, block, encrypt),
-            Engine::Tdes2(c, _, _) => crypt(c, block, encrypt),
+            Engine::Tdes2(k1, k2) => {
+                // Two-key triple DES (ANSI X9.52 / NIST SP 800-67 keying option 2, K3 = K1):
+                // encrypt E(K1) D(K2) E(K1), decrypt D(K1) E(K2) D(K1).
+                crypt(k1, block, encrypt);
+                crypt(k2, block, !encrypt);
+                crypt(k1, block, encrypt);
+            }
             Engine::Tdes3(c) => crypt(c, block, encrypt),
             Engine::Sm4(c) => crypt(c, block, encrypt),
         }
@@ -214,9 +242,27 @@ pub const fn check_value_len(cipher: Cipher) -> usize {
 
 /// Checks `expected` against the key's check value, in constant time.
 pub fn verify_check_value(key: &Key, expected: &[u8]) -> Result<()> {
+    verify_engine_check_value(key.cipher, &key.engine, expected)
+}
+
+/// [`verify_check_value`] for the clear key `bytes[..len]` of `cipher` (checked by the caller),
+/// without making a [`Key`] of it: only its schedules exist, for the check.
+pub(crate) fn verify_clear_check_value(
+    cipher: Cipher,
+    bytes: &[u8; 24],
+    len: usize,
+    expected: &[u8],
+) -> Result<()> {
+    verify_engine_check_value(cipher, &Engine::new(cipher, bytes, len), expected)
+}
+
+fn verify_engine_check_value(cipher: Cipher, engine: &Engine, expected: &[u8]) -> Result<()> {
     use subtle::ConstantTimeEq as _;
-    let cv = check_value(key);
-    let n = check_value_len(key.cipher()).min(expected.len());
+    let mut cv = [0u8; 16];
+    if let Some(b) = cv.get_mut(..cipher.block_len()) {
+        engine.apply(b, true);
+    }
+    let n = check_value_len(cipher).min(expected.len());
     let ours = cv.get(..n).unwrap_or_default();
     if n > 0 && bool::from(ours.ct_eq(expected)) && expected.len() == n {
         Ok(())
@@ -228,24 +274,27 @@ pub fn verify_check_value(key: &Key, expected: &[u8]) -> Result<()> {
 /// Decrypts a working key delivered encrypted under a master key (sign-in field 62), block by
 /// block (ECB), and returns it as a key for `cipher`.
 pub fn unwrap_key(master: &Key, encrypted: &[u8], cipher: Cipher) -> Result<Key> {
+    let clear = unwrap_clear(master, encrypted)?;
+    Key::new(cipher, clear.get(..encrypted.len()).unwrap_or_default())
+}
+
+/// [`unwrap_key`]'s clear bytes, in a buffer zeroed when it drops.
+pub(crate) fn unwrap_clear(master: &Key, encrypted: &[u8]) -> Result<zeroize::Zeroizing<[u8; 24]>> {
     let n = master.block_len();
-    let mut clear = [0u8; 24];
-    let Some(dest) = clear.get_mut(..encrypted.len()) else {
-        return Err(Error::new(ErrorKind::KeyLength {
+    let mut clear = zeroize::Zeroizing::new([0u8; 24]);
+    let dest = clear
+        .get_mut(..encrypted.len())
+        .filter(|_| encrypted.len().is_multiple_of(n))
+        .ok_or(Error::new(ErrorKind::KeyLength {
             length: encrypted.len(),
-        }));
-    };
+        }))?;
     dest.copy_from_slice(encrypted);
-    if !encrypted.len().is_multiple_of(n) {
-        clear.zeroize();
-        return Err(Error::new(ErrorKind::KeyLength {
-            length: encrypted.len(),
-        }));
-    }
     for block in dest.chunks_mut(n) {
         master.decrypt_block(block);
     }
-    let key = Key::new(cipher, dest);
-    clear.zeroize();
-    key
+    Ok(clear)
 }
+
+// A key keeps the schedules its algorithm uses: three DES schedules at most (firmware keeps
+// keys on small stacks; it was 552 bytes when a double-length key kept four).
+const _: () = assert!(core::mem::size_of::<Key>() <= 424);
