@@ -8,9 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../examples/firmware"
 
 rustup target add thumbv7m-none-eabi >/dev/null 2>&1 || true
+sudo=()
+[ "$(id -u)" -eq 0 ] || sudo=(sudo)
 if ! command -v qemu-system-arm >/dev/null; then
-    sudo=()
-    [ "$(id -u)" -eq 0 ] || sudo=(sudo)
     "${sudo[@]}" apt-get update -qq
     "${sudo[@]}" apt-get install -y -qq --no-install-recommends qemu-system-arm >/dev/null
 fi
@@ -39,22 +39,58 @@ for line in "mak C24A8FB57AA20123" "mac 8A9E91B8" "mac verified" "qr version 8 s
 done
 
 echo
-echo "flash per part (bytes: .vector_table + .text + .rodata + .data)"
-python3 ../../.ci/elf_flash.py target/part-*.elf | while read -r path bytes; do
+# The goals of the firmware issue, as failures: the deepest stack per step and no panic path in
+# paywire's code. Flash per part is over its goal (24 KiB) today: it fails above a ceiling just
+# over what it measures now (a regression), and says how far it is from the goal. A step
+# measured for the record only is listed in REPORTED.
+FLASH_GOAL=24576
+declare -A FLASH_CEILING=([card]=38400 [qr]=28160)
+STACK_GOAL=2048
+PARSE_GOAL=1024
+REPORTED=" parse "
+failed=0
+echo "flash per part (bytes: .vector_table + .text + .rodata + .data; goal ≤ ${FLASH_GOAL} for card and for qr)"
+while read -r path bytes; do
     part=${path#target/part-}
-    echo "  ${part%.elf}: ${bytes} ($(awk "BEGIN { printf \"%.1f\", ${bytes} / 1024 }") KiB)"
-done
-echo "stack per step (bytes, painted and scanned; goal ≤ 2048 per step, ≤ 1024 to parse)"
-sed -n 's/^stack \(.*\) \([0-9]*\)$/  \1: \2/p' <<<"$out"
+    part=${part%.elf}
+    verdict=""
+    if [ "$part" = card ] || [ "$part" = qr ]; then
+        if [ "$bytes" -le "$FLASH_GOAL" ]; then
+            verdict="ok"
+        elif [ "$bytes" -le "${FLASH_CEILING[$part]}" ]; then
+            verdict="over the goal by $((bytes - FLASH_GOAL)) (ceiling ${FLASH_CEILING[$part]})"
+        else
+            verdict="OVER the ceiling ${FLASH_CEILING[$part]}"
+            failed=1
+        fi
+    fi
+    echo "  ${part}: ${bytes} ($(awk "BEGIN { printf \"%.1f\", ${bytes} / 1024 }") KiB) ${verdict}"
+done < <(python3 ../../.ci/elf_flash.py target/part-*.elf)
+echo "stack per step (bytes, painted and scanned; goal ≤ ${STACK_GOAL} per step, ≤ ${PARSE_GOAL} to parse)"
+while read -r step bytes; do
+    goal=$STACK_GOAL
+    case $step in parse | check_answer) goal=$PARSE_GOAL ;; esac
+    if [[ $REPORTED == *" $step "* ]]; then
+        verdict="(reported, not gated: see README)"
+    elif [ "$bytes" -le "$goal" ]; then
+        verdict="ok"
+    else
+        verdict="OVER ${goal}"
+        failed=1
+    fi
+    echo "  ${step}: ${bytes} ${verdict}"
+done < <(sed -n 's/^stack \(.*\) \([0-9]*\)$/\1 \2/p' <<<"$out")
 
-# Panic call sites after LTO, each attributed by the DWARF line table to the source that asked
-# for the check (inlining moves library code into its callers' functions).
+# Panic call sites after LTO, each attributed through DWARF's inlined frames (GNU addr2line
+# -i) to the source that asked for the check; any in paywire's library crates fails the gate.
 rustup component add llvm-tools >/dev/null 2>&1 || true
 objdump=$(ls "$(rustc --print sysroot)"/lib/rustlib/*/bin/llvm-objdump 2>/dev/null | head -n 1)
-if [ -n "$objdump" ]; then
-    echo "panic call sites (after LTO)"
-    "$objdump" -d -l --no-show-raw-insn --demangle target/part-card,qr.elf |
-        python3 ../../.ci/panic_sites.py
-else
-    echo "panic call sites: llvm-objdump not found (rustup component llvm-tools)"
+if ! command -v addr2line >/dev/null; then
+    "${sudo[@]}" apt-get install -y -qq --no-install-recommends binutils >/dev/null
+fi
+echo "panic call sites (after LTO)"
+python3 ../../.ci/panic_sites.py "target/part-card,qr.elf" "$objdump" --fail || failed=1
+if [ "$failed" -ne 0 ]; then
+    echo "firmware: a goal does not hold (above)"
+    exit 1
 fi

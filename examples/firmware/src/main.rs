@@ -27,11 +27,13 @@ use cortex_m_semihosting::{debug, hprintln};
 #[cfg(feature = "qr")]
 use paywire::emvqr::render::BUFFER_LEN;
 #[cfg(feature = "card")]
-use paywire::iso8583::FieldIndex;
+use paywire::iso8583::{FieldIndex, MessageRef};
 #[cfg(feature = "card")]
 use paywire::unionpay::Key;
 #[cfg(feature = "card")]
 use paywire::unionpay::key::check_value;
+#[cfg(feature = "card")]
+use paywire::unionpay::spec::CUPS_POS;
 use paywire_example_no_heap as job;
 use paywire_example_no_heap::Error;
 
@@ -90,12 +92,13 @@ fn call<T>(step: impl FnOnce() -> T) -> T {
 fn hex<'o>(bytes: &[u8], out: &'o mut [u8; 32]) -> &'o str {
     const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
     let mut n = 0;
-    for (i, b) in bytes.iter().take(16).enumerate() {
-        out[2 * i] = DIGITS[usize::from(b >> 4)];
-        out[2 * i + 1] = DIGITS[usize::from(b & 0x0F)];
-        n = 2 * i + 2;
+    for (pair, b) in out.chunks_exact_mut(2).zip(bytes) {
+        for (dst, nibble) in pair.iter_mut().zip([b >> 4, b & 0x0F]) {
+            *dst = DIGITS.get(usize::from(nibble)).copied().unwrap_or(b'?');
+        }
+        n += 2;
     }
-    core::str::from_utf8(&out[..n]).unwrap_or("?")
+    core::str::from_utf8(out.get(..n).unwrap_or_default()).unwrap_or("?")
 }
 
 #[entry]
@@ -165,8 +168,16 @@ fn card() -> Result<(), Error> {
     hprintln!("stack purchase {}", depth);
     hprintln!(
         "mac {}",
-        core::str::from_utf8(&out[len - 8..len]).unwrap_or("?")
+        core::str::from_utf8(out.get(len.saturating_sub(8)..len).unwrap_or_default())
+            .unwrap_or("?")
     );
+
+    // The answer parsed with its field index inside the message (which lands in this frame, as
+    // a caller keeping the message would hold it): the stack the parse itself uses.
+    let (parsed, depth) = measured(|| MessageRef::parse(&CUPS_POS, &out[..len]));
+    let stan = parsed?.stan();
+    hprintln!("stack parse {}", depth);
+    hprintln!("stan {}", stan.unwrap_or(0));
 
     let mut index = FieldIndex::new();
     // The message checked as an answer would be: its MAC verifies under the MAK.
