@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Flash bytes of 32-bit little-endian ELF images: the sizes of the allocated sections that are
 loaded into flash (addresses below 0x20000000, and the initial values of .data, which are
-copied from flash at start). Prints `NAME BYTES` for each file given."""
+copied from flash at start), and the static RAM (allocated sections at or above 0x20000000:
+.data and .bss — the stack is not a section). Prints `NAME FLASH RAM` for each file given."""
 import struct
 import sys
 
@@ -18,15 +19,20 @@ def flash_bytes(path):
     shoff, = struct.unpack_from("<I", data, 0x20)
     shentsize, shnum = struct.unpack_from("<HH", data, 0x2E)
     total = 0
+    ram = 0
     for i in range(shnum):
         (_, sh_type, flags, addr, _, size, *_rest) = struct.unpack_from(
             "<IIIIIIIIII", data, shoff + i * shentsize)
-        if not flags & SHF_ALLOC or sh_type == SHT_NOBITS:
+        if not flags & SHF_ALLOC:
+            continue
+        if addr >= RAM:
+            ram += size
+        if sh_type == SHT_NOBITS:
             continue
         # In flash, or in RAM with its initial values kept in flash (.data).
         total += size
-    return total
+    return total, ram
 
 
 for path in sys.argv[1:]:
-    print(path, flash_bytes(path))
+    print(path, *flash_bytes(path))

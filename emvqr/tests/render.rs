@@ -60,3 +60,189 @@ fn formats() {
     let too_long = "0".repeat(8000);
     assert!(matrix(&too_long, Ecc::High, &mut out, &mut temp).is_err());
 }
+
+// The smallest version for byte-mode payloads of these lengths at each level, as python-qrcode
+// 7.4.2 chooses it (`QRCode(error_correction=…)`, `add_data(QRData(b"a" * n,
+// mode=MODE_8BIT_BYTE))`, `make(fit=True)`; `None`: "DataOverflowError").
+#[test]
+fn versions_agree_with_an_independent_encoder() {
+    use paywire_emvqr::render::version_for;
+    let lengths = [
+        1, 14, 15, 16, 100, 146, 200, 500, 1000, 1273, 1274, 2331, 2332,
+    ];
+    let expected: [(Ecc, [Option<u8>; 13]); 4] = [
+        (
+            Ecc::Low,
+            [
+                Some(1),
+                Some(1),
+                Some(1),
+                Some(1),
+                Some(5),
+                Some(7),
+                Some(9),
+                Some(15),
+                Some(22),
+                Some(25),
+                Some(26),
+                Some(36),
+                Some(36),
+            ],
+        ),
+        (
+            Ecc::Medium,
+            [
+                Some(1),
+                Some(1),
+                Some(2),
+                Some(2),
+                Some(6),
+                Some(8),
+                Some(10),
+                Some(17),
+                Some(26),
+                Some(30),
+                Some(30),
+                Some(40),
+                None,
+            ],
+        ),
+        (
+            Ecc::Quartile,
+            [
+                Some(1),
+                Some(2),
+                Some(2),
+                Some(2),
+                Some(8),
+                Some(10),
+                Some(12),
+                Some(21),
+                Some(31),
+                Some(35),
+                Some(35),
+                None,
+                None,
+            ],
+        ),
+        (
+            Ecc::High,
+            [
+                Some(1),
+                Some(2),
+                Some(3),
+                Some(3),
+                Some(10),
+                Some(12),
+                Some(15),
+                Some(24),
+                Some(36),
+                Some(40),
+                None,
+                None,
+                None,
+            ],
+        ),
+    ];
+    for (ecc, versions) in expected {
+        for (n, v) in lengths.iter().zip(versions) {
+            assert_eq!(
+                version_for(&"a".repeat(*n), ecc).ok(),
+                v,
+                "{n} bytes at {ecc:?}"
+            );
+        }
+    }
+}
+
+// Buffers sized for the version a payload needs: the symbol is the one version-40 buffers give
+// (same version, same modules) and reads back; one version smaller is refused with the size
+// needed.
+#[test]
+fn buffers_sized_for_the_payload() {
+    use paywire_emvqr::render::{buffer_len, buffer_len_for, matrix_in, version_for};
+    for (payload, ecc) in [
+        (PIX, Ecc::Medium),
+        (EMVCO, Ecc::Medium),
+        (PROMPTPAY, Ecc::High),
+    ] {
+        let v = version_for(payload, ecc).unwrap();
+        let n = buffer_len_for(payload, ecc).unwrap();
+        assert_eq!(n, buffer_len(v));
+        let (mut out, mut temp) = (vec![0u8; n], vec![0u8; n]);
+        let small = matrix_in(payload, ecc, &mut out, &mut temp).unwrap();
+        let (mut big, mut big_temp) = ([0u8; BUFFER_LEN], [0u8; BUFFER_LEN]);
+        let full = matrix(payload, ecc, &mut big, &mut big_temp).unwrap();
+        assert_eq!(
+            (small.version(), small.size()),
+            (full.version(), full.size())
+        );
+        for y in 0..full.size() {
+            for x in 0..full.size() {
+                assert_eq!(small.dark(x, y), full.dark(x, y));
+            }
+        }
+        if v > 1 {
+            let less = buffer_len(v - 1);
+            let (mut out, mut temp) = (vec![0u8; less], vec![0u8; less]);
+            let e = matrix_in(payload, ecc, &mut out, &mut temp).unwrap_err();
+            assert_eq!(
+                e.kind(),
+                paywire_emvqr::ErrorKind::BufferTooSmall {
+                    needed: n,
+                    capacity: less
+                }
+            );
+        }
+    }
+    assert_eq!(read_back(PIX, Ecc::Medium), PIX);
+}
+
+// The version `version_for` computes is the one the QR encoder itself settles on when it may
+// choose any (qrcodegen's `encode_segments_to_codewords` over versions 1–40): every length up
+// to past version 40's capacity, at every level, with and without the ECI designator.
+#[test]
+fn version_for_is_the_encoders_choice() {
+    use paywire_emvqr::render::version_for;
+    use qrcodegen_no_heap::{QrCode, QrCodeEcc, QrSegment, Version};
+    let levels = [
+        (Ecc::Low, QrCodeEcc::Low),
+        (Ecc::Medium, QrCodeEcc::Medium),
+        (Ecc::Quartile, QrCodeEcc::Quartile),
+        (Ecc::High, QrCodeEcc::High),
+    ];
+    let mut out = [0u8; BUFFER_LEN];
+    for (ecc, qr_ecc) in levels {
+        for wide in [false, true] {
+            for n in 0..3000 {
+                // `é` is two bytes: byte lengths stay `n` with the ECI designator in front.
+                let text = if wide {
+                    format!("{}{}", "é".repeat(n / 2), "a".repeat(n % 2))
+                } else {
+                    "a".repeat(n)
+                };
+                let mut eci = [0u8; 4];
+                let bytes = QrSegment::make_bytes(text.as_bytes());
+                let segments = if wide {
+                    vec![QrSegment::make_eci(26, &mut eci), bytes]
+                } else {
+                    vec![bytes]
+                };
+                let chosen = QrCode::encode_segments_to_codewords(
+                    &segments,
+                    &mut out,
+                    qr_ecc,
+                    Version::MIN,
+                    Version::MAX,
+                    false,
+                )
+                .map(|(_, _, v)| v.value());
+                assert_eq!(
+                    version_for(&text, ecc).ok(),
+                    chosen.ok(),
+                    "{n} bytes, {ecc:?}, eci {wide}"
+                );
+            }
+        }
+    }
+}

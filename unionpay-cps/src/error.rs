@@ -115,10 +115,6 @@ impl Error {
     }
 
     /// The same error about parameter `name`.
-    #[cfg_attr(
-        not(feature = "alloc"),
-        expect(dead_code, reason = "only the alloc parts name a place")
-    )]
     pub(crate) const fn param(kind: ErrorKind, name: &'static str) -> Self {
         Self::new(kind).at(Place::Parameter(name))
     }

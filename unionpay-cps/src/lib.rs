@@ -18,7 +18,6 @@ pub mod pfx;
 pub mod pin;
 pub mod signin;
 pub mod spec;
-#[cfg(feature = "alloc")]
 pub mod txn;
 
 pub use error::{Error, ErrorKind, Place, Result};

@@ -24,8 +24,6 @@ use core::panic::PanicInfo;
 
 use cortex_m_rt::entry;
 use cortex_m_semihosting::{debug, hprintln};
-#[cfg(feature = "qr")]
-use paywire::emvqr::render::BUFFER_LEN;
 #[cfg(feature = "card")]
 use paywire::iso8583::{FieldIndex, MessageRef};
 #[cfg(feature = "card")]
@@ -156,14 +154,18 @@ fn card() -> Result<(), Error> {
 
     // The published 0200 (blog.youkuaiyun.com/zhu244912654/article/details/80005341), its MAC
     // 8A9E91B8.
-    let sale = job::Sale {
-        amount: "000000000051",
-        stan: "001834",
-        track2: "4392260009942820D131210112008439",
-        pin_block: &[0xAC, 0xF4, 0x6E, 0x73, 0x83, 0x8A, 0x82, 0xF9],
-    };
     let mut out = [0u8; 256];
-    let (message, depth) = measured(|| job::purchase(&sale, &keys.mak, &mut out).map(<[u8]>::len));
+    let (message, depth) = measured(|| {
+        job::purchase(
+            51,
+            "001834",
+            "4392260009942820=131210112008439",
+            &[0xAC, 0xF4, 0x6E, 0x73, 0x83, 0x8A, 0x82, 0xF9],
+            &keys.mak,
+            &mut out,
+        )
+        .map(<[u8]>::len)
+    });
     let len = message?;
     hprintln!("stack purchase {}", depth);
     hprintln!(
@@ -193,10 +195,11 @@ fn card() -> Result<(), Error> {
 fn qr() -> Result<(), Error> {
     // The Pix code of bacen/pix-api#79.
     let pix = "00020126580014br.gov.bcb.pix0136123e4567-e12b-12d1-a456-4266554400005204000053039865802BR5913Fulano de Tal6008BRASILIA62070503***63041D3D";
-    // The two matrix buffers in statics, taken once.
+    // The two matrix buffers in statics, taken once, sized for the largest version the
+    // terminal shows (job::MAX_VERSION: 992 bytes each, not version 40's 3,918).
     let (Some(modules), Some(work)) = (
-        cortex_m::singleton!(: [u8; BUFFER_LEN] = [0; BUFFER_LEN]),
-        cortex_m::singleton!(: [u8; BUFFER_LEN] = [0; BUFFER_LEN]),
+        cortex_m::singleton!(: [u8; job::QR_BUFFER_LEN] = [0; job::QR_BUFFER_LEN]),
+        cortex_m::singleton!(: [u8; job::QR_BUFFER_LEN] = [0; job::QR_BUFFER_LEN]),
     ) else {
         return Err(Error::InvalidCode);
     };

@@ -11,12 +11,13 @@
 #![no_std]
 #![forbid(unsafe_code)]
 
-use paywire::emvqr::render::{self, BUFFER_LEN, Ecc, Matrix};
+use paywire::emvqr::render::{self, Ecc, Matrix};
 use paywire::emvqr::{PayloadRef, Rules, Severity};
-use paywire::iso8583::{FieldIndex, MessageBuilder, MessageRef, Mti};
+use paywire::iso8583::{FieldIndex, MessageRef};
+use paywire::unionpay::Key;
 use paywire::unionpay::signin::{WorkKeys, work_keys};
 use paywire::unionpay::spec::CUPS_POS;
-use paywire::unionpay::{Key, mac};
+use paywire::unionpay::txn::{self, Entry, Pin, Purchase, ResponseCode, Terminal};
 
 /// What can go wrong, by the layer it comes from.
 #[derive(Debug)]
@@ -56,67 +57,68 @@ pub fn sign_in_keys(tmk: &Key, field62: &[u8]) -> Result<WorkKeys, paywire::unio
     work_keys(tmk, field62, b"003")
 }
 
-/// A swiped card's purchase.
-pub struct Sale<'a> {
-    /// Field 4, in fen.
-    pub amount: &'a str,
-    /// Field 11.
-    pub stan: &'a str,
-    /// Field 35 as the `cups-pos` spec holds it (BCD, `D` separator).
-    pub track2: &'a str,
-    /// Field 52: the PIN block encrypted under the PIK.
-    pub pin_block: &'a [u8; 8],
-}
+/// The terminal (fields 41, 42 and the batch of 60.2).
+pub const TERMINAL: Terminal<'static> = Terminal {
+    terminal_id: "16688014",
+    merchant_id: "000000000000001",
+    batch: "000001",
+};
 
-/// Writes the 0200 of `sale` into `out` with field 64 = the UnionPay ECB MAC under `mak`.
-pub fn purchase<'o>(sale: &Sale<'_>, mak: &Key, out: &'o mut [u8]) -> Result<&'o [u8], Error> {
-    // 13 fields and the MAC: a builder for 14 (168 bytes here) instead of one for all 192.
-    let mut m = MessageBuilder::<14>::with_capacity(&CUPS_POS, Mti::FINANCIAL_REQUEST);
-    m.set_str(3, "000000")?
-        .set_str(4, sale.amount)?
-        .set_str(11, sale.stan)?
-        .set_str(22, "021")?
-        .set_str(25, "00")?
-        .set_str(26, "06")?
-        .set_str(35, sale.track2)?
-        .set_str(41, "16688014")?
-        .set_str(42, "000000000000001")?
-        .set_str(49, "156")?
-        .set(52, sale.pin_block)?
-        .set_str(53, "2600000000000000")?
-        .set_str(60, "22000001")?;
-    Ok(m.encode_with_mac(out, |input, field64| {
-        let value = mac::field64(&mac::cups_ecb(mak, input));
-        for (dst, src) in field64.iter_mut().zip(value) {
-            *dst = src;
-        }
-        Ok(())
-    })?)
+/// A swiped card's purchase with its PIN: the `0200` written into `out` with field 64 = the
+/// UnionPay ECB MAC under `mak` (paywire-unionpay's no-heap builder: 21 fields at most, its
+/// values made in a scratch of about 150 bytes).
+pub fn purchase<'o>(
+    amount: u64,
+    stan: &str,
+    track2: &str,
+    pin_block: &[u8; 8],
+    mak: &Key,
+    out: &'o mut [u8],
+) -> Result<&'o [u8], Error> {
+    let sale = Purchase {
+        amount,
+        stan,
+        currency: "156",
+        entry: Entry::Card {
+            pan: None,
+            track2: Some(track2),
+            sequence: None,
+            icc: None,
+            entry_mode: "021",
+        },
+        pin: Some(Pin {
+            block: pin_block,
+            capture_code: "06",
+            security: "2600000000000000",
+        }),
+        condition: "00",
+        f60_tail: "",
+    };
+    Ok(txn::purchase_to_slice(&TERMINAL, &sale, mak, out)?)
 }
 
 /// Checks an answer's MAC (in constant time) before anything in it is trusted, and returns its
 /// response code (field 39). `index` is the caller's: 1.5 KB kept off the stack.
 pub fn check_answer(bytes: &[u8], mak: &Key, index: &mut FieldIndex) -> Result<[u8; 2], Error> {
     let m = MessageRef::parse_in(index, &CUPS_POS, bytes)?;
-    let expected = mac::field64(&mac::cups_ecb(mak, m.mac_input().unwrap_or_default()));
-    let received = m.value(64).and_then(|v| v.as_bytes()).unwrap_or_default();
-    mac::verify(&expected, received)?;
-    let mut code = [0u8; 2];
-    for (dst, src) in code
-        .iter_mut()
-        .zip(m.value(39).into_iter().flat_map(|v| v.iter()))
-    {
-        *dst = src;
-    }
-    Ok(code)
+    txn::verify_mac(&m, mak)?;
+    Ok(ResponseCode::of(&m).map_or([0; 2], |code| code.0))
 }
 
+/// The largest QR version the terminal shows: 512 bytes at level M take version 18, and EMVCo
+/// MPM (4.1) keeps a payload within 512 characters.
+pub const MAX_VERSION: u8 = 18;
+
+/// Bytes of each of the two QR buffers for [`MAX_VERSION`] (992, not version 40's 3,918).
+pub const QR_BUFFER_LEN: usize = render::buffer_len(MAX_VERSION);
+
 /// Validates a merchant code (CRC, EMVCo's rules and its profile's) and computes its QR module
-/// matrix in the two caller buffers.
+/// matrix in the two caller buffers (of [`QR_BUFFER_LEN`] bytes for any code the terminal
+/// shows; any length works, up to the version it holds).
 pub fn show_code<'m>(
     text: &str,
-    modules: &'m mut [u8; BUFFER_LEN],
-    work: &mut [u8; BUFFER_LEN],
+    modules: &'m mut [u8],
+    work: &mut [u8],
 ) -> Result<Matrix<'m>, Error> {
     let payload = PayloadRef::parse(text)?;
     let mut errors = 0usize;
@@ -128,7 +130,7 @@ pub fn show_code<'m>(
     if errors > 0 {
         return Err(Error::InvalidCode);
     }
-    Ok(render::matrix(text, Ecc::Medium, modules, work)?)
+    Ok(render::matrix_in(text, Ecc::Medium, modules, work)?)
 }
 
 #[cfg(test)]
@@ -157,14 +159,16 @@ mod tests {
     #[test]
     fn the_published_purchase_and_its_mac() {
         let mak = key("C24A8FB57AA20123");
-        let sale = Sale {
-            amount: "000000000051",
-            stan: "001834",
-            track2: "4392260009942820D131210112008439",
-            pin_block: &[0xAC, 0xF4, 0x6E, 0x73, 0x83, 0x8A, 0x82, 0xF9],
-        };
         let mut out = [0u8; 256];
-        let bytes = purchase(&sale, &mak, &mut out).unwrap();
+        let bytes = purchase(
+            51,
+            "001834",
+            "4392260009942820=131210112008439",
+            &[0xAC, 0xF4, 0x6E, 0x73, 0x83, 0x8A, 0x82, 0xF9],
+            &mak,
+            &mut out,
+        )
+        .unwrap();
         let mab = include_str!("../../../iso8583/tests/vectors/cups-0200-mab.hex").trim();
         let mut hex = std::string::String::new();
         for b in bytes {
@@ -181,8 +185,8 @@ mod tests {
     #[test]
     fn a_merchant_code_becomes_a_matrix() {
         let pix = "00020126580014br.gov.bcb.pix0136123e4567-e12b-12d1-a456-4266554400005204000053039865802BR5913Fulano de Tal6008BRASILIA62070503***63041D3D";
-        let mut modules = [0u8; BUFFER_LEN];
-        let mut work = [0u8; BUFFER_LEN];
+        let mut modules = [0u8; QR_BUFFER_LEN];
+        let mut work = [0u8; QR_BUFFER_LEN];
         let m = show_code(pix, &mut modules, &mut work).unwrap();
         assert_eq!(m.size(), 17 + 4 * usize::from(m.version()));
         let broken = pix.replace("1D3D", "1D3E");

@@ -1,14 +1,24 @@
 //! Balance inquiry (`0200`, 查询) and the balances of its answer (field 54).
 
+#[cfg(feature = "alloc")]
 use alloc::vec::Vec;
+#[cfg(feature = "alloc")]
 use core::borrow::Borrow;
 
-use paywire_iso8583::{FieldIndex, Message, MessageRef, Mti};
+use paywire_iso8583::Mti;
+#[cfg(feature = "alloc")]
+use paywire_iso8583::{FieldIndex, MessageRef};
 
+#[cfg(feature = "alloc")]
 use crate::error::Result;
 
-use super::card::{CardRequest, Entry, Pin, card_request};
+#[cfg(feature = "alloc")]
+use super::card::card_request;
+use super::card::{Entry, Pin};
+#[cfg(feature = "alloc")]
 use super::fields::number;
+use super::request::CardRequest;
+#[cfg(feature = "alloc")]
 use super::terminal::Terminal;
 
 /// A balance inquiry (`0200`, 查询).
@@ -25,25 +35,30 @@ pub struct BalanceInquiry<'a> {
 }
 
 /// A balance inquiry (`0200`, processing code `310000`, 60.1 `01`), without its MAC.
+#[cfg(feature = "alloc")]
 pub fn balance_inquiry(
     terminal: &Terminal<'_>,
     b: &BalanceInquiry<'_>,
-) -> Result<Message<'static>> {
-    card_request(
-        terminal,
-        &CardRequest {
+) -> Result<paywire_iso8583::Message<'static>> {
+    card_request(terminal, &b.request())
+}
+
+impl<'a> BalanceInquiry<'a> {
+    pub(super) const fn request(&self) -> CardRequest<'a> {
+        CardRequest {
             mti: Mti::FINANCIAL_REQUEST,
             processing: "310000",
             amount: None,
-            stan: b.stan,
-            entry: b.entry,
-            pin: b.pin,
+            stan: self.stan,
+            entry: self.entry,
+            pin: self.pin,
             condition: "00",
-            currency: b.currency,
+            currency: self.currency,
             kind: "01",
             f60_tail: "",
-        },
-    )
+            original: None,
+        }
+    }
 }
 
 /// One amount of field 54 (ISO 8583:1987 "additional amounts": account type n2, amount type n2,
@@ -62,6 +77,7 @@ pub struct AdditionalAmount {
 
 /// The amounts of field 54 of an answer (a balance inquiry's balances). `None` when 54 is
 /// absent or not a whole number of well-formed 20-character amounts.
+#[cfg(feature = "alloc")]
 pub fn additional_amounts<I: Borrow<FieldIndex>>(
     message: &MessageRef<'_, '_, I>,
 ) -> Option<Vec<AdditionalAmount>> {

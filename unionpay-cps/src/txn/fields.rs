@@ -1,10 +1,12 @@
 //! Field setters and checks the transaction builders share.
 
+#[cfg(feature = "alloc")]
 use alloc::vec::Vec;
 
+#[cfg(feature = "alloc")]
 use paywire_iso8583::Message;
 
-use crate::error::{Error, ErrorKind, Place, Result};
+use crate::error::{Error, ErrorKind, Result};
 
 /// Checks that `value` is `len` ASCII digits.
 pub(super) fn digits(name: &'static str, value: &str, len: usize) -> Result<()> {
@@ -16,11 +18,16 @@ pub(super) fn digits(name: &'static str, value: &str, len: usize) -> Result<()> 
 }
 
 /// Sets field `n`, keeping what the codec says when it refuses the value.
+#[cfg(feature = "alloc")]
 pub(super) fn set(m: &mut Message<'static>, n: u8, value: impl Into<Vec<u8>>) -> Result<()> {
     m.set(n, value).map(|_| ()).map_err(Error::from)
 }
 
 /// A run of ASCII digits as a number.
+#[cfg_attr(
+    not(feature = "alloc"),
+    allow(dead_code, reason = "the answers' readers need alloc")
+)]
 pub(super) fn number(digits: &[u8]) -> Option<u64> {
     if digits.is_empty() || digits.len() > 18 {
         return None;
@@ -35,11 +42,3 @@ pub(super) fn number(digits: &[u8]) -> Option<u64> {
 
 /// The largest amount 12 digits hold.
 pub(super) const MAX_AMOUNT: u64 = 999_999_999_999;
-
-/// Field 4: at most 12 digits of minor units.
-pub(super) fn set_amount(m: &mut Message<'static>, amount: u64) -> Result<()> {
-    if amount > MAX_AMOUNT {
-        return Err(Error::new(ErrorKind::Amount).at(Place::Field(4)));
-    }
-    set(m, 4, alloc::format!("{amount:012}"))
-}

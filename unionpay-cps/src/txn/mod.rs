@@ -1,4 +1,9 @@
-//! Everyday terminal messages on the `cups-pos` spec, and the host's answer (`alloc`).
+//! Everyday terminal messages on the `cups-pos` spec, and the host's answer.
+//!
+//! Without an allocator: the card requests (purchase, balance inquiry, void, refund) written
+//! with their MAC into the caller's buffer (`purchase_to_slice`, …: the same bytes as the owned
+//! builders then `encode_with_mac`), `verify_mac`, `ResponseCode`. With `alloc`: the owned
+//! messages, sign-in, reversal, settlement, framing, field 54's balances.
 //!
 //! Layouts follow a production terminal's builders (alon0808/ProjectAfcApp `qpboc_8583.c`,
 //! "AFC") and published messages (rufus123456/Java8583Sample IsoTest.java, Ajsgn/Java8583
@@ -28,20 +33,38 @@ mod card;
 mod fields;
 mod original;
 mod purchase;
+mod request;
 mod response;
+#[cfg(feature = "alloc")]
 mod reversal;
+#[cfg(feature = "alloc")]
 mod settlement;
+#[cfg(feature = "alloc")]
 mod signin;
 mod terminal;
 mod wire;
 
-pub use balance::{AdditionalAmount, BalanceInquiry, additional_amounts, balance_inquiry};
+pub use balance::{AdditionalAmount, BalanceInquiry};
+#[cfg(feature = "alloc")]
+pub use balance::{additional_amounts, balance_inquiry};
 pub use card::{Entry, Pin};
-pub use original::{Original, Refund, Void, refund, void};
-pub use purchase::{Purchase, purchase};
+pub use original::{Original, Refund, Void};
+#[cfg(feature = "alloc")]
+pub use original::{refund, void};
+pub use purchase::Purchase;
+#[cfg(feature = "alloc")]
+pub use purchase::purchase;
+pub use request::{
+    MAX_PAYMENT_CODE, balance_inquiry_to_slice, purchase_to_slice, refund_to_slice, void_to_slice,
+};
 pub use response::ResponseCode;
+#[cfg(feature = "alloc")]
 pub use reversal::reversal;
+#[cfg(feature = "alloc")]
 pub use settlement::{Settlement, SettlementResult, Totals, settlement};
+#[cfg(feature = "alloc")]
 pub use signin::{KeyScheme, sign_in};
 pub use terminal::Terminal;
-pub use wire::{encode_with_mac, frame, verify_mac};
+pub use wire::verify_mac;
+#[cfg(feature = "alloc")]
+pub use wire::{encode_with_mac, frame};

@@ -1,13 +1,14 @@
 //! Void (`0200`, 消费撤销) and refund (`0220`, 退货) of an earlier purchase.
 
-use alloc::string::String;
-
-use paywire_iso8583::{Message, Mti};
+use paywire_iso8583::Mti;
 
 use crate::error::{Error, ErrorKind, Result};
 
-use super::card::{CardRequest, Entry, Pin, card_request};
-use super::fields::{digits, set};
+#[cfg(feature = "alloc")]
+use super::card::card_request;
+use super::card::{Entry, Pin};
+use super::request::CardRequest;
+#[cfg(feature = "alloc")]
 use super::terminal::Terminal;
 
 /// The original transaction a void or a refund points at.
@@ -57,70 +58,58 @@ pub struct Refund<'a> {
     pub original: Original<'a>,
 }
 
-/// Fields 37, 38 and 61 (61.1 batch, 61.2 trace, then `date` when given).
-fn set_original(
-    m: &mut Message<'static>,
-    original: &Original<'_>,
-    date: Option<&str>,
-) -> Result<()> {
-    digits("original batch", original.batch, 6)?;
-    digits("original stan", original.stan, 6)?;
-    set(m, 37, original.rrn)?;
-    if let Some(code) = original.auth_code {
-        set(m, 38, code)?;
-    }
-    let mut f61 = String::from(original.batch);
-    f61.push_str(original.stan);
-    if let Some(date) = date {
-        digits("original date", date, 4)?;
-        f61.push_str(date);
-    }
-    set(m, 61, f61)
+/// A void (`0200`, processing code `200000`, 60.1 `23`), without its MAC.
+#[cfg(feature = "alloc")]
+pub fn void(terminal: &Terminal<'_>, v: &Void<'_>) -> Result<paywire_iso8583::Message<'static>> {
+    card_request(terminal, &v.request())
 }
 
-/// A void (`0200`, processing code `200000`, 60.1 `23`), without its MAC.
-pub fn void(terminal: &Terminal<'_>, v: &Void<'_>) -> Result<Message<'static>> {
-    let mut m = card_request(
-        terminal,
-        &CardRequest {
+impl<'a> Void<'a> {
+    pub(super) const fn request(&self) -> CardRequest<'a> {
+        CardRequest {
             mti: Mti::FINANCIAL_REQUEST,
             processing: "200000",
-            amount: Some(v.amount),
-            stan: v.stan,
-            entry: v.entry,
-            pin: v.pin,
+            amount: Some(self.amount),
+            stan: self.stan,
+            entry: self.entry,
+            pin: self.pin,
             condition: "00",
-            currency: v.currency,
+            currency: self.currency,
             kind: "23",
             f60_tail: "",
-        },
-    )?;
-    set_original(&mut m, &v.original, None)?;
-    Ok(m)
+            original: Some((self.original, None)),
+        }
+    }
 }
 
 /// A refund (`0220`, processing code `200000`, 60.1 `25`), without its MAC. Refunds are advices:
 /// they are not reversed.
-pub fn refund(terminal: &Terminal<'_>, r: &Refund<'_>) -> Result<Message<'static>> {
-    let date = r
-        .original
-        .date
-        .ok_or(Error::param(ErrorKind::MissingParameter, "original date"))?;
-    let mut m = card_request(
-        terminal,
-        &CardRequest {
+#[cfg(feature = "alloc")]
+pub fn refund(
+    terminal: &Terminal<'_>,
+    r: &Refund<'_>,
+) -> Result<paywire_iso8583::Message<'static>> {
+    card_request(terminal, &r.request()?)
+}
+
+impl<'a> Refund<'a> {
+    pub(super) fn request(&self) -> Result<CardRequest<'a>> {
+        let date = self
+            .original
+            .date
+            .ok_or(Error::param(ErrorKind::MissingParameter, "original date"))?;
+        Ok(CardRequest {
             mti: Mti::FINANCIAL_ADVICE,
             processing: "200000",
-            amount: Some(r.amount),
-            stan: r.stan,
-            entry: r.entry,
+            amount: Some(self.amount),
+            stan: self.stan,
+            entry: self.entry,
             pin: None,
             condition: "00",
-            currency: r.currency,
+            currency: self.currency,
             kind: "25",
             f60_tail: "",
-        },
-    )?;
-    set_original(&mut m, &r.original, Some(date))?;
-    Ok(m)
+            original: Some((self.original, Some(date))),
+        })
+    }
 }

@@ -1,10 +1,15 @@
 //! Purchase (`0200`, 消费).
 
-use paywire_iso8583::{Message, Mti};
+use paywire_iso8583::Mti;
 
+#[cfg(feature = "alloc")]
 use crate::error::Result;
 
-use super::card::{CardRequest, Entry, Pin, card_request};
+#[cfg(feature = "alloc")]
+use super::card::card_request;
+use super::card::{Entry, Pin};
+use super::request::CardRequest;
+#[cfg(feature = "alloc")]
 use super::terminal::Terminal;
 
 /// A purchase request.
@@ -43,20 +48,28 @@ pub struct Purchase<'a> {
 /// assert!(txn::purchase(&terminal, &Purchase { stan: "2", ..sale }).is_err());
 /// # Ok::<(), paywire_unionpay::Error>(())
 /// ```
-pub fn purchase(terminal: &Terminal<'_>, p: &Purchase<'_>) -> Result<Message<'static>> {
-    card_request(
-        terminal,
-        &CardRequest {
+#[cfg(feature = "alloc")]
+pub fn purchase(
+    terminal: &Terminal<'_>,
+    p: &Purchase<'_>,
+) -> Result<paywire_iso8583::Message<'static>> {
+    card_request(terminal, &p.request())
+}
+
+impl<'a> Purchase<'a> {
+    pub(super) const fn request(&self) -> CardRequest<'a> {
+        CardRequest {
             mti: Mti::FINANCIAL_REQUEST,
             processing: "000000",
-            amount: Some(p.amount),
-            stan: p.stan,
-            entry: p.entry,
-            pin: p.pin,
-            condition: p.condition,
-            currency: p.currency,
+            amount: Some(self.amount),
+            stan: self.stan,
+            entry: self.entry,
+            pin: self.pin,
+            condition: self.condition,
+            currency: self.currency,
             kind: "22",
-            f60_tail: p.f60_tail,
-        },
-    )
+            f60_tail: self.f60_tail,
+            original: None,
+        }
+    }
 }

@@ -8,7 +8,6 @@ use paywire_iso8583::{FieldIndex, Message, MessageRef, Mti};
 use crate::error::{Error, ErrorKind, Place, Result};
 use crate::spec::CUPS_POS;
 
-use super::card::set_f60;
 use super::fields::{MAX_AMOUNT, digits, number, set};
 use super::terminal::Terminal;
 
@@ -100,7 +99,10 @@ pub fn settlement(terminal: &Terminal<'_>, s: &Settlement<'_>) -> Result<Message
     s.foreign.write(&mut f48, b'0')?;
     set(&mut m, 48, f48)?;
     set(&mut m, 49, s.currency)?;
-    set_f60(&mut m, "00", terminal, s.network_code)?;
+    let mut f60 = String::from("00");
+    f60.push_str(terminal.batch);
+    f60.push_str(s.network_code);
+    set(&mut m, 60, f60)?;
     set(&mut m, 63, s.operator)?;
     Ok(m)
 }

@@ -1,17 +1,22 @@
 //! The MAC of field 64 and the frame around a message.
 
+#[cfg(feature = "alloc")]
 use alloc::vec::Vec;
 use core::borrow::Borrow;
 
-use paywire_iso8583::{FieldIndex, Message, MessageRef};
+#[cfg(feature = "alloc")]
+use paywire_iso8583::Message;
+use paywire_iso8583::{FieldIndex, MessageRef};
 
 use crate::error::{Error, ErrorKind, Result};
+#[cfg(feature = "alloc")]
 use crate::framing::{Header, Tpdu};
 use crate::key::Key;
 use crate::mac;
 
 /// Encodes `message` with field 64 = the 银联 ECB MAC under `mak` (the first 8 hex characters,
 /// as ASCII).
+#[cfg(feature = "alloc")]
 pub fn encode_with_mac(message: &Message<'_>, mak: &Key) -> Result<Vec<u8>> {
     let mut builder = message.builder();
     let mut buf = alloc::vec![0u8; message.encoded_len().saturating_add(16)];
@@ -49,11 +54,21 @@ pub fn verify_mac<I: Borrow<FieldIndex>>(message: &MessageRef<'_, '_, I>, mak: &
         return Err(Error::new(ErrorKind::MacMismatch));
     };
     let expected = mac::field64(&mac::cups_ecb(mak, input));
-    let got: Vec<u8> = received.iter().collect();
-    mac::verify(&expected, &got)
+    // Field 64 read in place (8 bytes on the stack, no copy of the message's value).
+    let mut got = [0u8; 8];
+    let mut len = 0usize;
+    for b in received.iter() {
+        match got.get_mut(len) {
+            Some(slot) => *slot = b,
+            None => return Err(Error::new(ErrorKind::MacMismatch)),
+        }
+        len = len.saturating_add(1);
+    }
+    mac::verify(&expected, got.get(..len).unwrap_or_default())
 }
 
 /// The whole frame: 2-byte length, TPDU, header, message ([`paywire_iso8583::framing::Framing::CUPS`]).
+#[cfg(feature = "alloc")]
 pub fn frame(tpdu: Tpdu, header: Header, message: &[u8]) -> Result<Vec<u8>> {
     let mut head = [0u8; 11];
     let (t, h) = head.split_at_mut(5);
