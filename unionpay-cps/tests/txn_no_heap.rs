@@ -1,7 +1,8 @@
-//! The no-heap card requests (`*_to_slice`) against the owned ones: for random requests —
-//! swiped, chip and scanned, with and without PIN, voids and refunds of random originals, and
-//! values the spec refuses — the bytes written into the caller's buffer are exactly the owned
-//! message's `encode_with_mac`, or both refuse the request with the same error.
+//! The no-heap requests (`*_to_slice`) against the owned ones: for random requests — swiped,
+//! chip and scanned, with and without PIN, voids and refunds of random originals, reversals,
+//! sign-ins and settlements, and values the spec refuses — the bytes written into the caller's
+//! buffer are exactly the owned message's encoding (with its MAC), or both refuse the request
+//! with the same error. Plus the published messages written with no allocator.
 #![allow(
     clippy::unwrap_used,
     clippy::indexing_slicing,
@@ -21,6 +22,11 @@ fn digits(len: std::ops::RangeInclusive<usize>) -> impl Strategy<Value = String>
         .prop_map(|d| String::from_utf8(d).unwrap())
 }
 
+/// Mostly `len` digits, sometimes one too few or too many (which the builders refuse).
+fn mostly(len: usize) -> impl Strategy<Value = String> {
+    prop_oneof![9 => digits(len..=len), 1 => digits(len - 1..=len + 1)]
+}
+
 #[derive(Debug, Clone)]
 struct Case {
     kind: u8,
@@ -38,54 +44,58 @@ struct Case {
 }
 
 fn case() -> impl Strategy<Value = Case> {
-    (
-        (
-            0u8..4,
-            prop_oneof![0u64..10_000, any::<u64>()],
-            digits(5..=7),
-            digits(5..=7),
-        ),
-        (
-            0u8..3,
-            digits(12..=19),
-            digits(16..=38),
-            "[0-9A-Za-z]{0,70}",
-            prop::collection::vec(any::<u8>(), 0..40),
-        ),
-        (any::<bool>(), digits(0..=10)),
-        (
-            digits(5..=7),
-            digits(5..=7),
-            digits(12..=12),
-            prop::option::of(digits(6..=6)),
-            prop::option::of(digits(3..=5)),
-        ),
-    )
-        .prop_map(
-            |(
-                (kind, amount, stan, batch),
-                (entry, pan, track2, code, icc),
-                (pin, tail),
-                original,
-            )| Case {
+    let head = (
+        0u8..6,
+        prop_oneof![9 => 0u64..10_000_000, 1 => any::<u64>()],
+        mostly(6),
+        mostly(6),
+    );
+    // Mostly well-formed ICC data (one primitive TLV), sometimes any bytes.
+    let icc = prop_oneof![
+        3 => prop::collection::vec(any::<u8>(), 0..30).prop_map(|v| {
+            let mut tlv = vec![0x9F, 0x26, v.len() as u8];
+            tlv.extend(v);
+            tlv
+        }),
+        1 => prop::collection::vec(any::<u8>(), 0..40),
+    ];
+    let card = (
+        0u8..3,
+        digits(12..=19),
+        digits(16..=38),
+        "[0-9A-Za-z]{0,70}",
+        icc,
+    );
+    let pin_tail = (
+        any::<bool>(),
+        prop_oneof![9 => Just(String::new()), 1 => digits(0..=10)],
+    );
+    let original = (
+        mostly(6),
+        mostly(6),
+        digits(12..=12),
+        prop::option::of(digits(6..=6)),
+        prop_oneof![9 => digits(4..=4).prop_map(Some), 1 => prop::option::of(digits(3..=5))],
+    );
+    (head, card, pin_tail, original).prop_map(
+        |((kind, amount, stan, batch), (entry, pan, track2, code, icc), (pin, tail), original)| {
+            let cut = track2.len().min(19);
+            Case {
                 kind,
                 amount,
                 stan,
                 batch,
                 entry,
                 pan,
-                track2: format!(
-                    "{}={}",
-                    &track2[..track2.len().min(19)],
-                    &track2[track2.len().min(19)..]
-                ),
+                track2: format!("{}={}", &track2[..cut], &track2[cut..]),
                 code,
                 icc,
                 pin,
                 tail,
                 original,
-            },
-        )
+            }
+        },
+    )
 }
 
 fn same(
@@ -101,7 +111,7 @@ fn same(
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    #![proptest_config(ProptestConfig::with_cases(1024))]
     #[test]
     fn no_heap_requests_are_the_owned_ones(c in case()) {
         let mak = Key::des_or_tdes(&[0xC2, 0x4A, 0x8F, 0xB5, 0x7A, 0xA2, 0x01, 0x23]).unwrap();
@@ -133,10 +143,77 @@ proptest! {
                 let v = Void { amount: c.amount, stan: &c.stan, currency: "156", entry, pin, original };
                 same(txn::void(&terminal, &v), &mak, txn::void_to_slice(&terminal, &v, &mak, &mut out));
             }
-            _ => {
+            3 => {
                 let r = Refund { amount: c.amount, stan: &c.stan, currency: "156", entry, original };
                 same(txn::refund(&terminal, &r), &mak, txn::refund_to_slice(&terminal, &r, &mak, &mut out));
             }
+            4 => {
+                // A purchase with no answer, reversed (reason `98`, or a malformed one).
+                let p = Purchase { amount: c.amount, stan: &c.stan, currency: "156", entry, pin, condition: "00", f60_tail: &c.tail };
+                let reason = if c.amount % 16 == 0 { "9" } else { "98" };
+                same(
+                    txn::purchase(&terminal, &p).and_then(|m| txn::reversal(&m, reason)),
+                    &mak,
+                    txn::reversal_to_slice(&terminal, txn::Reversible::Purchase(&p), reason, &mak, &mut out),
+                );
+            }
+            _ => {
+                let v = Void { amount: c.amount, stan: &c.stan, currency: "156", entry, pin, original };
+                same(
+                    txn::void(&terminal, &v).and_then(|m| txn::reversal(&m, "06")),
+                    &mak,
+                    txn::reversal_to_slice(&terminal, txn::Reversible::Void(&v), "06", &mak, &mut out),
+                );
+            }
+        }
+    }
+}
+
+proptest! {
+    // Sign-in and settlement: the no-heap bytes are the owned message's (settlement with and
+    // without a MAC), or the same error.
+    #[test]
+    fn no_heap_sign_in_and_settlement(
+        stan in mostly(6),
+        batch in mostly(6),
+        scheme in 0u8..3,
+        time in prop::option::of((digits(6..=6), digits(4..=4))),
+        totals in prop::collection::vec(
+            (
+                prop_oneof![19 => 0u64..1_000_000_000_000, 1 => any::<u64>()],
+                prop_oneof![19 => 0u16..1000, 1 => any::<u16>()],
+            ),
+            4,
+        ),
+        code in mostly(3),
+        with_mac in any::<bool>(),
+    ) {
+        let mak = Key::des_or_tdes(&[0xC2, 0x4A, 0x8F, 0xB5, 0x7A, 0xA2, 0x01, 0x23]).unwrap();
+        let terminal = Terminal { terminal_id: "16688014", merchant_id: "000000000000001", batch: &batch };
+        let scheme = [txn::KeyScheme::Single, txn::KeyScheme::Double, txn::KeyScheme::DoubleWithTrackKey][usize::from(scheme)];
+        let time_date = time.as_ref().map(|(t, d)| (t.as_str(), d.as_str()));
+        let mut out = [0u8; 256];
+        let owned = txn::sign_in(&terminal, &stan, scheme, "CUP", time_date).and_then(|m| Ok(m.to_vec()?));
+        let slice = txn::sign_in_to_slice(&terminal, &stan, scheme, "CUP", time_date, &mut out);
+        match (owned, slice) {
+            (Ok(a), Ok(b)) => prop_assert_eq!(a, b.to_vec()),
+            (Err(a), Err(b)) => prop_assert_eq!((a.kind(), a.place()), (b.kind(), b.place())),
+            (a, b) => prop_assert!(false, "owned {:?}, no-heap {:?}", a, b),
+        }
+        let t = |i: usize| txn::Totals {
+            debit_amount: totals[i].0,
+            debit_count: totals[i].1,
+            credit_amount: totals[i + 1].0,
+            credit_count: totals[i + 1].1,
+        };
+        let s = txn::Settlement { stan: &stan, currency: "156", domestic: t(0), foreign: t(2), network_code: &code, operator: "01" };
+        let owned = txn::settlement(&terminal, &s)
+            .and_then(|m| if with_mac { txn::encode_with_mac(&m, &mak) } else { Ok(m.to_vec()?) });
+        let slice = txn::settlement_to_slice(&terminal, &s, with_mac.then_some(&mak), &mut out);
+        match (owned, slice) {
+            (Ok(a), Ok(b)) => prop_assert_eq!(a, b.to_vec()),
+            (Err(a), Err(b)) => prop_assert_eq!((a.kind(), a.place()), (b.kind(), b.place())),
+            (a, b) => prop_assert!(false, "owned {:?}, no-heap {:?}", a, b),
         }
     }
 }
@@ -177,4 +254,38 @@ fn the_published_purchase_into_a_buffer() {
     assert_eq!(&bytes[mab.len()..], b"8A9E91B8");
     let mut small = [0u8; 40];
     assert!(txn::purchase_to_slice(&terminal, &sale, &mak, &mut small).is_err());
+}
+
+// Ajsgn/Java8583 QuickStart.java: the published 0800 sign-in (the message after its 2-byte
+// length, TPDU and header), written with no allocator.
+#[test]
+fn the_published_sign_in_into_a_buffer() {
+    let published = hex::decode(
+        std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../iso8583/tests/vectors/cups-0800-signin.hex"
+        ))
+        .unwrap()
+        .trim(),
+    )
+    .unwrap();
+    let terminal = Terminal {
+        terminal_id: "50080001",
+        merchant_id: "309310083985008",
+        batch: "000172",
+    };
+    let mut out = [0u8; 128];
+    let bytes = txn::sign_in_to_slice(
+        &terminal,
+        "000172",
+        txn::KeyScheme::Double,
+        "CUP",
+        Some(("170510", "0510")),
+        &mut out,
+    )
+    .unwrap();
+    assert_eq!(
+        hex::encode_upper(bytes),
+        hex::encode_upper(&published[13..])
+    );
 }

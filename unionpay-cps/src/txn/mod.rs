@@ -1,9 +1,10 @@
 //! Everyday terminal messages on the `cups-pos` spec, and the host's answer.
 //!
-//! Without an allocator: the card requests (purchase, balance inquiry, void, refund) written
-//! with their MAC into the caller's buffer (`purchase_to_slice`, …: the same bytes as the owned
-//! builders then `encode_with_mac`), `verify_mac`, `ResponseCode`. With `alloc`: the owned
-//! messages, sign-in, reversal, settlement, framing, field 54's balances.
+//! Without an allocator, every request written into the caller's buffer (`sign_in_to_slice`,
+//! `purchase_to_slice`, `balance_inquiry_to_slice`, `void_to_slice`, `refund_to_slice`,
+//! `reversal_to_slice`, `settlement_to_slice`: the same bytes as the owned builders then
+//! `encode_with_mac`, which are wrappers over the same code), `verify_mac`, `ResponseCode`,
+//! `SettlementResult`. With `alloc`: the owned messages, framing, field 54's balances.
 //!
 //! Layouts follow a production terminal's builders (alon0808/ProjectAfcApp `qpboc_8583.c`,
 //! "AFC") and published messages (rufus123456/Java8583Sample IsoTest.java, Ajsgn/Java8583
@@ -37,9 +38,7 @@ mod request;
 mod response;
 #[cfg(feature = "alloc")]
 mod reversal;
-#[cfg(feature = "alloc")]
 mod settlement;
-#[cfg(feature = "alloc")]
 mod signin;
 mod terminal;
 mod wire;
@@ -55,15 +54,18 @@ pub use purchase::Purchase;
 #[cfg(feature = "alloc")]
 pub use purchase::purchase;
 pub use request::{
-    MAX_PAYMENT_CODE, balance_inquiry_to_slice, purchase_to_slice, refund_to_slice, void_to_slice,
+    MAX_PAYMENT_CODE, Reversible, balance_inquiry_to_slice, purchase_to_slice, refund_to_slice,
+    reversal_to_slice, void_to_slice,
 };
 pub use response::ResponseCode;
 #[cfg(feature = "alloc")]
 pub use reversal::reversal;
 #[cfg(feature = "alloc")]
-pub use settlement::{Settlement, SettlementResult, Totals, settlement};
+pub use settlement::settlement;
+pub use settlement::{Settlement, SettlementResult, Totals, settlement_to_slice};
 #[cfg(feature = "alloc")]
-pub use signin::{KeyScheme, sign_in};
+pub use signin::sign_in;
+pub use signin::{KeyScheme, sign_in_to_slice};
 pub use terminal::Terminal;
 pub use wire::verify_mac;
 #[cfg(feature = "alloc")]

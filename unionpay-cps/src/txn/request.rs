@@ -64,18 +64,18 @@ pub(super) struct CardRequest<'r> {
 
 /// A run of bytes made for one field.
 #[derive(Clone, Copy)]
-struct Made<const N: usize> {
+pub(super) struct Made<const N: usize> {
     bytes: [u8; N],
     len: usize,
 }
 
 impl<const N: usize> Made<N> {
-    const EMPTY: Self = Self {
+    pub(super) const EMPTY: Self = Self {
         bytes: [0; N],
         len: 0,
     };
 
-    fn push(&mut self, part: &[u8], what: &'static str) -> Result<()> {
+    pub(super) fn push(&mut self, part: &[u8], what: &'static str) -> Result<()> {
         let end = self.len.saturating_add(part.len());
         let dest = self
             .bytes
@@ -86,7 +86,24 @@ impl<const N: usize> Made<N> {
         Ok(())
     }
 
-    fn get(&self) -> &[u8] {
+    /// `value` as `width` decimal digits (the caller has checked that it fits).
+    pub(super) fn push_digits(
+        &mut self,
+        value: u64,
+        width: usize,
+        what: &'static str,
+    ) -> Result<()> {
+        let mut digits = [b'0'; 20];
+        let mut rest = value;
+        for d in digits.iter_mut().rev() {
+            *d = b'0'.saturating_add(u8::try_from(rest % 10).unwrap_or(0));
+            rest /= 10;
+        }
+        let start = digits.len().saturating_sub(width);
+        self.push(digits.get(start..).unwrap_or_default(), what)
+    }
+
+    pub(super) fn get(&self) -> &[u8] {
         self.bytes.get(..self.len).unwrap_or_default()
     }
 }
@@ -118,13 +135,7 @@ impl Scratch {
             if amount > MAX_AMOUNT {
                 return Err(Error::new(ErrorKind::Amount).at(Place::Field(4)));
             }
-            // 12 digits, most significant first.
-            let mut rest = amount;
-            for d in s.amount.bytes.iter_mut().rev() {
-                *d = b'0'.saturating_add(u8::try_from(rest % 10).unwrap_or(0));
-                rest /= 10;
-            }
-            s.amount.len = 12;
+            s.amount.push_digits(amount, 12, "amount")?;
         }
         match r.entry {
             Entry::Card {
@@ -144,16 +155,8 @@ impl Scratch {
                 {
                     return Err(Error::param(ErrorKind::InvalidParameter, "payment code"));
                 }
-                let len = code.len();
                 s.f59.push(b"A3", "payment code")?;
-                s.f59.push(
-                    &[
-                        b'0'.saturating_add(u8::try_from(len / 100 % 10).unwrap_or(0)),
-                        b'0'.saturating_add(u8::try_from(len / 10 % 10).unwrap_or(0)),
-                        b'0'.saturating_add(u8::try_from(len % 10).unwrap_or(0)),
-                    ],
-                    "payment code",
-                )?;
+                s.f59.push_digits(code.len() as u64, 3, "payment code")?;
                 s.f59.push(code.as_bytes(), "payment code")?;
             }
             Entry::Card { track2: None, .. } => {}
@@ -236,6 +239,100 @@ pub(super) fn card_fields<'v>(
     Ok(())
 }
 
+/// A [`Fields`] that keeps only the fields `allowed` names (a reversal repeats some of its
+/// original's).
+pub(super) struct Only<'f, F> {
+    pub(super) inner: &'f mut F,
+    pub(super) allowed: &'static [u8],
+}
+
+impl<'v, F: Fields<'v>> Fields<'v> for Only<'_, F> {
+    fn put(&mut self, n: u8, value: &'v [u8]) -> Result<()> {
+        if self.allowed.contains(&n) {
+            self.inner.put(n, value)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// The fields a reversal repeats from its original (AFC `st_qpoc_repurse`): never the PIN
+/// block (52) or its capture code (26).
+pub(super) const REVERSAL_FIELDS: [u8; 17] = [
+    2, 3, 4, 11, 22, 23, 25, 35, 41, 42, 48, 49, 53, 55, 57, 59, 60,
+];
+
+/// A request a reversal can undo: a purchase or a void that got no answer.
+#[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
+pub enum Reversible<'a> {
+    /// A purchase.
+    Purchase(&'a Purchase<'a>),
+    /// A void.
+    Void(&'a Void<'a>),
+}
+
+/// Checks a reversal's reason code (field 39, 2 characters).
+pub(super) fn check_reason(reason: &str) -> Result<()> {
+    if reason.len() == 2 {
+        Ok(())
+    } else {
+        Err(Error::param(ErrorKind::InvalidParameter, "reason"))
+    }
+}
+
+/// The reversal (`0400`) of the request `original` — the fields it repeats, as the request
+/// carried them — with reason code 39 (`98`: no answer in time; `06`: other error), written
+/// into `out` with its MAC under `mak`, without an allocator: the same message as
+/// [`reversal`](super::reversal) of the owned request then
+/// [`encode_with_mac`](super::encode_with_mac). A terminal keeps what it sent (or the request
+/// itself) until the answer comes, and builds the reversal from it.
+pub fn reversal_to_slice<'b>(
+    terminal: &Terminal<'_>,
+    original: Reversible<'_>,
+    reason: &str,
+    mak: &Key,
+    out: &'b mut [u8],
+) -> Result<&'b [u8]> {
+    let r = match original {
+        Reversible::Purchase(p) => p.request(),
+        Reversible::Void(v) => v.request(),
+    };
+    let scratch = Scratch::of(terminal, &r)?;
+    let mut m = MessageBuilder::<REQUEST_FIELDS>::with_capacity(&CUPS_POS, Mti::REVERSAL_REQUEST);
+    card_fields(
+        &mut Only {
+            inner: &mut m,
+            allowed: &REVERSAL_FIELDS,
+        },
+        terminal,
+        &r,
+        &scratch,
+    )?;
+    // (After the request's own checks, which the owned path meets first.)
+    check_reason(reason)?;
+    m.put(39, reason.as_bytes())?;
+    encode_with_mac(&mut m, mak, out)
+}
+
+/// Encodes `m` into `out` with field 64 = the UnionPay ECB MAC under `mak`.
+pub(super) fn encode_with_mac<'b, const N: usize>(
+    m: &mut MessageBuilder<'_, '_, N>,
+    mak: &Key,
+    out: &'b mut [u8],
+) -> Result<&'b [u8]> {
+    m.encode_with_mac(out, |input, field64| {
+        for (dst, src) in field64
+            .iter_mut()
+            .zip(mac::field64(&mac::cups_ecb(mak, input)))
+        {
+            *dst = src;
+        }
+        Ok(())
+    })
+    .map_err(Error::from)
+}
+
 /// Fields a card request can hold, with its MAC: a builder of this size is 21 × 12 bytes on a
 /// 32-bit device.
 const REQUEST_FIELDS: usize = 21;
@@ -250,16 +347,7 @@ fn to_slice<'b>(
     let scratch = Scratch::of(terminal, r)?;
     let mut m = MessageBuilder::<REQUEST_FIELDS>::with_capacity(&CUPS_POS, r.mti);
     card_fields(&mut m, terminal, r, &scratch)?;
-    m.encode_with_mac(out, |input, field64| {
-        for (dst, src) in field64
-            .iter_mut()
-            .zip(mac::field64(&mac::cups_ecb(mak, input)))
-        {
-            *dst = src;
-        }
-        Ok(())
-    })
-    .map_err(Error::from)
+    encode_with_mac(&mut m, mak, out)
 }
 
 /// A purchase (`0200`) written into `out` with its MAC under `mak`, without an allocator: the

@@ -2,15 +2,11 @@
 
 use paywire_iso8583::{Message, Mti};
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::Result;
 use crate::spec::CUPS_POS;
 
 use super::fields::set;
-
-/// The fields a reversal repeats from its original (AFC `st_qpoc_repurse`).
-const REVERSAL_FIELDS: [u8; 17] = [
-    2, 3, 4, 11, 22, 23, 25, 35, 41, 42, 48, 49, 53, 55, 57, 59, 60,
-];
+use super::request::{REVERSAL_FIELDS, check_reason};
 
 /// A reversal (`0400`) of `original` with reason code 39 (`98`: no answer in time; `06`:
 /// other error), without its MAC.
@@ -30,9 +26,7 @@ const REVERSAL_FIELDS: [u8; 17] = [
 /// # Ok::<(), paywire_unionpay::Error>(())
 /// ```
 pub fn reversal(original: &Message<'_>, reason: &str) -> Result<Message<'static>> {
-    if reason.len() != 2 {
-        return Err(Error::param(ErrorKind::InvalidParameter, "reason"));
-    }
+    check_reason(reason)?;
     let mut m = Message::new(&CUPS_POS, Mti::REVERSAL_REQUEST);
     for n in REVERSAL_FIELDS {
         if let Some(value) = original.get(n) {

@@ -1,14 +1,15 @@
 //! Batch settlement (`0500`, 结算): the totals of field 48 and the host's answer.
 
-use alloc::string::String;
 use core::borrow::Borrow;
 
-use paywire_iso8583::{FieldIndex, Message, MessageRef, Mti};
+use paywire_iso8583::{FieldIndex, MessageBuilder, MessageRef, Mti};
 
 use crate::error::{Error, ErrorKind, Place, Result};
+use crate::key::Key;
 use crate::spec::CUPS_POS;
 
-use super::fields::{MAX_AMOUNT, digits, number, set};
+use super::fields::{MAX_AMOUNT, digits, number};
+use super::request::{Fields, Made, encode_with_mac};
 use super::terminal::Terminal;
 
 /// One card family's totals in a batch settlement (field 48).
@@ -25,7 +26,7 @@ pub struct Totals {
 }
 
 impl Totals {
-    fn write(&self, out: &mut String, code: u8) -> Result<()> {
+    fn write(&self, out: &mut Made<62>, code: u8) -> Result<()> {
         if self.debit_amount > MAX_AMOUNT
             || self.credit_amount > MAX_AMOUNT
             || self.debit_count > 999
@@ -33,15 +34,11 @@ impl Totals {
         {
             return Err(Error::new(ErrorKind::Amount).at(Place::Field(48)));
         }
-        out.push_str(&alloc::format!(
-            "{:012}{:03}{:012}{:03}",
-            self.debit_amount,
-            self.debit_count,
-            self.credit_amount,
-            self.credit_count
-        ));
-        out.push(char::from(code));
-        Ok(())
+        out.push_digits(self.debit_amount, 12, "field 48")?;
+        out.push_digits(u64::from(self.debit_count), 3, "field 48")?;
+        out.push_digits(self.credit_amount, 12, "field 48")?;
+        out.push_digits(u64::from(self.credit_count), 3, "field 48")?;
+        out.push(&[code], "field 48")
     }
 
     /// 31 digits: the totals and the reconciliation code.
@@ -86,25 +83,71 @@ pub struct Settlement<'a> {
 
 /// A batch settlement (`0500`), without a MAC (add one with [`encode_with_mac`](super::encode_with_mac) when the host
 /// asks for it). The reconciliation codes of the request are `0` (the table's "ISO reserved").
-pub fn settlement(terminal: &Terminal<'_>, s: &Settlement<'_>) -> Result<Message<'static>> {
-    digits("stan", s.stan, 6)?;
-    digits("batch", terminal.batch, 6)?;
-    digits("network code", s.network_code, 3)?;
-    let mut m = Message::new(&CUPS_POS, Mti::RECONCILIATION_REQUEST);
-    set(&mut m, 11, s.stan)?;
-    set(&mut m, 41, terminal.terminal_id)?;
-    set(&mut m, 42, terminal.merchant_id)?;
-    let mut f48 = String::with_capacity(62);
-    s.domestic.write(&mut f48, b'0')?;
-    s.foreign.write(&mut f48, b'0')?;
-    set(&mut m, 48, f48)?;
-    set(&mut m, 49, s.currency)?;
-    let mut f60 = String::from("00");
-    f60.push_str(terminal.batch);
-    f60.push_str(s.network_code);
-    set(&mut m, 60, f60)?;
-    set(&mut m, 63, s.operator)?;
+#[cfg(feature = "alloc")]
+pub fn settlement(
+    terminal: &Terminal<'_>,
+    s: &Settlement<'_>,
+) -> Result<paywire_iso8583::Message<'static>> {
+    let made = Made48And60::of(terminal, s)?;
+    let mut m = paywire_iso8583::Message::new(&CUPS_POS, Mti::RECONCILIATION_REQUEST);
+    fields(&mut m, terminal, s, &made)?;
     Ok(m)
+}
+
+/// A batch settlement (`0500`, see [`settlement`](super::settlement)) written into `out`
+/// without an allocator, with field 64 = the UnionPay ECB MAC under `mak` when given.
+pub fn settlement_to_slice<'b>(
+    terminal: &Terminal<'_>,
+    s: &Settlement<'_>,
+    mak: Option<&Key>,
+    out: &'b mut [u8],
+) -> Result<&'b [u8]> {
+    let made = Made48And60::of(terminal, s)?;
+    let mut m = MessageBuilder::<9>::with_capacity(&CUPS_POS, Mti::RECONCILIATION_REQUEST);
+    fields(&mut m, terminal, s, &made)?;
+    match mak {
+        Some(mak) => encode_with_mac(&mut m, mak, out),
+        None => m.encode_to_slice(out).map_err(Error::from),
+    }
+}
+
+/// Fields 48 (the totals) and 60 (`00`, batch, network management code) of a settlement.
+struct Made48And60 {
+    f48: Made<62>,
+    f60: Made<11>,
+}
+
+impl Made48And60 {
+    fn of(terminal: &Terminal<'_>, s: &Settlement<'_>) -> Result<Self> {
+        digits("stan", s.stan, 6)?;
+        digits("batch", terminal.batch, 6)?;
+        digits("network code", s.network_code, 3)?;
+        let mut made = Self {
+            f48: Made::EMPTY,
+            f60: Made::EMPTY,
+        };
+        s.domestic.write(&mut made.f48, b'0')?;
+        s.foreign.write(&mut made.f48, b'0')?;
+        for part in ["00", terminal.batch, s.network_code] {
+            made.f60.push(part.as_bytes(), "field 60")?;
+        }
+        Ok(made)
+    }
+}
+
+fn fields<'v>(
+    m: &mut impl Fields<'v>,
+    terminal: &Terminal<'v>,
+    s: &Settlement<'v>,
+    made: &'v Made48And60,
+) -> Result<()> {
+    m.put(11, s.stan.as_bytes())?;
+    m.put(41, terminal.terminal_id.as_bytes())?;
+    m.put(42, terminal.merchant_id.as_bytes())?;
+    m.put(48, made.f48.get())?;
+    m.put(49, s.currency.as_bytes())?;
+    m.put(60, made.f60.get())?;
+    m.put(63, s.operator.as_bytes())
 }
 
 /// The host's reconciliation verdict in the field 48 of a `0510`.

@@ -1,13 +1,12 @@
 //! Sign-in (`0800`): the terminal asks for its working keys.
 
-use alloc::string::String;
+use paywire_iso8583::{MessageBuilder, Mti};
 
-use paywire_iso8583::{Message, Mti};
-
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::spec::CUPS_POS;
 
-use super::fields::{digits, set};
+use super::fields::digits;
+use super::request::{Fields, Made};
 use super::terminal::Terminal;
 
 /// The keys a sign-in asks for (60.3).
@@ -35,27 +34,71 @@ impl KeyScheme {
 
 /// A sign-in (`0800`). `stan` is field 11 (6 digits); `time` / `date` (hhmmss, MMDD) are sent
 /// when given; `operator` is 63 (AFC sends `001`; other hosts expect `CUP`).
+#[cfg(feature = "alloc")]
 pub fn sign_in(
     terminal: &Terminal<'_>,
     stan: &str,
     scheme: KeyScheme,
     operator: &str,
     time_date: Option<(&str, &str)>,
-) -> Result<Message<'static>> {
+) -> Result<paywire_iso8583::Message<'static>> {
+    let f60 = f60(terminal, stan, scheme)?;
+    let mut m = paywire_iso8583::Message::new(&CUPS_POS, Mti::NETWORK_MANAGEMENT_REQUEST);
+    fields(&mut m, terminal, stan, operator, time_date, &f60)?;
+    Ok(m)
+}
+
+/// A sign-in (`0800`, see [`sign_in`](super::sign_in)) written into `out`, without an
+/// allocator (a sign-in carries no MAC: the keys come in its answer).
+///
+/// ```
+/// use paywire_unionpay::txn::{self, KeyScheme, Terminal};
+/// let terminal = Terminal { terminal_id: "50080001", merchant_id: "309310083985008", batch: "000172" };
+/// let mut out = [0u8; 128];
+/// let bytes = txn::sign_in_to_slice(&terminal, "000172", KeyScheme::Double, "CUP", Some(("170510", "0510")), &mut out)?;
+/// assert_eq!(&bytes[..2], &[0x08, 0x00]);
+/// # Ok::<(), paywire_unionpay::Error>(())
+/// ```
+pub fn sign_in_to_slice<'b>(
+    terminal: &Terminal<'_>,
+    stan: &str,
+    scheme: KeyScheme,
+    operator: &str,
+    time_date: Option<(&str, &str)>,
+    out: &'b mut [u8],
+) -> Result<&'b [u8]> {
+    let f60 = f60(terminal, stan, scheme)?;
+    let mut m = MessageBuilder::<8>::with_capacity(&CUPS_POS, Mti::NETWORK_MANAGEMENT_REQUEST);
+    fields(&mut m, terminal, stan, operator, time_date, &f60)?;
+    m.encode_to_slice(out).map_err(Error::from)
+}
+
+/// Checks the stan and batch; field 60: `00`, the batch, the network management code.
+fn f60(terminal: &Terminal<'_>, stan: &str, scheme: KeyScheme) -> Result<Made<11>> {
     digits("stan", stan, 6)?;
     digits("batch", terminal.batch, 6)?;
-    let mut m = Message::new(&CUPS_POS, Mti::NETWORK_MANAGEMENT_REQUEST);
-    set(&mut m, 11, stan)?;
-    if let Some((time, date)) = time_date {
-        set(&mut m, 12, time)?;
-        set(&mut m, 13, date)?;
+    let mut f60 = Made::EMPTY;
+    for part in ["00", terminal.batch, scheme.code()] {
+        f60.push(part.as_bytes(), "field 60")?;
     }
-    set(&mut m, 41, terminal.terminal_id)?;
-    set(&mut m, 42, terminal.merchant_id)?;
-    let mut f60 = String::from("00");
-    f60.push_str(terminal.batch);
-    f60.push_str(scheme.code());
-    set(&mut m, 60, f60)?;
-    set(&mut m, 63, operator)?;
-    Ok(m)
+    Ok(f60)
+}
+
+fn fields<'v>(
+    m: &mut impl Fields<'v>,
+    terminal: &Terminal<'v>,
+    stan: &'v str,
+    operator: &'v str,
+    time_date: Option<(&'v str, &'v str)>,
+    f60: &'v Made<11>,
+) -> Result<()> {
+    m.put(11, stan.as_bytes())?;
+    if let Some((time, date)) = time_date {
+        m.put(12, time.as_bytes())?;
+        m.put(13, date.as_bytes())?;
+    }
+    m.put(41, terminal.terminal_id.as_bytes())?;
+    m.put(42, terminal.merchant_id.as_bytes())?;
+    m.put(60, f60.get())?;
+    m.put(63, operator.as_bytes())
 }
