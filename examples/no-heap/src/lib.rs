@@ -12,7 +12,8 @@
 #![forbid(unsafe_code)]
 
 use paywire::emvqr::render::{self, Ecc, Matrix};
-use paywire::emvqr::{PayloadRef, Rules, Severity};
+use paywire::emvqr::{PayloadRef, Severity};
+pub use paywire::emvqr::{Profile, Rules};
 use paywire::iso8583::{FieldIndex, MessageRef};
 use paywire::unionpay::Key;
 use paywire::unionpay::signin::{WorkKeys, work_keys};
@@ -112,17 +113,20 @@ pub const MAX_VERSION: u8 = 18;
 /// Bytes of each of the two QR buffers for [`MAX_VERSION`] (992, not version 40's 3,918).
 pub const QR_BUFFER_LEN: usize = render::buffer_len(MAX_VERSION);
 
-/// Validates a merchant code (CRC, EMVCo's rules and its profile's) and computes its QR module
+/// Validates a merchant code (CRC, EMVCo's rules and those of `rules`: a terminal that shows
+/// one scheme's codes names its profile, `Rules::Profile(Profile::Pix)`, and links that
+/// profile's rules only; `Rules::Detect` links every profile's) and computes its QR module
 /// matrix in the two caller buffers (of [`QR_BUFFER_LEN`] bytes for any code the terminal
 /// shows; any length works, up to the version it holds).
 pub fn show_code<'m>(
     text: &str,
+    rules: Rules,
     modules: &'m mut [u8],
     work: &mut [u8],
 ) -> Result<Matrix<'m>, Error> {
     let payload = PayloadRef::parse(text)?;
     let mut errors = 0usize;
-    payload.validate(Rules::Detect, |issue| {
+    payload.validate(rules, |issue| {
         if issue.severity == Severity::Error {
             errors = errors.saturating_add(1);
         }
@@ -187,9 +191,17 @@ mod tests {
         let pix = "00020126580014br.gov.bcb.pix0136123e4567-e12b-12d1-a456-4266554400005204000053039865802BR5913Fulano de Tal6008BRASILIA62070503***63041D3D";
         let mut modules = [0u8; QR_BUFFER_LEN];
         let mut work = [0u8; QR_BUFFER_LEN];
-        let m = show_code(pix, &mut modules, &mut work).unwrap();
+        let m = show_code(pix, Rules::Detect, &mut modules, &mut work).unwrap();
         assert_eq!(m.size(), 17 + 4 * usize::from(m.version()));
         let broken = pix.replace("1D3D", "1D3E");
-        assert!(show_code(&broken, &mut modules, &mut work).is_err());
+        assert!(
+            show_code(
+                &broken,
+                Rules::Profile(Profile::Pix),
+                &mut modules,
+                &mut work
+            )
+            .is_err()
+        );
     }
 }

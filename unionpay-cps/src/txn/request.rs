@@ -62,6 +62,30 @@ pub(super) struct CardRequest<'r> {
     pub(super) original: Option<(Original<'r>, Option<&'r str>)>,
 }
 
+/// 10^19 down to 1.
+const POWERS_OF_TEN: [u64; 20] = [
+    10_000_000_000_000_000_000,
+    1_000_000_000_000_000_000,
+    100_000_000_000_000_000,
+    10_000_000_000_000_000,
+    1_000_000_000_000_000,
+    100_000_000_000_000,
+    10_000_000_000_000,
+    1_000_000_000_000,
+    100_000_000_000,
+    10_000_000_000,
+    1_000_000_000,
+    100_000_000,
+    10_000_000,
+    1_000_000,
+    100_000,
+    10_000,
+    1_000,
+    100,
+    10,
+    1,
+];
+
 /// A run of bytes made for one field.
 #[derive(Clone, Copy)]
 pub(super) struct Made<const N: usize> {
@@ -86,21 +110,28 @@ impl<const N: usize> Made<N> {
         Ok(())
     }
 
-    /// `value` as `width` decimal digits (the caller has checked that it fits).
+    /// `value` as `width` decimal digits (the caller has checked that it fits), most
+    /// significant first. By subtracting powers of ten: a 64-bit division is a library call on
+    /// a 32-bit microcontroller, and almost a kilobyte of its flash.
     pub(super) fn push_digits(
         &mut self,
         value: u64,
         width: usize,
         what: &'static str,
     ) -> Result<()> {
-        let mut digits = [b'0'; 20];
         let mut rest = value;
-        for d in digits.iter_mut().rev() {
-            *d = b'0'.saturating_add(u8::try_from(rest % 10).unwrap_or(0));
-            rest /= 10;
+        for power in POWERS_OF_TEN
+            .iter()
+            .skip(POWERS_OF_TEN.len().saturating_sub(width))
+        {
+            let mut digit = b'0';
+            while rest >= *power && digit < b'9' {
+                rest = rest.saturating_sub(*power);
+                digit = digit.saturating_add(1);
+            }
+            self.push(&[digit], what)?;
         }
-        let start = digits.len().saturating_sub(width);
-        self.push(digits.get(start..).unwrap_or_default(), what)
+        Ok(())
     }
 
     pub(super) fn get(&self) -> &[u8] {
