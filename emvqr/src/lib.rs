@@ -6,7 +6,6 @@
 #[cfg(feature = "alloc")]
 extern crate alloc;
 
-#[cfg(feature = "alloc")]
 pub mod build;
 pub mod classify;
 pub mod cpm;

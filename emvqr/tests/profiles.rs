@@ -159,3 +159,50 @@ fn khqr_detection_and_rules() {
         "{found:?}"
     );
 }
+
+// The typed builders without an allocator write the same published payloads (bacen/pix-api#79,
+// dtinth/promptpay-qr, binhnguyenduc/vietqr-ts napas-static-account) into a caller's buffer;
+// a buffer too small is an error, not a cut payload.
+#[test]
+fn typed_builders_into_a_buffer() {
+    use paywire_emvqr::build::{
+        PromptPayTarget, VietQrService, pix_to_slice, promptpay_to_slice, vietqr_to_slice,
+    };
+    let mut buf = [0u8; 512];
+    let text = pix_to_slice(
+        &mut buf,
+        "123e4567-e12b-12d1-a456-426655440000",
+        "Fulano de Tal",
+        "BRASILIA",
+        None,
+        None,
+    )
+    .unwrap();
+    assert_eq!(text, PIX);
+    let text =
+        promptpay_to_slice(&mut buf, PromptPayTarget::Mobile("0000000000"), Some("4.22")).unwrap();
+    assert_eq!(text, PROMPTPAY);
+    let text = vietqr_to_slice(
+        &mut buf,
+        "970403",
+        "0011012345678",
+        VietQrService::ToAccount,
+        None,
+        None,
+    )
+    .unwrap();
+    assert_eq!(text, NAPAS);
+    let mut small = [0u8; 64];
+    let e = pix_to_slice(
+        &mut small,
+        "123e4567-e12b-12d1-a456-426655440000",
+        "Fulano de Tal",
+        "BRASILIA",
+        None,
+        None,
+    )
+    .unwrap_err();
+    assert!(matches!(e.kind(), paywire_emvqr::ErrorKind::BufferTooSmall { .. }));
+    // A mobile number longer than any phone number is refused, not cut.
+    assert!(promptpay_to_slice(&mut buf, PromptPayTarget::Mobile(&"1".repeat(40)), None).is_err());
+}
