@@ -179,8 +179,12 @@ fn typed_builders_into_a_buffer() {
     )
     .unwrap();
     assert_eq!(text, PIX);
-    let text =
-        promptpay_to_slice(&mut buf, PromptPayTarget::Mobile("0000000000"), Some("4.22")).unwrap();
+    let text = promptpay_to_slice(
+        &mut buf,
+        PromptPayTarget::Mobile("0000000000"),
+        Some("4.22"),
+    )
+    .unwrap();
     assert_eq!(text, PROMPTPAY);
     let text = vietqr_to_slice(
         &mut buf,
@@ -202,7 +206,10 @@ fn typed_builders_into_a_buffer() {
         None,
     )
     .unwrap_err();
-    assert!(matches!(e.kind(), paywire_emvqr::ErrorKind::BufferTooSmall { .. }));
+    assert!(matches!(
+        e.kind(),
+        paywire_emvqr::ErrorKind::BufferTooSmall { .. }
+    ));
     // A mobile number longer than any phone number is refused, not cut.
     assert!(promptpay_to_slice(&mut buf, PromptPayTarget::Mobile(&"1".repeat(40)), None).is_err());
 }

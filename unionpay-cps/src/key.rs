@@ -37,7 +37,8 @@ enum Engine {
     Des(des::Des),
     /// A double-length key as its halves.
     Tdes2(des::Des, des::Des),
-    Tdes3(des::TdesEde3),
+    /// A triple-length key as its thirds.
+    Tdes3(des::Des, des::Des, des::Des),
     Sm4(sm4::Sm4),
 }
 
@@ -120,7 +121,7 @@ impl Engine {
         match (cipher, len) {
             (Cipher::Des, _) => Self::Des(des(0)),
             (Cipher::Tdes, 16) => Self::Tdes2(des(0), des(8)),
-            (Cipher::Tdes, _) => Self::Tdes3(des::TdesEde3::new(&Array::from(*bytes))),
+            (Cipher::Tdes, _) => Self::Tdes3(des(0), des(8), des(16)),
             (Cipher::Sm4, _) => {
                 let sm4: [u8; 16] = core::array::from_fn(|i| bytes.get(i).copied().unwrap_or(0));
                 Self::Sm4(sm4::Sm4::new(&Array::from(sm4)))
@@ -183,7 +184,14 @@ impl Engine {
                 crypt(k2, block, !encrypt);
                 crypt(k1, block, encrypt);
             }
-            Engine::Tdes3(c) => crypt(c, block, encrypt),
+            Engine::Tdes3(k1, k2, k3) => {
+                // Three-key triple DES (keying option 1): encrypt E(K1) D(K2) E(K3), decrypt
+                // D(K3) E(K2) D(K1).
+                let (first, last) = if encrypt { (k1, k3) } else { (k3, k1) };
+                crypt(first, block, encrypt);
+                crypt(k2, block, !encrypt);
+                crypt(last, block, encrypt);
+            }
             Engine::Sm4(c) => crypt(c, block, encrypt),
         }
     }
@@ -298,3 +306,35 @@ pub(crate) fn unwrap_clear(master: &Key, encrypted: &[u8]) -> Result<zeroize::Ze
 // A key keeps the schedules its algorithm uses: three DES schedules at most (firmware keeps
 // keys on small stacks; it was 552 bytes when a double-length key kept four).
 const _: () = assert!(core::mem::size_of::<Key>() <= 424);
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
+    use super::*;
+
+    // NIST SP 800-67 Rev. 2 (TDEA), Appendix B example: three keys, the plaintext "The qufck
+    // brown fox jump" in three blocks, ECB (the same ciphertext from OpenSSL's des-ede3).
+    #[test]
+    fn triple_length_key_encrypts_as_published() {
+        let key = Key::des_or_tdes(&[
+            0x01, 0x23, 0x45, 0x67, 0x89, 0xAB, 0xCD, 0xEF, 0x23, 0x45, 0x67, 0x89, 0xAB, 0xCD,
+            0xEF, 0x01, 0x45, 0x67, 0x89, 0xAB, 0xCD, 0xEF, 0x01, 0x23,
+        ])
+        .unwrap();
+        let mut text = *b"The qufck brown fox jump";
+        for block in text.chunks_mut(8) {
+            key.encrypt_block(block);
+        }
+        assert_eq!(
+            text,
+            [
+                0xA8, 0x26, 0xFD, 0x8C, 0xE5, 0x3B, 0x85, 0x5F, 0xCC, 0xE2, 0x1C, 0x81, 0x12, 0x25,
+                0x6F, 0xE6, 0x68, 0xD5, 0xC0, 0x5D, 0xD9, 0xB6, 0xB9, 0x00
+            ]
+        );
+        for block in text.chunks_mut(8) {
+            key.decrypt_block(block);
+        }
+        assert_eq!(&text, b"The qufck brown fox jump");
+    }
+}
