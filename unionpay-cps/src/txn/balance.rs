@@ -9,16 +9,15 @@ use paywire_iso8583::Mti;
 #[cfg(feature = "alloc")]
 use paywire_iso8583::{FieldIndex, MessageRef};
 
-#[cfg(feature = "alloc")]
 use crate::error::Result;
+use crate::key::Key;
 
-#[cfg(feature = "alloc")]
-use super::card::card_request;
 use super::card::{Entry, Pin};
 #[cfg(feature = "alloc")]
 use super::fields::number;
-use super::request::CardRequest;
 #[cfg(feature = "alloc")]
+use super::request::card_request;
+use super::request::{CardRequest, to_slice};
 use super::terminal::Terminal;
 
 /// A balance inquiry (`0200`, 查询).
@@ -106,4 +105,14 @@ pub fn additional_amounts<I: Borrow<FieldIndex>>(
             })
         })
         .collect()
+}
+
+/// A balance inquiry (`0200`) written into `out` with its MAC (see [`purchase_to_slice`](super::purchase_to_slice)).
+pub fn balance_inquiry_to_slice<'b>(
+    terminal: &Terminal<'_>,
+    b: &BalanceInquiry<'_>,
+    mak: &Key,
+    out: &'b mut [u8],
+) -> Result<&'b [u8]> {
+    to_slice(terminal, &b.request(), mak, out)
 }

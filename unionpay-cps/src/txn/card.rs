@@ -1,16 +1,8 @@
-//! How a card or code was read, the PIN data, and the fields every card request shares.
+//! How a card or code was read, the PIN data, and the original a void or refund names.
 
 use core::fmt;
 
 use paywire_emv_tlv::mask::{Masked, Sensitivity};
-
-#[cfg(feature = "alloc")]
-use crate::error::Result;
-
-#[cfg(feature = "alloc")]
-use super::request::{CardRequest, Scratch, card_fields};
-#[cfg(feature = "alloc")]
-use super::terminal::Terminal;
 
 /// How the card or code was read. `Debug` masks the PAN and track and hides the ICC data.
 #[derive(Clone, Copy)]
@@ -91,15 +83,17 @@ impl fmt::Debug for Pin<'_> {
     }
 }
 
-/// The request as an owned message (the `alloc` builders): the same fields as the `*_to_slice`
-/// builders write (see [`super::request`]).
-#[cfg(feature = "alloc")]
-pub(super) fn card_request(
-    terminal: &Terminal<'_>,
-    r: &CardRequest<'_>,
-) -> Result<paywire_iso8583::Message<'static>> {
-    let scratch = Scratch::of(terminal, r)?;
-    let mut m = paywire_iso8583::Message::new(&crate::spec::CUPS_POS, r.mti);
-    card_fields(&mut m, terminal, r, &scratch)?;
-    Ok(m)
+/// The original transaction a void or a refund points at.
+#[derive(Clone, Copy, Debug)]
+pub struct Original<'a> {
+    /// 61.1: the original's batch (its 60.2), 6 digits.
+    pub batch: &'a str,
+    /// 61.2: the original's trace number (its field 11), 6 digits.
+    pub stan: &'a str,
+    /// Field 37: the retrieval reference number of the original's answer, 12 characters.
+    pub rrn: &'a str,
+    /// Field 38: the original's authorization code, when its answer carried one.
+    pub auth_code: Option<&'a str>,
+    /// 61.3: the original's date (MMDD, its field 13); a refund needs it, a void does not send it.
+    pub date: Option<&'a str>,
 }

@@ -36,30 +36,28 @@ mod original;
 mod purchase;
 mod request;
 mod response;
-#[cfg(feature = "alloc")]
 mod reversal;
 mod settlement;
 mod signin;
 mod terminal;
 mod wire;
 
+pub use balance::balance_inquiry_to_slice;
 pub use balance::{AdditionalAmount, BalanceInquiry};
 #[cfg(feature = "alloc")]
 pub use balance::{additional_amounts, balance_inquiry};
-pub use card::{Entry, Pin};
-pub use original::{Original, Refund, Void};
+pub use card::{Entry, Original, Pin};
+pub use original::{Refund, Void, refund_to_slice, void_to_slice};
 #[cfg(feature = "alloc")]
 pub use original::{refund, void};
-pub use purchase::Purchase;
 #[cfg(feature = "alloc")]
 pub use purchase::purchase;
-pub use request::{
-    MAX_PAYMENT_CODE, Reversible, balance_inquiry_to_slice, purchase_to_slice, refund_to_slice,
-    reversal_to_slice, void_to_slice,
-};
+pub use purchase::{Purchase, purchase_to_slice};
+pub use request::MAX_PAYMENT_CODE;
 pub use response::ResponseCode;
 #[cfg(feature = "alloc")]
 pub use reversal::reversal;
+pub use reversal::{Reversible, reversal_to_slice};
 #[cfg(feature = "alloc")]
 pub use settlement::settlement;
 pub use settlement::{Settlement, SettlementResult, Totals, settlement_to_slice};

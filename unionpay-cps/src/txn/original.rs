@@ -4,27 +4,14 @@ use paywire_iso8583::Mti;
 
 use crate::error::{Error, ErrorKind, Result};
 
-#[cfg(feature = "alloc")]
-use super::card::card_request;
-use super::card::{Entry, Pin};
-use super::request::CardRequest;
-#[cfg(feature = "alloc")]
-use super::terminal::Terminal;
+use crate::key::Key;
 
-/// The original transaction a void or a refund points at.
-#[derive(Clone, Copy, Debug)]
-pub struct Original<'a> {
-    /// 61.1: the original's batch (its 60.2), 6 digits.
-    pub batch: &'a str,
-    /// 61.2: the original's trace number (its field 11), 6 digits.
-    pub stan: &'a str,
-    /// Field 37: the retrieval reference number of the original's answer, 12 characters.
-    pub rrn: &'a str,
-    /// Field 38: the original's authorization code, when its answer carried one.
-    pub auth_code: Option<&'a str>,
-    /// 61.3: the original's date (MMDD, its field 13); a refund needs it, a void does not send it.
-    pub date: Option<&'a str>,
-}
+use super::card::Original;
+use super::card::{Entry, Pin};
+#[cfg(feature = "alloc")]
+use super::request::card_request;
+use super::request::{CardRequest, to_slice};
+use super::terminal::Terminal;
 
 /// A void of a purchase of the current batch (`0200`, 消费撤销).
 #[derive(Clone, Copy, Debug)]
@@ -112,4 +99,24 @@ impl<'a> Refund<'a> {
             original: Some((self.original, Some(date))),
         })
     }
+}
+
+/// A void (`0200`) written into `out` with its MAC (see [`purchase_to_slice`](super::purchase_to_slice)).
+pub fn void_to_slice<'b>(
+    terminal: &Terminal<'_>,
+    v: &Void<'_>,
+    mak: &Key,
+    out: &'b mut [u8],
+) -> Result<&'b [u8]> {
+    to_slice(terminal, &v.request(), mak, out)
+}
+
+/// A refund (`0220`) written into `out` with its MAC (see [`purchase_to_slice`](super::purchase_to_slice)).
+pub fn refund_to_slice<'b>(
+    terminal: &Terminal<'_>,
+    r: &Refund<'_>,
+    mak: &Key,
+    out: &'b mut [u8],
+) -> Result<&'b [u8]> {
+    to_slice(terminal, &r.request()?, mak, out)
 }

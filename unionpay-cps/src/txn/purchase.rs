@@ -2,14 +2,13 @@
 
 use paywire_iso8583::Mti;
 
-#[cfg(feature = "alloc")]
 use crate::error::Result;
+use crate::key::Key;
 
-#[cfg(feature = "alloc")]
-use super::card::card_request;
 use super::card::{Entry, Pin};
-use super::request::CardRequest;
 #[cfg(feature = "alloc")]
+use super::request::card_request;
+use super::request::{CardRequest, to_slice};
 use super::terminal::Terminal;
 
 /// A purchase request.
@@ -72,4 +71,32 @@ impl<'a> Purchase<'a> {
             original: None,
         }
     }
+}
+
+/// A purchase (`0200`) written into `out` with its MAC under `mak`, without an allocator: the
+/// same message as [`purchase`](super::purchase) then [`encode_with_mac`](super::encode_with_mac).
+///
+/// ```
+/// use paywire_unionpay::{Key, txn::{self, Entry, Pin, Purchase, Terminal}};
+/// // The published 0200 of blog.youkuaiyun.com/zhu244912654/article/details/80005341, MAC 8A9E91B8.
+/// let terminal = Terminal { terminal_id: "16688014", merchant_id: "000000000000001", batch: "000001" };
+/// let sale = Purchase {
+///     amount: 51, stan: "001834", currency: "156",
+///     entry: Entry::Card { pan: None, track2: Some("4392260009942820=131210112008439"), sequence: None, icc: None, entry_mode: "021" },
+///     pin: Some(Pin { block: &[0xAC, 0xF4, 0x6E, 0x73, 0x83, 0x8A, 0x82, 0xF9], capture_code: "06", security: "2600000000000000" }),
+///     condition: "00", f60_tail: "",
+/// };
+/// let mak = Key::des_or_tdes(&[0xC2, 0x4A, 0x8F, 0xB5, 0x7A, 0xA2, 0x01, 0x23])?;
+/// let mut out = [0u8; 256];
+/// let bytes = txn::purchase_to_slice(&terminal, &sale, &mak, &mut out)?;
+/// assert!(bytes.ends_with(b"8A9E91B8"));
+/// # Ok::<(), paywire_unionpay::Error>(())
+/// ```
+pub fn purchase_to_slice<'b>(
+    terminal: &Terminal<'_>,
+    p: &Purchase<'_>,
+    mak: &Key,
+    out: &'b mut [u8],
+) -> Result<&'b [u8]> {
+    to_slice(terminal, &p.request(), mak, out)
 }

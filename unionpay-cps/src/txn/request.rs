@@ -1,8 +1,9 @@
 //! The card requests' fields, without an allocator: what a purchase, balance inquiry, void or
 //! refund carries is worked out once, into a small [`Scratch`] for the values that are made
 //! (field 4's digits, track 2 with `D`, field 59's tag, fields 60 and 61) and set on any
-//! [`Fields`] — a [`MessageBuilder`] borrowing them (the `*_to_slice` builders below, for
-//! firmware), or an owned `Message` copying them (the `alloc` builders of this module).
+//! [`Fields`] — a [`MessageBuilder`] borrowing them (the `*_to_slice` builders, for firmware),
+//! or an owned `Message` copying them (the `alloc` builders). The request modules (purchase,
+//! balance, original, reversal) sit above this one.
 
 use paywire_iso8583::{MessageBuilder, Mti};
 
@@ -11,11 +12,8 @@ use crate::key::Key;
 use crate::mac;
 use crate::spec::CUPS_POS;
 
-use super::balance::BalanceInquiry;
-use super::card::{Entry, Pin};
+use super::card::{Entry, Original, Pin};
 use super::fields::{MAX_AMOUNT, digits};
-use super::original::{Original, Refund, Void};
-use super::purchase::Purchase;
 use super::terminal::Terminal;
 
 /// The longest payment code field 59 carries (tag `A3`). Payment codes are 16 to 24 characters
@@ -293,16 +291,6 @@ pub(super) const REVERSAL_FIELDS: [u8; 17] = [
     2, 3, 4, 11, 22, 23, 25, 35, 41, 42, 48, 49, 53, 55, 57, 59, 60,
 ];
 
-/// A request a reversal can undo: a purchase or a void that got no answer.
-#[derive(Clone, Copy, Debug)]
-#[non_exhaustive]
-pub enum Reversible<'a> {
-    /// A purchase.
-    Purchase(&'a Purchase<'a>),
-    /// A void.
-    Void(&'a Void<'a>),
-}
-
 /// Checks a reversal's reason code (field 39, 2 characters).
 pub(super) fn check_reason(reason: &str) -> Result<()> {
     if reason.len() == 2 {
@@ -310,40 +298,6 @@ pub(super) fn check_reason(reason: &str) -> Result<()> {
     } else {
         Err(Error::param(ErrorKind::InvalidParameter, "reason"))
     }
-}
-
-/// The reversal (`0400`) of the request `original` — the fields it repeats, as the request
-/// carried them — with reason code 39 (`98`: no answer in time; `06`: other error), written
-/// into `out` with its MAC under `mak`, without an allocator: the same message as
-/// [`reversal`](super::reversal) of the owned request then
-/// [`encode_with_mac`](super::encode_with_mac). A terminal keeps what it sent (or the request
-/// itself) until the answer comes, and builds the reversal from it.
-pub fn reversal_to_slice<'b>(
-    terminal: &Terminal<'_>,
-    original: Reversible<'_>,
-    reason: &str,
-    mak: &Key,
-    out: &'b mut [u8],
-) -> Result<&'b [u8]> {
-    let r = match original {
-        Reversible::Purchase(p) => p.request(),
-        Reversible::Void(v) => v.request(),
-    };
-    let scratch = Scratch::of(terminal, &r)?;
-    let mut m = MessageBuilder::<REQUEST_FIELDS>::with_capacity(&CUPS_POS, Mti::REVERSAL_REQUEST);
-    card_fields(
-        &mut Only {
-            inner: &mut m,
-            allowed: &REVERSAL_FIELDS,
-        },
-        terminal,
-        &r,
-        &scratch,
-    )?;
-    // (After the request's own checks, which the owned path meets first.)
-    check_reason(reason)?;
-    m.put(39, reason.as_bytes())?;
-    encode_with_mac(&mut m, mak, out)
 }
 
 /// Encodes `m` into `out` with field 64 = the UnionPay ECB MAC under `mak`.
@@ -366,10 +320,10 @@ pub(super) fn encode_with_mac<'b, const N: usize>(
 
 /// Fields a card request can hold, with its MAC: a builder of this size is 21 × 12 bytes on a
 /// 32-bit device.
-const REQUEST_FIELDS: usize = 21;
+pub(super) const REQUEST_FIELDS: usize = 21;
 
 /// Writes `r` into `out` with field 64 = the UnionPay ECB MAC under `mak`.
-fn to_slice<'b>(
+pub(super) fn to_slice<'b>(
     terminal: &Terminal<'_>,
     r: &CardRequest<'_>,
     mak: &Key,
@@ -381,60 +335,15 @@ fn to_slice<'b>(
     encode_with_mac(&mut m, mak, out)
 }
 
-/// A purchase (`0200`) written into `out` with its MAC under `mak`, without an allocator: the
-/// same message as [`purchase`](super::purchase) then [`encode_with_mac`](super::encode_with_mac).
-///
-/// ```
-/// use paywire_unionpay::{Key, txn::{self, Entry, Pin, Purchase, Terminal}};
-/// // The published 0200 of blog.youkuaiyun.com/zhu244912654/article/details/80005341, MAC 8A9E91B8.
-/// let terminal = Terminal { terminal_id: "16688014", merchant_id: "000000000000001", batch: "000001" };
-/// let sale = Purchase {
-///     amount: 51, stan: "001834", currency: "156",
-///     entry: Entry::Card { pan: None, track2: Some("4392260009942820=131210112008439"), sequence: None, icc: None, entry_mode: "021" },
-///     pin: Some(Pin { block: &[0xAC, 0xF4, 0x6E, 0x73, 0x83, 0x8A, 0x82, 0xF9], capture_code: "06", security: "2600000000000000" }),
-///     condition: "00", f60_tail: "",
-/// };
-/// let mak = Key::des_or_tdes(&[0xC2, 0x4A, 0x8F, 0xB5, 0x7A, 0xA2, 0x01, 0x23])?;
-/// let mut out = [0u8; 256];
-/// let bytes = txn::purchase_to_slice(&terminal, &sale, &mak, &mut out)?;
-/// assert!(bytes.ends_with(b"8A9E91B8"));
-/// # Ok::<(), paywire_unionpay::Error>(())
-/// ```
-pub fn purchase_to_slice<'b>(
+/// The request as an owned message (the `alloc` builders): the same fields as [`to_slice`]
+/// writes.
+#[cfg(feature = "alloc")]
+pub(super) fn card_request(
     terminal: &Terminal<'_>,
-    p: &Purchase<'_>,
-    mak: &Key,
-    out: &'b mut [u8],
-) -> Result<&'b [u8]> {
-    to_slice(terminal, &p.request(), mak, out)
-}
-
-/// A balance inquiry (`0200`) written into `out` with its MAC (see [`purchase_to_slice`]).
-pub fn balance_inquiry_to_slice<'b>(
-    terminal: &Terminal<'_>,
-    b: &BalanceInquiry<'_>,
-    mak: &Key,
-    out: &'b mut [u8],
-) -> Result<&'b [u8]> {
-    to_slice(terminal, &b.request(), mak, out)
-}
-
-/// A void (`0200`) written into `out` with its MAC (see [`purchase_to_slice`]).
-pub fn void_to_slice<'b>(
-    terminal: &Terminal<'_>,
-    v: &Void<'_>,
-    mak: &Key,
-    out: &'b mut [u8],
-) -> Result<&'b [u8]> {
-    to_slice(terminal, &v.request(), mak, out)
-}
-
-/// A refund (`0220`) written into `out` with its MAC (see [`purchase_to_slice`]).
-pub fn refund_to_slice<'b>(
-    terminal: &Terminal<'_>,
-    r: &Refund<'_>,
-    mak: &Key,
-    out: &'b mut [u8],
-) -> Result<&'b [u8]> {
-    to_slice(terminal, &r.request()?, mak, out)
+    r: &CardRequest<'_>,
+) -> Result<paywire_iso8583::Message<'static>> {
+    let scratch = Scratch::of(terminal, r)?;
+    let mut m = paywire_iso8583::Message::new(&CUPS_POS, r.mti);
+    card_fields(&mut m, terminal, r, &scratch)?;
+    Ok(m)
 }

@@ -1,12 +1,22 @@
 //! Reversal (`0400`, 冲正) of a request that got no answer.
 
-use paywire_iso8583::{Message, Mti};
+#[cfg(feature = "alloc")]
+use paywire_iso8583::Message;
+use paywire_iso8583::{MessageBuilder, Mti};
 
 use crate::error::Result;
+use crate::key::Key;
 use crate::spec::CUPS_POS;
 
+#[cfg(feature = "alloc")]
 use super::fields::set;
-use super::request::{REVERSAL_FIELDS, check_reason};
+use super::original::Void;
+use super::purchase::Purchase;
+use super::request::{
+    Fields as _, Only, REQUEST_FIELDS, REVERSAL_FIELDS, Scratch, card_fields, check_reason,
+    encode_with_mac,
+};
+use super::terminal::Terminal;
 
 /// A reversal (`0400`) of `original` with reason code 39 (`98`: no answer in time; `06`:
 /// other error), without its MAC.
@@ -25,6 +35,7 @@ use super::request::{REVERSAL_FIELDS, check_reason};
 /// assert_eq!((reversal.get(11), reversal.get(39)), (Some(&b"001834"[..]), Some(&b"98"[..])));
 /// # Ok::<(), paywire_unionpay::Error>(())
 /// ```
+#[cfg(feature = "alloc")]
 pub fn reversal(original: &Message<'_>, reason: &str) -> Result<Message<'static>> {
     check_reason(reason)?;
     let mut m = Message::new(&CUPS_POS, Mti::REVERSAL_REQUEST);
@@ -35,4 +46,48 @@ pub fn reversal(original: &Message<'_>, reason: &str) -> Result<Message<'static>
     }
     set(&mut m, 39, reason)?;
     Ok(m)
+}
+
+/// A request a reversal can undo: a purchase or a void that got no answer.
+#[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
+pub enum Reversible<'a> {
+    /// A purchase.
+    Purchase(&'a Purchase<'a>),
+    /// A void.
+    Void(&'a Void<'a>),
+}
+
+/// The reversal (`0400`) of the request `original` — the fields it repeats, as the request
+/// carried them — with reason code 39 (`98`: no answer in time; `06`: other error), written
+/// into `out` with its MAC under `mak`, without an allocator: the same message as
+/// [`reversal`](super::reversal) of the owned request then
+/// [`encode_with_mac`](super::encode_with_mac). A terminal keeps what it sent (or the request
+/// itself) until the answer comes, and builds the reversal from it.
+pub fn reversal_to_slice<'b>(
+    terminal: &Terminal<'_>,
+    original: Reversible<'_>,
+    reason: &str,
+    mak: &Key,
+    out: &'b mut [u8],
+) -> Result<&'b [u8]> {
+    let r = match original {
+        Reversible::Purchase(p) => p.request(),
+        Reversible::Void(v) => v.request(),
+    };
+    let scratch = Scratch::of(terminal, &r)?;
+    let mut m = MessageBuilder::<REQUEST_FIELDS>::with_capacity(&CUPS_POS, Mti::REVERSAL_REQUEST);
+    card_fields(
+        &mut Only {
+            inner: &mut m,
+            allowed: &REVERSAL_FIELDS,
+        },
+        terminal,
+        &r,
+        &scratch,
+    )?;
+    // (After the request's own checks, which the owned path meets first.)
+    check_reason(reason)?;
+    m.put(39, reason.as_bytes())?;
+    encode_with_mac(&mut m, mak, out)
 }
