@@ -36,6 +36,21 @@ fn sign_in_reproduces_published_0800() {
     let (tpdu, header) = parse_header(&published[2..13]).unwrap();
     let frame = txn::frame(tpdu, header, &m.to_vec().unwrap()).unwrap();
     assert_eq!(hex::encode_upper(&frame), hex::encode_upper(&published));
+    // The message alone (after the length, TPDU and header) with no allocator.
+    let mut out = [0u8; 128];
+    let written = txn::sign_in_to_slice(
+        &terminal,
+        "000172",
+        KeyScheme::Double,
+        "CUP",
+        Some(("170510", "0510")),
+        &mut out,
+    )
+    .unwrap();
+    assert_eq!(
+        hex::encode_upper(written),
+        hex::encode_upper(&published[13..])
+    );
     let e = txn::sign_in(&terminal, "17", KeyScheme::Double, "CUP", None).unwrap_err();
     assert_eq!(
         (e.kind(), e.place()),
@@ -85,6 +100,13 @@ fn purchase_reproduces_published_0200_and_mac() {
     let mut expected = vector("cups-0200-mab.hex");
     expected.extend_from_slice(b"8A9E91B8");
     assert_eq!(hex::encode_upper(&bytes), hex::encode_upper(&expected));
+    // The same bytes with no allocator, into a buffer; too small a buffer is an error.
+    let mut out = [0u8; 256];
+    let written = txn::purchase_to_slice(&TERMINAL, &published_purchase(), &mak, &mut out).unwrap();
+    assert_eq!(hex::encode_upper(written), hex::encode_upper(&expected));
+    assert!(
+        txn::purchase_to_slice(&TERMINAL, &published_purchase(), &mak, &mut [0u8; 40]).is_err()
+    );
     let parsed = MessageRef::parse(&CUPS_POS, &bytes).unwrap();
     txn::verify_mac(&parsed, &mak).unwrap();
     let other = Key::des_or_tdes(&hex::decode("C24A8FB57AA20124").unwrap()).unwrap();

@@ -2,7 +2,7 @@
 //! chip and scanned, with and without PIN, voids and refunds of random originals, reversals,
 //! sign-ins and settlements, and values the spec refuses — the bytes written into the caller's
 //! buffer are exactly the owned message's encoding (with its MAC), or both refuse the request
-//! with the same error. Plus the published messages written with no allocator.
+//! with the same error. (The published messages written with no allocator are in txn.rs.)
 #![allow(
     clippy::unwrap_used,
     clippy::indexing_slicing,
@@ -216,76 +216,4 @@ proptest! {
             (a, b) => prop_assert!(false, "owned {:?}, no-heap {:?}", a, b),
         }
     }
-}
-
-// The published 0200 (blog.youkuaiyun.com/zhu244912654/article/details/80005341) written with no
-// allocator: its MAC block and MAC 8A9E91B8; a buffer too small says so.
-#[test]
-fn the_published_purchase_into_a_buffer() {
-    let terminal = Terminal {
-        terminal_id: "16688014",
-        merchant_id: "000000000000001",
-        batch: "000001",
-    };
-    let sale = Purchase {
-        amount: 51,
-        stan: "001834",
-        currency: "156",
-        entry: Entry::Card {
-            pan: None,
-            track2: Some("4392260009942820=131210112008439"),
-            sequence: None,
-            icc: None,
-            entry_mode: "021",
-        },
-        pin: Some(Pin {
-            block: &[0xAC, 0xF4, 0x6E, 0x73, 0x83, 0x8A, 0x82, 0xF9],
-            capture_code: "06",
-            security: "2600000000000000",
-        }),
-        condition: "00",
-        f60_tail: "",
-    };
-    let mak = Key::des_or_tdes(&[0xC2, 0x4A, 0x8F, 0xB5, 0x7A, 0xA2, 0x01, 0x23]).unwrap();
-    let mut out = [0u8; 256];
-    let bytes = txn::purchase_to_slice(&terminal, &sale, &mak, &mut out).unwrap();
-    let mab = hex::decode(include_str!("vectors/cups-0200-mab.hex").trim()).unwrap();
-    assert_eq!(&bytes[..mab.len()], &mab[..]);
-    assert_eq!(&bytes[mab.len()..], b"8A9E91B8");
-    let mut small = [0u8; 40];
-    assert!(txn::purchase_to_slice(&terminal, &sale, &mak, &mut small).is_err());
-}
-
-// Ajsgn/Java8583 QuickStart.java: the published 0800 sign-in (the message after its 2-byte
-// length, TPDU and header), written with no allocator.
-#[test]
-fn the_published_sign_in_into_a_buffer() {
-    let published = hex::decode(
-        std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../iso8583/tests/vectors/cups-0800-signin.hex"
-        ))
-        .unwrap()
-        .trim(),
-    )
-    .unwrap();
-    let terminal = Terminal {
-        terminal_id: "50080001",
-        merchant_id: "309310083985008",
-        batch: "000172",
-    };
-    let mut out = [0u8; 128];
-    let bytes = txn::sign_in_to_slice(
-        &terminal,
-        "000172",
-        txn::KeyScheme::Double,
-        "CUP",
-        Some(("170510", "0510")),
-        &mut out,
-    )
-    .unwrap();
-    assert_eq!(
-        hex::encode_upper(bytes),
-        hex::encode_upper(&published[13..])
-    );
 }
