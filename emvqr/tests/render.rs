@@ -246,3 +246,20 @@ fn version_for_is_the_encoders_choice() {
         }
     }
 }
+
+proptest::proptest! {
+    // Any buffers, any text: `matrix_in` never panics, and succeeds exactly when both buffers
+    // hold `buffer_len_for` the text (which fails only when no version holds it).
+    #[test]
+    fn matrix_in_with_any_buffers(n in 0usize..1500, wide in proptest::bool::ANY, out_len in 0usize..1500, temp_len in 0usize..1500, level in 0usize..4) {
+        use paywire_emvqr::render::{buffer_len_for, matrix_in};
+        let ecc = [Ecc::Low, Ecc::Medium, Ecc::Quartile, Ecc::High][level];
+        let text = if wide { "é".repeat(n / 2) } else { "a".repeat(n) };
+        let (mut out, mut temp) = (vec![0u8; out_len], vec![0u8; temp_len]);
+        let result = matrix_in(&text, ecc, &mut out, &mut temp);
+        match buffer_len_for(&text, ecc) {
+            Ok(needed) => proptest::prop_assert_eq!(result.is_ok(), out_len >= needed && temp_len >= needed),
+            Err(_) => proptest::prop_assert!(result.is_err()),
+        }
+    }
+}
