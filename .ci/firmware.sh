@@ -2,7 +2,7 @@
 # The example firmware (examples/firmware, its own workspace): built for thumbv7m-none-eabi
 # with no allocator, once per part of the job (base: start-up and semihosting alone; card:
 # sign-in keys, the 0200 with its MAC, the MAC checked; qr: a merchant code validated and
-# rendered; card,qr: all of it), run in QEMU (lm3s6965evb, semihosting), its results checked
+# rendered; card,qr,lifecycle: all of it, with the sign-in request and a reversal), run in QEMU (lm3s6965evb, semihosting), its results checked
 # against the published values, and the flash per part and the stack per step printed.
 set -euo pipefail
 cd "$(dirname "$0")/../examples/firmware"
@@ -17,7 +17,8 @@ fi
 
 cargo fmt --check
 cargo clippy --release --locked -- -D warnings
-for part in base card qr card,qr; do
+rm -f target/part-*.elf
+for part in base card qr card,qr,lifecycle; do
     features=$part
     [ "$part" = base ] && features=""
     cargo build --release --locked --no-default-features --features "$features"
@@ -28,13 +29,14 @@ run() {
     timeout 120 qemu-system-arm -cpu cortex-m3 -machine lm3s6965evb -nographic \
         -semihosting-config enable=on,target=native -kernel "$1" 2>/dev/null
 }
-out=$(run target/part-card,qr.elf)
+out=$(run target/part-card,qr,lifecycle.elf)
 echo "$out"
 # The published values: the MAK installed from field 62 is the 0200's working key, whose MAC
 # is 8A9E91B8 (blog.youkuaiyun.com/zhu244912654/article/details/80005341); the Pix code of
 # bacen/pix-api#79 (146 bytes, byte mode) takes version 8 at ECC level M, 49 modules a side, as
 # an independent encoder chooses too (python-qrcode 7.4.2, `QRCode(error_correction=M)`, fit).
-for line in "mak C24A8FB57AA20123" "mac 8A9E91B8" "mac verified" "qr version 8 size 49" "result ok"; do
+for line in "sign-in 0800 as published" "mak C24A8FB57AA20123" "mac 8A9E91B8" "mac verified" \
+    "reversal 0400 verified" "qr version 8 size 49" "result ok"; do
     grep -qxF "$line" <<<"$out" || { echo "firmware: expected the line: $line"; exit 1; }
 done
 
@@ -44,7 +46,7 @@ echo
 # over what it measures now (a regression), and says how far it is from the goal. A step
 # measured for the record only is listed in REPORTED.
 FLASH_GOAL=24576
-declare -A FLASH_CEILING=([card]=35500 [qr]=24576)
+declare -A FLASH_CEILING=([card]=36000 [qr]=24576)
 STACK_GOAL=2048
 PARSE_GOAL=1024
 REPORTED=" parse "
@@ -89,7 +91,7 @@ if ! command -v addr2line >/dev/null; then
     "${sudo[@]}" apt-get install -y -qq --no-install-recommends binutils >/dev/null
 fi
 echo "panic call sites (after LTO)"
-python3 ../../.ci/panic_sites.py "target/part-card,qr.elf" "$objdump" --fail || failed=1
+python3 ../../.ci/panic_sites.py "target/part-card,qr,lifecycle.elf" "$objdump" --fail || failed=1
 if [ "$failed" -ne 0 ]; then
     echo "firmware: a goal does not hold (above)"
     exit 1

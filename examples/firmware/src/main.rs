@@ -196,6 +196,9 @@ fn card() -> Result<(), Error> {
     tmk.encrypt_block(&mut mak_part[..8]);
     mak_part[16..].copy_from_slice(&check_value(&Key::des_or_tdes(&mak)?)[..4]);
 
+    #[cfg(feature = "lifecycle")]
+    sign_in_request()?;
+
     let (keys, depth) = measured(|| job::sign_in_keys(&tmk, &field62));
     let keys = keys?;
     line(&[Text("stack sign_in_keys"), Number(depth)]);
@@ -205,17 +208,9 @@ fn card() -> Result<(), Error> {
     // The published 0200 (blog.youkuaiyun.com/zhu244912654/article/details/80005341), its MAC
     // 8A9E91B8.
     let mut out = [0u8; 256];
-    let (message, depth) = measured(|| {
-        job::purchase(
-            51,
-            "001834",
-            "4392260009942820=131210112008439",
-            &[0xAC, 0xF4, 0x6E, 0x73, 0x83, 0x8A, 0x82, 0xF9],
-            &keys.mak,
-            &mut out,
-        )
-        .map(<[u8]>::len)
-    });
+    let pin_block = [0xAC, 0xF4, 0x6E, 0x73, 0x83, 0x8A, 0x82, 0xF9];
+    let sale = job::swiped_sale(51, "001834", "4392260009942820=131210112008439", &pin_block);
+    let (message, depth) = measured(|| job::purchase(&sale, &keys.mak, &mut out).map(<[u8]>::len));
     let len = message?;
     line(&[Text("stack purchase"), Number(depth)]);
     let mac = core::str::from_utf8(out.get(len.saturating_sub(8)..len).unwrap_or_default());
@@ -234,6 +229,63 @@ fn card() -> Result<(), Error> {
     checked?;
     line(&[Text("stack check_answer"), Number(depth)]);
     line(&[Text("mac verified")]);
+
+    #[cfg(feature = "lifecycle")]
+    reversal(&sale, &keys.mak, &mut index)?;
+    Ok(())
+}
+
+/// The sign-in request, compared with the published one.
+#[cfg(feature = "lifecycle")]
+fn sign_in_request() -> Result<(), Error> {
+    // The sign-in request: the published 0800 of Ajsgn/Java8583 QuickStart.java (its message,
+    // after the frame's length, TPDU and header).
+    let terminal = paywire::unionpay::txn::Terminal {
+        terminal_id: "50080001",
+        merchant_id: "309310083985008",
+        batch: "000172",
+    };
+    let mut request = [0u8; 96];
+    let (sent, depth) = measured(|| {
+        job::sign_in_request(&terminal, "000172", Some(("170510", "0510")), &mut request)
+            .map(<[u8]>::len)
+    });
+    let sent = sent?;
+    line(&[Text("stack sign_in_request"), Number(depth)]);
+    let published = include_str!("../../../iso8583/tests/vectors/cups-0800-signin.hex").trim();
+    let same = request.get(..sent).is_some_and(|ours| {
+        published.len() == 2 * (13 + ours.len())
+            && ours.iter().enumerate().all(|(i, &b)| {
+                let at = 2 * (13 + i);
+                let pair = published.get(at..at + 2).unwrap_or("");
+                u8::from_str_radix(pair, 16) == Ok(b)
+            })
+    });
+    if same {
+        line(&[Text("sign-in 0800 as published")]);
+    }
+    Ok(())
+}
+
+/// No answer in time: the reversal of the sale, its MAC checked as the host would, and the
+/// sale it names (trace 001834, reason 98).
+#[cfg(feature = "lifecycle")]
+fn reversal(
+    sale: &paywire::unionpay::txn::Purchase<'_>,
+    mak: &Key,
+    index: &mut FieldIndex,
+) -> Result<(), Error> {
+    let mut reversal = [0u8; 256];
+    let (sent, depth) = measured(|| job::reversal(sale, mak, &mut reversal).map(<[u8]>::len));
+    let sent = sent?;
+    line(&[Text("stack reversal"), Number(depth)]);
+    let bytes = reversal.get(..sent).unwrap_or_default();
+    job::check_answer(bytes, mak, index)?;
+    let m = MessageRef::parse_in(index, &CUPS_POS, bytes)?;
+    let reason = m.value(39).and_then(|v| v.as_bytes()).unwrap_or_default();
+    if m.mti().number() == 400 && m.stan() == Some(1834) && reason == b"98" {
+        line(&[Text("reversal 0400 verified")]);
+    }
     Ok(())
 }
 

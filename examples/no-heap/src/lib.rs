@@ -18,7 +18,9 @@ use paywire::iso8583::{FieldIndex, MessageRef};
 use paywire::unionpay::Key;
 use paywire::unionpay::signin::{WorkKeys, work_keys};
 use paywire::unionpay::spec::CUPS_POS;
-use paywire::unionpay::txn::{self, Entry, Pin, Purchase, ResponseCode, Terminal};
+use paywire::unionpay::txn::{
+    self, Entry, KeyScheme, Pin, Purchase, ResponseCode, Reversible, Terminal,
+};
 
 /// What can go wrong, by the layer it comes from.
 #[derive(Debug)]
@@ -65,18 +67,15 @@ pub const TERMINAL: Terminal<'static> = Terminal {
     batch: "000001",
 };
 
-/// A swiped card's purchase with its PIN: the `0200` written into `out` with field 64 = the
-/// UnionPay ECB MAC under `mak` (paywire-unionpay's no-heap builder: 21 fields at most, its
-/// values made in a scratch of about 150 bytes).
-pub fn purchase<'o>(
+/// A swiped card's purchase with its PIN (track 2 with `=` or `D`; the PIN block encrypted
+/// under the PIK).
+pub fn swiped_sale<'a>(
     amount: u64,
-    stan: &str,
-    track2: &str,
-    pin_block: &[u8; 8],
-    mak: &Key,
-    out: &'o mut [u8],
-) -> Result<&'o [u8], Error> {
-    let sale = Purchase {
+    stan: &'a str,
+    track2: &'a str,
+    pin_block: &'a [u8; 8],
+) -> Purchase<'a> {
+    Purchase {
         amount,
         stan,
         currency: "156",
@@ -94,8 +93,44 @@ pub fn purchase<'o>(
         }),
         condition: "00",
         f60_tail: "",
-    };
-    Ok(txn::purchase_to_slice(&TERMINAL, &sale, mak, out)?)
+    }
+}
+
+/// The sign-in request (`0800`, double-length keys, operator `CUP`) written into `out`: the
+/// terminal's first message of the day; its answer's field 62 gives [`sign_in_keys`].
+pub fn sign_in_request<'o>(
+    terminal: &Terminal<'_>,
+    stan: &str,
+    time_date: Option<(&str, &str)>,
+    out: &'o mut [u8],
+) -> Result<&'o [u8], Error> {
+    Ok(txn::sign_in_to_slice(
+        terminal,
+        stan,
+        KeyScheme::Double,
+        "CUP",
+        time_date,
+        out,
+    )?)
+}
+
+/// The `0200` of `sale` written into `out` with field 64 = the UnionPay ECB MAC under `mak`
+/// (paywire-unionpay's no-heap builder: 21 fields at most, its values made in a scratch of
+/// about 150 bytes).
+pub fn purchase<'o>(sale: &Purchase<'_>, mak: &Key, out: &'o mut [u8]) -> Result<&'o [u8], Error> {
+    Ok(txn::purchase_to_slice(&TERMINAL, sale, mak, out)?)
+}
+
+/// The reversal (`0400`, reason `98`: no answer in time) of `sale`, written into `out` with its
+/// MAC: what the terminal sends when the purchase's answer does not come.
+pub fn reversal<'o>(sale: &Purchase<'_>, mak: &Key, out: &'o mut [u8]) -> Result<&'o [u8], Error> {
+    Ok(txn::reversal_to_slice(
+        &TERMINAL,
+        Reversible::Purchase(sale),
+        "98",
+        mak,
+        out,
+    )?)
 }
 
 /// Checks an answer's MAC (in constant time) before anything in it is trusted, and returns its
@@ -164,15 +199,9 @@ mod tests {
     fn the_published_purchase_and_its_mac() {
         let mak = key("C24A8FB57AA20123");
         let mut out = [0u8; 256];
-        let bytes = purchase(
-            51,
-            "001834",
-            "4392260009942820=131210112008439",
-            &[0xAC, 0xF4, 0x6E, 0x73, 0x83, 0x8A, 0x82, 0xF9],
-            &mak,
-            &mut out,
-        )
-        .unwrap();
+        let pin_block = [0xAC, 0xF4, 0x6E, 0x73, 0x83, 0x8A, 0x82, 0xF9];
+        let sale = swiped_sale(51, "001834", "4392260009942820=131210112008439", &pin_block);
+        let bytes = purchase(&sale, &mak, &mut out).unwrap();
         let mab = include_str!("../../../iso8583/tests/vectors/cups-0200-mab.hex").trim();
         let mut hex = std::string::String::new();
         for b in bytes {

@@ -268,23 +268,6 @@ pub(super) fn card_fields<'v>(
     Ok(())
 }
 
-/// A [`Fields`] that keeps only the fields `allowed` names (a reversal repeats some of its
-/// original's).
-pub(super) struct Only<'f, F> {
-    pub(super) inner: &'f mut F,
-    pub(super) allowed: &'static [u8],
-}
-
-impl<'v, F: Fields<'v>> Fields<'v> for Only<'_, F> {
-    fn put(&mut self, n: u8, value: &'v [u8]) -> Result<()> {
-        if self.allowed.contains(&n) {
-            self.inner.put(n, value)
-        } else {
-            Ok(())
-        }
-    }
-}
-
 /// The fields a reversal repeats from its original (AFC `st_qpoc_repurse`): never the PIN
 /// block (52) or its capture code (26).
 pub(super) const REVERSAL_FIELDS: [u8; 17] = [

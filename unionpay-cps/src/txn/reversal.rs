@@ -13,7 +13,7 @@ use super::fields::set;
 use super::original::Void;
 use super::purchase::Purchase;
 use super::request::{
-    Fields as _, Only, REQUEST_FIELDS, REVERSAL_FIELDS, Scratch, card_fields, check_reason,
+    Fields as _, REQUEST_FIELDS, REVERSAL_FIELDS, Scratch, card_fields, check_reason,
     encode_with_mac,
 };
 use super::terminal::Terminal;
@@ -77,15 +77,14 @@ pub fn reversal_to_slice<'b>(
     };
     let scratch = Scratch::of(terminal, &r)?;
     let mut m = MessageBuilder::<REQUEST_FIELDS>::with_capacity(&CUPS_POS, Mti::REVERSAL_REQUEST);
-    card_fields(
-        &mut Only {
-            inner: &mut m,
-            allowed: &REVERSAL_FIELDS,
-        },
-        terminal,
-        &r,
-        &scratch,
-    )?;
+    // The request's fields, then those a reversal does not repeat removed (the same field code
+    // as the request itself, not a second copy of it in a firmware).
+    card_fields(&mut m, terminal, &r, &scratch)?;
+    for n in m.bitmap().fields() {
+        if !REVERSAL_FIELDS.contains(&n) {
+            m.remove(n);
+        }
+    }
     // (After the request's own checks, which the owned path meets first.)
     check_reason(reason)?;
     m.put(39, reason.as_bytes())?;

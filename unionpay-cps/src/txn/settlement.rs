@@ -2,7 +2,7 @@
 
 use core::borrow::Borrow;
 
-use paywire_iso8583::{FieldIndex, MessageBuilder, MessageRef, Mti};
+use paywire_iso8583::{FieldIndex, MessageBuilder, MessageRef, Mti, SliceWriter};
 
 use crate::error::{Error, ErrorKind, Place, Result};
 use crate::key::Key;
@@ -107,7 +107,11 @@ pub fn settlement_to_slice<'b>(
     fields(&mut m, terminal, s, &made)?;
     match mak {
         Some(mak) => encode_with_mac(&mut m, mak, out),
-        None => m.encode_to_slice(out).map_err(Error::from),
+        None => {
+            let mut w = SliceWriter::new(out);
+            m.encode(&mut w).map_err(Error::from)?;
+            Ok(w.finish())
+        }
     }
 }
 

@@ -1,6 +1,6 @@
 //! Sign-in (`0800`): the terminal asks for its working keys.
 
-use paywire_iso8583::{MessageBuilder, Mti};
+use paywire_iso8583::{MessageBuilder, Mti, SliceWriter};
 
 use crate::error::{Error, Result};
 use crate::spec::CUPS_POS;
@@ -70,7 +70,11 @@ pub fn sign_in_to_slice<'b>(
     let f60 = f60(terminal, stan, scheme)?;
     let mut m = MessageBuilder::<8>::with_capacity(&CUPS_POS, Mti::NETWORK_MANAGEMENT_REQUEST);
     fields(&mut m, terminal, stan, operator, time_date, &f60)?;
-    m.encode_to_slice(out).map_err(Error::from)
+    // The general writer (the one `encode_with_mac` uses): `encode_to_slice`'s fast path
+    // would link a second encoder into a firmware for one message a day.
+    let mut w = SliceWriter::new(out);
+    m.encode(&mut w).map_err(Error::from)?;
+    Ok(w.finish())
 }
 
 /// Checks the stan and batch; field 60: `00`, the batch, the network management code.
