@@ -232,10 +232,15 @@ impl fmt::Debug for Key {
 /// # Ok::<(), paywire_unionpay::Error>(())
 /// ```
 pub fn check_value(key: &Key) -> [u8; 16] {
+    engine_check_value(key.cipher, &key.engine)
+}
+
+/// The encryption of a zero block under `engine` (a `cipher` key), in the first block-length
+/// bytes.
+fn engine_check_value(cipher: Cipher, engine: &Engine) -> [u8; 16] {
     let mut block = [0u8; 16];
-    let n = key.block_len();
-    if let Some(b) = block.get_mut(..n) {
-        key.encrypt_block(b);
+    if let Some(b) = block.get_mut(..cipher.block_len()) {
+        engine.apply(b, true);
     }
     block
 }
@@ -266,10 +271,7 @@ pub(crate) fn verify_clear_check_value(
 
 fn verify_engine_check_value(cipher: Cipher, engine: &Engine, expected: &[u8]) -> Result<()> {
     use subtle::ConstantTimeEq as _;
-    let mut cv = [0u8; 16];
-    if let Some(b) = cv.get_mut(..cipher.block_len()) {
-        engine.apply(b, true);
-    }
+    let cv = engine_check_value(cipher, engine);
     let n = check_value_len(cipher).min(expected.len());
     let ours = cv.get(..n).unwrap_or_default();
     if n > 0 && bool::from(ours.ct_eq(expected)) && expected.len() == n {

@@ -137,6 +137,20 @@ impl<const N: usize> Made<N> {
     }
 }
 
+/// Field 60 as every request writes it: 60.1 (the transaction type, or `00` for network
+/// management), 60.2 the terminal's batch, then `tail` (60.3 on; the spec checks what the field
+/// allows when it is set). Longer than the spec's 17 digits, so that the codec names a field
+/// that is too long.
+pub(super) type Field60 = Made<24>;
+
+pub(super) fn field60(kind: &str, batch: &str, tail: &str) -> Result<Field60> {
+    let mut f60 = Made::EMPTY;
+    for part in [kind, batch, tail] {
+        f60.push(part.as_bytes(), "field 60")?;
+    }
+    Ok(f60)
+}
+
 /// The values a request makes rather than borrows (about 150 bytes).
 pub(super) struct Scratch {
     amount: Made<12>,
@@ -144,7 +158,7 @@ pub(super) struct Scratch {
     // is too long, as it does for values set directly.
     track2: Made<40>,
     f59: Made<{ 5 + MAX_PAYMENT_CODE }>,
-    f60: Made<24>,
+    f60: Field60,
     f61: Made<16>,
 }
 
@@ -190,11 +204,7 @@ impl Scratch {
             }
             Entry::Card { track2: None, .. } => {}
         }
-        // Field 60: 60.1 transaction type, 60.2 the terminal's batch, then the tail (the
-        // spec checks what the field allows when it is set).
-        for part in [r.kind, terminal.batch, r.f60_tail] {
-            s.f60.push(part.as_bytes(), "field 60")?;
-        }
+        s.f60 = field60(r.kind, terminal.batch, r.f60_tail)?;
         if let Some((original, date)) = r.original {
             digits("original batch", original.batch, 6)?;
             digits("original stan", original.stan, 6)?;

@@ -9,7 +9,7 @@ use crate::key::Key;
 use crate::spec::CUPS_POS;
 
 use super::fields::{MAX_AMOUNT, digits, number};
-use super::request::{Fields, Made, encode_with_mac};
+use super::request::{Field60, Fields, Made, encode_with_mac, field60};
 use super::terminal::Terminal;
 
 /// One card family's totals in a batch settlement (field 48).
@@ -118,7 +118,7 @@ pub fn settlement_to_slice<'b>(
 /// Fields 48 (the totals) and 60 (`00`, batch, network management code) of a settlement.
 struct Made48And60 {
     f48: Made<62>,
-    f60: Made<11>,
+    f60: Field60,
 }
 
 impl Made48And60 {
@@ -126,16 +126,13 @@ impl Made48And60 {
         digits("stan", s.stan, 6)?;
         digits("batch", terminal.batch, 6)?;
         digits("network code", s.network_code, 3)?;
-        let mut made = Self {
-            f48: Made::EMPTY,
-            f60: Made::EMPTY,
-        };
-        s.domestic.write(&mut made.f48, b'0')?;
-        s.foreign.write(&mut made.f48, b'0')?;
-        for part in ["00", terminal.batch, s.network_code] {
-            made.f60.push(part.as_bytes(), "field 60")?;
-        }
-        Ok(made)
+        let mut f48 = Made::EMPTY;
+        s.domestic.write(&mut f48, b'0')?;
+        s.foreign.write(&mut f48, b'0')?;
+        Ok(Self {
+            f48,
+            f60: field60("00", terminal.batch, s.network_code)?,
+        })
     }
 }
 

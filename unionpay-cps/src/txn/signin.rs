@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::spec::CUPS_POS;
 
 use super::fields::digits;
-use super::request::{Fields, Made};
+use super::request::{Field60, Fields, field60};
 use super::terminal::Terminal;
 
 /// The keys a sign-in asks for (60.3).
@@ -78,14 +78,10 @@ pub fn sign_in_to_slice<'b>(
 }
 
 /// Checks the stan and batch; field 60: `00`, the batch, the network management code.
-fn f60(terminal: &Terminal<'_>, stan: &str, scheme: KeyScheme) -> Result<Made<11>> {
+fn f60(terminal: &Terminal<'_>, stan: &str, scheme: KeyScheme) -> Result<Field60> {
     digits("stan", stan, 6)?;
     digits("batch", terminal.batch, 6)?;
-    let mut f60 = Made::EMPTY;
-    for part in ["00", terminal.batch, scheme.code()] {
-        f60.push(part.as_bytes(), "field 60")?;
-    }
-    Ok(f60)
+    field60("00", terminal.batch, scheme.code())
 }
 
 fn fields<'v>(
@@ -94,7 +90,7 @@ fn fields<'v>(
     stan: &'v str,
     operator: &'v str,
     time_date: Option<(&'v str, &'v str)>,
-    f60: &'v Made<11>,
+    f60: &'v Field60,
 ) -> Result<()> {
     m.put(11, stan.as_bytes())?;
     if let Some((time, date)) = time_date {
