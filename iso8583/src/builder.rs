@@ -134,7 +134,9 @@ impl<'s, 'v, const N: usize> MessageBuilder<'s, 'v, N> {
     }
 
     fn field_spec(&self, number: u8) -> Result<&'s FieldSpec<'s>> {
-        self.spec.definition(self.mti, number)
+        let spec = self.spec.definition(self.mti, number)?;
+        spec.check_supported(0)?;
+        Ok(spec)
     }
 
     /// Sets field `number` to `value`, checking length and characters against the spec.

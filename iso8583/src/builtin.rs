@@ -554,11 +554,22 @@ mod tests {
             assert_eq!(builtin(spec.name), Some(spec));
             assert!(spec.field(65).is_none() && spec.field(1).is_none());
             assert_eq!(spec.field(2).unwrap().sensitivity, Sensitivity::Pan);
-            assert!(spec.plan.unwrap().fast_fields() > 100, "{}", spec.name);
+            // Without the `plan` feature plans are empty: every field is read the general way.
+            let fast = spec.plan.unwrap().fast_fields();
+            assert!(
+                if cfg!(feature = "plan") {
+                    fast > 100
+                } else {
+                    fast == 0
+                },
+                "{}",
+                spec.name
+            );
         }
     }
 
     #[test]
+    #[cfg(feature = "plan")]
     fn a_plan_from_other_fields_is_refused() {
         let mixed = Spec {
             plan: ISO87BINARY.plan,

@@ -1,5 +1,13 @@
 //! EBCDIC ↔ ISO-8859-1 tables for code pages 037, 500 and 1047 (IBM's published mappings; the
 //! three are permutations of all 256 byte values, so every byte converts both ways).
+//!
+//! The tables are the `ebcdic` feature (on by default). A build without it (a firmware whose
+//! dialect has no EBCDIC: 1.9 KB less flash) refuses a spec that uses EBCDIC — for the MTI, a
+//! prefix or a value — as `FieldSpec::supported` says; the conversions below are then never
+//! reached.
+
+/// Whether this build converts EBCDIC.
+pub(crate) const ENABLED: bool = cfg!(feature = "ebcdic");
 
 /// EBCDIC code pages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -14,6 +22,7 @@ pub enum CodePage {
 }
 
 /// EBCDIC code page 037 to ISO-8859-1, indexed by the EBCDIC byte.
+#[cfg(feature = "ebcdic")]
 pub(crate) const CP037_TO_LATIN1: [u8; 256] = [
     0x00, 0x01, 0x02, 0x03, 0x9C, 0x09, 0x86, 0x7F, 0x97, 0x8D, 0x8E, 0x0B, 0x0C, 0x0D, 0x0E, 0x0F,
     0x10, 0x11, 0x12, 0x13, 0x9D, 0x85, 0x08, 0x87, 0x18, 0x19, 0x92, 0x8F, 0x1C, 0x1D, 0x1E, 0x1F,
@@ -34,6 +43,7 @@ pub(crate) const CP037_TO_LATIN1: [u8; 256] = [
 ];
 
 /// EBCDIC code page 500 to ISO-8859-1, indexed by the EBCDIC byte.
+#[cfg(feature = "ebcdic")]
 pub(crate) const CP500_TO_LATIN1: [u8; 256] = [
     0x00, 0x01, 0x02, 0x03, 0x9C, 0x09, 0x86, 0x7F, 0x97, 0x8D, 0x8E, 0x0B, 0x0C, 0x0D, 0x0E, 0x0F,
     0x10, 0x11, 0x12, 0x13, 0x9D, 0x85, 0x08, 0x87, 0x18, 0x19, 0x92, 0x8F, 0x1C, 0x1D, 0x1E, 0x1F,
@@ -54,6 +64,7 @@ pub(crate) const CP500_TO_LATIN1: [u8; 256] = [
 ];
 
 /// EBCDIC code page 1047 to ISO-8859-1, indexed by the EBCDIC byte.
+#[cfg(feature = "ebcdic")]
 pub(crate) const CP1047_TO_LATIN1: [u8; 256] = [
     0x00, 0x01, 0x02, 0x03, 0x9C, 0x09, 0x86, 0x7F, 0x97, 0x8D, 0x8E, 0x0B, 0x0C, 0x0D, 0x0E, 0x0F,
     0x10, 0x11, 0x12, 0x13, 0x9D, 0x0A, 0x08, 0x87, 0x18, 0x19, 0x92, 0x8F, 0x1C, 0x1D, 0x1E, 0x1F,
@@ -73,6 +84,7 @@ pub(crate) const CP1047_TO_LATIN1: [u8; 256] = [
     0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0xB3, 0xDB, 0xDC, 0xD9, 0xDA, 0x9F,
 ];
 
+#[cfg(feature = "ebcdic")]
 #[allow(
     clippy::indexing_slicing,
     clippy::arithmetic_side_effects,
@@ -88,11 +100,15 @@ const fn invert(table: &[u8; 256]) -> [u8; 256] {
     out
 }
 
+#[cfg(feature = "ebcdic")]
 const LATIN1_TO_CP037: [u8; 256] = invert(&CP037_TO_LATIN1);
+#[cfg(feature = "ebcdic")]
 const LATIN1_TO_CP500: [u8; 256] = invert(&CP500_TO_LATIN1);
+#[cfg(feature = "ebcdic")]
 const LATIN1_TO_CP1047: [u8; 256] = invert(&CP1047_TO_LATIN1);
 
 /// The ISO-8859-1 byte for EBCDIC byte `b`.
+#[cfg(feature = "ebcdic")]
 pub(crate) fn decode(page: CodePage, b: u8) -> u8 {
     let table = match page {
         CodePage::Cp037 => &CP037_TO_LATIN1,
@@ -103,6 +119,7 @@ pub(crate) fn decode(page: CodePage, b: u8) -> u8 {
 }
 
 /// The EBCDIC byte for ISO-8859-1 byte `b`.
+#[cfg(feature = "ebcdic")]
 pub(crate) fn encode(page: CodePage, b: u8) -> u8 {
     let table = match page {
         CodePage::Cp037 => &LATIN1_TO_CP037,
@@ -112,7 +129,19 @@ pub(crate) fn encode(page: CodePage, b: u8) -> u8 {
     table.get(usize::from(b)).copied().unwrap_or(b)
 }
 
-#[cfg(test)]
+/// Without the tables: `b` itself. Never reached (see the module's documentation).
+#[cfg(not(feature = "ebcdic"))]
+pub(crate) const fn decode(_page: CodePage, b: u8) -> u8 {
+    b
+}
+
+/// Without the tables: `b` itself. Never reached (see the module's documentation).
+#[cfg(not(feature = "ebcdic"))]
+pub(crate) const fn encode(_page: CodePage, b: u8) -> u8 {
+    b
+}
+
+#[cfg(all(test, feature = "ebcdic"))]
 mod tests {
     use super::*;
 

@@ -95,7 +95,9 @@ pub enum ErrorKind {
     /// A JSON spec names an encoding, prefix, content class or other keyword this crate does
     /// not know, or leaves out a required key.
     BadSpecKey,
-    /// A JSON spec uses a feature not supported yet (subfields, BER-TLV prefixes).
+    /// A spec uses something this build leaves out (EBCDIC without the `ebcdic` feature,
+    /// subfields under a bitmap without `bitmap-subfields`) or a JSON spec something not
+    /// supported yet (subfields, BER-TLV prefixes).
     Unsupported,
 }
 
@@ -181,9 +183,7 @@ impl fmt::Display for ErrorKind {
                 write!(f, "invalid JSON at line {line}, column {column}")
             }
             Self::BadSpecKey => f.write_str("unknown or missing key or keyword in spec"),
-            Self::Unsupported => {
-                f.write_str("spec feature not supported yet (subfields, BER-TLV prefix)")
-            }
+            Self::Unsupported => f.write_str("spec feature not supported (by this build, or yet)"),
         }
     }
 }

@@ -63,8 +63,8 @@ impl Mti {
         let [a, b, c, d] = *digits else {
             return Err(bad);
         };
-        let n = chars::decimal([a, b, c, d].into_iter()).ok_or(bad)?;
         // Four digits: at most 9999.
+        let n = chars::decimal_value([a, b, c, d].into_iter()).ok_or(bad)?;
         u16::try_from(n).map(Self).map_err(|_| bad)
     }
 
@@ -180,6 +180,9 @@ pub enum MtiEncoding {
 }
 
 pub(crate) fn read_mti(encoding: MtiEncoding, input: &[u8]) -> Result<(Mti, usize)> {
+    if !ebcdic::ENABLED && encoding == MtiEncoding::Ebcdic {
+        return Err(Error::new(ErrorKind::Unsupported, Some(0), 0));
+    }
     let len = match encoding {
         MtiEncoding::Bcd => 2,
         MtiEncoding::Ascii | MtiEncoding::Ebcdic => 4,
@@ -223,6 +226,9 @@ pub(crate) fn write_mti<W: Writer + ?Sized>(
     mti: Mti,
     w: &mut W,
 ) -> Result<()> {
+    if !ebcdic::ENABLED && encoding == MtiEncoding::Ebcdic {
+        return Err(Error::new(ErrorKind::Unsupported, Some(0), 0));
+    }
     let digits = mti.to_ascii();
     match encoding {
         MtiEncoding::Ascii => Ok(w.write(&digits)?),

@@ -176,7 +176,10 @@ impl<'a, 's> Head<'a, 's> {
     fn index(&self, spans: &mut [Span; SLOTS], pos: usize) -> Result<usize> {
         let (spec, overridden) = (self.spec, self.overridden);
         match spec.plan {
-            Some(plan) if overridden.is_empty() => self.read_fields(spans, pos, |n| plan.op(n)),
+            // Without the `plan` feature plans are empty: the planned loop is left out.
+            Some(plan) if cfg!(feature = "plan") && overridden.is_empty() => {
+                self.read_fields(spans, pos, |n| plan.op(n))
+            }
             // A message with a field overridden for its type (CUPS's 0810 and its keys) is read
             // field by field from the definitions: rare messages, and one copy of the loop
             // fewer (1.4 KB of a firmware's flash).

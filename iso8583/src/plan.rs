@@ -121,7 +121,9 @@ impl Op {
 
 impl Plan {
     /// Compiles `fields` (a spec's table). `const`, so a `static` spec's plan is built by the
-    /// compiler and sits in flash next to it.
+    /// compiler and sits in flash next to it. Without the `plan` feature the plan is empty
+    /// (and takes no space): the parser reads every field from its definition.
+    #[cfg(feature = "plan")]
     pub const fn compile(fields: &[FieldSpec<'_>]) -> Self {
         let mut ops = [Op::GENERAL; SLOTS];
         let mut rest = fields;
@@ -139,5 +141,14 @@ impl Plan {
             rest = tail;
         }
         Self { ops }
+    }
+}
+
+#[cfg(not(feature = "plan"))]
+impl Plan {
+    /// Compiles `fields` (a spec's table) — with the `plan` feature; without it the plan is
+    /// empty (and takes no space): the parser reads every field from its definition.
+    pub const fn compile(_fields: &[FieldSpec<'_>]) -> Self {
+        Self {}
     }
 }

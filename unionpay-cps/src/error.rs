@@ -60,6 +60,8 @@ pub enum ErrorKind {
     /// A PKCS#12 file that is not DER PKCS#12, lacks an RSA key or its certificate, or uses an
     /// encryption this crate does not read.
     Pkcs12,
+    /// An SM4 key in a build without the `sm4` feature.
+    Unsupported,
 }
 
 /// Where an error is: an ISO 8583 field, or a named parameter.
@@ -173,6 +175,7 @@ impl fmt::Display for ErrorKind {
             Self::Pkcs12 => {
                 f.write_str("not a readable PKCS#12 file with an RSA key and its certificate")
             }
+            Self::Unsupported => f.write_str("SM4 is not in this build (the `sm4` feature)"),
         }
     }
 }

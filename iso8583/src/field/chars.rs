@@ -112,10 +112,19 @@ pub(crate) const CHAR_NIBBLE: [u8; 256] = {
     table
 };
 
-/// [`decimal`] as a length (`None` past `usize`).
+/// Decimal digits as a length: `None` for a non-digit or a number past `usize` (length
+/// prefixes and tagged lengths have at most four digits). In `usize`, not through [`decimal`]'s
+/// `u64`: on a 32-bit target the 64-bit multiply is a library call.
 #[inline]
 pub(crate) fn decimal_value(digits: impl Iterator<Item = u8>) -> Option<usize> {
-    decimal(digits).and_then(|n| usize::try_from(n).ok())
+    let mut digits = digits;
+    digits.try_fold(0usize, |n, c| {
+        if c.is_ascii_digit() {
+            n.checked_mul(10)?.checked_add(usize::from(digit_value(c)))
+        } else {
+            None
+        }
+    })
 }
 
 /// Class bits per byte: which content classes allow it as an ASCII character, and whether it

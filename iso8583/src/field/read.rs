@@ -23,6 +23,10 @@ pub(crate) struct Located {
 /// plan's; the general reader covers what a rule cannot describe.
 #[inline]
 pub(crate) fn read_field(spec: &FieldSpec<'_>, input: &[u8], offset: usize) -> Result<Located> {
+    // Without the `plan` feature the general reader alone (the same results, less code).
+    if !cfg!(feature = "plan") {
+        return read_field_general(spec, input, offset);
+    }
     match read_op(&Op::of(spec), input) {
         Some((located, _)) => Ok(located),
         None => read_field_general(spec, input, offset),
@@ -119,6 +123,7 @@ pub(crate) fn read_field_general(
     input: &[u8],
     offset: usize,
 ) -> Result<Located> {
+    spec.check_supported(offset)?;
     let field = Some(spec.number);
     let (value_start, units, wire) = match spec.length {
         Length::Fixed(n) => {
@@ -302,6 +307,10 @@ pub(crate) fn check_subfields(spec: &FieldSpec<'_>, value: Value<'_>, offset: us
                 index = index.saturating_add(1);
             }
             Ok(())
+        }
+        // Left out of this build (`FieldSpec::supported`: refused before it is read).
+        Subfields::Bitmap { .. } if !cfg!(feature = "bitmap-subfields") => {
+            Err(Error::new(ErrorKind::Unsupported, field, offset))
         }
         Subfields::Bitmap { encoding, fields } => {
             let wire = value.as_bytes().unwrap_or_default();

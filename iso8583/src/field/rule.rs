@@ -126,6 +126,7 @@ impl Op {
 /// read the general way.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Plan {
+    #[cfg(feature = "plan")]
     pub(crate) ops: [Op; SLOTS],
 }
 
@@ -133,15 +134,25 @@ impl Plan {
     /// The rule for field `number` ([`Op::GENERAL`] past the table).
     #[inline]
     pub(crate) fn op(&self, number: u8) -> &Op {
-        self.ops.get(usize::from(number)).unwrap_or(&Op::GENERAL)
+        #[cfg(feature = "plan")]
+        return self.ops.get(usize::from(number)).unwrap_or(&Op::GENERAL);
+        #[cfg(not(feature = "plan"))]
+        {
+            let _ = number;
+            &Op::GENERAL
+        }
     }
 
     /// How many field numbers the fast reader handles.
     pub fn fast_fields(&self) -> usize {
-        self.ops
+        #[cfg(feature = "plan")]
+        return self
+            .ops
             .iter()
             .filter(|op| op.shape != Shape::General)
-            .count()
+            .count();
+        #[cfg(not(feature = "plan"))]
+        0
     }
 }
 

@@ -162,6 +162,7 @@ fn bcd_pan_with_digit_counting_prefix() {
 }
 
 #[test]
+#[cfg(feature = "ebcdic")]
 fn ascii_ebcdic_binary_prefixes() {
     let ll = FieldSpec::new(
         44,

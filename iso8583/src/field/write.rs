@@ -11,6 +11,7 @@ use paywire_emv_tlv::Writer;
 
 /// Checks a logical value (as a builder receives it) against the field's length and content.
 pub(crate) fn check_logical(spec: &FieldSpec<'_>, value: &[u8]) -> Result<()> {
+    spec.check_supported(0)?;
     let field = Some(spec.number);
     let units = value.len();
     match spec.length {
@@ -117,17 +118,6 @@ impl<'v> Padded<'v> {
             Some(k) if k < len => self.value.get(k).copied().unwrap_or(self.pad),
             _ => self.pad,
         }
-    }
-
-    fn iter(&self) -> impl Iterator<Item = u8> + Clone + 'v {
-        let (lead, trail) = if self.left {
-            (self.count, 0)
-        } else {
-            (0, self.count)
-        };
-        core::iter::repeat_n(self.pad, lead)
-            .chain(self.value.iter().copied())
-            .chain(core::iter::repeat_n(self.pad, trail))
     }
 }
 
@@ -300,7 +290,10 @@ pub(crate) fn write_value<W: Writer + ?Sized>(
     write_padded(encoding, value, w)
 }
 
-/// Padded values and EBCDIC, converted through a small stack buffer.
+/// Padded values and EBCDIC: the logical value is made 64 characters at a time in a stack
+/// buffer (63 first for a right-aligned odd BCD count, so that every later piece is even and
+/// the pad nibble stays where the alignment puts it) and each piece written as an unpadded
+/// value — one loop for every encoding.
 #[inline(never)]
 pub(crate) fn write_padded<W: Writer + ?Sized>(
     encoding: Encoding,
@@ -308,44 +301,33 @@ pub(crate) fn write_padded<W: Writer + ?Sized>(
     w: &mut W,
 ) -> Result<()> {
     let mut buf = [0u8; 64];
-    let mut filled = 0usize;
-    let mut push = |b: u8, w: &mut W| -> Result<()> {
-        if let Some(slot) = buf.get_mut(filled) {
-            *slot = b;
-        }
-        filled = filled.saturating_add(1);
-        if filled == buf.len() {
-            w.write(&buf)?;
-            filled = 0;
-        }
-        Ok(())
+    let total = value.len();
+    let mut size = match encoding {
+        Encoding::Bcd {
+            align: Align::Right,
+            ..
+        } if total % 2 == 1 => 63,
+        _ => 64,
     };
-    match encoding {
-        Encoding::Ascii | Encoding::Binary => value.iter().try_for_each(|c| push(c, w))?,
-        Encoding::Ebcdic(page) => value
-            .iter()
-            .try_for_each(|c| push(ebcdic::encode(page, c), w))?,
-        Encoding::HexText => value.iter().try_for_each(|b| {
-            push(nibble_char(b >> 4), w)?;
-            push(nibble_char(b), w)
-        })?,
-        Encoding::Bcd { align, pad } => {
-            let total = value.len();
-            let odd = total % 2 == 1;
-            let lead = odd && align == Align::Right;
-            // Nibble j of the packed value: an optional leading pad, the characters, an
-            // optional trailing pad.
-            let nibble = |j: usize| -> u8 {
-                let i = if lead { j.checked_sub(1) } else { Some(j) };
-                i.filter(|&i| i < total)
-                    .map_or(pad, |i| char_nibble(value.get(i)))
-            };
-            let bytes = total.div_ceil(2);
-            for k in 0..bytes {
-                let j = k.saturating_mul(2);
-                push((nibble(j) << 4) | (nibble(j.saturating_add(1)) & 0x0F), w)?;
-            }
+    let mut at = 0usize;
+    while at < total {
+        let n = size.min(total.saturating_sub(at));
+        let piece = buf.get_mut(..n).unwrap_or_default();
+        for (k, slot) in piece.iter_mut().enumerate() {
+            *slot = value.get(at.saturating_add(k));
         }
+        match encoding {
+            Encoding::Ebcdic(page) => {
+                for slot in piece.iter_mut() {
+                    *slot = ebcdic::encode(page, *slot);
+                }
+                w.write(piece)?;
+            }
+            // Unpadded: `write_value` writes it without coming back here.
+            _ => write_value(encoding, Padded::plain(piece), w)?,
+        }
+        at = at.saturating_add(n);
+        size = 64;
     }
-    Ok(w.write(buf.get(..filled).unwrap_or_default())?)
+    Ok(())
 }

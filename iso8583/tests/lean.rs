@@ -1,0 +1,102 @@
+//! What a build without the optional parts does (`cargo test -p paywire-iso8583
+//! --no-default-features --features std`, a CI step): a spec that needs EBCDIC or subfields
+//! under a bitmap is refused — `Unsupported`, with the field — where it is validated, where a
+//! message is parsed and where a value is set, so nothing is misread; plans are empty. (The rest
+//! of the suite runs in that build too: the general reader alone reads every published vector.)
+#![cfg(not(any(feature = "ebcdic", feature = "bitmap-subfields", feature = "plan")))]
+#![allow(clippy::unwrap_used, reason = "tests")]
+
+use paywire_iso8583::spec::{
+    BitmapEncoding, CodePage, Content, Encoding, FieldSpec, Length, MtiEncoding, Plan, Prefix,
+    Spec, Subfields,
+};
+use paywire_iso8583::{ErrorKind, MessageBuilder, MessageRef, Mti, builtin};
+
+fn spec(mti: MtiEncoding, fields: &'static [FieldSpec<'static>]) -> Spec<'static> {
+    Spec {
+        name: "lean",
+        description: "",
+        mti,
+        bitmap: BitmapEncoding::HexText,
+        fields,
+        overrides: &[],
+        plan: None,
+    }
+}
+
+fn unsupported(e: paywire_iso8583::Error, field: u8) {
+    assert_eq!((e.kind(), e.field()), (ErrorKind::Unsupported, Some(field)));
+}
+
+static EBCDIC_VALUE: [FieldSpec<'static>; 1] = [FieldSpec::new(
+    48,
+    "text",
+    Content::Ans,
+    Encoding::Ebcdic(CodePage::Cp037),
+    Length::Fixed(3),
+)];
+static EBCDIC_PREFIX: [FieldSpec<'static>; 1] = [FieldSpec::new(
+    48,
+    "text",
+    Content::Ans,
+    Encoding::Ascii,
+    Length::Var {
+        prefix: Prefix::ebcdic(2),
+        min: 0,
+        max: 9,
+    },
+)];
+static SUBFIELDS: [FieldSpec<'static>; 1] = [FieldSpec::new(
+    1,
+    "x",
+    Content::An,
+    Encoding::Ascii,
+    Length::Fixed(1),
+)];
+static BITMAP: [FieldSpec<'static>; 1] = [FieldSpec::new(
+    48,
+    "private",
+    Content::B,
+    Encoding::Binary,
+    Length::Var {
+        prefix: Prefix::ascii(3),
+        min: 0,
+        max: 99,
+    },
+)
+.with_subfields(Subfields::Bitmap {
+    encoding: BitmapEncoding::Binary,
+    fields: &SUBFIELDS,
+})];
+
+#[test]
+fn a_field_this_build_leaves_out_is_refused_everywhere() {
+    // MTI 0200, a hex bitmap with field 48 only, then 3 bytes (as EBCDIC "ABC" would be, or an
+    // EBCDIC prefix, or a subfield bitmap: never read).
+    let message = b"02000000000000010000\xC1\xC2\xC3";
+    for fields in [&EBCDIC_VALUE, &EBCDIC_PREFIX, &BITMAP] {
+        let s = Box::leak(Box::new(spec(MtiEncoding::Ascii, fields)));
+        unsupported(s.validate().unwrap_err(), 48);
+        unsupported(fields[0].validate().unwrap_err(), 48);
+        unsupported(MessageRef::parse(s, message).unwrap_err(), 48);
+        let mut b = MessageBuilder::new(s, Mti::FINANCIAL_REQUEST);
+        unsupported(b.set(48, b"ABC").unwrap_err(), 48);
+    }
+    // EBCDIC MTIs: the MTI is field 0.
+    let s = Box::leak(Box::new(spec(MtiEncoding::Ebcdic, &[])));
+    unsupported(s.validate().unwrap_err(), 0);
+    unsupported(MessageRef::parse(s, b"\xF0\xF2\xF0\xF0").unwrap_err(), 0);
+    let b = MessageBuilder::new(s, Mti::FINANCIAL_REQUEST);
+    unsupported(b.to_vec().unwrap_err(), 0);
+    let mut buf = [0u8; 32];
+    unsupported(b.encode_to_slice(&mut buf).unwrap_err(), 0);
+}
+
+#[test]
+fn plans_are_empty_and_the_built_in_specs_stay_usable() {
+    for s in builtin::BUILTIN {
+        s.validate().unwrap();
+        assert_eq!(s.plan.unwrap().fast_fields(), 0);
+        assert_eq!(Plan::compile(s.fields).fast_fields(), 0);
+    }
+}
