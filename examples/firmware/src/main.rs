@@ -29,8 +29,6 @@ use paywire::iso8583::{FieldIndex, MessageRef};
 #[cfg(feature = "card")]
 use paywire::unionpay::Key;
 #[cfg(feature = "card")]
-use paywire::unionpay::key::check_value;
-#[cfg(feature = "card")]
 use paywire::unionpay::spec::CUPS_POS;
 use paywire_example_no_heap as job;
 use paywire_example_no_heap::Error;
@@ -85,26 +83,18 @@ fn call<T>(step: impl FnOnce() -> T) -> T {
     step()
 }
 
-/// `bytes` (at most 16) in upper-case hex.
-#[cfg(feature = "card")]
-fn hex<'o>(bytes: &[u8], out: &'o mut [u8; 32]) -> &'o str {
-    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
-    let mut n = 0;
-    for (pair, b) in out.chunks_exact_mut(2).zip(bytes) {
-        for (dst, nibble) in pair.iter_mut().zip([b >> 4, b & 0x0F]) {
-            *dst = DIGITS.get(usize::from(nibble)).copied().unwrap_or(b'?');
-        }
-        n += 2;
-    }
-    core::str::from_utf8(out.get(..n).unwrap_or_default()).unwrap_or("?")
-}
-
 /// A piece of an output line.
 enum Part<'a> {
     Text(&'a str),
+    /// Bytes as they are (ASCII text from a message).
+    #[cfg_attr(not(feature = "card"), allow(dead_code))]
+    Bytes(&'a [u8]),
+    /// Bytes in upper-case hex.
+    #[cfg_attr(not(feature = "card"), allow(dead_code))]
+    Hex(&'a [u8]),
     Number(usize),
 }
-use Part::{Number, Text};
+use Part::{Bytes, Hex, Number, Text};
 
 /// Writes one line by semihosting, numbers in decimal — without `core::fmt`, whose machinery
 /// would be most of the flash a measurement harness adds to the job it measures.
@@ -125,6 +115,15 @@ fn line(parts: &[Part<'_>]) {
         }
         match part {
             Text(text) => put(text.as_bytes()),
+            Bytes(bytes) => put(bytes),
+            Hex(bytes) => {
+                const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+                for b in *bytes {
+                    for nibble in [b >> 4, b & 0x0F] {
+                        put(&[DIGITS.get(usize::from(nibble)).copied().unwrap_or(b'?')]);
+                    }
+                }
+            }
             Number(value) => {
                 let mut digits = [0u8; 20];
                 let mut at = digits.len();
@@ -174,27 +173,21 @@ fn run() -> Result<(), Error> {
 /// Sign-in keys, the 0200 with its MAC, the MAC checked.
 #[cfg(feature = "card")]
 fn card() -> Result<(), Error> {
-    // Sign-in: field 62 with a PIK and the MAK of the published 0200, under a TMK, each with
-    // its check value (as paywire-unionpay's sign-in tests build it).
+    // Sign-in: the terminal master key, and an 0810's field 62 (scheme 003) with a PIK and
+    // the MAK of the published 0200, each under the TMK with its check value: the PIK
+    // 0123456789ABCDEFFEDCBA9876543210 (check value 08D7B4FB) and the single-length MAK
+    // C24A8FB57AA20123 (right half zero; check value 0547DB3E). Made with an independent
+    // implementation, OpenSSL 3.0: `openssl enc -des-ede-ecb -nopad -K <TMK>` of each key,
+    // and of a zero block under each key for the check values (`-des-ecb` for the MAK).
     let tmk = Key::des_or_tdes(&[
         0x70, 0xF2, 0xA8, 0x4C, 0xCB, 0xC2, 0xAE, 0x86, 0x25, 0xCB, 0xB0, 0xF2, 0xC2, 0x2A, 0xB9,
         0x23,
     ])?;
-    let pik = [
-        0x01, 0x23, 0x45, 0x67, 0x89, 0xAB, 0xCD, 0xEF, 0xFE, 0xDC, 0xBA, 0x98, 0x76, 0x54, 0x32,
-        0x10,
+    let field62 = [
+        0x4C, 0x55, 0x57, 0x21, 0x12, 0x8E, 0xF4, 0x2B, 0x48, 0x2E, 0xF0, 0x1E, 0xB4, 0xBA, 0x66,
+        0xAF, 0x08, 0xD7, 0xB4, 0xFB, 0x96, 0xD6, 0x05, 0xEA, 0x17, 0x6B, 0x7E, 0x9E, 0x00, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x05, 0x47, 0xDB, 0x3E,
     ];
-    let mak = [0xC2, 0x4A, 0x8F, 0xB5, 0x7A, 0xA2, 0x01, 0x23];
-    let mut field62 = [0u8; 40];
-    let (pik_part, mak_part) = field62.split_at_mut(20);
-    pik_part[..16].copy_from_slice(&pik);
-    for block in pik_part[..16].chunks_mut(8) {
-        tmk.encrypt_block(block);
-    }
-    pik_part[16..].copy_from_slice(&check_value(&Key::des_or_tdes(&pik)?)[..4]);
-    mak_part[..8].copy_from_slice(&mak);
-    tmk.encrypt_block(&mut mak_part[..8]);
-    mak_part[16..].copy_from_slice(&check_value(&Key::des_or_tdes(&mak)?)[..4]);
 
     #[cfg(feature = "lifecycle")]
     sign_in_request()?;
@@ -202,8 +195,7 @@ fn card() -> Result<(), Error> {
     let (keys, depth) = measured(|| job::sign_in_keys(&tmk, &field62));
     let keys = keys?;
     line(&[Text("stack sign_in_keys"), Number(depth)]);
-    let mut text = [0u8; 32];
-    line(&[Text("mak"), Text(hex(keys.mak.expose(), &mut text))]);
+    line(&[Text("mak"), Hex(keys.mak.expose())]);
 
     // The published 0200 (blog.youkuaiyun.com/zhu244912654/article/details/80005341), its MAC
     // 8A9E91B8.
@@ -213,8 +205,8 @@ fn card() -> Result<(), Error> {
     let (message, depth) = measured(|| job::purchase(&sale, &keys.mak, &mut out).map(<[u8]>::len));
     let len = message?;
     line(&[Text("stack purchase"), Number(depth)]);
-    let mac = core::str::from_utf8(out.get(len.saturating_sub(8)..len).unwrap_or_default());
-    line(&[Text("mac"), Text(mac.unwrap_or("?"))]);
+    let mac = out.get(len.saturating_sub(8)..len).unwrap_or_default();
+    line(&[Text("mac"), Bytes(mac)]);
 
     // The answer parsed with its field index inside the message (which lands in this frame, as
     // a caller keeping the message would hold it): the stack the parse itself uses.
@@ -315,6 +307,18 @@ fn qr() -> Result<(), Error> {
         Number(size),
     ]);
     Ok(())
+}
+
+/// The LM3S6965's 44 interrupt vectors (IRQ 0, GPIO port A, to IRQ 43, the hibernation module:
+/// vectors 16–59 of the Stellaris LM3S6965 data sheet's interrupt table), none used: the table
+/// a firmware for this chip links, in place of cortex-m-rt's generic 240 entries (0.8 KB).
+#[unsafe(link_section = ".vector_table.interrupts")]
+#[unsafe(no_mangle)]
+static __INTERRUPTS: [unsafe extern "C" fn(); 44] = [unused_interrupt; 44];
+
+/// No interrupt is enabled: one that fires stops the run.
+unsafe extern "C" fn unused_interrupt() {
+    debug::exit(debug::EXIT_FAILURE);
 }
 
 #[panic_handler]
