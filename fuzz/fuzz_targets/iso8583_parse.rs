@@ -1,6 +1,7 @@
 //! iso8583: parsing never panics under any built-in spec (and UnionPay's cups-pos) and reads the same with and
 //! without the spec's compiled plan, and through a field index reused from input to input
-//! (`parse_in`) as through a fresh one; accepted input re-encodes to the same
+//! (`parse_in`) as through a fresh one, and through an index of 65 slots (the same, or refused for
+//! a field past 64); accepted input re-encodes to the same
 //! bytes (exactly for binary specs; up to the case of hex digits for hex-text specs); the
 //! streaming nom parser agrees with `parse_prefix`.
 #![no_main]
@@ -19,7 +20,7 @@ thread_local! {
     static KEPT: RefCell<FieldIndex> = const { RefCell::new(FieldIndex::new()) };
 }
 
-fn reads<I: std::borrow::Borrow<FieldIndex>>(m: &MessageRef<'_, '_, I>) -> Reads {
+fn reads<I: paywire_iso8583::Slots>(m: &MessageRef<'_, '_, I>) -> Reads {
     m.fields()
         .map(|f| (f.number(), f.offset(), f.value().len(), f.value().wire().to_vec()))
         .collect()
@@ -31,6 +32,14 @@ fn outcome(spec: &paywire_iso8583::Spec<'_>, data: &[u8]) -> Result<Reads, paywi
     let fresh = MessageRef::parse(spec, data).map(|m| reads(&m));
     let kept = KEPT.with(|index| MessageRef::parse_in(&mut index.borrow_mut(), spec, data).map(|m| reads(&m)));
     assert_eq!(fresh, kept);
+    // An index for fields up to 64: the same message, or refused for its first field past 64.
+    let small = MessageRef::<FieldIndex<65>>::parse_with_slots(spec, data).map(|m| reads(&m));
+    match (&fresh, &small) {
+        (_, Err(e)) if matches!(e.kind(), paywire_iso8583::ErrorKind::IndexTooSmall { .. }) => {
+            assert!(e.field().is_some_and(|n| n > 64));
+        }
+        _ => assert_eq!(fresh, small),
+    }
     fresh
 }
 

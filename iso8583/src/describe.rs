@@ -1,11 +1,10 @@
 //! A human field table of a message, masked by each field's sensitivity.
 
-use core::borrow::Borrow;
 use core::fmt::{self, Write as _};
 
 use paywire_emv_tlv::mask::{Form, Masked};
 
-use crate::parse::{FieldIndex, MessageRef};
+use crate::parse::{FieldIndex, MessageRef, Slots};
 use crate::spec::{Content, Sensitivity};
 
 /// Prints a message as a table: field number, name, length and value.
@@ -45,7 +44,7 @@ impl<'m, 'a, 's, I> Describe<'m, 'a, 's, I> {
     }
 }
 
-impl<'a, 's, I: Borrow<FieldIndex>> MessageRef<'a, 's, I> {
+impl<'a, 's, I: Slots> MessageRef<'a, 's, I> {
     /// The masked field table of this message (see [`Describe`]).
     ///
     /// ```
@@ -61,7 +60,7 @@ impl<'a, 's, I: Borrow<FieldIndex>> MessageRef<'a, 's, I> {
     }
 }
 
-impl<I: Borrow<FieldIndex>> fmt::Display for Describe<'_, '_, '_, I> {
+impl<I: Slots> fmt::Display for Describe<'_, '_, '_, I> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let m = self.message;
         writeln!(

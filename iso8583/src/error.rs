@@ -70,6 +70,12 @@ pub enum ErrorKind {
         /// Fields the builder holds.
         capacity: usize,
     },
+    /// A present field's number is beyond the slots of the [`FieldIndex`](crate::FieldIndex) the
+    /// message is read into (`FieldIndex<65>` holds fields up to 64).
+    IndexTooSmall {
+        /// Slots in the index.
+        slots: usize,
+    },
     /// Field 55 is not valid BER-TLV.
     Tlv(paywire_emv_tlv::ErrorKind),
     /// A spec is not usable (unsorted or duplicate fields, impossible lengths, an encoding that
@@ -168,6 +174,9 @@ impl fmt::Display for ErrorKind {
             Self::ReservedField => f.write_str("not a data field (MTI, bitmap or out of range)"),
             Self::TooManyFields { capacity } => {
                 write!(f, "the builder holds at most {capacity} fields")
+            }
+            Self::IndexTooSmall { slots } => {
+                write!(f, "beyond the {slots} slots of the field index")
             }
             Self::Tlv(kind) => write!(f, "ICC data: {kind}"),
             Self::BadSpec => f.write_str("invalid spec"),

@@ -26,6 +26,7 @@ pub mod nom;
 mod owned;
 mod parse;
 mod plan;
+mod span;
 pub mod spec;
 mod subfield;
 
@@ -38,6 +39,6 @@ pub use message::{FieldIter, FieldRef, Pan, Track2};
 pub use mti::Mti;
 #[cfg(feature = "alloc")]
 pub use owned::Message;
-pub use parse::{FieldIndex, MAX_MESSAGE_LEN, MessageRef};
+pub use parse::{FieldIndex, MAX_MESSAGE_LEN, MessageRef, Slots};
 pub use spec::{FieldSpec, Spec};
 pub use subfield::{SubValue, Subfield, SubfieldId, SubfieldIter};

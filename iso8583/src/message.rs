@@ -4,7 +4,6 @@
 //! checking prefixes, lengths, pad nibbles and characters, and records where each value sits in
 //! a fixed index. After that every accessor is O(1), cannot fail and borrows the input.
 
-use core::borrow::Borrow;
 use core::fmt;
 
 use paywire_emv_tlv::mask::Masked;
@@ -13,7 +12,7 @@ use crate::bitmap::Bitmap;
 use crate::error::{Error, ErrorKind, Result};
 use crate::field::{self, Value};
 use crate::mti::Mti;
-use crate::parse::{FieldIndex, Head, MessageRef, SLOTS, Span};
+use crate::parse::{Head, MessageRef, Slots, Span};
 use crate::spec::{Encoding, FieldSpec, Sensitivity, Spec};
 
 /// One present field: its number, where its value sits, the value, and (looked up when asked)
@@ -88,24 +87,21 @@ impl<'a, 's> Head<'a, 's> {
     /// Present field `number` from its slot in `spans`. Cannot fail for a field the parse
     /// read, so it does not return an `Option` (whose check the compiler could not drop).
     #[inline(always)]
-    pub(crate) fn at(&self, spans: &[Span; SLOTS], number: u8) -> FieldRef<'a, 's> {
+    pub(crate) fn at(&self, spans: &[Span], number: u8) -> FieldRef<'a, 's> {
         let span = spans.get(usize::from(number)).copied().unwrap_or_default();
         let encoding = match span.encoding() {
             Some(encoding) => encoding,
             None => self.encoding_of(number),
         };
-        let start = usize::from(span.start);
+        let start = span.start();
         FieldRef {
             spec: self.spec,
             mti: self.mti,
             number,
             value: Value {
                 encoding,
-                wire: self
-                    .bytes
-                    .get(start..usize::from(span.end))
-                    .unwrap_or_default(),
-                units: usize::from(span.units),
+                wire: self.bytes.get(start..span.end()).unwrap_or_default(),
+                units: span.units(),
             },
             offset: start,
         }
@@ -121,11 +117,11 @@ impl<'a, 's> Head<'a, 's> {
     }
 }
 
-impl<'a, 's, I: Borrow<FieldIndex>> MessageRef<'a, 's, I> {
+impl<'a, 's, I: Slots> MessageRef<'a, 's, I> {
     /// The field slots.
     #[inline(always)]
-    fn spans(&self) -> &[Span; SLOTS] {
-        &self.index.borrow().spans
+    fn spans(&self) -> &[Span] {
+        self.index.spans()
     }
 
     /// The spec the message was read with.
@@ -270,10 +266,8 @@ impl<'a, 's, I: Borrow<FieldIndex>> MessageRef<'a, 's, I> {
         let last = self.mac_field()?;
         let span = *self.spans().get(usize::from(last))?;
         let field = self.head.definition(last)?;
-        let start = field::write::field_len(field, usize::from(span.units));
-        self.head
-            .bytes
-            .get(..usize::from(span.end).saturating_sub(start))
+        let start = field::write::field_len(field, span.units());
+        self.head.bytes.get(..span.end().saturating_sub(start))
     }
 
     /// The number of the MAC field (64 or 128) when the message ends with one.
@@ -290,7 +284,7 @@ impl<'a, 's, I: Borrow<FieldIndex>> MessageRef<'a, 's, I> {
 #[derive(Clone)]
 pub struct FieldIter<'m, 'a, 's> {
     head: &'m Head<'a, 's>,
-    spans: &'m [Span; SLOTS],
+    spans: &'m [Span],
     numbers: crate::bitmap::Fields,
 }
 

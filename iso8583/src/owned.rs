@@ -7,7 +7,7 @@ use crate::builder::MessageBuilder;
 use crate::error::Result;
 use crate::field::{self, Writer};
 use crate::mti::Mti;
-use crate::parse::{FieldIndex, MessageRef};
+use crate::parse::{MessageRef, Slots};
 use crate::spec::{Length, Pad, Spec};
 
 /// An owned message: MTI and logical field values, checked against the spec when set.
@@ -41,7 +41,7 @@ impl<'s> Message<'s> {
     }
 
     /// Copies a parsed message.
-    pub fn from_ref<I: core::borrow::Borrow<FieldIndex>>(message: &MessageRef<'_, 's, I>) -> Self {
+    pub fn from_ref<I: Slots>(message: &MessageRef<'_, 's, I>) -> Self {
         Self {
             spec: message.spec(),
             mti: message.mti(),

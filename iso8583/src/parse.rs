@@ -9,100 +9,81 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::field::rule::{Code, Op};
 use crate::field::{self};
 use crate::mti::{Mti, read_mti};
-use crate::spec::{Encoding, FieldSpec, MAX_FIELD, Spec};
+pub(crate) use crate::span::Span;
+use crate::spec::{FieldSpec, MAX_FIELD, Spec};
 
 /// Messages are framed by at most 2-byte length headers: offsets fit in 16 bits.
 pub const MAX_MESSAGE_LEN: usize = u16::MAX as usize;
 
-/// Where a present field's value sits (start and end offsets), how many units it holds and the
-/// code of the encoding it was read with (`field::enc`): everything reading a field back needs,
-/// so that it is loads and no look-ups. Eight bytes with no padding byte left to the compiler,
-/// so that the index is cleared and copied as plain memory.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Span {
-    pub(crate) start: u16,
-    pub(crate) end: u16,
-    pub(crate) units: u16,
-    /// The encoding's code; `None` for a BCD pad other than 0 or F (the spec has it).
-    pub(crate) enc: Option<Code>,
-    /// Always zero: fills the slot to eight bytes.
-    _reserved: u8,
-}
-
-#[allow(
-    clippy::cast_possible_truncation,
-    reason = "offsets past u16::MAX are cut: the parser refuses such a message, spans and all"
-)]
-impl Span {
-    /// All zero bytes (`Some(Code::Ascii)` is 0; `None` is not), so that clearing an index is a
-    /// plain memset.
-    const EMPTY: Self = Self {
-        start: 0,
-        end: 0,
-        units: 0,
-        enc: Some(Code::Ascii),
-        _reserved: 0,
-    };
-
-    #[inline(always)]
-    fn new(start: usize, end: usize, units: usize, enc: Option<Code>) -> Self {
-        Self {
-            start: start as u16,
-            end: end as u16,
-            units: units as u16,
-            enc,
-            _reserved: 0,
-        }
-    }
-
-    /// The encoding this field was read with, when it has a code.
-    #[inline(always)]
-    pub(crate) fn encoding(&self) -> Option<Encoding> {
-        self.enc.map(Code::encoding)
-    }
-}
-
-impl Default for Span {
-    fn default() -> Self {
-        Self::EMPTY
-    }
-}
-
-const _: () = assert!(core::mem::size_of::<Span>() == 8);
-
+/// Slots in the default index: one per field number 0–192.
 pub(crate) const SLOTS: usize = MAX_FIELD as usize + 1;
 
-/// Where a parsed message's fields sit: one slot per field number (about 1.5 KB, no heap).
+/// Where a parsed message's fields sit: one slot per field number below `N` (eight bytes each,
+/// five with the `compact-index` feature; no heap). The default, 193 slots (about 1.5 KB),
+/// holds any message; `FieldIndex<65>` (520 bytes, or 325) holds messages with a primary bitmap
+/// only (fields up to 64) — a message with a higher field is refused with
+/// [`ErrorKind::IndexTooSmall`](crate::ErrorKind::IndexTooSmall).
 ///
-/// [`MessageRef::parse`] keeps one inside the message it returns. [`MessageRef::parse_in`]
-/// fills one the caller keeps instead — one per connection, or in a `static` on a device with a
-/// small stack — so that parsing a message neither clears nor moves 1.5 KB, and the
-/// [`MessageRef`] it returns is a few words. A parse only writes the slots of the fields it
-/// reads: an index can be reused for any number of messages and needs no reset.
+/// [`MessageRef::parse`] keeps one inside the message it returns
+/// ([`MessageRef::parse_with_slots`] one of `N` slots). [`MessageRef::parse_in`] fills one the
+/// caller keeps instead — one per connection, or in a `static` on a device with a small stack —
+/// so that parsing a message neither clears nor moves an index, and the [`MessageRef`] it
+/// returns is a few words. A parse only writes the slots of the fields it reads: an index can
+/// be reused for any number of messages and needs no reset.
 #[derive(Clone)]
-pub struct FieldIndex {
-    pub(crate) spans: [Span; SLOTS],
+pub struct FieldIndex<const N: usize = SLOTS> {
+    pub(crate) spans: [Span; N],
 }
 
 impl FieldIndex {
-    /// An empty index.
+    /// An empty index of the default size (every field number).
     pub const fn new() -> Self {
+        Self::empty()
+    }
+}
+
+impl<const N: usize> FieldIndex<N> {
+    /// An empty index of `N` slots (`FieldIndex::<65>::empty()` for fields up to 64).
+    pub const fn empty() -> Self {
         Self {
-            spans: [Span::EMPTY; SLOTS],
+            spans: [Span::EMPTY; N],
         }
     }
 }
 
-impl Default for FieldIndex {
+impl<const N: usize> Default for FieldIndex<N> {
     fn default() -> Self {
-        Self::new()
+        Self::empty()
     }
 }
 
-impl fmt::Debug for FieldIndex {
+impl<const N: usize> fmt::Debug for FieldIndex<N> {
     /// Opaque: the slots mean something only with the message they were read from.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("FieldIndex { .. }")
+        write!(f, "FieldIndex<{N}> {{ .. }}")
+    }
+}
+
+/// Where a [`MessageRef`]'s field index is: a [`FieldIndex`] of any size, inside the message
+/// or borrowed from the caller. Implemented for `FieldIndex<N>` and `&FieldIndex<N>` only
+/// (sealed); write generic code over messages with `I: Slots`.
+pub trait Slots {
+    /// The slots, one per field number from 0.
+    #[doc(hidden)]
+    fn spans(&self) -> &[Span];
+}
+
+impl<const N: usize> Slots for FieldIndex<N> {
+    #[inline(always)]
+    fn spans(&self) -> &[Span] {
+        &self.spans
+    }
+}
+
+impl<const N: usize> Slots for &FieldIndex<N> {
+    #[inline(always)]
+    fn spans(&self) -> &[Span] {
+        &self.spans
     }
 }
 
@@ -155,7 +136,7 @@ impl<'a, 's> Head<'a, 's> {
     /// `self.bytes`, in place; returns where the message ends. Not inlined: the one copy of the
     /// parser, whichever entry point calls it.
     #[inline(never)]
-    fn read(&mut self, spans: &mut [Span; SLOTS]) -> Result<usize> {
+    fn read(&mut self, spans: &mut [Span]) -> Result<usize> {
         let (spec, bytes) = (self.spec, self.bytes);
         let (mti, pos) = read_mti(spec.mti, bytes)?;
         let (bitmap, used) = Bitmap::read(bytes.get(pos..).unwrap_or_default(), spec.bitmap, pos)?;
@@ -173,7 +154,7 @@ impl<'a, 's> Head<'a, 's> {
     /// Reads every present field from `pos` on, recording each one's span; returns where the
     /// message ends.
     #[inline]
-    fn index(&self, spans: &mut [Span; SLOTS], pos: usize) -> Result<usize> {
+    fn index(&self, spans: &mut [Span], pos: usize) -> Result<usize> {
         let (spec, overridden) = (self.spec, self.overridden);
         match spec.plan {
             // Without the `plan` feature plans are empty: the planned loop is left out.
@@ -194,7 +175,7 @@ impl<'a, 's> Head<'a, 's> {
     #[inline]
     fn read_fields<'p>(
         &self,
-        spans: &mut [Span; SLOTS],
+        spans: &mut [Span],
         pos: usize,
         op: impl Fn(u8) -> &'p Op,
     ) -> Result<usize> {
@@ -223,8 +204,9 @@ impl<'a, 's> Head<'a, 's> {
                     located.units,
                     enc,
                 );
-                if let Some(slot) = spans.get_mut(usize::from(number)) {
-                    *slot = span;
+                match spans.get_mut(usize::from(number)) {
+                    Some(slot) => *slot = span,
+                    None => return Err(index_too_small(spans.len(), number, end)),
                 }
                 rest = after;
             }
@@ -253,6 +235,12 @@ impl<'a, 's> Head<'a, 's> {
         let located = field::read::read_field(field, rest, pos)?;
         Ok((located, Code::of(field.encoding)))
     }
+}
+
+/// The error for field `number` (ending at `end`) in an index of `slots` slots.
+#[cold]
+fn index_too_small(slots: usize, number: u8, end: usize) -> Error {
+    Error::new(ErrorKind::IndexTooSmall { slots }, Some(number), end)
 }
 
 fn to_u16(n: usize) -> Result<u16> {
@@ -317,7 +305,43 @@ impl<'a, 's> MessageRef<'a, 's> {
     }
 }
 
-impl<'a, 's, 'i> MessageRef<'a, 's, &'i FieldIndex> {
+impl<'a, 's, const N: usize> MessageRef<'a, 's, FieldIndex<N>> {
+    /// [`MessageRef::parse`] with the index of `N` slots inside: `parse_with_slots::<65>` keeps
+    /// 520 bytes (325 with the `compact-index` feature) for a message with a primary bitmap
+    /// only (fields up to 64; a higher field is [`ErrorKind::IndexTooSmall`]). What a firmware
+    /// that keeps a parsed message on its stack uses.
+    ///
+    /// ```
+    /// use paywire_iso8583::{ErrorKind, FieldIndex, MessageRef, builtin::ISO87ASCII};
+    /// let bytes = b"02007000000000000000164761739001010010000000000000001000";
+    /// let m = MessageRef::<FieldIndex<65>>::parse_with_slots(&ISO87ASCII, bytes)?;
+    /// assert_eq!(m.amount(), Some(1000));
+    /// // A field past the index: field 70 of an 0800.
+    /// let e = MessageRef::<FieldIndex<65>>::parse_with_slots(&ISO87ASCII, b"08008000000000000000\
+    ///     0400000000000000301").unwrap_err();
+    /// assert_eq!((e.kind(), e.field()), (ErrorKind::IndexTooSmall { slots: 65 }, Some(70)));
+    /// # Ok::<(), paywire_iso8583::Error>(())
+    /// ```
+    #[inline]
+    pub fn parse_with_slots(spec: &'s Spec<'s>, bytes: &'a [u8]) -> Result<Self> {
+        let mut result = Ok(Self {
+            head: Head::unread(spec, bytes),
+            index: FieldIndex::empty(),
+        });
+        if let Ok(message) = &mut result {
+            match message.head.read(&mut message.index.spans) {
+                Ok(len) if len < bytes.len() => {
+                    result = Err(trailing(len, bytes.len().saturating_sub(len)));
+                }
+                Ok(_) => {}
+                Err(e) => result = Err(e),
+            }
+        }
+        result
+    }
+}
+
+impl<'a, 's, 'i, const N: usize> MessageRef<'a, 's, &'i FieldIndex<N>> {
     /// Validates `bytes` as exactly one message under `spec`, recording its fields in `index`
     /// (see [`FieldIndex`]): the same checks and the same message as [`MessageRef::parse`], without
     /// clearing or moving an index. The message borrows `index` until it is dropped.
@@ -340,7 +364,7 @@ impl<'a, 's, 'i> MessageRef<'a, 's, &'i FieldIndex> {
     /// ```
     #[inline]
     pub fn parse_in(
-        index: &'i mut FieldIndex,
+        index: &'i mut FieldIndex<N>,
         spec: &'s Spec<'s>,
         bytes: &'a [u8],
     ) -> Result<Self> {
@@ -356,7 +380,7 @@ impl<'a, 's, 'i> MessageRef<'a, 's, &'i FieldIndex> {
     /// it and the bytes after it (see [`MessageRef::parse_in`]).
     #[inline]
     pub fn parse_prefix_in(
-        index: &'i mut FieldIndex,
+        index: &'i mut FieldIndex<N>,
         spec: &'s Spec<'s>,
         bytes: &'a [u8],
     ) -> Result<(Self, &'a [u8])> {

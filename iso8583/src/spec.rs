@@ -416,7 +416,11 @@ impl<'s> FieldSpec<'s> {
         if self.supported() {
             Ok(())
         } else {
-            Err(Error::new(ErrorKind::Unsupported, Some(self.number), offset))
+            Err(Error::new(
+                ErrorKind::Unsupported,
+                Some(self.number),
+                offset,
+            ))
         }
     }
 

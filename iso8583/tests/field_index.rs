@@ -13,9 +13,7 @@ fn build(spec: &'static Spec<'static>, fields: &[(u8, &[u8])]) -> Vec<u8> {
 }
 
 /// Number, offset and logical value of every field.
-fn listing<I: std::borrow::Borrow<FieldIndex>>(
-    m: &MessageRef<'_, '_, I>,
-) -> Vec<(u8, usize, Vec<u8>)> {
+fn listing<I: paywire_iso8583::Slots>(m: &MessageRef<'_, '_, I>) -> Vec<(u8, usize, Vec<u8>)> {
     m.fields()
         .map(|f| (f.number(), f.offset(), f.value().to_vec()))
         .collect()
@@ -144,5 +142,42 @@ fn unusual_bcd_pad_reads_with_its_own_encoding() {
             assert_eq!(m.value().to_vec(), b"123");
             assert_eq!(m.spec().encoding, encoding);
         }
+    }
+}
+
+/// An index of 65 slots (fields up to 64), inside the message or the caller's: the same message
+/// as the default index for any message it holds; a field past it is refused with its number.
+#[test]
+fn an_index_for_fields_up_to_64() {
+    for spec in [&ISO87BINARY, &ISO87ASCII] {
+        let primary = build(
+            spec,
+            &[
+                (2, b"6212345678901234567"),
+                (3, b"000000"),
+                (4, b"000000012345"),
+                (11, b"000172"),
+                (35, b"6212345678901234567D2812101"),
+                (64, b"\x01\x02\x03\x04\x05\x06\x07\x08"),
+            ],
+        );
+        let whole = MessageRef::parse(spec, &primary).unwrap();
+        let inside = MessageRef::<FieldIndex<65>>::parse_with_slots(spec, &primary).unwrap();
+        assert_eq!(listing(&inside), listing(&whole));
+        assert_eq!(inside.mac_input(), whole.mac_input());
+        let mut index = FieldIndex::<65>::empty();
+        let kept = MessageRef::parse_in(&mut index, spec, &primary).unwrap();
+        assert_eq!(listing(&kept), listing(&whole));
+        assert_eq!(kept.describe().to_string(), whole.describe().to_string());
+
+        let secondary = build(spec, &[(3, b"000000"), (70, b"301")]);
+        let e = MessageRef::<FieldIndex<65>>::parse_with_slots(spec, &secondary).unwrap_err();
+        assert_eq!(
+            (e.kind(), e.field()),
+            (ErrorKind::IndexTooSmall { slots: 65 }, Some(70))
+        );
+        let e = MessageRef::parse_in(&mut index, spec, &secondary).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::IndexTooSmall { slots: 65 });
+        assert!(MessageRef::<FieldIndex<71>>::parse_with_slots(spec, &secondary).is_ok());
     }
 }

@@ -8,7 +8,6 @@
 )]
 
 use paywire_iso8583::spec::{Content, Encoding, FieldSpec, Length, Spec};
-use std::borrow::Borrow;
 use std::cell::RefCell;
 
 use paywire_iso8583::{ErrorKind, FieldIndex, Message, MessageBuilder, MessageRef, Mti, builtin};
@@ -143,7 +142,7 @@ thread_local! {
 
 /// Every field of a parsed message as read, and the number and name of the definition it
 /// reports.
-fn reads<I: Borrow<FieldIndex>>(m: &MessageRef<'_, '_, I>) -> Vec<(Read, u8, String)> {
+fn reads<I: paywire_iso8583::Slots>(m: &MessageRef<'_, '_, I>) -> Vec<(Read, u8, String)> {
     m.fields()
         .map(|f| {
             let read = (

@@ -69,6 +69,25 @@ pub(crate) enum Code {
 }
 
 impl Code {
+    /// The code whose discriminant is `b`.
+    #[cfg_attr(not(feature = "compact-index"), allow(dead_code))]
+    #[inline(always)]
+    pub(crate) const fn from_u8(b: u8) -> Option<Self> {
+        Some(match b {
+            0 => Self::Ascii,
+            1 => Self::Binary,
+            2 => Self::Hex,
+            3 => Self::BcdRight0,
+            4 => Self::BcdRightF,
+            5 => Self::BcdLeft0,
+            6 => Self::BcdLeftF,
+            7 => Self::Ebcdic037,
+            8 => Self::Ebcdic500,
+            9 => Self::Ebcdic1047,
+            _ => return None,
+        })
+    }
+
     /// True for the four BCD codes.
     #[inline(always)]
     pub(crate) const fn is_bcd(self) -> bool {

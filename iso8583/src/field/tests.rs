@@ -85,11 +85,14 @@ const CODES: [Code; 10] = [
 fn encoding_codes_round_trip() {
     for (place, &code) in CODES.iter().enumerate() {
         assert_eq!(usize::from(code as u8), place, "{code:?}");
+        assert_eq!(Code::from_u8(code as u8), Some(code));
         let encoding = code.encoding();
         assert_eq!(Code::of(encoding), Some(code), "{encoding:?}");
         let bcd = matches!(encoding, Encoding::Bcd { .. });
         assert_eq!(code.is_bcd(), bcd, "{encoding:?}");
     }
+    assert_eq!(Code::from_u8(CODES.len() as u8), None);
+    assert_eq!(Code::from_u8(0x0F), None);
     for align in [Align::Left, Align::Right] {
         for pad in 0..=u8::MAX {
             let code = Code::of(Encoding::Bcd { align, pad });

@@ -2,12 +2,10 @@
 
 #[cfg(feature = "alloc")]
 use alloc::vec::Vec;
-#[cfg(feature = "alloc")]
-use core::borrow::Borrow;
 
 use paywire_iso8583::Mti;
 #[cfg(feature = "alloc")]
-use paywire_iso8583::{FieldIndex, MessageRef};
+use paywire_iso8583::{MessageRef, Slots};
 
 use crate::error::Result;
 use crate::key::Key;
@@ -77,7 +75,7 @@ pub struct AdditionalAmount {
 /// The amounts of field 54 of an answer (a balance inquiry's balances). `None` when 54 is
 /// absent or not a whole number of well-formed 20-character amounts.
 #[cfg(feature = "alloc")]
-pub fn additional_amounts<I: Borrow<FieldIndex>>(
+pub fn additional_amounts<I: Slots>(
     message: &MessageRef<'_, '_, I>,
 ) -> Option<Vec<AdditionalAmount>> {
     let value = message.value(54)?;

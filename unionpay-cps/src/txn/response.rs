@@ -1,8 +1,6 @@
 //! Response codes (field 39).
 
-use core::borrow::Borrow;
-
-use paywire_iso8583::{FieldIndex, MessageRef};
+use paywire_iso8583::{MessageRef, Slots};
 
 /// The host's verdict in field 39, with the meaning from the 银行卡联网联合技术规范 code table
 /// for the codes it lists (as republished, e.g. <https://17tex.com/tex/3/487253.html>).
@@ -11,7 +9,7 @@ pub struct ResponseCode(pub [u8; 2]);
 
 impl ResponseCode {
     /// Reads field 39 of an answer.
-    pub fn of<I: Borrow<FieldIndex>>(message: &MessageRef<'_, '_, I>) -> Option<Self> {
+    pub fn of<I: Slots>(message: &MessageRef<'_, '_, I>) -> Option<Self> {
         let raw = message.response_code()?;
         let mut it = raw.iter();
         let bytes = [it.next()?, it.next()?];

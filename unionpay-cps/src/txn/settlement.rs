@@ -1,8 +1,6 @@
 //! Batch settlement (`0500`, 结算): the totals of field 48 and the host's answer.
 
-use core::borrow::Borrow;
-
-use paywire_iso8583::{FieldIndex, MessageBuilder, MessageRef, Mti, SliceWriter};
+use paywire_iso8583::{MessageBuilder, MessageRef, Mti, SliceWriter, Slots};
 
 use crate::error::{Error, ErrorKind, Place, Result};
 use crate::key::Key;
@@ -166,7 +164,7 @@ pub struct SettlementResult {
 
 impl SettlementResult {
     /// Reads field 48 of a settlement answer (62 digits). `None` when absent or malformed.
-    pub fn of<I: Borrow<FieldIndex>>(message: &MessageRef<'_, '_, I>) -> Option<Self> {
+    pub fn of<I: Slots>(message: &MessageRef<'_, '_, I>) -> Option<Self> {
         let value = message.value(48)?;
         let mut digits = [0u8; 62];
         if value.len() != digits.len() {

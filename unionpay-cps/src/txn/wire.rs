@@ -2,11 +2,10 @@
 
 #[cfg(feature = "alloc")]
 use alloc::vec::Vec;
-use core::borrow::Borrow;
 
 #[cfg(feature = "alloc")]
 use paywire_iso8583::Message;
-use paywire_iso8583::{FieldIndex, MessageRef};
+use paywire_iso8583::{MessageRef, Slots};
 
 use crate::error::{Error, ErrorKind, Result};
 #[cfg(feature = "alloc")]
@@ -49,7 +48,7 @@ pub fn encode_with_mac(message: &Message<'_>, mak: &Key) -> Result<Vec<u8>> {
 /// assert_eq!(txn::verify_mac(&m, &wrong).unwrap_err().kind(), ErrorKind::MacMismatch);
 /// # Ok::<(), paywire_unionpay::Error>(())
 /// ```
-pub fn verify_mac<I: Borrow<FieldIndex>>(message: &MessageRef<'_, '_, I>, mak: &Key) -> Result<()> {
+pub fn verify_mac<I: Slots>(message: &MessageRef<'_, '_, I>, mak: &Key) -> Result<()> {
     let (Some(input), Some(received)) = (message.mac_input(), message.value(64)) else {
         return Err(Error::new(ErrorKind::MacMismatch));
     };
