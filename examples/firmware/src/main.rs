@@ -25,7 +25,7 @@ use core::panic::PanicInfo;
 use cortex_m_rt::entry;
 use cortex_m_semihosting::{debug, hio};
 #[cfg(feature = "card")]
-use paywire::iso8583::{FieldIndex, MessageRef};
+use paywire::iso8583::MessageRef;
 #[cfg(feature = "card")]
 use paywire::unionpay::Key;
 #[cfg(feature = "card")]
@@ -208,16 +208,19 @@ fn card() -> Result<(), Error> {
     let mac = out.get(len.saturating_sub(8)..len).unwrap_or_default();
     line(&[Text("mac"), Bytes(mac)]);
 
-    // The answer parsed with its field index inside the message (which lands in this frame, as
-    // a caller keeping the message would hold it): the stack the parse itself uses.
-    let (parsed, depth) = measured(|| MessageRef::parse(&CUPS_POS, &out[..len]));
+    // The answer parsed with its field index inside the message (65 slots: fields up to 64, as
+    // every cups-pos message), as a caller keeping the message on its stack holds it.
+    let (parsed, depth) = measured(|| {
+        MessageRef::<job::Index>::parse_with_slots(&CUPS_POS, out.get(..len).unwrap_or_default())
+    });
     let stan = parsed?.stan();
     line(&[Text("stack parse"), Number(depth)]);
     line(&[Text("stan"), Number(stan.unwrap_or(0) as usize)]);
 
-    let mut index = FieldIndex::new();
+    let mut index = job::Index::empty();
     // The message checked as an answer would be: its MAC verifies under the MAK.
-    let (checked, depth) = measured(|| job::check_answer(&out[..len], &keys.mak, &mut index));
+    let (checked, depth) =
+        measured(|| job::check_answer(out.get(..len).unwrap_or_default(), &keys.mak, &mut index));
     checked?;
     line(&[Text("stack check_answer"), Number(depth)]);
     line(&[Text("mac verified")]);
@@ -265,7 +268,7 @@ fn sign_in_request() -> Result<(), Error> {
 fn reversal(
     sale: &paywire::unionpay::txn::Purchase<'_>,
     mak: &Key,
-    index: &mut FieldIndex,
+    index: &mut job::Index,
 ) -> Result<(), Error> {
     let mut reversal = [0u8; 256];
     let (sent, depth) = measured(|| job::reversal(sale, mak, &mut reversal).map(<[u8]>::len));

@@ -133,9 +133,14 @@ pub fn reversal<'o>(sale: &Purchase<'_>, mak: &Key, out: &'o mut [u8]) -> Result
     )?)
 }
 
+/// The field index of a `cups-pos` message: its fields end at 64 (the MAC), so 65 slots (520
+/// bytes; 325 with the facade's `compact-index` feature) hold any of them; a message with a
+/// higher field is refused.
+pub type Index = FieldIndex<65>;
+
 /// Checks an answer's MAC (in constant time) before anything in it is trusted, and returns its
-/// response code (field 39). `index` is the caller's: 1.5 KB kept off the stack.
-pub fn check_answer(bytes: &[u8], mak: &Key, index: &mut FieldIndex) -> Result<[u8; 2], Error> {
+/// response code (field 39). `index` is the caller's, kept off the stack.
+pub fn check_answer(bytes: &[u8], mak: &Key, index: &mut Index) -> Result<[u8; 2], Error> {
     let m = MessageRef::parse_in(index, &CUPS_POS, bytes)?;
     txn::verify_mac(&m, mak)?;
     Ok(ResponseCode::of(&m).map_or([0; 2], |code| code.0))
@@ -209,7 +214,7 @@ mod tests {
         }
         assert_eq!(&hex[..mab.len()], mab);
         assert_eq!(&bytes[bytes.len() - 8..], b"8A9E91B8");
-        let mut index = FieldIndex::new();
+        let mut index = Index::empty();
         assert!(check_answer(bytes, &mak, &mut index).is_ok());
         assert!(check_answer(bytes, &key("C24A8FB57AA20124"), &mut index).is_err());
     }
