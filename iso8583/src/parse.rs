@@ -273,22 +273,7 @@ impl<'a, 's> MessageRef<'a, 's> {
     /// ```
     #[inline]
     pub fn parse(spec: &'s Spec<'s>, bytes: &'a [u8]) -> Result<Self> {
-        // Small and inlined; `read` fills the message in place. The compiler still moves the
-        // result to the caller once (Rust has no placement), which `parse_in` does not need.
-        let mut result = Ok(Self {
-            head: Head::unread(spec, bytes),
-            index: FieldIndex::new(),
-        });
-        if let Ok(message) = &mut result {
-            match message.head.read(&mut message.index.spans) {
-                Ok(len) if len < bytes.len() => {
-                    result = Err(trailing(len, bytes.len().saturating_sub(len)));
-                }
-                Ok(_) => {}
-                Err(e) => result = Err(e),
-            }
-        }
-        result
+        Self::parse_with_slots(spec, bytes)
     }
 
     /// Validates one message at the start of `bytes`; returns it and the bytes after it.
@@ -324,6 +309,8 @@ impl<'a, 's, const N: usize> MessageRef<'a, 's, FieldIndex<N>> {
     /// ```
     #[inline]
     pub fn parse_with_slots(spec: &'s Spec<'s>, bytes: &'a [u8]) -> Result<Self> {
+        // Small and inlined; `read` fills the message in place. The compiler still moves the
+        // result to the caller once (Rust has no placement), which `parse_in` does not need.
         let mut result = Ok(Self {
             head: Head::unread(spec, bytes),
             index: FieldIndex::empty(),

@@ -19,20 +19,25 @@ fn listing<I: paywire_iso8583::Slots>(m: &MessageRef<'_, '_, I>) -> Vec<(u8, usi
         .collect()
 }
 
+/// A purchase's fields, and `last` after them.
+fn purchase(spec: &'static Spec<'static>, last: (u8, &[u8])) -> Vec<u8> {
+    build(
+        spec,
+        &[
+            (2, b"6212345678901234567"),
+            (3, b"000000"),
+            (4, b"000000012345"),
+            (11, b"000172"),
+            (35, b"6212345678901234567D2812101"),
+            last,
+        ],
+    )
+}
+
 #[test]
 fn a_reused_index_shows_only_the_latest_message() {
     for spec in [&ISO87BINARY, &ISO87ASCII] {
-        let full = build(
-            spec,
-            &[
-                (2, b"6212345678901234567"),
-                (3, b"000000"),
-                (4, b"000000012345"),
-                (11, b"000172"),
-                (35, b"6212345678901234567D2812101"),
-                (41, b"50080001"),
-            ],
-        );
+        let full = purchase(spec, (41, b"50080001"));
         let small = build(spec, &[(3, b"310000"), (11, b"000173")]);
         let mut index = FieldIndex::new();
         {
@@ -150,17 +155,7 @@ fn unusual_bcd_pad_reads_with_its_own_encoding() {
 #[test]
 fn an_index_for_fields_up_to_64() {
     for spec in [&ISO87BINARY, &ISO87ASCII] {
-        let primary = build(
-            spec,
-            &[
-                (2, b"6212345678901234567"),
-                (3, b"000000"),
-                (4, b"000000012345"),
-                (11, b"000172"),
-                (35, b"6212345678901234567D2812101"),
-                (64, b"\x01\x02\x03\x04\x05\x06\x07\x08"),
-            ],
-        );
+        let primary = purchase(spec, (64, b"\x01\x02\x03\x04\x05\x06\x07\x08"));
         let whole = MessageRef::parse(spec, &primary).unwrap();
         let inside = MessageRef::<FieldIndex<65>>::parse_with_slots(spec, &primary).unwrap();
         assert_eq!(listing(&inside), listing(&whole));
