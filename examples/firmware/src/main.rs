@@ -313,8 +313,9 @@ fn qr() -> Result<(), Error> {
 }
 
 /// The LM3S6965's 44 interrupt vectors (IRQ 0, GPIO port A, to IRQ 43, the hibernation module:
-/// vectors 16–59 of the Stellaris LM3S6965 data sheet's interrupt table), none used: the table
-/// a firmware for this chip links, in place of cortex-m-rt's generic 240 entries (0.8 KB).
+/// vectors 16–59, as NuttX's table for the chip lists them, arch/arm/src/lm/chip/lm3s_vectors.h),
+/// none used: the table a firmware for this chip links, in place of cortex-m-rt's generic 240
+/// entries (0.8 KB).
 #[unsafe(link_section = ".vector_table.interrupts")]
 #[unsafe(no_mangle)]
 static __INTERRUPTS: [unsafe extern "C" fn(); 44] = [unused_interrupt; 44];
