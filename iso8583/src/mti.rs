@@ -179,10 +179,20 @@ pub enum MtiEncoding {
     Ebcdic,
 }
 
-pub(crate) fn read_mti(encoding: MtiEncoding, input: &[u8]) -> Result<(Mti, usize)> {
-    if !ebcdic::ENABLED && encoding == MtiEncoding::Ebcdic {
-        return Err(Error::new(ErrorKind::Unsupported, Some(0), 0));
+impl MtiEncoding {
+    /// `Err(Unsupported)` (field 0) for EBCDIC in a build without the `ebcdic` feature: where
+    /// a spec is validated, an MTI read and one written.
+    #[inline(always)]
+    pub(crate) fn check_supported(self) -> Result<()> {
+        if !ebcdic::ENABLED && self == Self::Ebcdic {
+            return Err(Error::new(ErrorKind::Unsupported, Some(0), 0));
+        }
+        Ok(())
     }
+}
+
+pub(crate) fn read_mti(encoding: MtiEncoding, input: &[u8]) -> Result<(Mti, usize)> {
+    encoding.check_supported()?;
     let len = match encoding {
         MtiEncoding::Bcd => 2,
         MtiEncoding::Ascii | MtiEncoding::Ebcdic => 4,
@@ -226,9 +236,7 @@ pub(crate) fn write_mti<W: Writer + ?Sized>(
     mti: Mti,
     w: &mut W,
 ) -> Result<()> {
-    if !ebcdic::ENABLED && encoding == MtiEncoding::Ebcdic {
-        return Err(Error::new(ErrorKind::Unsupported, Some(0), 0));
-    }
+    encoding.check_supported()?;
     let digits = mti.to_ascii();
     match encoding {
         MtiEncoding::Ascii => Ok(w.write(&digits)?),

@@ -592,9 +592,7 @@ impl<'s> Spec<'s> {
     /// Checks every field and that the table is sorted without duplicates. Built-in specs are
     /// checked by the test suite; run-time specs should be checked when loaded.
     pub fn validate(&self) -> Result<()> {
-        if !crate::ebcdic::ENABLED && self.mti == MtiEncoding::Ebcdic {
-            return Err(Error::new(ErrorKind::Unsupported, Some(0), 0));
-        }
+        self.mti.check_supported()?;
         let mut previous = 0u8;
         for field in self.fields {
             field.validate()?;
