@@ -11,7 +11,7 @@ import re
 import sys
 from pathlib import Path
 
-CRATES = ["emv-tlv", "iso8583", "emvqr", "unionpay-cps", "wechat-pay", "alipay", "pos"]
+CRATES = ["emv-tlv", "iso8583", "emvqr", "cardsec", "unionpay-cps", "wechat-pay", "alipay", "pos"]
 PATH = re.compile(r"\b(crate|super|self)((?:::[A-Za-z_][A-Za-z0-9_]*)+)")
 GROUP = re.compile(r"\buse\s+(crate|super|self)((?:::[A-Za-z_][A-Za-z0-9_]*)*)::\{([^}]*)\}", re.S)
 REEXPORT = re.compile(r"^\s*pub\s+use\s+([a-z_][a-z0-9_]*)((?:::[A-Za-z_][A-Za-z0-9_]*)*)::(?:\{([^}]*)\}|([A-Za-z_][A-Za-z0-9_]*))\s*;", re.M | re.S)

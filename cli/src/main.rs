@@ -5,6 +5,7 @@ mod emvqr;
 mod input;
 mod iso8583;
 mod pos;
+mod sec;
 mod sim;
 mod tlv;
 mod unionpay;
@@ -70,6 +71,9 @@ enum Group {
     /// China UnionPay: terminal MACs, PIN blocks, key check values; ACP gateway signing.
     #[command(subcommand, after_help = concat!("Example (from a paywire checkout):\n  ", r##"paywire unionpay mac --algorithm cups-ecb --key C24A8FB57AA20123 --hex iso8583/tests/vectors/cups-0200-mab.hex"##))]
     Unionpay(unionpay::Command),
+    /// Card security: key check values, DUKPT, PIN blocks, MACs.
+    #[command(subcommand, after_help = concat!("Example:\n  ", r##"paywire sec dukpt --bdk 0123456789ABCDEFFEDCBA9876543210 --ksn FFFF9876543210E00001 --usage none"##))]
+    Sec(sec::Command),
     /// WeChat Pay signatures: API v2 and v3, verification, decryption.
     #[command(subcommand, after_help = concat!("Example (from a paywire checkout):\n  ", r##"echo '{"appid":"wxd930ea5d5a258f4f","mch_id":"10000100","device_info":"1000","body":"test","nonce_str":"ibuaiVcKdpRxkhJA"}' | paywire wechat v2-sign --key 192006250b4c09247ec02edce69f6a2d"##))]
     Wechat(wechat::Command),
@@ -118,6 +122,7 @@ fn main() -> ExitCode {
         Group::Iso8583(command) => iso8583::run(command),
         Group::Emvqr(command) => emvqr::run(command),
         Group::Unionpay(command) => unionpay::run(command),
+        Group::Sec(command) => sec::run(command),
         Group::Wechat(command) => wechat::run(command),
         Group::Alipay(command) => alipay::run(command),
         Group::Sim(command) => sim::run(command),

@@ -216,9 +216,13 @@ pub(crate) fn run(command: Command) -> Outcome {
                 MacAlgorithm::CupsEcb | MacAlgorithm::CupsEcbSm4 => {
                     String::from_utf8_lossy(&mac::field64(&mac::cups_ecb(&key, &data))).into_owned()
                 }
-                MacAlgorithm::X99 => hex::encode_upper(mac::x9_9(&key, &data)),
+                MacAlgorithm::X99 => hex::encode_upper(
+                    paywire_cardsec::mac::x9_9(&key, &data)
+                        .map_err(|e| Failure::Usage(format!("--key: {e}")))?,
+                ),
                 MacAlgorithm::X919 => hex::encode_upper(
-                    mac::x9_19(&key, &data).map_err(|e| Failure::Usage(format!("--key: {e}")))?,
+                    paywire_cardsec::mac::x9_19(&key, &data)
+                        .map_err(|e| Failure::Usage(format!("--key: {e}")))?,
                 ),
             };
             print(&format!("{text}\n"))
@@ -239,7 +243,8 @@ pub(crate) fn run(command: Command) -> Outcome {
                 (Some(k), Some(c)) => {
                     pin::encrypt(pin.as_bytes(), pan.as_bytes(), &key_from(&k, c)?)
                 }
-                _ => pin::format0(pin.as_bytes(), pan.as_bytes()),
+                _ => paywire_cardsec::pin::format0(pin.as_bytes(), pan.as_bytes())
+                    .map_err(paywire_unionpay::Error::from),
             }
             .map_err(|e| Failure::Usage(e.to_string()))?;
             print(&format!("{}\n", hex::encode_upper(block.as_bytes())))

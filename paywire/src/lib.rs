@@ -20,6 +20,13 @@ pub use paywire_iso8583 as iso8583;
 #[doc(inline)]
 pub use paywire_emvqr as emvqr;
 
+/// Card security that is not one network's: keys and check values, ISO 9564 PIN blocks,
+/// ISO/IEC 9797-1 MACs and CMAC, DUKPT, TR-31 key blocks, CVV / PVV, EMV cryptograms (the
+/// `paywire-cardsec` crate).
+#[cfg(feature = "cardsec")]
+#[doc(inline)]
+pub use paywire_cardsec as cardsec;
+
 /// The China UnionPay POS dialect, its MAC and PIN schemes, sign-in keys, transactions and ACP
 /// gateway signing (the `paywire-unionpay` crate).
 #[cfg(feature = "unionpay")]

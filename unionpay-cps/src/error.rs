@@ -62,6 +62,9 @@ pub enum ErrorKind {
     Pkcs12,
     /// An SM4 key in a build without the `sm4` feature.
     Unsupported,
+    /// What `paywire-cardsec` refused that has no name of its own here (a PIN block that does
+    /// not decode, a key of a cipher the method does not use, …).
+    Security(paywire_cardsec::ErrorKind),
 }
 
 /// Where an error is: an ISO 8583 field, or a named parameter.
@@ -148,6 +151,24 @@ impl From<paywire_iso8583::Error> for Error {
     }
 }
 
+impl From<paywire_cardsec::Error> for Error {
+    /// The security crate's kinds under the names this crate has always used for them.
+    fn from(e: paywire_cardsec::Error) -> Self {
+        use paywire_cardsec::ErrorKind as C;
+        let kind = match e.kind() {
+            C::KeyLength { length } => ErrorKind::KeyLength { length },
+            C::BadPin | C::BadFill => ErrorKind::BadPin,
+            C::BadPan => ErrorKind::BadPan,
+            C::BadPinBlock => ErrorKind::BadPinBlock,
+            C::CheckValueMismatch => ErrorKind::CheckValueMismatch,
+            C::MacMismatch => ErrorKind::MacMismatch,
+            C::Unsupported => ErrorKind::Unsupported,
+            other => ErrorKind::Security(other),
+        };
+        Self::new(kind)
+    }
+}
+
 impl fmt::Display for ErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
@@ -176,6 +197,7 @@ impl fmt::Display for ErrorKind {
                 f.write_str("not a readable PKCS#12 file with an RSA key and its certificate")
             }
             Self::Unsupported => f.write_str("SM4 is not in this build (the `sm4` feature)"),
+            Self::Security(kind) => kind.fmt(f),
         }
     }
 }

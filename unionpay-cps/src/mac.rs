@@ -1,10 +1,9 @@
-//! MACs over message bytes (usually `MessageRef::mac_input()`): UnionPay's "ECB" MAC (DES, 3DES
-//! and the SM4 variant), ANSI X9.9 and ANSI X9.19. Verification is constant time.
+//! UnionPay's "ECB" MAC over message bytes (usually `MessageRef::mac_input()`): DES, 3DES and
+//! the SM4 variant. ANSI X9.9 / X9.19, CMAC and the constant-time comparison are
+//! `paywire_cardsec::mac`'s.
 
-use subtle::ConstantTimeEq as _;
 use zeroize::Zeroize;
 
-use crate::error::{Error, ErrorKind, Result};
 use crate::key::Key;
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
@@ -75,59 +74,6 @@ pub fn field64(mac: &[u8]) -> [u8; 8] {
         hex_upper(head, &mut out);
     }
     out
-}
-
-/// CBC-MAC with a zero IV over the 00-padded message, one 8-byte block at a time through
-/// `encrypt`.
-#[inline]
-fn cbc_mac(data: &[u8], mut encrypt: impl FnMut(&mut [u8; 8])) -> [u8; 8] {
-    let mut state = [0u8; 8];
-    for chunk in data.chunks(8) {
-        for (s, &b) in state.iter_mut().zip(chunk) {
-            *s ^= b;
-        }
-        encrypt(&mut state);
-    }
-    state
-}
-
-/// ANSI X9.9: CBC-MAC with a zero IV over the 00-padded message, with the key's cipher.
-pub fn x9_9(key: &Key, data: &[u8]) -> [u8; 8] {
-    cbc_mac(data, |block| key.encrypt_block(block))
-}
-
-/// ANSI X9.19 (ISO 9797-1 algorithm 3, "retail MAC"): DES CBC-MAC under the left half of a
-/// double-length key, then decrypt with the right half and encrypt with the left.
-///
-/// ```
-/// use paywire_unionpay::{Key, mac};
-/// // The retail MAC of "Now is the time for all " (docs.rs/retail-mac).
-/// let key = Key::des_or_tdes(&[0x01, 0x23, 0x45, 0x67, 0x89, 0xAB, 0xCD, 0xEF, 0xFE, 0xDC, 0xBA, 0x98, 0x76, 0x54, 0x32, 0x10])?;
-/// let out = mac::x9_19(&key, b"Now is the time for all ")?;
-/// assert_eq!(out, [0xA1, 0xC7, 0x2E, 0x74, 0xEA, 0x3F, 0xA9, 0xB6]);
-/// mac::verify(&out, &[0xA1, 0xC7, 0x2E, 0x74, 0xEA, 0x3F, 0xA9, 0xB6])?; // constant time
-/// # Ok::<(), paywire_unionpay::Error>(())
-/// ```
-pub fn x9_19(key: &Key, data: &[u8]) -> Result<[u8; 8]> {
-    use des::cipher::{BlockCipherDecrypt as _, BlockCipherEncrypt as _};
-    let Some((left, right)) = key.des_halves() else {
-        return Err(Error::new(ErrorKind::KeyLength {
-            length: key.expose().len(),
-        }));
-    };
-    let mut state = cbc_mac(data, |block| left.encrypt_block(block.into()));
-    right.decrypt_block((&mut state).into());
-    left.encrypt_block((&mut state).into());
-    Ok(state)
-}
-
-/// Compares a received MAC with the expected one in constant time.
-pub fn verify(expected: &[u8], received: &[u8]) -> Result<()> {
-    if expected.len() == received.len() && bool::from(expected.ct_eq(received)) {
-        Ok(())
-    } else {
-        Err(Error::new(ErrorKind::MacMismatch))
-    }
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@
 //! MAK check value elsewhere: those hosts need their own layout.
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::key::{Cipher, Key, unwrap_clear, verify_clear_check_value};
+use crate::key::{Cipher, Key, KeyBytes, verify_bytes};
 
 /// The working keys of a sign-in.
 #[derive(Clone, Debug)]
@@ -31,14 +31,8 @@ fn take<'a>(bytes: &'a [u8], at: &mut usize, n: usize) -> Result<&'a [u8]> {
 }
 
 /// The next key of field 62 (`len` bytes encrypted under the TMK, then its 4-byte check
-/// value), decrypted and checked: its cipher and clear bytes, to be made into a [`Key`] where it
-/// is kept.
-fn key_and_check(
-    tmk: &Key,
-    bytes: &[u8],
-    at: &mut usize,
-    len: usize,
-) -> Result<(Cipher, usize, zeroize::Zeroizing<[u8; 24]>)> {
+/// value), decrypted and checked: its clear bytes, to be made into a [`Key`] where it is kept.
+fn key_and_check(tmk: &Key, bytes: &[u8], at: &mut usize, len: usize) -> Result<KeyBytes> {
     let encrypted = take(bytes, at, len)?;
     let check = take(bytes, at, 4)?;
     // A double-length MAK with a zero right half is a single-length key.
@@ -56,10 +50,10 @@ fn key_and_check(
     } else {
         Cipher::Tdes
     };
-    let clear = unwrap_clear(tmk, encrypted.get(..clear_len).unwrap_or_default())?;
+    let clear = KeyBytes::decrypt_ecb(tmk, encrypted.get(..clear_len).unwrap_or_default(), cipher)?;
     // Checked with schedules made for the check only (the key kept is made in place later).
-    verify_clear_check_value(cipher, &clear, clear_len, check)?;
-    Ok((cipher, clear_len, clear))
+    verify_bytes(&clear, check)?;
+    Ok(clear)
 }
 
 /// Decrypts and checks the keys in field 62 for network management code `code` (`b"001"`,
@@ -111,8 +105,8 @@ pub fn work_keys(tmk: &Key, field62: &[u8], code: &[u8]) -> Result<WorkKeys> {
     // Every key checked: each is made in its place in the result (keys are 424 bytes: no key
     // passes through a local on its way, for firmware's small stacks).
     Ok(WorkKeys {
-        pik: Key::make(pik.0, &pik.2, pik.1),
-        mak: Key::make(mak.0, &mak.2, mak.1),
-        tdk: tdk.map(|(cipher, len, clear)| Key::make(cipher, &clear, len)),
+        pik: Key::from_bytes(&pik),
+        mak: Key::from_bytes(&mak),
+        tdk: tdk.as_ref().map(Key::from_bytes),
     })
 }

@@ -69,7 +69,7 @@ proptest! {
         let pin_text: Vec<u8> = pin_digits.iter().map(|d| b'0' + d).collect();
         let tmk = Key::des_or_tdes(&tmk).unwrap();
         let mak_key = Key::des_or_tdes(&mak).unwrap();
-        let clear = pin::format0(&pin_text, pan.as_bytes()).unwrap();
+        let clear = paywire_cardsec::pin::format0(&pin_text, pan.as_bytes()).unwrap();
         let block = pin::encrypt(&pin_text, pan.as_bytes(), &tmk).unwrap();
         let secrets = Secrets::new()
             .pan(&pan)

@@ -47,6 +47,13 @@ impl From<paywire::unionpay::Error> for Error {
     }
 }
 
+impl From<paywire::cardsec::Error> for Error {
+    /// A key refused by the security crate, as UnionPay's error names it.
+    fn from(e: paywire::cardsec::Error) -> Self {
+        Self::Unionpay(e.into())
+    }
+}
+
 impl From<paywire::emvqr::Error> for Error {
     fn from(e: paywire::emvqr::Error) -> Self {
         Self::Emvqr(e)

@@ -63,7 +63,10 @@ pub fn verify_mac<I: Slots>(message: &MessageRef<'_, '_, I>, mak: &Key) -> Resul
         }
         len = len.saturating_add(1);
     }
-    mac::verify(&expected, got.get(..len).unwrap_or_default())
+    Ok(paywire_cardsec::mac::verify(
+        &expected,
+        got.get(..len).unwrap_or_default(),
+    )?)
 }
 
 /// The whole frame: 2-byte length, TPDU, header, message ([`paywire_iso8583::framing::Framing::CUPS`]).
