@@ -37,28 +37,6 @@ pub(crate) enum MethodArg {
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
-pub(crate) enum UsageArg {
-    /// PIN encryption.
-    #[value(name = "pin")]
-    Pin,
-    /// MAC, request.
-    #[value(name = "mac")]
-    Mac,
-    /// MAC, response.
-    #[value(name = "mac-response")]
-    MacResponse,
-    /// Data encryption, request (variant, then the one-way function).
-    #[value(name = "data")]
-    Data,
-    /// Data encryption, response.
-    #[value(name = "data-response")]
-    DataResponse,
-    /// The bare transaction key.
-    #[value(name = "none")]
-    None,
-}
-
-#[derive(Clone, Copy, Debug, ValueEnum)]
 pub(crate) enum MacArg {
     /// ISO/IEC 9797-1 MAC algorithm 1 (CBC-MAC; X9.9 with DES and padding 1).
     #[value(name = "iso9797-1-m1")]
@@ -111,13 +89,16 @@ pub(crate) enum Command {
         /// The base derivation key as hex.
         #[arg(long)]
         bdk: String,
-        /// The key serial number as hex (10 bytes: TDES DUKPT).
+        /// The key serial number as hex (10 bytes: TDES DUKPT; 12 bytes: AES DUKPT).
         #[arg(long)]
         ksn: String,
-        /// What the key is for.
-        #[arg(long, value_enum, default_value = "pin")]
-        usage: UsageArg,
-        /// The working key's type (AES DUKPT only).
+        /// What the key is for. TDES: pin, mac, mac-response, data, data-response, none. AES:
+        /// pin, mac-generate, mac-verify, mac-both, data-encrypt, data-decrypt, data-both,
+        /// key-encryption, none (the transaction's derivation key).
+        #[arg(long, default_value = "pin")]
+        usage: String,
+        /// The working key's type, AES DUKPT only: 2tdea, 3tdea, aes128, aes192, aes256
+        /// (default: the BDK's own type).
         #[arg(long)]
         key_type: Option<String>,
     },
@@ -471,7 +452,7 @@ pub(crate) fn run(command: Command) -> Outcome {
             ksn,
             usage,
             key_type,
-        } => dukpt(&bdk, &ksn, usage, key_type.as_deref()),
+        } => dukpt(&bdk, &ksn, &usage, key_type.as_deref()),
         Command::Tr31(Tr31Command::Wrap {
             kbpk,
             header,
@@ -685,37 +666,39 @@ fn kcv_command(
     ))
 }
 
-fn dukpt(bdk: &str, ksn: &str, usage_arg: UsageArg, key_type: Option<&str>) -> Outcome {
+fn dukpt(bdk: &str, ksn: &str, usage_name: &str, key_type: Option<&str>) -> Outcome {
     let ksn_bytes = hex_arg("ksn", ksn)?;
     match ksn_bytes.len() {
-        10 => {}
-        12 => {
-            return Err(usage(
-                "AES DUKPT (ANSI X9.24-3, 12-byte KSNs) is not built yet; TDES DUKPT takes 10-byte KSNs",
-            ));
-        }
-        n => {
-            return Err(usage(format!(
-                "--ksn must be 10 bytes (TDES DUKPT), not {n}"
-            )));
-        }
+        10 => tdes_dukpt(bdk, &ksn_bytes, usage_name, key_type),
+        12 => aes_dukpt(bdk, &ksn_bytes, usage_name, key_type),
+        n => Err(usage(format!(
+            "--ksn must be 10 bytes (TDES DUKPT) or 12 (AES DUKPT), not {n}"
+        ))),
     }
+}
+
+fn tdes_dukpt(bdk: &str, ksn_bytes: &[u8], usage_name: &str, key_type: Option<&str>) -> Outcome {
     if key_type.is_some() {
         return Err(usage(
             "--key-type is for AES DUKPT; TDES DUKPT keys are double-length TDES",
         ));
     }
-    let bdk = key_arg("bdk", bdk, Cipher::Tdes)?;
-    let ksn = Ksn::new(&ksn_bytes).map_err(rejected)?;
-    let ik = tdes::initial_key(&bdk, &ksn).map_err(|e| usage(format!("--bdk: {e}")))?;
-    let variant = match usage_arg {
-        UsageArg::Pin => Variant::Pin,
-        UsageArg::Mac => Variant::MacRequest,
-        UsageArg::MacResponse => Variant::MacResponse,
-        UsageArg::Data => Variant::DataRequest,
-        UsageArg::DataResponse => Variant::DataResponse,
-        UsageArg::None => Variant::None,
+    let variant = match usage_name {
+        "pin" => Variant::Pin,
+        "mac" => Variant::MacRequest,
+        "mac-response" => Variant::MacResponse,
+        "data" => Variant::DataRequest,
+        "data-response" => Variant::DataResponse,
+        "none" => Variant::None,
+        other => {
+            return Err(usage(format!(
+                "--usage {other}: TDES DUKPT takes pin, mac, mac-response, data, data-response, none"
+            )));
+        }
     };
+    let bdk = key_arg("bdk", bdk, Cipher::Tdes)?;
+    let ksn = Ksn::new(ksn_bytes).map_err(rejected)?;
+    let ik = tdes::initial_key(&bdk, &ksn).map_err(|e| usage(format!("--bdk: {e}")))?;
     let txn = tdes::transaction_key(&ik, &ksn).map_err(|e| {
         Failure::Rejected(format!(
             "{e} (counter {:#07X}: not zero, at most {} bits set)",
@@ -724,6 +707,60 @@ fn dukpt(bdk: &str, ksn: &str, usage_arg: UsageArg, key_type: Option<&str>) -> O
         ))
     })?;
     let key = tdes::working_key(&txn, variant);
+    json(&DukptKeys {
+        ipek: hex::encode_upper(ik.expose()),
+        key: hex::encode_upper(key.expose()),
+    })
+}
+
+fn aes_dukpt(bdk: &str, ksn_bytes: &[u8], usage_name: &str, key_type: Option<&str>) -> Outcome {
+    use paywire_cardsec::dukpt::aes::{self as aes_dukpt, AesKsn, KeyType, Usage};
+    let usage_code = match usage_name {
+        "pin" => Some(Usage::PIN_ENCRYPTION),
+        "mac-generate" => Some(Usage::MAC_GENERATION),
+        "mac-verify" => Some(Usage::MAC_VERIFICATION),
+        "mac-both" => Some(Usage::MAC_BOTH),
+        "data-encrypt" => Some(Usage::DATA_ENCRYPT),
+        "data-decrypt" => Some(Usage::DATA_DECRYPT),
+        "data-both" => Some(Usage::DATA_BOTH),
+        "key-encryption" => Some(Usage::KEY_ENCRYPTION),
+        "none" => None,
+        other => {
+            return Err(usage(format!(
+                "--usage {other}: AES DUKPT takes pin, mac-generate, mac-verify, mac-both, data-encrypt, data-decrypt, data-both, key-encryption, none"
+            )));
+        }
+    };
+    let bdk = key_arg("bdk", bdk, Cipher::Aes)?;
+    let own = KeyType::aes(bdk.expose().len()).ok_or_else(|| usage("--bdk must be AES"))?;
+    let key_type = match key_type {
+        None => own,
+        Some("2tdea") => KeyType::Tdes2,
+        Some("3tdea") => KeyType::Tdes3,
+        Some("aes128") => KeyType::Aes128,
+        Some("aes192") => KeyType::Aes192,
+        Some("aes256") => KeyType::Aes256,
+        Some(other) => {
+            return Err(usage(format!(
+                "--key-type {other}: 2tdea, 3tdea, aes128, aes192 or aes256"
+            )));
+        }
+    };
+    let ksn = AesKsn::new(ksn_bytes).map_err(rejected)?;
+    let ik = aes_dukpt::initial_key(&bdk, &ksn.initial_key_id())
+        .map_err(|e| usage(format!("--bdk: {e}")))?;
+    let derivation = aes_dukpt::derivation_key(&ik, &ksn).map_err(|e| {
+        Failure::Rejected(format!(
+            "{e} (counter {:08X}: not zero, at most {} bits set)",
+            ksn.counter(),
+            aes_dukpt::MAX_COUNTER_ONES
+        ))
+    })?;
+    let key = match usage_code {
+        Some(code) => aes_dukpt::working_key(&derivation, &ksn, code, key_type)
+            .map_err(|e| usage(e.to_string()))?,
+        None => derivation,
+    };
     json(&DukptKeys {
         ipek: hex::encode_upper(ik.expose()),
         key: hex::encode_upper(key.expose()),

@@ -50,14 +50,74 @@ fn dukpt_tdes() {
         assert_eq!(code, 1, "{ksn}");
         assert!(!err.contains(BDK), "{err}");
     }
-    // A 12-byte KSN is AES DUKPT: not built yet (usage, exit 2); a short KSN is a usage error.
-    for ksn in ["FFFF9876543210E00000000001", "FFFF98"] {
-        assert_eq!(
-            sec(&["dukpt", "--bdk", BDK, "--ksn", ksn], b"").0,
-            2,
-            "{ksn}"
-        );
-    }
+    // AES DUKPT (ANSI X9.24-3:2017 B.1, as openemv/dukpt's tests carry it): the AES-128 BDK's
+    // derivation key at counter 0x20000; 0x1FFFF (17 bits) rejected; a short KSN or an unknown
+    // usage is a usage error.
+    let aes_bdk = "FEDCBA9876543210F1F1F1F1F1F1F1F1";
+    let (code, out, _) = sec(
+        &[
+            "dukpt",
+            "--bdk",
+            aes_bdk,
+            "--ksn",
+            "123456789012345600020000",
+            "--usage",
+            "none",
+        ],
+        b"",
+    );
+    assert_eq!(code, 0);
+    assert!(
+        out.ends_with("\"key\":\"F7AE9025468A25D37B7249CFFED224C8\"}\n"),
+        "{out}"
+    );
+    assert_eq!(
+        sec(
+            &[
+                "dukpt",
+                "--bdk",
+                aes_bdk,
+                "--ksn",
+                "12345678901234560001FFFF"
+            ],
+            b""
+        )
+        .0,
+        1
+    );
+    assert_eq!(sec(&["dukpt", "--bdk", BDK, "--ksn", "FFFF98"], b"").0, 2);
+    assert_eq!(
+        sec(
+            &[
+                "dukpt",
+                "--bdk",
+                aes_bdk,
+                "--ksn",
+                "123456789012345600000001",
+                "--usage",
+                "mac"
+            ],
+            b""
+        )
+        .0,
+        2
+    );
+    assert_eq!(
+        sec(
+            &[
+                "dukpt",
+                "--bdk",
+                BDK,
+                "--ksn",
+                "FFFF9876543210E00001",
+                "--key-type",
+                "aes128"
+            ],
+            b""
+        )
+        .0,
+        2
+    );
 }
 
 #[test]

@@ -1,10 +1,11 @@
 //! cardsec: PIN blocks and DUKPT key serial numbers from arbitrary bytes. The first byte picks
-//! a PAN length, the rest is PAN digits, a block and a KSN. Nothing panics; whatever decodes is
+//! a PAN length and a block size, the rest is PAN digits, a block and a KSN. Nothing panics; whatever decodes is
 //! a 4–12 digit PIN, a block deciphered and enciphered again gives back the block, and a KSN the
 //! host accepts is one a terminal can send.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use paywire_cardsec::dukpt::aes::{self as dukpt_aes, AesKsn};
 use paywire_cardsec::dukpt::tdes::{self, Ksn};
 use paywire_cardsec::{Key, pin};
 
@@ -42,9 +43,14 @@ fuzz_target!(|data: &[u8]| {
         let again = pin::encipher_format4(&aes_key, &p, pan, &clear[8..]).expect("re-enciphers");
         assert_eq!(again.as_bytes(), block);
     }
-    // DUKPT: any 10 bytes are a KSN; the host derives exactly for valid counters.
-    if let Ok(ksn) = Ksn::new(ksn.get(..10).unwrap_or_default()) {
-        let ik = tdes::initial_key(&tdes_key, &ksn).expect("a TDES BDK");
-        assert_eq!(tdes::transaction_key(&ik, &ksn).is_ok(), ksn.is_valid());
+    // DUKPT: any 10 bytes are a TDES KSN, any 12 an AES one; the host derives exactly for
+    // valid counters.
+    if let Ok(k) = Ksn::new(ksn.get(..10).unwrap_or_default()) {
+        let ik = tdes::initial_key(&tdes_key, &k).expect("a TDES BDK");
+        assert_eq!(tdes::transaction_key(&ik, &k).is_ok(), k.is_valid());
+    }
+    if let Ok(k) = AesKsn::new(ksn.get(..12).unwrap_or_default()) {
+        let ik = dukpt_aes::initial_key(&aes_key, &k.initial_key_id()).expect("an AES BDK");
+        assert_eq!(dukpt_aes::derivation_key(&ik, &k).is_ok(), k.is_valid());
     }
 });
