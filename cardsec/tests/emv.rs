@@ -43,6 +43,9 @@ fn master_keys_and_session_keys() {
     assert_eq!(a.expose(), h("73AD54688CEF2934B0979857E3C719F1"));
     let b = emv::icc_master_key(&imk, b"12345678901234567", b"01", MasterKeyOption::B).unwrap();
     assert_eq!(b.expose(), h("AD406D7F6D7570916D75E5DCAB8CF737"));
+    // pyemv's kd module docstring: PAN 99012345678901234, PSN 45.
+    let a = emv::icc_master_key(&imk, b"99012345678901234", b"45", MasterKeyOption::A).unwrap();
+    assert_eq!(a.expose(), h("67F8292358083E5EA7AB7FDA58D53B6B"));
     // Option B is option A for a PAN of 16 digits or fewer.
     let a16 = emv::icc_master_key(&imk, b"1234567890123456", b"00", MasterKeyOption::A).unwrap();
     let b16 = emv::icc_master_key(&imk, b"1234567890123456", b"00", MasterKeyOption::B).unwrap();

@@ -226,18 +226,8 @@ pub(crate) enum Command {
     /// Print the ARPC: method 1 with --arc, method 2 with --csu.
     #[command(after_help = concat!("Example:\n  ", r##"paywire sec arpc --imk 0123456789ABCDEFFEDCBA9876543210 --pan 1234567890123456 --psn 00 --atc 001C --arqc 29CCA15AE665FA2E --arc 3030 --scheme visa-cvn10"##))]
     Arpc {
-        /// The issuer master key as hex (double-length TDES).
-        #[arg(long)]
-        imk: String,
-        /// The card number.
-        #[arg(long)]
-        pan: String,
-        /// The PAN sequence number (2 digits).
-        #[arg(long)]
-        psn: String,
-        /// The application transaction counter (2 bytes of hex).
-        #[arg(long)]
-        atc: String,
+        #[command(flatten)]
+        card: CardArgs,
         /// The ARQC (8 bytes of hex).
         #[arg(long)]
         arqc: String,
@@ -250,12 +240,6 @@ pub(crate) enum Command {
         /// Proprietary authentication data for method 2 (0–8 bytes of hex).
         #[arg(long, requires = "csu")]
         pad: Option<String>,
-        /// The scheme.
-        #[arg(long, value_enum)]
-        scheme: SchemeArg,
-        /// The unpredictable number (4 bytes of hex), for Mastercard CVN 16 and 17.
-        #[arg(long)]
-        un: Option<String>,
     },
     /// Compute a MAC over the input; prints it as upper-case hex.
     #[command(after_help = concat!("Example:\n  ", r##"printf 'Now is the time for all ' | paywire sec mac --algorithm iso9797-1-m3 --key 0123456789ABCDEFFEDCBA9876543210"##))]
@@ -362,9 +346,9 @@ impl SchemeArg {
     }
 }
 
-/// What an ARQC is computed from.
+/// The card, the transaction and the scheme a cryptogram key is derived for.
 #[derive(clap::Args, Debug)]
-pub(crate) struct CryptogramArgs {
+pub(crate) struct CardArgs {
     /// The issuer master key as hex (double-length TDES).
     #[arg(long)]
     imk: String,
@@ -377,15 +361,22 @@ pub(crate) struct CryptogramArgs {
     /// The application transaction counter (2 bytes of hex).
     #[arg(long)]
     atc: String,
-    /// The CDOL data as the scheme lays it out, as hex.
-    #[arg(long)]
-    data: String,
     /// The scheme.
     #[arg(long, value_enum)]
     scheme: SchemeArg,
     /// The unpredictable number (4 bytes of hex), for Mastercard CVN 16 and 17.
     #[arg(long)]
     un: Option<String>,
+}
+
+/// What an ARQC is computed from.
+#[derive(clap::Args, Debug)]
+pub(crate) struct CryptogramArgs {
+    #[command(flatten)]
+    card: CardArgs,
+    /// The CDOL data as the scheme lays it out, as hex.
+    #[arg(long)]
+    data: String,
 }
 
 fn fixed<const N: usize>(name: &str, text: &str) -> Result<[u8; N], Failure> {
@@ -408,17 +399,15 @@ fn icc_mk(imk: &str, pan: &str, psn: &str, option: Option<OptionArg>) -> Result<
 }
 
 /// The scheme's cryptogram key for the card and the transaction.
-fn cryptogram_key(
-    imk: &str,
-    pan: &str,
-    psn: &str,
-    atc: &str,
-    scheme: Scheme,
-    un: Option<&str>,
-) -> Result<Key, Failure> {
-    let mk = icc_mk(imk, pan, psn, None)?;
-    let atc = fixed::<2>("atc", atc)?;
-    let un = un.map(|u| fixed::<4>("un", u)).transpose()?;
+fn cryptogram_key(card: &CardArgs) -> Result<Key, Failure> {
+    let scheme = card.scheme.scheme();
+    let mk = icc_mk(&card.imk, &card.pan, &card.psn, None)?;
+    let atc = fixed::<2>("atc", &card.atc)?;
+    let un = card
+        .un
+        .as_deref()
+        .map(|u| fixed::<4>("un", u))
+        .transpose()?;
     if scheme.needs_unpredictable_number() && un.is_none() {
         return Err(usage("this scheme's session key needs --un"));
     }
@@ -426,17 +415,9 @@ fn cryptogram_key(
 }
 
 fn arqc(args: &CryptogramArgs) -> Result<[u8; 8], Failure> {
-    let scheme = args.scheme.scheme();
-    let key = cryptogram_key(
-        &args.imk,
-        &args.pan,
-        &args.psn,
-        &args.atc,
-        scheme,
-        args.un.as_deref(),
-    )?;
+    let key = cryptogram_key(&args.card)?;
     let data = hex_arg("data", &args.data)?;
-    emv::cryptogram(scheme, &key, &data).map_err(|e| usage(e.to_string()))
+    emv::cryptogram(args.card.scheme.scheme(), &key, &data).map_err(|e| usage(e.to_string()))
 }
 
 pub(crate) fn run(command: Command) -> Outcome {
@@ -502,18 +483,13 @@ pub(crate) fn run(command: Command) -> Outcome {
                 .map_err(|_| Failure::Rejected("the cryptogram does not match".into()))
         }
         Command::Arpc {
-            imk,
-            pan,
-            psn,
-            atc,
+            card,
             arqc,
             arc,
             csu,
             pad,
-            scheme,
-            un,
         } => {
-            let key = cryptogram_key(&imk, &pan, &psn, &atc, scheme.scheme(), un.as_deref())?;
+            let key = cryptogram_key(&card)?;
             let arqc = fixed::<8>("arqc", &arqc)?;
             let out = match (arc, csu) {
                 (Some(arc), _) => {
