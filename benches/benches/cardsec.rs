@@ -158,7 +158,19 @@ fn bench(c: &mut Criterion) {
     ) else {
         return;
     };
-    let lines: [Line<'_>; 11] = [
+    let aes_bdk = Key::aes(&[
+        0xFE, 0xDC, 0xBA, 0x98, 0x76, 0x54, 0x32, 0x10, 0xF1, 0xF1, 0xF1, 0xF1, 0xF1, 0xF1, 0xF1,
+        0xF1,
+    ])
+    .ok();
+    let aes_ksn = paywire_cardsec::dukpt::aes::AesKsn::new(&[
+        0x12, 0x34, 0x56, 0x78, 0x90, 0x12, 0x34, 0x56, 0xFF, 0xFF, 0x00, 0x00,
+    ])
+    .ok();
+    let (Some(aes_bdk), Some(aes_ksn)) = (aes_bdk, aes_ksn) else {
+        return;
+    };
+    let lines: [Line<'_>; 12] = [
         (
             "X9.19 (0200 MAC block)",
             "raw DES chain",
@@ -339,6 +351,30 @@ fn bench(c: &mut Criterion) {
                 m.update(&block[..16]);
                 m.update(black_box(&payload));
                 u64::from(m.finalize().into_bytes()[0])
+            },
+        ),
+        (
+            "AES DUKPT host key (IK + 16 steps)",
+            "raw AES schedules and blocks",
+            20_000,
+            &mut || {
+                paywire_cardsec::dukpt::aes::initial_key(&aes_bdk, &aes_ksn.initial_key_id())
+                    .and_then(|ik| paywire_cardsec::dukpt::aes::derivation_key(&ik, &aes_ksn))
+                    .map_or(0, |k| u64::from(k.expose()[0]))
+            },
+            &mut || {
+                // The initial key and 16 derivation steps: a key schedule and one block each.
+                let mut key = [0xFEu8; 16];
+                for step in 0..17u8 {
+                    let k = aes::Aes128::new_from_slice(&key).unwrap_or_else(|_| raw_aes.clone());
+                    let mut b = Array::from([
+                        0x01, 0x01, 0x80, step, 0, 2, 0, 0x80, 0x90, 0x12, 0x34, 0x56, 0xFF, 0xFF,
+                        0, 0,
+                    ]);
+                    k.encrypt_block(black_box(&mut b));
+                    key.copy_from_slice(&b);
+                }
+                u64::from(key[0])
             },
         ),
     ];
