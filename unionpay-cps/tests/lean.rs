@@ -11,7 +11,10 @@ use paywire_unionpay::{Cipher, Error, ErrorKind, Key, mac};
 fn sm4_keys_are_refused() {
     for made in [Key::sm4(&[0x11; 16]), Key::new(Cipher::Sm4, &[0x11; 16])] {
         // The key is paywire-cardsec's; its error converts to this crate's kind.
-        assert_eq!(Error::from(made.unwrap_err()).kind(), ErrorKind::Unsupported);
+        assert_eq!(
+            Error::from(made.unwrap_err()).kind(),
+            ErrorKind::Unsupported
+        );
     }
     let tmk = Key::des_or_tdes(&[0x22; 16]).unwrap();
     let e = unwrap_key(&tmk, &[0x33; 16], Cipher::Sm4).unwrap_err();
