@@ -178,39 +178,94 @@ impl Usage {
     pub const INITIAL_KEY: Self = Self(0x8001);
 }
 
-/// The key of `key_type` derived under `key` (an AES key) for `usage` and the 8 bytes of KSN
-/// data: AES-ECB of the derivation data, one block per 16 bytes of key (X9.24-3:2017 6.3).
-fn derive(key: &Key, usage: Usage, key_type: KeyType, data: [u8; 8]) -> Result<KeyBytes> {
-    if key.cipher() != Cipher::Aes {
-        return Err(Error::new(ErrorKind::KeyCipher));
+/// AES-ECB of `blocks` in place under the AES key `key` (16, 24 or 32 bytes), the cipher
+/// called directly: a derivation step makes one schedule and encrypts one or two blocks, and a
+/// [`Key`] (its schedule in an enum sized for every cipher) would double that step's cost.
+#[cfg(feature = "aes")]
+fn encrypt_blocks(key: &[u8], blocks: &mut [[u8; 16]]) -> Result<()> {
+    use aes::cipher::{Array, KeyInit as _};
+    fn run<C: aes::cipher::BlockCipherEncrypt<BlockSize = aes::cipher::consts::U16>>(
+        c: &C,
+        blocks: &mut [[u8; 16]],
+    ) {
+        for b in blocks {
+            // In place: the derived key material is never copied (and so never wiped twice).
+            c.encrypt_block(<&mut Array<u8, aes::cipher::consts::U16>>::from(b));
+        }
     }
+    let bad = Error::new(ErrorKind::KeyCipher);
+    match key.len() {
+        16 => run(&aes::Aes128::new_from_slice(key).map_err(|_| bad)?, blocks),
+        24 => run(&aes::Aes192::new_from_slice(key).map_err(|_| bad)?, blocks),
+        32 => run(&aes::Aes256::new_from_slice(key).map_err(|_| bad)?, blocks),
+        _ => return Err(bad),
+    }
+    Ok(())
+}
+
+/// Without the `aes` feature there is no AES key to derive under.
+#[cfg(not(feature = "aes"))]
+fn encrypt_blocks(_key: &[u8], _blocks: &mut [[u8; 16]]) -> Result<()> {
+    Err(Error::new(ErrorKind::Unsupported))
+}
+
+/// A derived key's bytes (up to 32, as the two AES blocks they are made in), zeroized on
+/// drop.
+struct Derived {
+    blocks: [[u8; 16]; 2],
+    len: usize,
+}
+
+impl Derived {
+    fn get(&self) -> &[u8] {
+        self.blocks
+            .as_flattened()
+            .get(..self.len)
+            .unwrap_or_default()
+    }
+}
+
+impl Drop for Derived {
+    fn drop(&mut self) {
+        self.blocks.zeroize();
+    }
+}
+
+/// The key of `key_type` derived under the AES key `key` for `usage` and the 8 bytes of KSN
+/// data: AES-ECB of the derivation data, one block per 16 bytes of key (X9.24-3:2017 6.3).
+fn derive(key: &[u8], usage: Usage, key_type: KeyType, data: [u8; 8]) -> Result<Derived> {
     let (algorithm, len) = key_type.code_and_len();
     let [u0, u1] = usage.0.to_be_bytes();
     let [a0, a1] = algorithm.to_be_bytes();
     let [l0, l1] = (len as u16).saturating_mul(8).to_be_bytes();
-    let mut raw = [0u8; 32];
-    for (i, chunk) in raw.chunks_mut(16).take(len.div_ceil(16)).enumerate() {
-        let mut block = [0u8; 16];
+    let mut out = Derived {
+        blocks: [[0u8; 16]; 2],
+        len,
+    };
+    for (i, block) in out.blocks.iter_mut().enumerate() {
         let head = [0x01, (i as u8).wrapping_add(1), u0, u1, a0, a1, l0, l1];
         for (b, v) in block.iter_mut().zip(head.iter().chain(data.iter())) {
             *b = *v;
         }
-        key.encrypt_block(&mut block);
-        for (c, v) in chunk.iter_mut().zip(block) {
-            *c = v;
-        }
-        block.zeroize();
     }
-    let out = KeyBytes::new(key_type.cipher(), raw.get(..len).unwrap_or_default());
-    raw.zeroize();
-    out
+    let used = out.blocks.get_mut(..len.div_ceil(16)).unwrap_or_default();
+    encrypt_blocks(key, used)?;
+    Ok(out)
+}
+
+fn aes_type(key: &[u8], cipher: Cipher) -> Result<KeyType> {
+    match (cipher, KeyType::aes(key.len())) {
+        (Cipher::Aes, Some(t)) => Ok(t),
+        _ => Err(Error::new(ErrorKind::KeyCipher)),
+    }
 }
 
 /// The initial key of a terminal from the BDK (an AES key) and its initial key ID; of the
 /// BDK's own type.
 pub fn initial_key(bdk: &Key, initial_key_id: &[u8; 8]) -> Result<KeyBytes> {
-    let key_type = KeyType::aes(bdk.expose().len()).ok_or(Error::new(ErrorKind::KeyCipher))?;
-    derive(bdk, Usage::INITIAL_KEY, key_type, *initial_key_id)
+    let key_type = aes_type(bdk.expose(), bdk.cipher())?;
+    let ik = derive(bdk.expose(), Usage::INITIAL_KEY, key_type, *initial_key_id)?;
+    KeyBytes::new(key_type.cipher(), ik.get())
 }
 
 /// The host's derivation key for `ksn` from the terminal's initial key: one derivation per
@@ -220,23 +275,30 @@ pub fn derivation_key(initial: &KeyBytes, ksn: &AesKsn) -> Result<KeyBytes> {
     if !ksn.is_valid() {
         return Err(Error::new(ErrorKind::BadKsn));
     }
-    let key_type = KeyType::aes(initial.expose().len()).ok_or(Error::new(ErrorKind::KeyCipher))?;
+    let key_type = aes_type(initial.expose(), initial.cipher())?;
     let counter = ksn.counter();
-    let mut key = initial.clone();
+    let mut key = derive_from(initial.expose());
     let mut so_far = 0u32;
     for bit in (0..32).rev() {
         let b = 1u32 << bit;
         if counter & b != 0 {
             so_far |= b;
-            key = derive(
-                &Key::from_bytes(&key),
-                Usage::KEY_DERIVATION,
-                key_type,
-                ksn.data(so_far),
-            )?;
+            key = derive(key.get(), Usage::KEY_DERIVATION, key_type, ksn.data(so_far))?;
         }
     }
-    Ok(key)
+    KeyBytes::new(Cipher::Aes, key.get())
+}
+
+/// `bytes` as a [`Derived`] (the start of a derivation walk).
+fn derive_from(bytes: &[u8]) -> Derived {
+    let mut out = Derived {
+        blocks: [[0; 16]; 2],
+        len: bytes.len().min(32),
+    };
+    for (o, v) in out.blocks.as_flattened_mut().iter_mut().zip(bytes) {
+        *o = *v;
+    }
+    out
 }
 
 /// The working key of `key_type` for `usage` from the transaction's derivation key.
@@ -246,12 +308,14 @@ pub fn working_key(
     usage: Usage,
     key_type: KeyType,
 ) -> Result<KeyBytes> {
-    derive(
-        &Key::from_bytes(derivation),
+    aes_type(derivation.expose(), derivation.cipher())?;
+    let key = derive(
+        derivation.expose(),
         usage,
         key_type,
         ksn.data(ksn.counter()),
-    )
+    )?;
+    KeyBytes::new(key_type.cipher(), key.get())
 }
 
 /// The host's working key for `ksn` straight from the BDK.
@@ -292,15 +356,14 @@ impl AesOriginator {
             registers: [[0; 32]; 32],
             valid: 0,
         };
-        let ik = Key::from_bytes(initial);
         for bit in 0..32u32 {
-            out.fill(bit, &ik, 1 << bit)?;
+            out.fill(bit, initial.expose(), 1 << bit)?;
         }
         out.ksn = out.ksn.with_counter(1);
         Ok(out)
     }
 
-    fn fill(&mut self, bit: u32, parent: &Key, counter: u32) -> Result<()> {
+    fn fill(&mut self, bit: u32, parent: &[u8], counter: u32) -> Result<()> {
         let derived = derive(
             parent,
             Usage::KEY_DERIVATION,
@@ -309,7 +372,7 @@ impl AesOriginator {
         )?;
         if let Some(slot) = self.registers.get_mut(bit as usize) {
             slot.zeroize();
-            for (s, v) in slot.iter_mut().zip(derived.expose()) {
+            for (s, v) in slot.iter_mut().zip(derived.get()) {
                 *s = *v;
             }
             self.valid |= 1 << bit;
@@ -340,9 +403,8 @@ impl AesOriginator {
         let current = KeyBytes::new(Cipher::Aes, raw.get(..len).unwrap_or_default())?;
         let ksn = self.ksn;
         let step = if counter.count_ones() < MAX_COUNTER_ONES {
-            let parent = Key::from_bytes(&current);
             for lower in (0..bit).rev() {
-                self.fill(lower, &parent, counter | (1 << lower))?;
+                self.fill(lower, current.expose(), counter | (1 << lower))?;
             }
             1
         } else {
