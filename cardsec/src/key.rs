@@ -396,7 +396,9 @@ mod tests {
         ] {
             for len in 0..=40 {
                 let made = KeyBytes::new(cipher, &[0x11; 40][..len]);
-                assert_eq!(made.is_ok(), ok.contains(&len), "{cipher:?} {len}");
+                // A cipher left out of the build refuses every length.
+                let expected = cipher.supported() && ok.contains(&len);
+                assert_eq!(made.is_ok(), expected, "{cipher:?} {len}");
             }
         }
     }
