@@ -1,5 +1,6 @@
 //! TR-31 / X9.143 key blocks against published blocks, each with its source; wrap → unwrap
 //! round trips; the refusals, each naming its part.
+#![cfg(feature = "aes")]
 #![allow(
     clippy::unwrap_used,
     clippy::indexing_slicing,
