@@ -67,19 +67,12 @@ fn natural_pin(
     table: &[u8; 16],
     len: usize,
 ) -> Result<SecretDigits> {
-    if validation_data.len() != 16 || !validation_data.iter().all(u8::is_ascii_hexdigit) {
-        return Err(Error::new(ErrorKind::BadData));
-    }
+    let bad = Error::new(ErrorKind::BadData);
     if !table.iter().all(u8::is_ascii_digit) || pvk.block_len() != 8 || !(4..=16).contains(&len) {
-        return Err(Error::new(ErrorKind::BadData));
+        return Err(bad);
     }
     let mut block = [0u8; 8];
-    for (b, pair) in block.iter_mut().zip(validation_data.chunks_exact(2)) {
-        let v = |c: u8| char::from(c).to_digit(16).unwrap_or(0) as u8;
-        if let [hi, lo] = pair {
-            *b = (v(*hi) << 4) | v(*lo);
-        }
-    }
+    hex::decode_to_slice(validation_data, &mut block).map_err(|_| bad)?;
     pvk.encrypt_block(&mut block);
     let mut digits = [0u8; 16];
     let nibbles = block.iter().flat_map(|b| [b >> 4, b & 0x0F]);
@@ -111,19 +104,24 @@ pub fn ibm3624_offset(
 ) -> Result<SecretDigits> {
     check_pin(pin, 4..=12)?;
     let natural = natural_pin(pvk, validation_data, table, pin.len())?;
+    // offset = PIN − natural PIN: adding 10 − n is subtracting n, modulo 10.
+    Ok(digit_sums(pin, natural.expose(), |n| 10u8.wrapping_sub(n)))
+}
+
+/// `a[i] + f(b[i])` modulo 10 for each digit pair (ASCII in, ASCII out).
+fn digit_sums(a: &[u8], b: &[u8], f: impl Fn(u8) -> u8) -> SecretDigits {
     let mut out = [0u8; 16];
-    for ((o, &p), &n) in out.iter_mut().zip(pin).zip(natural.expose()) {
-        let d = p
+    for ((o, &x), &y) in out.iter_mut().zip(a).zip(b) {
+        let d = x
             .wrapping_sub(b'0')
-            .wrapping_add(10)
-            .wrapping_sub(n.wrapping_sub(b'0'))
+            .wrapping_add(f(y.wrapping_sub(b'0')))
             .checked_rem(10)
             .unwrap_or(0);
         *o = b'0'.wrapping_add(d);
     }
-    Ok(SecretDigits::from_digits(
-        out.get(..pin.len()).unwrap_or_default(),
-    ))
+    let result = SecretDigits::from_digits(out.get(..a.len()).unwrap_or_default());
+    zeroize::Zeroize::zeroize(&mut out);
+    result
 }
 
 /// The customer PIN an IBM 3624 `offset` stands for (the natural PIN plus the offset, digit by
@@ -136,18 +134,8 @@ pub fn ibm3624_pin(
 ) -> Result<SecretDigits> {
     check_pin(offset, 4..=12)?;
     let natural = natural_pin(pvk, validation_data, table, offset.len())?;
-    let mut out = [0u8; 16];
-    for ((o, &f), &n) in out.iter_mut().zip(offset).zip(natural.expose()) {
-        let d = f
-            .wrapping_sub(b'0')
-            .wrapping_add(n.wrapping_sub(b'0'))
-            .checked_rem(10)
-            .unwrap_or(0);
-        *o = b'0'.wrapping_add(d);
-    }
-    Ok(SecretDigits::from_digits(
-        out.get(..offset.len()).unwrap_or_default(),
-    ))
+    // PIN = natural PIN + offset, modulo 10.
+    Ok(digit_sums(offset, natural.expose(), |n| n))
 }
 
 /// Checks `pin` against an IBM 3624 `offset`, in constant time.

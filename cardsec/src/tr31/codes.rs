@@ -137,26 +137,18 @@ impl Exportability {
     pub const SENSITIVE: Self = Self(b'S');
 }
 
-macro_rules! text_code {
-    ($($t:ty),*) => {$(
-        impl fmt::Display for $t {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                for &b in AsRef::<[u8]>::as_ref(&self.0) {
-                    write!(f, "{}", char::from(b))?;
-                }
-                Ok(())
-            }
-        }
-
-        impl fmt::Debug for $t {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "{}(\"{self}\")", stringify!($t))
-            }
-        }
-    )*};
+impl fmt::Display for KeyUsage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let [a, b] = self.0;
+        write!(f, "{}{}", char::from(a), char::from(b))
+    }
 }
 
-text_code!(KeyUsage);
+impl fmt::Debug for KeyUsage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "KeyUsage(\"{self}\")")
+    }
+}
 
 macro_rules! char_code {
     ($($t:ty),*) => {$(

@@ -254,16 +254,8 @@ impl BlockCheckValue {
 }
 
 /// Hexadecimal text of exactly twice `out`'s length into `out`.
-fn decode_hex(text: &[u8], out: &mut [u8]) -> Option<()> {
-    if text.len() != out.len().saturating_mul(2) {
-        return None;
-    }
-    for (o, pair) in out.iter_mut().zip(text.chunks_exact(2)) {
-        let hi = char::from(*pair.first()?).to_digit(16)?;
-        let lo = char::from(*pair.get(1)?).to_digit(16)?;
-        *o = ((hi << 4) | lo) as u8;
-    }
-    Some(())
+pub(crate) fn decode_hex(text: &[u8], out: &mut [u8]) -> Option<()> {
+    hex::decode_to_slice(text, out).ok()
 }
 
 /// The optional blocks of a header.
@@ -301,12 +293,23 @@ pub(crate) fn version_of(text: &[u8]) -> Result<Version> {
     }
 }
 
-/// Checks the 16 fixed characters and the optional blocks (not the length field's value).
+/// Checks the 16 fixed characters and the optional blocks (not the length field's value), and
+/// that the header ends on the version's cipher block.
 pub(crate) fn parse_header(text: &[u8]) -> Result<Head> {
+    let head = parse_fields(text)?;
+    if !head.end.is_multiple_of(version_of(text)?.block_len()) {
+        return Err(Error::at(ErrorKind::Malformed, Part::BlockCount, 12));
+    }
+    Ok(head)
+}
+
+/// Checks the 16 fixed characters and the optional blocks; the header may end anywhere (wrap
+/// pads it with a `PB` block).
+pub(crate) fn parse_fields(text: &[u8]) -> Result<Head> {
     if text.len() < 16 {
         return Err(Error::at(ErrorKind::Malformed, Part::Length, text.len()));
     }
-    let version = version_of(text)?;
+    version_of(text)?;
     for (range, part) in [
         (5..7, Part::Usage),
         (7..8, Part::Algorithm),
@@ -328,9 +331,6 @@ pub(crate) fn parse_header(text: &[u8]) -> Result<Head> {
     for index in 0..count {
         let (_, _, end) = read_block(text, at, index)?;
         at = end;
-    }
-    if !at.is_multiple_of(version.block_len()) {
-        return Err(Error::at(ErrorKind::Malformed, Part::BlockCount, 12));
     }
     Ok(Head {
         end: at,

@@ -12,7 +12,7 @@ use core::fmt;
 use subtle::ConstantTimeEq as _;
 use zeroize::Zeroize;
 
-use super::{KeyBlockRef, MAX_BLOCK, MAX_PAYLOAD, Version, parse_header, version_of};
+use super::{KeyBlockRef, MAX_BLOCK, MAX_PAYLOAD, Version, decode_hex, parse_fields, version_of};
 use crate::error::{Error, ErrorKind, Part, Result};
 use crate::key::{Cipher, Key};
 use crate::mac;
@@ -176,15 +176,6 @@ fn cbc(key: &Key, iv: &[u8], data: &mut [u8], encrypt: bool) {
     }
 }
 
-fn hex_decode(text: &[u8], out: &mut [u8]) {
-    for (o, pair) in out.iter_mut().zip(text.chunks_exact(2)) {
-        let v = |c: u8| char::from(c).to_digit(16).unwrap_or(0) as u8;
-        if let [hi, lo] = pair {
-            *o = (v(*hi) << 4) | v(*lo);
-        }
-    }
-}
-
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
 fn hex_encode(bytes: &[u8], out: &mut [u8]) {
@@ -210,10 +201,14 @@ pub fn unwrap<'a>(kbpk: &Key, text: &'a [u8]) -> Result<(KeyBlockRef<'a>, Unwrap
         Part::Payload,
         block.header_end,
     ))?;
-    hex_decode(block.payload_hex(), bytes);
+    // Both were checked as hexadecimal of these lengths by the parse.
+    decode_hex(block.payload_hex(), bytes);
     let mut received = [0u8; 16];
     let mac_len = version.mac_len();
-    hex_decode(block.mac_hex(), &mut received);
+    decode_hex(
+        block.mac_hex(),
+        received.get_mut(..mac_len).unwrap_or_default(),
+    );
     let header = block.header();
     let mac_at = block.payload.end;
     let mismatch = Error::at(ErrorKind::MacMismatch, Part::Mac, mac_at);
@@ -290,14 +285,8 @@ pub fn wrap(kbpk: &Key, header: &[u8], key: &[u8], pad: &[u8], out: &mut [u8]) -
     if version == Version::A {
         return Err(Error::at(ErrorKind::Unsupported, Part::Version, 0));
     }
-    let head = parse_header(header).or_else(|e| {
-        // A header whose blocks do not end on the cipher block is what `PB` is for.
-        if e.part() == Some(Part::BlockCount) {
-            parse_unpadded(header)
-        } else {
-            Err(e)
-        }
-    })?;
+    // The header may end off the cipher block: that is what the padding block is for.
+    let head = parse_fields(header)?;
     if head.end != header.len() {
         return Err(Error::at(ErrorKind::Malformed, Part::BlockCount, 12));
     }
@@ -372,21 +361,6 @@ pub fn wrap(kbpk: &Key, header: &[u8], key: &[u8], pad: &[u8], out: &mut [u8]) -
     hex_encode(clear, payload_hex);
     hex_encode(mac.get(..version.mac_len()).unwrap_or_default(), mac_hex);
     Ok(total)
-}
-
-/// A header whose blocks are fine but do not end on the cipher block.
-fn parse_unpadded(header: &[u8]) -> Result<super::Head> {
-    // Re-read with a version whose block is 1 character: every length passes the last check.
-    let mut end = 16usize;
-    let count = super::digits(header, 12..14, Part::BlockCount)?;
-    for index in 0..count {
-        let (_, _, e) = super::read_block(header, end, index)?;
-        end = e;
-    }
-    Ok(super::Head {
-        end,
-        count: count as u8,
-    })
 }
 
 fn write_digits(out: &mut [u8], mut value: usize) {
