@@ -239,7 +239,8 @@ pub fn mastercard_session_key(mk: &Key, atc: [u8; 2], un: [u8; 4]) -> Result<Key
 pub fn cryptogram_key(scheme: Scheme, mk: &Key, atc: [u8; 2], un: Option<[u8; 4]>) -> Result<Key> {
     double_length(mk)?;
     let bytes = match scheme.session() {
-        SessionKey::None => mk.key_bytes().clone(),
+        // The master key itself: its schedule is copied, not made again.
+        SessionKey::None => return Ok(mk.clone()),
         SessionKey::Common => common_session_key(mk, atc)?,
         SessionKey::Mastercard => {
             let un = un.ok_or(Error::new(ErrorKind::BadData))?;
