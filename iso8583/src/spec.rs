@@ -98,7 +98,8 @@ pub enum Encoding {
     /// One EBCDIC byte per character.
     Ebcdic(CodePage),
     /// Packed BCD, two digits a byte; `pad` is the nibble (0x0 or 0xF) that fills odd lengths.
-    /// Track 2's separator is the nibble `D`.
+    /// Track 2's separator is the nibble `D`, read and written as `=` (jPOS's form; a `D`
+    /// character is refused when building, since it would read back as `=`).
     Bcd {
         /// Where odd-length digits sit.
         align: Align,

@@ -61,7 +61,7 @@ fn parse_access_encode_and_frame_without_heap() {
     b.set(3, b"000000").unwrap();
     b.set_padded(4, b"12345").unwrap();
     b.set(11, b"000172").unwrap();
-    b.set(35, b"6212345678901234567D2812101").unwrap();
+    b.set(35, b"6212345678901234567=2812101").unwrap();
     b.set(41, b"50080001").unwrap();
     b.set(55, &icc).unwrap();
     let bytes = b

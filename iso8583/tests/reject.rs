@@ -154,14 +154,21 @@ fn secondary_bitmap_is_derived() {
 }
 
 #[test]
-fn bcd_track_separator_must_be_d() {
-    // Found by the iso8583_roundtrip fuzz target: "0=" in a BCD track 2 read back as "0D".
+fn bcd_track_separator_is_equals_sign() {
+    // The BCD nibble D reads as `=`, as jPOS reads it (jpos/jPOS
+    // `jpos/src/main/java/org/jpos/iso/ISOUtil.java`, `bcd2str`), so `=` is what a BCD track 2
+    // is built from; `D` would read back as `=` and is refused (the iso8583_roundtrip fuzz target
+    // found the earlier mismatch the other way round).
     let mut b = MessageBuilder::new(&ISO87BINARY, Mti::FINANCIAL_REQUEST);
     assert_eq!(
-        b.set(35, b"0=").unwrap_err().kind(),
+        b.set(35, b"0D").unwrap_err().kind(),
         ErrorKind::BadCharacter { index: 1 }
     );
-    assert!(b.set(35, b"0D").is_ok());
+    assert!(b.set(35, b"0=").is_ok());
+    let bytes = b.to_vec().unwrap();
+    let m = MessageRef::parse(&ISO87BINARY, &bytes).unwrap();
+    assert_eq!(m.value(35).unwrap().to_vec(), b"0=");
+    assert!(bytes.ends_with(&[0x02, 0x0D]));
     let mut a = MessageBuilder::new(&ISO87ASCII, Mti::FINANCIAL_REQUEST);
     assert!(a.set(35, b"0=").is_ok());
 }

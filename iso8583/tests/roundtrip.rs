@@ -29,7 +29,7 @@ fn alphabet(content: Content, encoding: Encoding) -> Vec<u8> {
         .concat(),
         Content::Ans => [range(0x20, 0x7E), range(0x80, 0xFF)].concat(),
         Content::Z if matches!(encoding, Encoding::Bcd { .. }) => {
-            [range(b'0', b'9'), vec![b'D']].concat()
+            [range(b'0', b'9'), vec![b'=']].concat()
         }
         Content::Z => [range(b'0', b'9'), vec![b'=', b'D']].concat(),
         _ => range(0, 0xFF),

@@ -207,7 +207,7 @@ fn cups_0200_mac_block_is_mac_input() {
     assert_eq!(text(&m, 22), "021");
     assert_eq!(
         m.track2().unwrap().to_string(),
-        "439226******2820D***************"
+        "439226******2820=***************"
     );
     assert_eq!(m.track2().unwrap().expiry(), Some(*b"1312"));
     assert_eq!(text(&m, 49), "156");

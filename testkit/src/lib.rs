@@ -156,6 +156,7 @@ fn nibble(c: u8) -> u8 {
         b'0'..=b'9' => c - b'0',
         b'A'..=b'F' => c - b'A' + 10,
         b'a'..=b'f' => c - b'a' + 10,
+        b'=' => 0xD,
         _ => 0,
     }
 }
@@ -192,7 +193,7 @@ pub fn track2(pan: String) -> impl Strategy<Value = String> {
     )
         .prop_map(move |(year, month, service, disc)| {
             let disc: String = disc.iter().map(|d| char::from(b'0' + d)).collect();
-            format!("{pan}D{year:02}{month:02}{service}{disc}")
+            format!("{pan}={year:02}{month:02}{service}{disc}")
         })
         .prop_filter("fits 37 characters", |t| t.len() <= 37)
 }

@@ -239,7 +239,7 @@ fn void_carries_the_original_references() {
     assert_eq!(text(&parsed, 3), "200000");
     assert_eq!(text(&parsed, 4), "000000358800");
     assert_eq!(text(&parsed, 25), "00");
-    assert_eq!(text(&parsed, 35), "6222521311350221D1509106442");
+    assert_eq!(text(&parsed, 35), "6222521311350221=1509106442");
     assert_eq!(text(&parsed, 37), "062995973205");
     assert_eq!(text(&parsed, 38), "475609");
     assert_eq!(text(&parsed, 60), "23100000");

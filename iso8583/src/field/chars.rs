@@ -81,6 +81,14 @@ pub(crate) fn nibble_char(n: u8) -> u8 {
         .unwrap_or(b'?')
 }
 
+/// The logical character of a BCD nibble: a digit, `=` for the track separator `D` (as
+/// ISO/IEC 7813 writes it and jPOS reads it: `ISOUtil.bcd2str` turns `d` into `=`,
+/// jpos/jPOS `jpos/src/main/java/org/jpos/iso/ISOUtil.java`), a hex letter otherwise.
+#[inline]
+pub(crate) fn bcd_char(n: u8) -> u8 {
+    if n & 0x0F == 0xD { b'=' } else { nibble_char(n) }
+}
+
 /// The nibble a logical BCD character stands for (`D` and `=` are the track separator).
 #[inline]
 pub(crate) fn char_nibble(c: u8) -> u8 {

@@ -217,10 +217,14 @@ fn ascii_ebcdic_binary_prefixes() {
         Encoding::BCD_LEFT_F,
         var(Prefix::bcd(2), 37),
     );
+    // The separator is the nibble D on the wire and `=` in the value, as jPOS reads it
+    // (`ISOUtil.bcd2str`); a `D` character is refused, since it would read back as `=`.
     assert_eq!(
-        encode(&t, b"4761739001010010D22"),
+        encode(&t, b"4761739001010010=22"),
         hex::decode("194761739001010010D22F").unwrap()
     );
+    let err = check_logical(&t, b"4761739001010010D22").unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::BadCharacter { index: 16 });
 }
 
 #[test]

@@ -82,7 +82,7 @@ impl<'a> Value<'a> {
     }
 
     /// The logical bytes: characters (EBCDIC as ISO-8859-1, BCD digits as `0`–`9`, track
-    /// separator `D`) or binary bytes (hex text decoded).
+    /// separator `=`) or binary bytes (hex text decoded).
     pub fn iter(&self) -> Iter<'a> {
         let skip = match self.encoding {
             Encoding::Bcd {
@@ -175,7 +175,7 @@ impl Iterator for Iter<'_> {
                 } else {
                     byte & 0x0F
                 };
-                Some(nibble_char(nib))
+                Some(bcd_char(nib))
             }
         }
     }
@@ -209,7 +209,7 @@ impl Iterator for Iter<'_> {
                 skip.saturating_add(index),
                 rest,
                 init,
-                |acc, n| f(acc, nibble_char(n)),
+                |acc, n| f(acc, bcd_char(n)),
             ),
             Encoding::HexText => Self { value, index, skip }.by_ref_fold(init, f),
         }

@@ -59,10 +59,10 @@ pub(crate) fn check_logical(spec: &FieldSpec<'_>, value: &[u8]) -> Result<()> {
     spec.content
         .check(value.iter().copied())
         .map_err(|index| Error::new(ErrorKind::BadCharacter { index }, field, 0))?;
-    // BCD writes the track separator as the nibble D, which reads back as `D`: refuse `=` rather
-    // than change the value silently.
+    // BCD writes the track separator as the nibble D, which reads back as `=` (as jPOS and
+    // ISO/IEC 7813 write it): refuse `D` rather than change the value silently.
     if let (Encoding::Bcd { .. }, Some(index)) =
-        (spec.encoding, value.iter().position(|&c| c == b'='))
+        (spec.encoding, value.iter().position(|&c| c == b'D'))
     {
         return Err(Error::new(ErrorKind::BadCharacter { index }, field, 0));
     }

@@ -184,10 +184,10 @@ impl Scratch {
             Entry::Card {
                 track2: Some(t2), ..
             } => {
-                // Field 35 as the spec holds it: `D` for the separator.
+                // Field 35 as the spec holds it: `=` for the separator (the BCD nibble D).
                 for b in t2.bytes() {
                     s.track2
-                        .push(&[if b == b'=' { b'D' } else { b }], "track 2")?;
+                        .push(&[if b == b'D' { b'=' } else { b }], "track 2")?;
                 }
             }
             Entry::ScanCode(code) => {
