@@ -5,7 +5,14 @@
 //! de facto baseline other implementations are compared with. Deviations, each for a reason:
 //! - field 55 is binary ICC data (EMV, via `emv-tlv`) in all three specs: hex text with an `LLL`
 //!   prefix counting bytes in the ASCII specs, raw bytes with a BCD `LLL` prefix in `iso87binary`;
-//! - `x+n` amounts (28–31, 97) are ASCII in `iso87binary` (`C`/`D` and digits).
+//! - `x+n` amounts (28–31, 97) must start with `C` or `D` (jPOS writes whatever character the
+//!   value starts with); in `iso87binary` the sign is one ASCII byte and the digits packed BCD,
+//!   as jPOS's `IFB_AMOUNT` writes them ([`Encoding::SignBcd`]);
+//! - track 2 in BCD (`iso87binary` field 35) reads the separator nibble `D` as `=` and is built
+//!   from `=`, as jPOS's `ISOUtil.bcd2str` / `str2bcd` do;
+//! - numeric fields refuse non-digits (jPOS packs whatever it is given);
+//! - field 65 is the tertiary bitmap's bit (jPOS's packagers define it as a data field; the
+//!   references disagree, moov-io/iso8583#254): a message with bit 65 set reads fields 129–192.
 
 use crate::spec::{
     BitmapEncoding, Content, Encoding, FieldSpec, Length, MtiEncoding, Pad, Plan, Prefix,
@@ -56,7 +63,15 @@ const fn field(row: Row, flavor: Flavor) -> FieldSpec<'static> {
         (Flavor::Binary, Shape::LlNum(max)) => {
             (Content::N, Encoding::BCD_LEFT_0, var(Prefix::bcd(2), max))
         }
-        (_, Shape::Amount(n)) => (Content::XN, Encoding::Ascii, Length::Fixed(n)),
+        (Flavor::Ascii, Shape::Amount(n)) => (Content::XN, Encoding::Ascii, Length::Fixed(n)),
+        (Flavor::Binary, Shape::Amount(n)) => (
+            Content::XN,
+            Encoding::SignBcd {
+                align: crate::spec::Align::Right,
+                pad: 0,
+            },
+            Length::Fixed(n),
+        ),
         (_, Shape::Text(c, n)) => (c, Encoding::Ascii, Length::Fixed(n)),
         (Flavor::Ascii, Shape::LlText(c, max)) => (c, Encoding::Ascii, var(Prefix::ascii(2), max)),
         (Flavor::Binary, Shape::LlText(c, max)) => (c, Encoding::Ascii, var(Prefix::bcd(2), max)),

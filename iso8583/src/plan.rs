@@ -47,6 +47,7 @@ impl Op {
                 (kind::PLAIN, class, 0)
             }
             Encoding::HexText => (kind::HEX, chars::C_HEX, 0),
+            Encoding::SignBcd { .. } => return Self::GENERAL,
             Encoding::Bcd { align, pad } => {
                 let class = match field.content {
                     Content::N => chars::C_BCD_N,

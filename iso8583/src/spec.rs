@@ -111,6 +111,16 @@ pub enum Encoding {
     /// Binary content written as uppercase hexadecimal text, two characters a byte (either case
     /// is read).
     HexText,
+    /// An `x+n` amount as jPOS's `IFB_AMOUNT` writes it: the sign (`C` or `D`) as one ASCII
+    /// byte, then the digits in packed BCD (jpos/jPOS
+    /// `jpos/src/main/java/org/jpos/iso/IFB_AMOUNT.java`: `b[0] = s.charAt(0)`, then the BCD
+    /// interpreter). A fixed `x+n 8` field (9 units with its sign) is 1 + 4 bytes.
+    SignBcd {
+        /// Where odd-length digits sit.
+        align: Align,
+        /// The pad nibble.
+        pad: u8,
+    },
 }
 
 impl Encoding {
@@ -134,6 +144,10 @@ impl Encoding {
     pub const fn wire_len(self, units: usize) -> usize {
         match self {
             Self::Bcd { .. } => units.div_ceil(2),
+            Self::SignBcd { .. } => match units.checked_sub(1) {
+                Some(digits) => digits.div_ceil(2).saturating_add(1),
+                None => 0,
+            },
             Self::HexText => units.saturating_mul(2),
             _ => units,
         }
@@ -446,6 +460,10 @@ impl<'s> FieldSpec<'s> {
             Encoding::Bcd { pad, .. } => {
                 matches!(self.content, Content::N | Content::Z) && (pad == 0 || pad == 0xF)
             }
+            // The sign byte is written as it is: no pad before it.
+            Encoding::SignBcd { pad, .. } => {
+                self.content == Content::XN && (pad == 0 || pad == 0xF) && self.pad == Pad::None
+            }
             Encoding::Binary | Encoding::HexText => self.content.is_binary(),
             Encoding::Ascii | Encoding::Ebcdic(_) => !self.content.is_binary(),
         };
@@ -494,8 +512,10 @@ impl<'s> FieldSpec<'s> {
         match self.length {
             Length::Fixed(n) => n > 0,
             Length::Var { prefix, min, max } => {
-                let bcd_bytes =
-                    matches!(self.encoding, Encoding::Bcd { .. }) && prefix.counts == Counts::Bytes;
+                let bcd_bytes = matches!(
+                    self.encoding,
+                    Encoding::Bcd { .. } | Encoding::SignBcd { .. }
+                ) && prefix.counts == Counts::Bytes;
                 let digits_ok = (1..=4).contains(&prefix.digits);
                 let max_wire = match prefix.counts {
                     Counts::Units => usize::from(max),

@@ -86,7 +86,11 @@ pub(crate) fn nibble_char(n: u8) -> u8 {
 /// jpos/jPOS `jpos/src/main/java/org/jpos/iso/ISOUtil.java`), a hex letter otherwise.
 #[inline]
 pub(crate) fn bcd_char(n: u8) -> u8 {
-    if n & 0x0F == 0xD { b'=' } else { nibble_char(n) }
+    if n & 0x0F == 0xD {
+        b'='
+    } else {
+        nibble_char(n)
+    }
 }
 
 /// The nibble a logical BCD character stands for (`D` and `=` are the track separator).

@@ -4,7 +4,8 @@ use super::rule::Code;
 use crate::spec::{Align, CodePage, Encoding};
 
 impl Code {
-    /// The code of `encoding`; `None` for BCD with a pad other than 0 or F.
+    /// The code of `encoding`; `None` for BCD with a pad other than 0 or F and for
+    /// [`Encoding::SignBcd`].
     pub(crate) const fn of(encoding: Encoding) -> Option<Self> {
         Some(match encoding {
             Encoding::Ascii => Self::Ascii,
@@ -20,6 +21,8 @@ impl Code {
             Encoding::Ebcdic(CodePage::Cp037) => Self::Ebcdic037,
             Encoding::Ebcdic(CodePage::Cp500) => Self::Ebcdic500,
             Encoding::Ebcdic(CodePage::Cp1047) => Self::Ebcdic1047,
+            // Rare (`x+n` amounts): read back through the spec's definition.
+            Encoding::SignBcd { .. } => return None,
         })
     }
 

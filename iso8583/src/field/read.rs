@@ -193,6 +193,32 @@ pub(crate) fn check_wire(
 ) -> Result<()> {
     let field = Some(spec.number);
     match spec.encoding {
+        Encoding::SignBcd { align, pad } => {
+            // The sign as one byte, then the digits as a BCD `n` value of their own.
+            let (sign, digits) = wire.split_at_checked(1).unwrap_or_default();
+            if units > 0 && !matches!(sign, [b'C' | b'D']) {
+                let kind = ErrorKind::BadCharacter { index: 0 };
+                return Err(Error::new(kind, field, offset));
+            }
+            let as_digits = FieldSpec {
+                content: crate::spec::Content::N,
+                encoding: Encoding::Bcd { align, pad },
+                ..*spec
+            };
+            let at = offset.saturating_add(1);
+            return check_wire(&as_digits, digits, units.saturating_sub(1), at).map_err(
+                |e| match e.kind() {
+                    ErrorKind::BadCharacter { index } => Error::new(
+                        ErrorKind::BadCharacter {
+                            index: index.saturating_add(1),
+                        },
+                        field,
+                        e.offset(),
+                    ),
+                    _ => e,
+                },
+            );
+        }
         Encoding::HexText => {
             if let Some(i) = wire.iter().position(|&c| hex_value(c).is_none()) {
                 let kind = ErrorKind::BadCharacter { index: i / 2 };

@@ -308,6 +308,63 @@ fn builder_side_checks() {
 }
 
 #[test]
+fn signed_amounts_in_bcd_as_jpos_writes_them() {
+    // jpos/jPOS `jpos/src/main/java/org/jpos/iso/IFB_AMOUNT.java`: the sign as one byte, then
+    // the digits through the BCD interpreter; `IFB_AMOUNT(9, …, true)` (field 28 of
+    // `ISO87BPackager`) packs "000000100" as 30 00 00 01 00 in jPOS's own test image
+    // `jpos/src/test/resources/org/jpos/iso/packagers/ISO87BPackager.bin`.
+    let right = Encoding::SignBcd {
+        align: Align::Right,
+        pad: 0,
+    };
+    let fee = FieldSpec::new(28, "fee", Content::XN, right, Length::Fixed(9));
+    fee.validate().unwrap();
+    assert_eq!(
+        encode(&fee, b"C00000100"),
+        hex::decode("4300000100").unwrap()
+    );
+    assert_eq!(
+        encode(&fee, b"D12345678"),
+        hex::decode("4412345678").unwrap()
+    );
+    // An odd digit count (`IFB_AMOUNT(10, …)`: 1 + 10 / 2 bytes), both alignments.
+    let odd = FieldSpec::new(28, "fee", Content::XN, right, Length::Fixed(10));
+    assert_eq!(
+        encode(&odd, b"C123456789"),
+        hex::decode("43012345678 9".replace(' ', "")).unwrap()
+    );
+    let left = FieldSpec {
+        encoding: Encoding::SignBcd {
+            align: Align::Left,
+            pad: 0,
+        },
+        ..odd
+    };
+    assert_eq!(
+        encode(&left, b"D123456789"),
+        hex::decode("441234567890").unwrap()
+    );
+    // A sign other than C or D, a non-digit, a pad nibble out of place: each named.
+    let err = read_field(&fee, &hex::decode("3000000100").unwrap(), 7).unwrap_err();
+    assert_eq!(
+        (err.kind(), err.offset()),
+        (ErrorKind::BadCharacter { index: 0 }, 7)
+    );
+    let err = read_field(&fee, &hex::decode("43000A0100").unwrap(), 7).unwrap_err();
+    assert_eq!(
+        (err.kind(), err.offset()),
+        (ErrorKind::BadCharacter { index: 4 }, 9)
+    );
+    let err = read_field(&odd, &hex::decode("431123456789").unwrap(), 0).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::BadPad);
+    assert!(check_logical(&fee, b"012345678").is_err());
+    // Pads are refused: the sign must come first.
+    assert!(fee.padded(Pad::Left(b'0')).validate().is_err());
+    let bcd_amount = FieldSpec::new(28, "fee", Content::XN, Encoding::BCD, Length::Fixed(9));
+    assert!(bcd_amount.validate().is_err());
+}
+
+#[test]
 fn long_bcd_values_span_buffer_flushes() {
     // 129 and 130 digits: more than one 32-byte packing buffer, odd and even, both alignments.
     let digits: Vec<u8> = (0..130u8).map(|i| b'0' + i % 10).collect();

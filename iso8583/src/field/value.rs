@@ -89,6 +89,11 @@ impl<'a> Value<'a> {
                 align: Align::Right,
                 ..
             } => self.units % 2,
+            // The digits after the sign byte.
+            Encoding::SignBcd {
+                align: Align::Right,
+                ..
+            } => self.units.saturating_sub(1) % 2,
             _ => 0,
         };
         Iter {
@@ -177,6 +182,18 @@ impl Iterator for Iter<'_> {
                 };
                 Some(bcd_char(nib))
             }
+            Encoding::SignBcd { .. } => {
+                let Some(k) = i.checked_sub(1) else {
+                    return wire.first().copied();
+                };
+                let n = k.saturating_add(self.skip);
+                let byte = *wire.get((n / 2).saturating_add(1))?;
+                Some(nibble_char(if n.is_multiple_of(2) {
+                    byte >> 4
+                } else {
+                    byte & 0x0F
+                }))
+            }
         }
     }
 
@@ -211,7 +228,9 @@ impl Iterator for Iter<'_> {
                 init,
                 |acc, n| f(acc, bcd_char(n)),
             ),
-            Encoding::HexText => Self { value, index, skip }.by_ref_fold(init, f),
+            Encoding::HexText | Encoding::SignBcd { .. } => {
+                Self { value, index, skip }.by_ref_fold(init, f)
+            }
         }
     }
 }

@@ -284,6 +284,12 @@ pub(crate) fn write_value<W: Writer + ?Sized>(
             Encoding::Ascii | Encoding::Binary => return Ok(w.write(value.value)?),
             Encoding::Bcd { align, pad } => return write_bcd(value.value, align, pad, w),
             Encoding::HexText => return write_hex(value.value, w),
+            Encoding::SignBcd { align, pad } => {
+                // Validation keeps pads off these fields, so the value is never padded.
+                let (sign, digits) = value.value.split_at_checked(1).unwrap_or_default();
+                w.write(sign)?;
+                return write_bcd(digits, align, pad, w);
+            }
             Encoding::Ebcdic(_) => {}
         }
     }
