@@ -77,10 +77,20 @@ pub(crate) struct Common {
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub(crate) enum FramingArg {
-    /// 2-byte big-endian binary length.
+    /// 2-byte big-endian binary length, not counting itself.
     Len2,
+    /// 2-byte big-endian binary length, counting itself.
+    #[value(name = "len2-incl")]
+    Len2Incl,
     /// 4 ASCII digits of length.
     Len4ascii,
+    /// 2 bytes of BCD length.
+    Bcd2,
+    /// Visa's 4-byte header: 2-byte length and 2 zero bytes.
+    Vmlh,
+    /// 2-byte length and a 5-byte TPDU (jPOS's NACChannel).
+    #[value(name = "len2-tpdu")]
+    Len2Tpdu,
     /// UnionPay POS: 2-byte length, 5-byte TPDU, 6-byte header.
     Cups,
 }
@@ -89,7 +99,11 @@ impl FramingArg {
     const fn framing(self) -> Framing {
         match self {
             Self::Len2 => Framing::LEN2,
+            Self::Len2Incl => Framing::LEN2_INCLUSIVE,
             Self::Len4ascii => Framing::LEN4_ASCII,
+            Self::Bcd2 => Framing::LEN2_BCD,
+            Self::Vmlh => Framing::VMLH,
+            Self::Len2Tpdu => Framing::LEN2_TPDU,
             Self::Cups => Framing::CUPS,
         }
     }

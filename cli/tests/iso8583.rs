@@ -75,6 +75,50 @@ fn framing_adds_a_header_key() {
 }
 
 #[test]
+fn every_framing_round_trips_with_its_length_on_the_wire() {
+    let n = WIRE.len() as u8;
+    let tpdu = [0x60, 0x00, 0x03, 0x00, 0x00];
+    for (framing, front) in [
+        ("len2-incl", vec![0x00, n + 2]),
+        ("bcd2", vec![0x00, ((n / 10) << 4) | (n % 10)]),
+        ("vmlh", vec![0x00, n, 0x00, 0x00]),
+        ("len2-tpdu", [&[0x00, n + 5][..], &tpdu].concat()),
+    ] {
+        let framed = [&front[..], WIRE].concat();
+        let args = [
+            "iso8583",
+            "decode",
+            "--spec",
+            "iso87ascii",
+            "--framing",
+            framing,
+        ];
+        let (code, out, err) = paywire(&args, &framed);
+        assert_eq!(code, 0, "{framing}: {err}");
+        let text = String::from_utf8(out).unwrap();
+        let header = if framing == "len2-tpdu" {
+            "6000030000"
+        } else {
+            ""
+        };
+        assert!(
+            text.starts_with(&format!(r#"{{"header":"{header}","mti":"0200","#)),
+            "{framing}: {text}"
+        );
+        let args = [
+            "iso8583",
+            "encode",
+            "--spec",
+            "iso87ascii",
+            "--framing",
+            framing,
+        ];
+        let (code, again, _) = paywire(&args, text.as_bytes());
+        assert_eq!((code, again), (0, framed), "{framing}");
+    }
+}
+
+#[test]
 fn binary_fields_are_hex_and_bcd_is_text() {
     let json = r#"{"mti":"0200","fields":{"2":"6212345678901234567","4":"000000012345","52":"06124575BEDCBEDC"}}"#;
     let (code, bytes, err) = paywire(

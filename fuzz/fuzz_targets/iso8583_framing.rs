@@ -5,7 +5,18 @@ use paywire_iso8583::framing::{Framing, Status};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    for framing in [Framing::LEN2, Framing::LEN4_ASCII, Framing::LEN2_BCD, Framing::CUPS] {
+    let framings = [
+        Framing::LEN2,
+        Framing::LEN2_INCLUSIVE,
+        Framing::LEN4_ASCII,
+        Framing::LEN2_BCD,
+        Framing::VMLH,
+        Framing::LEN2_TPDU,
+        Framing::CUPS,
+        Framing::LEN2.delimited(0x03),
+        Framing::new(None).with_header(2).delimited(b'\n'),
+    ];
+    for framing in framings {
         match framing.decode(data) {
             Ok(Status::Complete(frame)) => {
                 assert!(frame.consumed <= data.len());

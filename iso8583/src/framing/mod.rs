@@ -12,23 +12,30 @@ use crate::field::prefix::{prefix_value, write_prefix};
 use crate::spec::Prefix;
 
 /// The length header in front of every frame. It counts the bytes after itself (header and
-/// message).
+/// message), except [`LengthHeader::Binary2Inclusive`], which counts itself too.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LengthHeader {
-    /// Two bytes, big-endian binary (the most common).
+    /// Two bytes, big-endian binary (the most common; jPOS `NACChannel`, `PostChannel`).
     Binary2,
-    /// Four ASCII digits.
+    /// Two bytes, big-endian binary, counting its own two bytes as well (some switches).
+    Binary2Inclusive,
+    /// Four ASCII digits (jPOS `ASCIIChannel`).
     Ascii4,
-    /// Two bytes of BCD (up to 9999).
+    /// Two bytes of BCD (up to 9999; jPOS `NCCChannel`).
     Bcd2,
+    /// Visa's message length header (VMLH): two bytes of big-endian binary length, then two
+    /// reserved zero bytes, as jPOS's `VAPChannel` writes it (`sendMessageLength`: length
+    /// high, length low, 0, 0). A zero length is a VAP poll: a frame with an empty message.
+    Vmlh,
 }
 
 impl LengthHeader {
-    /// The header as the length prefix it is: the same readers and writers as a field's.
+    /// The number in the header as the length prefix it is: the same readers and writers as a
+    /// field's.
     const fn prefix(self) -> Prefix {
         match self {
-            Self::Binary2 => Prefix::binary(2),
+            Self::Binary2 | Self::Binary2Inclusive | Self::Vmlh => Prefix::binary(2),
             Self::Ascii4 => Prefix::ascii(4),
             Self::Bcd2 => Prefix::bcd(4),
         }
@@ -36,7 +43,10 @@ impl LengthHeader {
 
     /// Bytes the header takes.
     pub const fn len(self) -> usize {
-        self.prefix().wire_len()
+        match self {
+            Self::Vmlh => 4,
+            _ => self.prefix().wire_len(),
+        }
     }
 
     /// Always false (present for symmetry with `len`).
@@ -44,54 +54,103 @@ impl LengthHeader {
         false
     }
 
-    /// The largest length the header can carry.
+    /// The largest length (of what follows the header) the header can carry.
     pub const fn max(self) -> usize {
-        self.prefix().capacity()
+        match self {
+            Self::Binary2Inclusive => self.prefix().capacity().saturating_sub(2),
+            _ => self.prefix().capacity(),
+        }
     }
 
+    /// The length of what follows the header.
     fn read(self, bytes: &[u8]) -> Result<usize> {
-        prefix_value(self.prefix(), bytes).ok_or(Error::new(ErrorKind::BadFrameLength, None, 0))
+        let bad = Error::new(ErrorKind::BadFrameLength, None, 0);
+        let (number, rest) = bytes
+            .split_at_checked(self.prefix().wire_len())
+            .ok_or(bad)?;
+        if rest.iter().any(|&b| b != 0) {
+            return Err(bad);
+        }
+        let n = prefix_value(self.prefix(), number).ok_or(bad)?;
+        match self {
+            Self::Binary2Inclusive => n.checked_sub(2).ok_or(bad),
+            _ => Ok(n),
+        }
     }
 
     fn write<W: Writer + ?Sized>(self, n: usize, w: &mut W) -> Result<()> {
         if n > self.max() {
             return Err(Error::new(ErrorKind::MessageTooLong, None, 0));
         }
-        write_prefix(self.prefix(), n, w)
+        match self {
+            Self::Binary2Inclusive => write_prefix(self.prefix(), n.saturating_add(2), w),
+            Self::Vmlh => {
+                write_prefix(self.prefix(), n, w)?;
+                Ok(w.write(&[0, 0])?)
+            }
+            _ => write_prefix(self.prefix(), n, w),
+        }
     }
 }
 
-/// A framing: an optional length header, then `header_len` bytes of header (TPDU and the like)
-/// before the MTI.
+/// A framing: an optional length header, then `header_len` bytes of header (TPDU, a dialect's
+/// fixed header) before the MTI, and an optional delimiter byte after the message.
+///
+/// Without a length header the frame ends at the delimiter (`Framing::delimited`); without
+/// either it is the whole input (one message per datagram or HTTP body). Built with the
+/// constants and the `const` builders, so new parts can be added without breaking callers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Framing {
     /// The length header, if any.
     pub length: Option<LengthHeader>,
     /// Fixed header bytes between the length header and the MTI.
     pub header_len: usize,
+    /// A byte that ends every frame (ETX and the like), not part of the message. With a length
+    /// header the byte must follow the counted bytes; without one, the frame ends at its first
+    /// occurrence — so only messages that cannot contain it (text dialects) use it alone.
+    pub delimiter: Option<u8>,
 }
 
 impl Framing {
     /// 2-byte binary length, no header.
-    pub const LEN2: Self = Self {
-        length: Some(LengthHeader::Binary2),
-        header_len: 0,
-    };
+    pub const LEN2: Self = Self::new(Some(LengthHeader::Binary2));
+    /// 2-byte binary length counting itself, no header.
+    pub const LEN2_INCLUSIVE: Self = Self::new(Some(LengthHeader::Binary2Inclusive));
     /// 4 ASCII digits of length, no header.
-    pub const LEN4_ASCII: Self = Self {
-        length: Some(LengthHeader::Ascii4),
-        header_len: 0,
-    };
+    pub const LEN4_ASCII: Self = Self::new(Some(LengthHeader::Ascii4));
     /// 2-byte BCD length, no header.
-    pub const LEN2_BCD: Self = Self {
-        length: Some(LengthHeader::Bcd2),
-        header_len: 0,
-    };
+    pub const LEN2_BCD: Self = Self::new(Some(LengthHeader::Bcd2));
+    /// Visa's 4-byte VMLH, no header.
+    pub const VMLH: Self = Self::new(Some(LengthHeader::Vmlh));
+    /// 2-byte binary length and a 5-byte TPDU (jPOS `NACChannel`).
+    pub const LEN2_TPDU: Self = Self::LEN2.with_header(5);
     /// China UnionPay POS: 2-byte binary length, 5-byte TPDU, 6-byte header.
-    pub const CUPS: Self = Self {
-        length: Some(LengthHeader::Binary2),
-        header_len: 11,
-    };
+    pub const CUPS: Self = Self::LEN2.with_header(11);
+
+    /// A framing with `length` and nothing else.
+    pub const fn new(length: Option<LengthHeader>) -> Self {
+        Self {
+            length,
+            header_len: 0,
+            delimiter: None,
+        }
+    }
+
+    /// The same framing with `header_len` fixed header bytes before the MTI (a TPDU is 5, a
+    /// dialect's own header whatever it says).
+    #[must_use]
+    pub const fn with_header(self, header_len: usize) -> Self {
+        Self { header_len, ..self }
+    }
+
+    /// The same framing with `delimiter` after every message.
+    #[must_use]
+    pub const fn delimited(self, delimiter: u8) -> Self {
+        Self {
+            delimiter: Some(delimiter),
+            ..self
+        }
+    }
 
     /// Reads one frame from the start of `input`.
     ///
@@ -102,11 +161,16 @@ impl Framing {
     /// let Status::Complete(frame) = Framing::CUPS.decode(input)? else { panic!("complete") };
     /// assert_eq!((frame.header.len(), frame.message, frame.consumed), (11, &b"0800"[..], 17));
     /// assert!(matches!(Framing::CUPS.decode(&input[..9])?, Status::Partial { needed: 8 }));
+    /// // No length: the frame ends at the delimiter (ETX here).
+    /// let etx = Framing::new(None).delimited(0x03);
+    /// assert!(matches!(etx.decode(b"0800")?, Status::Partial { needed: 1 }));
+    /// let Status::Complete(frame) = etx.decode(b"0800\x030810")? else { panic!("complete") };
+    /// assert_eq!((frame.message, frame.consumed), (&b"0800"[..], 5));
     /// # Ok::<(), paywire_iso8583::Error>(())
     /// ```
     pub fn decode<'a>(&self, input: &'a [u8]) -> Result<Status<Frame<'a>>> {
-        let (body_start, body_len) = match self.length {
-            Some(header) => {
+        let (body_start, body_len) = match (self.length, self.delimiter) {
+            (Some(header), _) => {
                 let Some(bytes) = input.get(..header.len()) else {
                     return Ok(Status::Partial {
                         needed: header.len().saturating_sub(input.len()),
@@ -114,7 +178,11 @@ impl Framing {
                 };
                 (header.len(), header.read(bytes)?)
             }
-            None => (0, input.len()),
+            (None, Some(d)) => match input.iter().position(|&b| b == d) {
+                Some(at) => (0, at),
+                None => return Ok(Status::Partial { needed: 1 }),
+            },
+            (None, None) => (0, input.len()),
         };
         if body_len < self.header_len {
             return Err(Error::new(ErrorKind::BadFrameLength, None, 0));
@@ -122,8 +190,18 @@ impl Framing {
         let end = body_start.saturating_add(body_len);
         let Some(body) = input.get(body_start..end) else {
             return Ok(Status::Partial {
-                needed: end.saturating_sub(input.len()),
+                needed: end
+                    .saturating_add(usize::from(self.delimiter.is_some()))
+                    .saturating_sub(input.len()),
             });
+        };
+        let consumed = match self.delimiter {
+            Some(d) => match input.get(end) {
+                Some(&b) if b == d => end.saturating_add(1),
+                Some(_) => return Err(Error::new(ErrorKind::BadFrameLength, None, end)),
+                None => return Ok(Status::Partial { needed: 1 }),
+            },
+            None => end,
         };
         let (header, message) = body
             .split_at_checked(self.header_len)
@@ -131,7 +209,7 @@ impl Framing {
         Ok(Status::Complete(Frame {
             header,
             message,
-            consumed: end,
+            consumed,
             message_offset: body_start.saturating_add(self.header_len),
         }))
     }
@@ -142,12 +220,16 @@ impl Framing {
             Some(h) => h.len(),
             None => 0,
         };
+        let delimiter = if self.delimiter.is_some() { 1 } else { 0 };
         length
             .saturating_add(self.header_len)
             .saturating_add(message_len)
+            .saturating_add(delimiter)
     }
 
-    /// Writes the length header and `header` (which must be `header_len` bytes), then `message`.
+    /// Writes the length header and `header` (which must be `header_len` bytes), then `message`
+    /// and the delimiter. A delimited frame without a length refuses a header or message that
+    /// contains the delimiter (it would end the frame early).
     pub fn encode<W: Writer + ?Sized>(
         &self,
         header: &[u8],
@@ -157,11 +239,20 @@ impl Framing {
         if header.len() != self.header_len {
             return Err(Error::new(ErrorKind::BadFrameLength, None, 0));
         }
+        if let (None, Some(d)) = (self.length, self.delimiter)
+            && let Some(at) = header.iter().chain(message).position(|&b| b == d)
+        {
+            return Err(Error::new(ErrorKind::BadFrameLength, None, at));
+        }
         if let Some(length) = self.length {
             length.write(header.len().saturating_add(message.len()), w)?;
         }
         w.write(header)?;
-        Ok(w.write(message)?)
+        w.write(message)?;
+        if let Some(d) = self.delimiter {
+            w.write(&[d])?;
+        }
+        Ok(())
     }
 }
 
@@ -209,6 +300,7 @@ pub(crate) fn hex(bytes: &[u8]) -> impl core::fmt::Debug + '_ {
 #[cfg(test)]
 mod tests {
     extern crate std;
+    use std::vec;
     use std::vec::Vec;
 
     use super::*;
@@ -231,9 +323,14 @@ mod tests {
     fn headers_round_trip() {
         for f in [
             Framing::LEN2,
+            Framing::LEN2_INCLUSIVE,
             Framing::LEN4_ASCII,
             Framing::LEN2_BCD,
+            Framing::VMLH,
+            Framing::LEN2_TPDU,
             Framing::CUPS,
+            Framing::LEN2.with_header(3).delimited(0x03),
+            Framing::new(None).with_header(5).delimited(b'\n'),
         ] {
             let header = &[0x60, 0, 0, 0, 0, 0x60, 0x31, 0, 0x31, 0, 0][..f.header_len];
             let mut out = Vec::new();
@@ -255,5 +352,76 @@ mod tests {
             Framing::CUPS.decode(b"\x00\x03abc").unwrap_err().kind(),
             ErrorKind::BadFrameLength
         );
+    }
+
+    fn framed(f: Framing, header: &[u8], message: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        f.encode(header, message, &mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn inclusive_vmlh_tpdu_and_delimiters_on_the_wire() {
+        // The length counting itself: 4 message bytes + 2.
+        assert_eq!(
+            framed(Framing::LEN2_INCLUSIVE, &[], b"0800"),
+            b"\x00\x060800"
+        );
+        let bad = Framing::LEN2_INCLUSIVE.decode(b"\x00\x01").unwrap_err();
+        assert_eq!(bad.kind(), ErrorKind::BadFrameLength);
+        // VMLH: length high, length low, 0, 0 (jPOS VAPChannel.sendMessageLength); the
+        // reserved bytes must be zero; a zero length is a poll.
+        assert_eq!(framed(Framing::VMLH, &[], b"0800"), b"\x00\x04\x00\x000800");
+        let bad = Framing::VMLH.decode(b"\x00\x04\x00\x010800").unwrap_err();
+        assert_eq!(bad.kind(), ErrorKind::BadFrameLength);
+        let Status::Complete(poll) = Framing::VMLH.decode(b"\x00\x00\x00\x00").unwrap() else {
+            panic!()
+        };
+        assert_eq!((poll.message, poll.consumed), (&b""[..], 4));
+        // Length + TPDU (jPOS NACChannel).
+        let tpdu = [0x60, 0x00, 0x03, 0x00, 0x00];
+        assert_eq!(
+            framed(Framing::LEN2_TPDU, &tpdu, b"0800"),
+            b"\x00\x09\x60\x00\x03\x00\x000800"
+        );
+        // A delimiter after a counted frame must be there; alone, it ends the frame.
+        let etx = Framing::LEN2.delimited(0x03);
+        assert_eq!(framed(etx, &[], b"0800"), b"\x00\x040800\x03");
+        assert_eq!(
+            etx.decode(b"\x00\x040800").unwrap(),
+            Status::Partial { needed: 1 }
+        );
+        assert_eq!(
+            etx.decode(b"\x00\x040800\x04").unwrap_err().kind(),
+            ErrorKind::BadFrameLength
+        );
+        let lines = Framing::new(None).delimited(b'\n');
+        let mut out = Vec::new();
+        let err = lines.encode(&[], b"08\n0", &mut out).unwrap_err();
+        assert_eq!((err.kind(), err.offset()), (ErrorKind::BadFrameLength, 2));
+        let Status::Complete(first) = lines.decode(b"0800\n0810\n").unwrap() else {
+            panic!()
+        };
+        assert_eq!((first.message, first.consumed), (&b"0800"[..], 5));
+        // Every length header refuses a frame longer than it can count.
+        for h in [
+            LengthHeader::Binary2,
+            LengthHeader::Binary2Inclusive,
+            LengthHeader::Ascii4,
+            LengthHeader::Bcd2,
+            LengthHeader::Vmlh,
+        ] {
+            let big = vec![b'0'; h.max() + 1];
+            let err = Framing::new(Some(h))
+                .encode(&[], &big, &mut Vec::new())
+                .unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::MessageTooLong, "{h:?}");
+            let max = vec![b'0'; h.max()];
+            let frame = framed(Framing::new(Some(h)), &[], &max);
+            let Status::Complete(f) = Framing::new(Some(h)).decode(&frame).unwrap() else {
+                panic!()
+            };
+            assert_eq!(f.message.len(), h.max(), "{h:?}");
+        }
     }
 }

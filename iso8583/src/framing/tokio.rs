@@ -7,7 +7,7 @@
 use bytes::{BufMut, Bytes, BytesMut};
 use tokio_util::codec::{Decoder, Encoder};
 
-use super::{Framing, Status, hex};
+use super::{Framing, LengthHeader, Status, hex};
 use crate::error::{Error, ErrorKind, Result};
 use crate::field::Writer;
 
@@ -72,7 +72,25 @@ impl Decoder for FrameCodec {
     type Item = OwnedFrame;
     type Error = Error;
 
+    /// A VMLH poll (a zero length) is consumed and skipped, as jPOS's `VAPChannel` does.
     fn decode(&mut self, src: &mut BytesMut) -> Result<Option<OwnedFrame>> {
+        loop {
+            match self.decode_one(src)? {
+                Some(f) if self.framing.length == Some(LengthHeader::Vmlh) && f.is_poll() => {}
+                other => return Ok(other),
+            }
+        }
+    }
+}
+
+impl OwnedFrame {
+    fn is_poll(&self) -> bool {
+        self.header.is_empty() && self.message.is_empty()
+    }
+}
+
+impl FrameCodec {
+    fn decode_one(&mut self, src: &mut BytesMut) -> Result<Option<OwnedFrame>> {
         let (consumed, header_range, message_range) = match self.framing.decode(src)? {
             Status::Partial { needed } => {
                 let wanted = src.len().saturating_add(needed);
@@ -87,7 +105,7 @@ impl Decoder for FrameCodec {
                 (
                     frame.consumed,
                     start..frame.message_offset,
-                    frame.message_offset..frame.consumed,
+                    frame.message_offset..frame.message_offset.saturating_add(frame.message.len()),
                 )
             }
         };
@@ -141,6 +159,31 @@ mod tests {
         let mut out = BytesMut::new();
         codec.encode(frame, &mut out).unwrap();
         assert_eq!(&out[..], b"\x00\x040800");
+        // VMLH polls are skipped; a delimited frame is split at its delimiter.
+        let mut vap = FrameCodec::new(Framing::VMLH);
+        let mut buf = BytesMut::from(&b"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x04\x00\x000800"[..]);
+        let frame = vap.decode(&mut buf).unwrap().unwrap();
+        assert_eq!((&frame.message[..], buf.len()), (&b"0800"[..], 0));
+        let mut etx = FrameCodec::new(Framing::new(None).with_header(2).delimited(0x03));
+        let mut buf = BytesMut::from(&b"H10800"[..]);
+        assert_eq!(etx.decode(&mut buf).unwrap(), None);
+        buf.extend_from_slice(b"\x03H2");
+        let frame = etx.decode(&mut buf).unwrap().unwrap();
+        assert_eq!(
+            (&frame.header[..], &frame.message[..]),
+            (&b"H1"[..], &b"0800"[..])
+        );
+        assert_eq!(&buf[..], b"H2");
+        let mut out = BytesMut::new();
+        etx.encode(frame, &mut out).unwrap();
+        assert_eq!(&out[..], b"H10800\x03");
+        // A delimiter that never comes stops at the largest frame.
+        let mut etx = etx.with_max_frame(8);
+        let mut buf = BytesMut::from(&b"H1080008100820"[..]);
+        assert_eq!(
+            etx.decode(&mut buf).unwrap_err().kind(),
+            ErrorKind::MessageTooLong
+        );
         let mut small = FrameCodec::new(Framing::LEN2).with_max_frame(3);
         let mut buf = BytesMut::from(&b"\x00\x040800"[..]);
         assert_eq!(
