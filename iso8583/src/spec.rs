@@ -179,7 +179,8 @@ pub enum Counts {
     Bytes,
 }
 
-/// A variable-length prefix: `digits` is the L count (1–4: L, LL, LLL, LLLL).
+/// A variable-length prefix: `digits` is the L count — 1–6 decimal digits (L … LLLLLL) for
+/// ASCII, EBCDIC and BCD, 1–4 bytes for binary.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Prefix {
     /// How the number is written.
@@ -256,7 +257,9 @@ impl Prefix {
                 1 => 9,
                 2 => 99,
                 3 => 999,
-                _ => 9999,
+                4 => 9999,
+                5 => 99_999,
+                _ => 999_999,
             },
         }
     }
@@ -516,7 +519,12 @@ impl<'s> FieldSpec<'s> {
                     self.encoding,
                     Encoding::Bcd { .. } | Encoding::SignBcd { .. }
                 ) && prefix.counts == Counts::Bytes;
-                let digits_ok = (1..=4).contains(&prefix.digits);
+                // Up to six decimal digits (Postilion's field 127 is `LLLLLL`), four binary
+                // bytes.
+                let digits_ok = match prefix.encoding {
+                    PrefixEncoding::Binary => (1..=4).contains(&prefix.digits),
+                    _ => (1..=6).contains(&prefix.digits),
+                };
                 let max_wire = match prefix.counts {
                     Counts::Units => usize::from(max),
                     Counts::Bytes => self.encoding.wire_len(usize::from(max)),

@@ -56,7 +56,8 @@ pub(crate) fn bcd_prefix_value(bytes: &[u8], odd: bool) -> Option<usize> {
         (hi <= 9 && lo <= 9).then(|| usize::from(hi.wrapping_mul(10).wrapping_add(lo)))
     };
     match *bytes {
-        // The prefixes specs use (up to four digits), without overflow checks: at most 9999.
+        // The prefixes most specs use (up to four digits), without overflow checks: at most
+        // 9999; longer ones (up to six digits) through the fold.
         [b] => pair(b),
         [a, b] => Some(pair(a)?.wrapping_mul(100).wrapping_add(pair(b)?)),
         _ => bytes.iter().try_fold(0usize, |n, &b| {
@@ -68,8 +69,8 @@ pub(crate) fn bcd_prefix_value(bytes: &[u8], odd: bool) -> Option<usize> {
 /// `n` as a length prefix: the bytes (the start of the array) and how many there are
 /// (`prefix.wire_len()` for any valid prefix).
 #[inline]
-pub(crate) fn encode_prefix(prefix: Prefix, n: usize) -> ([u8; 4], usize) {
-    let mut out = [0u8; 4];
+pub(crate) fn encode_prefix(prefix: Prefix, n: usize) -> ([u8; 6], usize) {
+    let mut out = [0u8; 6];
     let len = prefix.wire_len();
     let digits = usize::from(prefix.digits);
     match prefix.encoding {

@@ -501,3 +501,60 @@ proptest::proptest! {
             general.ok().map(|l| (l.value_start, l.end, l.units)));
     }
 }
+
+#[test]
+fn five_and_six_digit_prefixes() {
+    // Postilion's field 127 is `LLLLLL` (six ASCII digits, jPOS `IFA_LLLLLLCHAR` / BCD
+    // `IFB_LLLLLLCHAR` in jpos/jPOS `jpos/src/main/java/org/jpos/iso/`); five digits in BCD
+    // take three bytes with a leading 0 nibble.
+    let ascii6 = FieldSpec::new(
+        127,
+        "p",
+        Content::Ans,
+        Encoding::Ascii,
+        var(Prefix::ascii(6), 60000),
+    );
+    ascii6.validate().unwrap();
+    assert_eq!(encode(&ascii6, b"ABC"), b"000003ABC");
+    let bcd5 = FieldSpec::new(
+        127,
+        "p",
+        Content::Ans,
+        Encoding::Ascii,
+        var(Prefix::bcd(5), 60000),
+    );
+    bcd5.validate().unwrap();
+    let value = vec![b'x'; 12345];
+    let out = encode(&bcd5, &value);
+    assert_eq!(&out[..3], &[0x01, 0x23, 0x45]);
+    let bcd6 = FieldSpec::new(
+        127,
+        "p",
+        Content::Ans,
+        Encoding::Ascii,
+        var(Prefix::bcd(6), 60000),
+    );
+    assert_eq!(&encode(&bcd6, &value)[..3], &[0x01, 0x23, 0x45]);
+    // A non-zero leading nibble in an odd BCD prefix, a non-digit: refused at the prefix.
+    let err = read_field(&bcd5, &[0x10, 0x00, 0x03, b'A', b'B', b'C'], 4).unwrap_err();
+    assert_eq!((err.kind(), err.offset()), (ErrorKind::BadLengthPrefix, 4));
+    let err = read_field(&ascii6, b"00000xABC", 0).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::BadLengthPrefix);
+    // Seven digits, or a five-byte binary prefix, are not prefixes.
+    let seven = FieldSpec::new(
+        127,
+        "p",
+        Content::Ans,
+        Encoding::Ascii,
+        var(Prefix::ascii(7), 60000),
+    );
+    assert!(seven.validate().is_err());
+    let binary5 = FieldSpec::new(
+        127,
+        "p",
+        Content::Ans,
+        Encoding::Ascii,
+        var(Prefix::binary(5), 60000),
+    );
+    assert!(binary5.validate().is_err());
+}

@@ -209,8 +209,8 @@ impl SpecDoc {
     }
 }
 
-/// `l`, `ll`, `lll`, `llll` (in `letter`'s case) → 1–4.
+/// `l` … `llllll` (in `letter`'s case) → 1–6 (binary prefixes stop at 4: `Spec::validate`).
 pub(super) fn l_count(text: &str, letter: char) -> Option<u8> {
     let n = text.chars().filter(|&c| c == letter).count();
-    (text.chars().all(|c| c == letter) && (1..=4).contains(&n)).then_some(n as u8)
+    (text.chars().all(|c| c == letter) && (1..=6).contains(&n)).then_some(n as u8)
 }

@@ -27,7 +27,8 @@
 //!   as jPOS's `IFB_AMOUNT` writes them) and `sign-bcd-left-0`.
 //! - length: `"length": N` for fixed fields, or `"prefix"` plus `"max"` (and optionally `"min"`)
 //!   for variable ones. `prefix` is `ascii-`, `ebcdic-`, `bcd-` or `binary-` followed by `l`,
-//!   `ll`, `lll` or `llll`; `"counts": "bytes"` makes it count wire bytes instead of units.
+//!   `ll`, `lll`, `llll`, `lllll` or `llllll` (Postilion's field 127; binary prefixes stop at
+//!   `llll`, four bytes); `"counts": "bytes"` makes it count wire bytes instead of units.
 //! - optional: `"pad"` (`none`, `left:C`, `right:C`), `"sensitivity"` (`public`, `pan`, `track`,
 //!   `pin-block`, `key`, `cvv`).
 //! - per-MTI overrides: `"overrides": [{"mti": "0810", "field": "62", ...same keys...}]`.
