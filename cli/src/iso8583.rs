@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueEnum};
 use paywire_iso8583::framing::{Framing, Status};
+use paywire_iso8583::jpos::XmlMessage;
 use paywire_iso8583::spec::{Content, Encoding, Spec};
 use paywire_iso8583::{Message, MessageRef, Mti, builtin};
 use serde_json::Value as Json;
@@ -24,8 +25,11 @@ pub(crate) enum Command {
         /// Framing around the message (its header is printed as "header").
         #[arg(long, value_enum)]
         framing: Option<FramingArg>,
+        /// Output form: paywire's JSON, or jPOS's XML message (`<isomsg>`, as jPOS logs it).
+        #[arg(long, value_enum, default_value = "json")]
+        format: FormatArg,
     },
-    /// Encode the JSON that `decode` prints back into a message.
+    /// Encode the JSON that `decode` prints (or a jPOS XML message) back into a message.
     #[command(after_help = concat!("Example (from a paywire checkout):\n  ", r##"echo '{"mti":"0200","fields":{"2":"4761739001010010","3":"000000","4":"000000001000"}}' | paywire iso8583 encode --spec iso87ascii"##))]
     Encode {
         #[command(flatten)]
@@ -73,6 +77,15 @@ pub(crate) struct Common {
     hex: bool,
     /// Input file; `-` or nothing reads standard input.
     input: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum FormatArg {
+    /// {"mti":…,"fields":{…}}.
+    Json,
+    /// jPOS's XML message form: <isomsg>, <header>, <field id value [type]/>.
+    #[value(name = "jpos-xml")]
+    JposXml,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -201,10 +214,13 @@ fn field_bytes(
     }
 }
 
-fn decode(common: Common, framing: Option<FramingArg>) -> Outcome {
+fn decode(common: Common, framing: Option<FramingArg>, format: FormatArg) -> Outcome {
     let spec = spec(&common.spec)?;
     let bytes = input::read_binary(common.input.as_deref(), common.hex)?;
     let (header, m) = read_message(spec, &bytes, framing)?;
+    if format == FormatArg::JposXml {
+        return print(&XmlMessage::from_message(&m, header).to_xml());
+    }
     // Built by hand: keys must come in the contract's order, fields in ascending number.
     let mut out = String::from("{");
     if let Some(header) = header {
@@ -235,7 +251,52 @@ fn encode(
     input: Option<PathBuf>,
 ) -> Outcome {
     let spec = spec(spec_arg)?;
-    let object = input::json_object(input.as_deref())?;
+    let raw = input::read(input.as_deref())?;
+    let (header, message) = if raw.trim_ascii_start().starts_with(b"<") {
+        from_jpos_xml(spec, &raw)?
+    } else {
+        from_json(spec, &raw)?
+    };
+    let body = message.to_vec().map_err(rejected)?;
+    let out = match framing {
+        None => body,
+        Some(f) => {
+            let mut framed = Vec::new();
+            f.framing()
+                .encode(&header.unwrap_or_default(), &body, &mut framed)
+                .map_err(rejected)?;
+            framed
+        }
+    };
+    if hex_out {
+        print(&format!("{}\n", hex::encode_upper(out)))
+    } else {
+        let mut stdout = std::io::stdout().lock();
+        stdout
+            .write_all(&out)
+            .and_then(|()| stdout.flush())
+            .map_err(|e| Failure::Usage(format!("cannot write output: {e}")))
+    }
+}
+
+/// A jPOS XML message: its header and the message under `spec`.
+fn from_jpos_xml(
+    spec: &'static Spec<'static>,
+    raw: &[u8],
+) -> Result<(Option<Vec<u8>>, Message<'static>), Failure> {
+    let text = std::str::from_utf8(raw)
+        .map_err(|e| Failure::Rejected(format!("input is not UTF-8 text: {e}")))?;
+    let xml = XmlMessage::parse(text).map_err(rejected)?;
+    let message = xml.to_message(spec).map_err(rejected)?;
+    Ok((xml.header, message))
+}
+
+/// The JSON that `decode` prints: its header and the message under `spec`.
+fn from_json(
+    spec: &'static Spec<'static>,
+    raw: &[u8],
+) -> Result<(Option<Vec<u8>>, Message<'static>), Failure> {
+    let object = input::parse_object(raw)?;
     let mti = object
         .get("mti")
         .and_then(Json::as_str)
@@ -260,31 +321,14 @@ fn encode(
             message.set(number, bytes).map_err(rejected)?;
         }
     }
-    let body = message.to_vec().map_err(rejected)?;
-    let out = match framing {
-        None => body,
-        Some(f) => {
-            let header = match object.get("header").and_then(Json::as_str) {
-                Some(h) => hex::decode(h)
-                    .map_err(|e| Failure::Rejected(format!("header is not hexadecimal: {e}")))?,
-                None => Vec::new(),
-            };
-            let mut framed = Vec::new();
-            f.framing()
-                .encode(&header, &body, &mut framed)
-                .map_err(rejected)?;
-            framed
-        }
+    let header = match object.get("header").and_then(Json::as_str) {
+        Some(h) => Some(
+            hex::decode(h)
+                .map_err(|e| Failure::Rejected(format!("header is not hexadecimal: {e}")))?,
+        ),
+        None => None,
     };
-    if hex_out {
-        print(&format!("{}\n", hex::encode_upper(out)))
-    } else {
-        let mut stdout = std::io::stdout().lock();
-        stdout
-            .write_all(&out)
-            .and_then(|()| stdout.flush())
-            .map_err(|e| Failure::Usage(format!("cannot write output: {e}")))
-    }
+    Ok((header, message))
 }
 
 fn describe(common: Common, framing: Option<FramingArg>, unmask: bool) -> Outcome {
@@ -310,7 +354,11 @@ pub(crate) fn run(command: Command) -> Outcome {
             }
             print(&out)
         }
-        Command::Decode { common, framing } => decode(common, framing),
+        Command::Decode {
+            common,
+            framing,
+            format,
+        } => decode(common, framing, format),
         Command::Encode {
             spec,
             framing,

@@ -281,3 +281,79 @@ fn cups_pos_is_built_in() {
         std::fs::read_to_string(&vector).unwrap().trim()
     );
 }
+
+#[test]
+fn jpos_xml_out_and_back() {
+    // A binary field (52) is hex with type="binary"; the BCD track separator reads as `=`;
+    // the framing's header is jPOS's <header>.
+    let json = r#"{"mti":"0200","fields":{"2":"6212345678901234567","35":"6212345678901234567=2812","52":"06124575BEDCBEDC"}}"#;
+    let (code, bytes, err) = paywire(
+        &[
+            "iso8583",
+            "encode",
+            "--spec",
+            "iso87binary",
+            "--framing",
+            "len2-tpdu",
+        ],
+        format!(r#"{{"header":"6000030000",{}"#, &json[1..]).as_bytes(),
+    );
+    assert_eq!(code, 0, "{err}");
+    let args = [
+        "iso8583",
+        "decode",
+        "--spec",
+        "iso87binary",
+        "--framing",
+        "len2-tpdu",
+        "--format",
+        "jpos-xml",
+    ];
+    let (code, xml, err) = paywire(&args, &bytes);
+    assert_eq!(code, 0, "{err}");
+    let xml = String::from_utf8(xml).unwrap();
+    assert_eq!(
+        xml,
+        "<isomsg>\n  <header>6000030000</header>\n  <field id=\"0\" value=\"0200\"/>\n  \
+         <field id=\"2\" value=\"6212345678901234567\"/>\n  \
+         <field id=\"35\" value=\"6212345678901234567=2812\"/>\n  \
+         <field id=\"52\" value=\"06124575BEDCBEDC\" type=\"binary\"/>\n</isomsg>\n"
+    );
+    let (code, again, err) = paywire(
+        &[
+            "iso8583",
+            "encode",
+            "--spec",
+            "iso87binary",
+            "--framing",
+            "len2-tpdu",
+        ],
+        xml.as_bytes(),
+    );
+    assert_eq!((code, again), (0, bytes), "{err}");
+}
+
+#[test]
+fn jpos_xml_declarations_and_bad_values_are_refused() {
+    let bomb = r#"<?xml version="1.0"?><!DOCTYPE isomsg [<!ENTITY a "aaaa">]><isomsg><field id="0" value="&a;"/></isomsg>"#;
+    let (code, out, err) = paywire(
+        &["iso8583", "encode", "--spec", "iso87ascii"],
+        bomb.as_bytes(),
+    );
+    assert_eq!((code, out.len()), (1, 0));
+    assert!(err.contains("DOCTYPE") && err.contains("byte 21"), "{err}");
+    let bad_hex = r#"<isomsg><field id="0" value="0200"/><field id="52" value="0612457" type="binary"/></isomsg>"#;
+    let (code, _, err) = paywire(
+        &["iso8583", "encode", "--spec", "iso87ascii"],
+        bad_hex.as_bytes(),
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("hexadecimal"), "{err}");
+    let no_mti = r#"<isomsg><field id="3" value="000000"/></isomsg>"#;
+    let (code, _, err) = paywire(
+        &["iso8583", "encode", "--spec", "iso87ascii"],
+        no_mti.as_bytes(),
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("MTI"), "{err}");
+}

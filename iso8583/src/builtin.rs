@@ -10,7 +10,8 @@
 //!   as jPOS's `IFB_AMOUNT` writes them ([`Encoding::SignBcd`]);
 //! - track 2 in BCD (`iso87binary` field 35) reads the separator nibble `D` as `=` and is built
 //!   from `=`, as jPOS's `ISOUtil.bcd2str` / `str2bcd` do;
-//! - numeric fields refuse non-digits (jPOS packs whatever it is given);
+//! - numeric fields refuse non-digits and track fields (35, 36) anything but digits and `=`
+//!   (jPOS packs whatever it is given);
 //! - field 65 is the tertiary bitmap's bit (jPOS's packagers define it as a data field; the
 //!   references disagree, moov-io/iso8583#254): a message with bit 65 set reads fields 129–192.
 

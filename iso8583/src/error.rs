@@ -105,6 +105,53 @@ pub enum ErrorKind {
     /// subfields under a bitmap without `bitmap-subfields`) or a JSON spec something not
     /// supported yet (subfields, BER-TLV prefixes).
     Unsupported,
+    /// A jPOS XML document (a message or a packager) is not what jPOS reads; the offset is the
+    /// byte in the document.
+    Xml(XmlProblem),
+}
+
+/// What is wrong with a jPOS XML document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum XmlProblem {
+    /// Not well-formed XML (a tag, attribute or comment that does not close, text after the
+    /// root, mismatched end tag).
+    Syntax,
+    /// A `<!DOCTYPE>` or other declaration: refused, so no entity is ever expanded.
+    Declaration,
+    /// An entity reference other than the five XML ones and numeric character references.
+    Entity,
+    /// Elements nested deeper than the reader allows.
+    TooDeep,
+    /// A document larger than the reader allows.
+    TooLarge,
+    /// An element the format does not have where it stands.
+    UnexpectedElement,
+    /// A required attribute (`id`, `value`, `class`, ...) is missing or not valid.
+    Attribute,
+    /// A binary value or header that is not hexadecimal.
+    Hex,
+    /// Field 0 (the MTI) is missing or not an MTI.
+    Mti,
+    /// A character a value cannot carry (outside ISO 8859-1 for a byte value).
+    Character,
+}
+
+impl fmt::Display for XmlProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Syntax => "not well-formed XML",
+            Self::Declaration => "XML declarations (DOCTYPE, ENTITY) are refused",
+            Self::Entity => "unknown entity reference",
+            Self::TooDeep => "elements nested too deep",
+            Self::TooLarge => "document too large",
+            Self::UnexpectedElement => "unexpected element",
+            Self::Attribute => "missing or invalid attribute",
+            Self::Hex => "value is not hexadecimal",
+            Self::Mti => "field 0 (MTI) missing or invalid",
+            Self::Character => "character outside ISO 8859-1",
+        })
+    }
 }
 
 /// An ISO 8583 error: its kind, the field it concerns (when known) and the byte offset from the
@@ -193,6 +240,7 @@ impl fmt::Display for ErrorKind {
             }
             Self::BadSpecKey => f.write_str("unknown or missing key or keyword in spec"),
             Self::Unsupported => f.write_str("spec feature not supported (by this build, or yet)"),
+            Self::Xml(problem) => write!(f, "XML: {problem}"),
         }
     }
 }

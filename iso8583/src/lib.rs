@@ -16,6 +16,8 @@ mod ebcdic;
 mod error;
 mod field;
 pub mod framing;
+#[cfg(feature = "jpos")]
+pub mod jpos;
 #[cfg(feature = "json-spec")]
 pub mod json;
 mod message;
@@ -33,7 +35,7 @@ mod subfield;
 pub use bitmap::{Bitmap, Fields};
 pub use builder::MessageBuilder;
 pub use describe::Describe;
-pub use error::{Error, ErrorKind, Result};
+pub use error::{Error, ErrorKind, Result, XmlProblem};
 pub use field::{Counter, Full, Iter, SliceWriter, Value, Writer};
 pub use message::{FieldIter, FieldRef, Pan, Track2};
 pub use mti::Mti;

@@ -1,0 +1,386 @@
+//! Messages in jPOS's XML form: what `XMLPackager` reads and `ISOMsg.dump` writes.
+
+use alloc::collections::BTreeMap;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use core::fmt;
+
+use super::xml::{self, Element, escape_into};
+use crate::error::{Error, ErrorKind, Result, XmlProblem};
+use crate::mti::Mti;
+use crate::owned::Message;
+use crate::parse::{MessageRef, Slots};
+use crate::spec::Spec;
+
+/// A value in a jPOS XML message.
+#[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum XmlValue {
+    /// Text (`<field id="…" value="…"/>`, or character data / CDATA inside `<field>`).
+    Text(String),
+    /// Bytes (`type="binary"`, hexadecimal in `value`).
+    Binary(Vec<u8>),
+    /// jPOS's amount form (`type="amount" currency="840" value="12.34"`, an `ISOAmount`): its
+    /// field value is the currency (3 digits), the number of decimals (1 digit) and the amount
+    /// in minor units (12 digits, zero-padded). The decimals are those written in `value`
+    /// (jPOS rescales to the currency's minor unit: write amounts with that many decimals).
+    Amount {
+        /// ISO 4217 numeric currency code.
+        currency: u16,
+        /// The amount as written (`12.34`).
+        amount: String,
+    },
+    /// Subfields (`<isomsg id="…">`).
+    Composite(XmlMessage),
+}
+
+/// A message in jPOS's XML form: an optional header and fields by number (0 is the MTI).
+///
+/// `Debug` shows field numbers and value lengths only: values may be card data.
+///
+/// ```
+/// # #[cfg(feature = "std")] {
+/// use paywire_iso8583::builtin::ISO87ASCII;
+/// use paywire_iso8583::jpos::XmlMessage;
+/// let xml = r#"<isomsg>
+///   <field id="0" value="0800"/>
+///   <field id="11" value="000001"/>
+///   <field id="70" value="301"/>
+/// </isomsg>"#;
+/// let message = XmlMessage::parse(xml)?.to_message(&ISO87ASCII)?;
+/// assert_eq!(message.get(70), Some(&b"301"[..]));
+/// let wire = message.to_vec()?;
+/// let back = XmlMessage::from_message(&paywire_iso8583::MessageRef::parse(&ISO87ASCII, &wire)?, None);
+/// assert_eq!(back.to_xml(), format!("{xml}\n"));
+/// # }
+/// # Ok::<(), paywire_iso8583::Error>(())
+/// ```
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct XmlMessage {
+    /// The `<header>` bytes (hexadecimal in the document).
+    pub header: Option<Vec<u8>>,
+    /// The fields, by number.
+    pub fields: BTreeMap<u16, XmlValue>,
+}
+
+impl fmt::Debug for XmlMessage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut list = f.debug_map();
+        for (id, value) in &self.fields {
+            let shown = match value {
+                XmlValue::Text(t) => alloc::format!("text({} chars)", t.chars().count()),
+                XmlValue::Binary(b) => alloc::format!("binary({} bytes)", b.len()),
+                XmlValue::Amount { .. } => String::from("amount"),
+                XmlValue::Composite(m) => alloc::format!("{m:?}"),
+            };
+            list.entry(id, &shown);
+        }
+        list.finish()
+    }
+}
+
+impl fmt::Debug for XmlValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Text(t) => write!(f, "Text({} chars)", t.chars().count()),
+            Self::Binary(b) => write!(f, "Binary({} bytes)", b.len()),
+            Self::Amount { .. } => f.write_str("Amount"),
+            Self::Composite(m) => write!(f, "Composite({m:?})"),
+        }
+    }
+}
+
+/// The largest field or subfield number read.
+const MAX_ID: u16 = 9999;
+
+impl XmlMessage {
+    /// Reads a jPOS XML message (`<isomsg>` root). Refuses declarations (no entity expansion),
+    /// elements other than `header`, `field` and nested `isomsg`, fields without an `id`, and
+    /// binary values that are not hexadecimal; errors carry the byte offset in `xml`.
+    pub fn parse(xml: &str) -> Result<Self> {
+        let root = xml::parse(xml)?;
+        if root.name != "isomsg" {
+            return Err(root.error(XmlProblem::UnexpectedElement));
+        }
+        Self::from_element(&root)
+    }
+
+    fn from_element(e: &Element) -> Result<Self> {
+        let mut out = Self::default();
+        for child in e.elements() {
+            match child.name.as_str() {
+                "header" => {
+                    let text = child.text();
+                    let bytes = if child
+                        .attr("encoding")
+                        .is_some_and(|v| v.eq_ignore_ascii_case("ascii"))
+                    {
+                        text.into_bytes()
+                    } else {
+                        hex_bytes(text.trim(), child)?
+                    };
+                    out.header = Some(bytes);
+                }
+                "field" => {
+                    let id = id_of(child)?;
+                    let value = field_value(child)?;
+                    out.fields.insert(id, value);
+                }
+                "isomsg" => {
+                    let id = id_of(child)?;
+                    out.fields
+                        .insert(id, XmlValue::Composite(Self::from_element(child)?));
+                }
+                _ => return Err(child.error(XmlProblem::UnexpectedElement)),
+            }
+        }
+        Ok(out)
+    }
+
+    /// The message as jPOS's `ISOMsg.dump` writes it: `<isomsg>`, the header in hex, one
+    /// `<field>` a line indented by two spaces (`type="binary"` with uppercase hex for bytes;
+    /// CDATA for text holding `<` or starting with `{`), subfields as nested `<isomsg id>`.
+    pub fn to_xml(&self) -> String {
+        let mut out = String::new();
+        self.write(&mut out, "", None);
+        out
+    }
+
+    fn write(&self, out: &mut String, indent: &str, id: Option<u16>) {
+        out.push_str(indent);
+        out.push_str("<isomsg");
+        if let Some(id) = id {
+            out.push_str(&alloc::format!(" id=\"{id}\""));
+        }
+        out.push_str(">\n");
+        let inner = alloc::format!("{indent}  ");
+        if let Some(h) = &self.header {
+            out.push_str(&alloc::format!(
+                "{inner}<header>{}</header>\n",
+                hex_upper(h)
+            ));
+        }
+        for (id, value) in &self.fields {
+            match value {
+                XmlValue::Text(t)
+                    if (t.contains('<') || t.starts_with('{')) && !t.contains("]]>") =>
+                {
+                    out.push_str(&alloc::format!(
+                        "{inner}<field id=\"{id}\"><![CDATA[{t}]]></field>\n"
+                    ));
+                }
+                XmlValue::Text(t) => {
+                    out.push_str(&alloc::format!("{inner}<field id=\"{id}\" value=\""));
+                    escape_into(out, t);
+                    out.push_str("\"/>\n");
+                }
+                XmlValue::Binary(b) => out.push_str(&alloc::format!(
+                    "{inner}<field id=\"{id}\" value=\"{}\" type=\"binary\"/>\n",
+                    hex_upper(b)
+                )),
+                XmlValue::Amount { currency, amount } => {
+                    out.push_str(&alloc::format!(
+                        "{inner}<field id=\"{id}\" currency=\"{currency:03}\" type=\"amount\" value=\""
+                    ));
+                    escape_into(out, amount);
+                    out.push_str("\"/>\n");
+                }
+                XmlValue::Composite(m) => m.write(out, &inner, Some(*id)),
+            }
+        }
+        out.push_str(indent);
+        out.push_str("</isomsg>\n");
+    }
+
+    /// The message's fields as jPOS would hold them: field 0 the MTI, text for character
+    /// fields (bytes as ISO 8859-1 characters, as jPOS's packagers read them), bytes for binary
+    /// fields; `header` (a framing's or packager's header) as `<header>`.
+    pub fn from_message<I: Slots>(m: &MessageRef<'_, '_, I>, header: Option<&[u8]>) -> Self {
+        let mut fields = BTreeMap::new();
+        fields.insert(0, XmlValue::Text(m.mti().to_string()));
+        for f in m.fields() {
+            let bytes = f.value().to_vec();
+            let value = if f.spec().content.is_binary() {
+                XmlValue::Binary(bytes)
+            } else {
+                XmlValue::Text(latin1(&bytes))
+            };
+            fields.insert(u16::from(f.number()), value);
+        }
+        Self {
+            header: header.map(<[u8]>::to_vec),
+            fields,
+        }
+    }
+
+    /// The message under `spec`: field 0 is the MTI, every other field is set and checked as
+    /// [`Message::set`] does (errors name the field). Text becomes bytes as ISO 8859-1 (a
+    /// character above U+00FF is [`XmlProblem::Character`]); subfields (`<isomsg id>`) are not
+    /// assembled yet ([`ErrorKind::Unsupported`] naming the field).
+    pub fn to_message<'s>(&self, spec: &'s Spec<'s>) -> Result<Message<'s>> {
+        let mti_error = Error::new(ErrorKind::Xml(XmlProblem::Mti), Some(0), 0);
+        let mti: Mti = match self.fields.get(&0) {
+            Some(XmlValue::Text(t)) => t.parse().map_err(|_| mti_error)?,
+            _ => return Err(mti_error),
+        };
+        let mut message = Message::new(spec, mti);
+        for (&id, value) in self.fields.range(1..) {
+            // jPOS never dumps the bitmap (field 1) but accepts one; the builder makes its own.
+            if id == 1 {
+                continue;
+            }
+            let number =
+                u8::try_from(id).map_err(|_| Error::new(ErrorKind::ReservedField, None, 0))?;
+            let bytes = match value {
+                XmlValue::Text(t) => latin1_bytes(t, number)?,
+                XmlValue::Binary(b) => b.clone(),
+                XmlValue::Amount { currency, amount } => amount_value(*currency, amount, number)?,
+                XmlValue::Composite(_) => {
+                    return Err(Error::new(ErrorKind::Unsupported, Some(number), 0));
+                }
+            };
+            message.set(number, bytes)?;
+        }
+        Ok(message)
+    }
+}
+
+fn id_of(e: &Element) -> Result<u16> {
+    e.attr("id")
+        .and_then(|v| v.trim().parse::<u16>().ok())
+        .filter(|&n| n <= MAX_ID)
+        .ok_or(e.error(XmlProblem::Attribute))
+}
+
+fn field_value(e: &Element) -> Result<XmlValue> {
+    let raw = e.attr("value").unwrap_or_default();
+    match e.attr("type") {
+        Some("binary") => Ok(XmlValue::Binary(hex_bytes(raw, e)?)),
+        Some("amount") => {
+            let currency = e
+                .attr("currency")
+                .filter(|c| c.len() <= 3 && !c.is_empty() && c.bytes().all(|b| b.is_ascii_digit()))
+                .and_then(|c| c.parse::<u16>().ok())
+                .ok_or(e.error(XmlProblem::Attribute))?;
+            Ok(XmlValue::Amount {
+                currency,
+                amount: String::from(raw),
+            })
+        }
+        // Any other type (jPOS's own `bitmap`, `dataset`) is not a value this crate sets.
+        Some(_) => Err(e.error(XmlProblem::Attribute)),
+        None => {
+            // jPOS: the attribute with its `\u00XX` escapes undone, then any character data.
+            let mut text = strip_unicode(raw);
+            text.push_str(&e.text());
+            Ok(XmlValue::Text(text))
+        }
+    }
+}
+
+/// jPOS's `ISOUtil.stripUnicode`: `\u00XX` (one or more hex pairs after `u00`… as its pattern
+/// `u00([0-9a-fA-F]{2})+` on the five characters after the backslash) becomes that character.
+fn strip_unicode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find("\\u00") {
+        out.push_str(rest.get(..i).unwrap_or_default());
+        let tail = rest.get(i.saturating_add(4)..).unwrap_or_default();
+        let pair = tail.get(..2).and_then(|h| u8::from_str_radix(h, 16).ok());
+        match pair {
+            Some(b)
+                if tail
+                    .get(..2)
+                    .is_some_and(|h| h.bytes().all(|c| c.is_ascii_hexdigit())) =>
+            {
+                out.push(char::from(b));
+                rest = tail.get(2..).unwrap_or_default();
+            }
+            _ => {
+                out.push('\\');
+                rest = rest.get(i.saturating_add(1)..).unwrap_or_default();
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn hex_bytes(text: &str, e: &Element) -> Result<Vec<u8>> {
+    let bytes = text.as_bytes();
+    if bytes.len() % 2 == 1 {
+        return Err(e.error(XmlProblem::Hex));
+    }
+    bytes
+        .chunks_exact(2)
+        .map(|pair| {
+            let digit = |c: u8| char::from(c).to_digit(16);
+            match pair {
+                [h, l] => Some(u8::try_from((digit(*h)? << 4) | digit(*l)?).ok()?),
+                _ => None,
+            }
+        })
+        .collect::<Option<Vec<u8>>>()
+        .ok_or(e.error(XmlProblem::Hex))
+}
+
+fn hex_upper(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+    let mut s = String::with_capacity(bytes.len().saturating_mul(2));
+    for &b in bytes {
+        for n in [b >> 4, b & 0x0F] {
+            s.push(char::from(
+                DIGITS.get(usize::from(n)).copied().unwrap_or(b'0'),
+            ));
+        }
+    }
+    s
+}
+
+/// Bytes as ISO 8859-1 characters.
+fn latin1(bytes: &[u8]) -> String {
+    bytes.iter().map(|&b| char::from(b)).collect()
+}
+
+/// Characters as ISO 8859-1 bytes.
+fn latin1_bytes(text: &str, number: u8) -> Result<Vec<u8>> {
+    text.chars()
+        .map(|c| u8::try_from(u32::from(c)).ok())
+        .collect::<Option<Vec<u8>>>()
+        .ok_or(Error::new(
+            ErrorKind::Xml(XmlProblem::Character),
+            Some(number),
+            0,
+        ))
+}
+
+/// jPOS's `ISOAmount.getValue`: currency (3 digits), decimals (1 digit), minor units (12
+/// digits, zero-padded).
+fn amount_value(currency: u16, amount: &str, number: u8) -> Result<Vec<u8>> {
+    let bad = Error::new(ErrorKind::Xml(XmlProblem::Attribute), Some(number), 0);
+    let (whole, fraction) = amount.split_once('.').unwrap_or((amount, ""));
+    let digits_ok = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() || !digits_ok(whole) || !digits_ok(fraction) || fraction.len() > 9 {
+        return Err(bad);
+    }
+    let minor = alloc::format!("{whole}{fraction}");
+    let minor = minor.trim_start_matches('0');
+    if minor.len() > 12 {
+        return Err(bad);
+    }
+    Ok(alloc::format!("{currency:03}{}{minor:0>12}", fraction.len()).into_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_undone_and_amounts_as_jpos_holds_them() {
+        assert_eq!(strip_unicode("a\\u000db\\u00zz\\"), "a\rb\\u00zz\\");
+        assert_eq!(amount_value(840, "12.34", 4).unwrap(), b"8402000000001234");
+        assert_eq!(amount_value(392, "1500", 4).unwrap(), b"3920000000001500");
+        assert!(amount_value(840, "-1", 4).is_err());
+        assert!(amount_value(840, "1234567890123", 4).is_err());
+    }
+}
