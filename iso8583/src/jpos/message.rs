@@ -262,6 +262,13 @@ fn field_value(e: &Element) -> Result<XmlValue> {
                 .filter(|c| c.len() <= 3 && !c.is_empty() && c.bytes().all(|b| b.is_ascii_digit()))
                 .and_then(|c| c.parse::<u16>().ok())
                 .ok_or(e.error(XmlProblem::Attribute))?;
+            // Digits with at most one decimal point (jPOS's BigDecimal takes more — signs,
+            // exponents — that no ISO 8583 amount field carries).
+            let (whole, fraction) = raw.split_once('.').unwrap_or((raw, "0"));
+            let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+            if !digits(whole) || !digits(fraction) {
+                return Err(e.error(XmlProblem::Attribute));
+            }
             Ok(XmlValue::Amount {
                 currency,
                 amount: String::from(raw),
@@ -382,5 +389,23 @@ mod tests {
         assert_eq!(amount_value(392, "1500", 4).unwrap(), b"3920000000001500");
         assert!(amount_value(840, "-1", 4).is_err());
         assert!(amount_value(840, "1234567890123", 4).is_err());
+    }
+
+    #[test]
+    fn what_is_read_writes_back_the_same() {
+        // Found by the iso8583_jpos_xml fuzz target: an amount holding a control character
+        // was read as is and written escaped, so it read back different. Amounts are digits
+        // and one point now; text with controls and `<` goes through CDATA unchanged.
+        let bad = "<isomsg><field id=\"4\" currency=\"840\" type=\"amount\" value=\"12.3\u{14}\"/></isomsg>";
+        let err = XmlMessage::parse(bad).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Xml(XmlProblem::Attribute));
+        let ok = "<isomsg><field id=\"43\">\u{0}\u{0}<![CDATA[<shop>]]></field>\
+                  <isomsg id=\"48\"><field id=\"1\" value=\"A&amp;B\\u000d\"/></isomsg></isomsg>";
+        let m = XmlMessage::parse(ok).unwrap();
+        assert_eq!(
+            m.fields.get(&43),
+            Some(&XmlValue::Text("\0\0<shop>".into()))
+        );
+        assert_eq!(XmlMessage::parse(&m.to_xml()).unwrap(), m);
     }
 }

@@ -1,8 +1,9 @@
 //! A small, bounded XML reader for the two documents jPOS writes: messages (`<isomsg>`) and
 //! packagers (`<isopackager>`). It reads elements, attributes, text and CDATA into a tree;
-//! skips the prolog, processing instructions and comments; knows the five predefined entities
-//! and numeric character references; and refuses every declaration (`<!DOCTYPE`, `<!ENTITY`),
-//! so nothing is expanded and nothing is fetched. It never recurses: nesting is a stack bounded
+//! skips the prolog, processing instructions, comments and an external `<!DOCTYPE>` (never
+//! fetched); knows the five predefined entities and numeric character references; and refuses
+//! every declaration that could define anything (a DOCTYPE's internal subset, `<!ENTITY`), so
+//! nothing is expanded and nothing is fetched. It never recurses: nesting is a stack bounded
 //! by [`MAX_DEPTH`], the document by [`MAX_LEN`], so memory stays proportional to the input.
 
 use alloc::string::String;
@@ -92,6 +93,11 @@ pub(crate) fn parse(input: &str) -> Result<Element> {
                 body.get(..end).unwrap_or_default(),
             )));
             r.pos = at.saturating_add(9).saturating_add(end).saturating_add(3);
+        } else if let Some(body) = rest.strip_prefix("<!DOCTYPE") {
+            if root.is_some() || !stack.is_empty() {
+                return Err(xml_error(XmlProblem::Declaration, at));
+            }
+            r.pos = at.saturating_add(9).saturating_add(doctype_len(body, at)?);
         } else if rest.starts_with("<!") {
             return Err(xml_error(XmlProblem::Declaration, at));
         } else if let Some(body) = rest.strip_prefix("</") {
@@ -135,6 +141,31 @@ pub(crate) fn parse(input: &str) -> Result<Element> {
         return Err(xml_error(XmlProblem::Syntax, input.len()));
     }
     root.ok_or(xml_error(XmlProblem::Syntax, input.len()))
+}
+
+/// The length of a DOCTYPE after `<!DOCTYPE`, through its `>`. jPOS's packagers name their
+/// DTD (`<!DOCTYPE isopackager PUBLIC "…" "….dtd">`: skipped, never fetched) or carry it inline
+/// (an internal subset of `<!ELEMENT>` and `<!ATTLIST>`: skipped, so attribute defaults it
+/// declares are not applied — jPOS's DTDs declare none). A subset that declares an entity is
+/// refused: nothing is ever expanded.
+fn doctype_len(body: &str, at: usize) -> Result<usize> {
+    let syntax = xml_error(XmlProblem::Syntax, at);
+    let end = body.find(['>', '[']).ok_or(syntax)?;
+    if body.as_bytes().get(end) == Some(&b'>') {
+        return Ok(end.saturating_add(1));
+    }
+    let subset = body.get(end..).unwrap_or_default();
+    let close = subset.find(']').ok_or(syntax)?;
+    let inner = subset.get(..close).unwrap_or_default();
+    if inner.contains("<!ENTITY") {
+        return Err(xml_error(XmlProblem::Declaration, at));
+    }
+    let after = subset.get(close.saturating_add(1)..).unwrap_or_default();
+    let trimmed = after.trim_start_matches(is_space);
+    if !trimmed.starts_with('>') {
+        return Err(syntax);
+    }
+    Ok(body.len().saturating_sub(trimmed.len()).saturating_add(1))
 }
 
 /// A finished element goes to its parent, or becomes the root.
@@ -341,6 +372,20 @@ mod tests {
         let problem = |doc: &str| parse(doc).unwrap_err().kind();
         let billion = "<!DOCTYPE a [<!ENTITY x \"xx\">]><a>&x;</a>";
         assert_eq!(problem(billion), ErrorKind::Xml(XmlProblem::Declaration));
+        assert_eq!(
+            problem("<a><!ENTITY x \"xx\"></a>"),
+            ErrorKind::Xml(XmlProblem::Declaration)
+        );
+        assert_eq!(
+            problem("<a><!DOCTYPE a></a>"),
+            ErrorKind::Xml(XmlProblem::Declaration)
+        );
+        // An external DTD is named, not read.
+        let named = "<!DOCTYPE isopackager PUBLIC \"-//jPOS//EN\" \"http://jpos.org/x.dtd\">\n<a/>";
+        assert_eq!(parse(named).unwrap().name, "a");
+        let inline =
+            "<!DOCTYPE a [\n<!ELEMENT a EMPTY>\n<!ATTLIST a id CDATA #REQUIRED>\n]>\n<a id='1'/>";
+        assert_eq!(parse(inline).unwrap().attr("id"), Some("1"));
         assert_eq!(problem("<a>&x;</a>"), ErrorKind::Xml(XmlProblem::Entity));
         assert_eq!(problem("<a><b></a>"), ErrorKind::Xml(XmlProblem::Syntax));
         assert_eq!(problem("<a></a><b/>"), ErrorKind::Xml(XmlProblem::Syntax));

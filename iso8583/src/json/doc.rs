@@ -12,13 +12,13 @@ use crate::spec::{BitmapEncoding, FieldSpec, MtiEncoding, Override, Part, Plan, 
 
 /// One field of a loaded spec, owning its name.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(super) struct FieldDoc {
-    pub(super) name: String,
-    pub(super) spec: FieldSpec<'static>,
+pub(crate) struct FieldDoc {
+    pub(crate) name: String,
+    pub(crate) spec: FieldSpec<'static>,
     /// Positional subfields (name, width); the other kinds are in `spec.subfields`.
-    pub(super) positional: Vec<(String, u16)>,
+    pub(crate) positional: Vec<(String, u16)>,
     /// Bitmap subfields: the bitmap's encoding and the subfield definitions.
-    pub(super) bitmap: Option<(BitmapEncoding, Vec<FieldDoc>)>,
+    pub(crate) bitmap: Option<(BitmapEncoding, Vec<FieldDoc>)>,
 }
 
 /// The subfield tables of a [`SpecDoc`] (positional parts, bitmap subfield definitions), from
@@ -51,6 +51,8 @@ pub struct SpecDoc {
     bitmap: BitmapEncoding,
     fields: Vec<FieldDoc>,
     pub(super) overrides: Vec<(Mti, FieldDoc)>,
+    /// Bytes of message header before the MTI (a jPOS packager's `headerLength`).
+    header_len: usize,
 }
 
 /// The borrowed tables of a [`SpecDoc`], from [`SpecDoc::parts`].
@@ -98,7 +100,7 @@ pub(super) fn field_number(key: &str) -> Result<u8> {
 }
 
 impl SpecDoc {
-    pub(super) fn sorted(
+    pub(crate) fn sorted(
         name: String,
         description: String,
         mti: MtiEncoding,
@@ -113,7 +115,27 @@ impl SpecDoc {
             bitmap,
             fields,
             overrides: Vec::new(),
+            header_len: 0,
         }
+    }
+
+    /// The same document with `header_len` bytes of message header before the MTI.
+    pub(crate) fn with_header_len(self, header_len: usize) -> Self {
+        Self { header_len, ..self }
+    }
+
+    /// Bytes of message header the spec puts before the MTI (a jPOS packager's
+    /// `headerLength`; 0 for JSON specs): split it off before parsing, as a framing's header.
+    pub fn header_len(&self) -> usize {
+        self.header_len
+    }
+
+    /// Validates the spec the document describes.
+    pub(crate) fn validated(self) -> Result<Self> {
+        let tables = self.tables();
+        let parts = self.parts(&tables);
+        self.spec(&parts).validate()?;
+        Ok(self)
     }
 
     /// The subfield tables, borrowing their names from this document.

@@ -50,7 +50,7 @@
 //! (in `StringsByInt` order). Other composites, and `Hex`/`Binary` variable prefixes (whose
 //! meaning changed between moov releases), are refused as unsupported.
 
-mod doc;
+pub(crate) mod doc;
 mod moov;
 mod paywire;
 
@@ -116,8 +116,13 @@ impl SpecDoc {
 /// # Ok::<(), paywire_iso8583::Error>(())
 /// ```
 pub fn load(text: &str) -> Result<&'static Spec<'static>> {
-    let doc: &'static SpecDoc = Box::leak(Box::new(SpecDoc::from_json(text)?));
+    Ok(leak(SpecDoc::from_json(text)?))
+}
+
+/// A loaded document as a spec that lives as long as the program (see [`load`]).
+pub fn leak(doc: SpecDoc) -> &'static Spec<'static> {
+    let doc: &'static SpecDoc = Box::leak(Box::new(doc));
     let tables: &'static Tables<'static> = Box::leak(Box::new(doc.tables()));
     let parts: &'static SpecParts<'static> = Box::leak(Box::new(doc.parts(tables)));
-    Ok(Box::leak(Box::new(doc.spec(parts))))
+    Box::leak(Box::new(doc.spec(parts)))
 }

@@ -1,0 +1,242 @@
+//! jPOS GenericPackager files loaded as specs: jPOS's own packagers (jpos/jPOS
+//! `jpos/src/main/resources/packager/iso87ascii.xml`, `iso87binary.xml`, `iso93ascii.xml`,
+//! `iso93binary.xml`; `jpos/src/dist/cfg/packager/base24.xml`, `nyceiso8583.xml`; commit
+//! 3ff2951ec060, copied to `tests/specs/jpos/`) read jPOS's own packed test messages
+//! (`jpos/src/test/resources/org/jpos/iso/packagers/ISO87{A,B}Packager.bin`,
+//! `ISO93{A,B}Packager.bin` with `ISO87.xml` / `ISO93.xml`, in `tests/vectors/`) field for
+//! field and write them back byte for byte.
+#![cfg(feature = "jpos")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    reason = "tests"
+)]
+
+use paywire_iso8583::builtin::{ISO87ASCII, ISO87BINARY};
+use paywire_iso8583::jpos::{PackagerError, XmlMessage, XmlValue, load_packager};
+use paywire_iso8583::spec::{FieldSpec, Spec};
+use paywire_iso8583::{Message, MessageRef};
+
+fn file(path: &str) -> String {
+    std::fs::read_to_string(format!("{}/tests/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+fn packager(name: &str) -> &'static Spec<'static> {
+    let doc = load_packager(name, &file(&format!("specs/jpos/{name}.xml")))
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    assert_eq!(doc.header_len(), 0);
+    paywire_iso8583::json::leak(doc)
+}
+
+/// Replaces each `(from, to)` (same length) found exactly once in `image`.
+fn patch(mut image: Vec<u8>, changes: &[(&[u8], &[u8])]) -> Vec<u8> {
+    for (from, to) in changes {
+        let at: Vec<usize> = image
+            .windows(from.len())
+            .enumerate()
+            .filter(|(_, w)| w == from)
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(at.len(), 1, "{from:02X?} found at {at:?}");
+        image[at[0]..at[0] + to.len()].copy_from_slice(to);
+    }
+    image
+}
+
+/// jPOS's test message read by `spec` from jPOS's image: the same fields as its XML, and the
+/// same bytes when written back. A text value jPOS's XML gives a binary field stands for its
+/// bytes (jPOS packs a string's bytes), so it is compared as those.
+fn agree(spec: &'static Spec<'static>, xml: &XmlMessage, image: &[u8]) {
+    let mut xml = xml.clone();
+    for (id, value) in &mut xml.fields {
+        let binary = u8::try_from(*id)
+            .ok()
+            .and_then(|n| spec.field(n))
+            .is_some_and(|f| f.content.is_binary());
+        if let (true, XmlValue::Text(t)) = (binary, &*value) {
+            *value = XmlValue::Binary(
+                t.chars()
+                    .map(|c| u8::try_from(u32::from(c)).unwrap())
+                    .collect(),
+            );
+        }
+    }
+    let xml = &xml;
+    let parsed = MessageRef::parse(spec, image).unwrap_or_else(|e| panic!("{}: {e}", spec.name));
+    let back = XmlMessage::from_message(&parsed, None);
+    for (id, value) in &xml.fields {
+        assert_eq!(back.fields.get(id), Some(value), "{} field {id}", spec.name);
+    }
+    assert_eq!(&back, xml, "{}", spec.name);
+    let built = xml.to_message(spec).unwrap().to_vec().unwrap();
+    assert_eq!(
+        hex::encode_upper(built),
+        hex::encode_upper(image),
+        "{}",
+        spec.name
+    );
+    assert_eq!(
+        Message::parse(spec, image).unwrap().to_vec().unwrap(),
+        image
+    );
+}
+
+/// The 1987 message with `C` for the sign paywire requires of fields 28–31 (jPOS's values start
+/// with `0`); everything else as jPOS has it.
+fn iso87_message() -> XmlMessage {
+    let mut m = XmlMessage::parse(&file("vectors/jpos-ISO87.xml")).unwrap();
+    for id in 28..=31 {
+        let Some(XmlValue::Text(t)) = m.fields.get_mut(&id) else {
+            panic!("{id}")
+        };
+        t.replace_range(..1, "C");
+    }
+    m
+}
+
+fn image(name: &str, changes: &[(&[u8], &[u8])]) -> Vec<u8> {
+    patch(
+        hex::decode(file(&format!("vectors/{name}")).trim()).unwrap(),
+        changes,
+    )
+}
+
+#[test]
+fn jpos_iso87ascii_packager_reads_and_writes_jpos_image() {
+    let signs: &[(&[u8], &[u8])] = &[(
+        b"000000100000000200000000300000000400",
+        b"C00000100C00000200C00000300C00000400",
+    )];
+    let image = image("jpos-ISO87APackager.hex", signs);
+    agree(packager("iso87ascii"), &iso87_message(), &image);
+}
+
+#[test]
+fn jpos_iso87binary_packager_reads_and_writes_jpos_image() {
+    let signs: &[(&[u8], &[u8])] = &[(
+        b"\x30\x00\x00\x01\x00\x30\x00\x00\x02\x00\x30\x00\x00\x03\x00\x30\x00\x00\x04\x00",
+        b"C\x00\x00\x01\x00C\x00\x00\x02\x00C\x00\x00\x03\x00C\x00\x00\x04\x00",
+    )];
+    let image = image("jpos-ISO87BPackager.hex", signs);
+    agree(packager("iso87binary"), &iso87_message(), &image);
+}
+
+#[test]
+fn jpos_iso93_packagers_read_and_write_jpos_images() {
+    // Field 56 (`IFA_LLNUM` / `IFB_LLNUM`, n ..35) holds "EFGH" in jPOS's test message: letters
+    // a numeric field refuses. jPOS's BCD packer turned them into the digits 5678 (`'E' - '0'`
+    // shifted into a nibble: 0x56 0x78 in ISO93BPackager.bin), so 5678 is the value both
+    // images are made to carry.
+    let mut xml = XmlMessage::parse(&file("vectors/jpos-ISO93.xml")).unwrap();
+    assert_eq!(xml.fields.get(&56), Some(&XmlValue::Text("EFGH".into())));
+    xml.fields.insert(56, XmlValue::Text("5678".into()));
+    let ascii = image("jpos-ISO93APackager.hex", &[(b"04EFGH", b"045678")]);
+    agree(packager("iso93ascii"), &xml, &ascii);
+    let binary = image("jpos-ISO93BPackager.hex", &[]);
+    agree(packager("iso93binary"), &xml, &binary);
+}
+
+#[test]
+fn jpos_dialect_packagers_load() {
+    for name in ["base24", "nyceiso8583"] {
+        let spec = packager(name);
+        assert!(spec.fields.len() > 100, "{name}: {}", spec.fields.len());
+    }
+}
+
+/// The same encoding, or BCD that differs only in where an odd digit's pad nibble would go,
+/// for a fixed field with an even digit count (field 97, 16 digits: jPOS's `iso87binary.xml`
+/// says `pad="false"`, its `ISO87BPackager` and paywire right-align; no nibble moves).
+fn same_encoding(f: &FieldSpec<'_>, j: &FieldSpec<'_>) -> bool {
+    use paywire_iso8583::spec::{Encoding::SignBcd, Length::Fixed};
+    match (f.encoding, j.encoding, f.length) {
+        (SignBcd { pad: a, .. }, SignBcd { pad: b, .. }, Fixed(n)) => a == b && (n - 1) % 2 == 0,
+        (a, b, _) => a == b,
+    }
+}
+
+#[test]
+fn builtin_1987_specs_define_what_jpos_packagers_do() {
+    use paywire_iso8583::spec::Content::{A, An, Ans, N, Z};
+    // Field by field, the built-in specs against jPOS's packagers: the same wire form (encoding
+    // and length rule) for every field but 55 (ICC data: binary in paywire, LLLCHAR in jPOS),
+    // and the same content class but where paywire is stricter on purpose — jPOS's text
+    // classes take any character (paywire: a, an), its NUM classes `=` too (they carry track
+    // 2), and its track 3 (36) any text (paywire: the track code set).
+    for (builtin, jpos) in [(&ISO87ASCII, "iso87ascii"), (&ISO87BINARY, "iso87binary")] {
+        let loaded = packager(jpos);
+        let (mut wire, mut content) = (Vec::new(), Vec::new());
+        for f in builtin.fields {
+            let j = loaded.field(f.number).unwrap();
+            if !same_encoding(f, j) || f.length != j.length {
+                wire.push(f.number);
+            } else if f.content != j.content
+                && !matches!((f.content, j.content), (A | An, Ans) | (N, Z))
+            {
+                content.push(f.number);
+            }
+        }
+        assert_eq!((wire, content), (vec![55], vec![36]), "{jpos}");
+        // And every field jPOS defines (but 65, its "extended bitmap") the built-in one does.
+        for j in loaded.fields {
+            assert!(builtin.field(j.number).is_some(), "{jpos}: {}", j.number);
+        }
+    }
+}
+
+#[test]
+fn unsupported_classes_are_named_with_their_field() {
+    let base = file("specs/jpos/iso87ascii.xml");
+    let renamed = base.replacen(
+        "class=\"org.jpos.iso.IFA_LLLCHAR\"",
+        "class=\"org.jpos.iso.IFA_TTLLCHAR\"",
+        1,
+    );
+    let err = load_packager("x", &renamed).unwrap_err();
+    assert_eq!(
+        err,
+        PackagerError::UnsupportedClass {
+            class: "org.jpos.iso.IFA_TTLLCHAR".into(),
+            path: "36".into()
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "field 36: jPOS class org.jpos.iso.IFA_TTLLCHAR is not supported"
+    );
+    // A subfield packager names the packager class (subfields are not mapped yet).
+    let nested = r#"<isopackager>
+      <isofield id="0" length="4" name="MTI" class="org.jpos.iso.IFA_NUMERIC"/>
+      <isofield id="1" length="16" name="BITMAP" class="org.jpos.iso.IFA_BITMAP"/>
+      <isofieldpackager id="48" length="999" name="P" class="org.jpos.iso.IFA_LLLCHAR"
+          packager="org.jpos.iso.packager.GenericSubFieldPackager">
+        <isofield id="1" length="2" name="A" class="org.jpos.iso.IF_CHAR"/>
+      </isofieldpackager>
+    </isopackager>"#;
+    let err = load_packager("x", nested).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("48: jPOS class org.jpos.iso.packager.GenericSubFieldPackager"),
+        "{err}"
+    );
+    // Not a packager; no MTI; an entity declaration.
+    assert!(matches!(
+        load_packager("x", "<isomsg/>"),
+        Err(PackagerError::Xml(_))
+    ));
+    let no_mti = "<isopackager><isofield id=\"1\" length=\"16\" name=\"B\" class=\"org.jpos.iso.IFA_BITMAP\"/></isopackager>";
+    assert!(matches!(
+        load_packager("x", no_mti),
+        Err(PackagerError::BadField { .. })
+    ));
+    let bomb = format!(
+        "<!DOCTYPE isopackager [<!ENTITY a \"b\">]>{}",
+        &base[base.find("<isopackager").unwrap()..]
+    );
+    assert!(matches!(
+        load_packager("x", &bomb),
+        Err(PackagerError::Xml(_))
+    ));
+}
