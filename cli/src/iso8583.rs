@@ -63,7 +63,8 @@ pub(crate) struct SpecArg {
     /// Built-in spec name (see `paywire iso8583 specs`).
     #[arg(long)]
     spec: Option<String>,
-    /// A JSON spec: paywire's format or moov-io/iso8583's (see the iso8583 crate docs).
+    /// A spec file: JSON (paywire's format or moov-io/iso8583's, see the iso8583 crate docs)
+    /// or a jPOS GenericPackager XML file (<isopackager>).
     #[arg(long)]
     spec_file: Option<PathBuf>,
 }
@@ -122,20 +123,64 @@ impl FramingArg {
     }
 }
 
-fn spec(arg: &SpecArg) -> Result<&'static Spec<'static>, Failure> {
+/// A spec and the message header it puts before the MTI (a jPOS packager's `headerLength`).
+#[derive(Clone, Copy)]
+struct Loaded {
+    spec: &'static Spec<'static>,
+    header_len: usize,
+}
+
+impl Loaded {
+    /// The framing to read and write with: `--framing`'s, its header grown by the spec's
+    /// message header; or the message header alone.
+    fn framing(self, arg: Option<FramingArg>) -> Option<Framing> {
+        match (arg, self.header_len) {
+            (None, 0) => None,
+            (None, n) => Some(Framing::new(None).with_header(n)),
+            (Some(f), n) => {
+                let f = f.framing();
+                Some(f.with_header(f.header_len.saturating_add(n)))
+            }
+        }
+    }
+}
+
+fn spec(arg: &SpecArg) -> Result<Loaded, Failure> {
     if let Some(path) = &arg.spec_file {
         let text = std::fs::read_to_string(path)
             .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", path.display())))?;
-        return paywire_iso8583::json::load(&text)
-            .map_err(|e| Failure::Usage(format!("bad spec file {}: {e}", path.display())));
+        let bad = |e: &dyn std::fmt::Display| {
+            Failure::Usage(format!("bad spec file {}: {e}", path.display()))
+        };
+        // A jPOS GenericPackager file (its root is <isopackager>), or JSON.
+        if text.contains("<isopackager") {
+            let name = path
+                .file_stem()
+                .map_or_else(|| "jpos".into(), |s| s.to_string_lossy().into_owned());
+            let doc = paywire_iso8583::jpos::load_packager(&name, &text).map_err(|e| bad(&e))?;
+            let header_len = doc.header_len();
+            return Ok(Loaded {
+                spec: paywire_iso8583::json::leak(doc),
+                header_len,
+            });
+        }
+        let spec = paywire_iso8583::json::load(&text).map_err(|e| bad(&e))?;
+        return Ok(Loaded {
+            spec,
+            header_len: 0,
+        });
     }
     let name = arg.spec.as_deref().unwrap_or_default();
-    all_specs().find(|s| s.name == name).ok_or_else(|| {
+    let spec = all_specs().find(|s| s.name == name).ok_or_else(|| {
         let known: Vec<&str> = all_specs().map(|s| s.name).collect();
         Failure::Usage(format!(
             "unknown spec {name:?}; built-in specs: {}",
             known.join(", ")
         ))
+    })?;
+    Ok(Loaded {
+        spec,
+        header_len: 0,
     })
 }
 
@@ -155,11 +200,11 @@ fn rejected(e: impl std::fmt::Display) -> Failure {
 fn read_message<'a>(
     spec: &'static Spec<'static>,
     bytes: &'a [u8],
-    framing: Option<FramingArg>,
+    framing: Option<Framing>,
 ) -> Result<(Option<&'a [u8]>, MessageRef<'a, 'static>), Failure> {
     let (header, message, base) = match framing {
         None => (None, bytes, 0),
-        Some(f) => match f.framing().decode(bytes).map_err(rejected)? {
+        Some(f) => match f.decode(bytes).map_err(rejected)? {
             Status::Complete(frame) => {
                 if frame.consumed != bytes.len() {
                     return Err(Failure::Rejected(format!(
@@ -215,9 +260,9 @@ fn field_bytes(
 }
 
 fn decode(common: Common, framing: Option<FramingArg>, format: FormatArg) -> Outcome {
-    let spec = spec(&common.spec)?;
+    let loaded = spec(&common.spec)?;
     let bytes = input::read_binary(common.input.as_deref(), common.hex)?;
-    let (header, m) = read_message(spec, &bytes, framing)?;
+    let (header, m) = read_message(loaded.spec, &bytes, loaded.framing(framing))?;
     if format == FormatArg::JposXml {
         return print(&XmlMessage::from_message(&m, header).to_xml());
     }
@@ -250,7 +295,8 @@ fn encode(
     hex_out: bool,
     input: Option<PathBuf>,
 ) -> Outcome {
-    let spec = spec(spec_arg)?;
+    let loaded = spec(spec_arg)?;
+    let spec = loaded.spec;
     let raw = input::read(input.as_deref())?;
     let (header, message) = if raw.trim_ascii_start().starts_with(b"<") {
         from_jpos_xml(spec, &raw)?
@@ -258,12 +304,11 @@ fn encode(
         from_json(spec, &raw)?
     };
     let body = message.to_vec().map_err(rejected)?;
-    let out = match framing {
+    let out = match loaded.framing(framing) {
         None => body,
         Some(f) => {
             let mut framed = Vec::new();
-            f.framing()
-                .encode(&header.unwrap_or_default(), &body, &mut framed)
+            f.encode(&header.unwrap_or_default(), &body, &mut framed)
                 .map_err(rejected)?;
             framed
         }
@@ -332,9 +377,9 @@ fn from_json(
 }
 
 fn describe(common: Common, framing: Option<FramingArg>, unmask: bool) -> Outcome {
-    let spec = spec(&common.spec)?;
+    let loaded = spec(&common.spec)?;
     let bytes = input::read_binary(common.input.as_deref(), common.hex)?;
-    let (header, m) = read_message(spec, &bytes, framing)?;
+    let (header, m) = read_message(loaded.spec, &bytes, loaded.framing(framing))?;
     let mut out = String::new();
     if let Some(header) = header {
         out.push_str(&format!("header {}\n", hex::encode_upper(header)));

@@ -357,3 +357,80 @@ fn jpos_xml_declarations_and_bad_values_are_refused() {
     assert_eq!(code, 1);
     assert!(err.contains("MTI"), "{err}");
 }
+
+#[test]
+fn jpos_packager_as_spec_file() {
+    // jPOS's own iso87ascii.xml reads and writes the same message as the built-in spec.
+    let dir = env!("CARGO_MANIFEST_DIR");
+    let packager = format!("{dir}/../iso8583/tests/specs/jpos/iso87ascii.xml");
+    let args = ["iso8583", "decode", "--spec-file", &packager];
+    let (code, out, err) = paywire(&args, WIRE);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, format!("{JSON}\n").as_bytes());
+    let args = ["iso8583", "encode", "--spec-file", &packager];
+    let (code, bytes, _) = paywire(&args, JSON.as_bytes());
+    assert_eq!((code, bytes.as_slice()), (0, WIRE));
+    // A packager with a message header: "header" comes before "mti", with or without a
+    // framing; `encode` puts it back.
+    let text = std::fs::read_to_string(&packager).unwrap();
+    let tmp = std::env::temp_dir().join(format!("paywire-jpos-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).unwrap();
+    let with_header = tmp.join("with-header.xml");
+    std::fs::write(
+        &with_header,
+        text.replace("<isopackager>", "<isopackager headerLength=\"3\">"),
+    )
+    .unwrap();
+    let with_header = with_header.to_str().unwrap();
+    let input = [&b"ISO"[..], WIRE].concat();
+    let (code, out, err) = paywire(&["iso8583", "decode", "--spec-file", with_header], &input);
+    assert_eq!(code, 0, "{err}");
+    let json = String::from_utf8(out).unwrap();
+    assert!(
+        json.starts_with(r#"{"header":"49534F","mti":"0200""#),
+        "{json}"
+    );
+    let (code, again, _) = paywire(
+        &["iso8583", "encode", "--spec-file", with_header],
+        json.as_bytes(),
+    );
+    assert_eq!((code, again), (0, input.clone()));
+    let framed = [&[0x00, input.len() as u8][..], &input].concat();
+    let args = [
+        "iso8583",
+        "decode",
+        "--spec-file",
+        with_header,
+        "--framing",
+        "len2",
+    ];
+    let (code, out, err) = paywire(&args, &framed);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        String::from_utf8(out)
+            .unwrap()
+            .starts_with(r#"{"header":"49534F","mti""#)
+    );
+    // An unsupported class: exit 2, naming the class and the field.
+    let unsupported = tmp.join("unsupported.xml");
+    std::fs::write(
+        &unsupported,
+        text.replacen("org.jpos.iso.IFA_LLLCHAR", "org.jpos.iso.IFA_TTLLCHAR", 1),
+    )
+    .unwrap();
+    let (code, _, err) = paywire(
+        &[
+            "iso8583",
+            "decode",
+            "--spec-file",
+            unsupported.to_str().unwrap(),
+        ],
+        WIRE,
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("field 36: jPOS class org.jpos.iso.IFA_TTLLCHAR is not supported"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&tmp).unwrap();
+}

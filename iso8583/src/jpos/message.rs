@@ -407,5 +407,16 @@ mod tests {
             Some(&XmlValue::Text("\0\0<shop>".into()))
         );
         assert_eq!(XmlMessage::parse(&m.to_xml()).unwrap(), m);
+        // Also fuzz-found: text holding a literal `\u000d` (from CDATA) was written in the
+        // attribute, where reading undoes the escape; its backslash is escaped now.
+        let literal = "<isomsg><field id=\"43\"><![CDATA[\\u000d]]></field></isomsg>";
+        let m = XmlMessage::parse(literal).unwrap();
+        assert_eq!(m.fields.get(&43), Some(&XmlValue::Text("\\u000d".into())));
+        assert!(
+            m.to_xml().contains("value=\"\\u005cu000d\""),
+            "{}",
+            m.to_xml()
+        );
+        assert_eq!(XmlMessage::parse(&m.to_xml()).unwrap(), m);
     }
 }

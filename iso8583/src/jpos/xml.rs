@@ -329,8 +329,13 @@ fn unescape(raw: &str, offset: usize) -> Result<String> {
 /// (canonical form): `<` `>` `&` `"` `'` as entities, other control characters as the
 /// `\u00XX` escapes jPOS's `ISOUtil.stripUnicode` reads back.
 pub(crate) fn escape_into(out: &mut String, value: &str) {
-    for c in value.chars() {
+    for (i, c) in value.char_indices() {
         match c {
+            // A backslash that would start an escape jPOS undoes is itself escaped (`\u005c`),
+            // so the text reads back as written.
+            '\\' if starts_escape(value.get(i.saturating_add(1)..).unwrap_or_default()) => {
+                out.push_str("\\u005c");
+            }
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
@@ -345,6 +350,13 @@ pub(crate) fn escape_into(out: &mut String, value: &str) {
             c => out.push(c),
         }
     }
+}
+
+/// Whether `s` (what follows a backslash) is `u00` and two hex digits.
+pub(crate) fn starts_escape(s: &str) -> bool {
+    s.strip_prefix("u00")
+        .and_then(|h| h.get(..2))
+        .is_some_and(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 fn hex_digit(n: u32) -> char {
@@ -408,7 +420,10 @@ mod tests {
     #[test]
     fn escapes_as_jpos_normalizes() {
         let mut out = String::new();
-        escape_into(&mut out, "a<b>&\"'\r\n\u{1}é");
-        assert_eq!(out, "a&lt;b&gt;&amp;&quot;&apos;\\u000d\\u000a\\u0001é");
+        escape_into(&mut out, "a<b>&\"'\r\n\u{1}é\\u000d\\x");
+        assert_eq!(
+            out,
+            "a&lt;b&gt;&amp;&quot;&apos;\\u000d\\u000a\\u0001é\\u005cu000d\\x"
+        );
     }
 }
