@@ -28,6 +28,8 @@ pub mod nom;
 mod owned;
 mod parse;
 mod plan;
+#[cfg(feature = "serde")]
+pub mod serde;
 mod span;
 pub mod spec;
 mod subfield;

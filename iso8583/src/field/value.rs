@@ -57,6 +57,11 @@ impl<'a> Value<'a> {
         self.wire
     }
 
+    /// How the value is written on the wire.
+    pub const fn encoding(&self) -> Encoding {
+        self.encoding
+    }
+
     /// Length in units: characters, digits, or bytes of binary content.
     pub const fn len(&self) -> usize {
         self.units

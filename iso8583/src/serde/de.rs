@@ -1,0 +1,476 @@
+//! Reading a parsed message into the caller's types.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use ::serde::de::value::{BorrowedStrDeserializer, StrDeserializer, U64Deserializer};
+use ::serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
+use ::serde::forward_to_deserialize_any;
+
+use super::{MapError, key_number};
+use crate::message::{FieldIter, FieldRef};
+use crate::parse::{MessageRef, Slots};
+use crate::spec::Subfields;
+use crate::subfield::{SubValue, SubfieldId, SubfieldIter};
+
+/// Reads `message` into `T`: fields by their numbers as keys (see the [module](super) docs).
+/// Borrowed `&str` and `&[u8]` fields point into the message's bytes.
+pub fn from_message<'a, T, I>(message: &MessageRef<'a, '_, I>) -> Result<T, MapError>
+where
+    T: de::Deserialize<'a>,
+    I: Slots,
+{
+    T::deserialize(MessageDe { m: message })
+}
+
+struct MessageDe<'m, 'a, 's, I> {
+    m: &'m MessageRef<'a, 's, I>,
+}
+
+impl<'de, I: Slots> Deserializer<'de> for MessageDe<'_, 'de, '_, I> {
+    type Error = MapError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, MapError> {
+        visitor.visit_map(AllFields {
+            mti: Some(mti_val(self.m)),
+            fields: self.m.fields(),
+            pending: None,
+        })
+    }
+
+    /// Only the fields the struct names are looked up (in O(1) each): a message with many
+    /// fields costs a struct of few nothing more.
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, MapError> {
+        visitor.visit_map(Named {
+            m: self.m,
+            names: fields.iter().enumerate(),
+            pending: None,
+        })
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, MapError> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct seq tuple
+        tuple_struct map enum identifier ignored_any
+    }
+}
+
+/// What a key's value is.
+#[derive(Clone, Copy)]
+enum Val<'a, 's> {
+    /// The MTI's digits, and the wire's bytes when they are those digits (ASCII).
+    Mti([u8; 4], Option<&'a [u8]>),
+    Field(FieldRef<'a, 's>),
+    Sub {
+        value: SubValue<'a>,
+        binary: bool,
+    },
+}
+
+/// Every field, the MTI first (for maps and `deserialize_any`).
+struct AllFields<'i, 'a, 's> {
+    mti: Option<Val<'a, 's>>,
+    fields: FieldIter<'i, 'a, 's>,
+    pending: Option<(u16, Val<'a, 's>)>,
+}
+
+impl<'de, 's> MapAccess<'de> for AllFields<'_, 'de, 's> {
+    type Error = MapError;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, MapError> {
+        if let Some(mti) = self.mti.take() {
+            self.pending = Some((0, mti));
+            return seed
+                .deserialize(BorrowedStrDeserializer::new("0"))
+                .map(Some);
+        }
+        let Some(f) = self.fields.next() else {
+            return Ok(None);
+        };
+        let number = u16::from(f.number());
+        self.pending = Some((number, Val::Field(f)));
+        let mut buf = [0u8; 3];
+        seed.deserialize(StrDeserializer::new(decimal(number, &mut buf)))
+            .map(Some)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, MapError> {
+        let (number, val) = self
+            .pending
+            .take()
+            .ok_or_else(|| MapError::new(None, "value asked before its key"))?;
+        seed.deserialize(ValueDe { val }).map_err(|e| e.at(number))
+    }
+}
+
+/// The fields a struct names, present ones only.
+struct Named<'m, 'a, 's, I> {
+    m: &'m MessageRef<'a, 's, I>,
+    names: core::iter::Enumerate<core::slice::Iter<'static, &'static str>>,
+    pending: Option<(u16, Val<'a, 's>)>,
+}
+
+impl<'de, I: Slots> MapAccess<'de> for Named<'_, 'de, '_, I> {
+    type Error = MapError;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, MapError> {
+        for (index, &name) in self.names.by_ref() {
+            let Some(number) = key_number(name) else {
+                continue;
+            };
+            let val = match number {
+                0 => mti_val(self.m),
+                n => match u8::try_from(n).ok().and_then(|n| self.m.field(n)) {
+                    Some(f) => Val::Field(f),
+                    None => continue,
+                },
+            };
+            self.pending = Some((number, val));
+            // The key as the field's index in the struct, which serde's derived field
+            // identifiers take as well as its name (`visit_u64`): no string compared.
+            let index = u64::try_from(index).unwrap_or(u64::MAX);
+            return seed
+                .deserialize(U64Deserializer::<MapError>::new(index))
+                .map(Some);
+        }
+        Ok(None)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, MapError> {
+        let (number, val) = self
+            .pending
+            .take()
+            .ok_or_else(|| MapError::new(None, "value asked before its key"))?;
+        seed.deserialize(ValueDe { val }).map_err(|e| e.at(number))
+    }
+}
+
+/// The MTI as a value: borrowed from the wire when the spec writes it in ASCII.
+fn mti_val<'a, 's, I: Slots>(m: &MessageRef<'a, 's, I>) -> Val<'a, 's> {
+    let wire = match m.spec().mti {
+        crate::spec::MtiEncoding::Ascii => m.as_bytes().get(..4),
+        _ => None,
+    };
+    Val::Mti(m.mti().to_ascii(), wire)
+}
+
+/// `n` (below 1000) as decimal text in `buf`.
+fn decimal(n: u16, buf: &mut [u8; 3]) -> &str {
+    let digits = [n / 100 % 10, n / 10 % 10, n % 10].map(|d| b'0'.saturating_add(d as u8));
+    let skip = match n {
+        0..=9 => 2,
+        10..=99 => 1,
+        _ => 0,
+    };
+    let out = buf
+        .get_mut(..3usize.saturating_sub(skip))
+        .unwrap_or_default();
+    for (slot, d) in out.iter_mut().zip(digits.iter().skip(skip)) {
+        *slot = *d;
+    }
+    core::str::from_utf8(out).unwrap_or("0")
+}
+
+/// One value: the MTI, a field or a subfield.
+struct ValueDe<'a, 's> {
+    val: Val<'a, 's>,
+}
+
+impl<'a> ValueDe<'a, '_> {
+    /// Binary content: the encodings only binary content has (`Spec::validate` holds every
+    /// spec to it), so the spec's table is not searched.
+    fn binary(&self) -> bool {
+        match self.val {
+            Val::Mti(..) => false,
+            Val::Field(f) => matches!(
+                f.value().encoding(),
+                crate::spec::Encoding::Binary | crate::spec::Encoding::HexText
+            ),
+            Val::Sub { binary, .. } => binary,
+        }
+    }
+
+    /// The value as it sits in the input, when the wire holds it unconverted.
+    fn borrowed(&self) -> Option<&'a [u8]> {
+        match self.val {
+            Val::Mti(_, wire) => wire,
+            Val::Field(f) => f.value().as_bytes(),
+            Val::Sub { value, .. } => value.as_bytes(),
+        }
+    }
+
+    /// The logical bytes, converted.
+    fn logical(&self) -> Vec<u8> {
+        match self.val {
+            Val::Mti(m, _) => m.to_vec(),
+            // Hex text in pairs, not character by character.
+            Val::Field(f) if f.value().encoding() == crate::spec::Encoding::HexText => f
+                .value()
+                .wire()
+                .chunks_exact(2)
+                .map(|p| match *p {
+                    [h, l] => (hex_nibble(h) << 4) | hex_nibble(l),
+                    _ => 0,
+                })
+                .collect(),
+            Val::Field(f) => f.value().to_vec(),
+            Val::Sub { value, .. } => value.to_vec(),
+        }
+    }
+
+    fn to_u64(&self) -> Option<u64> {
+        // Digits as they sit on the wire: one tight loop.
+        if let Some(b) = self.borrowed()
+            && !self.binary()
+        {
+            return digits_u64(b);
+        }
+        match self.val {
+            Val::Mti(m, _) => crate::field::chars::digits_to_u64(4, m.iter().copied()),
+            Val::Field(f) => f.value().to_u64(),
+            Val::Sub { value, .. } => value.to_u64(),
+        }
+    }
+
+    /// Text: borrowed when the wire is UTF-8 text, else converted (ISO 8859-1 where not UTF-8).
+    fn text<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value, MapError> {
+        if let Val::Mti(m, wire) = self.val {
+            return match wire.and_then(|w| core::str::from_utf8(w).ok()) {
+                Some(s) => visitor.visit_borrowed_str(s),
+                None => visitor.visit_str(core::str::from_utf8(&m).unwrap_or("0000")),
+            };
+        }
+        if self.binary() {
+            return visitor.visit_string(hex_upper(&self.logical()));
+        }
+        if let Some(b) = self.borrowed()
+            && let Ok(s) = core::str::from_utf8(b)
+        {
+            return visitor.visit_borrowed_str(s);
+        }
+        let bytes = self.logical();
+        match String::from_utf8(bytes) {
+            Ok(s) => visitor.visit_string(s),
+            Err(e) => visitor.visit_string(e.into_bytes().iter().map(|&b| char::from(b)).collect()),
+        }
+    }
+}
+
+/// A hex digit's value (the parser checked every character already).
+const fn hex_nibble(c: u8) -> u8 {
+    match c {
+        b'0'..=b'9' => c.wrapping_sub(b'0'),
+        b'A'..=b'F' => c.wrapping_sub(b'A' - 10),
+        b'a'..=b'f' => c.wrapping_sub(b'a' - 10),
+        _ => 0,
+    }
+}
+
+/// 1–19 ASCII digits as a number.
+fn digits_u64(b: &[u8]) -> Option<u64> {
+    if b.is_empty() || b.len() > 19 {
+        return None;
+    }
+    b.iter().try_fold(0u64, |n, &c| {
+        let d = c.wrapping_sub(b'0');
+        (d <= 9).then(|| n.wrapping_mul(10).wrapping_add(u64::from(d)))
+    })
+}
+
+fn hex_upper(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+    let mut s = String::with_capacity(bytes.len().saturating_mul(2));
+    for &b in bytes {
+        for n in [b >> 4, b & 0x0F] {
+            s.push(char::from(
+                DIGITS.get(usize::from(n)).copied().unwrap_or(b'0'),
+            ));
+        }
+    }
+    s
+}
+
+impl<'de> Deserializer<'de> for ValueDe<'de, '_> {
+    type Error = MapError;
+
+    /// The CLI's JSON form: text, or uppercase hex for binary fields.
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, MapError> {
+        self.text(visitor)
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, MapError> {
+        self.text(visitor)
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, MapError> {
+        self.text(visitor)
+    }
+
+    fn deserialize_bytes<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, MapError> {
+        match self.borrowed() {
+            Some(b) => visitor.visit_borrowed_bytes(b),
+            None => visitor.visit_byte_buf(self.logical()),
+        }
+    }
+
+    fn deserialize_byte_buf<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, MapError> {
+        self.deserialize_bytes(visitor)
+    }
+
+    fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, MapError> {
+        match self.to_u64() {
+            Some(n) => visitor.visit_u64(n),
+            None => Err(MapError::new(None, "not a number of up to 19 digits")),
+        }
+    }
+
+    fn deserialize_u8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, MapError> {
+        self.deserialize_u64(visitor)
+    }
+
+    fn deserialize_u16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, MapError> {
+        self.deserialize_u64(visitor)
+    }
+
+    fn deserialize_u32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, MapError> {
+        self.deserialize_u64(visitor)
+    }
+
+    fn deserialize_u128<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, MapError> {
+        self.deserialize_u64(visitor)
+    }
+
+    fn deserialize_i8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, MapError> {
+        self.deserialize_u64(visitor)
+    }
+
+    fn deserialize_i16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, MapError> {
+        self.deserialize_u64(visitor)
+    }
+
+    fn deserialize_i32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, MapError> {
+        self.deserialize_u64(visitor)
+    }
+
+    fn deserialize_i64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, MapError> {
+        self.deserialize_u64(visitor)
+    }
+
+    fn deserialize_i128<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, MapError> {
+        self.deserialize_u64(visitor)
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, MapError> {
+        visitor.visit_some(self)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, MapError> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, MapError> {
+        let Val::Field(f) = self.val else {
+            return Err(MapError::new(None, "has no subfields"));
+        };
+        let spec = f.spec();
+        match spec.subfields {
+            Subfields::None | Subfields::BerTlv => Err(MapError::new(
+                None,
+                "the spec gives this field no subfields",
+            )),
+            _ => visitor.visit_map(Subs {
+                iter: f.subfields(),
+                binary: spec.content.is_binary(),
+                pending: None,
+            }),
+        }
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, MapError> {
+        self.deserialize_map(visitor)
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, MapError> {
+        visitor.visit_unit()
+    }
+
+    forward_to_deserialize_any! {
+        bool f32 f64 char unit unit_struct seq tuple tuple_struct enum identifier
+    }
+}
+
+/// A field's subfields as a map: part numbers (positional, bitmap) or tags as keys.
+struct Subs<'a, 's> {
+    iter: SubfieldIter<'a, 's>,
+    binary: bool,
+    pending: Option<(SubValue<'a>, u8)>,
+}
+
+impl<'de> MapAccess<'de> for Subs<'de, '_> {
+    type Error = MapError;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, MapError> {
+        let Some(sub) = self.iter.next() else {
+            return Ok(None);
+        };
+        match sub.id {
+            SubfieldId::Position(n) => {
+                self.pending = Some((sub.value, n));
+                let mut buf = [0u8; 3];
+                seed.deserialize(StrDeserializer::new(decimal(u16::from(n), &mut buf)))
+                    .map(Some)
+            }
+            SubfieldId::Tag(tag) => {
+                self.pending = Some((sub.value, 0));
+                let tag = core::str::from_utf8(tag)
+                    .map_err(|_| MapError::new(None, "a subfield tag is not text"))?;
+                seed.deserialize(BorrowedStrDeserializer::new(tag))
+                    .map(Some)
+            }
+        }
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, MapError> {
+        let (value, _) = self
+            .pending
+            .take()
+            .ok_or_else(|| MapError::new(None, "value asked before its key"))?;
+        seed.deserialize(ValueDe {
+            val: Val::Sub {
+                value,
+                binary: self.binary,
+            },
+        })
+    }
+}
