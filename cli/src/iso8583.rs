@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand, ValueEnum};
 use paywire_iso8583::framing::{Framing, Status};
 use paywire_iso8583::jpos::XmlMessage;
+use paywire_iso8583::rules::{self, MessageRule};
 use paywire_iso8583::spec::{Content, Encoding, Spec};
 use paywire_iso8583::{Message, MessageRef, Mti, builtin};
 use serde_json::Value as Json;
@@ -42,6 +43,17 @@ pub(crate) enum Command {
         hex_out: bool,
         /// Input file; `-` or nothing reads standard input.
         input: Option<PathBuf>,
+    },
+    /// Check a message against its spec's message rules (fields mandatory, conditional or not
+    /// allowed for its MTI): {"valid":…,"issues":[{"field":…,"rule":…,"message":…}]}; exit 1
+    /// when not valid.
+    #[command(after_help = concat!("Example (from a paywire checkout):\n  ", r##"printf 02007020000000800000164761739001010010000000000000001000000001TERM0001 | paywire iso8583 validate --spec-file iso8583/tests/specs/rules-1987.json"##))]
+    Validate {
+        #[command(flatten)]
+        common: Common,
+        /// Framing around the message.
+        #[arg(long, value_enum)]
+        framing: Option<FramingArg>,
     },
     /// Print a field table: number, name, length, value (PAN, track, PIN, key fields masked).
     #[command(after_help = concat!("Example (from a paywire checkout):\n  ", r##"paywire iso8583 describe --spec cups-pos --hex --framing cups iso8583/tests/vectors/cups-0810-signin.hex"##))]
@@ -123,11 +135,13 @@ impl FramingArg {
     }
 }
 
-/// A spec and the message header it puts before the MTI (a jPOS packager's `headerLength`).
+/// A spec, the message header it puts before the MTI (a jPOS packager's `headerLength`) and
+/// its message rules (a JSON spec's `"rules"`).
 #[derive(Clone, Copy)]
 struct Loaded {
     spec: &'static Spec<'static>,
     header_len: usize,
+    rules: &'static [MessageRule<'static>],
 }
 
 impl Loaded {
@@ -158,17 +172,10 @@ fn spec(arg: &SpecArg) -> Result<Loaded, Failure> {
                 .file_stem()
                 .map_or_else(|| "jpos".into(), |s| s.to_string_lossy().into_owned());
             let doc = paywire_iso8583::jpos::load_packager(&name, &text).map_err(|e| bad(&e))?;
-            let header_len = doc.header_len();
-            return Ok(Loaded {
-                spec: paywire_iso8583::json::leak(doc),
-                header_len,
-            });
+            return Ok(loaded(doc));
         }
-        let spec = paywire_iso8583::json::load(&text).map_err(|e| bad(&e))?;
-        return Ok(Loaded {
-            spec,
-            header_len: 0,
-        });
+        let doc = paywire_iso8583::json::SpecDoc::from_json(&text).map_err(|e| bad(&e))?;
+        return Ok(loaded(doc));
     }
     let name = arg.spec.as_deref().unwrap_or_default();
     let spec = all_specs().find(|s| s.name == name).ok_or_else(|| {
@@ -181,7 +188,18 @@ fn spec(arg: &SpecArg) -> Result<Loaded, Failure> {
     Ok(Loaded {
         spec,
         header_len: 0,
+        rules: &[],
     })
+}
+
+/// A loaded spec document, kept for the life of the command.
+fn loaded(doc: paywire_iso8583::json::SpecDoc) -> Loaded {
+    let (doc, spec) = paywire_iso8583::json::leak_with_doc(doc);
+    Loaded {
+        spec,
+        header_len: doc.header_len(),
+        rules: Vec::leak(doc.rules()),
+    }
 }
 
 /// The built-in specs of `iso8583`, then the dialects other crates define.
@@ -376,6 +394,47 @@ fn from_json(
     Ok((header, message))
 }
 
+fn validate(common: Common, framing: Option<FramingArg>) -> Outcome {
+    let loaded = spec(&common.spec)?;
+    if loaded.rules.is_empty() {
+        return Err(Failure::Usage(format!(
+            "spec {} has no message rules (a JSON spec file gives them under \"rules\")",
+            loaded.spec.name
+        )));
+    }
+    let bytes = input::read_binary(common.input.as_deref(), common.hex)?;
+    let (_, m) = read_message(loaded.spec, &bytes, loaded.framing(framing))?;
+    #[derive(serde::Serialize)]
+    struct Issue {
+        field: Option<u8>,
+        rule: &'static str,
+        message: String,
+    }
+    #[derive(serde::Serialize)]
+    struct Report {
+        valid: bool,
+        issues: Vec<Issue>,
+    }
+    let issues: Vec<Issue> = rules::validate(loaded.rules, &m)
+        .map(|v| Issue {
+            field: v.field(),
+            rule: v.rule(),
+            message: format!("{v} ({})", m.mti()),
+        })
+        .collect();
+    let report = Report {
+        valid: issues.is_empty(),
+        issues,
+    };
+    let json = serde_json::to_string(&report).map_err(|e| Failure::Usage(e.to_string()))?;
+    print(&format!("{json}\n"))?;
+    if report.valid {
+        Ok(())
+    } else {
+        Err(Failure::Exit(1))
+    }
+}
+
 fn describe(common: Common, framing: Option<FramingArg>, unmask: bool) -> Outcome {
     let loaded = spec(&common.spec)?;
     let bytes = input::read_binary(common.input.as_deref(), common.hex)?;
@@ -404,6 +463,7 @@ pub(crate) fn run(command: Command) -> Outcome {
             framing,
             format,
         } => decode(common, framing, format),
+        Command::Validate { common, framing } => validate(common, framing),
         Command::Encode {
             spec,
             framing,

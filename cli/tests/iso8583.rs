@@ -434,3 +434,48 @@ fn jpos_packager_as_spec_file() {
     );
     std::fs::remove_dir_all(&tmp).unwrap();
 }
+
+#[test]
+fn validate_reports_every_rule_broken() {
+    let dir = env!("CARGO_MANIFEST_DIR");
+    let spec = format!("{dir}/../iso8583/tests/specs/rules-1987.json");
+    let args = ["iso8583", "validate", "--spec-file", &spec];
+    // The 0200 of docs/cli.md lacks 11 and 41.
+    let (code, out, _) = paywire(&args, WIRE);
+    assert_eq!(code, 1);
+    let report: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(report["valid"], false);
+    let broken: Vec<(u64, &str)> = report["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["field"].as_u64().unwrap(), i["rule"].as_str().unwrap()))
+        .collect();
+    assert_eq!(broken, [(11, "mandatory"), (41, "mandatory")]);
+    // A 0210 is closed: field 2 is conditional, anything unlisted is not allowed.
+    let json = r#"{"mti":"0210","fields":{"2":"4761739001010010","3":"000000","4":"000000001000","11":"000001","39":"00"}}"#;
+    let (_, wire, _) = paywire(
+        &["iso8583", "encode", "--spec-file", &spec],
+        json.as_bytes(),
+    );
+    let (code, out, _) = paywire(&args, &wire);
+    assert_eq!(code, 1);
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains(r#"{"field":41,"rule":"mandatory""#), "{text}");
+    // An MTI without rules, and a spec without any.
+    let json = r#"{"mti":"0800","fields":{"11":"000001"}}"#;
+    let (_, wire, _) = paywire(
+        &["iso8583", "encode", "--spec-file", &spec],
+        json.as_bytes(),
+    );
+    let (code, out, _) = paywire(&args, &wire);
+    assert_eq!(code, 1);
+    assert!(
+        String::from_utf8(out)
+            .unwrap()
+            .contains(r#""field":null,"rule":"message-type""#)
+    );
+    let (code, _, err) = paywire(&["iso8583", "validate", "--spec", "iso87ascii"], WIRE);
+    assert_eq!(code, 2);
+    assert!(err.contains("no message rules"), "{err}");
+}

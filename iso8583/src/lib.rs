@@ -28,6 +28,7 @@ pub mod nom;
 mod owned;
 mod parse;
 mod plan;
+pub mod rules;
 #[cfg(feature = "serde")]
 pub mod serde;
 mod span;

@@ -106,7 +106,7 @@ fn bad_specs_are_rejected_at_load_time() {
     );
     assert_eq!(
         load_err(&field(
-            r#"{"content":"n","encoding":"ascii","prefix":"ascii-lllll","max":5}"#
+            r#"{"content":"n","encoding":"ascii","prefix":"ascii-lllllll","max":5}"#
         )),
         (ErrorKind::BadSpecKey, Some(4))
     );
@@ -318,5 +318,59 @@ fn subfield_kinds_in_json() {
     assert_eq!(
         load_err(&field(r#""ber-tlv""#)),
         (ErrorKind::BadSpec, Some(48))
+    );
+}
+
+#[test]
+fn message_rules_in_json_specs() {
+    use paywire_iso8583::rules::{Presence, Violation, validate};
+    let doc = SpecDoc::from_json(&load("specs/rules-1987.json")).unwrap();
+    let rules = doc.rules();
+    assert_eq!(rules.len(), 2);
+    let sale = rules
+        .iter()
+        .find(|r| r.mti == Mti::FINANCIAL_REQUEST)
+        .unwrap();
+    assert!(!sale.closed);
+    assert_eq!(
+        sale.fields
+            .iter()
+            .filter(|f| f.presence == Presence::Mandatory)
+            .count(),
+        5
+    );
+    let tables = doc.tables();
+    let parts = doc.parts(&tables);
+    let spec = doc.spec(&parts);
+    let mut b = MessageBuilder::new(&spec, Mti::FINANCIAL_REQUEST);
+    b.set(2, b"4761739001010010")
+        .unwrap()
+        .set(39, b"00")
+        .unwrap();
+    let wire = b.to_vec().unwrap();
+    let m = MessageRef::parse(&spec, &wire).unwrap();
+    let found: Vec<Violation> = validate(&rules, &m).collect();
+    // Ascending by field: 3, 4 and 11 missing, 39 not allowed, 41 missing.
+    assert_eq!(
+        found,
+        [
+            Violation::Missing(3),
+            Violation::Missing(4),
+            Violation::Missing(11),
+            Violation::NotAllowed(39),
+            Violation::Missing(41)
+        ]
+    );
+    // A field listed twice, or a bitmap bit, is refused with the key.
+    let text = load("specs/rules-1987.json");
+    let twice = text.replace(r#""not_allowed": [39]"#, r#""not_allowed": [39, 2]"#);
+    assert_eq!(
+        SpecDoc::from_json(&twice).unwrap_err().kind(),
+        ErrorKind::BadSpecKey
+    );
+    let bitmap = text.replace(r#""not_allowed": [39]"#, r#""not_allowed": [65]"#);
+    assert_eq!(
+        SpecDoc::from_json(&bitmap).unwrap_err().kind(),
+        ErrorKind::BadSpecKey
     );
 }

@@ -8,6 +8,7 @@ use serde_json::{Map, Value as Json};
 
 use crate::Mti;
 use crate::error::{Error, ErrorKind, Result};
+use crate::rules::{MessageRule, Rule};
 use crate::spec::{BitmapEncoding, FieldSpec, MtiEncoding, Override, Part, Plan, Spec, Subfields};
 
 /// One field of a loaded spec, owning its name.
@@ -53,6 +54,8 @@ pub struct SpecDoc {
     pub(super) overrides: Vec<(Mti, FieldDoc)>,
     /// Bytes of message header before the MTI (a jPOS packager's `headerLength`).
     header_len: usize,
+    /// Message rules: type, closed, listed fields.
+    pub(super) rules: Vec<(Mti, bool, Vec<Rule>)>,
 }
 
 /// The borrowed tables of a [`SpecDoc`], from [`SpecDoc::parts`].
@@ -116,7 +119,21 @@ impl SpecDoc {
             fields,
             overrides: Vec::new(),
             header_len: 0,
+            rules: Vec::new(),
         }
+    }
+
+    /// The message rules the document gives (`"rules"`; none for moov's format and jPOS
+    /// packagers), for [`crate::rules::validate`].
+    pub fn rules(&self) -> Vec<MessageRule<'_>> {
+        self.rules
+            .iter()
+            .map(|(mti, closed, fields)| MessageRule {
+                mti: *mti,
+                closed: *closed,
+                fields,
+            })
+            .collect()
     }
 
     /// The same document with `header_len` bytes of message header before the MTI.

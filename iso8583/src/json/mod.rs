@@ -32,6 +32,9 @@
 //! - optional: `"pad"` (`none`, `left:C`, `right:C`), `"sensitivity"` (`public`, `pan`, `track`,
 //!   `pin-block`, `key`, `cvv`).
 //! - per-MTI overrides: `"overrides": [{"mti": "0810", "field": "62", ...same keys...}]`.
+//! - message rules ([`crate::rules`]): `"rules": {"0200": {"mandatory": [2, 3, 4, 11],
+//!   "conditional": [14, 35], "not_allowed": [39], "closed": false}, ...}` — fields not listed
+//!   are optional unless `closed` is true; [`SpecDoc::rules`] gives them to `rules::validate`.
 //! - subfields: `"subfields": {"positional": [{"name": "Transaction type", "width": 2}, ...]}`,
 //!   `{"tagged": {"tag": 2, "length": 3}}` (ASCII tag and decimal length), `"ber-tlv"`, or
 //!   `{"bitmap": {"encoding": "binary" | "hex", "fields": {"1": {...field...}, ...}}}` (a
@@ -121,8 +124,14 @@ pub fn load(text: &str) -> Result<&'static Spec<'static>> {
 
 /// A loaded document as a spec that lives as long as the program (see [`load`]).
 pub fn leak(doc: SpecDoc) -> &'static Spec<'static> {
+    leak_with_doc(doc).1
+}
+
+/// [`leak`], keeping the document too (for its [`SpecDoc::rules`] and
+/// [`SpecDoc::header_len`]).
+pub fn leak_with_doc(doc: SpecDoc) -> (&'static SpecDoc, &'static Spec<'static>) {
     let doc: &'static SpecDoc = Box::leak(Box::new(doc));
     let tables: &'static Tables<'static> = Box::leak(Box::new(doc.tables()));
     let parts: &'static SpecParts<'static> = Box::leak(Box::new(doc.parts(tables)));
-    Box::leak(Box::new(doc.spec(parts)))
+    (doc, Box::leak(Box::new(doc.spec(parts))))
 }

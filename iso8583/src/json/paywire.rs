@@ -8,6 +8,7 @@ use serde_json::{Map, Value as Json};
 use super::doc::{FieldDoc, SpecDoc, field_number, key_error, l_count, str_key, u16_key};
 use crate::Mti;
 use crate::error::{Error, ErrorKind, Result};
+use crate::rules::{Presence, Rule};
 use crate::spec::{
     Align, BitmapEncoding, CodePage, Content, Counts, Encoding, FieldSpec, Length, MtiEncoding,
     Pad, Prefix, PrefixEncoding, Sensitivity, Subfields,
@@ -56,6 +57,36 @@ pub(super) fn from_paywire(
             .parse()
             .map_err(|_| key_error(Some(number)))?;
         doc.overrides.push((mti, paywire_field(number, o)?));
+    }
+    if let Some(rules) = object.get("rules") {
+        let rules = rules.as_object().ok_or(key_error(None))?;
+        for (mti, r) in rules {
+            let mti: Mti = mti.parse().map_err(|_| key_error(None))?;
+            let r = r.as_object().ok_or(key_error(None))?;
+            let mut fields = Vec::new();
+            for (key, presence) in [
+                ("mandatory", Presence::Mandatory),
+                ("conditional", Presence::Conditional),
+                ("not_allowed", Presence::NotAllowed),
+            ] {
+                for n in r.get(key).and_then(Json::as_array).into_iter().flatten() {
+                    let field = n
+                        .as_u64()
+                        .and_then(|n| u8::try_from(n).ok())
+                        .filter(|n| (2..=192).contains(n) && *n != 65 && *n != 129)
+                        .ok_or(key_error(None))?;
+                    if fields.iter().any(|f: &Rule| f.field == field) {
+                        return Err(key_error(Some(field)));
+                    }
+                    fields.push(Rule { field, presence });
+                }
+            }
+            let closed = match r.get("closed") {
+                None => false,
+                Some(v) => v.as_bool().ok_or(key_error(None))?,
+            };
+            doc.rules.push((mti, closed, fields));
+        }
     }
     Ok(doc)
 }
