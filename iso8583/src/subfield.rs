@@ -190,3 +190,71 @@ impl<'a, 's> Iterator for SubfieldIter<'a, 's> {
         Some(item)
     }
 }
+
+/// A field's value made from its subfields (`parts`: number and logical value, any order):
+/// positional parts end to end (each exactly its width; a variable-length field may leave out
+/// trailing parts), or a subfield bitmap (binary or hex, as the layout says) followed by each
+/// subfield written as its definition says, ascending. Other layouts are
+/// [`ErrorKind::Unsupported`]; a part the layout does not have, or a gap, is
+/// [`ErrorKind::BadSubfield`] with its index. Each subfield value is checked as a field's is.
+#[cfg(feature = "alloc")]
+pub fn compose(spec: &FieldSpec<'_>, parts: &[(u8, &[u8])]) -> crate::Result<alloc::vec::Vec<u8>> {
+    use crate::error::{Error, ErrorKind};
+    use crate::field::write::{Padded, check_logical, write_field};
+    let field = Some(spec.number);
+    let bad = |index: usize| Error::new(ErrorKind::BadSubfield { index }, field, 0);
+    let mut out = alloc::vec::Vec::new();
+    match spec.subfields {
+        Subfields::Positional(layout) => {
+            if let Some(&(n, _)) = parts
+                .iter()
+                .find(|(n, _)| *n == 0 || usize::from(*n) > layout.len())
+            {
+                return Err(bad(usize::from(n).saturating_sub(1)));
+            }
+            let mut ended = false;
+            for (i, part) in layout.iter().enumerate() {
+                let number = u8::try_from(i.saturating_add(1)).map_err(|_| bad(i))?;
+                match parts.iter().find(|(n, _)| *n == number) {
+                    Some(_) if ended => return Err(bad(i)),
+                    Some((_, value)) if value.len() == usize::from(part.width) => {
+                        out.extend_from_slice(value);
+                    }
+                    Some(_) => return Err(bad(i)),
+                    None => ended = true,
+                }
+            }
+        }
+        #[cfg(feature = "bitmap-subfields")]
+        Subfields::Bitmap { encoding, fields } => {
+            let mut sorted: alloc::vec::Vec<&(u8, &[u8])> = parts.iter().collect();
+            sorted.sort_by_key(|(n, _)| *n);
+            let mut word = 0u64;
+            for (i, (n, _)) in sorted.iter().enumerate() {
+                if !(1..=64).contains(n) || fields.iter().all(|f| f.number != *n) {
+                    return Err(bad(i));
+                }
+                word |= (1u64 << 63) >> n.saturating_sub(1);
+            }
+            match encoding {
+                crate::spec::BitmapEncoding::Binary => out.extend_from_slice(&word.to_be_bytes()),
+                _ => {
+                    for b in word.to_be_bytes() {
+                        out.push(crate::field::chars::nibble_char(b >> 4));
+                        out.push(crate::field::chars::nibble_char(b));
+                    }
+                }
+            }
+            for (i, (n, value)) in sorted.iter().enumerate() {
+                let def = fields
+                    .iter()
+                    .find(|f| f.number == *n)
+                    .ok_or_else(|| bad(i))?;
+                check_logical(def, value).map_err(|_| bad(i))?;
+                write_field(def, Padded::plain(value), &mut out)?;
+            }
+        }
+        _ => return Err(Error::new(ErrorKind::Unsupported, field, 0)),
+    }
+    Ok(out)
+}

@@ -1,6 +1,7 @@
 //! jPOS GenericPackager files loaded as specs: jPOS's own packagers (jpos/jPOS
 //! `jpos/src/main/resources/packager/iso87ascii.xml`, `iso87binary.xml`, `iso93ascii.xml`,
-//! `iso93binary.xml`; `jpos/src/dist/cfg/packager/base24.xml`, `nyceiso8583.xml`; commit
+//! `iso93binary.xml`; `jpos/src/dist/cfg/packager/base24.xml`, `nyceiso8583.xml`,
+//! `postpack.xml`; commit
 //! 3ff2951ec060, copied to `tests/specs/jpos/`) read jPOS's own packed test messages
 //! (`jpos/src/test/resources/org/jpos/iso/packagers/ISO87{A,B}Packager.bin`,
 //! `ISO93{A,B}Packager.bin` with `ISO87.xml` / `ISO93.xml`, in `tests/vectors/`) field for
@@ -139,8 +140,27 @@ fn jpos_iso93_packagers_read_and_write_jpos_images() {
 }
 
 #[test]
+fn postilion_field_127_subfields_under_their_own_bitmap() {
+    // postpack.xml's field 127 is IFA_LLLLLLBINARY with a GenericSubFieldPackager: an 8-byte
+    // bitmap, then the subfields it announces (here 2 and 25, as jPOS's post.xml has them).
+    let spec = packager("postpack");
+    let image = image("jpos-post.hex", &[]);
+    let xml = XmlMessage::parse(&file("vectors/jpos-post.xml")).unwrap();
+    // Read: field 127 is a nested message of its subfields, as jPOS's XML has it.
+    let m = MessageRef::parse(spec, &image).unwrap();
+    assert_eq!(XmlMessage::from_message(&m, None), xml);
+    // Written: the subfield bitmap and the subfields put back together, byte for byte.
+    let built = xml.to_message(spec).unwrap().to_vec().unwrap();
+    assert_eq!(hex::encode_upper(&built), hex::encode_upper(&image));
+    assert_eq!(
+        Message::parse(spec, &image).unwrap().to_vec().unwrap(),
+        image
+    );
+}
+
+#[test]
 fn jpos_dialect_packagers_load() {
-    for name in ["base24", "nyceiso8583"] {
+    for name in ["base24", "nyceiso8583", "postpack"] {
         let spec = packager(name);
         assert!(spec.fields.len() > 100, "{name}: {}", spec.fields.len());
     }
@@ -206,20 +226,46 @@ fn unsupported_classes_are_named_with_their_field() {
         err.to_string(),
         "field 36: jPOS class org.jpos.iso.IFA_TTLLCHAR is not supported"
     );
-    // A subfield packager names the packager class (subfields are not mapped yet).
+    // Fixed text parts under a GenericSubFieldPackager are positional subfields; another
+    // subfield packager is refused naming its class and the field.
     let nested = r#"<isopackager>
       <isofield id="0" length="4" name="MTI" class="org.jpos.iso.IFA_NUMERIC"/>
       <isofield id="1" length="16" name="BITMAP" class="org.jpos.iso.IFA_BITMAP"/>
       <isofieldpackager id="48" length="999" name="P" class="org.jpos.iso.IFA_LLLCHAR"
           packager="org.jpos.iso.packager.GenericSubFieldPackager">
         <isofield id="1" length="2" name="A" class="org.jpos.iso.IF_CHAR"/>
+        <isofield id="2" length="3" name="B" class="org.jpos.iso.IFA_NUMERIC"/>
       </isofieldpackager>
     </isopackager>"#;
-    let err = load_packager("x", nested).unwrap_err();
-    assert!(
-        err.to_string()
-            .contains("48: jPOS class org.jpos.iso.packager.GenericSubFieldPackager"),
-        "{err}"
+    let spec = paywire_iso8583::json::leak(load_packager("x", nested).unwrap());
+    let mut b = paywire_iso8583::MessageBuilder::new(spec, paywire_iso8583::Mti::FINANCIAL_REQUEST);
+    b.set(48, b"XY123").unwrap();
+    let wire = b.to_vec().unwrap();
+    let m = MessageRef::parse(spec, &wire).unwrap();
+    let parts: Vec<(Option<&str>, Vec<u8>)> = m
+        .field(48)
+        .unwrap()
+        .subfields()
+        .map(|s| (s.name, s.value.to_vec()))
+        .collect();
+    assert_eq!(
+        parts,
+        [(Some("A"), b"XY".to_vec()), (Some("B"), b"123".to_vec())]
+    );
+    let tagged = nested.replace("GenericSubFieldPackager", "GenericTaggedFieldsPackager");
+    let err = load_packager("x", &tagged).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "field 48: jPOS class org.jpos.iso.packager.GenericTaggedFieldsPackager is not supported"
+    );
+    let variable = nested.replace(
+        r#"length="3" name="B" class="org.jpos.iso.IFA_NUMERIC""#,
+        r#"length="3" name="B" class="org.jpos.iso.IFA_LLCHAR""#,
+    );
+    let err = load_packager("x", &variable).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "field 48.2: jPOS class org.jpos.iso.IFA_LLCHAR is not supported"
     );
     // Not a packager; no MTI; an entity declaration.
     assert!(matches!(
@@ -239,4 +285,48 @@ fn unsupported_classes_are_named_with_their_field() {
         load_packager("x", &bomb),
         Err(PackagerError::Xml(_))
     ));
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn postilion_field_127_as_a_nested_struct() {
+    #[derive(Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+    struct Private<'a> {
+        #[serde(rename = "2")]
+        switch_key: &'a str,
+        #[serde(rename = "25")]
+        icc: &'a str,
+    }
+    #[derive(Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+    struct Advice<'a> {
+        #[serde(rename = "0")]
+        mti: &'a str,
+        #[serde(rename = "11")]
+        stan: &'a str,
+        #[serde(rename = "41")]
+        terminal: &'a str,
+        #[serde(rename = "127", borrow)]
+        private: Private<'a>,
+    }
+    let spec = packager("postpack");
+    let image = image("jpos-post.hex", &[]);
+    let m = MessageRef::parse(spec, &image).unwrap();
+    let advice: Advice<'_> = paywire_iso8583::serde::from_message(&m).unwrap();
+    assert_eq!(
+        advice.private,
+        Private {
+            switch_key: "SWITCH_KEY",
+            icc: "ICC_DATA"
+        }
+    );
+    // Written back with the other fields of jPOS's message: the same bytes.
+    let message = paywire_iso8583::serde::to_message(spec, &advice).unwrap();
+    let mut full = Message::parse(spec, &image).unwrap();
+    for n in [11, 41, 127] {
+        full.remove(n);
+    }
+    for (n, v) in message.fields() {
+        full.set(n, v.to_vec()).unwrap();
+    }
+    assert_eq!(full.to_vec().unwrap(), image);
 }

@@ -10,7 +10,8 @@ use crate::error::{Error, ErrorKind, Result, XmlProblem};
 use crate::mti::Mti;
 use crate::owned::Message;
 use crate::parse::{MessageRef, Slots};
-use crate::spec::Spec;
+use crate::spec::{Spec, Subfields};
+use crate::subfield::SubfieldId;
 
 /// A value in a jPOS XML message.
 #[derive(Clone, PartialEq, Eq)]
@@ -194,16 +195,35 @@ impl XmlMessage {
 
     /// The message's fields as jPOS would hold them: field 0 the MTI, text for character
     /// fields (bytes as ISO 8859-1 characters, as jPOS's packagers read them), bytes for binary
-    /// fields; `header` (a framing's or packager's header) as `<header>`.
+    /// fields, a field with positional or bitmap subfields as a nested message of them (as a
+    /// jPOS `GenericSubFieldPackager` reads it); `header` (a framing's or packager's header) as
+    /// `<header>`.
     pub fn from_message<I: Slots>(m: &MessageRef<'_, '_, I>, header: Option<&[u8]>) -> Self {
         let mut fields = BTreeMap::new();
         fields.insert(0, XmlValue::Text(m.mti().to_string()));
         for f in m.fields() {
-            let bytes = f.value().to_vec();
-            let value = if f.spec().content.is_binary() {
-                XmlValue::Binary(bytes)
-            } else {
-                XmlValue::Text(latin1(&bytes))
+            let spec = f.spec();
+            let value = match spec.subfields {
+                // jPOS's GenericSubFieldPackager fields: one <isomsg id> of subfields.
+                Subfields::Positional(_) | Subfields::Bitmap { .. } => {
+                    let mut sub = Self::default();
+                    for s in f.subfields() {
+                        let SubfieldId::Position(n) = s.id else {
+                            continue;
+                        };
+                        let binary = match spec.subfields {
+                            Subfields::Bitmap { fields, .. } => fields
+                                .iter()
+                                .find(|d| d.number == n)
+                                .is_some_and(|d| d.content.is_binary()),
+                            _ => spec.content.is_binary(),
+                        };
+                        sub.fields
+                            .insert(u16::from(n), text_or_binary(s.value.to_vec(), binary));
+                    }
+                    XmlValue::Composite(sub)
+                }
+                _ => text_or_binary(f.value().to_vec(), spec.content.is_binary()),
             };
             fields.insert(u16::from(f.number()), value);
         }
@@ -215,8 +235,9 @@ impl XmlMessage {
 
     /// The message under `spec`: field 0 is the MTI, every other field is set and checked as
     /// [`Message::set`] does (errors name the field). Text becomes bytes as ISO 8859-1 (a
-    /// character above U+00FF is [`XmlProblem::Character`]); subfields (`<isomsg id>`) are not
-    /// assembled yet ([`ErrorKind::Unsupported`] naming the field).
+    /// character above U+00FF is [`XmlProblem::Character`]); subfields (`<isomsg id>`) are put
+    /// together with [`crate::compose`] (positional parts, or a subfield bitmap and its
+    /// subfields).
     pub fn to_message<'s>(&self, spec: &'s Spec<'s>) -> Result<Message<'s>> {
         let mti_error = Error::new(ErrorKind::Xml(XmlProblem::Mti), Some(0), 0);
         let mti: Mti = match self.fields.get(&0) {
@@ -235,8 +256,23 @@ impl XmlMessage {
                 XmlValue::Text(t) => latin1_bytes(t, number)?,
                 XmlValue::Binary(b) => b.clone(),
                 XmlValue::Amount { currency, amount } => amount_value(*currency, amount, number)?,
-                XmlValue::Composite(_) => {
-                    return Err(Error::new(ErrorKind::Unsupported, Some(number), 0));
+                XmlValue::Composite(sub) => {
+                    let def = spec.definition(mti, number)?;
+                    let mut parts = Vec::new();
+                    for (&id, v) in &sub.fields {
+                        let n = u8::try_from(id).map_err(|_| {
+                            Error::new(ErrorKind::BadSubfield { index: 0 }, Some(number), 0)
+                        })?;
+                        let bytes = match v {
+                            XmlValue::Text(t) => latin1_bytes(t, number)?,
+                            XmlValue::Binary(b) => b.clone(),
+                            _ => return Err(Error::new(ErrorKind::Unsupported, Some(number), 0)),
+                        };
+                        parts.push((n, bytes));
+                    }
+                    let borrowed: Vec<(u8, &[u8])> =
+                        parts.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+                    crate::subfield::compose(def, &borrowed)?
                 }
             };
             message.set(number, bytes)?;
@@ -342,6 +378,14 @@ fn hex_upper(bytes: &[u8]) -> String {
         }
     }
     s
+}
+
+fn text_or_binary(bytes: Vec<u8>, binary: bool) -> XmlValue {
+    if binary {
+        XmlValue::Binary(bytes)
+    } else {
+        XmlValue::Text(latin1(&bytes))
+    }
 }
 
 /// Bytes as ISO 8859-1 characters.

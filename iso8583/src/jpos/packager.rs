@@ -8,6 +8,7 @@
 //! Class behaviour from jpos/jPOS `jpos/src/main/java/org/jpos/iso/IF*.java` and
 //! `jpos/src/main/java/org/jpos/iso/packager/GenericPackager.java` (`pad` absent = false).
 
+use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
@@ -130,20 +131,16 @@ pub fn load_packager(name: &str, text: &str) -> Loaded<SpecDoc> {
                         what: "field number above 192",
                     }
                 })?;
-                if nested {
-                    // Subfield packagers are not mapped yet: refused by name, like a class.
-                    let packager = e.attr("packager").unwrap_or("(no packager)");
-                    return Err(PackagerError::UnsupportedClass {
-                        class: packager.trim().to_string(),
-                        path,
-                    });
-                }
-                fields.push(FieldDoc {
+                let mut doc = FieldDoc {
                     name: e.attr("name").unwrap_or_default().to_string(),
                     spec: FieldSpec { number, ..spec },
                     positional: Vec::new(),
                     bitmap: None,
-                });
+                };
+                if nested {
+                    subfields(&mut doc, e, &path)?;
+                }
+                fields.push(doc);
             }
         }
     }
@@ -166,6 +163,91 @@ pub fn load_packager(name: &str, text: &str) -> Loaded<SpecDoc> {
     )
     .with_header_len(header_len);
     doc.validated().map_err(PackagerError::Spec)
+}
+
+/// A `GenericSubFieldPackager`'s subfields onto `doc`: with a bitmap subfield (id 1, 64 bits)
+/// the others are bitmap subfields (Postilion's field 127); without one, fixed-width text parts
+/// end to end are positional parts. Anything else — another packager class, nested subfield
+/// packagers, variable parts without a bitmap — is refused by name and path.
+fn subfields(doc: &mut FieldDoc, e: &Element, path: &str) -> Loaded<()> {
+    let packager = e.attr("packager").unwrap_or("(no packager)").trim();
+    if short(packager) != "GenericSubFieldPackager" {
+        return Err(unsupported(packager, path));
+    }
+    let mut bitmap = None;
+    let mut parts = Vec::new();
+    for child in e.elements() {
+        let id = id_of(child)?;
+        let sub_path = format!("{path}.{id}");
+        let class = child.attr("class").ok_or_else(|| attribute(child))?.trim();
+        if child.name != "isofield" {
+            let class = child.attr("packager").unwrap_or(class);
+            return Err(unsupported(class, &sub_path));
+        }
+        if id == 0 && length_of(child, &sub_path)? == 0 {
+            continue; // jPOS's placeholder for the MTI position.
+        }
+        if id == 1 && short(class).ends_with("_BITMAP") {
+            let length = length_of(child, &sub_path)?;
+            let encoding = bitmap_of(class, &sub_path)?;
+            let one_word = match encoding {
+                BitmapEncoding::Binary => length == 8,
+                _ => length == 16,
+            };
+            if !one_word {
+                return Err(PackagerError::BadField {
+                    path: sub_path,
+                    what: "a subfield bitmap of 64 bits is supported, not more",
+                });
+            }
+            bitmap = Some(encoding);
+            continue;
+        }
+        let Some(spec) = class_field(class, child, &sub_path)? else {
+            continue;
+        };
+        let number = u8::try_from(id)
+            .ok()
+            .filter(|n| (1..=64).contains(n))
+            .ok_or_else(|| PackagerError::BadField {
+                path: sub_path.clone(),
+                what: "subfield number outside 1–64",
+            })?;
+        parts.push((
+            number,
+            child.attr("name").unwrap_or_default().to_string(),
+            spec,
+            class,
+            sub_path,
+        ));
+    }
+    match bitmap {
+        Some(encoding) => {
+            let nested = parts
+                .into_iter()
+                .map(|(number, name, spec, _, _)| FieldDoc {
+                    name,
+                    spec: FieldSpec { number, ..spec },
+                    positional: Vec::new(),
+                    bitmap: None,
+                })
+                .collect();
+            doc.bitmap = Some((encoding, nested));
+        }
+        None => {
+            // Positional parts share the field's encoding: each must be written as the
+            // field is (IF_CHAR parts of an ASCII field, IFE_CHAR parts of an EBCDIC one).
+            for (i, (number, name, spec, class, sub_path)) in parts.into_iter().enumerate() {
+                let same = spec.encoding == doc.spec.encoding && !spec.content.is_binary();
+                let in_order = usize::from(number) == i.saturating_add(1);
+                match (spec.length, same && in_order) {
+                    (Length::Fixed(width), true) => doc.positional.push((name, width)),
+                    _ => return Err(unsupported(class, &sub_path)),
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 fn attribute(e: &Element) -> PackagerError {
@@ -256,9 +338,11 @@ fn class_field(class: &str, e: &Element, path: &str) -> Loaded<Option<FieldSpec<
     let (content, encoding, len) = match name {
         "IF_CHAR" => fixed(Content::Ans, Encoding::Ascii)?,
         "IFE_CHAR" | "IF_ECHAR" => fixed(Content::Ans, EBCDIC)?,
-        "IFA_NUMERIC" => fixed(Content::N, Encoding::Ascii)?,
+        // The 2003 amounts are numerics on the wire (jPOS: `extends IFA_NUMERIC` /
+        // `IFB_NUMERIC`, holding currency, decimals and amount as digits).
+        "IFA_NUMERIC" | "IFA_AMOUNT2003" => fixed(Content::N, Encoding::Ascii)?,
         "IFE_NUMERIC" => fixed(Content::N, EBCDIC)?,
-        "IFB_NUMERIC" => fixed(
+        "IFB_NUMERIC" | "IFB_AMOUNT2003" => fixed(
             Content::N,
             Encoding::Bcd {
                 align: bcd(pad),

@@ -403,7 +403,7 @@ impl<'de> Deserializer<'de> for ValueDe<'de, '_> {
             )),
             _ => visitor.visit_map(Subs {
                 iter: f.subfields(),
-                binary: spec.content.is_binary(),
+                spec,
                 pending: None,
             }),
         }
@@ -430,8 +430,22 @@ impl<'de> Deserializer<'de> for ValueDe<'de, '_> {
 /// A field's subfields as a map: part numbers (positional, bitmap) or tags as keys.
 struct Subs<'a, 's> {
     iter: SubfieldIter<'a, 's>,
-    binary: bool,
-    pending: Option<(SubValue<'a>, u8)>,
+    spec: &'s crate::spec::FieldSpec<'s>,
+    /// The value, and whether it is binary content.
+    pending: Option<(SubValue<'a>, bool)>,
+}
+
+impl Subs<'_, '_> {
+    /// Binary content: a bitmap subfield's own definition says; other parts share the field's.
+    fn binary(&self, n: u8) -> bool {
+        match self.spec.subfields {
+            Subfields::Bitmap { fields, .. } => fields
+                .iter()
+                .find(|f| f.number == n)
+                .is_some_and(|f| f.content.is_binary()),
+            _ => self.spec.content.is_binary(),
+        }
+    }
 }
 
 impl<'de> MapAccess<'de> for Subs<'de, '_> {
@@ -446,13 +460,13 @@ impl<'de> MapAccess<'de> for Subs<'de, '_> {
         };
         match sub.id {
             SubfieldId::Position(n) => {
-                self.pending = Some((sub.value, n));
+                self.pending = Some((sub.value, self.binary(n)));
                 let mut buf = [0u8; 3];
                 seed.deserialize(StrDeserializer::new(decimal(u16::from(n), &mut buf)))
                     .map(Some)
             }
             SubfieldId::Tag(tag) => {
-                self.pending = Some((sub.value, 0));
+                self.pending = Some((sub.value, self.spec.content.is_binary()));
                 let tag = core::str::from_utf8(tag)
                     .map_err(|_| MapError::new(None, "a subfield tag is not text"))?;
                 seed.deserialize(BorrowedStrDeserializer::new(tag))
@@ -462,15 +476,12 @@ impl<'de> MapAccess<'de> for Subs<'de, '_> {
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, MapError> {
-        let (value, _) = self
+        let (value, binary) = self
             .pending
             .take()
             .ok_or_else(|| MapError::new(None, "value asked before its key"))?;
         seed.deserialize(ValueDe {
-            val: Val::Sub {
-                value,
-                binary: self.binary,
-            },
+            val: Val::Sub { value, binary },
         })
     }
 }

@@ -84,8 +84,9 @@ fn wire_value(def: &FieldSpec<'_>, raw: &Raw) -> Result<Vec<u8>, MapError> {
 }
 
 /// Subfields put together: positional parts in order (numbers zero-padded, text space-padded
-/// to the part's width; trailing parts may be left out of a variable-length field), or
-/// ASCII-tagged elements (tag, decimal length, value) in the order given.
+/// to the part's width; trailing parts may be left out of a variable-length field),
+/// ASCII-tagged elements (tag, decimal length, value) in the order given, or a subfield bitmap
+/// and the subfields it announces ([`crate::compose`]).
 fn compose(def: &FieldSpec<'_>, parts: &[(String, Raw)]) -> Result<Vec<u8>, MapError> {
     let as_part = |raw: &Raw| -> Result<Vec<u8>, MapError> {
         let plain = FieldSpec {
@@ -168,9 +169,31 @@ fn compose(def: &FieldSpec<'_>, parts: &[(String, Raw)]) -> Result<Vec<u8>, MapE
             }
             Ok(out)
         }
+        Subfields::Bitmap { fields, .. } => {
+            // Each subfield as its own definition says, then the bitmap and all of them.
+            let mut values = Vec::new();
+            for (key, raw) in parts {
+                if matches!(raw, Raw::Absent) {
+                    continue;
+                }
+                let n = key_number(key)
+                    .and_then(|n| u8::try_from(n).ok())
+                    .ok_or_else(|| {
+                        MapError::new(None, alloc::format!("subfield key {key:?} is not a number"))
+                    })?;
+                let sub = fields
+                    .iter()
+                    .find(|f| f.number == n)
+                    .ok_or_else(|| MapError::new(None, alloc::format!("no subfield {n}")))?;
+                values.push((n, wire_value(sub, raw)?));
+            }
+            let borrowed: Vec<(u8, &[u8])> =
+                values.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+            crate::subfield::compose(def, &borrowed).map_err(MapError::from)
+        }
         _ => Err(MapError::new(
             None,
-            "subfields as a struct are written for positional and ASCII-tagged fields only",
+            "subfields as a struct are written for positional, ASCII-tagged and bitmap fields only",
         )),
     }
 }
