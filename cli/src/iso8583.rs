@@ -7,8 +7,8 @@ use clap::{Args, Subcommand, ValueEnum};
 use paywire_iso8583::framing::{Framing, Status};
 use paywire_iso8583::jpos::XmlMessage;
 use paywire_iso8583::rules::{self, MessageRule};
-use paywire_iso8583::spec::{Content, Encoding, Spec};
-use paywire_iso8583::{Message, MessageRef, Mti, builtin};
+use paywire_iso8583::spec::{Content, Encoding, Spec, Subfields};
+use paywire_iso8583::{Message, MessageRef, Mti, SubfieldId, builtin};
 use serde_json::Value as Json;
 
 use crate::{Failure, Outcome, input, print};
@@ -29,6 +29,10 @@ pub(crate) enum Command {
         /// Output form: paywire's JSON, or jPOS's XML message (`<isomsg>`, as jPOS logs it).
         #[arg(long, value_enum, default_value = "json")]
         format: FormatArg,
+        /// Print a field the spec divides into subfields as an object of them (keyed by part
+        /// or subfield number, or tag).
+        #[arg(long)]
+        subfields: bool,
     },
     /// Encode the JSON that `decode` prints (or a jPOS XML message) back into a message.
     #[command(after_help = concat!("Example (from a paywire checkout):\n  ", r##"echo '{"mti":"0200","fields":{"2":"4761739001010010","3":"000000","4":"000000001000"}}' | paywire iso8583 encode --spec iso87ascii"##))]
@@ -277,7 +281,105 @@ fn field_bytes(
     }
 }
 
-fn decode(common: Common, framing: Option<FramingArg>, format: FormatArg) -> Outcome {
+/// A field's subfields as a JSON object (part or subfield number, or tag, as keys; values by
+/// the same rules as a field's), for fields whose spec divides them (not BER-TLV, read as one
+/// binary value).
+fn subfields_json(f: &paywire_iso8583::FieldRef<'_, '_>) -> Option<String> {
+    let spec = f.spec();
+    if !matches!(
+        spec.subfields,
+        Subfields::Positional(_) | Subfields::TaggedAscii { .. } | Subfields::Bitmap { .. }
+    ) {
+        return None;
+    }
+    let mut out = String::from("{");
+    for (i, s) in f.subfields().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let (key, content, encoding) = match s.id {
+            SubfieldId::Position(n) => match spec.subfields {
+                Subfields::Bitmap { fields, .. } => {
+                    let def = fields.iter().find(|d| d.number == n)?;
+                    (n.to_string(), def.content, def.encoding)
+                }
+                _ => (n.to_string(), spec.content, spec.encoding),
+            },
+            SubfieldId::Tag(t) => (
+                String::from_utf8_lossy(t).into_owned(),
+                spec.content,
+                spec.encoding,
+            ),
+            _ => return None,
+        };
+        let text = field_text(content, encoding, &s.value.to_vec());
+        out.push_str(&format!("{}:{}", Json::from(key), Json::from(text)));
+    }
+    out.push('}');
+    Some(out)
+}
+
+/// A field's value from the object `subfields_json` prints.
+fn field_from_subfields(
+    field: &paywire_iso8583::spec::FieldSpec<'_>,
+    number: u8,
+    object: &serde_json::Map<String, Json>,
+) -> Result<Vec<u8>, Failure> {
+    let text_of = |key: &str, v: &Json| {
+        v.as_str().map(str::to_owned).ok_or_else(|| {
+            Failure::Rejected(format!("field {number}.{key}: value is not a string"))
+        })
+    };
+    let built = match field.subfields {
+        Subfields::TaggedAscii { .. } => {
+            let mut parts = Vec::new();
+            for (tag, v) in object {
+                let bytes = field_bytes(field.content, field.encoding, number, &text_of(tag, v)?)?;
+                parts.push((tag.as_bytes().to_vec(), bytes));
+            }
+            let borrowed: Vec<(&[u8], &[u8])> = parts
+                .iter()
+                .map(|(t, v)| (t.as_slice(), v.as_slice()))
+                .collect();
+            paywire_iso8583::compose_tagged(field, &borrowed)
+        }
+        _ => {
+            let mut parts = Vec::new();
+            for (key, v) in object {
+                let n: u8 = key.parse().map_err(|_| {
+                    Failure::Rejected(format!(
+                        "field {number}: subfield key {key:?} is not a number"
+                    ))
+                })?;
+                let (content, encoding) = match field.subfields {
+                    Subfields::Bitmap { fields, .. } => fields
+                        .iter()
+                        .find(|d| d.number == n)
+                        .map(|d| (d.content, d.encoding))
+                        .ok_or_else(|| {
+                            Failure::Rejected(format!("field {number}: no subfield {n}"))
+                        })?,
+                    _ => (field.content, field.encoding),
+                };
+                parts.push((
+                    n,
+                    field_bytes(content, encoding, number, &text_of(key, v)?)?,
+                ));
+            }
+            let borrowed: Vec<(u8, &[u8])> =
+                parts.iter().map(|(n, v)| (*n, v.as_slice())).collect();
+            paywire_iso8583::compose(field, &borrowed)
+        }
+    };
+    built.map_err(rejected)
+}
+
+fn decode(
+    common: Common,
+    framing: Option<FramingArg>,
+    format: FormatArg,
+    subfields: bool,
+) -> Outcome {
     let loaded = spec(&common.spec)?;
     let bytes = input::read_binary(common.input.as_deref(), common.hex)?;
     let (header, m) = read_message(loaded.spec, &bytes, loaded.framing(framing))?;
@@ -299,6 +401,10 @@ fn decode(common: Common, framing: Option<FramingArg>, format: FormatArg) -> Out
     for (i, f) in m.fields().enumerate() {
         if i > 0 {
             out.push(',');
+        }
+        if let Some(object) = subfields.then(|| subfields_json(&f)).flatten() {
+            out.push_str(&format!("\"{}\":{object}", f.number()));
+            continue;
         }
         let text = field_text(f.spec().content, f.spec().encoding, &f.value().to_vec());
         out.push_str(&format!("\"{}\":{}", f.number(), Json::from(text)));
@@ -374,13 +480,18 @@ fn from_json(
             let number: u8 = key.parse().map_err(|_| {
                 Failure::Rejected(format!("field key {key:?} is not a field number"))
             })?;
-            let text = value.as_str().ok_or_else(|| {
-                Failure::Rejected(format!("field {number}: value is not a string"))
-            })?;
             let field = spec.field_for(mti, number).ok_or_else(|| {
                 Failure::Rejected(format!("field {number}: not defined by spec {}", spec.name))
             })?;
-            let bytes = field_bytes(field.content, field.encoding, number, text)?;
+            let bytes = match value {
+                Json::Object(parts) => field_from_subfields(field, number, parts)?,
+                _ => {
+                    let text = value.as_str().ok_or_else(|| {
+                        Failure::Rejected(format!("field {number}: value is not a string"))
+                    })?;
+                    field_bytes(field.content, field.encoding, number, text)?
+                }
+            };
             message.set(number, bytes).map_err(rejected)?;
         }
     }
@@ -462,7 +573,8 @@ pub(crate) fn run(command: Command) -> Outcome {
             common,
             framing,
             format,
-        } => decode(common, framing, format),
+            subfields,
+        } => decode(common, framing, format, subfields),
         Command::Validate { common, framing } => validate(common, framing),
         Command::Encode {
             spec,

@@ -479,3 +479,73 @@ fn validate_reports_every_rule_broken() {
     assert_eq!(code, 2);
     assert!(err.contains("no message rules"), "{err}");
 }
+
+#[test]
+fn subfields_as_objects_both_ways() {
+    let dir = env!("CARGO_MANIFEST_DIR");
+    // UnionPay's 0810 (rufus123456/Java8583Sample IsoTest.java): field 60's parts.
+    let vector = format!("{dir}/../iso8583/tests/vectors/cups-0810-signin.hex");
+    let args = [
+        "iso8583",
+        "decode",
+        "--spec",
+        "cups-pos",
+        "--hex",
+        "--framing",
+        "cups",
+        "--subfields",
+        &vector,
+    ];
+    let (code, json, err) = paywire(&args, b"");
+    assert_eq!(code, 0, "{err}");
+    let json = String::from_utf8(json).unwrap();
+    assert!(
+        json.contains(r#""60":{"1":"00","2":"000001","3":"003"}"#),
+        "{json}"
+    );
+    let args = [
+        "iso8583",
+        "encode",
+        "--spec",
+        "cups-pos",
+        "--framing",
+        "cups",
+        "--hex-out",
+    ];
+    let (code, hex_line, _) = paywire(&args, json.as_bytes());
+    assert_eq!(code, 0);
+    let original = std::fs::read_to_string(&vector).unwrap();
+    assert_eq!(String::from_utf8(hex_line).unwrap().trim(), original.trim());
+    // Postilion's field 127 under its own bitmap (jPOS's post.bin with its postpack.xml).
+    let packager = format!("{dir}/../iso8583/tests/specs/jpos/postpack.xml");
+    let post = format!("{dir}/../iso8583/tests/vectors/jpos-post.hex");
+    let args = [
+        "iso8583",
+        "decode",
+        "--spec-file",
+        &packager,
+        "--hex",
+        "--subfields",
+        &post,
+    ];
+    let (code, json, err) = paywire(&args, b"");
+    assert_eq!(code, 0, "{err}");
+    let json = String::from_utf8(json).unwrap();
+    assert!(
+        json.contains(r#""127":{"2":"SWITCH_KEY","25":"ICC_DATA"}"#),
+        "{json}"
+    );
+    let args = ["iso8583", "encode", "--spec-file", &packager, "--hex-out"];
+    let (code, hex_line, _) = paywire(&args, json.as_bytes());
+    assert_eq!(code, 0);
+    let original = std::fs::read_to_string(&post).unwrap();
+    assert_eq!(String::from_utf8(hex_line).unwrap().trim(), original.trim());
+    // A part of the wrong width is refused, naming the field.
+    let bad = json.replace(r#""2":"SWITCH_KEY""#, r#""99":"X""#);
+    let (code, _, err) = paywire(
+        &["iso8583", "encode", "--spec-file", &packager],
+        bad.as_bytes(),
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("field 127"), "{err}");
+}

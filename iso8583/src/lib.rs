@@ -46,6 +46,6 @@ pub use mti::Mti;
 pub use owned::Message;
 pub use parse::{FieldIndex, MAX_MESSAGE_LEN, MessageRef, Slots};
 pub use spec::{FieldSpec, Spec};
-#[cfg(feature = "alloc")]
-pub use subfield::compose;
 pub use subfield::{SubValue, Subfield, SubfieldId, SubfieldIter};
+#[cfg(feature = "alloc")]
+pub use subfield::{compose, compose_tagged};

@@ -258,3 +258,41 @@ pub fn compose(spec: &FieldSpec<'_>, parts: &[(u8, &[u8])]) -> crate::Result<all
     }
     Ok(out)
 }
+
+/// A field's value made from ASCII-tagged subfields (`parts`: tag and logical value, in the
+/// order to write them): each as its tag, its length in `len_digits` decimal digits, then the
+/// value. [`ErrorKind::Unsupported`] for another layout; a tag of the wrong length, or a value
+/// too long for the length digits, is [`ErrorKind::BadSubfield`] with its index.
+#[cfg(feature = "alloc")]
+pub fn compose_tagged(
+    spec: &FieldSpec<'_>,
+    parts: &[(&[u8], &[u8])],
+) -> crate::Result<alloc::vec::Vec<u8>> {
+    use crate::error::{Error, ErrorKind};
+    let field = Some(spec.number);
+    let Subfields::TaggedAscii {
+        tag_len,
+        len_digits,
+    } = spec.subfields
+    else {
+        return Err(Error::new(ErrorKind::Unsupported, field, 0));
+    };
+    let mut out = alloc::vec::Vec::new();
+    for (index, (tag, value)) in parts.iter().enumerate() {
+        let bad = Error::new(ErrorKind::BadSubfield { index }, field, out.len());
+        let digits = usize::from(len_digits);
+        if tag.len() != usize::from(tag_len) || value.len() >= 10usize.pow(u32::from(len_digits)) {
+            return Err(bad);
+        }
+        out.extend_from_slice(tag);
+        let mut n = value.len();
+        let start = out.len();
+        out.resize(start.saturating_add(digits), b'0');
+        for slot in out.iter_mut().skip(start).rev() {
+            *slot = crate::field::chars::digit_char((n % 10) as u8);
+            n /= 10;
+        }
+        out.extend_from_slice(value);
+    }
+    Ok(out)
+}
