@@ -7,7 +7,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use paywire_iso8583::framing::{Framing, Status};
 use paywire_iso8583::jpos::XmlMessage;
 use paywire_iso8583::rules::{self, MessageRule};
-use paywire_iso8583::spec::{Content, Encoding, Spec, Subfields};
+use paywire_iso8583::spec::{Charset, Content, Encoding, Spec, Subfields};
 use paywire_iso8583::{Message, MessageRef, Mti, SubfieldId, builtin};
 use serde_json::Value as Json;
 
@@ -245,20 +245,27 @@ fn read_message<'a>(
     Ok((header, m))
 }
 
-/// A field's value as JSON text: binary content as uppercase hex; text as characters (UTF-8 when
-/// valid, otherwise one character per byte, ISO-8859-1).
-fn field_text(content: Content, encoding: Encoding, bytes: &[u8]) -> String {
+/// The character set a field's text is in: the spec's, but ISO 8859-1 for EBCDIC (whose
+/// characters read as ISO 8859-1 code points).
+fn charset_of(charset: Charset, encoding: Encoding) -> Charset {
+    match encoding {
+        Encoding::Ebcdic(_) => Charset::Latin1,
+        _ => charset,
+    }
+}
+
+/// A field's value as JSON text: binary content as uppercase hex; text as characters in the
+/// spec's character set (ISO 8859-1, or UTF-8 where valid).
+fn field_text(charset: Charset, content: Content, encoding: Encoding, bytes: &[u8]) -> String {
     if content == Content::B {
         return hex::encode_upper(bytes);
     }
-    match (encoding, std::str::from_utf8(bytes)) {
-        (Encoding::Ebcdic(_), _) | (_, Err(_)) => bytes.iter().map(|&b| char::from(b)).collect(),
-        (_, Ok(text)) => text.to_owned(),
-    }
+    charset_of(charset, encoding).decode(bytes).into_owned()
 }
 
 /// The inverse of [`field_text`].
 fn field_bytes(
+    charset: Charset,
     content: Content,
     encoding: Encoding,
     number: u8,
@@ -269,22 +276,15 @@ fn field_bytes(
             Failure::Rejected(format!("field {number}: value is not hexadecimal: {e}"))
         });
     }
-    match encoding {
-        Encoding::Ebcdic(_) => text
-            .chars()
-            .map(|c| u8::try_from(u32::from(c)).ok())
-            .collect::<Option<Vec<u8>>>()
-            .ok_or_else(|| {
-                Failure::Rejected(format!("field {number}: character outside ISO-8859-1"))
-            }),
-        _ => Ok(text.as_bytes().to_vec()),
-    }
+    charset_of(charset, encoding)
+        .encode(text)
+        .ok_or_else(|| Failure::Rejected(format!("field {number}: character outside ISO-8859-1")))
 }
 
 /// A field's subfields as a JSON object (part or subfield number, or tag, as keys; values by
 /// the same rules as a field's), for fields whose spec divides them (not BER-TLV, read as one
 /// binary value).
-fn subfields_json(f: &paywire_iso8583::FieldRef<'_, '_>) -> Option<String> {
+fn subfields_json(f: &paywire_iso8583::FieldRef<'_, '_>, charset: Charset) -> Option<String> {
     let spec = f.spec();
     if !matches!(
         spec.subfields,
@@ -312,7 +312,7 @@ fn subfields_json(f: &paywire_iso8583::FieldRef<'_, '_>) -> Option<String> {
             ),
             _ => return None,
         };
-        let text = field_text(content, encoding, &s.value.to_vec());
+        let text = field_text(charset, content, encoding, &s.value.to_vec());
         out.push_str(&format!("{}:{}", Json::from(key), Json::from(text)));
     }
     out.push('}');
@@ -321,6 +321,7 @@ fn subfields_json(f: &paywire_iso8583::FieldRef<'_, '_>) -> Option<String> {
 
 /// A field's value from the object `subfields_json` prints.
 fn field_from_subfields(
+    charset: Charset,
     field: &paywire_iso8583::spec::FieldSpec<'_>,
     number: u8,
     object: &serde_json::Map<String, Json>,
@@ -334,7 +335,13 @@ fn field_from_subfields(
         Subfields::TaggedAscii { .. } => {
             let mut parts = Vec::new();
             for (tag, v) in object {
-                let bytes = field_bytes(field.content, field.encoding, number, &text_of(tag, v)?)?;
+                let bytes = field_bytes(
+                    charset,
+                    field.content,
+                    field.encoding,
+                    number,
+                    &text_of(tag, v)?,
+                )?;
                 parts.push((tag.as_bytes().to_vec(), bytes));
             }
             let borrowed: Vec<(&[u8], &[u8])> = parts
@@ -363,7 +370,7 @@ fn field_from_subfields(
                 };
                 parts.push((
                     n,
-                    field_bytes(content, encoding, number, &text_of(key, v)?)?,
+                    field_bytes(charset, content, encoding, number, &text_of(key, v)?)?,
                 ));
             }
             let borrowed: Vec<(u8, &[u8])> =
@@ -402,11 +409,17 @@ fn decode(
         if i > 0 {
             out.push(',');
         }
-        if let Some(object) = subfields.then(|| subfields_json(&f)).flatten() {
+        let charset = m.spec().charset;
+        if let Some(object) = subfields.then(|| subfields_json(&f, charset)).flatten() {
             out.push_str(&format!("\"{}\":{object}", f.number()));
             continue;
         }
-        let text = field_text(f.spec().content, f.spec().encoding, &f.value().to_vec());
+        let text = field_text(
+            charset,
+            f.spec().content,
+            f.spec().encoding,
+            &f.value().to_vec(),
+        );
         out.push_str(&format!("\"{}\":{}", f.number(), Json::from(text)));
     }
     out.push_str("}}\n");
@@ -484,12 +497,12 @@ fn from_json(
                 Failure::Rejected(format!("field {number}: not defined by spec {}", spec.name))
             })?;
             let bytes = match value {
-                Json::Object(parts) => field_from_subfields(field, number, parts)?,
+                Json::Object(parts) => field_from_subfields(spec.charset, field, number, parts)?,
                 _ => {
                     let text = value.as_str().ok_or_else(|| {
                         Failure::Rejected(format!("field {number}: value is not a string"))
                     })?;
-                    field_bytes(field.content, field.encoding, number, text)?
+                    field_bytes(spec.charset, field.content, field.encoding, number, text)?
                 }
             };
             message.set(number, bytes).map_err(rejected)?;

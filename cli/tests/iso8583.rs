@@ -549,3 +549,36 @@ fn subfields_as_objects_both_ways() {
     assert_eq!(code, 1);
     assert!(err.contains("field 127"), "{err}");
 }
+
+#[test]
+fn text_in_the_specs_charset() {
+    // Built-in specs read and write text as ISO 8859-1 (as jPOS does): é is one byte, E9.
+    let json = r#"{"mti":"0200","fields":{"41":"Café0001"}}"#;
+    let (code, wire, err) = paywire(
+        &["iso8583", "encode", "--spec", "iso87ascii"],
+        json.as_bytes(),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(wire.ends_with(b"Caf\xE90001"));
+    let (_, out, _) = paywire(&["iso8583", "decode", "--spec", "iso87ascii"], &wire);
+    assert_eq!(String::from_utf8(out).unwrap(), format!("{json}\n"));
+    // A JSON spec is UTF-8 unless it says otherwise: é is C3 A9.
+    let dir = env!("CARGO_MANIFEST_DIR");
+    let spec = format!("{dir}/../iso8583/tests/specs/rules-1987.json");
+    let json = r#"{"mti":"0200","fields":{"41":"Café001"}}"#;
+    let (code, wire, err) = paywire(
+        &["iso8583", "encode", "--spec-file", &spec],
+        json.as_bytes(),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(wire.ends_with("Café001".as_bytes()));
+    let (_, out, _) = paywire(&["iso8583", "decode", "--spec-file", &spec], &wire);
+    assert_eq!(String::from_utf8(out).unwrap(), format!("{json}\n"));
+    // A character ISO 8859-1 has not is refused under it.
+    let (code, _, err) = paywire(
+        &["iso8583", "encode", "--spec", "iso87ascii"],
+        r#"{"mti":"0200","fields":{"41":"零0000001"}}"#.as_bytes(),
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("field 41"), "{err}");
+}

@@ -45,6 +45,7 @@ static SPEC: Spec<'static> = Spec {
     fields: &FIELDS,
     overrides: &[],
     plan: None,
+    charset: paywire_iso8583::spec::Charset::Latin1,
 };
 
 fuzz_target!(|data: &[u8]| {

@@ -526,6 +526,7 @@ pub static ISO87ASCII: Spec<'static> = Spec {
     fields: &ISO87ASCII_FIELDS,
     overrides: &[],
     plan: Some(&ISO87ASCII_PLAN),
+    charset: crate::spec::Charset::Latin1,
 };
 
 /// ISO 8583:1987 with a binary bitmap, BCD MTI, numerics and length prefixes (jPOS
@@ -538,6 +539,7 @@ pub static ISO87BINARY: Spec<'static> = Spec {
     fields: &ISO87BINARY_FIELDS,
     overrides: &[],
     plan: Some(&ISO87BINARY_PLAN),
+    charset: crate::spec::Charset::Latin1,
 };
 
 /// ISO 8583:1993, every field ASCII, bitmap as 16 hex characters (jPOS `ISO93APackager`).
@@ -549,6 +551,7 @@ pub static ISO93ASCII: Spec<'static> = Spec {
     fields: &ISO93ASCII_FIELDS,
     overrides: &[],
     plan: Some(&ISO93ASCII_PLAN),
+    charset: crate::spec::Charset::Latin1,
 };
 
 /// Every built-in spec.

@@ -136,6 +136,7 @@ fn unusual_bcd_pad_reads_with_its_own_encoding() {
             fields,
             overrides: &[],
             plan,
+            charset: paywire_iso8583::spec::Charset::Latin1,
         };
         // MTI, hex bitmap with field 3, then "123" left-aligned with pad nibble A.
         let mut bytes = b"02002000000000000000".to_vec();

@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, reason = "tests")]
 
 use paywire_iso8583::framing::{Framing, Status};
-use paywire_iso8583::json::SpecDoc;
+use paywire_iso8583::json::{self, SpecDoc};
 use paywire_iso8583::spec::{Content, Encoding, Length, Prefix, Sensitivity};
 use paywire_iso8583::{ErrorKind, MessageBuilder, MessageRef, Mti, builtin};
 
@@ -373,4 +373,39 @@ fn message_rules_in_json_specs() {
         SpecDoc::from_json(&bitmap).unwrap_err().kind(),
         ErrorKind::BadSpecKey
     );
+}
+
+#[test]
+fn text_charset_per_spec() {
+    use paywire_iso8583::spec::Charset;
+    // ISO 8859-1: every byte one character, both ways; UTF-8: text as UTF-8, other bytes
+    // shown as ISO 8859-1 so that nothing is lost.
+    assert_eq!(Charset::Latin1.decode(b"Caf\xE9"), "Café");
+    assert_eq!(Charset::Latin1.encode("Café").unwrap(), b"Caf\xE9");
+    assert_eq!(Charset::Latin1.encode("零"), None);
+    assert_eq!(Charset::Utf8.decode("Café".as_bytes()), "Café");
+    assert_eq!(Charset::Utf8.encode("Café").unwrap(), "Café".as_bytes());
+    assert_eq!(Charset::Utf8.decode(b"Caf\xE9"), "Café");
+    assert_eq!(Charset::Latin1.borrow(b"ASCII"), Some("ASCII"));
+    assert_eq!(Charset::Latin1.borrow("Café".as_bytes()), None);
+    // JSON specs: `charset`, UTF-8 by default.
+    let base = load("specs/rules-1987.json");
+    assert_eq!(json::load(&base).unwrap().charset, Charset::Utf8);
+    let latin = base.replacen(
+        "\"mti\": \"ascii\"",
+        "\"charset\": \"iso-8859-1\", \"mti\": \"ascii\"",
+        1,
+    );
+    assert_eq!(json::load(&latin).unwrap().charset, Charset::Latin1);
+    let bad = base.replacen(
+        "\"mti\": \"ascii\"",
+        "\"charset\": \"gbk\", \"mti\": \"ascii\"",
+        1,
+    );
+    assert_eq!(
+        SpecDoc::from_json(&bad).unwrap_err().kind(),
+        ErrorKind::BadSpecKey
+    );
+    // The built-in specs read text as jPOS does.
+    assert_eq!(builtin::ISO87ASCII.charset, Charset::Latin1);
 }

@@ -21,6 +21,7 @@ fn spec(mti: MtiEncoding, fields: &'static [FieldSpec<'static>]) -> Spec<'static
         fields,
         overrides: &[],
         plan: None,
+        charset: paywire_iso8583::spec::Charset::Latin1,
     }
 }
 

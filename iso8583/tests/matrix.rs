@@ -63,6 +63,7 @@ fn leak(field: FieldSpec<'static>) -> &'static Spec<'static> {
         overrides: &[],
         // Compiled, as a loaded spec is: `err` checks the general reader agrees.
         plan: Some(Box::leak(Box::new(Plan::compile(fields)))),
+        charset: paywire_iso8583::spec::Charset::Latin1,
     }));
     spec.validate().unwrap();
     spec

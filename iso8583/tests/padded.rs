@@ -26,6 +26,7 @@ fn spec(encoding: Encoding, content: Content, len: u16, pad: Pad) -> &'static Sp
         fields,
         overrides: &[],
         plan: None,
+        charset: paywire_iso8583::spec::Charset::Latin1,
     }));
     spec.validate().unwrap();
     spec

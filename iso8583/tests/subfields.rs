@@ -121,6 +121,7 @@ static SPEC: Spec<'static> = Spec {
     fields: &FIELDS,
     overrides: &[],
     plan: None,
+    charset: paywire_iso8583::spec::Charset::Latin1,
 };
 
 #[test]

@@ -103,6 +103,7 @@ fn spec(fields: &'static [FieldSpec<'static>]) -> &'static Spec<'static> {
         fields,
         overrides: &[],
         plan: None,
+        charset: paywire_iso8583::spec::Charset::Latin1,
     }));
     spec.validate().unwrap();
     spec

@@ -343,6 +343,8 @@ pub static CUPS_POS: Spec<'static> = Spec {
     fields: &FIELDS,
     overrides: &OVERRIDES,
     plan: Some(&PLAN),
+    // Text is single-byte on this wire (GBK text is shown byte for byte).
+    charset: paywire_iso8583::spec::Charset::Latin1,
 };
 
 /// `FIELDS` compiled for the parser (field 62 of the 0810 response, overridden, is read from

@@ -10,7 +10,7 @@ use crate::error::{Error, ErrorKind, Result, XmlProblem};
 use crate::mti::Mti;
 use crate::owned::Message;
 use crate::parse::{MessageRef, Slots};
-use crate::spec::{Spec, Subfields};
+use crate::spec::{Charset, Spec, Subfields};
 use crate::subfield::SubfieldId;
 
 /// A value in a jPOS XML message.
@@ -194,11 +194,13 @@ impl XmlMessage {
     }
 
     /// The message's fields as jPOS would hold them: field 0 the MTI, text for character
-    /// fields (bytes as ISO 8859-1 characters, as jPOS's packagers read them), bytes for binary
+    /// fields (bytes as characters in the spec's [`Charset`]: ISO 8859-1 as jPOS's packagers
+    /// read them, or UTF-8), bytes for binary
     /// fields, a field with positional or bitmap subfields as a nested message of them (as a
     /// jPOS `GenericSubFieldPackager` reads it); `header` (a framing's or packager's header) as
     /// `<header>`.
     pub fn from_message<I: Slots>(m: &MessageRef<'_, '_, I>, header: Option<&[u8]>) -> Self {
+        let charset = m.spec().charset;
         let mut fields = BTreeMap::new();
         fields.insert(0, XmlValue::Text(m.mti().to_string()));
         for f in m.fields() {
@@ -218,12 +220,15 @@ impl XmlMessage {
                                 .is_some_and(|d| d.content.is_binary()),
                             _ => spec.content.is_binary(),
                         };
-                        sub.fields
-                            .insert(u16::from(n), text_or_binary(s.value.to_vec(), binary));
+                        let value = text_or_binary(charset, s.value.to_vec(), binary);
+                        sub.fields.insert(u16::from(n), value);
                     }
                     XmlValue::Composite(sub)
                 }
-                _ => text_or_binary(f.value().to_vec(), spec.content.is_binary()),
+                _ => {
+                    let charset = field_charset(charset, spec.encoding);
+                    text_or_binary(charset, f.value().to_vec(), spec.content.is_binary())
+                }
             };
             fields.insert(u16::from(f.number()), value);
         }
@@ -234,8 +239,8 @@ impl XmlMessage {
     }
 
     /// The message under `spec`: field 0 is the MTI, every other field is set and checked as
-    /// [`Message::set`] does (errors name the field). Text becomes bytes as ISO 8859-1 (a
-    /// character above U+00FF is [`XmlProblem::Character`]); subfields (`<isomsg id>`) are put
+    /// [`Message::set`] does (errors name the field). Text becomes bytes in the spec's
+    /// [`Charset`] (under ISO 8859-1 a character above U+00FF is [`XmlProblem::Character`]); subfields (`<isomsg id>`) are put
     /// together with [`crate::compose`] (positional parts, or a subfield bitmap and its
     /// subfields).
     pub fn to_message<'s>(&self, spec: &'s Spec<'s>) -> Result<Message<'s>> {
@@ -252,8 +257,11 @@ impl XmlMessage {
             }
             let number =
                 u8::try_from(id).map_err(|_| Error::new(ErrorKind::ReservedField, None, 0))?;
+            let charset = spec
+                .field_for(mti, number)
+                .map_or(spec.charset, |d| field_charset(spec.charset, d.encoding));
             let bytes = match value {
-                XmlValue::Text(t) => latin1_bytes(t, number)?,
+                XmlValue::Text(t) => text_bytes(charset, t, number)?,
                 XmlValue::Binary(b) => b.clone(),
                 XmlValue::Amount { currency, amount } => amount_value(*currency, amount, number)?,
                 XmlValue::Composite(sub) => {
@@ -264,7 +272,7 @@ impl XmlMessage {
                             Error::new(ErrorKind::BadSubfield { index: 0 }, Some(number), 0)
                         })?;
                         let bytes = match v {
-                            XmlValue::Text(t) => latin1_bytes(t, number)?,
+                            XmlValue::Text(t) => text_bytes(charset, t, number)?,
                             XmlValue::Binary(b) => b.clone(),
                             _ => return Err(Error::new(ErrorKind::Unsupported, Some(number), 0)),
                         };
@@ -380,29 +388,29 @@ fn hex_upper(bytes: &[u8]) -> String {
     s
 }
 
-fn text_or_binary(bytes: Vec<u8>, binary: bool) -> XmlValue {
+fn text_or_binary(charset: Charset, bytes: Vec<u8>, binary: bool) -> XmlValue {
     if binary {
         XmlValue::Binary(bytes)
     } else {
-        XmlValue::Text(latin1(&bytes))
+        XmlValue::Text(charset.decode(&bytes).into_owned())
     }
 }
 
-/// Bytes as ISO 8859-1 characters.
-fn latin1(bytes: &[u8]) -> String {
-    bytes.iter().map(|&b| char::from(b)).collect()
+/// EBCDIC characters are ISO 8859-1 code points, whatever the spec's character set.
+fn field_charset(charset: Charset, encoding: crate::spec::Encoding) -> Charset {
+    match encoding {
+        crate::spec::Encoding::Ebcdic(_) => Charset::Latin1,
+        _ => charset,
+    }
 }
 
-/// Characters as ISO 8859-1 bytes.
-fn latin1_bytes(text: &str, number: u8) -> Result<Vec<u8>> {
-    text.chars()
-        .map(|c| u8::try_from(u32::from(c)).ok())
-        .collect::<Option<Vec<u8>>>()
-        .ok_or(Error::new(
-            ErrorKind::Xml(XmlProblem::Character),
-            Some(number),
-            0,
-        ))
+/// Text as a field's bytes in `charset`.
+fn text_bytes(charset: Charset, text: &str, number: u8) -> Result<Vec<u8>> {
+    charset.encode(text).ok_or(Error::new(
+        ErrorKind::Xml(XmlProblem::Character),
+        Some(number),
+        0,
+    ))
 }
 
 /// jPOS's `ISOAmount.getValue`: currency (3 digits), decimals (1 digit), minor units (12

@@ -18,7 +18,8 @@ use crate::error::{Error, XmlProblem};
 use crate::json::SpecDoc;
 use crate::json::doc::FieldDoc;
 use crate::spec::{
-    Align, BitmapEncoding, CodePage, Content, Encoding, FieldSpec, Length, MtiEncoding, Pad, Prefix,
+    Align, BitmapEncoding, Charset, CodePage, Content, Encoding, FieldSpec, Length, MtiEncoding,
+    Pad, Prefix,
 };
 
 /// Why a packager file did not load.
@@ -161,7 +162,9 @@ pub fn load_packager(name: &str, text: &str) -> Loaded<SpecDoc> {
         bitmap,
         fields,
     )
-    .with_header_len(header_len);
+    .with_header_len(header_len)
+    // jPOS reads and writes text as ISO 8859-1 (`ISOUtil.CHARSET`).
+    .with_charset(Charset::Latin1);
     doc.validated().map_err(PackagerError::Spec)
 }
 

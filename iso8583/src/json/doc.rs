@@ -9,7 +9,9 @@ use serde_json::{Map, Value as Json};
 use crate::Mti;
 use crate::error::{Error, ErrorKind, Result};
 use crate::rules::{MessageRule, Rule};
-use crate::spec::{BitmapEncoding, FieldSpec, MtiEncoding, Override, Part, Plan, Spec, Subfields};
+use crate::spec::{
+    BitmapEncoding, Charset, FieldSpec, MtiEncoding, Override, Part, Plan, Spec, Subfields,
+};
 
 /// One field of a loaded spec, owning its name.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,6 +58,8 @@ pub struct SpecDoc {
     header_len: usize,
     /// Message rules: type, closed, listed fields.
     pub(super) rules: Vec<(Mti, bool, Vec<Rule>)>,
+    /// The text fields' character set.
+    pub(crate) charset: Charset,
 }
 
 /// The borrowed tables of a [`SpecDoc`], from [`SpecDoc::parts`].
@@ -120,6 +124,7 @@ impl SpecDoc {
             overrides: Vec::new(),
             header_len: 0,
             rules: Vec::new(),
+            charset: Charset::Utf8,
         }
     }
 
@@ -134,6 +139,11 @@ impl SpecDoc {
                 fields,
             })
             .collect()
+    }
+
+    /// The same document with text fields in `charset`.
+    pub(crate) fn with_charset(self, charset: Charset) -> Self {
+        Self { charset, ..self }
     }
 
     /// The same document with `header_len` bytes of message header before the MTI.
@@ -244,6 +254,7 @@ impl SpecDoc {
             fields: &parts.fields,
             overrides: &parts.overrides,
             plan: Some(&parts.plan),
+            charset: self.charset,
         }
     }
 }

@@ -32,6 +32,8 @@
 //! - optional: `"pad"` (`none`, `left:C`, `right:C`), `"sensitivity"` (`public`, `pan`, `track`,
 //!   `pin-block`, `key`, `cvv`).
 //! - per-MTI overrides: `"overrides": [{"mti": "0810", "field": "62", ...same keys...}]`.
+//! - `"charset"`: `utf-8` (the default) or `iso-8859-1` — how text fields' bytes are shown and
+//!   given as characters ([`crate::spec::Charset`]).
 //! - message rules ([`crate::rules`]): `"rules": {"0200": {"mandatory": [2, 3, 4, 11],
 //!   "conditional": [14, 35], "not_allowed": [39], "closed": false}, ...}` — fields not listed
 //!   are optional unless `closed` is true; [`SpecDoc::rules`] gives them to `rules::validate`.

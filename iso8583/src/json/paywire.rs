@@ -9,6 +9,7 @@ use super::doc::{FieldDoc, SpecDoc, field_number, key_error, l_count, str_key, u
 use crate::Mti;
 use crate::error::{Error, ErrorKind, Result};
 use crate::rules::{Presence, Rule};
+use crate::spec::Charset;
 use crate::spec::{
     Align, BitmapEncoding, CodePage, Content, Counts, Encoding, FieldSpec, Length, MtiEncoding,
     Pad, Prefix, PrefixEncoding, Sensitivity, Subfields,
@@ -58,6 +59,11 @@ pub(super) fn from_paywire(
             .map_err(|_| key_error(Some(number)))?;
         doc.overrides.push((mti, paywire_field(number, o)?));
     }
+    doc.charset = match object.get("charset").map(Json::as_str) {
+        None | Some(Some("utf-8")) => Charset::Utf8,
+        Some(Some("iso-8859-1")) => Charset::Latin1,
+        _ => return Err(key_error(None)),
+    };
     if let Some(rules) = object.get("rules") {
         let rules = rules.as_object().ok_or(key_error(None))?;
         for (mti, r) in rules {

@@ -10,7 +10,7 @@ use ::serde::forward_to_deserialize_any;
 use super::{MapError, key_number};
 use crate::message::{FieldIter, FieldRef};
 use crate::parse::{MessageRef, Slots};
-use crate::spec::Subfields;
+use crate::spec::{Charset, Encoding, Subfields};
 use crate::subfield::{SubValue, SubfieldId, SubfieldIter};
 
 /// Reads `message` into `T`: fields by their numbers as keys (see the [module](super) docs).
@@ -32,6 +32,7 @@ impl<'de, I: Slots> Deserializer<'de> for MessageDe<'_, 'de, '_, I> {
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, MapError> {
         visitor.visit_map(AllFields {
+            charset: self.m.spec().charset,
             mti: Some(mti_val(self.m)),
             fields: self.m.fields(),
             pending: None,
@@ -47,6 +48,7 @@ impl<'de, I: Slots> Deserializer<'de> for MessageDe<'_, 'de, '_, I> {
         visitor: V,
     ) -> Result<V::Value, MapError> {
         visitor.visit_map(Named {
+            charset: self.m.spec().charset,
             m: self.m,
             names: fields.iter().enumerate(),
             pending: None,
@@ -82,6 +84,7 @@ enum Val<'a, 's> {
 
 /// Every field, the MTI first (for maps and `deserialize_any`).
 struct AllFields<'i, 'a, 's> {
+    charset: Charset,
     mti: Option<Val<'a, 's>>,
     fields: FieldIter<'i, 'a, 's>,
     pending: Option<(u16, Val<'a, 's>)>,
@@ -115,12 +118,17 @@ impl<'de, 's> MapAccess<'de> for AllFields<'_, 'de, 's> {
             .pending
             .take()
             .ok_or_else(|| MapError::new(None, "value asked before its key"))?;
-        seed.deserialize(ValueDe { val }).map_err(|e| e.at(number))
+        seed.deserialize(ValueDe {
+            val,
+            charset: self.charset,
+        })
+        .map_err(|e| e.at(number))
     }
 }
 
 /// The fields a struct names, present ones only.
 struct Named<'m, 'a, 's, I> {
+    charset: Charset,
     m: &'m MessageRef<'a, 's, I>,
     names: core::iter::Enumerate<core::slice::Iter<'static, &'static str>>,
     pending: Option<(u16, Val<'a, 's>)>,
@@ -160,7 +168,11 @@ impl<'de, I: Slots> MapAccess<'de> for Named<'_, 'de, '_, I> {
             .pending
             .take()
             .ok_or_else(|| MapError::new(None, "value asked before its key"))?;
-        seed.deserialize(ValueDe { val }).map_err(|e| e.at(number))
+        seed.deserialize(ValueDe {
+            val,
+            charset: self.charset,
+        })
+        .map_err(|e| e.at(number))
     }
 }
 
@@ -193,6 +205,8 @@ fn decimal(n: u16, buf: &mut [u8; 3]) -> &str {
 /// One value: the MTI, a field or a subfield.
 struct ValueDe<'a, 's> {
     val: Val<'a, 's>,
+    /// The spec's character set for text.
+    charset: Charset,
 }
 
 impl<'a> ValueDe<'a, '_> {
@@ -201,10 +215,7 @@ impl<'a> ValueDe<'a, '_> {
     fn binary(&self) -> bool {
         match self.val {
             Val::Mti(..) => false,
-            Val::Field(f) => matches!(
-                f.value().encoding(),
-                crate::spec::Encoding::Binary | crate::spec::Encoding::HexText
-            ),
+            Val::Field(f) => matches!(f.value().encoding(), Encoding::Binary | Encoding::HexText),
             Val::Sub { binary, .. } => binary,
         }
     }
@@ -223,7 +234,7 @@ impl<'a> ValueDe<'a, '_> {
         match self.val {
             Val::Mti(m, _) => m.to_vec(),
             // Hex text in pairs, not character by character.
-            Val::Field(f) if f.value().encoding() == crate::spec::Encoding::HexText => f
+            Val::Field(f) if f.value().encoding() == Encoding::HexText => f
                 .value()
                 .wire()
                 .chunks_exact(2)
@@ -262,16 +273,17 @@ impl<'a> ValueDe<'a, '_> {
         if self.binary() {
             return visitor.visit_string(hex_upper(&self.logical()));
         }
+        // EBCDIC characters read as ISO 8859-1 code points, whatever the spec's charset.
+        let charset = match self.val {
+            Val::Field(f) if matches!(f.value().encoding(), Encoding::Ebcdic(_)) => Charset::Latin1,
+            _ => self.charset,
+        };
         if let Some(b) = self.borrowed()
-            && let Ok(s) = core::str::from_utf8(b)
+            && let Some(s) = charset.borrow(b)
         {
             return visitor.visit_borrowed_str(s);
         }
-        let bytes = self.logical();
-        match String::from_utf8(bytes) {
-            Ok(s) => visitor.visit_string(s),
-            Err(e) => visitor.visit_string(e.into_bytes().iter().map(|&b| char::from(b)).collect()),
-        }
+        visitor.visit_string(charset.decode(&self.logical()).into_owned())
     }
 }
 
@@ -402,6 +414,7 @@ impl<'de> Deserializer<'de> for ValueDe<'de, '_> {
                 "the spec gives this field no subfields",
             )),
             _ => visitor.visit_map(Subs {
+                charset: self.charset,
                 iter: f.subfields(),
                 spec,
                 pending: None,
@@ -429,6 +442,7 @@ impl<'de> Deserializer<'de> for ValueDe<'de, '_> {
 
 /// A field's subfields as a map: part numbers (positional, bitmap) or tags as keys.
 struct Subs<'a, 's> {
+    charset: Charset,
     iter: SubfieldIter<'a, 's>,
     spec: &'s crate::spec::FieldSpec<'s>,
     /// The value, and whether it is binary content.
@@ -482,6 +496,7 @@ impl<'de> MapAccess<'de> for Subs<'de, '_> {
             .ok_or_else(|| MapError::new(None, "value asked before its key"))?;
         seed.deserialize(ValueDe {
             val: Val::Sub { value, binary },
+            charset: self.charset,
         })
     }
 }

@@ -8,7 +8,7 @@ use ::serde::ser::{Impossible, Serialize, SerializeMap, SerializeStruct, Seriali
 use super::{MapError, key_number};
 use crate::mti::Mti;
 use crate::owned::Message;
-use crate::spec::{Content, Encoding, FieldSpec, Length, Spec, Subfields};
+use crate::spec::{Charset, Content, Encoding, FieldSpec, Length, Spec, Subfields};
 
 /// Writes `value` into a message of `spec` (see the [module](super) docs): field 0 (or `mti`)
 /// is the MTI, every other key a field number. Values are checked as [`Message::set`] checks
@@ -41,7 +41,7 @@ pub fn to_message<'s, T: Serialize + ?Sized>(
         let def = spec
             .definition(mti, n)
             .map_err(|e| MapError::from(e).at(number))?;
-        let bytes = wire_value(def, &raw).map_err(|e| e.at(number))?;
+        let bytes = wire_value(spec.charset, def, &raw).map_err(|e| e.at(number))?;
         message
             .set_padded(n, &bytes)
             .map_err(|e| MapError::from(e).at(number))?;
@@ -61,25 +61,26 @@ enum Raw {
 }
 
 /// The field's logical value for `raw` under `def`.
-fn wire_value(def: &FieldSpec<'_>, raw: &Raw) -> Result<Vec<u8>, MapError> {
+fn wire_value(charset: Charset, def: &FieldSpec<'_>, raw: &Raw) -> Result<Vec<u8>, MapError> {
     Ok(match raw {
         Raw::Absent => Vec::new(),
         Raw::Text(t) if def.content.is_binary() => hex_bytes(t)?,
-        Raw::Text(t) => match def.encoding {
+        Raw::Text(t) => {
             // EBCDIC fields hold ISO 8859-1 characters, one byte each.
-            Encoding::Ebcdic(_) => t
-                .chars()
-                .map(|c| u8::try_from(u32::from(c)).ok())
-                .collect::<Option<Vec<u8>>>()
-                .ok_or_else(|| MapError::new(None, "character outside ISO 8859-1"))?,
-            _ => t.as_bytes().to_vec(),
-        },
+            let charset = match def.encoding {
+                Encoding::Ebcdic(_) => Charset::Latin1,
+                _ => charset,
+            };
+            charset
+                .encode(t)
+                .ok_or_else(|| MapError::new(None, "character outside ISO 8859-1"))?
+        }
         Raw::Bytes(b) => b.clone(),
         Raw::Number(_) if def.content.is_binary() => {
             return Err(MapError::new(None, "a number for a binary field"));
         }
         Raw::Number(n) => n.to_string().into_bytes(),
-        Raw::Parts(parts) => compose(def, parts)?,
+        Raw::Parts(parts) => compose(charset, def, parts)?,
     })
 }
 
@@ -87,13 +88,17 @@ fn wire_value(def: &FieldSpec<'_>, raw: &Raw) -> Result<Vec<u8>, MapError> {
 /// to the part's width; trailing parts may be left out of a variable-length field),
 /// ASCII-tagged elements (tag, decimal length, value) in the order given, or a subfield bitmap
 /// and the subfields it announces ([`crate::compose`]).
-fn compose(def: &FieldSpec<'_>, parts: &[(String, Raw)]) -> Result<Vec<u8>, MapError> {
+fn compose(
+    charset: Charset,
+    def: &FieldSpec<'_>,
+    parts: &[(String, Raw)],
+) -> Result<Vec<u8>, MapError> {
     let as_part = |raw: &Raw| -> Result<Vec<u8>, MapError> {
         let plain = FieldSpec {
             subfields: Subfields::None,
             ..*def
         };
-        wire_value(&plain, raw)
+        wire_value(charset, &plain, raw)
     };
     match def.subfields {
         Subfields::Positional(layout) => {
@@ -185,7 +190,7 @@ fn compose(def: &FieldSpec<'_>, parts: &[(String, Raw)]) -> Result<Vec<u8>, MapE
                     .iter()
                     .find(|f| f.number == n)
                     .ok_or_else(|| MapError::new(None, alloc::format!("no subfield {n}")))?;
-                values.push((n, wire_value(sub, raw)?));
+                values.push((n, wire_value(charset, sub, raw)?));
             }
             let borrowed: Vec<(u8, &[u8])> =
                 values.iter().map(|(n, b)| (*n, b.as_slice())).collect();
