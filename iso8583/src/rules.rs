@@ -21,10 +21,13 @@
 //! };
 //! let mut b = MessageBuilder::new(&ISO87ASCII, Mti::FINANCIAL_REQUEST);
 //! b.set(3, b"000000")?.set(39, b"00")?;
-//! let wire = b.to_vec()?;
-//! let m = MessageRef::parse(&ISO87ASCII, &wire)?;
-//! let issues: Vec<_> = validate(&[SALE], &m).collect();
-//! assert_eq!(issues, [Violation::Missing(4), Violation::NotAllowed(39)]);
+//! let mut buf = [0u8; 64];
+//! let wire = b.encode_to_slice(&mut buf)?;
+//! let m = MessageRef::parse(&ISO87ASCII, wire)?;
+//! let mut issues = validate(&[SALE], &m);
+//! assert_eq!(issues.next(), Some(Violation::Missing(4)));
+//! assert_eq!(issues.next(), Some(Violation::NotAllowed(39)));
+//! assert_eq!(issues.next(), None);
 //! # Ok::<(), paywire_iso8583::Error>(())
 //! ```
 

@@ -10,6 +10,9 @@ use crate::field::chars;
 pub use crate::field::rule::Plan;
 pub use crate::mti::MtiEncoding;
 
+/// Whether this build reads and writes [`Encoding::SignBcd`] (feature `sign-bcd`).
+pub(crate) const SIGN_BCD: bool = cfg!(feature = "sign-bcd");
+
 /// The highest field number (three bitmaps).
 pub const MAX_FIELD: u8 = 192;
 
@@ -112,14 +115,14 @@ pub enum Encoding {
     /// is read).
     HexText,
     /// An `x+n` amount as jPOS's `IFB_AMOUNT` writes it: the sign (`C` or `D`) as one ASCII
-    /// byte, then the digits in packed BCD (jpos/jPOS
-    /// `jpos/src/main/java/org/jpos/iso/IFB_AMOUNT.java`: `b[0] = s.charAt(0)`, then the BCD
-    /// interpreter). A fixed `x+n 8` field (9 units with its sign) is 1 + 4 bytes.
+    /// byte, then the digits in packed BCD with a 0 pad nibble (jpos/jPOS
+    /// `jpos/src/main/java/org/jpos/iso/IFB_AMOUNT.java`: `b[0] = s.charAt(0)`, then
+    /// `BCDInterpreter.LEFT_PADDED` or `RIGHT_PADDED`, both padding with 0). A fixed `x+n 8`
+    /// field (9 units with its sign) is 1 + 4 bytes. (No pad field: `Encoding` stays two
+    /// bytes.)
     SignBcd {
         /// Where odd-length digits sit.
         align: Align,
-        /// The pad nibble.
-        pad: u8,
     },
 }
 
@@ -144,7 +147,7 @@ impl Encoding {
     pub const fn wire_len(self, units: usize) -> usize {
         match self {
             Self::Bcd { .. } => units.div_ceil(2),
-            Self::SignBcd { .. } => match units.checked_sub(1) {
+            Self::SignBcd { .. } if SIGN_BCD => match units.checked_sub(1) {
                 Some(digits) => digits.div_ceil(2).saturating_add(1),
                 None => 0,
             },
@@ -424,7 +427,10 @@ impl<'s> FieldSpec<'s> {
         };
         let ebcdic = prefix_ebcdic || matches!(self.encoding, Encoding::Ebcdic(_));
         let bitmap = matches!(self.subfields, Subfields::Bitmap { .. });
-        (crate::ebcdic::ENABLED || !ebcdic) && (cfg!(feature = "bitmap-subfields") || !bitmap)
+        let sign_bcd = matches!(self.encoding, Encoding::SignBcd { .. });
+        (crate::ebcdic::ENABLED || !ebcdic)
+            && (cfg!(feature = "bitmap-subfields") || !bitmap)
+            && (SIGN_BCD || !sign_bcd)
     }
 
     /// `Err(Unsupported)` at `offset` when this build leaves the field out (see
@@ -464,9 +470,7 @@ impl<'s> FieldSpec<'s> {
                 matches!(self.content, Content::N | Content::Z) && (pad == 0 || pad == 0xF)
             }
             // The sign byte is written as it is: no pad before it.
-            Encoding::SignBcd { pad, .. } => {
-                self.content == Content::XN && (pad == 0 || pad == 0xF) && self.pad == Pad::None
-            }
+            Encoding::SignBcd { .. } => self.content == Content::XN && self.pad == Pad::None,
             Encoding::Binary | Encoding::HexText => self.content.is_binary(),
             Encoding::Ascii | Encoding::Ebcdic(_) => !self.content.is_binary(),
         };

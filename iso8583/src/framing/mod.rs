@@ -169,6 +169,28 @@ impl Framing {
     /// # Ok::<(), paywire_iso8583::Error>(())
     /// ```
     pub fn decode<'a>(&self, input: &'a [u8]) -> Result<Status<Frame<'a>>> {
+        if self.delimiter.is_some() {
+            return self.decode_delimited(input);
+        }
+        let (body_start, body_len) = match self.length {
+            Some(header) => {
+                let Some(bytes) = input.get(..header.len()) else {
+                    return Ok(Status::Partial {
+                        needed: header.len().saturating_sub(input.len()),
+                    });
+                };
+                (header.len(), header.read(bytes)?)
+            }
+            None => (0, input.len()),
+        };
+        self.frame(input, body_start, body_len, 0)
+    }
+
+    /// [`Framing::decode`] for a framing with a delimiter: after the counted bytes, or, without
+    /// a length, at its first occurrence. Out of line: the common framings do without.
+    #[cold]
+    #[inline(never)]
+    fn decode_delimited<'a>(&self, input: &'a [u8]) -> Result<Status<Frame<'a>>> {
         let (body_start, body_len) = match (self.length, self.delimiter) {
             (Some(header), _) => {
                 let Some(bytes) = input.get(..header.len()) else {
@@ -184,24 +206,35 @@ impl Framing {
             },
             (None, None) => (0, input.len()),
         };
+        self.frame(input, body_start, body_len, 1)
+    }
+
+    /// The frame whose counted part starts at `body_start` and is `body_len` bytes, followed by
+    /// `trailer` delimiter bytes (0 or 1).
+    #[inline(always)]
+    fn frame<'a>(
+        &self,
+        input: &'a [u8],
+        body_start: usize,
+        body_len: usize,
+        trailer: usize,
+    ) -> Result<Status<Frame<'a>>> {
         if body_len < self.header_len {
             return Err(Error::new(ErrorKind::BadFrameLength, None, 0));
         }
         let end = body_start.saturating_add(body_len);
         let Some(body) = input.get(body_start..end) else {
             return Ok(Status::Partial {
-                needed: end
-                    .saturating_add(usize::from(self.delimiter.is_some()))
-                    .saturating_sub(input.len()),
+                needed: end.saturating_add(trailer).saturating_sub(input.len()),
             });
         };
         let consumed = match self.delimiter {
-            Some(d) => match input.get(end) {
+            Some(d) if trailer > 0 => match input.get(end) {
                 Some(&b) if b == d => end.saturating_add(1),
                 Some(_) => return Err(Error::new(ErrorKind::BadFrameLength, None, end)),
                 None => return Ok(Status::Partial { needed: 1 }),
             },
-            None => end,
+            _ => end,
         };
         let (header, message) = body
             .split_at_checked(self.header_len)

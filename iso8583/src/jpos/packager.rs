@@ -357,13 +357,7 @@ fn class_field(class: &str, e: &Element, path: &str) -> Loaded<Option<FieldSpec<
         // The sign counts in jPOS's length, as in paywire's units.
         "IFA_AMOUNT" => fixed(Content::XN, Encoding::Ascii)?,
         "IFE_AMOUNT" => fixed(Content::XN, EBCDIC)?,
-        "IFB_AMOUNT" => fixed(
-            Content::XN,
-            Encoding::SignBcd {
-                align: bcd(pad),
-                pad: 0,
-            },
-        )?,
+        "IFB_AMOUNT" => fixed(Content::XN, Encoding::SignBcd { align: bcd(pad) })?,
         _ => match var_class(name, pad) {
             Some((content, encoding, prefix)) => {
                 // jPOS lengths go to 999999; no ISO 8583 message holds more than 65535 bytes.

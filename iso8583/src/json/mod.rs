@@ -24,7 +24,8 @@
 //! - `encoding`: `ascii`, `ebcdic-037`, `ebcdic-500`, `ebcdic-1047`, `bcd` (right-aligned, 0
 //!   pad), `bcd-right-f`, `bcd-left-0`, `bcd-left-f`, `binary`, `hex` (binary content as hex text);
 //!   for `x+n` amounts also `sign-bcd` (the sign as one ASCII byte, then right-aligned BCD digits,
-//!   as jPOS's `IFB_AMOUNT` writes them) and `sign-bcd-left-0`.
+//!   as jPOS's `IFB_AMOUNT` writes them) and `sign-bcd-left`
+//!   (a trailing 0 pad nibble).
 //! - length: `"length": N` for fixed fields, or `"prefix"` plus `"max"` (and optionally `"min"`)
 //!   for variable ones. `prefix` is `ascii-`, `ebcdic-`, `bcd-` or `binary-` followed by `l`,
 //!   `ll`, `lll`, `llll`, `lllll` or `llllll` (Postilion's field 127; binary prefixes stop at

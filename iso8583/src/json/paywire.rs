@@ -125,12 +125,8 @@ fn paywire_field(number: u8, f: &Map<String, Json>) -> Result<FieldDoc> {
         "hex" => Encoding::HexText,
         "sign-bcd" => Encoding::SignBcd {
             align: Align::Right,
-            pad: 0,
         },
-        "sign-bcd-left-0" => Encoding::SignBcd {
-            align: Align::Left,
-            pad: 0,
-        },
+        "sign-bcd-left" => Encoding::SignBcd { align: Align::Left },
         _ => return Err(key_error(field)),
     };
     let length = match (u16_key(f, "length", field)?, f.get("prefix")) {
