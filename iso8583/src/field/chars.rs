@@ -228,3 +228,29 @@ pub(crate) fn fixed_class(value: &[u8], bit: u8) -> bool {
     };
     m & bit != 0
 }
+
+/// `bytes` as uppercase hexadecimal text (the JSON, XML and serde forms of binary values).
+#[cfg(feature = "alloc")]
+pub(crate) fn hex_string(bytes: &[u8]) -> alloc::string::String {
+    let mut s = alloc::string::String::with_capacity(bytes.len().saturating_mul(2));
+    for &b in bytes {
+        s.push(char::from(nibble_char(b >> 4)));
+        s.push(char::from(nibble_char(b)));
+    }
+    s
+}
+
+/// Hexadecimal text (either case) as bytes; `None` for an odd length or a non-hex character.
+#[cfg(feature = "alloc")]
+pub(crate) fn hex_decode(text: &str) -> Option<alloc::vec::Vec<u8>> {
+    let b = text.as_bytes();
+    if b.len() % 2 == 1 {
+        return None;
+    }
+    b.chunks_exact(2)
+        .map(|p| match *p {
+            [h, l] => Some((hex_value(h)? << 4) | hex_value(l)?),
+            _ => None,
+        })
+        .collect()
+}

@@ -158,7 +158,7 @@ impl XmlMessage {
         if let Some(h) = &self.header {
             out.push_str(&alloc::format!(
                 "{inner}<header>{}</header>\n",
-                hex_upper(h)
+                crate::field::chars::hex_string(h)
             ));
         }
         for (id, value) in &self.fields {
@@ -177,7 +177,7 @@ impl XmlMessage {
                 }
                 XmlValue::Binary(b) => out.push_str(&alloc::format!(
                     "{inner}<field id=\"{id}\" value=\"{}\" type=\"binary\"/>\n",
-                    hex_upper(b)
+                    crate::field::chars::hex_string(b)
                 )),
                 XmlValue::Amount { currency, amount } => {
                     out.push_str(&alloc::format!(
@@ -358,34 +358,7 @@ fn strip_unicode(s: &str) -> String {
 }
 
 fn hex_bytes(text: &str, e: &Element) -> Result<Vec<u8>> {
-    let bytes = text.as_bytes();
-    if bytes.len() % 2 == 1 {
-        return Err(e.error(XmlProblem::Hex));
-    }
-    bytes
-        .chunks_exact(2)
-        .map(|pair| {
-            let digit = |c: u8| char::from(c).to_digit(16);
-            match pair {
-                [h, l] => Some(u8::try_from((digit(*h)? << 4) | digit(*l)?).ok()?),
-                _ => None,
-            }
-        })
-        .collect::<Option<Vec<u8>>>()
-        .ok_or(e.error(XmlProblem::Hex))
-}
-
-fn hex_upper(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
-    let mut s = String::with_capacity(bytes.len().saturating_mul(2));
-    for &b in bytes {
-        for n in [b >> 4, b & 0x0F] {
-            s.push(char::from(
-                DIGITS.get(usize::from(n)).copied().unwrap_or(b'0'),
-            ));
-        }
-    }
-    s
+    crate::field::chars::hex_decode(text).ok_or(e.error(XmlProblem::Hex))
 }
 
 fn text_or_binary(charset: Charset, bytes: Vec<u8>, binary: bool) -> XmlValue {

@@ -1,6 +1,5 @@
 //! Reading a parsed message into the caller's types.
 
-use alloc::string::String;
 use alloc::vec::Vec;
 
 use ::serde::de::value::{BorrowedStrDeserializer, StrDeserializer, U64Deserializer};
@@ -234,15 +233,12 @@ impl<'a> ValueDe<'a, '_> {
         match self.val {
             Val::Mti(m, _) => m.to_vec(),
             // Hex text in pairs, not character by character.
-            Val::Field(f) if f.value().encoding() == Encoding::HexText => f
-                .value()
-                .wire()
-                .chunks_exact(2)
-                .map(|p| match *p {
-                    [h, l] => (hex_nibble(h) << 4) | hex_nibble(l),
-                    _ => 0,
-                })
-                .collect(),
+            Val::Field(f) if f.value().encoding() == Encoding::HexText => {
+                core::str::from_utf8(f.value().wire())
+                    .ok()
+                    .and_then(crate::field::chars::hex_decode)
+                    .unwrap_or_default()
+            }
             Val::Field(f) => f.value().to_vec(),
             Val::Sub { value, .. } => value.to_vec(),
         }
@@ -271,7 +267,7 @@ impl<'a> ValueDe<'a, '_> {
             };
         }
         if self.binary() {
-            return visitor.visit_string(hex_upper(&self.logical()));
+            return visitor.visit_string(crate::field::chars::hex_string(&self.logical()));
         }
         // EBCDIC characters read as ISO 8859-1 code points, whatever the spec's charset.
         let charset = match self.val {
@@ -287,16 +283,6 @@ impl<'a> ValueDe<'a, '_> {
     }
 }
 
-/// A hex digit's value (the parser checked every character already).
-const fn hex_nibble(c: u8) -> u8 {
-    match c {
-        b'0'..=b'9' => c.wrapping_sub(b'0'),
-        b'A'..=b'F' => c.wrapping_sub(b'A' - 10),
-        b'a'..=b'f' => c.wrapping_sub(b'a' - 10),
-        _ => 0,
-    }
-}
-
 /// 1–19 ASCII digits as a number.
 fn digits_u64(b: &[u8]) -> Option<u64> {
     if b.is_empty() || b.len() > 19 {
@@ -308,17 +294,13 @@ fn digits_u64(b: &[u8]) -> Option<u64> {
     })
 }
 
-fn hex_upper(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
-    let mut s = String::with_capacity(bytes.len().saturating_mul(2));
-    for &b in bytes {
-        for n in [b >> 4, b & 0x0F] {
-            s.push(char::from(
-                DIGITS.get(usize::from(n)).copied().unwrap_or(b'0'),
-            ));
-        }
-    }
-    s
+/// Integer methods that read the value as [`Deserializer::deserialize_u64`] does.
+macro_rules! forward_digits {
+    ($($name:ident)*) => {
+        $(fn $name<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, MapError> {
+            self.deserialize_u64(visitor)
+        })*
+    };
 }
 
 impl<'de> Deserializer<'de> for ValueDe<'de, '_> {
@@ -355,41 +337,8 @@ impl<'de> Deserializer<'de> for ValueDe<'de, '_> {
         }
     }
 
-    fn deserialize_u8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, MapError> {
-        self.deserialize_u64(visitor)
-    }
-
-    fn deserialize_u16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, MapError> {
-        self.deserialize_u64(visitor)
-    }
-
-    fn deserialize_u32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, MapError> {
-        self.deserialize_u64(visitor)
-    }
-
-    fn deserialize_u128<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, MapError> {
-        self.deserialize_u64(visitor)
-    }
-
-    fn deserialize_i8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, MapError> {
-        self.deserialize_u64(visitor)
-    }
-
-    fn deserialize_i16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, MapError> {
-        self.deserialize_u64(visitor)
-    }
-
-    fn deserialize_i32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, MapError> {
-        self.deserialize_u64(visitor)
-    }
-
-    fn deserialize_i64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, MapError> {
-        self.deserialize_u64(visitor)
-    }
-
-    fn deserialize_i128<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, MapError> {
-        self.deserialize_u64(visitor)
-    }
+    // Every integer type reads the value's digits.
+    forward_digits! { deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u128 deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64 deserialize_i128 }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, MapError> {
         visitor.visit_some(self)

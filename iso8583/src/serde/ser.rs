@@ -64,7 +64,8 @@ enum Raw {
 fn wire_value(charset: Charset, def: &FieldSpec<'_>, raw: &Raw) -> Result<Vec<u8>, MapError> {
     Ok(match raw {
         Raw::Absent => Vec::new(),
-        Raw::Text(t) if def.content.is_binary() => hex_bytes(t)?,
+        Raw::Text(t) if def.content.is_binary() => crate::field::chars::hex_decode(t)
+            .ok_or_else(|| MapError::new(None, "binary field: value is not hexadecimal"))?,
         Raw::Text(t) => {
             // EBCDIC fields hold ISO 8859-1 characters, one byte each.
             let charset = match def.encoding {
@@ -201,24 +202,6 @@ fn compose(
             "subfields as a struct are written for positional, ASCII-tagged and bitmap fields only",
         )),
     }
-}
-
-fn hex_bytes(text: &str) -> Result<Vec<u8>, MapError> {
-    let bad = || MapError::new(None, "binary field: value is not hexadecimal");
-    let b = text.as_bytes();
-    if b.len() % 2 == 1 {
-        return Err(bad());
-    }
-    b.chunks_exact(2)
-        .map(|p| {
-            let d = |c: u8| char::from(c).to_digit(16);
-            match p {
-                [h, l] => u8::try_from((d(*h)? << 4) | d(*l)?).ok(),
-                _ => None,
-            }
-        })
-        .collect::<Option<Vec<u8>>>()
-        .ok_or_else(bad)
 }
 
 /// The top level: a struct or map of fields.
@@ -408,6 +391,15 @@ impl SerializeMap for &mut Fields {
 /// A map key: text or a number, as text.
 struct KeySer;
 
+/// Key methods that take the value as its text.
+macro_rules! as_text {
+    ($($name:ident($t:ty))*) => {
+        $(fn $name(self, v: $t) -> Result<String, MapError> {
+            Ok(v.to_string())
+        })*
+    };
+}
+
 impl Serializer for KeySer {
     type Ok = String;
     type Error = MapError;
@@ -419,36 +411,7 @@ impl Serializer for KeySer {
     type SerializeStruct = Impossible<String, MapError>;
     type SerializeStructVariant = Impossible<String, MapError>;
 
-    fn serialize_str(self, v: &str) -> Result<String, MapError> {
-        Ok(v.to_string())
-    }
-    fn serialize_u8(self, v: u8) -> Result<String, MapError> {
-        Ok(v.to_string())
-    }
-    fn serialize_u16(self, v: u16) -> Result<String, MapError> {
-        Ok(v.to_string())
-    }
-    fn serialize_u32(self, v: u32) -> Result<String, MapError> {
-        Ok(v.to_string())
-    }
-    fn serialize_u64(self, v: u64) -> Result<String, MapError> {
-        Ok(v.to_string())
-    }
-    fn serialize_i8(self, v: i8) -> Result<String, MapError> {
-        Ok(v.to_string())
-    }
-    fn serialize_i16(self, v: i16) -> Result<String, MapError> {
-        Ok(v.to_string())
-    }
-    fn serialize_i32(self, v: i32) -> Result<String, MapError> {
-        Ok(v.to_string())
-    }
-    fn serialize_i64(self, v: i64) -> Result<String, MapError> {
-        Ok(v.to_string())
-    }
-    fn serialize_char(self, v: char) -> Result<String, MapError> {
-        Ok(v.to_string())
-    }
+    as_text! { serialize_str(&str) serialize_u8(u8) serialize_u16(u16) serialize_u32(u32) serialize_u64(u64) serialize_i8(i8) serialize_i16(i16) serialize_i32(i32) serialize_i64(i64) serialize_char(char) }
     fn serialize_bool(self, _: bool) -> Result<String, MapError> {
         Err(key_error())
     }
