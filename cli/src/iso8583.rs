@@ -80,7 +80,7 @@ pub(crate) struct SpecArg {
     #[arg(long)]
     spec: Option<String>,
     /// A spec file: JSON (paywire's format or moov-io/iso8583's, see the iso8583 crate docs)
-    /// or a jPOS GenericPackager XML file (<isopackager>).
+    /// or a jPOS GenericPackager XML file (`<isopackager>` root).
     #[arg(long)]
     spec_file: Option<PathBuf>,
 }
@@ -100,7 +100,7 @@ pub(crate) struct Common {
 pub(crate) enum FormatArg {
     /// {"mti":…,"fields":{…}}.
     Json,
-    /// jPOS's XML message form: <isomsg>, <header>, <field id value [type]/>.
+    /// jPOS's XML message form: `<isomsg>`, `<header>`, `<field id="…" value="…"/>`.
     #[value(name = "jpos-xml")]
     JposXml,
 }

@@ -195,8 +195,8 @@ impl<'a, 's> Iterator for SubfieldIter<'a, 's> {
 /// positional parts end to end (each exactly its width; a variable-length field may leave out
 /// trailing parts), or a subfield bitmap (binary or hex, as the layout says) followed by each
 /// subfield written as its definition says, ascending. Other layouts are
-/// [`ErrorKind::Unsupported`]; a part the layout does not have, or a gap, is
-/// [`ErrorKind::BadSubfield`] with its index. Each subfield value is checked as a field's is.
+/// [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported); a part the layout does not have, or a gap, is
+/// [`ErrorKind::BadSubfield`](crate::ErrorKind::BadSubfield) with its index. Each subfield value is checked as a field's is.
 #[cfg(feature = "alloc")]
 pub fn compose(spec: &FieldSpec<'_>, parts: &[(u8, &[u8])]) -> crate::Result<alloc::vec::Vec<u8>> {
     use crate::error::{Error, ErrorKind};
@@ -261,8 +261,8 @@ pub fn compose(spec: &FieldSpec<'_>, parts: &[(u8, &[u8])]) -> crate::Result<all
 
 /// A field's value made from ASCII-tagged subfields (`parts`: tag and logical value, in the
 /// order to write them): each as its tag, its length in `len_digits` decimal digits, then the
-/// value. [`ErrorKind::Unsupported`] for another layout; a tag of the wrong length, or a value
-/// too long for the length digits, is [`ErrorKind::BadSubfield`] with its index.
+/// value. [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported) for another layout; a tag of the wrong length, or a value
+/// too long for the length digits, is [`ErrorKind::BadSubfield`](crate::ErrorKind::BadSubfield) with its index.
 #[cfg(feature = "alloc")]
 pub fn compose_tagged(
     spec: &FieldSpec<'_>,

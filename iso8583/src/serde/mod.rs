@@ -3,13 +3,13 @@
 //! A message is a map from field numbers, as decimal strings, to values: `"0"` (also `"mti"`)
 //! is the MTI, `"2"` the PAN, and so on — name struct fields with `#[serde(rename = "2")]`.
 //!
-//! - [`from_message`] reads a parsed [`MessageRef`] into any `Deserialize` type **without
+//! - [`from_message`] reads a parsed [`MessageRef`](crate::MessageRef) into any `Deserialize` type **without
 //!   copying** where the wire holds the value as it is: `&str` for ASCII text, `&[u8]` (with
 //!   `serde_bytes` or a borrowed `&[u8]`) for binary fields; numbers (`u64`, `u32`, ...) from
 //!   digits; `Option` for fields that may be absent; a nested struct (or map) for a field the
 //!   spec divides into subfields (keys: part or subfield numbers, or tags). BCD, EBCDIC and hex
 //!   text are converted (into `String` / `Vec<u8>` fields).
-//! - [`to_message`] writes any `Serialize` value into a [`Message`] of a spec: strings and
+//! - [`to_message`] writes any `Serialize` value into a [`Message`](crate::Message) of a spec: strings and
 //!   bytes set as they are, numbers as digits, short fixed-length values padded as the spec
 //!   says (jPOS pads them too), `None` leaves the field out, a nested struct fills a positional
 //!   or ASCII-tagged field from its parts.
