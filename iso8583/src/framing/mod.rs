@@ -78,6 +78,18 @@ impl LengthHeader {
         }
     }
 
+    /// The header at the start of `input`: where the counted bytes start and how many there
+    /// are, or the partial status when the header itself is not all there.
+    #[inline(always)]
+    fn read_from<T>(self, input: &[u8]) -> Result<core::result::Result<(usize, usize), Status<T>>> {
+        let Some(bytes) = input.get(..self.len()) else {
+            return Ok(Err(Status::Partial {
+                needed: self.len().saturating_sub(input.len()),
+            }));
+        };
+        Ok(Ok((self.len(), self.read(bytes)?)))
+    }
+
     fn write<W: Writer + ?Sized>(self, n: usize, w: &mut W) -> Result<()> {
         if n > self.max() {
             return Err(Error::new(ErrorKind::MessageTooLong, None, 0));
@@ -173,14 +185,10 @@ impl Framing {
             return self.decode_delimited(input);
         }
         let (body_start, body_len) = match self.length {
-            Some(header) => {
-                let Some(bytes) = input.get(..header.len()) else {
-                    return Ok(Status::Partial {
-                        needed: header.len().saturating_sub(input.len()),
-                    });
-                };
-                (header.len(), header.read(bytes)?)
-            }
+            Some(header) => match header.read_from(input)? {
+                Ok(counted) => counted,
+                Err(partial) => return Ok(partial),
+            },
             None => (0, input.len()),
         };
         self.frame(input, body_start, body_len, 0)
@@ -192,14 +200,10 @@ impl Framing {
     #[inline(never)]
     fn decode_delimited<'a>(&self, input: &'a [u8]) -> Result<Status<Frame<'a>>> {
         let (body_start, body_len) = match (self.length, self.delimiter) {
-            (Some(header), _) => {
-                let Some(bytes) = input.get(..header.len()) else {
-                    return Ok(Status::Partial {
-                        needed: header.len().saturating_sub(input.len()),
-                    });
-                };
-                (header.len(), header.read(bytes)?)
-            }
+            (Some(header), _) => match header.read_from(input)? {
+                Ok(counted) => counted,
+                Err(partial) => return Ok(partial),
+            },
             (None, Some(d)) => match input.iter().position(|&b| b == d) {
                 Some(at) => (0, at),
                 None => return Ok(Status::Partial { needed: 1 }),

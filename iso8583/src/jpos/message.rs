@@ -334,22 +334,22 @@ fn field_value(e: &Element) -> Result<XmlValue> {
 fn strip_unicode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
-    while let Some(i) = rest.find("\\u00") {
+    while let Some(i) = rest.find('\\') {
         out.push_str(rest.get(..i).unwrap_or_default());
-        let tail = rest.get(i.saturating_add(4)..).unwrap_or_default();
-        let pair = tail.get(..2).and_then(|h| u8::from_str_radix(h, 16).ok());
-        match pair {
-            Some(b)
-                if tail
-                    .get(..2)
-                    .is_some_and(|h| h.bytes().all(|c| c.is_ascii_hexdigit())) =>
-            {
+        let after = rest.get(i.saturating_add(1)..).unwrap_or_default();
+        // The escape the writer makes (`xml::escape_into`) is the one read back here.
+        let byte = after
+            .get(3..5)
+            .filter(|_| super::xml::starts_escape(after))
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match byte {
+            Some(b) => {
                 out.push(char::from(b));
-                rest = tail.get(2..).unwrap_or_default();
+                rest = after.get(5..).unwrap_or_default();
             }
-            _ => {
+            None => {
                 out.push('\\');
-                rest = rest.get(i.saturating_add(1)..).unwrap_or_default();
+                rest = after;
             }
         }
     }
