@@ -288,7 +288,10 @@ fn subfields_json(f: &paywire_iso8583::FieldRef<'_, '_>, charset: Charset) -> Op
     let spec = f.spec();
     if !matches!(
         spec.subfields,
-        Subfields::Positional(_) | Subfields::TaggedAscii { .. } | Subfields::Bitmap { .. }
+        Subfields::Positional(_)
+            | Subfields::TaggedAscii { .. }
+            | Subfields::Bitmap { .. }
+            | Subfields::Sequence(_)
     ) {
         return None;
     }
@@ -298,12 +301,12 @@ fn subfields_json(f: &paywire_iso8583::FieldRef<'_, '_>, charset: Charset) -> Op
             out.push(',');
         }
         let (key, content, encoding) = match s.id {
-            SubfieldId::Position(n) => match spec.subfields {
-                Subfields::Bitmap { fields, .. } => {
-                    let def = fields.iter().find(|d| d.number == n)?;
+            SubfieldId::Position(n) => match spec.subfields.definitions() {
+                [] => (n.to_string(), spec.content, spec.encoding),
+                defs => {
+                    let def = defs.iter().find(|d| d.number == n)?;
                     (n.to_string(), def.content, def.encoding)
                 }
-                _ => (n.to_string(), spec.content, spec.encoding),
             },
             SubfieldId::Tag(t) => (
                 String::from_utf8_lossy(t).into_owned(),
@@ -358,15 +361,15 @@ fn field_from_subfields(
                         "field {number}: subfield key {key:?} is not a number"
                     ))
                 })?;
-                let (content, encoding) = match field.subfields {
-                    Subfields::Bitmap { fields, .. } => fields
+                let (content, encoding) = match field.subfields.definitions() {
+                    [] => (field.content, field.encoding),
+                    defs => defs
                         .iter()
                         .find(|d| d.number == n)
                         .map(|d| (d.content, d.encoding))
                         .ok_or_else(|| {
                             Failure::Rejected(format!("field {number}: no subfield {n}"))
                         })?,
-                    _ => (field.content, field.encoding),
                 };
                 parts.push((
                     n,

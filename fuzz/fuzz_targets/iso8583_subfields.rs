@@ -27,14 +27,32 @@ const BITMAP_FIELDS: &[FieldSpec<'static>] = &[
     FieldSpec::new(8, "eight", Content::B, Encoding::Binary, var(Prefix::binary(1), 32)),
 ];
 
-static FIELDS: [FieldSpec<'static>; 4] = [
+// Subfields 65–128 behind bit 1 of the subfield bitmap.
+const EXTENDED_FIELDS: &[FieldSpec<'static>] = &[
+    FieldSpec::new(2, "two", Content::An, Encoding::Ascii, Length::Fixed(2)),
+    FieldSpec::new(70, "seventy", Content::Ans, Encoding::Ascii, var(Prefix::ascii(2), 10)),
+];
+
+// Subfields end to end, numbered from 0.
+const SEQUENCE_FIELDS: &[FieldSpec<'static>] = &[
+    FieldSpec::new(0, "kind", Content::An, Encoding::Ascii, Length::Fixed(1)),
+    FieldSpec::new(1, "ref", Content::Ans, Encoding::Ascii, var(Prefix::ascii(2), 20)),
+    FieldSpec::new(2, "count", Content::N, Encoding::BCD, Length::Fixed(3)),
+    FieldSpec::new(5, "data", Content::B, Encoding::Binary, var(Prefix::binary(1), 16)),
+];
+
+static FIELDS: [FieldSpec<'static>; 6] = [
     FieldSpec::new(55, "icc", Content::B, Encoding::Binary, var(Prefix::bcd(3), 255)).with_subfields(Subfields::BerTlv),
     FieldSpec::new(59, "tagged", Content::Ans, Encoding::Ascii, var(Prefix::bcd(3).counting_bytes(), 999))
         .with_subfields(Subfields::TaggedAscii { tag_len: 2, len_digits: 3 }),
     FieldSpec::new(60, "positional", Content::N, Encoding::BCD_LEFT_0, var(Prefix::bcd(3), 11))
         .with_subfields(Subfields::Positional(PARTS)),
+    FieldSpec::new(61, "extended", Content::B, Encoding::Binary, var(Prefix::bcd(3), 255))
+        .with_subfields(Subfields::Bitmap { encoding: BitmapEncoding::Binary, fields: EXTENDED_FIELDS }),
     FieldSpec::new(62, "bitmap", Content::B, Encoding::Binary, var(Prefix::bcd(3), 255))
         .with_subfields(Subfields::Bitmap { encoding: BitmapEncoding::Binary, fields: BITMAP_FIELDS }),
+    FieldSpec::new(63, "sequence", Content::B, Encoding::Binary, var(Prefix::bcd(3), 255))
+        .with_subfields(Subfields::Sequence(SEQUENCE_FIELDS)),
 ];
 
 static SPEC: Spec<'static> = Spec {
@@ -58,6 +76,19 @@ fuzz_target!(|data: &[u8]| {
             let _ = sub.value.to_vec();
         }
         let _ = field.tlv();
+        // Subfields in sequence, read and put back together, are the field's value.
+        if field.number() == 63 {
+            let parts: Vec<(u8, Vec<u8>)> = field
+                .subfields()
+                .map(|s| match s.id {
+                    paywire_iso8583::SubfieldId::Position(n) => (n, s.value.to_vec()),
+                    _ => unreachable!("sequence subfields are numbered"),
+                })
+                .collect();
+            let borrowed: Vec<(u8, &[u8])> = parts.iter().map(|(n, v)| (*n, v.as_slice())).collect();
+            let composed = paywire_iso8583::compose(field.spec(), &borrowed).expect("composes");
+            assert_eq!(composed, field.value().to_vec());
+        }
     }
     assert_eq!(Message::from_ref(&m).to_vec().expect("re-encodes"), data);
 });

@@ -351,7 +351,8 @@ pub enum Subfields<'s> {
     BerTlv,
     /// A 64-bit bitmap (binary or 16 hex characters) at the start of the value, then the
     /// subfields it announces, each read as its definition in `fields` says (sorted by number,
-    /// 1–64). The field must be ASCII or binary, so its wire bytes are its value; subfields of a
+    /// 1–64). When `fields` defines subfields above 64 (up to 128), bit 1 set announces a
+    /// second 64-bit word for them, as jPOS's 16-byte `IFB_BITMAP` does (no subfield 1 then). The field must be ASCII or binary, so its wire bytes are its value; subfields of a
     /// bitmap field cannot have subfields of their own.
     Bitmap {
         /// How the subfield bitmap is written.
@@ -359,6 +360,25 @@ pub enum Subfields<'s> {
         /// The subfield definitions.
         fields: &'s [FieldSpec<'s>],
     },
+    /// Subfields end to end, each read as its definition in the list says — its own encoding,
+    /// fixed or behind its own length prefix — in the list's order (ascending numbers, which
+    /// may start at 0 as jPOS's `firstField="0"` does). The value may stop after any whole
+    /// subfield (later ones absent); it may not stop inside one. The field must be ASCII or
+    /// binary, so its wire bytes are its value; subfields cannot have subfields of their own.
+    /// jPOS: a `GenericSubFieldPackager` without a bitmap (`emitBitmap="false"`); moov-io: a
+    /// composite without bitmap or tag whose subfields are not all fixed ASCII.
+    Sequence(&'s [FieldSpec<'s>]),
+}
+
+impl<'s> Subfields<'s> {
+    /// The subfield definitions of a [`Subfields::Bitmap`] or [`Subfields::Sequence`] layout
+    /// (empty for the others, whose subfields share the field's definition).
+    pub const fn definitions(&self) -> &'s [FieldSpec<'s>] {
+        match self {
+            Self::Bitmap { fields, .. } | Self::Sequence(fields) => fields,
+            _ => &[],
+        }
+    }
 }
 
 impl<'s> FieldSpec<'s> {
@@ -415,8 +435,8 @@ impl<'s> FieldSpec<'s> {
     }
 
     /// Whether this build reads and writes the field. EBCDIC (for its value or its length
-    /// prefix) needs the `ebcdic` feature and subfields under a bitmap the `bitmap-subfields`
-    /// feature, both on by default; a firmware whose dialect uses neither builds without them
+    /// prefix) needs the `ebcdic` feature and subfields read by definitions of their own
+    /// (under a bitmap, or in sequence) the `bitmap-subfields` feature, both on by default; a firmware whose dialect uses neither builds without them
     /// (2.4 KB less flash for the `cups-pos` terminal job). A field this build leaves out is
     /// refused with [`ErrorKind::Unsupported`] and its number — where the spec is validated, a
     /// message parsed or a value set — so it is never read or written without them.
@@ -426,7 +446,10 @@ impl<'s> FieldSpec<'s> {
             Length::Fixed(_) => false,
         };
         let ebcdic = prefix_ebcdic || matches!(self.encoding, Encoding::Ebcdic(_));
-        let bitmap = matches!(self.subfields, Subfields::Bitmap { .. });
+        let bitmap = matches!(
+            self.subfields,
+            Subfields::Bitmap { .. } | Subfields::Sequence(_)
+        );
         let sign_bcd = matches!(self.encoding, Encoding::SignBcd { .. });
         (crate::ebcdic::ENABLED || !ebcdic)
             && (cfg!(feature = "bitmap-subfields") || !bitmap)
@@ -501,14 +524,29 @@ impl<'s> FieldSpec<'s> {
             }
             Subfields::BerTlv => self.content.is_binary(),
             Subfields::Bitmap { fields, .. } => {
-                let mut previous = 0u8;
+                // Subfields 65–128 need bit 1 to announce the second bitmap word: no
+                // subfield 1 then.
+                let extended = fields.iter().any(|f| f.number > 64);
+                let mut previous = u8::from(extended);
                 matches!(self.encoding, Encoding::Ascii | Encoding::Binary)
                     && fields.iter().all(|f| {
                         let ok = f.number > previous
-                            && f.number <= 64
+                            && f.number <= 128
                             && matches!(f.subfields, Subfields::None)
                             && f.validate_shape();
                         previous = f.number;
+                        ok
+                    })
+            }
+            Subfields::Sequence(fields) => {
+                let mut next = 0u16;
+                !fields.is_empty()
+                    && matches!(self.encoding, Encoding::Ascii | Encoding::Binary)
+                    && fields.iter().all(|f| {
+                        let ok = u16::from(f.number) >= next
+                            && matches!(f.subfields, Subfields::None)
+                            && f.validate_shape();
+                        next = u16::from(f.number).saturating_add(1);
                         ok
                     })
             }

@@ -4,7 +4,9 @@
 //! [`crate::FieldRef::subfields`] cannot fail.
 
 use crate::field::Value;
-use crate::field::read::{next_bit, tagged_header};
+#[cfg(feature = "bitmap-subfields")]
+use crate::field::read::next_bit;
+use crate::field::read::tagged_header;
 use crate::spec::{FieldSpec, Subfields};
 
 /// Identifies a subfield.
@@ -88,7 +90,8 @@ pub struct SubfieldIter<'a, 's> {
     pos: usize,
     index: usize,
     /// Bitmap subfields not yet visited (read on the first call).
-    bits: Option<u64>,
+    #[cfg(feature = "bitmap-subfields")]
+    bits: Option<u128>,
 }
 
 impl<'a, 's> SubfieldIter<'a, 's> {
@@ -98,6 +101,7 @@ impl<'a, 's> SubfieldIter<'a, 's> {
             value,
             pos: 0,
             index: 0,
+            #[cfg(feature = "bitmap-subfields")]
             bits: None,
         }
     }
@@ -149,13 +153,16 @@ impl<'a, 's> Iterator for SubfieldIter<'a, 's> {
                     header.saturating_add(len),
                 )
             }
+            #[cfg(feature = "bitmap-subfields")]
             Subfields::Bitmap { encoding, fields } => {
                 let wire = self.value.as_bytes()?;
                 let bits = match self.bits {
                     Some(bits) => bits,
                     None => {
+                        let extended = fields.iter().any(|f| f.number > 64);
                         let (word, used) =
-                            crate::bitmap::Bitmap::read_word(wire, encoding, 0).ok()?;
+                            crate::field::read::read_sub_bitmap(wire, encoding, extended, None, 0)
+                                .ok()?;
                         self.pos = used;
                         word
                     }
@@ -163,25 +170,15 @@ impl<'a, 's> Iterator for SubfieldIter<'a, 's> {
                 let (n, rest) = next_bit(bits)?;
                 self.bits = Some(rest);
                 let sub = fields.iter().find(|f| f.number == n)?;
-                let located = crate::field::read::read_field(sub, wire.get(self.pos..)?, 0).ok()?;
-                let start = self.pos.saturating_add(located.value_start);
-                let value = SubValue {
-                    value: Value {
-                        encoding: sub.encoding,
-                        wire: wire.get(start..self.pos.saturating_add(located.end))?,
-                        units: located.units,
-                    },
-                    start: 0,
-                    len: located.units,
-                };
-                (
-                    Subfield {
-                        id: SubfieldId::Position(n),
-                        name: Some(sub.name),
-                        value,
-                    },
-                    located.end,
-                )
+                read_defined(sub, wire, self.pos)?
+            }
+            #[cfg(feature = "bitmap-subfields")]
+            Subfields::Sequence(fields) => {
+                let wire = self.value.as_bytes()?;
+                if self.pos >= wire.len() {
+                    return None;
+                }
+                read_defined(fields.get(self.index)?, wire, self.pos)?
             }
             _ => return None,
         };
@@ -191,19 +188,70 @@ impl<'a, 's> Iterator for SubfieldIter<'a, 's> {
     }
 }
 
-/// A field's value made from its subfields (`parts`: number and logical value, any order):
-/// positional parts end to end (each exactly its width; a variable-length field may leave out
-/// trailing parts), or a subfield bitmap (binary or hex, as the layout says) followed by each
-/// subfield written as its definition says, ascending. Other layouts are
+/// Whether subfield `n` of `spec` holds binary content: its own definition says for subfields
+/// under a bitmap or in sequence; positional parts and tagged values share the field's.
+#[cfg(any(feature = "jpos", feature = "serde"))]
+pub(crate) fn binary_subfield(spec: &FieldSpec<'_>, n: u8) -> bool {
+    match spec.subfields {
+        Subfields::Bitmap { fields, .. } | Subfields::Sequence(fields) => fields
+            .iter()
+            .find(|f| f.number == n)
+            .is_some_and(|f| f.content.is_binary()),
+        _ => spec.content.is_binary(),
+    }
+}
+
+/// The subfield `sub` defines, read from `wire` at `pos`, and the bytes it takes.
+#[cfg(feature = "bitmap-subfields")]
+fn read_defined<'a, 's>(
+    sub: &'s FieldSpec<'s>,
+    wire: &'a [u8],
+    pos: usize,
+) -> Option<(Subfield<'a, 's>, usize)> {
+    let located = crate::field::read::read_field(sub, wire.get(pos..)?, 0).ok()?;
+    let start = pos.saturating_add(located.value_start);
+    let value = SubValue {
+        value: Value {
+            encoding: sub.encoding,
+            wire: wire.get(start..pos.saturating_add(located.end))?,
+            units: located.units,
+        },
+        start: 0,
+        len: located.units,
+    };
+    let item = Subfield {
+        id: SubfieldId::Position(sub.number),
+        name: Some(sub.name),
+        value,
+    };
+    Some((item, located.end))
+}
+
+/// A field's value made from its subfields (`parts`: number and logical value, any order, each
+/// number once): positional parts end to end (each exactly its width; a variable-length field
+/// may leave out trailing parts), a subfield bitmap (binary or hex, as the layout says)
+/// (a second word, announced by bit 1, when a subfield above 64 is given) followed by each
+/// subfield written as its definition says, ascending, or a sequence of subfields each written
+/// as its definition says, up to the last one given, one left out before it written empty
+/// (padded, or a zero length) as jPOS's `GenericSubFieldPackager` does without a bitmap. Under
+/// a bitmap or in sequence a fixed-width value shorter than its width is padded as its
+/// definition says (jPOS's padders). Other layouts are
 /// [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported); a part the layout does not have, or a gap, is
 /// [`ErrorKind::BadSubfield`](crate::ErrorKind::BadSubfield) with its index. Each subfield value is checked as a field's is.
 #[cfg(feature = "alloc")]
 pub fn compose(spec: &FieldSpec<'_>, parts: &[(u8, &[u8])]) -> crate::Result<alloc::vec::Vec<u8>> {
     use crate::error::{Error, ErrorKind};
-    use crate::field::write::{Padded, check_logical, write_field};
+    #[cfg(feature = "bitmap-subfields")]
+    use crate::field::write::{Padded, write_field};
     let field = Some(spec.number);
     let bad = |index: usize| Error::new(ErrorKind::BadSubfield { index }, field, 0);
     let mut out = alloc::vec::Vec::new();
+    if let Some(i) = (1..parts.len()).find(|&i| {
+        let n = parts.get(i).map(|p| p.0);
+        parts.iter().take(i).any(|p| Some(p.0) == n)
+    }) {
+        return Err(bad(i));
+    }
     match spec.subfields {
         Subfields::Positional(layout) => {
             if let Some(&(n, _)) = parts
@@ -229,17 +277,25 @@ pub fn compose(spec: &FieldSpec<'_>, parts: &[(u8, &[u8])]) -> crate::Result<all
         Subfields::Bitmap { encoding, fields } => {
             let mut sorted: alloc::vec::Vec<&(u8, &[u8])> = parts.iter().collect();
             sorted.sort_by_key(|(n, _)| *n);
-            let mut word = 0u64;
+            let mut word = 0u128;
             for (i, (n, _)) in sorted.iter().enumerate() {
-                if !(1..=64).contains(n) || fields.iter().all(|f| f.number != *n) {
+                if !(1..=128).contains(n) || fields.iter().all(|f| f.number != *n) {
                     return Err(bad(i));
                 }
-                word |= (1u64 << 63) >> n.saturating_sub(1);
+                word |= (1u128 << 127) >> n.saturating_sub(1);
             }
-            match encoding {
-                crate::spec::BitmapEncoding::Binary => out.extend_from_slice(&word.to_be_bytes()),
-                _ => {
-                    for b in word.to_be_bytes() {
+            // Bit 1 announces the second word (subfields 65–128).
+            let words = if word & u128::from(u64::MAX) != 0 {
+                word |= 1u128 << 127;
+                16
+            } else {
+                8
+            };
+            let bytes = word.to_be_bytes();
+            for &b in bytes.iter().take(words) {
+                match encoding {
+                    crate::spec::BitmapEncoding::Binary => out.push(b),
+                    _ => {
                         out.push(crate::field::chars::nibble_char(b >> 4));
                         out.push(crate::field::chars::nibble_char(b));
                     }
@@ -250,13 +306,57 @@ pub fn compose(spec: &FieldSpec<'_>, parts: &[(u8, &[u8])]) -> crate::Result<all
                     .iter()
                     .find(|f| f.number == *n)
                     .ok_or_else(|| bad(i))?;
-                check_logical(def, value).map_err(|_| bad(i))?;
-                write_field(def, Padded::plain(value), &mut out)?;
+                let padded = pad_to_width(def, value).ok_or_else(|| bad(i))?;
+                write_field(def, Padded::plain(&padded), &mut out)?;
+            }
+        }
+        #[cfg(feature = "bitmap-subfields")]
+        Subfields::Sequence(fields) => {
+            let mut last = None;
+            for (i, (n, _)) in parts.iter().enumerate() {
+                let at = fields
+                    .iter()
+                    .position(|f| f.number == *n)
+                    .ok_or_else(|| bad(i))?;
+                last = last.max(Some(at));
+            }
+            for (i, def) in fields
+                .iter()
+                .enumerate()
+                .take(last.map_or(0, |l| l.saturating_add(1)))
+            {
+                let value = parts
+                    .iter()
+                    .find(|(n, _)| *n == def.number)
+                    .map_or(&[][..], |(_, v)| *v);
+                let padded = pad_to_width(def, value).ok_or_else(|| bad(i))?;
+                write_field(def, Padded::plain(&padded), &mut out).map_err(|_| bad(i))?;
             }
         }
         _ => return Err(Error::new(ErrorKind::Unsupported, field, 0)),
     }
     Ok(out)
+}
+
+/// `value` padded to `def`'s fixed width as its pad rule says (as is for a variable length),
+/// checked as a field's value is; `None` when it does not fit or a fixed width has no pad.
+#[cfg(all(feature = "alloc", feature = "bitmap-subfields"))]
+fn pad_to_width(def: &FieldSpec<'_>, value: &[u8]) -> Option<alloc::vec::Vec<u8>> {
+    use crate::spec::{Length, Pad};
+    let mut out = alloc::vec::Vec::from(value);
+    if let Length::Fixed(n) = def.length {
+        let count = usize::from(n).checked_sub(value.len())?;
+        match def.pad {
+            _ if count == 0 => {}
+            Pad::Left(c) => {
+                out.splice(0..0, core::iter::repeat_n(c, count));
+            }
+            Pad::Right(c) => out.resize(usize::from(n), c),
+            Pad::None => return None,
+        }
+    }
+    crate::field::write::check_logical(def, &out).ok()?;
+    Some(out)
 }
 
 /// A field's value made from ASCII-tagged subfields (`parts`: tag and logical value, in the

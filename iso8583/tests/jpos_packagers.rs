@@ -160,10 +160,99 @@ fn postilion_field_127_subfields_under_their_own_bitmap() {
 
 #[test]
 fn jpos_dialect_packagers_load() {
-    for name in ["base24", "nyceiso8583", "postpack"] {
+    for name in ["base24", "nyceiso8583", "postpack", "cmf"] {
         let spec = packager(name);
         assert!(spec.fields.len() > 100, "{name}: {}", spec.fields.len());
     }
+}
+
+/// jPOS's `TPPDataElementsTest.testTPPDataElements` (jpos/jPOS
+/// `jpos/src/test/java/org/jpos/iso/TPPDataElementsTest.java`): a 2100 with 113.69
+/// "tpp-card-token", 113.70 "2222" and 113.71 "1111" packed with `cmf.xml` ends, after its
+/// first 36 bytes (BCD MTI, two bitmap words, field 113's LLLL length and its two-word
+/// subfield bitmap), with these bytes: the token padded to 40 characters, then the two IDs as
+/// 19 zero-padded digits in left-aligned BCD.
+#[test]
+fn jpos_cmf_tpp_data_elements() {
+    let spec = packager("cmf");
+    let tppde = [
+        hex::encode_upper("tpp-card-token                          "),
+        "00000000000000022220".into(),
+        "00000000000000011110".into(),
+    ]
+    .concat();
+    let xml = XmlMessage::parse(
+        r#"<isomsg><field id="0" value="2100"/><isomsg id="113">
+             <field id="69" value="tpp-card-token"/><field id="70" value="2222"/>
+             <field id="71" value="1111"/></isomsg></isomsg>"#,
+    )
+    .unwrap();
+    let wire = xml.to_message(spec).unwrap().to_vec().unwrap();
+    assert_eq!(hex::encode_upper(&wire[36..]), tppde);
+    // Read back (jPOS's getString gives the padded values: IF_CHAR keeps its spaces, the
+    // numbers their zeros).
+    let m = MessageRef::parse(spec, &wire).unwrap();
+    let subs: Vec<(String, Vec<u8>)> = m
+        .field(113)
+        .unwrap()
+        .subfields()
+        .map(|s| (format!("{:?}", s.id), s.value.to_vec()))
+        .collect();
+    assert_eq!(
+        subs,
+        [
+            (
+                "Position(69)".into(),
+                b"tpp-card-token                          ".to_vec()
+            ),
+            ("Position(70)".into(), b"0000000000000002222".to_vec()),
+            ("Position(71)".into(), b"0000000000000001111".to_vec()),
+        ]
+    );
+    // jPOS's testExtendedAuthorizationIndicator / testCryptoCardIndicator /
+    // testAgeVerificationData: a subfield in the first bitmap word, and ones in the second,
+    // read back unchanged.
+    for (id, value) in [("34", "Y"), ("72", "C"), ("73", "00100321D00200318D")] {
+        let xml = XmlMessage::parse(&format!(
+            r#"<isomsg><field id="0" value="2100"/><isomsg id="113"><field id="{id}" value="{value}"/></isomsg></isomsg>"#
+        ))
+        .unwrap();
+        let wire = xml.to_message(spec).unwrap().to_vec().unwrap();
+        let back = XmlMessage::from_message(&MessageRef::parse(spec, &wire).unwrap(), None);
+        assert_eq!(back, xml, "113.{id}");
+    }
+}
+
+/// `cmf.xml`'s field 21 (IFB_BINARY 19, `emitBitmap="false" firstField="0"`): 21.0 IF_CHAR 1,
+/// 21.1 IF_CHAR 15, 21.2 IFB_NUMERIC 2, 21.3 IFB_NUMERIC 4 read in sequence. jPOS's
+/// `LifeCycleIdTest.packProduces19Bytes` packs support indicator `1` and trace
+/// `ABCDE1234567890` into 19 bytes; here they are laid out by the class definitions.
+#[test]
+fn jpos_cmf_field_21_in_sequence() {
+    let spec = packager("cmf");
+    let xml = XmlMessage::parse(
+        r#"<isomsg><field id="0" value="2100"/><isomsg id="21">
+             <field id="0" value="1"/><field id="1" value="ABCDE1234567890"/>
+             <field id="2" value="00"/><field id="3" value="0000"/></isomsg></isomsg>"#,
+    )
+    .unwrap();
+    let message = xml.to_message(spec).unwrap();
+    assert_eq!(
+        message.get(21).unwrap(),
+        [b"1ABCDE1234567890".as_slice(), &[0x00, 0x00, 0x00]].concat()
+    );
+    let wire = message.to_vec().unwrap();
+    let m = MessageRef::parse(spec, &wire).unwrap();
+    let names: Vec<Option<&str>> = m.field(21).unwrap().subfields().map(|s| s.name).collect();
+    assert_eq!(names.len(), 4);
+    assert_eq!(XmlMessage::from_message(&m, None), xml);
+    // A 19-byte field whose parts do not fill it exactly is refused where it is set.
+    let short = XmlMessage::parse(
+        r#"<isomsg><field id="0" value="2100"/><isomsg id="21">
+             <field id="0" value="1"/><field id="1" value="ABCDE"/></isomsg></isomsg>"#,
+    )
+    .unwrap();
+    assert!(short.to_message(spec).is_err());
 }
 
 /// The same encoding, or BCD that differs only in where an odd digit's pad nibble would go,
@@ -258,14 +347,32 @@ fn unsupported_classes_are_named_with_their_field() {
         err.to_string(),
         "field 48: jPOS class org.jpos.iso.packager.GenericTaggedFieldsPackager is not supported"
     );
+    // A variable part: the parts are read in sequence, each by its own class.
     let variable = nested.replace(
         r#"length="3" name="B" class="org.jpos.iso.IFA_NUMERIC""#,
         r#"length="3" name="B" class="org.jpos.iso.IFA_LLCHAR""#,
     );
-    let err = load_packager("x", &variable).unwrap_err();
+    let spec = paywire_iso8583::json::leak(load_packager("x", &variable).unwrap());
+    let mut b = paywire_iso8583::MessageBuilder::new(spec, paywire_iso8583::Mti::FINANCIAL_REQUEST);
+    b.set(48, b"XY03123").unwrap();
+    let wire = b.to_vec().unwrap();
+    let m = MessageRef::parse(spec, &wire).unwrap();
+    let parts: Vec<(Option<&str>, Vec<u8>)> = m
+        .field(48)
+        .unwrap()
+        .subfields()
+        .map(|s| (s.name, s.value.to_vec()))
+        .collect();
+    assert_eq!(
+        parts,
+        [(Some("A"), b"XY".to_vec()), (Some("B"), b"123".to_vec())]
+    );
+    // A subfield class with no equivalent is named with its path.
+    let magic = variable.replace("IFA_LLCHAR", "IFX_MAGIC");
+    let err = load_packager("x", &magic).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "field 48.2: jPOS class org.jpos.iso.IFA_LLCHAR is not supported"
+        "field 48.2: jPOS class org.jpos.iso.IFX_MAGIC is not supported"
     );
     // Not a packager; no MTI; an entity declaration.
     assert!(matches!(

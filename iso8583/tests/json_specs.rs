@@ -4,7 +4,7 @@
 
 use paywire_iso8583::framing::{Framing, Status};
 use paywire_iso8583::json::{self, SpecDoc};
-use paywire_iso8583::spec::{Content, Encoding, Length, Prefix, Sensitivity};
+use paywire_iso8583::spec::{Content, Encoding, Length, Prefix, Sensitivity, Subfields};
 use paywire_iso8583::{ErrorKind, MessageBuilder, MessageRef, Mti, builtin};
 
 fn load(path: &str) -> String {
@@ -129,10 +129,45 @@ fn bad_specs_are_rejected_at_load_time() {
     let composite =
         r#"{"fields":{"3":{"type":"Composite","length":6,"prefix":"ASCII.Fixed","subfields":{}}}}"#;
     assert_eq!(load_err(composite), (ErrorKind::BadSpec, Some(3)));
-    // Positional parts of variable length have no paywire equivalent.
-    let variable = r#"{"fields":{"3":{"type":"Composite","length":6,"prefix":"ASCII.Fixed",
-        "subfields":{"1":{"type":"String","length":2,"enc":"ASCII","prefix":"ASCII.LL"}}}}}"#;
-    assert_eq!(load_err(variable), (ErrorKind::Unsupported, Some(3)));
+    // Subfields in sequence cannot have subfields of their own.
+    let nested = r#"{"fields":{"3":{"type":"Composite","length":6,"prefix":"ASCII.Fixed",
+        "subfields":{"1":{"type":"Composite","length":2,"enc":"ASCII","prefix":"ASCII.LL",
+        "subfields":{"1":{"type":"String","length":2,"enc":"ASCII","prefix":"ASCII.Fixed"}}}}}}}"#;
+    assert_eq!(load_err(nested), (ErrorKind::Unsupported, Some(3)));
+}
+
+/// A moov composite without bitmap or tag whose subfields are not all fixed ASCII: read in
+/// sequence, each by its own definition (moov's `Composite.unpackSubfields`).
+#[test]
+#[cfg(feature = "bitmap-subfields")]
+fn moov_composite_with_variable_subfields_reads_in_sequence() {
+    let text = r#"{"name":"seq","fields":{
+      "0":{"type":"String","length":4,"enc":"ASCII","prefix":"ASCII.Fixed"},
+      "1":{"type":"Bitmap","length":8,"enc":"HexToASCII","prefix":"Hex.Fixed"},
+      "48":{"type":"Composite","length":30,"prefix":"ASCII.LL","tag":{"sort":"StringsByInt"},
+        "subfields":{
+          "1":{"type":"String","length":2,"enc":"ASCII","prefix":"ASCII.Fixed"},
+          "2":{"type":"String","length":9,"enc":"ASCII","prefix":"ASCII.LL"},
+          "3":{"type":"Numeric","length":4,"enc":"BCD","prefix":"BCD.Fixed"}}}}}"#;
+    let doc = SpecDoc::from_json(text).unwrap();
+    let tables = doc.tables();
+    let parts = doc.parts(&tables);
+    let spec = doc.spec(&parts);
+    let f48 = spec.field(48).unwrap();
+    assert!(matches!(f48.subfields, Subfields::Sequence(defs) if defs.len() == 3));
+    let value = paywire_iso8583::compose(f48, &[(1, b"AB"), (2, b"HELLO"), (3, b"0042")]).unwrap();
+    assert_eq!(value, [b"AB05HELLO".as_slice(), &[0x00, 0x42]].concat());
+    let mut b = MessageBuilder::new(&spec, Mti::FINANCIAL_REQUEST);
+    b.set(48, &value).unwrap();
+    let wire = b.to_vec().unwrap();
+    let m = MessageRef::parse(&spec, &wire).unwrap();
+    let subs: Vec<Vec<u8>> = m
+        .field(48)
+        .unwrap()
+        .subfields()
+        .map(|s| s.value.to_vec())
+        .collect();
+    assert_eq!(subs, [b"AB".to_vec(), b"HELLO".to_vec(), b"0042".to_vec()]);
 }
 
 // moov-io/iso8583 Composite fields, written with the keys of moov's specs/builder.go: a

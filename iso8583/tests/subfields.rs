@@ -71,7 +71,35 @@ const F62_SUBFIELDS: &[FieldSpec<'static>] = &[
     ),
 ];
 
-static FIELDS: [FieldSpec<'static>; 5] = [
+// Subfields 65–128 behind bit 1 of the subfield bitmap (jPOS's 16-byte IFB_BITMAP, as in its
+// cmf.xml field 113).
+const F61_SUBFIELDS: &[FieldSpec<'static>] = &[
+    FieldSpec::new(2, "Code", Content::An, Encoding::Ascii, Length::Fixed(2)),
+    FieldSpec::new(
+        70,
+        "Note",
+        Content::Ans,
+        Encoding::Ascii,
+        var(Prefix::ascii(2), 10),
+    ),
+];
+
+// Subfields end to end, each in its own format, numbered from 0 (jPOS's
+// `emitBitmap="false" firstField="0"`).
+const F63_SEQUENCE: &[FieldSpec<'static>] = &[
+    FieldSpec::new(0, "Kind", Content::An, Encoding::Ascii, Length::Fixed(1)),
+    FieldSpec::new(
+        1,
+        "Reference",
+        Content::Ans,
+        Encoding::Ascii,
+        var(Prefix::ascii(2), 20),
+    ),
+    FieldSpec::new(2, "Count", Content::N, Encoding::BCD, Length::Fixed(4)),
+    FieldSpec::new(3, "Tail", Content::Ans, Encoding::Ascii, Length::Fixed(3)),
+];
+
+static FIELDS: [FieldSpec<'static>; 7] = [
     FieldSpec::new(11, "STAN", Content::N, Encoding::BCD, Length::Fixed(6)),
     FieldSpec::new(
         55,
@@ -101,6 +129,17 @@ static FIELDS: [FieldSpec<'static>; 5] = [
     )
     .with_subfields(Subfields::Positional(F60)),
     FieldSpec::new(
+        61,
+        "Extended private use",
+        Content::B,
+        Encoding::Binary,
+        var(Prefix::bcd(3), 255),
+    )
+    .with_subfields(Subfields::Bitmap {
+        encoding: BitmapEncoding::Binary,
+        fields: F61_SUBFIELDS,
+    }),
+    FieldSpec::new(
         62,
         "Private use",
         Content::B,
@@ -111,6 +150,14 @@ static FIELDS: [FieldSpec<'static>; 5] = [
         encoding: BitmapEncoding::Binary,
         fields: F62_SUBFIELDS,
     }),
+    FieldSpec::new(
+        63,
+        "Sequence",
+        Content::B,
+        Encoding::Binary,
+        var(Prefix::bcd(3), 255),
+    )
+    .with_subfields(Subfields::Sequence(F63_SEQUENCE)),
 ];
 
 static SPEC: Spec<'static> = Spec {
@@ -129,9 +176,12 @@ fn spec_is_valid() {
     if cfg!(feature = "bitmap-subfields") {
         SPEC.validate().unwrap();
     } else {
-        // Without the feature the field with subfields under a bitmap is refused, by number.
+        // Without the feature the first field with subfields under a bitmap is refused, by
+        // number (and one with subfields in sequence alike).
         let e = SPEC.validate().unwrap_err();
-        assert_eq!((e.kind(), e.field()), (ErrorKind::Unsupported, Some(62)));
+        assert_eq!((e.kind(), e.field()), (ErrorKind::Unsupported, Some(61)));
+        let e = SPEC.field(63).unwrap().validate().unwrap_err();
+        assert_eq!((e.kind(), e.field()), (ErrorKind::Unsupported, Some(63)));
     }
     let bad = FieldSpec::new(60, "x", Content::N, Encoding::Ascii, Length::Fixed(5))
         .with_subfields(Subfields::Positional(F60));
@@ -291,4 +341,158 @@ fn bitmap_controlled_subfields() {
         b.set(62, &[0xC0]).unwrap_err().kind(),
         ErrorKind::BadSubfield { index: 0 }
     );
+}
+
+#[cfg(feature = "bitmap-subfields")]
+fn subs(bytes: &[u8], field: u8) -> Vec<(SubfieldId<'_>, Vec<u8>)> {
+    MessageRef::parse(&SPEC, bytes)
+        .unwrap()
+        .field(field)
+        .unwrap()
+        .subfields()
+        .map(|s| (s.id, s.value.to_vec()))
+        .collect()
+}
+
+#[test]
+#[cfg(feature = "bitmap-subfields")]
+fn subfields_in_sequence() {
+    // 63.0 "A", 63.1 LL "HELLO", 63.2 BCD 1234, 63.3 "XYZ".
+    let mut value = b"A05HELLO".to_vec();
+    value.extend([0x12, 0x34]);
+    value.extend(b"XYZ");
+    let mut b = MessageBuilder::new(&SPEC, Mti::FINANCIAL_RESPONSE);
+    b.set(63, &value).unwrap();
+    let bytes = b.to_vec().unwrap();
+    assert_eq!(
+        subs(&bytes, 63),
+        [
+            (SubfieldId::Position(0), b"A".to_vec()),
+            (SubfieldId::Position(1), b"HELLO".to_vec()),
+            (SubfieldId::Position(2), b"1234".to_vec()),
+            (SubfieldId::Position(3), b"XYZ".to_vec()),
+        ]
+    );
+    // The value may stop after any whole subfield, not inside one, nor run past the last.
+    b.set(63, b"A05HELLO").unwrap();
+    assert_eq!(subs(&b.to_vec().unwrap(), 63).len(), 2);
+    assert_eq!(
+        b.set(63, b"A05HEL").unwrap_err().kind(),
+        ErrorKind::BadSubfield { index: 1 }
+    );
+    let mut trailing = value.clone();
+    trailing.push(b'Q');
+    assert_eq!(
+        b.set(63, &trailing).unwrap_err().kind(),
+        ErrorKind::TrailingData { remaining: 1 }
+    );
+}
+
+#[test]
+#[cfg(feature = "bitmap-subfields")]
+fn composing_subfields_in_sequence() {
+    let f63 = SPEC.field(63).unwrap();
+    // A part left out before the last given is written empty: a zero length for 63.1.
+    assert_eq!(
+        paywire_iso8583::compose(f63, &[(2, b"1234"), (0, b"A")]).unwrap(),
+        [b"A00".as_slice(), &[0x12, 0x34]].concat()
+    );
+    // Fixed parts left out, or short, are padded as their definitions say (an: spaces to
+    // the right; n: zeros to the left).
+    assert_eq!(
+        paywire_iso8583::compose(f63, &[(3, b"X"), (2, b"7")]).unwrap(),
+        [b" 00".as_slice(), &[0x00, 0x07], b"X  "].concat()
+    );
+    // A subfield given twice, one not defined, one too long for its width.
+    for parts in [
+        &[(0, b"A".as_slice()), (0, b"B".as_slice())][..],
+        &[(9, b"A".as_slice())][..],
+        &[(3, b"TOOLONG".as_slice())][..],
+    ] {
+        assert!(matches!(
+            paywire_iso8583::compose(f63, parts).unwrap_err().kind(),
+            ErrorKind::BadSubfield { .. }
+        ));
+    }
+}
+
+#[test]
+#[cfg(feature = "bitmap-subfields")]
+fn subfield_bitmap_with_a_second_word() {
+    let f61 = SPEC.field(61).unwrap();
+    // Subfields 2 and 70: bit 1 (second word follows) and bit 2 in the first word, bit 70
+    // (the second word's sixth) in the second, then "OK" and LL "HI".
+    let value = paywire_iso8583::compose(f61, &[(70, b"HI"), (2, b"OK")]).unwrap();
+    let mut expected = vec![0xC0, 0, 0, 0, 0, 0, 0, 0, 0x04, 0, 0, 0, 0, 0, 0, 0];
+    expected.extend(b"OK02HI");
+    assert_eq!(value, expected);
+    let mut b = MessageBuilder::new(&SPEC, Mti::FINANCIAL_RESPONSE);
+    b.set(61, &value).unwrap();
+    assert_eq!(
+        subs(&b.to_vec().unwrap(), 61),
+        [
+            (SubfieldId::Position(2), b"OK".to_vec()),
+            (SubfieldId::Position(70), b"HI".to_vec()),
+        ]
+    );
+    // Only the first word when nothing above 64 is given.
+    let value = paywire_iso8583::compose(f61, &[(2, b"OK")]).unwrap();
+    assert_eq!(value, [&[0x40, 0, 0, 0, 0, 0, 0, 0][..], b"OK"].concat());
+    // Bit 1 set with the second word cut short.
+    assert_eq!(
+        b.set(61, &[0xC0, 0, 0, 0, 0, 0, 0, 0, 0x04])
+            .unwrap_err()
+            .kind(),
+        ErrorKind::BadSubfield { index: 0 }
+    );
+}
+
+#[test]
+fn sequence_and_extended_bitmap_shapes_are_checked() {
+    let seq = |fields: &'static [FieldSpec<'static>], encoding| {
+        FieldSpec::new(63, "S", Content::B, encoding, var(Prefix::bcd(3), 255))
+            .with_subfields(Subfields::Sequence(fields))
+    };
+    const DESCENDING: &[FieldSpec<'static>] = &[
+        FieldSpec::new(2, "B", Content::An, Encoding::Ascii, Length::Fixed(1)),
+        FieldSpec::new(1, "A", Content::An, Encoding::Ascii, Length::Fixed(1)),
+    ];
+    const NESTED: &[FieldSpec<'static>] =
+        &[
+            FieldSpec::new(1, "A", Content::N, Encoding::Ascii, Length::Fixed(4)).with_subfields(
+                Subfields::Positional(&[Part {
+                    name: "x",
+                    width: 4,
+                }]),
+            ),
+        ];
+    if cfg!(feature = "bitmap-subfields") {
+        seq(F63_SEQUENCE, Encoding::Binary).validate().unwrap();
+    }
+    for bad in [
+        seq(DESCENDING, Encoding::Binary),
+        seq(NESTED, Encoding::Binary),
+        seq(&[], Encoding::Binary),
+        // The value must be its wire bytes.
+        seq(F63_SEQUENCE, Encoding::HexText),
+    ] {
+        assert!(bad.validate().is_err(), "{bad:?}");
+    }
+    // With subfields above 64, bit 1 announces the second word: no subfield 1.
+    const ONE_AND_70: &[FieldSpec<'static>] = &[
+        FieldSpec::new(1, "A", Content::An, Encoding::Ascii, Length::Fixed(1)),
+        FieldSpec::new(70, "B", Content::An, Encoding::Ascii, Length::Fixed(1)),
+    ];
+    let f = FieldSpec::new(
+        61,
+        "X",
+        Content::B,
+        Encoding::Binary,
+        var(Prefix::bcd(3), 99),
+    )
+    .with_subfields(Subfields::Bitmap {
+        encoding: BitmapEncoding::Binary,
+        fields: ONE_AND_70,
+    });
+    assert!(f.validate().is_err());
 }

@@ -230,7 +230,7 @@ pub(crate) fn fixed_class(value: &[u8], bit: u8) -> bool {
 }
 
 /// `bytes` as uppercase hexadecimal text (the JSON, XML and serde forms of binary values).
-#[cfg(feature = "alloc")]
+#[cfg(any(feature = "jpos", feature = "serde"))]
 pub(crate) fn hex_string(bytes: &[u8]) -> alloc::string::String {
     let mut s = alloc::string::String::with_capacity(bytes.len().saturating_mul(2));
     for &b in bytes {
@@ -241,7 +241,7 @@ pub(crate) fn hex_string(bytes: &[u8]) -> alloc::string::String {
 }
 
 /// Hexadecimal text (either case) as bytes; `None` for an odd length or a non-hex character.
-#[cfg(feature = "alloc")]
+#[cfg(any(feature = "jpos", feature = "serde"))]
 pub(crate) fn hex_decode(text: &str) -> Option<alloc::vec::Vec<u8>> {
     let b = text.as_bytes();
     if b.len() % 2 == 1 {

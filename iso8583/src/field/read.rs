@@ -291,15 +291,51 @@ pub(crate) fn check_wire(
     })
 }
 
-/// The lowest-numbered set bit of a 64-bit subfield bitmap (bit 1 = most significant) and the
-/// bitmap without it.
-pub(crate) fn next_bit(bits: u64) -> Option<(u8, u64)> {
+/// The lowest-numbered set bit of a subfield bitmap (bit 1 = most significant, up to 128) and
+/// the bitmap without it.
+pub(crate) fn next_bit(bits: u128) -> Option<(u8, u128)> {
     if bits == 0 {
         return None;
     }
     let lz = bits.leading_zeros();
     let n = u8::try_from(lz).ok()?.saturating_add(1);
-    Some((n, bits & !((1u64 << 63) >> lz)))
+    Some((n, bits & !((1u128 << 127) >> lz)))
+}
+
+/// Reads a subfield bitmap at the start of `wire`: one 64-bit word, and when `extended` (the
+/// layout defines subfields above 64) and its bit 1 is set, a second word for subfields
+/// 65–128, as jPOS's 16-byte `IFB_BITMAP` reads it (`ISOUtil.byte2BitSet`). Bit 1 is cleared
+/// in the result (it announces the second word, no subfield). A bitmap cut short is a malformed
+/// field ([`ErrorKind::BadSubfield`] 0), not the message's input ending.
+pub(crate) fn read_sub_bitmap(
+    wire: &[u8],
+    encoding: crate::spec::BitmapEncoding,
+    extended: bool,
+    field: Option<u8>,
+    offset: usize,
+) -> Result<(u128, usize)> {
+    let word = |at: usize| {
+        let rest = wire.get(at..).unwrap_or_default();
+        crate::bitmap::Bitmap::read_word(rest, encoding, offset.saturating_add(at)).map_err(|e| {
+            match e.kind() {
+                ErrorKind::Truncated { .. } => {
+                    Error::new(ErrorKind::BadSubfield { index: 0 }, field, e.offset())
+                }
+                kind => Error::new(kind, field, e.offset()),
+            }
+        })
+    };
+    let (first, used) = word(0)?;
+    let first = u128::from(first) << 64;
+    if extended && first & (1u128 << 127) != 0 {
+        let (second, more) = word(used)?;
+        Ok((
+            (first & !(1u128 << 127)) | u128::from(second),
+            used.saturating_add(more),
+        ))
+    } else {
+        Ok((first, used))
+    }
 }
 
 /// Reads `tag(tag_len) + decimal length(len_digits)` at the start of `bytes`: the tag, the value
@@ -358,20 +394,37 @@ pub(crate) fn check_subfields(spec: &FieldSpec<'_>, value: Value<'_>, offset: us
             Ok(())
         }
         // Left out of this build (`FieldSpec::supported`: refused before it is read).
-        Subfields::Bitmap { .. } if !cfg!(feature = "bitmap-subfields") => {
+        Subfields::Bitmap { .. } | Subfields::Sequence(_)
+            if !cfg!(feature = "bitmap-subfields") =>
+        {
             Err(Error::new(ErrorKind::Unsupported, field, offset))
+        }
+        Subfields::Sequence(fields) => {
+            let wire = value.as_bytes().unwrap_or_default();
+            let mut pos = 0usize;
+            for (index, sub) in fields.iter().enumerate() {
+                let Some(rest) = wire.get(pos..).filter(|r| !r.is_empty()) else {
+                    break;
+                };
+                let at = offset.saturating_add(pos);
+                let located = read_field(sub, rest, at)
+                    .map_err(|e| Error::new(ErrorKind::BadSubfield { index }, field, e.offset()))?;
+                pos = pos.saturating_add(located.end);
+            }
+            if pos != wire.len() {
+                let kind = ErrorKind::TrailingData {
+                    remaining: wire.len().saturating_sub(pos),
+                };
+                return Err(Error::new(kind, field, offset.saturating_add(pos)));
+            }
+            Ok(())
         }
         Subfields::Bitmap { encoding, fields } => {
             let wire = value.as_bytes().unwrap_or_default();
             // A subfield bitmap cut short is a malformed field, not the message's input ending
             // (`Truncated` means only that, so a streaming reader can wait for more bytes).
-            let (mut bits, mut pos) = crate::bitmap::Bitmap::read_word(wire, encoding, offset)
-                .map_err(|e| match e.kind() {
-                    ErrorKind::Truncated { .. } => {
-                        Error::new(ErrorKind::BadSubfield { index: 0 }, field, e.offset())
-                    }
-                    kind => Error::new(kind, field, e.offset()),
-                })?;
+            let extended = fields.iter().any(|f| f.number > 64);
+            let (mut bits, mut pos) = read_sub_bitmap(wire, encoding, extended, field, offset)?;
             while let Some((n, rest)) = next_bit(bits) {
                 bits = rest;
                 let index = usize::from(n).saturating_sub(1);

@@ -10,8 +10,10 @@ use super::rule::{Code, Op};
 use super::value::*;
 use super::write::*;
 use crate::error::ErrorKind;
+#[cfg(feature = "ebcdic")]
+use crate::spec::CodePage;
 use crate::spec::*;
-use crate::spec::{CodePage, Content, Prefix};
+use crate::spec::{Content, Prefix};
 
 /// The straight-line check of short fixed fields answers as the byte loop does, for every
 /// length around its cut-over (8), every class, and a refused byte at every position.

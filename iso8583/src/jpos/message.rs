@@ -207,19 +207,13 @@ impl XmlMessage {
             let spec = f.spec();
             let value = match spec.subfields {
                 // jPOS's GenericSubFieldPackager fields: one <isomsg id> of subfields.
-                Subfields::Positional(_) | Subfields::Bitmap { .. } => {
+                Subfields::Positional(_) | Subfields::Bitmap { .. } | Subfields::Sequence(_) => {
                     let mut sub = Self::default();
                     for s in f.subfields() {
                         let SubfieldId::Position(n) = s.id else {
                             continue;
                         };
-                        let binary = match spec.subfields {
-                            Subfields::Bitmap { fields, .. } => fields
-                                .iter()
-                                .find(|d| d.number == n)
-                                .is_some_and(|d| d.content.is_binary()),
-                            _ => spec.content.is_binary(),
-                        };
+                        let binary = crate::subfield::binary_subfield(spec, n);
                         let value = text_or_binary(charset, s.value.to_vec(), binary);
                         sub.fields.insert(u16::from(n), value);
                     }
@@ -241,8 +235,8 @@ impl XmlMessage {
     /// The message under `spec`: field 0 is the MTI, every other field is set and checked as
     /// [`Message::set`] does (errors name the field). Text becomes bytes in the spec's
     /// [`Charset`] (under ISO 8859-1 a character above U+00FF is [`XmlProblem::Character`]); subfields (`<isomsg id>`) are put
-    /// together with [`crate::compose`] (positional parts, or a subfield bitmap and its
-    /// subfields).
+    /// together with [`crate::compose`] (positional parts, a subfield bitmap and its
+    /// subfields, or subfields in sequence).
     pub fn to_message<'s>(&self, spec: &'s Spec<'s>) -> Result<Message<'s>> {
         let mti_error = Error::new(ErrorKind::Xml(XmlProblem::Mti), Some(0), 0);
         let mti: Mti = match self.fields.get(&0) {

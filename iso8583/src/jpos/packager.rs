@@ -136,11 +136,14 @@ pub fn load_packager(name: &str, text: &str) -> Loaded<SpecDoc> {
                     name: e.attr("name").unwrap_or_default().to_string(),
                     spec: FieldSpec { number, ..spec },
                     positional: Vec::new(),
-                    bitmap: None,
+                    nested: None,
                 };
                 if nested {
                     subfields(&mut doc, e, &path)?;
                 }
+                // A number defined twice: the later definition wins, as in jPOS's field
+                // array (jPOS's own cmf.xml defines 96 twice).
+                fields.retain(|f: &FieldDoc| f.spec.number != number);
                 fields.push(doc);
             }
         }
@@ -170,15 +173,23 @@ pub fn load_packager(name: &str, text: &str) -> Loaded<SpecDoc> {
 
 /// A `GenericSubFieldPackager`'s subfields onto `doc`: with a bitmap subfield (id 1, 64 bits)
 /// the others are bitmap subfields (Postilion's field 127); without one, fixed-width text parts
-/// end to end are positional parts. Anything else — another packager class, nested subfield
-/// packagers, variable parts without a bitmap — is refused by name and path.
+/// in the field's encoding are positional parts, and any other parts are read in sequence
+/// (jPOS CMF's fields 21, 27, 30). Another packager class or nested subfield packagers are
+/// refused by name and path.
 fn subfields(doc: &mut FieldDoc, e: &Element, path: &str) -> Loaded<()> {
     let packager = e.attr("packager").unwrap_or("(no packager)").trim();
     if short(packager) != "GenericSubFieldPackager" {
         return Err(unsupported(packager, path));
     }
     let mut bitmap = None;
+    let mut bitmap_words = 1u8;
     let mut parts = Vec::new();
+    // jPOS reads subfields from `firstField` on (ISOBasePackager.getFirstField: 1, or 2 after
+    // a bitmap in 1); lower ids are never packed or unpacked.
+    let first = match e.attr("firstField") {
+        None => 1,
+        Some(v) => v.trim().parse::<u16>().map_err(|_| attribute(e))?,
+    };
     for child in e.elements() {
         let id = id_of(child)?;
         let sub_path = format!("{path}.{id}");
@@ -187,22 +198,25 @@ fn subfields(doc: &mut FieldDoc, e: &Element, path: &str) -> Loaded<()> {
             let class = child.attr("packager").unwrap_or(class);
             return Err(unsupported(class, &sub_path));
         }
-        if id == 0 && length_of(child, &sub_path)? == 0 {
-            continue; // jPOS's placeholder for the MTI position.
+        if id < first || id == 0 && length_of(child, &sub_path)? == 0 {
+            continue; // Not read (jPOS's placeholder for the MTI position).
         }
         if id == 1 && short(class).ends_with("_BITMAP") {
             let length = length_of(child, &sub_path)?;
             let encoding = bitmap_of(class, &sub_path)?;
-            let one_word = match encoding {
-                BitmapEncoding::Binary => length == 8,
-                _ => length == 16,
+            // One word, or two (subfields 65–128 behind bit 1); jPOS reads a second word
+            // only when the class's length allows it.
+            let words = match (encoding, length) {
+                (BitmapEncoding::Binary, 8) | (BitmapEncoding::HexText, 16) => 1,
+                (BitmapEncoding::Binary, 16) | (BitmapEncoding::HexText, 32) => 2,
+                _ => {
+                    return Err(PackagerError::BadField {
+                        path: sub_path,
+                        what: "a subfield bitmap of 64 or 128 bits is supported, not more",
+                    });
+                }
             };
-            if !one_word {
-                return Err(PackagerError::BadField {
-                    path: sub_path,
-                    what: "a subfield bitmap of 64 bits is supported, not more",
-                });
-            }
+            bitmap_words = words;
             bitmap = Some(encoding);
             continue;
         }
@@ -211,10 +225,9 @@ fn subfields(doc: &mut FieldDoc, e: &Element, path: &str) -> Loaded<()> {
         };
         let number = u8::try_from(id)
             .ok()
-            .filter(|n| (1..=64).contains(n))
             .ok_or_else(|| PackagerError::BadField {
                 path: sub_path.clone(),
-                what: "subfield number outside 1–64",
+                what: "subfield number above 255",
             })?;
         parts.push((
             number,
@@ -224,32 +237,45 @@ fn subfields(doc: &mut FieldDoc, e: &Element, path: &str) -> Loaded<()> {
             sub_path,
         ));
     }
-    match bitmap {
-        Some(encoding) => {
-            let nested = parts
-                .into_iter()
-                .map(|(number, name, spec, _, _)| FieldDoc {
-                    name,
-                    spec: FieldSpec { number, ..spec },
-                    positional: Vec::new(),
-                    bitmap: None,
-                })
-                .collect();
-            doc.bitmap = Some((encoding, nested));
-        }
-        None => {
-            // Positional parts share the field's encoding: each must be written as the
-            // field is (IF_CHAR parts of an ASCII field, IFE_CHAR parts of an EBCDIC one).
-            for (i, (number, name, spec, class, sub_path)) in parts.into_iter().enumerate() {
-                let same = spec.encoding == doc.spec.encoding && !spec.content.is_binary();
-                let in_order = usize::from(number) == i.saturating_add(1);
-                match (spec.length, same && in_order) {
-                    (Length::Fixed(width), true) => doc.positional.push((name, width)),
-                    _ => return Err(unsupported(class, &sub_path)),
-                }
+    let top = if bitmap_words == 2 { 128 } else { 64 };
+    if let Some((_, _, _, _, sub_path)) = parts
+        .iter()
+        .find(|(n, ..)| bitmap.is_some() && !(2..=top).contains(n))
+    {
+        return Err(PackagerError::BadField {
+            path: sub_path.clone(),
+            what: "subfield number outside 2–64 (2–128 with a 128-bit bitmap) under a bitmap",
+        });
+    }
+    // Without a bitmap: fixed-width parts written as the field is (IF_CHAR parts of an ASCII
+    // field, IFE_CHAR parts of an EBCDIC one), numbered 1, 2, …, are positional parts; any
+    // other run of parts is read in sequence, each as its own class says (jPOS's
+    // GenericSubFieldPackager.unpack without a bitmap).
+    let positional = bitmap.is_none()
+        && parts.iter().enumerate().all(|(i, (number, _, spec, ..))| {
+            spec.encoding == doc.spec.encoding
+                && !spec.content.is_binary()
+                && matches!(spec.length, Length::Fixed(_))
+                && usize::from(*number) == i.saturating_add(1)
+        });
+    if positional {
+        for (_, name, spec, ..) in parts {
+            if let Length::Fixed(width) = spec.length {
+                doc.positional.push((name, width));
             }
         }
+        return Ok(());
     }
+    let nested = parts
+        .into_iter()
+        .map(|(number, name, spec, _, _)| FieldDoc {
+            name,
+            spec: FieldSpec { number, ..spec },
+            positional: Vec::new(),
+            nested: None,
+        })
+        .collect();
+    doc.nested = Some((bitmap, nested));
     Ok(())
 }
 

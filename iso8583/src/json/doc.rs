@@ -20,8 +20,9 @@ pub(crate) struct FieldDoc {
     pub(crate) spec: FieldSpec<'static>,
     /// Positional subfields (name, width); the other kinds are in `spec.subfields`.
     pub(crate) positional: Vec<(String, u16)>,
-    /// Bitmap subfields: the bitmap's encoding and the subfield definitions.
-    pub(crate) bitmap: Option<(BitmapEncoding, Vec<FieldDoc>)>,
+    /// Subfields read by definitions of their own: under a bitmap (its encoding) or in
+    /// sequence (`None`), and the definitions.
+    pub(crate) nested: Option<(Option<BitmapEncoding>, Vec<FieldDoc>)>,
 }
 
 /// The subfield tables of a [`SpecDoc`] (positional parts, bitmap subfield definitions), from
@@ -142,11 +143,13 @@ impl SpecDoc {
     }
 
     /// The same document with text fields in `charset`.
+    #[cfg(feature = "jpos")]
     pub(crate) fn with_charset(self, charset: Charset) -> Self {
         Self { charset, ..self }
     }
 
     /// The same document with `header_len` bytes of message header before the MTI.
+    #[cfg(feature = "jpos")]
     pub(crate) fn with_header_len(self, header_len: usize) -> Self {
         Self { header_len, ..self }
     }
@@ -158,6 +161,7 @@ impl SpecDoc {
     }
 
     /// Validates the spec the document describes.
+    #[cfg(feature = "jpos")]
     pub(crate) fn validated(self) -> Result<Self> {
         let tables = self.tables();
         let parts = self.parts(&tables);
@@ -177,7 +181,7 @@ impl SpecDoc {
                 })
                 .collect();
             let nested = f
-                .bitmap
+                .nested
                 .iter()
                 .flat_map(|(_, fields)| fields)
                 .map(|n| FieldSpec {
@@ -197,11 +201,12 @@ impl SpecDoc {
     pub fn parts<'a>(&'a self, tables: &'a Tables<'a>) -> SpecParts<'a> {
         type Table<'a> = (Vec<Part<'a>>, Vec<FieldSpec<'a>>);
         fn borrow<'a>(f: &'a FieldDoc, table: Option<&'a Table<'a>>) -> FieldSpec<'a> {
-            let subfields = match (table, &f.bitmap) {
-                (Some((_, nested)), Some((encoding, _))) => Subfields::Bitmap {
+            let subfields = match (table, &f.nested) {
+                (Some((_, nested)), Some((Some(encoding), _))) => Subfields::Bitmap {
                     encoding: *encoding,
                     fields: nested,
                 },
+                (Some((_, nested)), Some((None, _))) => Subfields::Sequence(nested),
                 (Some((parts, _)), None) if !parts.is_empty() => Subfields::Positional(parts),
                 _ => f.spec.subfields,
             };

@@ -41,7 +41,10 @@
 //! - subfields: `"subfields": {"positional": [{"name": "Transaction type", "width": 2}, ...]}`,
 //!   `{"tagged": {"tag": 2, "length": 3}}` (ASCII tag and decimal length), `"ber-tlv"`, or
 //!   `{"bitmap": {"encoding": "binary" | "hex", "fields": {"1": {...field...}, ...}}}` (a
-//!   64-bit bitmap, then the subfields it announces; these have no subfields of their own).
+//!   64-bit bitmap, then the subfields it announces; these have no subfields of their own), or
+//!   `{"sequence": {"fields": {"0": {...field...}, ...}}}` (the subfields end to end in number
+//!   order, each as its own definition says — fixed or with its own prefix —, the value
+//!   stopping after any whole one: [`crate::spec::Subfields::Sequence`]).
 //!
 //! # moov-io/iso8583's format
 //!
@@ -52,8 +55,9 @@
 //! `ASCII`/`EBCDIC`/`BCD` `.Fixed`…`.LLLL`, `Hex.Fixed`, `Binary.Fixed`. `Composite` fields map
 //! onto paywire's subfield kinds: with a `bitmap` → bitmap subfields; with `tag.enc` `BerTLVTag`
 //! → BER-TLV (binary value); with `tag.length` → ASCII tags when every subfield has the same
-//! `ASCII.L…` prefix; without a tag → positional parts when every subfield is `ASCII.Fixed`
-//! (in `StringsByInt` order). Other composites, and `Hex`/`Binary` variable prefixes (whose
+//! `ASCII.L…` prefix; without a tag → positional parts when every subfield is `ASCII.Fixed`,
+//! else subfields in sequence, each read as its own definition says (`StringsByInt` order,
+//! moov's `unpackSubfields`). Other composites, and `Hex`/`Binary` variable prefixes (whose
 //! meaning changed between moov releases), are refused as unsupported.
 
 pub(crate) mod doc;

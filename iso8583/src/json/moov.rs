@@ -136,7 +136,7 @@ fn moov_field(number: u8, f: &Map<String, Json>) -> Result<FieldDoc> {
         name: description(f),
         spec,
         positional: Vec::new(),
-        bitmap: None,
+        nested: None,
     })
 }
 
@@ -187,7 +187,7 @@ fn moov_composite(number: u8, f: &Map<String, Json>) -> Result<FieldDoc> {
             nested.push(moov_field(*n, def).map_err(|e| Error::new(e.kind(), field, 0))?);
         }
         let binary = encoding == BitmapEncoding::Binary;
-        bitmap = Some((encoding, nested));
+        bitmap = Some((Some(encoding), nested));
         if binary {
             (Content::B, Encoding::Binary, Subfields::None)
         } else {
@@ -221,28 +221,47 @@ fn moov_composite(number: u8, f: &Map<String, Json>) -> Result<FieldDoc> {
                 len_digits: digits.ok_or(key_error(field))?,
             },
         )
-    } else {
+    } else if subs.iter().all(|(_, def)| {
+        matches!(moov_length(def, field), Ok(Length::Fixed(_)))
+            && def.get("enc").and_then(Json::as_str) == Some("ASCII")
+    }) {
         // Fixed-width ASCII parts end to end.
         let mut numeric = true;
         for (_, def) in &subs {
-            let width = match moov_length(def, field)? {
-                Length::Fixed(n) => n,
-                Length::Var { .. } => return Err(unsupported()),
-            };
-            if str_key(def, "enc", field)? != "ASCII" {
+            let Length::Fixed(width) = moov_length(def, field)? else {
                 return Err(unsupported());
-            }
+            };
             numeric &= def.get("type").and_then(Json::as_str) == Some("Numeric");
             positional.push((description(def), width));
         }
         let content = if numeric { Content::N } else { Content::Ans };
         (content, Encoding::Ascii, Subfields::None)
+    } else {
+        // Subfields end to end, each with its own encoding and prefix (moov's
+        // `unpackSubfields`): the value is the composite's bytes.
+        let mut nested = Vec::new();
+        for (n, def) in &subs {
+            if def.contains_key("subfields") {
+                return Err(unsupported());
+            }
+            nested.push(moov_field(*n, def).map_err(|e| Error::new(e.kind(), field, 0))?);
+        }
+        // Text when every subfield is ASCII text (shown as such undivided), else bytes.
+        let text = nested
+            .iter()
+            .all(|d| d.spec.encoding == Encoding::Ascii && !d.spec.content.is_binary());
+        bitmap = Some((None, nested));
+        if text {
+            (Content::Ans, Encoding::Ascii, Subfields::None)
+        } else {
+            (Content::B, Encoding::Binary, Subfields::None)
+        }
     };
     let spec = FieldSpec::new(number, "", content, encoding, length).with_subfields(subfields);
     Ok(FieldDoc {
         name: description(f),
         spec,
         positional,
-        bitmap,
+        nested: bitmap,
     })
 }

@@ -202,17 +202,13 @@ fn paywire_field(number: u8, f: &Map<String, Json>) -> Result<FieldDoc> {
                     .get("fields")
                     .and_then(Json::as_object)
                     .ok_or(key_error(field))?;
-                let mut nested = Vec::new();
-                for (key, value) in defs {
-                    let n = field_number(key).map_err(|_| key_error(field))?;
-                    let def = value.as_object().ok_or(key_error(field))?;
-                    if def.contains_key("subfields") {
-                        return Err(Error::new(ErrorKind::BadSpec, field, 0));
-                    }
-                    nested.push(paywire_field(n, def).map_err(|e| Error::new(e.kind(), field, 0))?);
-                }
-                nested.sort_by_key(|d| d.spec.number);
-                bitmap = Some((encoding, nested));
+                bitmap = Some((Some(encoding), definitions(defs, field)?));
+            } else if let Some(s) = sub.get("sequence").and_then(Json::as_object) {
+                let defs = s
+                    .get("fields")
+                    .and_then(Json::as_object)
+                    .ok_or(key_error(field))?;
+                bitmap = Some((None, definitions(defs, field)?));
             } else if let Some(tagged) = sub.get("tagged").and_then(Json::as_object) {
                 let small = |key| {
                     u16_key(tagged, key, field)?
@@ -233,8 +229,23 @@ fn paywire_field(number: u8, f: &Map<String, Json>) -> Result<FieldDoc> {
         name,
         spec,
         positional,
-        bitmap,
+        nested: bitmap,
     })
+}
+
+/// Subfield definitions keyed by number, sorted; they may not have subfields of their own.
+fn definitions(defs: &Map<String, Json>, field: Option<u8>) -> Result<Vec<FieldDoc>> {
+    let mut nested = Vec::new();
+    for (key, value) in defs {
+        let n = field_number(key).map_err(|_| key_error(field))?;
+        let def = value.as_object().ok_or(key_error(field))?;
+        if def.contains_key("subfields") {
+            return Err(Error::new(ErrorKind::BadSpec, field, 0));
+        }
+        nested.push(paywire_field(n, def).map_err(|e| Error::new(e.kind(), field, 0))?);
+    }
+    nested.sort_by_key(|d| d.spec.number);
+    Ok(nested)
 }
 
 fn parse_pad(text: &str) -> Option<Pad> {

@@ -399,15 +399,10 @@ struct Subs<'a, 's> {
 }
 
 impl Subs<'_, '_> {
-    /// Binary content: a bitmap subfield's own definition says; other parts share the field's.
+    /// Binary content: a subfield's own definition says (bitmap, sequence); other parts share
+    /// the field's.
     fn binary(&self, n: u8) -> bool {
-        match self.spec.subfields {
-            Subfields::Bitmap { fields, .. } => fields
-                .iter()
-                .find(|f| f.number == n)
-                .is_some_and(|f| f.content.is_binary()),
-            _ => self.spec.content.is_binary(),
-        }
+        crate::subfield::binary_subfield(self.spec, n)
     }
 }
 

@@ -175,8 +175,9 @@ fn compose(
             }
             Ok(out)
         }
-        Subfields::Bitmap { fields, .. } => {
-            // Each subfield as its own definition says, then the bitmap and all of them.
+        Subfields::Bitmap { fields, .. } | Subfields::Sequence(fields) => {
+            // Each subfield as its own definition says, then (`compose`) the bitmap and all
+            // of them, or all of them in sequence.
             let mut values = Vec::new();
             for (key, raw) in parts {
                 if matches!(raw, Raw::Absent) {
@@ -199,7 +200,7 @@ fn compose(
         }
         _ => Err(MapError::new(
             None,
-            "subfields as a struct are written for positional, ASCII-tagged and bitmap fields only",
+            "subfields as a struct are written for positional, ASCII-tagged, bitmap and sequence fields only",
         )),
     }
 }
