@@ -58,6 +58,10 @@ pub(crate) enum Command {
         /// Framing around the message.
         #[arg(long, value_enum)]
         framing: Option<FramingArg>,
+        /// Message rules to check instead of the spec's: `jpos-cmf` (jPOS's Common Message
+        /// Format tables, built in) or a JSON file with a `"rules"` object (a JSON spec's form).
+        #[arg(long, value_name = "NAME|FILE")]
+        rules: Option<String>,
     },
     /// Print a field table: number, name, length, value (PAN, track, PIN, key fields masked).
     #[command(after_help = concat!("Example (from a paywire checkout):\n  ", r##"paywire iso8583 describe --spec cups-pos --hex --framing cups iso8583/tests/vectors/cups-0810-signin.hex"##))]
@@ -521,11 +525,23 @@ fn from_json(
     Ok((header, message))
 }
 
-fn validate(common: Common, framing: Option<FramingArg>) -> Outcome {
+fn validate(common: Common, framing: Option<FramingArg>, rules_arg: Option<&str>) -> Outcome {
     let loaded = spec(&common.spec)?;
-    if loaded.rules.is_empty() {
+    let rules: &[MessageRule<'static>] = match rules_arg {
+        None => loaded.rules,
+        Some("jpos-cmf") => rules::JPOS_CMF,
+        Some(path) => {
+            let path = std::path::Path::new(path);
+            let doc = paywire_iso8583::json::RulesDoc::from_json(&input::read_text(path)?)
+                .map_err(|e| Failure::Usage(format!("bad rules file {}: {e}", path.display())))?;
+            let doc: &'static paywire_iso8583::json::RulesDoc = Box::leak(Box::new(doc));
+            Vec::leak(doc.rules())
+        }
+    };
+    if rules.is_empty() {
         return Err(Failure::Usage(format!(
-            "spec {} has no message rules (a JSON spec file gives them under \"rules\")",
+            "spec {} has no message rules (a JSON spec file gives them under \"rules\"; \
+             --rules names a table or a rules file)",
             loaded.spec.name
         )));
     }
@@ -542,7 +558,7 @@ fn validate(common: Common, framing: Option<FramingArg>) -> Outcome {
         valid: bool,
         issues: Vec<Issue>,
     }
-    let issues: Vec<Issue> = rules::validate(loaded.rules, &m)
+    let issues: Vec<Issue> = rules::validate(rules, &m)
         .map(|v| Issue {
             field: v.field(),
             rule: v.rule(),
@@ -591,7 +607,11 @@ pub(crate) fn run(command: Command) -> Outcome {
             format,
             subfields,
         } => decode(common, framing, format, subfields),
-        Command::Validate { common, framing } => validate(common, framing),
+        Command::Validate {
+            common,
+            framing,
+            rules,
+        } => validate(common, framing, rules.as_deref()),
         Command::Encode {
             spec,
             framing,

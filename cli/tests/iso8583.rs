@@ -478,6 +478,74 @@ fn validate_reports_every_rule_broken() {
     let (code, _, err) = paywire(&["iso8583", "validate", "--spec", "iso87ascii"], WIRE);
     assert_eq!(code, 2);
     assert!(err.contains("no message rules"), "{err}");
+    // The same rules from a rules file, checked against the built-in spec.
+    let (code, out, _) = paywire(
+        &[
+            "iso8583",
+            "validate",
+            "--spec",
+            "iso87ascii",
+            "--rules",
+            &spec,
+        ],
+        WIRE,
+    );
+    assert_eq!(code, 1);
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains(r#"{"field":11,"rule":"mandatory""#), "{text}");
+    let (code, _, err) = paywire(
+        &[
+            "iso8583",
+            "validate",
+            "--spec",
+            "iso87ascii",
+            "--rules",
+            "/nonexistent.json",
+        ],
+        WIRE,
+    );
+    assert_eq!(code, 2, "{err}");
+}
+
+/// jPOS-CMF's tables (built in as `--rules jpos-cmf`) over a message of jPOS's `cmf.xml`
+/// packager: an authorization request (2100) lacking field 24, which the table marks `M`.
+#[test]
+fn validate_with_the_jpos_cmf_tables() {
+    let dir = env!("CARGO_MANIFEST_DIR");
+    let spec = format!("{dir}/../iso8583/tests/specs/jpos/cmf.xml");
+    let xml = r#"<isomsg><field id="0" value="2100"/><field id="3" value="000000"/>
+        <field id="11" value="000000000001"/><field id="12" value="20261207183000"/>
+        <field id="22" value="ABCDEF0123456789ABCDEF0123456789" type="binary"/>
+        <field id="26" value="5999"/></isomsg>"#;
+    let (code, wire, err) = paywire(&["iso8583", "encode", "--spec-file", &spec], xml.as_bytes());
+    assert_eq!(code, 0, "{err}");
+    let args = [
+        "iso8583",
+        "validate",
+        "--spec-file",
+        &spec,
+        "--rules",
+        "jpos-cmf",
+    ];
+    let (code, out, _) = paywire(&args, &wire);
+    assert_eq!(code, 1);
+    let report: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let broken: Vec<(u64, &str)> = report["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["field"].as_u64().unwrap(), i["rule"].as_str().unwrap()))
+        .collect();
+    assert_eq!(broken, [(24, "mandatory")]);
+    // With the function code (24) it is valid.
+    let xml = xml.replace(
+        r#"<field id="26""#,
+        r#"<field id="24" value="100"/><field id="26""#,
+    );
+    let (_, wire, _) = paywire(&["iso8583", "encode", "--spec-file", &spec], xml.as_bytes());
+    let (code, out, _) = paywire(&args, &wire);
+    assert_eq!(code, 0, "{}", String::from_utf8_lossy(&out));
+    assert_eq!(out, b"{\"valid\":true,\"issues\":[]}\n");
 }
 
 #[test]

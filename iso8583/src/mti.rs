@@ -20,7 +20,7 @@ use crate::field::chars;
 /// # Ok::<(), paywire_iso8583::Error>(())
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Mti(u16);
+pub struct Mti(pub(crate) u16);
 
 impl Mti {
     /// `0100` authorization request.

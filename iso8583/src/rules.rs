@@ -4,7 +4,9 @@
 //!
 //! Rules are data, `const`-constructible like specs; JSON specs carry them under `"rules"`
 //! (see [`crate::json`]). A field a rule does not list is optional, unless the rule is
-//! `closed` (then it is not allowed).
+//! `closed` (then it is not allowed). One published table ships: [`JPOS_CMF`], jPOS's Common
+//! Message Format (the ISO 8583:1987 annex and CUPS tables are not public; a network's own
+//! table goes in a JSON spec or rules file).
 //!
 //! ```
 //! use paywire_iso8583::builtin::ISO87ASCII;
@@ -32,6 +34,9 @@
 //! ```
 
 use core::fmt;
+
+mod jpos_cmf;
+pub use jpos_cmf::JPOS_CMF;
 
 use crate::mti::Mti;
 use crate::parse::{MessageRef, Slots};

@@ -223,6 +223,45 @@ fn jpos_cmf_tpp_data_elements() {
     }
 }
 
+/// jPOS-CMF's message rules (`rules::JPOS_CMF`, from jpos/jPOS-CMF `src/docx/txn_auth.xml`)
+/// over messages of jPOS's own CMF packager: the authorization request's `M` fields (3, 11,
+/// 12, 22, 24, 26) and the response's (3: code `27`, an echo of the processing code; 11, 12:
+/// `ME` of mandatory request fields; 39: `M`).
+#[test]
+fn jpos_cmf_rules() {
+    use paywire_iso8583::rules::{JPOS_CMF, Violation, validate};
+    let spec = packager("cmf");
+    let message = |fields: &str| {
+        let xml = XmlMessage::parse(&format!("<isomsg>{fields}</isomsg>")).unwrap();
+        xml.to_message(spec).unwrap().to_vec().unwrap()
+    };
+    let request = message(
+        r#"<field id="0" value="2100"/><field id="3" value="000000"/>
+           <field id="11" value="000000000001"/><field id="12" value="20261207183000"/>
+           <field id="22" value="ABCDEF0123456789ABCDEF0123456789" type="binary"/>
+           <field id="24" value="100"/><field id="26" value="5999"/>"#,
+    );
+    let m = MessageRef::parse(spec, &request).unwrap();
+    assert_eq!(validate(JPOS_CMF, &m).count(), 0);
+    let response = message(r#"<field id="0" value="2110"/><field id="39" value="0000"/>"#);
+    let m = MessageRef::parse(spec, &response).unwrap();
+    assert_eq!(
+        validate(JPOS_CMF, &m).collect::<Vec<_>>(),
+        [
+            Violation::Missing(3),
+            Violation::Missing(11),
+            Violation::Missing(12)
+        ]
+    );
+    // Network management (2800) is not among the tables.
+    let echo = message(r#"<field id="0" value="2800"/><field id="11" value="000000000001"/>"#);
+    let m = MessageRef::parse(spec, &echo).unwrap();
+    assert_eq!(
+        validate(JPOS_CMF, &m).collect::<Vec<_>>(),
+        [Violation::UnknownType(m.mti())]
+    );
+}
+
 /// `cmf.xml`'s field 21 (IFB_BINARY 19, `emitBitmap="false" firstField="0"`): 21.0 IF_CHAR 1,
 /// 21.1 IF_CHAR 15, 21.2 IFB_NUMERIC 2, 21.3 IFB_NUMERIC 4 read in sequence. jPOS's
 /// `LifeCycleIdTest.packProduces19Bytes` packs support indicator `1` and trace

@@ -67,6 +67,7 @@ mod paywire;
 pub use doc::{SpecDoc, SpecParts, Tables};
 
 use alloc::boxed::Box;
+use alloc::vec::Vec;
 
 use serde_json::Value as Json;
 
@@ -105,6 +106,60 @@ impl SpecDoc {
         let parts = doc.parts(&tables);
         doc.spec(&parts).validate()?;
         Ok(doc)
+    }
+}
+
+/// Message rules on their own, for any spec (a built-in, a jPOS packager): a JSON object whose
+/// `"rules"` key has the form JSON specs use (so a paywire JSON spec with rules is also a rules
+/// file).
+///
+/// ```
+/// use paywire_iso8583::rules::{Presence, Rule};
+/// let doc = paywire_iso8583::json::RulesDoc::from_json(
+///     r#"{"rules": {"0200": {"mandatory": [3, 4], "not_allowed": [39]}}}"#,
+/// )?;
+/// let rules = doc.rules();
+/// assert_eq!(rules[0].mti, paywire_iso8583::Mti::FINANCIAL_REQUEST);
+/// assert_eq!(rules[0].fields[2], Rule { field: 39, presence: Presence::NotAllowed });
+/// # Ok::<(), paywire_iso8583::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RulesDoc {
+    rules: Vec<(crate::Mti, bool, Vec<crate::rules::Rule>)>,
+}
+
+impl RulesDoc {
+    /// Reads the `"rules"` object of a JSON document (errors as [`SpecDoc::from_json`]'s).
+    pub fn from_json(text: &str) -> Result<Self> {
+        let root: Json = serde_json::from_str(text).map_err(|e| {
+            Error::new(
+                ErrorKind::Json {
+                    line: e.line(),
+                    column: e.column(),
+                },
+                None,
+                0,
+            )
+        })?;
+        let rules = root
+            .as_object()
+            .and_then(|o| o.get("rules"))
+            .ok_or(key_error(None))?;
+        Ok(Self {
+            rules: paywire::parse_rules(rules)?,
+        })
+    }
+
+    /// The rules, for [`crate::rules::validate`].
+    pub fn rules(&self) -> Vec<crate::rules::MessageRule<'_>> {
+        self.rules
+            .iter()
+            .map(|(mti, closed, fields)| crate::rules::MessageRule {
+                mti: *mti,
+                closed: *closed,
+                fields,
+            })
+            .collect()
     }
 }
 

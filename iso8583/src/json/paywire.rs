@@ -65,36 +65,44 @@ pub(super) fn from_paywire(
         _ => return Err(key_error(None)),
     };
     if let Some(rules) = object.get("rules") {
-        let rules = rules.as_object().ok_or(key_error(None))?;
-        for (mti, r) in rules {
-            let mti: Mti = mti.parse().map_err(|_| key_error(None))?;
-            let r = r.as_object().ok_or(key_error(None))?;
-            let mut fields = Vec::new();
-            for (key, presence) in [
-                ("mandatory", Presence::Mandatory),
-                ("conditional", Presence::Conditional),
-                ("not_allowed", Presence::NotAllowed),
-            ] {
-                for n in r.get(key).and_then(Json::as_array).into_iter().flatten() {
-                    let field = n
-                        .as_u64()
-                        .and_then(|n| u8::try_from(n).ok())
-                        .filter(|n| (2..=192).contains(n) && *n != 65 && *n != 129)
-                        .ok_or(key_error(None))?;
-                    if fields.iter().any(|f: &Rule| f.field == field) {
-                        return Err(key_error(Some(field)));
-                    }
-                    fields.push(Rule { field, presence });
-                }
-            }
-            let closed = match r.get("closed") {
-                None => false,
-                Some(v) => v.as_bool().ok_or(key_error(None))?,
-            };
-            doc.rules.push((mti, closed, fields));
-        }
+        doc.rules = parse_rules(rules)?;
     }
     Ok(doc)
+}
+
+/// The `"rules"` object: per MTI, the fields `mandatory`, `conditional`, `not_allowed` and
+/// whether the rule is `closed`.
+pub(super) fn parse_rules(rules: &Json) -> Result<Vec<(Mti, bool, Vec<Rule>)>> {
+    let rules = rules.as_object().ok_or(key_error(None))?;
+    let mut out = Vec::new();
+    for (mti, r) in rules {
+        let mti: Mti = mti.parse().map_err(|_| key_error(None))?;
+        let r = r.as_object().ok_or(key_error(None))?;
+        let mut fields = Vec::new();
+        for (key, presence) in [
+            ("mandatory", Presence::Mandatory),
+            ("conditional", Presence::Conditional),
+            ("not_allowed", Presence::NotAllowed),
+        ] {
+            for n in r.get(key).and_then(Json::as_array).into_iter().flatten() {
+                let field = n
+                    .as_u64()
+                    .and_then(|n| u8::try_from(n).ok())
+                    .filter(|n| (2..=192).contains(n) && *n != 65 && *n != 129)
+                    .ok_or(key_error(None))?;
+                if fields.iter().any(|f: &Rule| f.field == field) {
+                    return Err(key_error(Some(field)));
+                }
+                fields.push(Rule { field, presence });
+            }
+        }
+        let closed = match r.get("closed") {
+            None => false,
+            Some(v) => v.as_bool().ok_or(key_error(None))?,
+        };
+        out.push((mti, closed, fields));
+    }
+    Ok(out)
 }
 
 fn paywire_field(number: u8, f: &Map<String, Json>) -> Result<FieldDoc> {
