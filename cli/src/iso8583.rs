@@ -331,7 +331,7 @@ fn field_from_subfields(
     charset: Charset,
     field: &paywire_iso8583::spec::FieldSpec<'_>,
     number: u8,
-    object: &serde_json::Map<String, Json>,
+    object: &[(String, Json)],
 ) -> Result<Vec<u8>, Failure> {
     let text_of = |key: &str, v: &Json| {
         v.as_str().map(str::to_owned).ok_or_else(|| {
@@ -341,6 +341,8 @@ fn field_from_subfields(
     let built = match field.subfields {
         Subfields::TaggedAscii { .. } => {
             let mut parts = Vec::new();
+            // In the order the input gives them: tagged values are written in that order
+            // (a MAC over the message depends on it).
             for (tag, v) in object {
                 let bytes = field_bytes(
                     charset,
@@ -480,6 +482,97 @@ fn from_jpos_xml(
     Ok((xml.header, message))
 }
 
+/// A JSON object's members in the order the text gives them (`serde_json::Map` sorts them).
+struct InOrder(Vec<(String, Json)>);
+
+/// A value that is an object (its members in order) or anything else (`None`).
+struct MaybeObject(Option<InOrder>);
+
+impl<'de> serde::Deserialize<'de> for MaybeObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(MembersVisitor).map(Self)
+    }
+}
+
+struct MembersVisitor;
+
+impl<'de> serde::de::Visitor<'de> for MembersVisitor {
+    type Value = Option<InOrder>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut members = Vec::new();
+        while let Some(member) = map.next_entry::<String, Json>()? {
+            members.push(member);
+        }
+        Ok(Some(InOrder(members)))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+}
+
+/// The `"fields"` object of `encode`'s JSON, each field's subfield object in input order.
+#[derive(serde::Deserialize)]
+struct FieldsInOrder {
+    #[serde(default, deserialize_with = "fields_in_order")]
+    fields: Vec<(String, Option<InOrder>)>,
+}
+
+fn fields_in_order<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Vec<(String, Option<InOrder>)>, D::Error> {
+    struct FieldsVisitor;
+    impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
+        type Value = Vec<(String, Option<InOrder>)>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an object of fields")
+        }
+
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut fields = Vec::new();
+            while let Some((key, value)) = map.next_entry::<String, MaybeObject>()? {
+                fields.push((key, value.0));
+            }
+            Ok(fields)
+        }
+    }
+    d.deserialize_map(FieldsVisitor)
+}
+
 /// The JSON that `decode` prints: its header and the message under `spec`.
 fn from_json(
     spec: &'static Spec<'static>,
@@ -496,6 +589,8 @@ fn from_json(
         let fields = fields
             .as_object()
             .ok_or_else(|| Failure::Rejected("\"fields\" is not an object".into()))?;
+        let ordered: FieldsInOrder = serde_json::from_slice(raw)
+            .map_err(|e| Failure::Rejected(format!("\"fields\": {e}")))?;
         for (key, value) in fields {
             let number: u8 = key.parse().map_err(|_| {
                 Failure::Rejected(format!("field key {key:?} is not a field number"))
@@ -504,7 +599,16 @@ fn from_json(
                 Failure::Rejected(format!("field {number}: not defined by spec {}", spec.name))
             })?;
             let bytes = match value {
-                Json::Object(parts) => field_from_subfields(spec.charset, field, number, parts)?,
+                Json::Object(_) => {
+                    let parts = ordered
+                        .fields
+                        .iter()
+                        .rev()
+                        .find(|(k, _)| k == key)
+                        .and_then(|(_, members)| members.as_ref())
+                        .map_or(&[][..], |m| m.0.as_slice());
+                    field_from_subfields(spec.charset, field, number, parts)?
+                }
                 _ => {
                     let text = value.as_str().ok_or_else(|| {
                         Failure::Rejected(format!("field {number}: value is not a string"))

@@ -616,6 +616,32 @@ fn subfields_as_objects_both_ways() {
     );
     assert_eq!(code, 1);
     assert!(err.contains("field 127"), "{err}");
+    // ASCII-tagged subfields (cups-pos field 59) are written in the order the input gives
+    // them, not sorted: B2 before A2 stays so, and reads back so.
+    let tagged = r#"{"mti":"0200","fields":{"59":{"B2":"XYZ","A2":"01"}}}"#;
+    let args = ["iso8583", "encode", "--spec", "cups-pos", "--hex-out"];
+    let (code, hex_line, err) = paywire(&args, tagged.as_bytes());
+    assert_eq!(code, 0, "{err}");
+    let hex_line = String::from_utf8(hex_line).unwrap();
+    assert!(
+        hex_line.contains(&hex::encode_upper("B2003XYZA200201")),
+        "{hex_line}"
+    );
+    let args = [
+        "iso8583",
+        "decode",
+        "--spec",
+        "cups-pos",
+        "--hex",
+        "--subfields",
+    ];
+    let (code, back, err) = paywire(&args, hex_line.as_bytes());
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        String::from_utf8(back)
+            .unwrap()
+            .contains(r#""59":{"B2":"XYZ","A2":"01"}"#)
+    );
 }
 
 #[test]
