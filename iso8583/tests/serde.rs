@@ -171,6 +171,28 @@ fn subfields_as_nested_structs() {
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
     assert_eq!(parts, [("1", "00"), ("2", "000001"), ("3", "003")]);
+    // Trailing parts may be left out of the variable-length field 60; a part after a missing
+    // one may not (the parts would shift).
+    let short = SignIn {
+        f60: F60 {
+            network: None,
+            ..sign_in.f60
+        },
+        ..sign_in
+    };
+    assert_eq!(
+        to_message(spec, &short).unwrap().get(60),
+        Some(&b"00000001"[..])
+    );
+    #[derive(Serialize)]
+    struct Gap {
+        #[serde(rename = "60")]
+        f60: BTreeMap<&'static str, &'static str>,
+    }
+    let gap = Gap {
+        f60: BTreeMap::from([("1", "00"), ("3", "003")]),
+    };
+    assert!(to_message(spec, &gap).is_err());
 }
 
 #[test]

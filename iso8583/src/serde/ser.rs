@@ -103,24 +103,21 @@ fn compose(
     };
     match def.subfields {
         Subfields::Positional(layout) => {
-            let mut out = Vec::new();
-            let mut ended = false;
+            // Each part padded to its width (numbers and `n` fields with zeros on the left,
+            // text with spaces on the right), then put together by `compose`, which refuses a
+            // part after a missing one.
+            let mut values: Vec<(u8, Vec<u8>)> = Vec::new();
             for (i, part) in layout.iter().enumerate() {
-                let key = i.saturating_add(1).to_string();
+                let number = u8::try_from(i.saturating_add(1))
+                    .map_err(|_| MapError::new(None, "too many positional parts"))?;
+                let key = number.to_string();
                 let found = parts
                     .iter()
                     .find(|(k, _)| *k == key || *k == part.name)
                     .filter(|(_, r)| !matches!(r, Raw::Absent));
                 let Some((_, raw)) = found else {
-                    ended = true;
                     continue;
                 };
-                if ended {
-                    return Err(MapError::new(
-                        None,
-                        alloc::format!("part {key} follows a missing part"),
-                    ));
-                }
                 let mut bytes = as_part(raw)?;
                 let width = usize::from(part.width);
                 if bytes.len() > width {
@@ -135,12 +132,15 @@ fn compose(
                 } else {
                     bytes.extend(core::iter::repeat_n(b' ', pad));
                 }
-                out.extend(bytes);
+                values.push((number, bytes));
             }
-            if ended && matches!(def.length, Length::Fixed(_)) && !out.is_empty() {
+            let partial = !values.is_empty() && values.len() != layout.len();
+            if partial && matches!(def.length, Length::Fixed(_)) {
                 return Err(MapError::new(None, "a fixed-length field needs every part"));
             }
-            Ok(out)
+            let borrowed: Vec<(u8, &[u8])> =
+                values.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+            crate::subfield::compose(def, &borrowed).map_err(MapError::from)
         }
         Subfields::TaggedAscii {
             tag_len,
