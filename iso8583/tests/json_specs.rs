@@ -444,3 +444,38 @@ fn text_charset_per_spec() {
     // The built-in specs read text as jPOS does.
     assert_eq!(builtin::ISO87ASCII.charset, Charset::Latin1);
 }
+
+/// moov's `Binary.L`… prefixes: that many bytes of big-endian length, with moov's own vectors
+/// (moov-io/iso8583 `prefix/binary_test.go`: `L` for 24 → `0x18`, `LL` for 256 → `0x01 0x00`).
+/// `Hex.L`… (a length in hex text) is refused.
+#[test]
+fn moov_binary_prefixes() {
+    let text = r#"{"name":"bin","fields":{
+      "0":{"type":"String","length":4,"enc":"ASCII","prefix":"ASCII.Fixed"},
+      "1":{"type":"Bitmap","length":8,"enc":"Binary","prefix":"Binary.Fixed"},
+      "2":{"type":"String","length":32,"enc":"ASCII","prefix":"Binary.L"},
+      "48":{"type":"Binary","length":512,"enc":"Binary","prefix":"Binary.LL"}}}"#;
+    let doc = SpecDoc::from_json(text).unwrap();
+    let tables = doc.tables();
+    let parts = doc.parts(&tables);
+    let spec = doc.spec(&parts);
+    let mut b = MessageBuilder::new(&spec, Mti::FINANCIAL_REQUEST);
+    b.set(2, b"476173900101001000000000").unwrap();
+    b.set(48, &[0xAB; 256]).unwrap();
+    let wire = b.to_vec().unwrap();
+    // MTI, 8-byte bitmap, then field 2's prefix and value, then field 48's.
+    assert_eq!(wire[12], 0x18);
+    assert_eq!(&wire[13..37], b"476173900101001000000000");
+    assert_eq!(&wire[37..39], &[0x01, 0x00]);
+    assert_eq!(wire.len(), 39 + 256);
+    let m = MessageRef::parse(&spec, &wire).unwrap();
+    assert_eq!(m.value(48).unwrap().len(), 256);
+    for prefix in ["Hex.LL", "Binary.LLLLL"] {
+        let other = text.replace("Binary.LL\"", &format!("{prefix}\""));
+        assert_eq!(
+            load_err(&other),
+            (ErrorKind::Unsupported, Some(48)),
+            "{prefix}"
+        );
+    }
+}

@@ -52,13 +52,14 @@
 //! "description": ..., "enc": "ASCII", "prefix": "ASCII.LL", "padding": {"type": "Left",
 //! "pad": "0"}}, ...}}` with types `String`, `Numeric`, `Binary`, `Track2`; encodings `ASCII`,
 //! `EBCDIC` (037), `BCD`, `LBCD`, `Binary`, `HexToASCII` (alias `Hex`), `ASCIIToHex`; prefixes
-//! `ASCII`/`EBCDIC`/`BCD` `.Fixed`…`.LLLL`, `Hex.Fixed`, `Binary.Fixed`. `Composite` fields map
+//! `ASCII`/`EBCDIC`/`BCD` `.Fixed`…`.LLLLLL`, `Hex.Fixed`, `Binary.Fixed`…`.LLLL` (big-endian
+//! binary lengths of 1–4 bytes). `Composite` fields map
 //! onto paywire's subfield kinds: with a `bitmap` → bitmap subfields; with `tag.enc` `BerTLVTag`
 //! → BER-TLV (binary value); with `tag.length` → ASCII tags when every subfield has the same
 //! `ASCII.L…` prefix; without a tag → positional parts when every subfield is `ASCII.Fixed`,
 //! else subfields in sequence, each read as its own definition says (`StringsByInt` order,
-//! moov's `unpackSubfields`). Other composites, and `Hex`/`Binary` variable prefixes (whose
-//! meaning changed between moov releases), are refused as unsupported.
+//! moov's `unpackSubfields`). Other composites, `Hex` variable prefixes (a length in hex text)
+//! and 5- or 6-byte binary prefixes are refused as unsupported.
 
 pub(crate) mod doc;
 mod moov;

@@ -66,11 +66,18 @@ fn moov_length(f: &Map<String, Json>, field: Option<u8>) -> Result<Length> {
         "ASCII" => PrefixEncoding::Ascii,
         "EBCDIC" => PrefixEncoding::Ebcdic,
         "BCD" => PrefixEncoding::Bcd,
-        // Hex and binary variable prefixes differ between moov releases.
-        "Hex" | "Binary" => return Err(Error::new(ErrorKind::Unsupported, field, 0)),
+        // `Binary.L`…: that many bytes of big-endian length (moov prefix/binary.go since
+        // moov-io/iso8583#212; paywire reads up to four).
+        "Binary" => PrefixEncoding::Binary,
+        // `Hex.L`…: the length in hexadecimal text (moov prefix/hex.go) — no paywire prefix
+        // writes that.
+        "Hex" => return Err(Error::new(ErrorKind::Unsupported, field, 0)),
         _ => return Err(key_error(field)),
     };
     let digits = l_count(ls, 'L').ok_or(key_error(field))?;
+    if encoding == PrefixEncoding::Binary && digits > 4 {
+        return Err(Error::new(ErrorKind::Unsupported, field, 0));
+    }
     Ok(Length::Var {
         prefix: Prefix {
             encoding,
