@@ -353,6 +353,18 @@ pub(crate) fn tagged_header(
     (bytes.len() >= header.saturating_add(len)).then_some((tag, len, header))
 }
 
+/// `Ok` when the subfields read end where the field's value does (`pos` = its length), else
+/// [`ErrorKind::TrailingData`] at the first byte left.
+fn all_read(wire: &[u8], pos: usize, field: Option<u8>, offset: usize) -> Result<()> {
+    if pos == wire.len() {
+        return Ok(());
+    }
+    let kind = ErrorKind::TrailingData {
+        remaining: wire.len().saturating_sub(pos),
+    };
+    Err(Error::new(kind, field, offset.saturating_add(pos)))
+}
+
 /// Checks a field's logical value against its subfield layout. `offset` is where the value
 /// starts in the message, for errors.
 pub(crate) fn check_subfields(spec: &FieldSpec<'_>, value: Value<'_>, offset: usize) -> Result<()> {
@@ -411,13 +423,7 @@ pub(crate) fn check_subfields(spec: &FieldSpec<'_>, value: Value<'_>, offset: us
                     .map_err(|e| Error::new(ErrorKind::BadSubfield { index }, field, e.offset()))?;
                 pos = pos.saturating_add(located.end);
             }
-            if pos != wire.len() {
-                let kind = ErrorKind::TrailingData {
-                    remaining: wire.len().saturating_sub(pos),
-                };
-                return Err(Error::new(kind, field, offset.saturating_add(pos)));
-            }
-            Ok(())
+            all_read(wire, pos, field, offset)
         }
         Subfields::Bitmap { encoding, fields } => {
             let wire = value.as_bytes().unwrap_or_default();
@@ -438,13 +444,7 @@ pub(crate) fn check_subfields(spec: &FieldSpec<'_>, value: Value<'_>, offset: us
                 let located = read_field(sub, rest, at).map_err(|e| bad(e.offset()))?;
                 pos = pos.saturating_add(located.end);
             }
-            if pos != wire.len() {
-                let kind = ErrorKind::TrailingData {
-                    remaining: wire.len().saturating_sub(pos),
-                };
-                return Err(Error::new(kind, field, offset.saturating_add(pos)));
-            }
-            Ok(())
+            all_read(wire, pos, field, offset)
         }
         Subfields::BerTlv => {
             let bytes = value.as_bytes();

@@ -76,20 +76,25 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::spec::Spec;
 use doc::key_error;
 
+/// `text` as JSON; a syntax error is [`ErrorKind::Json`] with its line and column.
+fn parse_json(text: &str) -> Result<Json> {
+    serde_json::from_str(text).map_err(|e| {
+        Error::new(
+            ErrorKind::Json {
+                line: e.line(),
+                column: e.column(),
+            },
+            None,
+            0,
+        )
+    })
+}
+
 impl SpecDoc {
     /// Loads paywire's format or moov-io/iso8583's (recognised by its `type`/`enc` keys), and
     /// validates the result.
     pub fn from_json(text: &str) -> Result<Self> {
-        let root: Json = serde_json::from_str(text).map_err(|e| {
-            Error::new(
-                ErrorKind::Json {
-                    line: e.line(),
-                    column: e.column(),
-                },
-                None,
-                0,
-            )
-        })?;
+        let root = parse_json(text)?;
         let object = root.as_object().ok_or(key_error(None))?;
         let fields = object
             .get("fields")
@@ -132,16 +137,7 @@ pub struct RulesDoc {
 impl RulesDoc {
     /// Reads the `"rules"` object of a JSON document (errors as [`SpecDoc::from_json`]'s).
     pub fn from_json(text: &str) -> Result<Self> {
-        let root: Json = serde_json::from_str(text).map_err(|e| {
-            Error::new(
-                ErrorKind::Json {
-                    line: e.line(),
-                    column: e.column(),
-                },
-                None,
-                0,
-            )
-        })?;
+        let root = parse_json(text)?;
         let rules = root
             .as_object()
             .and_then(|o| o.get("rules"))

@@ -80,57 +80,10 @@ const CMF_2110: &[Rule] = &[
     cmf_rule(63, Conditional),  // ME
     cmf_rule(111, Conditional), // ME
 ];
-/// `txn_financial.xml`, MTI 200.
-const CMF_2200: &[Rule] = &[
-    cmf_rule(2, Conditional),   // 07
-    cmf_rule(3, Mandatory),     // M
-    cmf_rule(4, Conditional),   // 26
-    cmf_rule(7, Conditional),   // 30
-    cmf_rule(11, Mandatory),    // M
-    cmf_rule(12, Mandatory),    // M
-    cmf_rule(13, Conditional),  // 02
-    cmf_rule(14, Conditional),  // 02
-    cmf_rule(21, Conditional),  // 33
-    cmf_rule(22, Mandatory),    // M
-    cmf_rule(23, Conditional),  // 02
-    cmf_rule(24, Mandatory),    // M
-    cmf_rule(26, Mandatory),    // M
-    cmf_rule(30, Conditional),  // O
-    cmf_rule(32, Conditional),  // O
-    cmf_rule(35, Conditional),  // 06
-    cmf_rule(41, Conditional),  // 15
-    cmf_rule(42, Conditional),  // 15
-    cmf_rule(43, Conditional),  // O
-    cmf_rule(45, Conditional),  // 06
-    cmf_rule(46, Conditional),  // O
-    cmf_rule(49, Conditional),  // 45
-    cmf_rule(59, Conditional),  // O
-    cmf_rule(63, Conditional),  // O
-    cmf_rule(111, Conditional), // O
-];
-/// `txn_financial.xml`, MTI 210.
-const CMF_2210: &[Rule] = &[
-    cmf_rule(2, Conditional),   // 16
-    cmf_rule(3, Mandatory),     // 27
-    cmf_rule(4, Conditional),   // 26
-    cmf_rule(7, Conditional),   // 30
-    cmf_rule(11, Mandatory),    // ME
-    cmf_rule(12, Mandatory),    // ME
-    cmf_rule(18, Conditional),  // 36
-    cmf_rule(21, Conditional),  // 33
-    cmf_rule(30, Conditional),  // O
-    cmf_rule(32, Conditional),  // O
-    cmf_rule(38, Conditional),  // 31
-    cmf_rule(39, Mandatory),    // M
-    cmf_rule(41, Conditional),  // 16
-    cmf_rule(42, Conditional),  // 16
-    cmf_rule(43, Conditional),  // O
-    cmf_rule(46, Conditional),  // O
-    cmf_rule(49, Conditional),  // 45
-    cmf_rule(59, Conditional),  // 16
-    cmf_rule(63, Conditional),  // ME
-    cmf_rule(111, Conditional), // ME
-];
+/// `txn_financial.xml`, MTI 200: `txn_financial.xml`'s table is the same as `txn_auth.xml`'s.
+const CMF_2200: &[Rule] = CMF_2100;
+/// `txn_financial.xml`, MTI 210: `txn_financial.xml`'s table is the same as `txn_auth.xml`'s.
+const CMF_2210: &[Rule] = CMF_2110;
 /// `txn_completion.xml`, MTI 220.
 const CMF_2220: &[Rule] = &[
     cmf_rule(2, Conditional),   // 07
@@ -201,25 +154,8 @@ const CMF_2400: &[Rule] = &[
     cmf_rule(63, Conditional),  // O
     cmf_rule(111, Conditional), // O
 ];
-/// `txn_reversal.xml`, MTI 420.
-const CMF_2420: &[Rule] = &[
-    cmf_rule(2, Conditional),   // 07
-    cmf_rule(3, Mandatory),     // 03
-    cmf_rule(4, Mandatory),     // M
-    cmf_rule(7, Conditional),   // 30
-    cmf_rule(11, Mandatory),    // M
-    cmf_rule(12, Mandatory),    // M
-    cmf_rule(21, Conditional),  // 33
-    cmf_rule(24, Mandatory),    // M
-    cmf_rule(25, Mandatory),    // M
-    cmf_rule(30, Conditional),  // O
-    cmf_rule(32, Conditional),  // O
-    cmf_rule(41, Conditional),  // 15
-    cmf_rule(56, Mandatory),    // M
-    cmf_rule(59, Conditional),  // O
-    cmf_rule(63, Conditional),  // O
-    cmf_rule(111, Conditional), // O
-];
+/// `txn_reversal.xml`, MTI 420: `txn_reversal.xml` gives 400 and 420 one column.
+const CMF_2420: &[Rule] = CMF_2400;
 /// `txn_reversal.xml`, MTI 410.
 const CMF_2410: &[Rule] = &[
     cmf_rule(2, Conditional),   // 16
@@ -237,23 +173,8 @@ const CMF_2410: &[Rule] = &[
     cmf_rule(63, Conditional),  // ME
     cmf_rule(111, Conditional), // ME
 ];
-/// `txn_reversal.xml`, MTI 430.
-const CMF_2430: &[Rule] = &[
-    cmf_rule(2, Conditional),   // 16
-    cmf_rule(3, Conditional),   // 16
-    cmf_rule(4, Mandatory),     // M
-    cmf_rule(7, Conditional),   // 30
-    cmf_rule(11, Mandatory),    // ME
-    cmf_rule(12, Mandatory),    // ME
-    cmf_rule(18, Conditional),  // 36
-    cmf_rule(21, Conditional),  // 33
-    cmf_rule(30, Conditional),  // O
-    cmf_rule(32, Conditional),  // O
-    cmf_rule(41, Conditional),  // 16
-    cmf_rule(59, Conditional),  // 16
-    cmf_rule(63, Conditional),  // ME
-    cmf_rule(111, Conditional), // ME
-];
+/// `txn_reversal.xml`, MTI 430: `txn_reversal.xml` gives 410 and 430 one column.
+const CMF_2430: &[Rule] = CMF_2410;
 /// `txn_settlement.xml`, MTI 540.
 const CMF_2540: &[Rule] = &[
     cmf_rule(7, Mandatory),     // M
