@@ -279,7 +279,10 @@ fn ratio_report() {
         let mut index = FieldIndex::new();
         // Both mappings read the same values (a sum over them, not zero).
         let (serde_sum, hand_sum) = (typed(spec, &data), typed_by_hand(spec, &data));
-        assert!(serde_sum != 0 && serde_sum == hand_sum, "{serde_sum} {hand_sum}");
+        assert!(
+            serde_sum != 0 && serde_sum == hand_sum,
+            "{serde_sum} {hand_sum}"
+        );
         let [
             base,
             parsed,

@@ -1,5 +1,11 @@
-//! Subfields: positional (UnionPay F60), ASCII-tagged TLV (UnionPay F59), BER-TLV (F55).
-#![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
+//! Subfields: positional (UnionPay F60), ASCII-tagged TLV (UnionPay F59), BER-TLV (F55), bitmap
+//! subfields (one or two words) and subfields in sequence.
+#![allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    reason = "tests"
+)]
 
 use paywire_iso8583::spec::{
     BitmapEncoding, Content, Encoding, FieldSpec, Length, MtiEncoding, Part, Prefix, Spec,
@@ -495,4 +501,107 @@ fn sequence_and_extended_bitmap_shapes_are_checked() {
         fields: ONE_AND_70,
     });
     assert!(f.validate().is_err());
+}
+
+#[cfg(feature = "bitmap-subfields")]
+mod composed {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn text(alphabet: &'static [u8], max: usize) -> impl Strategy<Value = Vec<u8>> {
+        prop::collection::vec(prop::sample::select(alphabet), 0..=max)
+    }
+
+    const DIGITS: &[u8] = b"0123456789";
+    const LETTERS: &[u8] = b"ABCXYZabc019 ";
+    const PRINTABLE: &[u8] = b" !#09:=AZaz~";
+
+    /// A value for 63.0–63.3, or none: each within its definition's width (short fixed ones
+    /// are padded by `compose`).
+    fn sequence_parts() -> impl Strategy<Value = [Option<Vec<u8>>; 4]> {
+        (
+            prop::option::of(text(LETTERS, 1)),
+            prop::option::of(text(PRINTABLE, 20)),
+            prop::option::of(text(DIGITS, 4)),
+            prop::option::of(text(PRINTABLE, 3)),
+        )
+            .prop_map(|(a, b, c, d)| [a, b, c, d])
+    }
+
+    /// What reading the composed field gives for part `i`: the value padded as its definition
+    /// says (an empty one when left out).
+    fn padded(i: usize, value: Option<&Vec<u8>>) -> Vec<u8> {
+        let value = value.cloned().unwrap_or_default();
+        match i {
+            0 => [value.clone(), vec![b' '; 1 - value.len()]].concat(),
+            2 => [vec![b'0'; 4 - value.len()], value].concat(),
+            3 => [value.clone(), vec![b' '; 3 - value.len()]].concat(),
+            _ => value,
+        }
+    }
+
+    proptest! {
+        /// Subfields in sequence: composed, set, parsed and read back, each part is what was
+        /// given (padded to its width), up to the last one given; the field's bytes compose
+        /// again from what was read.
+        #[test]
+        fn sequence_round_trip(parts in sequence_parts()) {
+            let f63 = SPEC.field(63).unwrap();
+            let given: Vec<(u8, &[u8])> = parts
+                .iter()
+                .enumerate()
+                .filter_map(|(i, p)| p.as_ref().map(|v| (i as u8, v.as_slice())))
+                .collect();
+            let value = paywire_iso8583::compose(f63, &given).unwrap();
+            let last = parts.iter().rposition(Option::is_some);
+            let mut b = MessageBuilder::new(&SPEC, Mti::FINANCIAL_RESPONSE);
+            if value.is_empty() {
+                prop_assert!(last.is_none());
+                return Ok(());
+            }
+            b.set(63, &value).unwrap();
+            let bytes = b.to_vec().unwrap();
+            let read = subs(&bytes, 63);
+            let expected: Vec<(SubfieldId<'_>, Vec<u8>)> = (0..=last.unwrap())
+                .map(|i| (SubfieldId::Position(i as u8), padded(i, parts[i].as_ref())))
+                .collect();
+            prop_assert_eq!(&read, &expected);
+            let again: Vec<(u8, &[u8])> = read
+                .iter()
+                .map(|(id, v)| match id {
+                    SubfieldId::Position(n) => (*n, v.as_slice()),
+                    _ => unreachable!(),
+                })
+                .collect();
+            prop_assert_eq!(paywire_iso8583::compose(f63, &again).unwrap(), value);
+        }
+
+        /// A subfield bitmap with a second word: any of 61.2 and 61.70, composed, set, parsed
+        /// and read back.
+        #[test]
+        fn extended_bitmap_round_trip(
+            code in prop::option::of(text(LETTERS, 2).prop_filter("fixed width", |v| v.len() == 2)),
+            note in prop::option::of(text(PRINTABLE, 10)),
+        ) {
+            let f61 = SPEC.field(61).unwrap();
+            let mut given: Vec<(u8, &[u8])> = Vec::new();
+            if let Some(c) = &code {
+                given.push((2, c));
+            }
+            if let Some(n) = &note {
+                given.push((70, n));
+            }
+            prop_assume!(!given.is_empty());
+            let value = paywire_iso8583::compose(f61, &given).unwrap();
+            prop_assert_eq!(value.len() >= 16, note.is_some());
+            let mut b = MessageBuilder::new(&SPEC, Mti::FINANCIAL_RESPONSE);
+            b.set(61, &value).unwrap();
+            let bytes = b.to_vec().unwrap();
+            let expected: Vec<(SubfieldId<'_>, Vec<u8>)> = given
+                .iter()
+                .map(|(n, v)| (SubfieldId::Position(*n), v.to_vec()))
+                .collect();
+            prop_assert_eq!(subs(&bytes, 61), expected);
+        }
+    }
 }
