@@ -296,6 +296,7 @@ fn subfields_json(f: &paywire_iso8583::FieldRef<'_, '_>, charset: Charset) -> Op
             | Subfields::TaggedAscii { .. }
             | Subfields::Bitmap { .. }
             | Subfields::Sequence(_)
+            | Subfields::Tagged { .. }
     ) {
         return None;
     }

@@ -41,7 +41,20 @@ const SEQUENCE_FIELDS: &[FieldSpec<'static>] = &[
     FieldSpec::new(5, "data", Content::B, Encoding::Binary, var(Prefix::binary(1), 16)),
 ];
 
-static FIELDS: [FieldSpec<'static>; 6] = [
+// Tag (two BCD digits), then the subfield it names, each in its own format.
+const TAGGED_FIELDS: &[FieldSpec<'static>] = &[
+    FieldSpec::new(1, "note", Content::Ans, Encoding::Ascii, var(Prefix::ascii(2), 10)),
+    FieldSpec::new(2, "count", Content::N, Encoding::BCD, Length::Fixed(4)),
+    FieldSpec::new(10, "key", Content::B, Encoding::Binary, var(Prefix::binary(1), 8)),
+];
+
+static FIELDS: [FieldSpec<'static>; 7] = [
+    FieldSpec::new(48, "tagged", Content::B, Encoding::Binary, var(Prefix::bcd(3), 255))
+        .with_subfields(Subfields::Tagged {
+            tag_len: 2,
+            tag_encoding: paywire_iso8583::spec::TagEncoding::Bcd,
+            fields: TAGGED_FIELDS,
+        }),
     FieldSpec::new(55, "icc", Content::B, Encoding::Binary, var(Prefix::bcd(3), 255)).with_subfields(Subfields::BerTlv),
     FieldSpec::new(59, "tagged", Content::Ans, Encoding::Ascii, var(Prefix::bcd(3).counting_bytes(), 999))
         .with_subfields(Subfields::TaggedAscii { tag_len: 2, len_digits: 3 }),
@@ -76,8 +89,9 @@ fuzz_target!(|data: &[u8]| {
             let _ = sub.value.to_vec();
         }
         let _ = field.tlv();
-        // Subfields in sequence, read and put back together, are the field's value.
-        if field.number() == 63 {
+        // Subfields in sequence or tagged, read and put back together (in the order read),
+        // are the field's value.
+        if field.number() == 63 || field.number() == 48 {
             let parts: Vec<(u8, Vec<u8>)> = field
                 .subfields()
                 .map(|s| match s.id {

@@ -368,14 +368,54 @@ pub enum Subfields<'s> {
     /// jPOS: a `GenericSubFieldPackager` without a bitmap (`emitBitmap="false"`); moov-io: a
     /// composite without bitmap or tag whose subfields are not all fixed ASCII.
     Sequence(&'s [FieldSpec<'s>]),
+    /// Tag, then the subfield that tag names, read as its definition in `fields` says (its own
+    /// encoding, fixed or behind its own length prefix), repeated to the end of the value, in
+    /// any order, each tag at most once (a tag the spec does not define is malformed). A tag is the definition's number in `tag_len` decimal digits, zero-padded,
+    /// written as `tag_encoding` says (`01`, `02`, … — moov-io's composites with a `tag` whose
+    /// subfields each have their own prefix or encoding, tags in ASCII, EBCDIC or BCD). The
+    /// field must be ASCII or binary; subfields cannot have subfields of their own. (Tags that
+    /// are not numbers, every value behind the same ASCII length: [`Subfields::TaggedAscii`].)
+    Tagged {
+        /// Digits in a tag (1–3).
+        tag_len: u8,
+        /// How the tag's digits are written.
+        tag_encoding: TagEncoding,
+        /// The subfield definitions (sorted by number; each number below `10^tag_len`).
+        fields: &'s [FieldSpec<'s>],
+    },
+}
+
+/// How the digits of a [`Subfields::Tagged`] tag are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TagEncoding {
+    /// ASCII digits.
+    Ascii,
+    /// EBCDIC digits (code page 037; needs the `ebcdic` feature).
+    Ebcdic,
+    /// Packed BCD, right-aligned (an odd digit count has a leading 0 nibble).
+    Bcd,
+}
+
+impl TagEncoding {
+    /// Bytes a tag of `digits` digits takes.
+    pub const fn wire_len(self, digits: u8) -> usize {
+        match self {
+            Self::Bcd => (digits as usize).div_ceil(2),
+            _ => digits as usize,
+        }
+    }
 }
 
 impl<'s> Subfields<'s> {
-    /// The subfield definitions of a [`Subfields::Bitmap`] or [`Subfields::Sequence`] layout
-    /// (empty for the others, whose subfields share the field's definition).
+    /// The subfield definitions of a [`Subfields::Bitmap`], [`Subfields::Sequence`] or
+    /// [`Subfields::Tagged`] layout (empty for the others, whose subfields share the field's
+    /// definition).
     pub const fn definitions(&self) -> &'s [FieldSpec<'s>] {
         match self {
-            Self::Bitmap { fields, .. } | Self::Sequence(fields) => fields,
+            Self::Bitmap { fields, .. } | Self::Sequence(fields) | Self::Tagged { fields, .. } => {
+                fields
+            }
             _ => &[],
         }
     }
@@ -434,9 +474,10 @@ impl<'s> FieldSpec<'s> {
         }
     }
 
-    /// Whether this build reads and writes the field. EBCDIC (for its value or its length
-    /// prefix) needs the `ebcdic` feature and subfields read by definitions of their own
-    /// (under a bitmap, or in sequence) the `bitmap-subfields` feature, both on by default; a firmware whose dialect uses neither builds without them
+    /// Whether this build reads and writes the field. EBCDIC (for its value, its length prefix
+    /// or its subfields' tags) needs the `ebcdic` feature and subfields read by definitions of
+    /// their own (under a bitmap, in sequence, after numeric tags) the `bitmap-subfields`
+    /// feature, both on by default; a firmware whose dialect uses neither builds without them
     /// (2.4 KB less flash for the `cups-pos` terminal job). A field this build leaves out is
     /// refused with [`ErrorKind::Unsupported`] and its number — where the spec is validated, a
     /// message parsed or a value set — so it is never read or written without them.
@@ -448,8 +489,16 @@ impl<'s> FieldSpec<'s> {
         let ebcdic = prefix_ebcdic || matches!(self.encoding, Encoding::Ebcdic(_));
         let bitmap = matches!(
             self.subfields,
-            Subfields::Bitmap { .. } | Subfields::Sequence(_)
+            Subfields::Bitmap { .. } | Subfields::Sequence(_) | Subfields::Tagged { .. }
         );
+        let ebcdic = ebcdic
+            || matches!(
+                self.subfields,
+                Subfields::Tagged {
+                    tag_encoding: TagEncoding::Ebcdic,
+                    ..
+                }
+            );
         let sign_bcd = matches!(self.encoding, Encoding::SignBcd { .. });
         (crate::ebcdic::ENABLED || !ebcdic)
             && (cfg!(feature = "bitmap-subfields") || !bitmap)
@@ -535,6 +584,23 @@ impl<'s> FieldSpec<'s> {
                             && matches!(f.subfields, Subfields::None)
                             && f.validate_shape();
                         previous = f.number;
+                        ok
+                    })
+            }
+            Subfields::Tagged {
+                tag_len, fields, ..
+            } => {
+                let limit = 10u16.pow(u32::from(tag_len.clamp(1, 3)));
+                let mut previous = None;
+                (1..=3).contains(&tag_len)
+                    && !fields.is_empty()
+                    && matches!(self.encoding, Encoding::Ascii | Encoding::Binary)
+                    && fields.iter().all(|f| {
+                        let ok = previous.is_none_or(|p| f.number > p)
+                            && u16::from(f.number) < limit
+                            && matches!(f.subfields, Subfields::None)
+                            && f.validate_shape();
+                        previous = Some(f.number);
                         ok
                     })
             }

@@ -173,6 +173,19 @@ impl<'a, 's> Iterator for SubfieldIter<'a, 's> {
                 read_defined(sub, wire, self.pos)?
             }
             #[cfg(feature = "bitmap-subfields")]
+            Subfields::Tagged {
+                tag_len,
+                tag_encoding,
+                fields,
+            } => {
+                let wire = self.value.as_bytes()?;
+                let rest = wire.get(self.pos..).filter(|r| !r.is_empty())?;
+                let (number, used) = crate::field::read::read_tag(rest, tag_len, tag_encoding)?;
+                let def = fields.iter().find(|f| u16::from(f.number) == number)?;
+                let (item, len) = read_defined(def, wire, self.pos.saturating_add(used))?;
+                (item, used.saturating_add(len))
+            }
+            #[cfg(feature = "bitmap-subfields")]
             Subfields::Sequence(fields) => {
                 let wire = self.value.as_bytes()?;
                 if self.pos >= wire.len() {
@@ -192,12 +205,12 @@ impl<'a, 's> Iterator for SubfieldIter<'a, 's> {
 /// under a bitmap or in sequence; positional parts and tagged values share the field's.
 #[cfg(any(feature = "jpos", feature = "serde"))]
 pub(crate) fn binary_subfield(spec: &FieldSpec<'_>, n: u8) -> bool {
-    match spec.subfields {
-        Subfields::Bitmap { fields, .. } | Subfields::Sequence(fields) => fields
+    match spec.subfields.definitions() {
+        [] => spec.content.is_binary(),
+        fields => fields
             .iter()
             .find(|f| f.number == n)
             .is_some_and(|f| f.content.is_binary()),
-        _ => spec.content.is_binary(),
     }
 }
 
@@ -233,9 +246,10 @@ fn read_defined<'a, 's>(
 /// (a second word, announced by bit 1, when a subfield above 64 is given) followed by each
 /// subfield written as its definition says, ascending, or a sequence of subfields each written
 /// as its definition says, up to the last one given, one left out before it written empty
-/// (padded, or a zero length) as jPOS's `GenericSubFieldPackager` does without a bitmap. Under
-/// a bitmap or in sequence a fixed-width value shorter than its width is padded as its
-/// definition says (jPOS's padders). Other layouts are
+/// (padded, or a zero length) as jPOS's `GenericSubFieldPackager` does without a bitmap, or
+/// tagged subfields (each its tag, then the subfield as its definition says, in the order
+/// given). Under a bitmap, in sequence or tagged, a fixed-width value shorter than its width
+/// is padded as its definition says (jPOS's padders). Other layouts are
 /// [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported); a part the layout does not have, or a gap, is
 /// [`ErrorKind::BadSubfield`](crate::ErrorKind::BadSubfield) with its index. Each subfield value is checked as a field's is.
 #[cfg(feature = "alloc")]
@@ -333,9 +347,63 @@ pub fn compose(spec: &FieldSpec<'_>, parts: &[(u8, &[u8])]) -> crate::Result<all
                 write_field(def, Padded::plain(&padded), &mut out).map_err(|_| bad(i))?;
             }
         }
+        #[cfg(feature = "bitmap-subfields")]
+        Subfields::Tagged {
+            tag_len,
+            tag_encoding,
+            fields,
+        } => {
+            // In the order given (a MAC over the message depends on it).
+            for (i, (n, value)) in parts.iter().enumerate() {
+                let def = fields
+                    .iter()
+                    .find(|f| f.number == *n)
+                    .ok_or_else(|| bad(i))?;
+                let padded = pad_to_width(def, value).ok_or_else(|| bad(i))?;
+                write_tag(*n, tag_len, tag_encoding, &mut out);
+                write_field(def, Padded::plain(&padded), &mut out).map_err(|_| bad(i))?;
+            }
+        }
         _ => return Err(Error::new(ErrorKind::Unsupported, field, 0)),
     }
     Ok(out)
+}
+
+/// Writes `number` as a [`Subfields::Tagged`] tag: `tag_len` digits, zero-padded, as
+/// `encoding` says (a number the spec defines fits: `Spec::validate`).
+#[cfg(all(feature = "alloc", feature = "bitmap-subfields"))]
+fn write_tag(
+    number: u8,
+    tag_len: u8,
+    encoding: crate::spec::TagEncoding,
+    out: &mut alloc::vec::Vec<u8>,
+) {
+    use crate::field::chars::digit_char;
+    use crate::spec::TagEncoding;
+    let digits = [number / 100, number / 10 % 10, number % 10];
+    let digits = digits
+        .get(3usize.saturating_sub(usize::from(tag_len))..)
+        .unwrap_or_default();
+    match encoding {
+        TagEncoding::Ascii => out.extend(digits.iter().map(|&d| digit_char(d))),
+        TagEncoding::Ebcdic => out.extend(
+            digits
+                .iter()
+                .map(|&d| crate::ebcdic::encode(crate::spec::CodePage::Cp037, digit_char(d))),
+        ),
+        TagEncoding::Bcd => {
+            // Right-aligned: an odd count starts with a 0 nibble.
+            let mut nibbles = alloc::vec::Vec::with_capacity(4);
+            if digits.len() % 2 == 1 {
+                nibbles.push(0);
+            }
+            nibbles.extend_from_slice(digits);
+            out.extend(nibbles.chunks(2).map(|p| match *p {
+                [hi, lo] => (hi << 4) | lo,
+                _ => 0,
+            }));
+        }
+    }
 }
 
 /// `value` padded to `def`'s fixed width as its pad rule says (as is for a variable length),

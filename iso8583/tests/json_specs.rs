@@ -479,3 +479,51 @@ fn moov_binary_prefixes() {
         );
     }
 }
+
+/// A moov composite whose tags are EBCDIC (`tag.enc`), each subfield behind its own EBCDIC
+/// prefix: each tag's subfield read by its own definition. Bytes from code page 037 (IBM's
+/// table: `0`–`9` are F0–F9, `A`–`C` are C1–C3).
+#[test]
+#[cfg(all(feature = "bitmap-subfields", feature = "ebcdic"))]
+fn moov_composite_with_ebcdic_tags() {
+    use paywire_iso8583::spec::TagEncoding;
+    let text = r#"{"name":"ebc","fields":{
+      "0":{"type":"String","length":4,"enc":"ASCII","prefix":"ASCII.Fixed"},
+      "1":{"type":"Bitmap","length":8,"enc":"Binary","prefix":"Binary.Fixed"},
+      "48":{"type":"Composite","length":99,"prefix":"ASCII.LL",
+        "tag":{"length":2,"enc":"EBCDIC","padding":{"type":"Left","pad":"0"},"sort":"StringsByInt"},
+        "subfields":{
+          "1":{"type":"String","length":9,"enc":"EBCDIC","prefix":"EBCDIC.LL"},
+          "2":{"type":"Numeric","length":4,"enc":"BCD","prefix":"BCD.Fixed"}}}}}"#;
+    let doc = SpecDoc::from_json(text).unwrap();
+    let tables = doc.tables();
+    let parts = doc.parts(&tables);
+    let spec = doc.spec(&parts);
+    let f48 = spec.field(48).unwrap();
+    assert!(matches!(
+        f48.subfields,
+        Subfields::Tagged {
+            tag_len: 2,
+            tag_encoding: TagEncoding::Ebcdic,
+            ..
+        }
+    ));
+    let value = paywire_iso8583::compose(f48, &[(1, b"ABC"), (2, b"0042")]).unwrap();
+    assert_eq!(
+        value,
+        [
+            0xF0, 0xF1, 0xF0, 0xF3, 0xC1, 0xC2, 0xC3, 0xF0, 0xF2, 0x00, 0x42
+        ]
+    );
+    let mut b = MessageBuilder::new(&spec, Mti::FINANCIAL_REQUEST);
+    b.set(48, &value).unwrap();
+    let wire = b.to_vec().unwrap();
+    let m = MessageRef::parse(&spec, &wire).unwrap();
+    let subs: Vec<Vec<u8>> = m
+        .field(48)
+        .unwrap()
+        .subfields()
+        .map(|s| s.value.to_vec())
+        .collect();
+    assert_eq!(subs, [b"ABC".to_vec(), b"0042".to_vec()]);
+}

@@ -105,8 +105,39 @@ const F63_SEQUENCE: &[FieldSpec<'static>] = &[
     FieldSpec::new(3, "Tail", Content::Ans, Encoding::Ascii, Length::Fixed(3)),
 ];
 
-static FIELDS: [FieldSpec<'static>; 7] = [
+// Tag, then the subfield the tag names, each in its own format: tags of two BCD digits.
+const F48_TAGGED: &[FieldSpec<'static>] = &[
+    FieldSpec::new(
+        1,
+        "Note",
+        Content::Ans,
+        Encoding::Ascii,
+        var(Prefix::ascii(2), 10),
+    ),
+    FieldSpec::new(2, "Count", Content::N, Encoding::BCD, Length::Fixed(4)),
+    FieldSpec::new(
+        10,
+        "Key data",
+        Content::B,
+        Encoding::Binary,
+        var(Prefix::binary(1), 8),
+    ),
+];
+
+static FIELDS: [FieldSpec<'static>; 8] = [
     FieldSpec::new(11, "STAN", Content::N, Encoding::BCD, Length::Fixed(6)),
+    FieldSpec::new(
+        48,
+        "Tagged",
+        Content::B,
+        Encoding::Binary,
+        var(Prefix::bcd(3), 255),
+    )
+    .with_subfields(Subfields::Tagged {
+        tag_len: 2,
+        tag_encoding: paywire_iso8583::spec::TagEncoding::Bcd,
+        fields: F48_TAGGED,
+    }),
     FieldSpec::new(
         55,
         "ICC data",
@@ -185,7 +216,7 @@ fn spec_is_valid() {
         // Without the feature the first field with subfields under a bitmap is refused, by
         // number (and one with subfields in sequence alike).
         let e = SPEC.validate().unwrap_err();
-        assert_eq!((e.kind(), e.field()), (ErrorKind::Unsupported, Some(61)));
+        assert_eq!((e.kind(), e.field()), (ErrorKind::Unsupported, Some(48)));
         let e = SPEC.field(63).unwrap().validate().unwrap_err();
         assert_eq!((e.kind(), e.field()), (ErrorKind::Unsupported, Some(63)));
     }
@@ -396,6 +427,49 @@ fn subfields_in_sequence() {
 
 #[test]
 #[cfg(feature = "bitmap-subfields")]
+fn tagged_subfields_each_in_its_own_format() {
+    let f48 = SPEC.field(48).unwrap();
+    // Tag 10 (BCD 0x10), its one-byte binary length and two bytes; tag 01, an ASCII LL "HI";
+    // written in the order given.
+    let value = paywire_iso8583::compose(f48, &[(10, &[0xAB, 0xCD][..]), (1, b"HI")]).unwrap();
+    assert_eq!(
+        value,
+        [0x10, 0x02, 0xAB, 0xCD, 0x01, b'0', b'2', b'H', b'I']
+    );
+    let mut b = MessageBuilder::new(&SPEC, Mti::FINANCIAL_RESPONSE);
+    b.set(48, &value).unwrap();
+    assert_eq!(
+        subs(&b.to_vec().unwrap(), 48),
+        [
+            (SubfieldId::Position(10), vec![0xAB, 0xCD]),
+            (SubfieldId::Position(1), b"HI".to_vec()),
+        ]
+    );
+    // A short fixed value is padded (n: zeros to the left); BCD tag 02 then 0x0042.
+    assert_eq!(
+        paywire_iso8583::compose(f48, &[(2, b"42")]).unwrap(),
+        [0x02, 0x00, 0x42]
+    );
+    // A tag the spec does not define (05), a tag that is not BCD digits, a subfield cut short.
+    for (bad, index) in [
+        (&[0x05, 0x00, 0x42][..], 0),
+        (&[0x02, 0x00, 0x42, 0xAB, 0x00][..], 1),
+        (&[0x10, 0x05, 0xAB][..], 0),
+        // A tag given twice (found by fuzzing: composing what was read failed).
+        (&[0x10, 0x02, 0xAB, 0xCD, 0x10, 0x00][..], 1),
+    ] {
+        assert_eq!(
+            b.set(48, bad).unwrap_err().kind(),
+            ErrorKind::BadSubfield { index },
+            "{bad:02X?}"
+        );
+    }
+    // A subfield the spec does not define cannot be composed.
+    assert!(paywire_iso8583::compose(f48, &[(3, b"X")]).is_err());
+}
+
+#[test]
+#[cfg(feature = "bitmap-subfields")]
 fn composing_subfields_in_sequence() {
     let f63 = SPEC.field(63).unwrap();
     // A part left out before the last given is written empty: a zero length for 63.1.
@@ -525,6 +599,31 @@ fn sequence_and_extended_bitmap_shapes_are_checked() {
     ] {
         assert!(bad.validate().is_err(), "{bad:?}");
     }
+    // Tags of 1–3 digits, each number fitting them.
+    let tagged = |tag_len, fields: &'static [FieldSpec<'static>]| {
+        FieldSpec::new(
+            48,
+            "T",
+            Content::B,
+            Encoding::Binary,
+            var(Prefix::bcd(3), 255),
+        )
+        .with_subfields(Subfields::Tagged {
+            tag_len,
+            tag_encoding: paywire_iso8583::spec::TagEncoding::Ascii,
+            fields,
+        })
+    };
+    if cfg!(feature = "bitmap-subfields") {
+        tagged(2, F48_TAGGED).validate().unwrap();
+    }
+    for bad in [
+        tagged(0, F48_TAGGED),
+        tagged(4, F48_TAGGED),
+        tagged(1, F48_TAGGED),
+    ] {
+        assert!(bad.validate().is_err(), "{bad:?}");
+    }
     // With subfields above 64, bit 1 announces the second word: no subfield 1.
     const ONE_AND_70: &[FieldSpec<'static>] = &[
         FieldSpec::new(1, "A", Content::An, Encoding::Ascii, Length::Fixed(1)),
@@ -615,6 +714,48 @@ mod composed {
                 })
                 .collect();
             prop_assert_eq!(paywire_iso8583::compose(f63, &again).unwrap(), value);
+        }
+
+        /// Tagged subfields: any of 48.1, 48.2 and 48.10, each at most once, in any order,
+        /// composed, set, parsed and read back in that order, and composed again.
+        #[test]
+        fn tagged_round_trip(
+            order in Just(vec![1u8, 2, 10]).prop_shuffle(),
+            keep in prop::collection::vec(any::<bool>(), 3),
+            note in text(PRINTABLE, 10),
+            count in prop::collection::vec(prop::sample::select(DIGITS), 4),
+            key in prop::collection::vec(any::<u8>(), 0..=8),
+        ) {
+            let f48 = SPEC.field(48).unwrap();
+            let given: Vec<(u8, &[u8])> = order
+                .iter()
+                .zip(&keep)
+                .filter(|(_, k)| **k)
+                .map(|(&n, _)| match n {
+                    1 => (1, note.as_slice()),
+                    2 => (2, count.as_slice()),
+                    _ => (10, key.as_slice()),
+                })
+                .collect();
+            prop_assume!(!given.is_empty());
+            let value = paywire_iso8583::compose(f48, &given).unwrap();
+            let mut b = MessageBuilder::new(&SPEC, Mti::FINANCIAL_RESPONSE);
+            b.set(48, &value).unwrap();
+            let bytes = b.to_vec().unwrap();
+            let read = subs(&bytes, 48);
+            let expected: Vec<(SubfieldId<'_>, Vec<u8>)> = given
+                .iter()
+                .map(|(n, v)| (SubfieldId::Position(*n), v.to_vec()))
+                .collect();
+            prop_assert_eq!(&read, &expected);
+            let again: Vec<(u8, &[u8])> = read
+                .iter()
+                .map(|(id, v)| match id {
+                    SubfieldId::Position(n) => (*n, v.as_slice()),
+                    _ => unreachable!(),
+                })
+                .collect();
+            prop_assert_eq!(paywire_iso8583::compose(f48, &again).unwrap(), value);
         }
 
         /// A subfield bitmap with a second word: any of 61.2 and 61.70, composed, set, parsed

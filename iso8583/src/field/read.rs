@@ -353,6 +353,27 @@ pub(crate) fn tagged_header(
     (bytes.len() >= header.saturating_add(len)).then_some((tag, len, header))
 }
 
+/// The number a [`Subfields::Tagged`] tag at the start of `bytes` holds, and the bytes it
+/// takes; `None` when it is cut short or not `tag_len` decimal digits.
+pub(crate) fn read_tag(
+    bytes: &[u8],
+    tag_len: u8,
+    encoding: crate::spec::TagEncoding,
+) -> Option<(u16, usize)> {
+    use crate::spec::TagEncoding;
+    let used = encoding.wire_len(tag_len);
+    let tag = bytes.get(..used)?;
+    let number = match encoding {
+        TagEncoding::Ascii => decimal_value(tag.iter().copied()),
+        TagEncoding::Ebcdic => decimal_value(
+            tag.iter()
+                .map(|&b| crate::ebcdic::decode(crate::spec::CodePage::Cp037, b)),
+        ),
+        TagEncoding::Bcd => super::prefix::bcd_prefix_value(tag, tag_len % 2 == 1),
+    }?;
+    Some((u16::try_from(number).ok()?, used))
+}
+
 /// `Ok` when the subfields read end where the field's value does (`pos` = its length), else
 /// [`ErrorKind::TrailingData`] at the first byte left.
 fn all_read(wire: &[u8], pos: usize, field: Option<u8>, offset: usize) -> Result<()> {
@@ -406,10 +427,42 @@ pub(crate) fn check_subfields(spec: &FieldSpec<'_>, value: Value<'_>, offset: us
             Ok(())
         }
         // Left out of this build (`FieldSpec::supported`: refused before it is read).
-        Subfields::Bitmap { .. } | Subfields::Sequence(_)
+        Subfields::Bitmap { .. } | Subfields::Sequence(_) | Subfields::Tagged { .. }
             if !cfg!(feature = "bitmap-subfields") =>
         {
             Err(Error::new(ErrorKind::Unsupported, field, offset))
+        }
+        Subfields::Tagged {
+            tag_len,
+            tag_encoding,
+            fields,
+        } => {
+            let wire = value.as_bytes().unwrap_or_default();
+            let mut pos = 0usize;
+            let mut index = 0usize;
+            // Each tag at most once: a tag names one subfield.
+            let mut seen = [0u64; 4];
+            while let Some(rest) = wire.get(pos..).filter(|r| !r.is_empty()) {
+                let at = offset.saturating_add(pos);
+                let bad = |at| Error::new(ErrorKind::BadSubfield { index }, field, at);
+                let (number, used) =
+                    read_tag(rest, tag_len, tag_encoding).ok_or_else(|| bad(at))?;
+                let sub = fields
+                    .iter()
+                    .find(|f| u16::from(f.number) == number)
+                    .ok_or_else(|| bad(at))?;
+                let (word, bit) = (usize::from(sub.number / 64), 1u64 << (sub.number % 64));
+                match seen.get_mut(word) {
+                    Some(w) if *w & bit == 0 => *w |= bit,
+                    _ => return Err(bad(at)),
+                }
+                let body = rest.get(used..).unwrap_or_default();
+                let located =
+                    read_field(sub, body, at.saturating_add(used)).map_err(|e| bad(e.offset()))?;
+                pos = pos.saturating_add(used).saturating_add(located.end);
+                index = index.saturating_add(1);
+            }
+            Ok(())
         }
         Subfields::Sequence(fields) => {
             let wire = value.as_bytes().unwrap_or_default();

@@ -207,7 +207,10 @@ impl XmlMessage {
             let spec = f.spec();
             let value = match spec.subfields {
                 // jPOS's GenericSubFieldPackager fields: one <isomsg id> of subfields.
-                Subfields::Positional(_) | Subfields::Bitmap { .. } | Subfields::Sequence(_) => {
+                Subfields::Positional(_)
+                | Subfields::Bitmap { .. }
+                | Subfields::Sequence(_)
+                | Subfields::Tagged { .. } => {
                     let mut sub = Self::default();
                     for s in f.subfields() {
                         let SubfieldId::Position(n) = s.id else {

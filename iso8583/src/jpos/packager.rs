@@ -16,7 +16,7 @@ use core::fmt;
 use super::xml::{self, Element};
 use crate::error::{Error, XmlProblem};
 use crate::json::SpecDoc;
-use crate::json::doc::FieldDoc;
+use crate::json::doc::{FieldDoc, Nest};
 use crate::spec::{
     Align, BitmapEncoding, Charset, CodePage, Content, Encoding, FieldSpec, Length, MtiEncoding,
     Pad, Prefix,
@@ -275,7 +275,7 @@ fn subfields(doc: &mut FieldDoc, e: &Element, path: &str) -> Loaded<()> {
             nested: None,
         })
         .collect();
-    doc.nested = Some((bitmap, nested));
+    doc.nested = Some((bitmap.map_or(Nest::Sequence, Nest::Bitmap), nested));
     Ok(())
 }
 

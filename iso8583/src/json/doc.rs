@@ -11,6 +11,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::rules::{MessageRule, Rule};
 use crate::spec::{
     BitmapEncoding, Charset, FieldSpec, MtiEncoding, Override, Part, Plan, Spec, Subfields,
+    TagEncoding,
 };
 
 /// One field of a loaded spec, owning its name.
@@ -20,9 +21,19 @@ pub(crate) struct FieldDoc {
     pub(crate) spec: FieldSpec<'static>,
     /// Positional subfields (name, width); the other kinds are in `spec.subfields`.
     pub(crate) positional: Vec<(String, u16)>,
-    /// Subfields read by definitions of their own: under a bitmap (its encoding) or in
-    /// sequence (`None`), and the definitions.
-    pub(crate) nested: Option<(Option<BitmapEncoding>, Vec<FieldDoc>)>,
+    /// Subfields read by definitions of their own, and the definitions.
+    pub(crate) nested: Option<(Nest, Vec<FieldDoc>)>,
+}
+
+/// How subfields with definitions of their own are laid out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Nest {
+    /// Under a bitmap written so.
+    Bitmap(BitmapEncoding),
+    /// End to end.
+    Sequence,
+    /// Each after its tag.
+    Tagged(u8, TagEncoding),
 }
 
 /// The subfield tables of a [`SpecDoc`] (positional parts, bitmap subfield definitions), from
@@ -202,11 +213,18 @@ impl SpecDoc {
         type Table<'a> = (Vec<Part<'a>>, Vec<FieldSpec<'a>>);
         fn borrow<'a>(f: &'a FieldDoc, table: Option<&'a Table<'a>>) -> FieldSpec<'a> {
             let subfields = match (table, &f.nested) {
-                (Some((_, nested)), Some((Some(encoding), _))) => Subfields::Bitmap {
+                (Some((_, nested)), Some((Nest::Bitmap(encoding), _))) => Subfields::Bitmap {
                     encoding: *encoding,
                     fields: nested,
                 },
-                (Some((_, nested)), Some((None, _))) => Subfields::Sequence(nested),
+                (Some((_, nested)), Some((Nest::Sequence, _))) => Subfields::Sequence(nested),
+                (Some((_, nested)), Some((Nest::Tagged(tag_len, tag_encoding), _))) => {
+                    Subfields::Tagged {
+                        tag_len: *tag_len,
+                        tag_encoding: *tag_encoding,
+                        fields: nested,
+                    }
+                }
                 (Some((parts, _)), None) if !parts.is_empty() => Subfields::Positional(parts),
                 _ => f.spec.subfields,
             };

@@ -44,7 +44,10 @@
 //!   64-bit bitmap, then the subfields it announces; these have no subfields of their own), or
 //!   `{"sequence": {"fields": {"0": {...field...}, ...}}}` (the subfields end to end in number
 //!   order, each as its own definition says — fixed or with its own prefix —, the value
-//!   stopping after any whole one: [`crate::spec::Subfields::Sequence`]).
+//!   stopping after any whole one: [`crate::spec::Subfields::Sequence`]), or
+//!   `{"tagged": {"tag": 2, "encoding": "ascii" | "ebcdic" | "bcd", "fields": {"1": {...}}}}`
+//!   (each subfield after its number as a tag of `tag` digits, read as its own definition
+//!   says: [`crate::spec::Subfields::Tagged`]).
 //!
 //! # moov-io/iso8583's format
 //!
@@ -55,8 +58,10 @@
 //! `ASCII`/`EBCDIC`/`BCD` `.Fixed`…`.LLLLLL`, `Hex.Fixed`, `Binary.Fixed`…`.LLLL` (big-endian
 //! binary lengths of 1–4 bytes). `Composite` fields map
 //! onto paywire's subfield kinds: with a `bitmap` → bitmap subfields; with `tag.enc` `BerTLVTag`
-//! → BER-TLV (binary value); with `tag.length` → ASCII tags when every subfield has the same
-//! `ASCII.L…` prefix; without a tag → positional parts when every subfield is `ASCII.Fixed`,
+//! → BER-TLV (binary value); with `tag.length` → ASCII tags when every subfield is ASCII text
+//! behind the same `ASCII.L…` prefix, else each tag's subfield read by its own definition (tags
+//! of up to 3 digits in `ASCII`, `EBCDIC` or `BCD`: [`crate::spec::Subfields::Tagged`]);
+//! without a tag → positional parts when every subfield is `ASCII.Fixed`,
 //! else subfields in sequence, each read as its own definition says (`StringsByInt` order,
 //! moov's `unpackSubfields`). Other composites, `Hex` variable prefixes (a length in hex text)
 //! and 5- or 6-byte binary prefixes are refused as unsupported.

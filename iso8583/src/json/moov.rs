@@ -6,11 +6,11 @@ use alloc::vec::Vec;
 
 use serde_json::{Map, Value as Json};
 
-use super::doc::{FieldDoc, SpecDoc, field_number, key_error, l_count, str_key, u16_key};
+use super::doc::{FieldDoc, Nest, SpecDoc, field_number, key_error, l_count, str_key, u16_key};
 use crate::error::{Error, ErrorKind, Result};
 use crate::spec::{
     BitmapEncoding, CodePage, Content, Counts, Encoding, FieldSpec, Length, MtiEncoding, Pad,
-    Prefix, PrefixEncoding, Sensitivity, Subfields,
+    Prefix, PrefixEncoding, Sensitivity, Subfields, TagEncoding,
 };
 
 /// A spec in moov-io/iso8583's format (`object` is the document, `fields` its `fields`).
@@ -147,6 +147,20 @@ fn moov_field(number: u8, f: &Map<String, Json>) -> Result<FieldDoc> {
     })
 }
 
+/// How a composite whose subfields have definitions of their own is held whole: as text when
+/// every subfield is ASCII text (and `ascii_tags`), so it shows as such undivided; else bytes.
+fn whole(nested: &[FieldDoc], ascii_tags: bool) -> (Content, Encoding) {
+    let text = ascii_tags
+        && nested
+            .iter()
+            .all(|d| d.spec.encoding == Encoding::Ascii && !d.spec.content.is_binary());
+    if text {
+        (Content::Ans, Encoding::Ascii)
+    } else {
+        (Content::B, Encoding::Binary)
+    }
+}
+
 /// A moov `Composite` field (see the module documentation for the kinds that map).
 fn moov_composite(number: u8, f: &Map<String, Json>) -> Result<FieldDoc> {
     let field = Some(number);
@@ -194,7 +208,7 @@ fn moov_composite(number: u8, f: &Map<String, Json>) -> Result<FieldDoc> {
             nested.push(moov_field(*n, def).map_err(|e| Error::new(e.kind(), field, 0))?);
         }
         let binary = encoding == BitmapEncoding::Binary;
-        bitmap = Some((Some(encoding), nested));
+        bitmap = Some((Nest::Bitmap(encoding), nested));
         if binary {
             (Content::B, Encoding::Binary, Subfields::None)
         } else {
@@ -203,31 +217,51 @@ fn moov_composite(number: u8, f: &Map<String, Json>) -> Result<FieldDoc> {
     } else if tag_enc == Some("BerTLVTag") {
         (Content::B, Encoding::Binary, Subfields::BerTlv)
     } else if tag_len > 0 {
-        // ASCII tags, each subfield with the same ASCII length prefix.
-        if tag_enc.is_some_and(|e| e != "ASCII") {
-            return Err(unsupported());
-        }
+        // ASCII tags, each subfield ASCII text behind the same ASCII length prefix: tags
+        // read as they are; else each tag's subfield read by its own definition.
         let mut digits = None;
+        let mut shared = tag_enc.is_none_or(|e| e == "ASCII");
         for (_, def) in &subs {
             let (enc, ls) = str_key(def, "prefix", field)?
                 .split_once('.')
                 .ok_or(key_error(field))?;
-            let d = l_count(ls, 'L')
-                .filter(|_| enc == "ASCII")
-                .ok_or(unsupported())?;
-            if digits.is_some_and(|x| x != d) {
+            let d = l_count(ls, 'L').filter(|_| enc == "ASCII");
+            shared &= d.is_some()
+                && (digits.is_none() || digits == d)
+                && def.get("enc").and_then(Json::as_str) == Some("ASCII");
+            digits = digits.or(d);
+        }
+        let tag_len = u8::try_from(tag_len).map_err(|_| key_error(field))?;
+        if shared {
+            (
+                Content::Ans,
+                Encoding::Ascii,
+                Subfields::TaggedAscii {
+                    tag_len,
+                    len_digits: digits.ok_or(key_error(field))?,
+                },
+            )
+        } else {
+            let tag_encoding = match tag_enc {
+                None | Some("ASCII") => TagEncoding::Ascii,
+                Some("EBCDIC") => TagEncoding::Ebcdic,
+                Some("BCD") => TagEncoding::Bcd,
+                Some(_) => return Err(unsupported()),
+            };
+            if tag_len > 3 {
                 return Err(unsupported());
             }
-            digits = Some(d);
+            let mut nested = Vec::new();
+            for (n, def) in &subs {
+                if def.contains_key("subfields") {
+                    return Err(unsupported());
+                }
+                nested.push(moov_field(*n, def).map_err(|e| Error::new(e.kind(), field, 0))?);
+            }
+            let (content, encoding) = whole(&nested, tag_encoding == TagEncoding::Ascii);
+            bitmap = Some((Nest::Tagged(tag_len, tag_encoding), nested));
+            (content, encoding, Subfields::None)
         }
-        (
-            Content::Ans,
-            Encoding::Ascii,
-            Subfields::TaggedAscii {
-                tag_len: u8::try_from(tag_len).map_err(|_| key_error(field))?,
-                len_digits: digits.ok_or(key_error(field))?,
-            },
-        )
     } else if subs.iter().all(|(_, def)| {
         matches!(moov_length(def, field), Ok(Length::Fixed(_)))
             && def.get("enc").and_then(Json::as_str) == Some("ASCII")
@@ -253,16 +287,9 @@ fn moov_composite(number: u8, f: &Map<String, Json>) -> Result<FieldDoc> {
             }
             nested.push(moov_field(*n, def).map_err(|e| Error::new(e.kind(), field, 0))?);
         }
-        // Text when every subfield is ASCII text (shown as such undivided), else bytes.
-        let text = nested
-            .iter()
-            .all(|d| d.spec.encoding == Encoding::Ascii && !d.spec.content.is_binary());
-        bitmap = Some((None, nested));
-        if text {
-            (Content::Ans, Encoding::Ascii, Subfields::None)
-        } else {
-            (Content::B, Encoding::Binary, Subfields::None)
-        }
+        let (content, encoding) = whole(&nested, true);
+        bitmap = Some((Nest::Sequence, nested));
+        (content, encoding, Subfields::None)
     };
     let spec = FieldSpec::new(number, "", content, encoding, length).with_subfields(subfields);
     Ok(FieldDoc {

@@ -5,14 +5,14 @@ use alloc::vec::Vec;
 
 use serde_json::{Map, Value as Json};
 
-use super::doc::{FieldDoc, SpecDoc, field_number, key_error, l_count, str_key, u16_key};
+use super::doc::{FieldDoc, Nest, SpecDoc, field_number, key_error, l_count, str_key, u16_key};
 use crate::Mti;
 use crate::error::{Error, ErrorKind, Result};
 use crate::rules::{Presence, Rule};
 use crate::spec::Charset;
 use crate::spec::{
     Align, BitmapEncoding, CodePage, Content, Counts, Encoding, FieldSpec, Length, MtiEncoding,
-    Pad, Prefix, PrefixEncoding, Sensitivity, Subfields,
+    Pad, Prefix, PrefixEncoding, Sensitivity, Subfields, TagEncoding,
 };
 
 /// A spec in paywire's format (`object` is the document, `fields` its `fields`).
@@ -210,23 +210,36 @@ fn paywire_field(number: u8, f: &Map<String, Json>) -> Result<FieldDoc> {
                     .get("fields")
                     .and_then(Json::as_object)
                     .ok_or(key_error(field))?;
-                bitmap = Some((Some(encoding), definitions(defs, field)?));
+                bitmap = Some((Nest::Bitmap(encoding), definitions(defs, field)?));
             } else if let Some(s) = sub.get("sequence").and_then(Json::as_object) {
                 let defs = s
                     .get("fields")
                     .and_then(Json::as_object)
                     .ok_or(key_error(field))?;
-                bitmap = Some((None, definitions(defs, field)?));
+                bitmap = Some((Nest::Sequence, definitions(defs, field)?));
             } else if let Some(tagged) = sub.get("tagged").and_then(Json::as_object) {
                 let small = |key| {
                     u16_key(tagged, key, field)?
                         .and_then(|n| u8::try_from(n).ok())
                         .ok_or(key_error(field))
                 };
-                spec.subfields = Subfields::TaggedAscii {
-                    tag_len: small("tag")?,
-                    len_digits: small("length")?,
-                };
+                if let Some(defs) = tagged.get("fields").and_then(Json::as_object) {
+                    let encoding = match tagged.get("encoding").map(Json::as_str) {
+                        None | Some(Some("ascii")) => TagEncoding::Ascii,
+                        Some(Some("ebcdic")) => TagEncoding::Ebcdic,
+                        Some(Some("bcd")) => TagEncoding::Bcd,
+                        _ => return Err(key_error(field)),
+                    };
+                    bitmap = Some((
+                        Nest::Tagged(small("tag")?, encoding),
+                        definitions(defs, field)?,
+                    ));
+                } else {
+                    spec.subfields = Subfields::TaggedAscii {
+                        tag_len: small("tag")?,
+                        len_digits: small("length")?,
+                    };
+                }
             } else {
                 return Err(key_error(field));
             }

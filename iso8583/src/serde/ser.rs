@@ -175,9 +175,11 @@ fn compose(
             }
             Ok(out)
         }
-        Subfields::Bitmap { fields, .. } | Subfields::Sequence(fields) => {
+        Subfields::Bitmap { fields, .. }
+        | Subfields::Sequence(fields)
+        | Subfields::Tagged { fields, .. } => {
             // Each subfield as its own definition says, then (`compose`) the bitmap and all
-            // of them, or all of them in sequence.
+            // of them, all of them in sequence, or each after its tag.
             let mut values = Vec::new();
             for (key, raw) in parts {
                 if matches!(raw, Raw::Absent) {
@@ -200,7 +202,7 @@ fn compose(
         }
         _ => Err(MapError::new(
             None,
-            "subfields as a struct are written for positional, ASCII-tagged, bitmap and sequence fields only",
+            "subfields as a struct are written for positional, tagged, bitmap and sequence fields only",
         )),
     }
 }
