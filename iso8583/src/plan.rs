@@ -92,7 +92,7 @@ impl Op {
                     PrefixEncoding::Binary => PrefixKind::Binary,
                     PrefixEncoding::Bcd if prefix.digits % 2 == 1 => PrefixKind::BcdOdd,
                     PrefixEncoding::Bcd => PrefixKind::Bcd,
-                    PrefixEncoding::Ebcdic => return Self::GENERAL,
+                    _ => return Self::GENERAL,
                 };
                 (Shape::Var, kind, len, min, max)
             }

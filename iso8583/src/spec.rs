@@ -12,6 +12,9 @@ pub use crate::mti::MtiEncoding;
 
 /// Whether this build reads and writes [`Encoding::SignBcd`] (feature `sign-bcd`).
 pub(crate) const SIGN_BCD: bool = cfg!(feature = "sign-bcd");
+/// Whether this build reads and writes hexadecimal-text length prefixes
+/// ([`PrefixEncoding::Hex`], feature `hex-prefix`).
+pub(crate) const HEX_PREFIX: bool = cfg!(feature = "hex-prefix");
 
 /// The highest field number (three bitmaps).
 pub const MAX_FIELD: u8 = 192;
@@ -165,6 +168,10 @@ pub enum PrefixEncoding {
     Ascii,
     /// Decimal digits in EBCDIC.
     Ebcdic,
+    /// The length in hexadecimal ASCII text, two characters a byte of length (`L` = 2
+    /// characters, `LL` = 4; either case read, uppercase written): moov-io's `Hex.L`…. Needs
+    /// the `hex-prefix` feature (on by default).
+    Hex,
     /// Packed BCD (`LL` = 1 byte, `LLL` = 2 bytes).
     Bcd,
     /// Big-endian binary (`L` = 1 byte, `LL` = 2 bytes, ...).
@@ -243,6 +250,7 @@ impl Prefix {
     pub const fn wire_len(self) -> usize {
         match self.encoding {
             PrefixEncoding::Bcd => (self.digits as usize).div_ceil(2),
+            PrefixEncoding::Hex if HEX_PREFIX => (self.digits as usize).saturating_mul(2),
             _ => self.digits as usize,
         }
     }
@@ -250,7 +258,7 @@ impl Prefix {
     /// The largest number the prefix can hold.
     pub const fn capacity(self) -> usize {
         match self.encoding {
-            PrefixEncoding::Binary => match self.digits {
+            PrefixEncoding::Binary | PrefixEncoding::Hex => match self.digits {
                 1 => 0xFF,
                 2 => 0xFFFF,
                 3 => 0xFF_FFFF,
@@ -482,26 +490,33 @@ impl<'s> FieldSpec<'s> {
     /// refused with [`ErrorKind::Unsupported`] and its number — where the spec is validated, a
     /// message parsed or a value set — so it is never read or written without them.
     pub const fn supported(&self) -> bool {
-        let prefix_ebcdic = match self.length {
-            Length::Var { prefix, .. } => matches!(prefix.encoding, PrefixEncoding::Ebcdic),
+        // The prefixes this build may leave out (EBCDIC and hex sit side by side in
+        // `PrefixEncoding`: one range check when both are out).
+        let prefix_refused = match self.length {
+            Length::Var { prefix, .. } => match prefix.encoding {
+                PrefixEncoding::Ebcdic => !crate::ebcdic::ENABLED,
+                PrefixEncoding::Hex => !HEX_PREFIX,
+                _ => false,
+            },
             Length::Fixed(_) => false,
         };
-        let ebcdic = prefix_ebcdic || matches!(self.encoding, Encoding::Ebcdic(_));
+        let ebcdic = matches!(self.encoding, Encoding::Ebcdic(_));
         let bitmap = matches!(
             self.subfields,
             Subfields::Bitmap { .. } | Subfields::Sequence(_) | Subfields::Tagged { .. }
         );
-        let ebcdic = ebcdic
-            || matches!(
-                self.subfields,
-                Subfields::Tagged {
-                    tag_encoding: TagEncoding::Ebcdic,
-                    ..
-                }
-            );
         let sign_bcd = matches!(self.encoding, Encoding::SignBcd { .. });
-        (crate::ebcdic::ENABLED || !ebcdic)
+        let tagged_ebcdic = matches!(
+            self.subfields,
+            Subfields::Tagged {
+                tag_encoding: TagEncoding::Ebcdic,
+                ..
+            }
+        );
+        !prefix_refused
+            && (crate::ebcdic::ENABLED || !ebcdic)
             && (cfg!(feature = "bitmap-subfields") || !bitmap)
+            && (!cfg!(feature = "bitmap-subfields") || crate::ebcdic::ENABLED || !tagged_ebcdic)
             && (SIGN_BCD || !sign_bcd)
     }
 
@@ -630,7 +645,9 @@ impl<'s> FieldSpec<'s> {
                 // Up to six decimal digits (Postilion's field 127 is `LLLLLL`), four binary
                 // bytes.
                 let digits_ok = match prefix.encoding {
-                    PrefixEncoding::Binary => (1..=4).contains(&prefix.digits),
+                    PrefixEncoding::Binary | PrefixEncoding::Hex => {
+                        (1..=4).contains(&prefix.digits)
+                    }
                     _ => (1..=6).contains(&prefix.digits),
                 };
                 let max_wire = match prefix.counts {

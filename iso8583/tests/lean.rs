@@ -1,13 +1,14 @@
 //! What a build without the optional parts does (`cargo test -p paywire-iso8583
-//! --no-default-features --features std`, a CI step): a spec that needs EBCDIC or subfields
-//! under a bitmap is refused — `Unsupported`, with the field — where it is validated, where a
+//! --no-default-features --features std`, a CI step): a spec that needs EBCDIC, subfields
+//! under a bitmap, in sequence or tagged, or a hexadecimal length prefix is refused — `Unsupported`, with the field — where it is validated, where a
 //! message is parsed and where a value is set, so nothing is misread; plans are empty. (The rest
 //! of the suite runs in that build too: the general reader alone reads every published vector.)
 #![cfg(not(any(
     feature = "ebcdic",
     feature = "bitmap-subfields",
     feature = "plan",
-    feature = "sign-bcd"
+    feature = "sign-bcd",
+    feature = "hex-prefix"
 )))]
 #![allow(clippy::unwrap_used, reason = "tests")]
 
@@ -75,12 +76,63 @@ static BITMAP: [FieldSpec<'static>; 1] = [FieldSpec::new(
     fields: &SUBFIELDS,
 })];
 
+static HEX_PREFIX: [FieldSpec<'static>; 1] = [FieldSpec::new(
+    48,
+    "text",
+    Content::Ans,
+    Encoding::Ascii,
+    Length::Var {
+        prefix: Prefix {
+            encoding: paywire_iso8583::spec::PrefixEncoding::Hex,
+            digits: 1,
+            counts: paywire_iso8583::spec::Counts::Units,
+        },
+        min: 0,
+        max: 9,
+    },
+)];
+static SEQUENCE: [FieldSpec<'static>; 1] = [FieldSpec::new(
+    48,
+    "private",
+    Content::B,
+    Encoding::Binary,
+    Length::Var {
+        prefix: Prefix::ascii(3),
+        min: 0,
+        max: 99,
+    },
+)
+.with_subfields(Subfields::Sequence(&SUBFIELDS))];
+static TAGGED: [FieldSpec<'static>; 1] = [FieldSpec::new(
+    48,
+    "private",
+    Content::B,
+    Encoding::Binary,
+    Length::Var {
+        prefix: Prefix::ascii(3),
+        min: 0,
+        max: 99,
+    },
+)
+.with_subfields(Subfields::Tagged {
+    tag_len: 2,
+    tag_encoding: paywire_iso8583::spec::TagEncoding::Ascii,
+    fields: &SUBFIELDS,
+})];
+
 #[test]
 fn a_field_this_build_leaves_out_is_refused_everywhere() {
     // MTI 0200, a hex bitmap with field 48 only, then 3 bytes (as EBCDIC "ABC" would be, or an
     // EBCDIC prefix, or a subfield bitmap: never read).
     let message = b"02000000000000010000\xC1\xC2\xC3";
-    for fields in [&EBCDIC_VALUE, &EBCDIC_PREFIX, &BITMAP] {
+    for fields in [
+        &EBCDIC_VALUE,
+        &EBCDIC_PREFIX,
+        &BITMAP,
+        &HEX_PREFIX,
+        &SEQUENCE,
+        &TAGGED,
+    ] {
         let s = Box::leak(Box::new(spec(MtiEncoding::Ascii, fields)));
         unsupported(s.validate().unwrap_err(), 48);
         unsupported(fields[0].validate().unwrap_err(), 48);

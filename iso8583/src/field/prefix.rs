@@ -27,7 +27,10 @@ pub(crate) fn read_prefix(prefix: Prefix, input: &[u8], field: u8, offset: usize
 #[inline]
 pub(crate) fn prefix_value(prefix: Prefix, bytes: &[u8]) -> Option<usize> {
     match prefix.encoding {
-        PrefixEncoding::Binary => Some(binary_value(bytes)),
+        PrefixEncoding::Hex if crate::spec::HEX_PREFIX => hex_prefix_value(bytes),
+        // Hex prefixes left out of this build are refused before they are read
+        // (`FieldSpec::supported`); sharing the binary arm keeps the match as small.
+        PrefixEncoding::Binary | PrefixEncoding::Hex => Some(binary_value(bytes)),
         PrefixEncoding::Ascii => decimal_value(bytes.iter().copied()),
         PrefixEncoding::Ebcdic => decimal_value(
             bytes
@@ -36,6 +39,14 @@ pub(crate) fn prefix_value(prefix: Prefix, bytes: &[u8]) -> Option<usize> {
         ),
         PrefixEncoding::Bcd => bcd_prefix_value(bytes, prefix.digits % 2 == 1),
     }
+}
+
+/// The number hexadecimal text (either case) holds.
+#[cold]
+fn hex_prefix_value(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().try_fold(0usize, |n, &c| {
+        Some((n << 4) | usize::from(hex_value(c.to_ascii_uppercase())?))
+    })
 }
 
 /// The big-endian number `bytes` hold.
@@ -75,7 +86,14 @@ pub(crate) fn encode_prefix(prefix: Prefix, n: usize) -> ([u8; 8], usize) {
     let len = prefix.wire_len();
     let digits = usize::from(prefix.digits);
     match prefix.encoding {
-        PrefixEncoding::Binary => {
+        PrefixEncoding::Hex if crate::spec::HEX_PREFIX => {
+            for (i, slot) in out.iter_mut().take(len).enumerate() {
+                let shift = len.saturating_sub(i).saturating_sub(1).saturating_mul(4);
+                *slot = nibble_char(((n >> shift.min(60)) & 0xF) as u8);
+            }
+        }
+        // Hex prefixes left out of this build never get here (`FieldSpec::supported`).
+        PrefixEncoding::Binary | PrefixEncoding::Hex => {
             let be = (n as u32).to_be_bytes();
             let start = be.len().saturating_sub(len);
             let bytes = be.get(start..).unwrap_or_default();

@@ -27,9 +27,10 @@
 //!   as jPOS's `IFB_AMOUNT` writes them) and `sign-bcd-left`
 //!   (a trailing 0 pad nibble).
 //! - length: `"length": N` for fixed fields, or `"prefix"` plus `"max"` (and optionally `"min"`)
-//!   for variable ones. `prefix` is `ascii-`, `ebcdic-`, `bcd-` or `binary-` followed by `l`,
-//!   `ll`, `lll`, `llll`, `lllll` or `llllll` (Postilion's field 127; binary prefixes stop at
-//!   `llll`, four bytes); `"counts": "bytes"` makes it count wire bytes instead of units.
+//!   for variable ones. `prefix` is `ascii-`, `ebcdic-`, `bcd-`, `binary-` or `hex-` followed
+//!   by `l`, `ll`, `lll`, `llll`, `lllll` or `llllll` (Postilion's field 127; binary and hex
+//!   prefixes count bytes of length — `hex-ll` is four hexadecimal characters — and stop at
+//!   `llll`); `"counts": "bytes"` makes it count wire bytes instead of units.
 //! - optional: `"pad"` (`none`, `left:C`, `right:C`), `"sensitivity"` (`public`, `pan`, `track`,
 //!   `pin-block`, `key`, `cvv`).
 //! - per-MTI overrides: `"overrides": [{"mti": "0810", "field": "62", ...same keys...}]`.
@@ -55,16 +56,16 @@
 //! "description": ..., "enc": "ASCII", "prefix": "ASCII.LL", "padding": {"type": "Left",
 //! "pad": "0"}}, ...}}` with types `String`, `Numeric`, `Binary`, `Track2`; encodings `ASCII`,
 //! `EBCDIC` (037), `BCD`, `LBCD`, `Binary`, `HexToASCII` (alias `Hex`), `ASCIIToHex`; prefixes
-//! `ASCII`/`EBCDIC`/`BCD` `.Fixed`…`.LLLLLL`, `Hex.Fixed`, `Binary.Fixed`…`.LLLL` (big-endian
-//! binary lengths of 1–4 bytes). `Composite` fields map
+//! `ASCII`/`EBCDIC`/`BCD` `.Fixed`…`.LLLLLL`, `Binary.Fixed`…`.LLLL` (big-endian binary
+//! lengths of 1–4 bytes), `Hex.Fixed`…`.LLLL` (1–4 bytes of length as hexadecimal text). `Composite` fields map
 //! onto paywire's subfield kinds: with a `bitmap` → bitmap subfields; with `tag.enc` `BerTLVTag`
 //! → BER-TLV (binary value); with `tag.length` → ASCII tags when every subfield is ASCII text
 //! behind the same `ASCII.L…` prefix, else each tag's subfield read by its own definition (tags
 //! of up to 3 digits in `ASCII`, `EBCDIC` or `BCD`: [`crate::spec::Subfields::Tagged`]);
 //! without a tag → positional parts when every subfield is `ASCII.Fixed`,
 //! else subfields in sequence, each read as its own definition says (`StringsByInt` order,
-//! moov's `unpackSubfields`). Other composites, `Hex` variable prefixes (a length in hex text)
-//! and 5- or 6-byte binary prefixes are refused as unsupported.
+//! moov's `unpackSubfields`). Other composites and 5- or 6-byte binary or hex prefixes are
+//! refused as unsupported.
 
 pub(crate) mod doc;
 mod moov;

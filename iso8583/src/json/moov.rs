@@ -69,13 +69,13 @@ fn moov_length(f: &Map<String, Json>, field: Option<u8>) -> Result<Length> {
         // `Binary.L`…: that many bytes of big-endian length (moov prefix/binary.go since
         // moov-io/iso8583#212; paywire reads up to four).
         "Binary" => PrefixEncoding::Binary,
-        // `Hex.L`…: the length in hexadecimal text (moov prefix/hex.go) — no paywire prefix
-        // writes that.
-        "Hex" => return Err(Error::new(ErrorKind::Unsupported, field, 0)),
+        // `Hex.L`…: that many bytes of length as hexadecimal text (moov prefix/hex.go since
+        // moov-io/iso8583#198).
+        "Hex" => PrefixEncoding::Hex,
         _ => return Err(key_error(field)),
     };
     let digits = l_count(ls, 'L').ok_or(key_error(field))?;
-    if encoding == PrefixEncoding::Binary && digits > 4 {
+    if matches!(encoding, PrefixEncoding::Binary | PrefixEncoding::Hex) && digits > 4 {
         return Err(Error::new(ErrorKind::Unsupported, field, 0));
     }
     Ok(Length::Var {

@@ -147,6 +147,7 @@ fn paywire_field(number: u8, f: &Map<String, Json>) -> Result<FieldDoc> {
                 "ebcdic" => PrefixEncoding::Ebcdic,
                 "bcd" => PrefixEncoding::Bcd,
                 "binary" => PrefixEncoding::Binary,
+                "hex" => PrefixEncoding::Hex,
                 _ => return Err(key_error(field)),
             };
             let digits = l_count(ls, 'l').ok_or(key_error(field))?;
