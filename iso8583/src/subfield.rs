@@ -259,6 +259,8 @@ pub fn compose(spec: &FieldSpec<'_>, parts: &[(u8, &[u8])]) -> crate::Result<all
     use crate::field::write::{Padded, write_field};
     let field = Some(spec.number);
     let bad = |index: usize| Error::new(ErrorKind::BadSubfield { index }, field, 0);
+    // A layout this build leaves out (EBCDIC tags without `ebcdic`, …) is refused here too.
+    spec.check_supported(0)?;
     let mut out = alloc::vec::Vec::new();
     if let Some(i) = (1..parts.len()).find(|&i| {
         let n = parts.get(i).map(|p| p.0);
@@ -354,10 +356,11 @@ pub fn compose(spec: &FieldSpec<'_>, parts: &[(u8, &[u8])]) -> crate::Result<all
             fields,
         } => {
             // In the order given (a MAC over the message depends on it).
+            let limit = 10u16.pow(u32::from(tag_len.min(3)));
             for (i, (n, value)) in parts.iter().enumerate() {
                 let def = fields
                     .iter()
-                    .find(|f| f.number == *n)
+                    .find(|f| f.number == *n && u16::from(*n) < limit)
                     .ok_or_else(|| bad(i))?;
                 let padded = pad_to_width(def, value).ok_or_else(|| bad(i))?;
                 write_tag(*n, tag_len, tag_encoding, &mut out);
