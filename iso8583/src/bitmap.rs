@@ -3,8 +3,18 @@
 use crate::error::{Error, ErrorKind, Result};
 use crate::spec::BitmapEncoding;
 
+/// Whether this build reads field 65 as data in specs that define it (feature `field-65`).
+pub(crate) const FIELD65: bool = cfg!(feature = "field-65");
+
+/// The mark of a bitmap whose bit 65 is field 65 (a spec defining field 65, as jPOS's
+/// packagers do: no tertiary bitmap). Kept in the tertiary word's bit for field 129, which no
+/// valid bitmap sets (it would announce a fourth bitmap).
+const DATA65: u64 = 1;
+
 /// Which fields are present. Bit 1 announces the secondary bitmap and bit 65 the tertiary one;
-/// both are derived from the data fields when encoding, never set by hand.
+/// both are derived from the data fields when encoding, never set by hand — except under a
+/// spec that defines field 65 (jPOS's packagers: [`Bitmap::field65_is_data`]), where bit 65 is
+/// that field and there is no tertiary bitmap.
 ///
 /// Kept with bit 0 of each word for its first field (the wire puts field 1 in the top bit of
 /// the first byte): the bitmap is reversed once when read or written, and walking its fields
@@ -28,12 +38,40 @@ impl Bitmap {
 
     /// True when no bit is set.
     pub fn is_empty(&self) -> bool {
-        self.words == [0; 3]
+        let [p, s, t] = self.words;
+        p | s | (t & !Self::MARK) == 0
     }
 
-    /// True when bit `field` (1–192) is set.
+    /// The mark's bits where this build has it, none where not (no code for it then).
+    const MARK: u64 = if FIELD65 { DATA65 } else { 0 };
+
+    /// True when bit `field` (1–192) is set (129 never is: it would announce a fourth bitmap).
     pub fn is_set(&self, field: u8) -> bool {
-        Self::locate(field).is_some_and(|(w, bit)| self.words.get(w).is_some_and(|x| x & bit != 0))
+        (!FIELD65 || field != 129)
+            && Self::locate(field)
+                .is_some_and(|(w, bit)| self.words.get(w).is_some_and(|x| x & bit != 0))
+    }
+
+    /// True when bit 65 is field 65's (the spec defines field 65, as jPOS's packagers do, and
+    /// there is no tertiary bitmap), not the tertiary bitmap's announcement.
+    pub const fn field65_is_data(&self) -> bool {
+        FIELD65 && self.words[2] & DATA65 != 0
+    }
+
+    /// The same bitmap with bit 65 read as field 65 (and no tertiary bitmap): for a spec that
+    /// defines field 65. Bits of fields above 128 are dropped.
+    pub(crate) const fn with_field65_data(mut self) -> Self {
+        if FIELD65 {
+            self.words[2] = DATA65;
+        }
+        self
+    }
+
+    /// True when data field `number` is present: not the bitmap bits 1, or 65 where it
+    /// announces the tertiary bitmap.
+    #[inline]
+    pub(crate) fn has_field(&self, number: u8) -> bool {
+        number != 1 && (number != 65 || self.field65_is_data()) && self.is_set(number)
     }
 
     /// Sets bit `field` (1–192); other numbers are ignored.
@@ -72,12 +110,19 @@ impl Bitmap {
     #[inline]
     pub(crate) fn words(&self) -> [(u8, u64); 3] {
         let [p, s, t] = self.words;
-        [(1, p & !1), (65, s & !1), (129, t)]
+        // Bit 65 stays where it is field 65's (the mark in `t`'s bit 0 says so).
+        let mark = t & Self::MARK;
+        [(1, p & !1), (65, s & (!1 | mark)), (129, t & !Self::MARK)]
     }
 
-    /// The same bitmap with bits 1 and 65 set exactly when a later bitmap has data fields.
+    /// The same bitmap with bits 1 and 65 set exactly when a later bitmap has data fields
+    /// (bit 65 left as it is where it is field 65's).
     pub fn with_extension_bits(mut self) -> Self {
         let [p, s, t] = self.words;
+        if self.field65_is_data() {
+            self.words = [if s != 0 { p | 1 } else { p & !1 }, s, DATA65];
+            return self;
+        }
         let has_tertiary = t != 0;
         let has_secondary = (s & !1) != 0 || has_tertiary;
         self.words = [
@@ -90,7 +135,7 @@ impl Bitmap {
 
     /// Number of 64-bit bitmaps on the wire (1–3), from bits 1 and 65.
     pub fn count(&self) -> usize {
-        match (self.is_set(1), self.is_set(65)) {
+        match (self.is_set(1), self.is_set(65) && !self.field65_is_data()) {
             (false, _) => 1,
             (true, false) => 2,
             (true, true) => 3,
@@ -134,13 +179,17 @@ impl Bitmap {
         Ok((word, len))
     }
 
-    /// Reads all bitmaps at the start of `input`.
+    /// Reads all bitmaps at the start of `input`. `field65`: whether the spec defines field
+    /// 65 (asked only when bit 65 is set); then bit 65 is that field and no tertiary bitmap
+    /// follows.
     #[inline]
     pub(crate) fn read(
         input: &[u8],
         encoding: BitmapEncoding,
         offset: usize,
+        field65: impl FnOnce() -> bool,
     ) -> Result<(Self, usize)> {
+        let mut field65 = Some(field65);
         let mut bitmap = Self::new();
         let mut used = 0usize;
         for w in 0..3 {
@@ -158,9 +207,13 @@ impl Bitmap {
                 ));
             }
             used = used.saturating_add(len);
-            // Bit 1 of this word announces the next bitmap.
+            // Bit 1 of this word announces the next bitmap (bit 65: field 65, if the spec
+            // defines it).
             if word & (1 << 63) == 0 {
                 break;
+            }
+            if FIELD65 && w == 1 && field65.take().is_some_and(|f| f()) {
+                return Ok((bitmap.with_field65_data(), used));
             }
             if w == 2 {
                 return Err(Error::new(ErrorKind::NoFourthBitmap, Some(1), offset));
@@ -282,7 +335,7 @@ mod tests {
         let mut out = Vec::new();
         b.write(BitmapEncoding::HexText, &mut out).unwrap();
         assert_eq!(out, b"A0000000000000000400000000000000");
-        let (back, used) = Bitmap::read(&out, BitmapEncoding::HexText, 0).unwrap();
+        let (back, used) = Bitmap::read(&out, BitmapEncoding::HexText, 0, || false).unwrap();
         assert_eq!((back, used), (b, 32));
         assert_eq!(back.fields().collect::<Vec<_>>(), [3, 70]);
         let mut t = Bitmap::new();
@@ -331,19 +384,19 @@ mod tests {
     #[test]
     fn bad_bitmaps() {
         assert_eq!(
-            Bitmap::read(b"72340", BitmapEncoding::HexText, 4)
+            Bitmap::read(b"72340", BitmapEncoding::HexText, 4, || false)
                 .unwrap_err()
                 .kind(),
             ErrorKind::Truncated { needed: 11 }
         );
         assert_eq!(
-            Bitmap::read(b"7234G00000000000", BitmapEncoding::HexText, 0)
+            Bitmap::read(b"7234G00000000000", BitmapEncoding::HexText, 0, || false)
                 .unwrap_err()
                 .kind(),
             ErrorKind::BadBitmap
         );
         assert_eq!(
-            Bitmap::read(&[0xFF; 24], BitmapEncoding::Binary, 0)
+            Bitmap::read(&[0xFF; 24], BitmapEncoding::Binary, 0, || false)
                 .unwrap_err()
                 .kind(),
             ErrorKind::NoFourthBitmap
@@ -358,13 +411,14 @@ mod tests {
             b"80202000000000000000000000000000",
             BitmapEncoding::HexText,
             4,
+            || false,
         )
         .unwrap_err();
         assert_eq!((e.kind(), e.offset()), (ErrorKind::EmptyBitmap, 20));
         let mut only_tertiary_bit = [0u8; 24];
         only_tertiary_bit[0] = 0x80;
         only_tertiary_bit[8] = 0x80;
-        let e = Bitmap::read(&only_tertiary_bit, BitmapEncoding::Binary, 0).unwrap_err();
+        let e = Bitmap::read(&only_tertiary_bit, BitmapEncoding::Binary, 0, || false).unwrap_err();
         assert_eq!((e.kind(), e.offset()), (ErrorKind::EmptyBitmap, 16));
     }
 }

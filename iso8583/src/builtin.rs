@@ -14,6 +14,8 @@
 //!   (jPOS packs whatever it is given);
 //! - field 65 is the tertiary bitmap's bit (jPOS's packagers define it as a data field; the
 //!   references disagree, moov-io/iso8583#254): a message with bit 65 set reads fields 129–192.
+//!   jPOS's packager files loaded as specs ([`crate::jpos::load_packager`]) keep jPOS's
+//!   reading: they define field 65, so bit 65 is that field ([`Spec::field65_is_data`]).
 
 use crate::spec::{
     BitmapEncoding, Content, Encoding, FieldSpec, Length, MtiEncoding, Pad, Plan, Prefix,

@@ -146,7 +146,7 @@ impl<'a, 's, I: Slots> MessageRef<'a, 's, I> {
 
     /// True when field `number` is present.
     pub fn has(&self, number: u8) -> bool {
-        number != 1 && number != 65 && self.head.bitmap.is_set(number)
+        self.head.bitmap.has_field(number)
     }
 
     /// Field `number`, if present.

@@ -139,7 +139,12 @@ impl<'a, 's> Head<'a, 's> {
     fn read(&mut self, spans: &mut [Span]) -> Result<usize> {
         let (spec, bytes) = (self.spec, self.bytes);
         let (mti, pos) = read_mti(spec.mti, bytes)?;
-        let (bitmap, used) = Bitmap::read(bytes.get(pos..).unwrap_or_default(), spec.bitmap, pos)?;
+        let (bitmap, used) = Bitmap::read(
+            bytes.get(pos..).unwrap_or_default(),
+            spec.bitmap,
+            pos,
+            || spec.field65_is_data(),
+        )?;
         self.mti = mti;
         self.bitmap = bitmap;
         // Fields overridden for this message type are read from their override, the general way.

@@ -125,7 +125,7 @@ pub fn validate<'r, I: Slots>(
     let unknown = rule.is_none().then_some(Violation::UnknownType(mti));
     let checks = (2u8..=192).filter_map(move |n| {
         let rule = rule?;
-        let has = n != 65 && n != 129 && present.is_set(n);
+        let has = present.has_field(n);
         let presence = rule
             .fields
             .iter()

@@ -539,7 +539,10 @@ impl<'s> FieldSpec<'s> {
     pub fn validate(&self) -> Result<()> {
         let bad = Err(Error::new(ErrorKind::BadSpec, Some(self.number), 0));
         self.check_supported(0)?;
-        if self.number < 2 || self.number > MAX_FIELD || self.number == 65 || self.number == 129 {
+        // Field 65 is a data field only where the spec says so by defining it (feature
+        // `field-65`); `Spec::validate` then allows no field above 128.
+        let reserved_65 = self.number == 65 && !crate::bitmap::FIELD65;
+        if self.number < 2 || self.number > MAX_FIELD || reserved_65 || self.number == 129 {
             return bad;
         }
         if self.validate_shape() { Ok(()) } else { bad }
@@ -757,6 +760,14 @@ impl<'s> Spec<'s> {
         self.field_index(number).and_then(|i| self.fields.get(i))
     }
 
+    /// True when the spec defines field 65 (as jPOS's packagers do): bit 65 is then that field
+    /// and there is no tertiary bitmap (fields up to 128). Otherwise bit 65 announces the
+    /// tertiary bitmap (fields 129–192), as ISO 8583:1987 and moov-io read it. Needs the
+    /// `field-65` feature (on by default); without it a spec defining 65 is refused.
+    pub fn field65_is_data(&self) -> bool {
+        crate::bitmap::FIELD65 && self.field(65).is_some()
+    }
+
     /// The definition of field `number` in a message of type `mti`: an [`Override`] for that MTI
     /// if there is one, else the spec's own.
     #[inline]
@@ -769,10 +780,11 @@ impl<'s> Spec<'s> {
     }
 
     /// The definition a builder checks a value for field `number` against: `ReservedField` for
-    /// the MTI and bitmap positions (0, 1, 65, 129) and numbers above 192, `UnknownField` when the
-    /// spec has none.
+    /// the MTI and bitmap positions (0, 1, 65 unless the spec defines it, 129) and numbers above
+    /// 192, `UnknownField` when the spec has none.
     pub fn definition(&self, mti: crate::Mti, number: u8) -> Result<&FieldSpec<'s>> {
-        if number < 2 || number == 65 || number == 129 || number > MAX_FIELD {
+        let reserved_65 = number == 65 && !self.field65_is_data();
+        if number < 2 || reserved_65 || number == 129 || number > MAX_FIELD {
             return Err(Error::new(ErrorKind::ReservedField, Some(number), 0));
         }
         self.field_for(mti, number)
@@ -797,15 +809,21 @@ impl<'s> Spec<'s> {
     pub fn validate(&self) -> Result<()> {
         self.mti.check_supported()?;
         let mut previous = 0u8;
+        let field65 = self.field65_is_data();
         for field in self.fields {
             field.validate()?;
-            if field.number <= previous {
+            // With field 65 as data there is no tertiary bitmap: nothing above 128.
+            if field.number <= previous || field65 && field.number > 128 {
                 return Err(Error::new(ErrorKind::BadSpec, Some(field.number), 0));
             }
             previous = field.number;
         }
         for o in self.overrides {
             o.field.validate()?;
+            // Whether bit 65 is data is the spec's, not a message type's.
+            if o.field.number == 65 && !field65 || field65 && o.field.number > 128 {
+                return Err(Error::new(ErrorKind::BadSpec, Some(o.field.number), 0));
+            }
             let duplicate = self
                 .overrides
                 .iter()

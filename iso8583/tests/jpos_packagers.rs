@@ -166,6 +166,44 @@ fn jpos_dialect_packagers_load() {
     }
 }
 
+/// Field 65 under jPOS's packagers: jPOS reads bit 65 as field 65 (its `iso87binary.xml`
+/// defines it as IFB_BINARY 1, "BITMAP, EXTENDED"), with no tertiary bitmap. A 0800 with
+/// fields 3, 65 and 70, laid out by the class definitions: BCD MTI, primary bitmap (bits 1,
+/// 3), secondary (bits 65, 70), field 3 (IFB_NUMERIC 6), 65 (one byte), 70 (IFB_NUMERIC 3).
+#[test]
+fn field_65_is_data_under_jpos_packagers() {
+    let spec = packager("iso87binary");
+    assert!(spec.field65_is_data());
+    let xml = XmlMessage::parse(
+        r#"<isomsg><field id="0" value="0800"/><field id="3" value="000000"/>
+             <field id="65" value="01" type="binary"/><field id="70" value="301"/></isomsg>"#,
+    )
+    .unwrap();
+    let wire = xml.to_message(spec).unwrap().to_vec().unwrap();
+    assert_eq!(
+        hex::encode_upper(&wire),
+        "0800A0000000000000008400000000000000000000010301"
+    );
+    let m = MessageRef::parse(spec, &wire).unwrap();
+    let fields: Vec<u8> = m.fields().map(|f| f.number()).collect();
+    assert_eq!(fields, [3, 65, 70]);
+    assert_eq!(m.value(65).unwrap().as_bytes(), Some(&[0x01][..]));
+    assert_eq!(XmlMessage::from_message(&m, None), xml);
+    // The built-in spec reads bit 65 as the tertiary bitmap's: the same bytes are another
+    // message there (a third bitmap, 00…01 03 01 …, announcing nothing it can read).
+    assert!(MessageRef::parse(&ISO87BINARY, &wire).is_err());
+    // A builder on the packager derives bit 1 from field 65 alone, and no third bitmap.
+    let mut b = paywire_iso8583::MessageBuilder::new(
+        spec,
+        paywire_iso8583::Mti::NETWORK_MANAGEMENT_REQUEST,
+    );
+    b.set(65, &[0x7F]).unwrap();
+    assert_eq!(
+        hex::encode_upper(b.to_vec().unwrap()),
+        "0800800000000000000080000000000000007F"
+    );
+}
+
 /// jPOS's `TPPDataElementsTest.testTPPDataElements` (jpos/jPOS
 /// `jpos/src/test/java/org/jpos/iso/TPPDataElementsTest.java`): a 2100 with 113.69
 /// "tpp-card-token", 113.70 "2222" and 113.71 "1111" packed with `cmf.xml` ends, after its
@@ -327,10 +365,17 @@ fn builtin_1987_specs_define_what_jpos_packagers_do() {
             }
         }
         assert_eq!((wire, content), (vec![55], vec![36]), "{jpos}");
-        // And every field jPOS defines (but 65, its "extended bitmap") the built-in one does.
+        // And every field jPOS defines the built-in one does, but 65: jPOS's "extended bitmap"
+        // data field (bit 65 is that field, no tertiary bitmap); the built-in specs read bit 65
+        // as the tertiary bitmap's, as ISO 8583:1987 and moov-io do.
         for j in loaded.fields {
-            assert!(builtin.field(j.number).is_some(), "{jpos}: {}", j.number);
+            assert!(
+                builtin.field(j.number).is_some() || j.number == 65,
+                "{jpos}: {}",
+                j.number
+            );
         }
+        assert!(loaded.field65_is_data() && !builtin.field65_is_data());
     }
 }
 

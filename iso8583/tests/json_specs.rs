@@ -403,7 +403,8 @@ fn message_rules_in_json_specs() {
         SpecDoc::from_json(&twice).unwrap_err().kind(),
         ErrorKind::BadSpecKey
     );
-    let bitmap = text.replace(r#""not_allowed": [39]"#, r#""not_allowed": [65]"#);
+    // (129 never is a field; 65 may be, in a spec that defines it.)
+    let bitmap = text.replace(r#""not_allowed": [39]"#, r#""not_allowed": [129]"#);
     assert_eq!(
         SpecDoc::from_json(&bitmap).unwrap_err().kind(),
         ErrorKind::BadSpecKey
@@ -560,4 +561,29 @@ fn moov_composite_with_ebcdic_tags() {
         .map(|s| s.value.to_vec())
         .collect();
     assert_eq!(subs, [b"ABC".to_vec(), b"0042".to_vec()]);
+}
+
+/// A JSON spec that defines field 65 reads bit 65 as that field (no tertiary bitmap), and may
+/// then define nothing above 128.
+#[test]
+#[cfg(feature = "field-65")]
+fn a_json_spec_defining_field_65_reads_it_as_data() {
+    let text = r#"{"name": "f65", "mti": "ascii", "bitmap": "hex", "fields": {
+        "3": {"content": "n", "encoding": "ascii", "length": 6},
+        "65": {"content": "b", "encoding": "hex", "length": 1}}}"#;
+    let spec = json::load(text).unwrap();
+    assert!(spec.field65_is_data());
+    let mut b = MessageBuilder::new(spec, Mti::FINANCIAL_REQUEST);
+    b.set(3, b"000000").unwrap().set(65, &[0xAB]).unwrap();
+    let wire = b.to_vec().unwrap();
+    // Primary bitmap: bits 1 and 3; secondary: bit 65 only; then field 3 and 65 (hex text).
+    assert_eq!(wire, b"0200A0000000000000008000000000000000000000AB");
+    let m = MessageRef::parse(spec, &wire).unwrap();
+    assert_eq!(m.fields().map(|f| f.number()).collect::<Vec<_>>(), [3, 65]);
+    assert_eq!(m.bitmap().count(), 2);
+    let with_130 = text.replace(
+        r#""65": {"#,
+        r#""130": {"content": "n", "encoding": "ascii", "length": 2}, "65": {"#,
+    );
+    assert_eq!(load_err(&with_130), (ErrorKind::BadSpec, Some(130)));
 }

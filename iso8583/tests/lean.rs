@@ -8,7 +8,8 @@
     feature = "bitmap-subfields",
     feature = "plan",
     feature = "sign-bcd",
-    feature = "hex-prefix"
+    feature = "hex-prefix",
+    feature = "field-65"
 )))]
 #![allow(clippy::unwrap_used, reason = "tests")]
 
@@ -148,6 +149,28 @@ fn a_field_this_build_leaves_out_is_refused_everywhere() {
     unsupported(b.to_vec().unwrap_err(), 0);
     let mut buf = [0u8; 32];
     unsupported(b.encode_to_slice(&mut buf).unwrap_err(), 0);
+}
+
+#[test]
+fn a_spec_defining_field_65_is_refused() {
+    // Field 65 is data only with `field-65`; without it bit 65 announces the tertiary bitmap
+    // and a definition for 65 is refused (nothing misread as the other).
+    static FIELD65: [FieldSpec<'static>; 1] = [FieldSpec::new(
+        65,
+        "extended bitmap",
+        Content::B,
+        Encoding::Binary,
+        Length::Fixed(1),
+    )];
+    let s = Box::leak(Box::new(spec(MtiEncoding::Ascii, &FIELD65)));
+    assert!(!s.field65_is_data());
+    let e = s.validate().unwrap_err();
+    assert_eq!((e.kind(), e.field()), (ErrorKind::BadSpec, Some(65)));
+    let mut b = MessageBuilder::new(s, Mti::FINANCIAL_REQUEST);
+    assert_eq!(
+        b.set(65, &[1]).unwrap_err().kind(),
+        ErrorKind::ReservedField
+    );
 }
 
 #[test]

@@ -119,9 +119,6 @@ pub fn load_packager(name: &str, text: &str) -> Loaded<SpecDoc> {
         match id {
             0 => mti = Some(mti_of(class, e, &path)?),
             1 => bitmap = Some(bitmap_of(class, &path)?),
-            // jPOS's 1987/1993 packagers define 65 as "BITMAP, EXTENDED" data; paywire reads
-            // bit 65 as the tertiary bitmap's (see `builtin`): the definition is not used.
-            65 => {}
             _ => {
                 let Some(spec) = class_field(class, e, &path)? else {
                     continue;
@@ -156,6 +153,12 @@ pub fn load_packager(name: &str, text: &str) -> Loaded<SpecDoc> {
             "no bitmap (field 1) definition"
         },
     };
+    // jPOS reads bit 65 as field 65 (its packagers define it: "BITMAP, EXTENDED" data, 8 bytes
+    // in 1993), with no tertiary bitmap; only a packager with fields above 128 has one, and
+    // then bit 65 announces it (ISOBasePackager.unpack) — the definition is not used.
+    if fields.iter().any(|f: &FieldDoc| f.spec.number > 128) {
+        fields.retain(|f: &FieldDoc| f.spec.number != 65);
+    }
     let mti = mti.ok_or_else(|| missing("MTI"))?;
     let bitmap = bitmap.ok_or_else(|| missing("bitmap"))?;
     let doc = SpecDoc::sorted(

@@ -39,6 +39,9 @@
 //! - message rules ([`crate::rules`]): `"rules": {"0200": {"mandatory": [2, 3, 4, 11],
 //!   "conditional": [14, 35], "not_allowed": [39], "closed": false}, ...}` — fields not listed
 //!   are optional unless `closed` is true; [`SpecDoc::rules`] gives them to `rules::validate`.
+//! - field 65: a spec that defines it reads bit 65 as that field, with no tertiary bitmap (and
+//!   no field above 128), as jPOS's packagers do ([`crate::spec::Spec::field65_is_data`]);
+//!   without a definition bit 65 announces the tertiary bitmap (fields 129–192).
 //! - subfields: `"subfields": {"positional": [{"name": "Transaction type", "width": 2}, ...]}`,
 //!   `{"tagged": {"tag": 2, "length": 3}}` (ASCII tag and decimal length), `"ber-tlv"`, or
 //!   `{"bitmap": {"encoding": "binary" | "hex", "fields": {"1": {...field...}, ...}}}` (a

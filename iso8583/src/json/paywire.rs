@@ -88,7 +88,7 @@ pub(super) fn parse_rules(rules: &Json) -> Result<Vec<(Mti, bool, Vec<Rule>)>> {
                 let field = n
                     .as_u64()
                     .and_then(|n| u8::try_from(n).ok())
-                    .filter(|n| (2..=192).contains(n) && *n != 65 && *n != 129)
+                    .filter(|n| (2..=192).contains(n) && *n != 129)
                     .ok_or(key_error(None))?;
                 if fields.iter().any(|f: &Rule| f.field == field) {
                     return Err(key_error(Some(field)));
