@@ -1,10 +1,7 @@
 //! Bitmaps: primary (fields 1–64), secondary (65–128), tertiary (129–192).
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::spec::BitmapEncoding;
-
-/// Whether this build reads field 65 as data in specs that define it (feature `field-65`).
-pub(crate) const FIELD65: bool = cfg!(feature = "field-65");
+use crate::spec::{BitmapEncoding, FIELD65};
 
 /// The mark of a bitmap whose bit 65 is field 65 (a spec defining field 65, as jPOS's
 /// packagers do: no tertiary bitmap). Kept in the tertiary word's bit for field 129, which no

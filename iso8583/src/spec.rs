@@ -15,6 +15,8 @@ pub(crate) const SIGN_BCD: bool = cfg!(feature = "sign-bcd");
 /// Whether this build reads and writes hexadecimal-text length prefixes
 /// ([`PrefixEncoding::Hex`], feature `hex-prefix`).
 pub(crate) const HEX_PREFIX: bool = cfg!(feature = "hex-prefix");
+/// Whether this build reads field 65 as data in specs that define it (feature `field-65`).
+pub(crate) const FIELD65: bool = cfg!(feature = "field-65");
 
 /// The highest field number (three bitmaps).
 pub const MAX_FIELD: u8 = 192;
@@ -541,7 +543,7 @@ impl<'s> FieldSpec<'s> {
         self.check_supported(0)?;
         // Field 65 is a data field only where the spec says so by defining it (feature
         // `field-65`); `Spec::validate` then allows no field above 128.
-        let reserved_65 = self.number == 65 && !crate::bitmap::FIELD65;
+        let reserved_65 = self.number == 65 && !FIELD65;
         if self.number < 2 || self.number > MAX_FIELD || reserved_65 || self.number == 129 {
             return bad;
         }
@@ -765,7 +767,7 @@ impl<'s> Spec<'s> {
     /// tertiary bitmap (fields 129–192), as ISO 8583:1987 and moov-io read it. Needs the
     /// `field-65` feature (on by default); without it a spec defining 65 is refused.
     pub fn field65_is_data(&self) -> bool {
-        crate::bitmap::FIELD65 && self.field(65).is_some()
+        FIELD65 && self.field(65).is_some()
     }
 
     /// The definition of field `number` in a message of type `mti`: an [`Override`] for that MTI
