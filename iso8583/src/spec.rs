@@ -408,11 +408,13 @@ pub enum TagEncoding {
 }
 
 impl TagEncoding {
-    /// Bytes a tag of `digits` digits takes.
-    pub const fn wire_len(self, digits: u8) -> usize {
+    /// A tag of `digits` digits is written as a decimal length prefix of that many digits is:
+    /// the prefix that reads and writes it.
+    pub const fn prefix(self, digits: u8) -> Prefix {
         match self {
-            Self::Bcd => (digits as usize).div_ceil(2),
-            _ => digits as usize,
+            Self::Ascii => Prefix::ascii(digits),
+            Self::Ebcdic => Prefix::ebcdic(digits),
+            Self::Bcd => Prefix::bcd(digits),
         }
     }
 }

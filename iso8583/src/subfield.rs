@@ -363,50 +363,18 @@ pub fn compose(spec: &FieldSpec<'_>, parts: &[(u8, &[u8])]) -> crate::Result<all
                     .find(|f| f.number == *n && u16::from(*n) < limit)
                     .ok_or_else(|| bad(i))?;
                 let padded = pad_to_width(def, value).ok_or_else(|| bad(i))?;
-                write_tag(*n, tag_len, tag_encoding, &mut out);
+                // The tag: its number as a decimal prefix of `tag_len` digits is written.
+                let (tag, len) = crate::field::prefix::encode_prefix(
+                    tag_encoding.prefix(tag_len),
+                    usize::from(*n),
+                );
+                out.extend_from_slice(tag.get(..len).unwrap_or_default());
                 write_field(def, Padded::plain(&padded), &mut out).map_err(|_| bad(i))?;
             }
         }
         _ => return Err(Error::new(ErrorKind::Unsupported, field, 0)),
     }
     Ok(out)
-}
-
-/// Writes `number` as a [`Subfields::Tagged`] tag: `tag_len` digits, zero-padded, as
-/// `encoding` says (a number the spec defines fits: `Spec::validate`).
-#[cfg(all(feature = "alloc", feature = "bitmap-subfields"))]
-fn write_tag(
-    number: u8,
-    tag_len: u8,
-    encoding: crate::spec::TagEncoding,
-    out: &mut alloc::vec::Vec<u8>,
-) {
-    use crate::field::chars::digit_char;
-    use crate::spec::TagEncoding;
-    let digits = [number / 100, number / 10 % 10, number % 10];
-    let digits = digits
-        .get(3usize.saturating_sub(usize::from(tag_len))..)
-        .unwrap_or_default();
-    match encoding {
-        TagEncoding::Ascii => out.extend(digits.iter().map(|&d| digit_char(d))),
-        TagEncoding::Ebcdic => out.extend(
-            digits
-                .iter()
-                .map(|&d| crate::ebcdic::encode(crate::spec::CodePage::Cp037, digit_char(d))),
-        ),
-        TagEncoding::Bcd => {
-            // Right-aligned: an odd count starts with a 0 nibble.
-            let mut nibbles = alloc::vec::Vec::with_capacity(4);
-            if digits.len() % 2 == 1 {
-                nibbles.push(0);
-            }
-            nibbles.extend_from_slice(digits);
-            out.extend(nibbles.chunks(2).map(|p| match *p {
-                [hi, lo] => (hi << 4) | lo,
-                _ => 0,
-            }));
-        }
-    }
 }
 
 /// `value` padded to `def`'s fixed width as its pad rule says (as is for a variable length),

@@ -360,17 +360,10 @@ pub(crate) fn read_tag(
     tag_len: u8,
     encoding: crate::spec::TagEncoding,
 ) -> Option<(u16, usize)> {
-    use crate::spec::TagEncoding;
-    let used = encoding.wire_len(tag_len);
-    let tag = bytes.get(..used)?;
-    let number = match encoding {
-        TagEncoding::Ascii => decimal_value(tag.iter().copied()),
-        TagEncoding::Ebcdic => decimal_value(
-            tag.iter()
-                .map(|&b| crate::ebcdic::decode(crate::spec::CodePage::Cp037, b)),
-        ),
-        TagEncoding::Bcd => super::prefix::bcd_prefix_value(tag, tag_len % 2 == 1),
-    }?;
+    // A tag is written as a decimal length prefix of its digits is.
+    let prefix = encoding.prefix(tag_len);
+    let used = prefix.wire_len();
+    let number = prefix_value(prefix, bytes.get(..used)?)?;
     Some((u16::try_from(number).ok()?, used))
 }
 
