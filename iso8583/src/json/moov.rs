@@ -147,6 +147,19 @@ fn moov_field(number: u8, f: &Map<String, Json>) -> Result<FieldDoc> {
     })
 }
 
+/// The definitions of a composite's subfields (by number, sorted), each a field of its own;
+/// a subfield with subfields of its own is unsupported.
+fn nested_fields(subs: &[(u8, &Map<String, Json>)], field: Option<u8>) -> Result<Vec<FieldDoc>> {
+    subs.iter()
+        .map(|(n, def)| {
+            if def.contains_key("subfields") {
+                return Err(Error::new(ErrorKind::Unsupported, field, 0));
+            }
+            moov_field(*n, def).map_err(|e| Error::new(e.kind(), field, 0))
+        })
+        .collect()
+}
+
 /// How a composite whose subfields have definitions of their own is held whole: as text when
 /// every subfield is ASCII text (and `ascii_tags`), so it shows as such undivided; else bytes.
 fn whole(nested: &[FieldDoc], ascii_tags: bool) -> (Content, Encoding) {
@@ -200,13 +213,7 @@ fn moov_composite(number: u8, f: &Map<String, Json>) -> Result<FieldDoc> {
             "HexToASCII" | "Hex" | "ASCII" => BitmapEncoding::HexText,
             _ => return Err(key_error(field)),
         };
-        let mut nested = Vec::new();
-        for (n, def) in &subs {
-            if def.contains_key("subfields") {
-                return Err(unsupported());
-            }
-            nested.push(moov_field(*n, def).map_err(|e| Error::new(e.kind(), field, 0))?);
-        }
+        let nested = nested_fields(&subs, field)?;
         let binary = encoding == BitmapEncoding::Binary;
         bitmap = Some((Nest::Bitmap(encoding), nested));
         if binary {
@@ -251,13 +258,7 @@ fn moov_composite(number: u8, f: &Map<String, Json>) -> Result<FieldDoc> {
             if tag_len > 3 {
                 return Err(unsupported());
             }
-            let mut nested = Vec::new();
-            for (n, def) in &subs {
-                if def.contains_key("subfields") {
-                    return Err(unsupported());
-                }
-                nested.push(moov_field(*n, def).map_err(|e| Error::new(e.kind(), field, 0))?);
-            }
+            let nested = nested_fields(&subs, field)?;
             let (content, encoding) = whole(&nested, tag_encoding == TagEncoding::Ascii);
             bitmap = Some((Nest::Tagged(tag_len, tag_encoding), nested));
             (content, encoding, Subfields::None)
@@ -280,13 +281,7 @@ fn moov_composite(number: u8, f: &Map<String, Json>) -> Result<FieldDoc> {
     } else {
         // Subfields end to end, each with its own encoding and prefix (moov's
         // `unpackSubfields`): the value is the composite's bytes.
-        let mut nested = Vec::new();
-        for (n, def) in &subs {
-            if def.contains_key("subfields") {
-                return Err(unsupported());
-            }
-            nested.push(moov_field(*n, def).map_err(|e| Error::new(e.kind(), field, 0))?);
-        }
+        let nested = nested_fields(&subs, field)?;
         let (content, encoding) = whole(&nested, true);
         bitmap = Some((Nest::Sequence, nested));
         (content, encoding, Subfields::None)
