@@ -226,23 +226,34 @@ impl Bitmap {
         w: &mut W,
     ) -> Result<()> {
         for word in self.words.iter().take(self.count()) {
-            let word = word.reverse_bits();
-            match encoding {
-                BitmapEncoding::Binary => w.write(&word.to_be_bytes())?,
-                BitmapEncoding::HexText => {
-                    let mut text = [0u8; 16];
-                    let mut rest = word;
-                    for slot in &mut text {
-                        let nib = rest >> 60;
-                        rest <<= 4;
-                        *slot = crate::field::chars::nibble_char(nib as u8);
-                    }
-                    w.write(&text)?;
-                }
-            }
+            write_word(word.reverse_bits(), encoding, w)?;
         }
         Ok(())
     }
+}
+
+/// Writes one 64-bit bitmap as on the wire (field 1 in the top bit): eight bytes, or sixteen
+/// hexadecimal characters. Message bitmaps and subfield bitmaps alike.
+#[inline]
+pub(crate) fn write_word<W: crate::field::Writer + ?Sized>(
+    word: u64,
+    encoding: BitmapEncoding,
+    w: &mut W,
+) -> Result<()> {
+    match encoding {
+        BitmapEncoding::Binary => w.write(&word.to_be_bytes())?,
+        BitmapEncoding::HexText => {
+            let mut text = [0u8; 16];
+            let mut rest = word;
+            for slot in &mut text {
+                let nib = rest >> 60;
+                rest <<= 4;
+                *slot = crate::field::chars::nibble_char(nib as u8);
+            }
+            w.write(&text)?;
+        }
+    }
+    Ok(())
 }
 
 /// The lowest field of a non-zero bitmap `word` whose bit 0 is field `base`, cleared from

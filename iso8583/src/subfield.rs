@@ -301,21 +301,14 @@ pub fn compose(spec: &FieldSpec<'_>, parts: &[(u8, &[u8])]) -> crate::Result<all
                 word |= (1u128 << 127) >> n.saturating_sub(1);
             }
             // Bit 1 announces the second word (subfields 65–128).
-            let words = if word & u128::from(u64::MAX) != 0 {
+            let second = u64::try_from(word & u128::from(u64::MAX)).unwrap_or(0);
+            if second != 0 {
                 word |= 1u128 << 127;
-                16
-            } else {
-                8
-            };
-            let bytes = word.to_be_bytes();
-            for &b in bytes.iter().take(words) {
-                match encoding {
-                    crate::spec::BitmapEncoding::Binary => out.push(b),
-                    _ => {
-                        out.push(crate::field::chars::nibble_char(b >> 4));
-                        out.push(crate::field::chars::nibble_char(b));
-                    }
-                }
+            }
+            let first = u64::try_from(word >> 64).unwrap_or(0);
+            crate::bitmap::write_word(first, encoding, &mut out)?;
+            if second != 0 {
+                crate::bitmap::write_word(second, encoding, &mut out)?;
             }
             for (i, (n, value)) in sorted.iter().enumerate() {
                 let def = fields
