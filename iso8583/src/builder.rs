@@ -169,6 +169,11 @@ impl<'s, 'v, const N: usize> MessageBuilder<'s, 'v, N> {
             }
         }
         self.present.set(number);
+        // Field 65 has a definition only where the spec reads bit 65 as that field (no
+        // tertiary bitmap): the bitmap says so from here on, once, not on every encode.
+        if number == 65 {
+            self.present = self.present.with_field65_data();
+        }
         Ok(())
     }
 
@@ -234,12 +239,7 @@ impl<'s, 'v, const N: usize> MessageBuilder<'s, 'v, N> {
 
     /// The bitmap the message will carry (bits 1 and 65 derived).
     pub fn bitmap(&self) -> Bitmap {
-        let present = if self.spec.field65_is_data() {
-            self.present.with_field65_data()
-        } else {
-            self.present
-        };
-        present.with_extension_bits()
+        self.present.with_extension_bits()
     }
 
     /// The present fields with their definitions and values (padding made explicit).
@@ -340,7 +340,7 @@ impl<'s, 'v, const N: usize> MessageBuilder<'s, 'v, N> {
         F: FnOnce(&[u8], &mut [u8]) -> Result<()>,
     {
         self.remove(64).remove(128);
-        let above_64 = self.bitmap().fields().any(|n| n > 64);
+        let above_64 = self.present.fields().any(|n| n > 64);
         let number = if above_64 { 128 } else { 64 };
         let spec = self.field_spec(number)?;
         let Length::Fixed(n) = spec.length else {
