@@ -11,6 +11,8 @@ extern crate std;
 mod bitmap;
 mod builder;
 pub mod builtin;
+mod charset;
+mod content;
 mod describe;
 mod ebcdic;
 mod error;

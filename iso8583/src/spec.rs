@@ -4,9 +4,10 @@
 //! Every type here is `const`-constructible, so a firmware's spec lives in flash; the same types
 //! describe specs built at run time.
 
+pub use crate::charset::Charset;
+pub use crate::content::Content;
 pub use crate::ebcdic::CodePage;
 use crate::error::{Error, ErrorKind, Result};
-use crate::field::chars;
 pub use crate::field::rule::Plan;
 pub use crate::mti::MtiEncoding;
 
@@ -20,73 +21,6 @@ pub(crate) const FIELD65: bool = cfg!(feature = "field-65");
 
 /// The highest field number (three bitmaps).
 pub const MAX_FIELD: u8 = 192;
-
-/// What characters a field may hold (ISO 8583 content classes).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Content {
-    /// `n`: digits.
-    N,
-    /// `a`: letters and space.
-    A,
-    /// `an`: letters, digits and space.
-    An,
-    /// `ans`: any printable character. Bytes 0x80–0xFF are accepted too, because networks carry
-    /// national text (GBK, Latin-1) in `ans` fields; only control characters are refused.
-    Ans,
-    /// `z`: track 2/3 code set — digits and the separator (`=` or `D`).
-    Z,
-    /// `x+n`: `C` (credit) or `D` (debit) followed by digits.
-    XN,
-    /// `b`: binary data.
-    B,
-}
-
-impl Content {
-    /// Whether byte `c` may appear in this content class (as a decoded character).
-    pub const fn allows(self, c: u8) -> bool {
-        match self {
-            Self::N => chars::is_n(c),
-            Self::A => chars::is_a(c),
-            Self::An => chars::is_an(c),
-            Self::Ans => chars::is_ans(c),
-            Self::Z => chars::is_z(c),
-            Self::XN => chars::is_xn(c),
-            Self::B => true,
-        }
-    }
-
-    /// Checks a whole decoded value; `C`/`D` only in the first place for `x+n`.
-    /// Returns the index of the first character not allowed. One loop per class, so the class
-    /// test is not repeated for every character.
-    #[inline]
-    pub(crate) fn check(
-        self,
-        mut value: impl Iterator<Item = u8>,
-    ) -> core::result::Result<(), usize> {
-        let bad = match self {
-            Self::B => None,
-            Self::N => value.position(|c| !chars::is_n(c)),
-            Self::A => value.position(|c| !chars::is_a(c)),
-            Self::An => value.position(|c| !chars::is_an(c)),
-            Self::Ans => value.position(|c| !chars::is_ans(c)),
-            Self::Z => value.position(|c| !chars::is_z(c)),
-            Self::XN => match value.next() {
-                None => None,
-                Some(b'C' | b'D') => value
-                    .position(|c| !chars::is_n(c))
-                    .map(|i| i.saturating_add(1)),
-                Some(_) => Some(0),
-            },
-        };
-        bad.map_or(Ok(()), Err)
-    }
-
-    /// True for `b`.
-    pub const fn is_binary(self) -> bool {
-        matches!(self, Self::B)
-    }
-}
 
 /// Where the digits of an odd-length BCD value sit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -709,52 +643,6 @@ pub struct Spec<'s> {
     /// What the bytes of text fields are as characters, where a value is shown or given as
     /// text (the CLI's JSON, serde, jPOS XML). Values themselves are bytes either way.
     pub charset: Charset,
-}
-
-/// The character set of a spec's text fields: how their bytes become characters and back.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Charset {
-    /// ISO 8859-1: one byte, one character (U+0000–U+00FF), both ways and for every byte —
-    /// as jPOS reads text. EBCDIC fields read as this whatever the spec says.
-    #[default]
-    Latin1,
-    /// UTF-8: a value's bytes are UTF-8 text. Bytes that are not UTF-8 are shown as ISO 8859-1
-    /// so that nothing is lost (and written back as UTF-8 of those characters).
-    Utf8,
-}
-
-impl Charset {
-    /// `bytes` as text without copying, when they need no conversion (ASCII, or valid UTF-8
-    /// under [`Charset::Utf8`]).
-    pub fn borrow(self, bytes: &[u8]) -> Option<&str> {
-        match self {
-            Self::Latin1 if !bytes.is_ascii() => None,
-            _ => core::str::from_utf8(bytes).ok(),
-        }
-    }
-
-    /// `bytes` as text.
-    #[cfg(feature = "alloc")]
-    pub fn decode(self, bytes: &[u8]) -> alloc::borrow::Cow<'_, str> {
-        match self.borrow(bytes) {
-            Some(s) => alloc::borrow::Cow::Borrowed(s),
-            None => alloc::borrow::Cow::Owned(bytes.iter().map(|&b| char::from(b)).collect()),
-        }
-    }
-
-    /// `text` as bytes: UTF-8, or one byte a character under [`Charset::Latin1`] (`None` for
-    /// a character above U+00FF).
-    #[cfg(feature = "alloc")]
-    pub fn encode(self, text: &str) -> Option<alloc::vec::Vec<u8>> {
-        match self {
-            Self::Utf8 => Some(text.as_bytes().to_vec()),
-            Self::Latin1 => text
-                .chars()
-                .map(|c| u8::try_from(u32::from(c)).ok())
-                .collect(),
-        }
-    }
 }
 
 impl<'s> Spec<'s> {
