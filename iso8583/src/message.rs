@@ -145,11 +145,13 @@ impl<'a, 's, I: Slots> MessageRef<'a, 's, I> {
     }
 
     /// True when field `number` is present.
+    #[inline]
     pub fn has(&self, number: u8) -> bool {
         self.head.bitmap.has_field(number)
     }
 
     /// Field `number`, if present.
+    #[inline]
     pub fn field(&self, number: u8) -> Option<FieldRef<'a, 's>> {
         self.has(number).then(|| self.at(number))
     }
