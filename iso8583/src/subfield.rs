@@ -63,6 +63,25 @@ impl<'a> SubValue<'a> {
         crate::field::chars::digits_to_u64(self.len, self.iter())
     }
 
+    /// The part as a value of its own, where its encoding writes each unit in whole bytes
+    /// (ASCII, EBCDIC, binary, hex text; not a part of BCD digits).
+    #[cfg(feature = "serde")]
+    pub(crate) fn as_value(&self) -> Option<crate::Value<'a>> {
+        use crate::spec::Encoding;
+        let per_unit = match self.value.encoding {
+            Encoding::Ascii | Encoding::Ebcdic(_) | Encoding::Binary => 1,
+            Encoding::HexText => 2,
+            Encoding::Bcd { .. } | Encoding::SignBcd { .. } => return None,
+        };
+        let start = self.start.checked_mul(per_unit)?;
+        let end = start.checked_add(self.len.checked_mul(per_unit)?)?;
+        Some(crate::Value {
+            encoding: self.value.encoding,
+            wire: self.value.wire.get(start..end)?,
+            units: self.len,
+        })
+    }
+
     /// The logical bytes in a new `Vec`.
     #[cfg(feature = "alloc")]
     pub fn to_vec(&self) -> alloc::vec::Vec<u8> {

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use paywire_iso8583::builtin::{ISO87ASCII, ISO87BINARY};
 use paywire_iso8583::serde::{from_message, to_message};
 use paywire_iso8583::spec::{Content, Length, Spec};
-use paywire_iso8583::{MessageRef, Mti};
+use paywire_iso8583::{MessageRef, Mti, Value};
 use proptest::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -113,6 +113,162 @@ fn a_struct_in_and_out_of_both_1987_specs() {
             );
         }
     }
+}
+
+/// The purchase with `Value` members: borrowed as they sit on the wire, in any encoding.
+#[derive(Debug, Deserialize, Serialize)]
+struct Views<'a> {
+    #[serde(rename = "0")]
+    mti: String,
+    #[serde(rename = "2", borrow)]
+    pan: Value<'a>,
+    #[serde(rename = "3", borrow)]
+    processing_code: Value<'a>,
+    #[serde(rename = "4", borrow)]
+    amount: Value<'a>,
+    #[serde(rename = "11", borrow)]
+    stan: Value<'a>,
+    #[serde(rename = "41", borrow)]
+    terminal: Value<'a>,
+    #[serde(
+        rename = "43",
+        borrow,
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    location: Option<Value<'a>>,
+    #[serde(rename = "52", borrow)]
+    pin_block: Value<'a>,
+}
+
+#[test]
+fn value_members_borrow_every_encoding_and_write_back_the_same_bytes() {
+    for spec in [&ISO87ASCII, &ISO87BINARY] {
+        let wire = to_message(spec, &purchase()).unwrap().to_vec().unwrap();
+        let m = MessageRef::parse(spec, &wire).unwrap();
+        let read: Views<'_> = from_message(&m).unwrap();
+        let range = wire.as_ptr_range();
+        for (name, v) in [
+            ("pan", read.pan),
+            ("amount", read.amount),
+            ("pin", read.pin_block),
+        ] {
+            // Nothing copied: BCD digits and hex text stay as the wire has them.
+            assert!(range.contains(&v.wire().as_ptr()), "{} {name}", spec.name);
+            assert_eq!(
+                Some(v),
+                m.value(match name {
+                    "pan" => 2,
+                    "amount" => 4,
+                    _ => 52,
+                })
+            );
+        }
+        assert_eq!(read.pan.to_vec(), b"4761739001010010");
+        assert_eq!(read.processing_code.to_vec(), b"000000");
+        assert_eq!(
+            (read.amount.to_u64(), read.stan.to_u64()),
+            (Some(1000), Some(172))
+        );
+        assert_eq!(read.terminal.to_vec(), b"50080001");
+        assert_eq!(read.location, None);
+        assert_eq!(
+            read.pin_block.to_vec(),
+            [0x06, 0x12, 0x45, 0x75, 0xBE, 0xDC, 0xBE, 0xDC]
+        );
+        // A struct holding the PAN this way does not print it.
+        assert!(!format!("{read:?}").contains("4761739001010010"));
+        // Written back: the same message, byte for byte.
+        assert_eq!(
+            to_message(spec, &read).unwrap().to_vec().unwrap(),
+            wire,
+            "{}",
+            spec.name
+        );
+    }
+}
+
+#[test]
+fn hex_text_borrows_as_text_when_uppercase() {
+    #[derive(Deserialize)]
+    struct Pin<'a> {
+        #[serde(rename = "52", borrow)]
+        pin_block: std::borrow::Cow<'a, str>,
+    }
+    let mut wire = to_message(&ISO87ASCII, &purchase())
+        .unwrap()
+        .to_vec()
+        .unwrap();
+    let m = MessageRef::parse(&ISO87ASCII, &wire).unwrap();
+    let read: Pin<'_> = from_message(&m).unwrap();
+    assert!(matches!(
+        read.pin_block,
+        std::borrow::Cow::Borrowed("06124575BEDCBEDC")
+    ));
+    // Lowercase hex on the wire (read as well): converted to the uppercase form.
+    let at = wire
+        .windows(16)
+        .position(|w| w == b"06124575BEDCBEDC")
+        .unwrap();
+    wire[at..at + 16].make_ascii_lowercase();
+    let m = MessageRef::parse(&ISO87ASCII, &wire).unwrap();
+    let read: Pin<'_> = from_message(&m).unwrap();
+    assert!(matches!(read.pin_block, std::borrow::Cow::Owned(ref s) if s == "06124575BEDCBEDC"));
+}
+
+#[test]
+fn value_members_of_subfields_and_from_other_formats() {
+    // Field 60 of the cups-pos layout, once in BCD (a part of packed digits is not a value of
+    // its own: refused, naming the field) and once in ASCII (each part borrowed).
+    let text = std::fs::read_to_string(format!(
+        "{}/tests/specs/cups-test.json",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    #[derive(Debug, Deserialize)]
+    struct F60<'a> {
+        #[serde(rename = "1", borrow)]
+        kind: Value<'a>,
+        #[serde(rename = "2", borrow)]
+        batch: Value<'a>,
+    }
+    #[derive(Debug, Deserialize)]
+    struct Read<'a> {
+        #[serde(rename = "60", borrow)]
+        f60: F60<'a>,
+    }
+    let fields: BTreeMap<&str, &str> = [("0", "0800"), ("60", "00000001003")].into();
+    let bcd = paywire_iso8583::json::load(&text).unwrap();
+    let wire = to_message(bcd, &fields).unwrap().to_vec().unwrap();
+    let m = MessageRef::parse(bcd, &wire).unwrap();
+    let err = from_message::<Read<'_>, _>(&m).unwrap_err();
+    assert_eq!(err.field(), Some(60), "{err}");
+    let ascii_text = text.replacen(
+        r#""encoding": "bcd-left-f",
+      "prefix": "bcd-lll",
+      "max": 999,
+      "subfields""#,
+        r#""encoding": "ascii",
+      "prefix": "ascii-lll",
+      "max": 999,
+      "subfields""#,
+        1,
+    );
+    assert_ne!(ascii_text, text);
+    let ascii = paywire_iso8583::json::load(&ascii_text).unwrap();
+    let wire = to_message(ascii, &fields).unwrap().to_vec().unwrap();
+    let m = MessageRef::parse(ascii, &wire).unwrap();
+    let read: Read<'_> = from_message(&m).unwrap();
+    assert_eq!(read.f60.kind.as_str(), Some("00"));
+    assert_eq!(read.f60.batch.to_u64(), Some(1));
+    assert!(
+        wire.as_ptr_range()
+            .contains(&read.f60.batch.wire().as_ptr())
+    );
+    // Another format: borrowed text is an ASCII value.
+    let v: Value<'_> = serde_json::from_str(r#""0200""#).unwrap();
+    assert_eq!((v.as_str(), v.len()), (Some("0200"), 4));
+    assert!(serde_json::from_str::<Value<'_>>("12").is_err());
 }
 
 #[test]

@@ -7,6 +7,7 @@ use ::serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use ::serde::forward_to_deserialize_any;
 
 use super::{MapError, key_number};
+use crate::Value;
 use crate::message::{FieldIter, FieldRef};
 use crate::parse::{MessageRef, Slots};
 use crate::spec::{Charset, Encoding, Subfields};
@@ -228,6 +229,29 @@ impl<'a> ValueDe<'a, '_> {
         }
     }
 
+    /// The value as it sits in the message, for a [`Value`](crate::Value) member.
+    #[inline]
+    fn value(&self) -> Result<Value<'a>, MapError> {
+        match self.val {
+            Val::Field(f) => Ok(f.value()),
+            Val::Mti(_, Some(wire)) => Ok(Value {
+                encoding: Encoding::Ascii,
+                wire,
+                units: wire.len(),
+            }),
+            Val::Mti(_, None) => Err(MapError::new(
+                None,
+                "the MTI is not ASCII on the wire: map it to a string",
+            )),
+            Val::Sub { value, .. } => value.as_value().ok_or_else(|| {
+                MapError::new(
+                    None,
+                    "a part of a BCD value is not a value of its own: map it to a string",
+                )
+            }),
+        }
+    }
+
     /// The logical bytes, converted.
     fn logical(&self) -> Vec<u8> {
         match self.val {
@@ -266,6 +290,13 @@ impl<'a> ValueDe<'a, '_> {
                 None => visitor.visit_str(core::str::from_utf8(&m).unwrap_or("0000")),
             };
         }
+        // Hex text already in the form the text is (uppercase): borrowed as it is.
+        if let Val::Field(f) = self.val
+            && f.value().encoding() == Encoding::HexText
+            && let Some(s) = upper_hex(f.value().wire())
+        {
+            return visitor.visit_borrowed_str(s);
+        }
         if self.binary() {
             return visitor.visit_string(crate::field::chars::hex_string(&self.logical()));
         }
@@ -281,6 +312,14 @@ impl<'a> ValueDe<'a, '_> {
         }
         visitor.visit_string(charset.decode(&self.logical()).into_owned())
     }
+}
+
+/// `wire` as text when it is uppercase hexadecimal digits only.
+fn upper_hex(wire: &[u8]) -> Option<&str> {
+    wire.iter()
+        .all(|c| matches!(c, b'0'..=b'9' | b'A'..=b'F'))
+        .then(|| core::str::from_utf8(wire).ok())
+        .flatten()
 }
 
 /// 1–19 ASCII digits as a number.
@@ -344,11 +383,15 @@ impl<'de> Deserializer<'de> for ValueDe<'de, '_> {
         visitor.visit_some(self)
     }
 
+    /// A [`Value`](crate::Value) member is handed the value as it sits in the message.
     fn deserialize_newtype_struct<V: Visitor<'de>>(
         self,
-        _name: &'static str,
+        name: &'static str,
         visitor: V,
     ) -> Result<V::Value, MapError> {
+        if name == super::value::TOKEN {
+            return visitor.visit_seq(super::value::Handover::new(self.value()?));
+        }
         visitor.visit_newtype_struct(self)
     }
 

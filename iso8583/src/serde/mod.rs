@@ -8,7 +8,9 @@
 //!   `serde_bytes` or a borrowed `&[u8]`) for binary fields; numbers (`u64`, `u32`, ...) from
 //!   digits; `Option` for fields that may be absent; a nested struct (or map) for a field the
 //!   spec divides into subfields (keys: part or subfield numbers, or tags). BCD, EBCDIC and hex
-//!   text are converted (into `String` / `Vec<u8>` fields).
+//!   text are converted into `String` / `Vec<u8>` fields (hex text already uppercase is
+//!   borrowed by a `&str`); a [`Value`](crate::Value) member borrows any field as it sits on
+//!   the wire, unconverted, whatever its encoding.
 //! - [`to_message`] writes any `Serialize` value into a [`Message`](crate::Message) of a spec: strings and
 //!   bytes set as they are, numbers as digits, short fixed-length values padded as the spec
 //!   says (jPOS pads them too), `None` leaves the field out, a nested struct fills a positional
@@ -47,6 +49,7 @@
 
 mod de;
 mod ser;
+mod value;
 
 use alloc::string::{String, ToString};
 use core::fmt;
