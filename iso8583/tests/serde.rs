@@ -475,3 +475,31 @@ proptest! {
         prop_assert_eq!(again, wire);
     }
 }
+
+#[test]
+fn aliases_name_the_same_field() {
+    // serde lists a field's aliases among the struct's names: keys must be matched by name.
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Aliased<'a> {
+        #[serde(rename = "0", alias = "mti")]
+        mti: &'a str,
+        #[serde(rename = "2", alias = "pan")]
+        pan: &'a str,
+        #[serde(rename = "41")]
+        terminal: &'a str,
+    }
+    let wire = to_message(&ISO87ASCII, &purchase())
+        .unwrap()
+        .to_vec()
+        .unwrap();
+    let m = MessageRef::parse(&ISO87ASCII, &wire).unwrap();
+    let read: Aliased<'_> = from_message(&m).unwrap();
+    assert_eq!(
+        read,
+        Aliased {
+            mti: "0200",
+            pan: "4761739001010010",
+            terminal: "50080001"
+        }
+    );
+}

@@ -2,7 +2,7 @@
 
 use alloc::vec::Vec;
 
-use ::serde::de::value::{BorrowedStrDeserializer, StrDeserializer, U64Deserializer};
+use ::serde::de::value::{BorrowedStrDeserializer, StrDeserializer};
 use ::serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use ::serde::forward_to_deserialize_any;
 
@@ -50,7 +50,8 @@ impl<'de, I: Slots> Deserializer<'de> for MessageDe<'_, 'de, '_, I> {
         visitor.visit_map(Named {
             charset: self.m.spec().charset,
             m: self.m,
-            names: fields.iter().enumerate(),
+            names: fields.iter(),
+            seen: [0; 4],
             pending: None,
         })
     }
@@ -130,7 +131,9 @@ impl<'de, 's> MapAccess<'de> for AllFields<'_, 'de, 's> {
 struct Named<'m, 'a, 's, I> {
     charset: Charset,
     m: &'m MessageRef<'a, 's, I>,
-    names: core::iter::Enumerate<core::slice::Iter<'static, &'static str>>,
+    names: core::slice::Iter<'static, &'static str>,
+    /// The numbers given so far, one bit each (a field's aliases are names of their own).
+    seen: [u64; 4],
     pending: Option<(u16, Val<'a, 's>)>,
 }
 
@@ -141,23 +144,28 @@ impl<'de, I: Slots> MapAccess<'de> for Named<'_, 'de, '_, I> {
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, MapError> {
-        for (index, &name) in self.names.by_ref() {
-            let Some(number) = key_number(name) else {
+        for &name in self.names.by_ref() {
+            let Some(number) = key_number(name).and_then(|n| u8::try_from(n).ok()) else {
                 continue;
             };
+            // A number named twice (`"0"` and its alias `"mti"`) is given once.
+            let (word, bit) = (usize::from(number / 64), 1u64 << (number % 64));
+            let Some(seen) = self.seen.get_mut(word).filter(|w| **w & bit == 0) else {
+                continue;
+            };
+            *seen |= bit;
             let val = match number {
                 0 => mti_val(self.m),
-                n => match u8::try_from(n).ok().and_then(|n| self.m.field(n)) {
+                n => match self.m.field(n) {
                     Some(f) => Val::Field(f),
                     None => continue,
                 },
             };
-            self.pending = Some((number, val));
-            // The key as the field's index in the struct, which serde's derived field
-            // identifiers take as well as its name (`visit_u64`): no string compared.
-            let index = u64::try_from(index).unwrap_or(u64::MAX);
+            self.pending = Some((u16::from(number), val));
+            // The key by its name, not its place in the list: serde lists a field's aliases
+            // among the names, so places and fields differ when a struct has any.
             return seed
-                .deserialize(U64Deserializer::<MapError>::new(index))
+                .deserialize(BorrowedStrDeserializer::new(name))
                 .map(Some);
         }
         Ok(None)
