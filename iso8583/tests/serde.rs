@@ -472,6 +472,16 @@ proptest! {
         let map: BTreeMap<String, String> = from_message(&m).unwrap();
         prop_assert_eq!(map.len(), fields.len() + 1);
         let again = to_message(spec, &map).unwrap().to_vec().unwrap();
+        prop_assert_eq!(&again, &wire);
+        // The same through `Value`s: every field as the wire holds it, written back as it was.
+        let views: BTreeMap<String, Value<'_>> = from_message(&m).unwrap();
+        for (n, v) in &views {
+            let number: u8 = n.parse().unwrap();
+            if number > 0 {
+                prop_assert_eq!(Some(*v), m.value(number));
+            }
+        }
+        let again = to_message(spec, &views).unwrap().to_vec().unwrap();
         prop_assert_eq!(again, wire);
     }
 }

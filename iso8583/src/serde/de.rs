@@ -74,8 +74,8 @@ impl<'de, I: Slots> Deserializer<'de> for MessageDe<'_, 'de, '_, I> {
 /// What a key's value is.
 #[derive(Clone, Copy)]
 enum Val<'a, 's> {
-    /// The MTI's digits, and the wire's bytes when they are those digits (ASCII).
-    Mti([u8; 4], Option<&'a [u8]>),
+    /// The MTI's digits, and its bytes on the wire as a value (ASCII or BCD; not EBCDIC).
+    Mti([u8; 4], Option<Value<'a>>),
     Field(FieldRef<'a, 's>),
     Sub {
         value: SubValue<'a>,
@@ -186,11 +186,24 @@ impl<'de, I: Slots> MapAccess<'de> for Named<'_, 'de, '_, I> {
 
 /// The MTI as a value: borrowed from the wire when the spec writes it in ASCII.
 fn mti_val<'a, 's, I: Slots>(m: &MessageRef<'a, 's, I>) -> Val<'a, 's> {
-    let wire = match m.spec().mti {
-        crate::spec::MtiEncoding::Ascii => m.as_bytes().get(..4),
-        _ => None,
+    use crate::spec::{Align, MtiEncoding};
+    let (encoding, len) = match m.spec().mti {
+        MtiEncoding::Ascii => (Encoding::Ascii, 4),
+        MtiEncoding::Bcd => (
+            Encoding::Bcd {
+                align: Align::Right,
+                pad: 0,
+            },
+            2,
+        ),
+        MtiEncoding::Ebcdic => return Val::Mti(m.mti().to_ascii(), None),
     };
-    Val::Mti(m.mti().to_ascii(), wire)
+    let value = m.as_bytes().get(..len).map(|wire| Value {
+        encoding,
+        wire,
+        units: 4,
+    });
+    Val::Mti(m.mti().to_ascii(), value)
 }
 
 /// `n` (below 1000) as decimal text in `buf`.
@@ -231,7 +244,7 @@ impl<'a> ValueDe<'a, '_> {
     /// The value as it sits in the input, when the wire holds it unconverted.
     fn borrowed(&self) -> Option<&'a [u8]> {
         match self.val {
-            Val::Mti(_, wire) => wire,
+            Val::Mti(_, value) => value.and_then(|v| v.as_bytes()),
             Val::Field(f) => f.value().as_bytes(),
             Val::Sub { value, .. } => value.as_bytes(),
         }
@@ -242,14 +255,10 @@ impl<'a> ValueDe<'a, '_> {
     fn value(&self) -> Result<Value<'a>, MapError> {
         match self.val {
             Val::Field(f) => Ok(f.value()),
-            Val::Mti(_, Some(wire)) => Ok(Value {
-                encoding: Encoding::Ascii,
-                wire,
-                units: wire.len(),
-            }),
+            Val::Mti(_, Some(value)) => Ok(value),
             Val::Mti(_, None) => Err(MapError::new(
                 None,
-                "the MTI is not ASCII on the wire: map it to a string",
+                "the MTI is EBCDIC on the wire: map it to a string",
             )),
             Val::Sub { value, .. } => value.as_value().ok_or_else(|| {
                 MapError::new(
@@ -292,8 +301,8 @@ impl<'a> ValueDe<'a, '_> {
 
     /// Text: borrowed when the wire is UTF-8 text, else converted (ISO 8859-1 where not UTF-8).
     fn text<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value, MapError> {
-        if let Val::Mti(m, wire) = self.val {
-            return match wire.and_then(|w| core::str::from_utf8(w).ok()) {
+        if let Val::Mti(m, value) = self.val {
+            return match value.and_then(|v| v.as_str()) {
                 Some(s) => visitor.visit_borrowed_str(s),
                 None => visitor.visit_str(core::str::from_utf8(&m).unwrap_or("0000")),
             };
