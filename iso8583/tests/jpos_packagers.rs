@@ -521,3 +521,58 @@ fn postilion_field_127_as_a_nested_struct() {
     }
     assert_eq!(full.to_vec().unwrap(), image);
 }
+
+/// jPOS's `emv-tlv-packager.xml` (fields 48, 62–64: `IFA_LLLBINARY` holding BER-TLV under
+/// `BERTLVBinaryPackager`) and the message jPOS's `EMVTagSequenceTest.testPacking`
+/// (jpos/jPOS `jpos/src/test/java/org/jpos/tlv/packager/EMVTagSequenceTest.java`) packs with
+/// it: MTI `0100` (`30313030`), a bitmap with bit 48 only (`00 00 00 00 00 01 00 00`, the
+/// test's comment), then field 48 as the test asserts it:
+/// `3033355a08999999123456789f9f12044a504f53500251325f2a0208409f0206000000000100` (LLL `035`,
+/// then tags 5A, 9F12, 50, 5F2A, 9F02).
+#[test]
+fn jpos_ber_tlv_packager_and_its_packed_message() {
+    let spec = packager("emv-tlv-packager");
+    let field48 =
+        hex::decode("3033355a08999999123456789f9f12044a504f53500251325f2a0208409f0206000000000100")
+            .unwrap();
+    let mut image = b"0100".to_vec();
+    image.extend_from_slice(&[0, 0, 0, 0, 0, 1, 0, 0]);
+    image.extend_from_slice(&field48);
+    let m = MessageRef::parse(spec, &image).unwrap();
+    let tlv = m.value(48).unwrap().wire();
+    assert_eq!(tlv, &field48[3..]);
+    let tags: Vec<(u32, &[u8])> = paywire_emv_tlv::Tlvs::parse(tlv)
+        .unwrap()
+        .iter()
+        .map(|t| (t.tag().number(), t.value()))
+        .collect();
+    assert_eq!(
+        tags,
+        [
+            (0x5A, &hex::decode("999999123456789f").unwrap()[..]),
+            (0x9F12, b"JPOS"),
+            (0x50, b"Q2"),
+            (0x5F2A, &[0x08, 0x40]),
+            (0x9F02, &[0, 0, 0, 0, 1, 0]),
+        ]
+    );
+    // Written back: jPOS's bytes.
+    let mut built = Message::new(spec, m.mti());
+    built.set(48, tlv).unwrap();
+    assert_eq!(built.to_vec().unwrap(), image);
+    // The field is read as BER-TLV: a length running past the value is refused, naming 48.
+    let mut broken = image.clone();
+    let at = 12 + 3 + 1; // 5A's length byte
+    broken[at] = 0x30;
+    let err = MessageRef::parse(spec, &broken).unwrap_err();
+    assert_eq!(err.field(), Some(48), "{err}");
+    // Another sub-packager on a field jPOS writes as hex text is still refused by name.
+    let hex_field = file("specs/jpos/emv-tlv-packager.xml").replacen(
+        "org.jpos.tlv.packager.bertlv.BERTLVBinaryPackager",
+        "org.jpos.tlv.packager.bertlv.BERTLVAsciiHexPackager",
+        1,
+    );
+    let err = load_packager("x", &hex_field).unwrap_err();
+    assert!(err.to_string().contains("BERTLVAsciiHexPackager"), "{err}");
+    assert!(err.to_string().contains("48"), "{err}");
+}

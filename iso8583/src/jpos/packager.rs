@@ -2,7 +2,8 @@
 //!
 //! A packager is `<isopackager>` (optional `headerLength`) holding `<isofield id length name
 //! class pad>` elements — field 0 the MTI, field 1 the bitmap — and `<isofieldpackager>` for
-//! fields with subfields. Each jPOS field class is an interpreter (how the value is written), a
+//! fields with subfields (`GenericSubFieldPackager`, or `BERTLVBinaryPackager` on a binary
+//! field). Each jPOS field class is an interpreter (how the value is written), a
 //! prefixer (how its length is) and a padder; the classes that have a paywire equivalent map
 //! onto one (`class_field`), every other is refused with its name and the field's path.
 //! Class behaviour from jpos/jPOS `jpos/src/main/java/org/jpos/iso/IF*.java` and
@@ -19,7 +20,7 @@ use crate::json::SpecDoc;
 use crate::json::doc::{FieldDoc, Nest};
 use crate::spec::{
     Align, BitmapEncoding, Charset, CodePage, Content, Encoding, FieldSpec, Length, MtiEncoding,
-    Pad, Prefix,
+    Pad, Prefix, Subfields,
 };
 
 /// Why a packager file did not load.
@@ -181,8 +182,18 @@ pub fn load_packager(name: &str, text: &str) -> Loaded<SpecDoc> {
 /// refused by name and path.
 fn subfields(doc: &mut FieldDoc, e: &Element, path: &str) -> Loaded<()> {
     let packager = e.attr("packager").unwrap_or("(no packager)").trim();
-    if short(packager) != "GenericSubFieldPackager" {
-        return Err(unsupported(packager, path));
+    match short(packager) {
+        "GenericSubFieldPackager" => {}
+        // BER-TLV over the field's raw bytes (jpos/jPOS
+        // `jpos/src/main/java/org/jpos/tlv/packager/bertlv/BERTLVBinaryPackager.java`: binary
+        // tags, lengths and values), paywire's `Subfields::BerTlv`; it defines no subfields.
+        "BERTLVBinaryPackager"
+            if doc.spec.encoding == Encoding::Binary && e.elements().next().is_none() =>
+        {
+            doc.spec.subfields = Subfields::BerTlv;
+            return Ok(());
+        }
+        _ => return Err(unsupported(packager, path)),
     }
     let mut bitmap = None;
     let mut bitmap_words = 1u8;
