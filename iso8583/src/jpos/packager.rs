@@ -2,8 +2,8 @@
 //!
 //! A packager is `<isopackager>` (optional `headerLength`) holding `<isofield id length name
 //! class pad>` elements — field 0 the MTI, field 1 the bitmap — and `<isofieldpackager>` for
-//! fields with subfields (`GenericSubFieldPackager`, or `BERTLVBinaryPackager` on a binary
-//! field). Each jPOS field class is an interpreter (how the value is written), a
+//! fields with subfields (`GenericSubFieldPackager`; `BERTLVBinaryPackager` on a binary field;
+//! `TaggedSequencePackager` of `IFTA_*` elements on an ASCII one). Each jPOS field class is an interpreter (how the value is written), a
 //! prefixer (how its length is) and a padder; the classes that have a paywire equivalent map
 //! onto one (`class_field`), every other is refused with its name and the field's path.
 //! Class behaviour from jpos/jPOS `jpos/src/main/java/org/jpos/iso/IF*.java` and
@@ -193,6 +193,9 @@ fn subfields(doc: &mut FieldDoc, e: &Element, path: &str) -> Loaded<()> {
             doc.spec.subfields = Subfields::BerTlv;
             return Ok(());
         }
+        "TaggedSequencePackager" if doc.spec.encoding == Encoding::Ascii => {
+            return tagged_sequence(doc, e, path);
+        }
         _ => return Err(unsupported(packager, path)),
     }
     let mut bitmap = None;
@@ -290,6 +293,64 @@ fn subfields(doc: &mut FieldDoc, e: &Element, path: &str) -> Loaded<()> {
         })
         .collect();
     doc.nested = Some((bitmap.map_or(Nest::Sequence, Nest::Bitmap), nested));
+    Ok(())
+}
+
+/// A `TaggedSequencePackager` (jpos/jPOS `jpos/src/main/java/org/jpos/tlv/packager/`
+/// `TaggedSequencePackager.java`, `IFTA_LLLCHAR.java`): elements written as an ASCII tag of the
+/// token's width, an ASCII decimal length and the value, in any order — paywire's
+/// `Subfields::TaggedAscii` when every element is an `IFTA_L…CHAR` / `IFTA_L…NUM` with one tag
+/// width and one length width (the `####` element, jPOS's packager for any other tag, among
+/// them); values are read as text (an `IFTA_…NUM` element's digits are not checked apart). A
+/// part that is not such an element (a fixed `IF_CHAR` ahead of the tags, binary values) is
+/// refused with its path.
+fn tagged_sequence(doc: &mut FieldDoc, e: &Element, path: &str) -> Loaded<()> {
+    let mut shape: Option<(usize, usize)> = None;
+    for child in e.elements() {
+        let sub_path = format!("{path}.{}", id_of(child)?);
+        let class = child.attr("class").ok_or_else(|| attribute(child))?.trim();
+        let element = short(class)
+            .strip_prefix("IFTA_")
+            .and_then(|rest| {
+                rest.strip_suffix("CHAR")
+                    .or_else(|| rest.strip_suffix("NUM"))
+            })
+            .filter(|ls| !ls.is_empty() && ls.bytes().all(|b| b == b'L'))
+            .map(str::len);
+        let token = child.attr("token").map(str::len);
+        let (Some(len_digits), Some(tag_len)) = (element, token) else {
+            return Err(PackagerError::BadField {
+                path: sub_path,
+                what: "a tagged sequence's parts must be IFTA_L…CHAR or IFTA_L…NUM elements with a token",
+            });
+        };
+        if shape.is_some_and(|s| s != (tag_len, len_digits)) {
+            return Err(PackagerError::BadField {
+                path: sub_path,
+                what: "a tagged sequence's elements must share one tag width and one length width",
+            });
+        }
+        shape = Some((tag_len, len_digits));
+    }
+    let Some((tag_len, len_digits)) = shape else {
+        return Err(PackagerError::BadField {
+            path: path.to_string(),
+            what: "a tagged sequence with no elements",
+        });
+    };
+    let width = |n: usize, what| {
+        u8::try_from(n)
+            .ok()
+            .filter(|n| (1..=4).contains(n))
+            .ok_or_else(|| PackagerError::BadField {
+                path: path.to_string(),
+                what,
+            })
+    };
+    doc.spec.subfields = Subfields::TaggedAscii {
+        tag_len: width(tag_len, "a tag of 1–4 characters is supported")?,
+        len_digits: width(len_digits, "a length of 1–4 digits is supported")?,
+    };
     Ok(())
 }
 
