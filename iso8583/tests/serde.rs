@@ -178,6 +178,11 @@ fn value_members_borrow_every_encoding_and_write_back_the_same_bytes() {
         );
         // A struct holding the PAN this way does not print it.
         assert!(!format!("{read:?}").contains("4761739001010010"));
+        // Serialized, it is the CLI's JSON form (binary fields as uppercase hex).
+        assert_eq!(
+            serde_json::to_string(&read).unwrap(),
+            r#"{"0":"0200","2":"4761739001010010","3":"000000","4":"000000001000","11":"000172","41":"50080001","52":"06124575BEDCBEDC"}"#
+        );
         // Written back: the same message, byte for byte.
         assert_eq!(
             to_message(spec, &read).unwrap().to_vec().unwrap(),

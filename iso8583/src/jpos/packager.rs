@@ -3,9 +3,10 @@
 //! A packager is `<isopackager>` (optional `headerLength`) holding `<isofield id length name
 //! class pad>` elements — field 0 the MTI, field 1 the bitmap — and `<isofieldpackager>` for
 //! fields with subfields (`GenericSubFieldPackager`; `BERTLVBinaryPackager` on a binary field;
-//! `TaggedSequencePackager` of `IFTA_*` elements on an ASCII one). Each jPOS field class is an interpreter (how the value is written), a
-//! prefixer (how its length is) and a padder; the classes that have a paywire equivalent map
-//! onto one (`class_field`), every other is refused with its name and the field's path.
+//! `TaggedSequencePackager` of `IFTA_*` elements on an ASCII one). Each jPOS field class is an
+//! interpreter (how the value is written), a prefixer (how its length is) and a padder; the
+//! classes that have a paywire equivalent map onto one (`class_field`), every other is refused
+//! with its name and the field's path.
 //! Class behaviour from jpos/jPOS `jpos/src/main/java/org/jpos/iso/IF*.java` and
 //! `jpos/src/main/java/org/jpos/iso/packager/GenericPackager.java` (`pad` absent = false).
 

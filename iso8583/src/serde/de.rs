@@ -184,7 +184,8 @@ impl<'de, I: Slots> MapAccess<'de> for Named<'_, 'de, '_, I> {
     }
 }
 
-/// The MTI as a value: borrowed from the wire when the spec writes it in ASCII.
+/// The MTI as a value: its digits, and its bytes on the wire as a [`Value`] where the spec
+/// writes it in ASCII or BCD.
 fn mti_val<'a, 's, I: Slots>(m: &MessageRef<'a, 's, I>) -> Val<'a, 's> {
     use crate::spec::{Align, MtiEncoding};
     let (encoding, len) = match m.spec().mti {

@@ -209,7 +209,8 @@ impl<'de: 'a, 'a> de::Deserialize<'de> for Value<'a> {
     }
 }
 
-/// The logical value (feature `serde`): binary content as bytes (hex text decoded); text
+/// The logical value (feature `serde`), in the CLI's JSON form where it can be: binary
+/// content as uppercase hex text (as bytes for formats that are not human-readable); text
 /// (ASCII, EBCDIC as ISO 8859-1, BCD digits) as a string when it is ASCII, else as its bytes —
 /// so that [`to_message`](super::to_message) writes the value back as it was read.
 impl Serialize for Value<'_> {
@@ -223,6 +224,9 @@ impl Serialize for Value<'_> {
             }
         };
         let binary = matches!(self.encoding, Encoding::Binary | Encoding::HexText);
+        if binary && s.is_human_readable() {
+            return s.serialize_str(&crate::field::chars::hex_string(logical));
+        }
         match core::str::from_utf8(logical) {
             Ok(text) if !binary && text.is_ascii() => s.serialize_str(text),
             _ => s.serialize_bytes(logical),
