@@ -16,57 +16,41 @@ use ::serde::ser::{Serialize, Serializer};
 
 use super::MapError;
 use crate::Value;
-use crate::spec::{Align, CodePage, Encoding};
+use crate::field::rule::Code;
+use crate::spec::{Align, Encoding};
 
 /// The newtype name under which a message's deserializer hands a [`Value`] over.
 pub(crate) const TOKEN: &str = "$paywire_iso8583::Value";
 
-/// `encoding` as a number: the variant in the low byte, its parameters above.
+/// The numbers of the two `x+n` encodings, which have no [`Code`] (theirs are 0–9).
+const SIGN_BCD_RIGHT: u64 = 0x10;
+const SIGN_BCD_LEFT: u64 = 0x11;
+
+/// `encoding` as a number: its [`Code`] (the byte a field index keeps), or one of the two
+/// `x+n` numbers; `u64::MAX` for a BCD pad other than 0 or F, which [`unpack`] refuses.
 fn pack(encoding: Encoding) -> u64 {
-    let align = |a: Align| -> u64 {
-        match a {
-            Align::Right => 0,
-            Align::Left => 1,
-        }
-    };
-    match encoding {
-        Encoding::Ascii => 0,
-        Encoding::Binary => 1,
-        Encoding::HexText => 2,
-        Encoding::Bcd { align: a, pad } => 3 | align(a) << 8 | u64::from(pad) << 16,
-        Encoding::SignBcd { align: a } => 4 | align(a) << 8,
-        Encoding::Ebcdic(page) => {
-            5 | match page {
-                CodePage::Cp037 => 0,
-                CodePage::Cp500 => 1,
-                CodePage::Cp1047 => 2,
-            } << 8
-        }
+    match (Code::of(encoding), encoding) {
+        (Some(code), _) => code as u64,
+        (
+            None,
+            Encoding::SignBcd {
+                align: Align::Right,
+            },
+        ) => SIGN_BCD_RIGHT,
+        (None, Encoding::SignBcd { align: Align::Left }) => SIGN_BCD_LEFT,
+        (None, _) => u64::MAX,
     }
 }
 
 /// The encoding [`pack`] made `code` from.
 fn unpack(code: u64) -> Option<Encoding> {
-    let [variant, param, pad, ..] = code.to_le_bytes();
-    if code >> 24 != 0 {
-        return None;
+    match code {
+        SIGN_BCD_RIGHT => Some(Encoding::SignBcd {
+            align: Align::Right,
+        }),
+        SIGN_BCD_LEFT => Some(Encoding::SignBcd { align: Align::Left }),
+        _ => Code::from_u8(u8::try_from(code).ok()?).map(Code::encoding),
     }
-    let align = match param {
-        0 => Some(Align::Right),
-        1 => Some(Align::Left),
-        _ => None,
-    };
-    Some(match (variant, param, pad) {
-        (0, 0, 0) => Encoding::Ascii,
-        (1, 0, 0) => Encoding::Binary,
-        (2, 0, 0) => Encoding::HexText,
-        (3, _, 0 | 0x0F) => Encoding::Bcd { align: align?, pad },
-        (4, _, 0) => Encoding::SignBcd { align: align? },
-        (5, 0, 0) => Encoding::Ebcdic(CodePage::Cp037),
-        (5, 1, 0) => Encoding::Ebcdic(CodePage::Cp500),
-        (5, 2, 0) => Encoding::Ebcdic(CodePage::Cp1047),
-        _ => return None,
-    })
 }
 
 /// A value handed over as a sequence: packed encoding, units, wire bytes.
@@ -237,6 +221,7 @@ impl Serialize for Value<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::spec::CodePage;
 
     #[test]
     fn every_encoding_packs_and_unpacks() {
@@ -260,7 +245,7 @@ mod tests {
         for e in all {
             assert_eq!(unpack(pack(e)), Some(e), "{e:?}");
         }
-        for bad in [6, 0x0100, 0x02_0003, 0x0200, 0x0305, 1 << 24] {
+        for bad in [10, 0x0F, 0x12, 0x0100, 1 << 24, u64::MAX] {
             assert_eq!(unpack(bad), None, "{bad:#x}");
         }
     }
