@@ -312,12 +312,9 @@ fn tagged_sequence(doc: &mut FieldDoc, e: &Element, path: &str) -> Loaded<()> {
         let class = child.attr("class").ok_or_else(|| attribute(child))?.trim();
         let element = short(class)
             .strip_prefix("IFTA_")
-            .and_then(|rest| {
-                rest.strip_suffix("CHAR")
-                    .or_else(|| rest.strip_suffix("NUM"))
-            })
-            .filter(|ls| !ls.is_empty() && ls.bytes().all(|b| b == b'L'))
-            .map(str::len);
+            .and_then(length_digits)
+            .filter(|(_, tail)| matches!(*tail, "CHAR" | "NUM"))
+            .map(|(ls, _)| ls);
         let token = child.attr("token").map(str::len);
         let (Some(len_digits), Some(tag_len)) = (element, token) else {
             return Err(PackagerError::BadField {
@@ -502,14 +499,23 @@ fn var_class(name: &str, pad: bool) -> Option<(Content, Encoding, Prefix)> {
         return Some((Content::N, digits, Prefix::ascii(2)));
     }
     let (kind, rest) = name.split_once('_')?;
-    let ls = rest.bytes().take_while(|&b| b == b'L').count();
+    let (ls, tail) = length_digits(rest)?;
     let digits = u8::try_from(ls).ok().filter(|n| (1..=6).contains(n))?;
-    let tail = rest.get(ls..)?;
     let bcd_digits = Encoding::Bcd {
         align: bcd(pad),
         pad: 0,
     };
     var_kind(kind, tail, digits, bcd_digits)
+}
+
+/// A class name's length part: the number of `L`s it starts with (at least one) and what
+/// follows them (`LLLCHAR` → 3, `CHAR`).
+fn length_digits(rest: &str) -> Option<(usize, &str)> {
+    let ls = rest.bytes().take_while(|&b| b == b'L').count();
+    (ls > 0)
+        .then(|| rest.get(ls..))
+        .flatten()
+        .map(|tail| (ls, tail))
 }
 
 fn var_kind(
