@@ -32,6 +32,20 @@ fn packager(name: &str) -> &'static Spec<'static> {
 }
 
 /// Replaces each `(from, to)` (same length) found exactly once in `image`.
+/// Field 48 set to `value` under the packager `xml`, then read back as named subfields.
+fn named_parts(xml: &str, value: &[u8]) -> Vec<(Option<&'static str>, Vec<u8>)> {
+    let spec = paywire_iso8583::json::leak(load_packager("x", xml).unwrap());
+    let mut b = paywire_iso8583::MessageBuilder::new(spec, paywire_iso8583::Mti::FINANCIAL_REQUEST);
+    b.set(48, value).unwrap();
+    let wire = b.to_vec().unwrap();
+    let m = MessageRef::parse(spec, &wire).unwrap();
+    m.field(48)
+        .unwrap()
+        .subfields()
+        .map(|s| (s.name, s.value.to_vec()))
+        .collect()
+}
+
 fn patch(mut image: Vec<u8>, changes: &[(&[u8], &[u8])]) -> Vec<u8> {
     for (from, to) in changes {
         let at: Vec<usize> = image
@@ -410,19 +424,8 @@ fn unsupported_classes_are_named_with_their_field() {
         <isofield id="2" length="3" name="B" class="org.jpos.iso.IFA_NUMERIC"/>
       </isofieldpackager>
     </isopackager>"#;
-    let spec = paywire_iso8583::json::leak(load_packager("x", nested).unwrap());
-    let mut b = paywire_iso8583::MessageBuilder::new(spec, paywire_iso8583::Mti::FINANCIAL_REQUEST);
-    b.set(48, b"XY123").unwrap();
-    let wire = b.to_vec().unwrap();
-    let m = MessageRef::parse(spec, &wire).unwrap();
-    let parts: Vec<(Option<&str>, Vec<u8>)> = m
-        .field(48)
-        .unwrap()
-        .subfields()
-        .map(|s| (s.name, s.value.to_vec()))
-        .collect();
     assert_eq!(
-        parts,
+        named_parts(nested, b"XY123"),
         [(Some("A"), b"XY".to_vec()), (Some("B"), b"123".to_vec())]
     );
     let tagged = nested.replace("GenericSubFieldPackager", "GenericTaggedFieldsPackager");
@@ -436,19 +439,8 @@ fn unsupported_classes_are_named_with_their_field() {
         r#"length="3" name="B" class="org.jpos.iso.IFA_NUMERIC""#,
         r#"length="3" name="B" class="org.jpos.iso.IFA_LLCHAR""#,
     );
-    let spec = paywire_iso8583::json::leak(load_packager("x", &variable).unwrap());
-    let mut b = paywire_iso8583::MessageBuilder::new(spec, paywire_iso8583::Mti::FINANCIAL_REQUEST);
-    b.set(48, b"XY03123").unwrap();
-    let wire = b.to_vec().unwrap();
-    let m = MessageRef::parse(spec, &wire).unwrap();
-    let parts: Vec<(Option<&str>, Vec<u8>)> = m
-        .field(48)
-        .unwrap()
-        .subfields()
-        .map(|s| (s.name, s.value.to_vec()))
-        .collect();
     assert_eq!(
-        parts,
+        named_parts(&variable, b"XY03123"),
         [(Some("A"), b"XY".to_vec()), (Some("B"), b"123".to_vec())]
     );
     // A subfield class with no equivalent is named with its path.

@@ -391,6 +391,25 @@ fn subs(bytes: &[u8], field: u8) -> Vec<(SubfieldId<'_>, Vec<u8>)> {
         .collect()
 }
 
+/// A message of `SPEC` with field `field` set to `value`, encoded.
+#[cfg(feature = "bitmap-subfields")]
+fn with_field(field: u8, value: &[u8]) -> Vec<u8> {
+    let mut b = MessageBuilder::new(&SPEC, Mti::FINANCIAL_RESPONSE);
+    b.set(field, value).unwrap();
+    b.to_vec().unwrap()
+}
+
+/// Numbered subfields as [`subs`] reads them, as the pairs `compose` takes.
+#[cfg(feature = "bitmap-subfields")]
+fn numbered<'r>(read: &'r [(SubfieldId<'_>, Vec<u8>)]) -> Vec<(u8, &'r [u8])> {
+    read.iter()
+        .map(|(id, v)| match id {
+            SubfieldId::Position(n) => (*n, v.as_slice()),
+            _ => unreachable!(),
+        })
+        .collect()
+}
+
 #[test]
 #[cfg(feature = "bitmap-subfields")]
 fn subfields_in_sequence() {
@@ -669,25 +688,17 @@ mod composed {
                 .collect();
             let value = paywire_iso8583::compose(f63, &given).unwrap();
             let last = parts.iter().rposition(Option::is_some);
-            let mut b = MessageBuilder::new(&SPEC, Mti::FINANCIAL_RESPONSE);
             if value.is_empty() {
                 prop_assert!(last.is_none());
                 return Ok(());
             }
-            b.set(63, &value).unwrap();
-            let bytes = b.to_vec().unwrap();
+            let bytes = with_field(63, &value);
             let read = subs(&bytes, 63);
             let expected: Vec<(SubfieldId<'_>, Vec<u8>)> = (0..=last.unwrap())
                 .map(|i| (SubfieldId::Position(i as u8), padded(i, parts[i].as_ref())))
                 .collect();
             prop_assert_eq!(&read, &expected);
-            let again: Vec<(u8, &[u8])> = read
-                .iter()
-                .map(|(id, v)| match id {
-                    SubfieldId::Position(n) => (*n, v.as_slice()),
-                    _ => unreachable!(),
-                })
-                .collect();
+            let again = numbered(&read);
             prop_assert_eq!(paywire_iso8583::compose(f63, &again).unwrap(), value);
         }
 
@@ -714,22 +725,14 @@ mod composed {
                 .collect();
             prop_assume!(!given.is_empty());
             let value = paywire_iso8583::compose(f48, &given).unwrap();
-            let mut b = MessageBuilder::new(&SPEC, Mti::FINANCIAL_RESPONSE);
-            b.set(48, &value).unwrap();
-            let bytes = b.to_vec().unwrap();
+            let bytes = with_field(48, &value);
             let read = subs(&bytes, 48);
             let expected: Vec<(SubfieldId<'_>, Vec<u8>)> = given
                 .iter()
                 .map(|(n, v)| (SubfieldId::Position(*n), v.to_vec()))
                 .collect();
             prop_assert_eq!(&read, &expected);
-            let again: Vec<(u8, &[u8])> = read
-                .iter()
-                .map(|(id, v)| match id {
-                    SubfieldId::Position(n) => (*n, v.as_slice()),
-                    _ => unreachable!(),
-                })
-                .collect();
+            let again = numbered(&read);
             prop_assert_eq!(paywire_iso8583::compose(f48, &again).unwrap(), value);
         }
 
@@ -751,9 +754,7 @@ mod composed {
             prop_assume!(!given.is_empty());
             let value = paywire_iso8583::compose(f61, &given).unwrap();
             prop_assert_eq!(value.len() >= 16, note.is_some());
-            let mut b = MessageBuilder::new(&SPEC, Mti::FINANCIAL_RESPONSE);
-            b.set(61, &value).unwrap();
-            let bytes = b.to_vec().unwrap();
+            let bytes = with_field(61, &value);
             let expected: Vec<(SubfieldId<'_>, Vec<u8>)> = given
                 .iter()
                 .map(|(n, v)| (SubfieldId::Position(*n), v.to_vec()))
