@@ -447,8 +447,8 @@ fn text_charset_per_spec() {
 }
 
 /// moov's `Binary.L`… prefixes: that many bytes of big-endian length, with moov's own vectors
-/// (moov-io/iso8583 `prefix/binary_test.go`: `L` for 24 → `0x18`, `LL` for 256 → `0x01 0x00`).
-/// `Hex.L`… (a length in hex text) is refused.
+/// (moov-io/iso8583 `prefix/binary_test.go`: `L` for 24 → `0x18`, `LL` for 256 → `0x01 0x00`);
+/// more than four length bytes are refused.
 #[test]
 fn moov_binary_prefixes() {
     let text = r#"{"name":"bin","fields":{
